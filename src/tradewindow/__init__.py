@@ -1,0 +1,3 @@
+"""tradewindow: an open international-trade single window."""
+
+__version__ = "0.1.0"

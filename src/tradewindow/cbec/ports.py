@@ -1,0 +1,170 @@
+"""What the CBEC clearance service needs from the outside world, as Protocols.
+
+``store/`` implements these over SQLAlchemy Core (SQLite by default, PostgreSQL in
+production); tests may use the same implementation on a temporary SQLite file. Records are
+plain msgspec Structs so adapters never see domain logic and the core never sees SQL.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+import msgspec
+
+
+class DocKind(enum.StrEnum):
+    ORDER = "order"
+    PAYMENT = "payment"
+    WAYBILL = "waybill"
+    INVENTORY = "inventory"
+
+
+class DocStatus(enum.StrEnum):
+    """Where a stored document is in its life (the platform's view, not a CEB code)."""
+
+    ACCEPTED = "accepted"  # order / payment / waybill on file, usable for matching
+    WAITING = "waiting"  # inventory accepted, companions not all here yet
+    RETURNED = "returned"  # refused (100); may be re-declared with appType 2
+    REVIEW = "review"  # manual review (300)
+    INSPECTION = "inspection"  # selected for inspection (500)
+    RELEASED = "released"  # released (800)
+    DELETED = "deleted"  # withdrawn by appType 3
+
+
+class MessageRecord(msgspec.Struct, frozen=True, kw_only=True):
+    guid: str
+    message_type: str
+    sender: str
+    digest: str  # sha256 hex of the exact bytes received
+    received_at: datetime
+    document_count: int
+
+
+class StoredDocument(msgspec.Struct, kw_only=True):
+    """One business document as stored: key columns for lookups plus its JSON body."""
+
+    kind: DocKind
+    key: str  # identity: order/payment "ebpCode|orderNo", waybill "logisticsCode|logisticsNo",
+    #           inventory "ebpCode|orderNo"
+    status: DocStatus
+    order_ref: str | None = None  # "ebpCode|orderNo" this document belongs to
+    waybill_ref: str | None = None  # inventory only: "logisticsCode|logisticsNo"
+    buyer: str | None = None  # inventory only: buyer ID number (for the annual quota)
+    invt_no: str | None = None  # inventory only: the customs list number once accepted
+    message_guid: str  # the message that last declared it
+    version: int = 1  # 1 on first declaration, +1 on each accepted modification
+    body: bytes  # msgspec JSON of the document (Order, Payment, Waybill or Inventory)
+    received_at: datetime
+    updated_at: datetime
+
+
+class ReceiptRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """One document's receipt (OrderReturn, …, InventoryReturn, or a TaxBill)."""
+
+    receipt_type: str  # CEB312 / CEB412 / CEB512 / CEB622 / CEB816 / CEB900
+    kind: str  # DocKind value, or "message" for a CEB900
+    doc_key: str
+    message_guid: str  # the incoming message whose processing produced this receipt
+    status: str  # returnStatus (or the tax bill status)
+    created_at: datetime
+    body: bytes  # msgspec JSON of the receipt struct
+    seq: int = 0  # order within the message's answer, for stable re-delivery
+
+
+class TaxBillRecord(msgspec.Struct, frozen=True, kw_only=True):
+    tax_no: str
+    invt_no: str
+    doc_key: str
+    buyer: str
+    customs_tax: Decimal
+    value_added_tax: Decimal
+    consumption_tax: Decimal
+    created_at: datetime
+    body: bytes  # msgspec JSON of the TaxBill
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Nothing is visible to others, nor durable, before ``commit``."""
+
+    def message_digests(self, guids: Collection[str]) -> dict[str, str]: ...
+
+    def add_messages(self, rows: Sequence[MessageRecord]) -> None: ...
+
+    def documents(self, kind: DocKind, keys: Collection[str]) -> dict[str, StoredDocument]: ...
+
+    def waiting_inventories(
+        self, order_refs: Collection[str], waybill_refs: Collection[str]
+    ) -> list[StoredDocument]: ...
+
+    def expired_waiting(self, received_before: datetime, limit: int) -> list[StoredDocument]: ...
+
+    def insert_documents(self, docs: Sequence[StoredDocument]) -> None: ...
+
+    def update_documents(self, docs: Sequence[StoredDocument]) -> None: ...
+
+    def buyer_totals(self, buyers: Collection[str], year: int) -> dict[str, Decimal]: ...
+
+    def add_buyer_totals(self, increments: Mapping[tuple[str, int], Decimal]) -> None: ...
+
+    def add_receipts(self, receipts: Sequence[ReceiptRecord]) -> None: ...
+
+    def receipts_for_messages(self, guids: Collection[str]) -> list[ReceiptRecord]: ...
+
+    def add_tax_bills(self, bills: Sequence[TaxBillRecord]) -> None: ...
+
+    def next_numbers(self, series: str, count: int) -> int:
+        """Reserve ``count`` consecutive numbers of ``series``; returns the first."""
+        ...
+
+    def commit(self) -> None: ...
+
+
+class ClearanceStore(Protocol):
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]: ...
+
+    def status_counts(self) -> dict[tuple[str, str], int]:
+        """(kind, status) → number of documents, for summaries and the status page."""
+        ...
+
+    def tax_total(self) -> Decimal: ...
+
+
+class CodeTables(Protocol):
+    """The reference code tables validation consults (implemented by ``reference``)."""
+
+    def is_customs_country(self, code: str) -> bool:
+        """A China Customs country (region) code, e.g. 142 China, 110 Hong Kong."""
+        ...
+
+    def is_customs_currency(self, code: str) -> bool:
+        """A China Customs currency code, e.g. 142 CNY, 502 USD."""
+        ...
+
+    def is_customs_unit(self, code: str) -> bool:
+        """A China Customs measurement unit code, e.g. 011 件 (piece), 035 千克 (kg)."""
+        ...
+
+    def is_customs_office(self, code: str) -> bool:
+        """A 4-digit customs district or office code (关区代码), e.g. 5300 Shenzhen."""
+        ...
+
+    def is_trade_mode(self, code: str) -> bool:
+        """A customs trade mode (监管方式) code, e.g. 9610, 1210."""
+        ...
+
+    def is_transport_mode(self, code: str) -> bool:
+        """A customs transport mode (运输方式) code, one character, e.g. 5 air."""
+        ...
+
+    def is_wrap_type(self, code: str) -> bool:
+        """A CEB package type (包装种类) code, one digit."""
+        ...
+
+    def is_hs_code(self, code: str) -> bool:
+        """A China 10-digit commodity code whose 6-digit prefix is a real HS 2022 subheading."""
+        ...
