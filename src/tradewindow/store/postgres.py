@@ -1,0 +1,108 @@
+"""PostgreSQL bulk paths: binary COPY on the unit of work's own psycopg connection.
+
+COPY runs inside the same transaction as everything else the unit of work does, so it is
+committed or rolled back with it. Measured on this machine (scripts/…, see store/bench.py):
+COPY stores a 1,000-document batch several times faster than executemany, so batches of at
+least ``COPY_THRESHOLD`` rows take it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from sqlalchemy import Connection
+
+from tradewindow.cbec.ports import ReceiptRecord, StoredDocument
+from tradewindow.store.errors import DuplicateDocument
+from tradewindow.store.types import aware
+
+COPY_THRESHOLD = 50
+
+_DOCUMENT_COLUMNS = (
+    ("kind", "text"),
+    ("key", "text"),
+    ("status", "text"),
+    ("order_ref", "text"),
+    ("waybill_ref", "text"),
+    ("buyer", "text"),
+    ("invt_no", "text"),
+    ("message_guid", "text"),
+    ("version", "int4"),
+    ("body", "bytea"),
+    ("received_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+)
+_RECEIPT_COLUMNS = (
+    ("receipt_type", "text"),
+    ("kind", "text"),
+    ("doc_key", "text"),
+    ("message_guid", "text"),
+    ("status", "text"),
+    ("created_at", "timestamptz"),
+    ("body", "bytea"),
+    ("seq", "int4"),
+)
+
+
+def copy_documents(connection: Connection, docs: Sequence[StoredDocument]) -> None:
+    rows = (
+        (
+            d.kind.value,
+            d.key,
+            d.status.value,
+            d.order_ref,
+            d.waybill_ref,
+            d.buyer,
+            d.invt_no,
+            d.message_guid,
+            d.version,
+            d.body,
+            aware(d.received_at),
+            aware(d.updated_at),
+        )
+        for d in docs
+    )
+    try:
+        _copy(connection, "documents", _DOCUMENT_COLUMNS, rows)
+    except psycopg.errors.UniqueViolation as error:
+        raise DuplicateDocument(_detail(error)) from error
+
+
+def copy_receipts(connection: Connection, receipts: Sequence[ReceiptRecord]) -> None:
+    rows = (
+        (
+            r.receipt_type,
+            r.kind,
+            r.doc_key,
+            r.message_guid,
+            r.status,
+            aware(r.created_at),
+            r.body,
+            r.seq,
+        )
+        for r in receipts
+    )
+    _copy(connection, "receipts", _RECEIPT_COLUMNS, rows)
+
+
+def _copy(
+    connection: Connection,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Any,
+) -> None:
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)  # noqa: S101 — only called on PostgreSQL
+    names = ", ".join(name for name, _ in columns)
+    statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types([pg_type for _, pg_type in columns])
+        for row in rows:
+            copy.write_row(row)
+
+
+def _detail(error: psycopg.Error) -> str:
+    diag = error.diag
+    return diag.message_detail or diag.message_primary or str(error)

@@ -1,0 +1,99 @@
+"""The tables as the running code sees them (SQLAlchemy Core). Migrations own the DDL."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from tradewindow.store.types import Instant, Money
+
+metadata = MetaData()
+
+# BIGINT on PostgreSQL; plain INTEGER on SQLite so the id is the rowid and autoincrements.
+_Id = BigInteger().with_variant(Integer(), "sqlite")
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("guid", String(), primary_key=True),
+    Column("message_type", String(), nullable=False),
+    Column("sender", String(), nullable=False),
+    Column("digest", String(), nullable=False),
+    Column("received_at", Instant(), nullable=False),
+    Column("document_count", Integer, nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("kind", String(), nullable=False),
+    Column("key", String(), nullable=False),
+    Column("status", String(), nullable=False),
+    Column("order_ref", String()),
+    Column("waybill_ref", String()),
+    Column("buyer", String()),
+    Column("invt_no", String()),
+    Column("message_guid", String(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("received_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
+    UniqueConstraint("kind", "key", name="uq_documents_kind_key"),
+    Index("ix_documents_status_order_ref", "status", "order_ref"),
+    Index("ix_documents_status_waybill_ref", "status", "waybill_ref"),
+    Index("ix_documents_status_received_at", "status", "received_at"),
+)
+
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("receipt_type", String(), nullable=False),
+    Column("kind", String(), nullable=False),
+    Column("doc_key", String(), nullable=False),
+    Column("message_guid", String(), nullable=False),
+    Column("status", String(), nullable=False),
+    Column("created_at", Instant(), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Index("ix_receipts_message_guid", "message_guid"),
+    Index("ix_receipts_kind_doc_key", "kind", "doc_key"),
+)
+
+tax_bills = Table(
+    "tax_bills",
+    metadata,
+    Column("tax_no", String(), primary_key=True),
+    Column("invt_no", String(), nullable=False),
+    Column("doc_key", String(), nullable=False),
+    Column("buyer", String(), nullable=False),
+    Column("customs_tax", Money(), nullable=False),
+    Column("value_added_tax", Money(), nullable=False),
+    Column("consumption_tax", Money(), nullable=False),
+    Column("created_at", Instant(), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)
+
+buyer_totals = Table(
+    "buyer_totals",
+    metadata,
+    Column("buyer", String(), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("total", Money(), nullable=False),
+)
+
+number_series = Table(
+    "number_series",
+    metadata,
+    Column("series", String(), primary_key=True),
+    Column("next_value", BigInteger, nullable=False),
+)

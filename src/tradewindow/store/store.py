@@ -1,0 +1,69 @@
+"""``SqlStore``: the clearance store over SQLite or PostgreSQL (see ``cbec.ports``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from sqlalchemy import Connection, Engine, func, select, type_coerce
+
+from tradewindow.store.engine import READ_ONLY, create_store_engine, migrate_engine
+from tradewindow.store.schema import documents, tax_bills
+from tradewindow.store.types import Money, exact_money
+from tradewindow.store.unit_of_work import SqlUnitOfWork
+
+
+class SqlStore:
+    """A ``ClearanceStore``. Thread-safe: each unit of work takes its own pooled connection."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
+        """One transaction; leaving the block without ``commit()`` rolls it back."""
+        with self.engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                yield SqlUnitOfWork(connection, transaction)
+            finally:
+                if transaction.is_active:
+                    transaction.rollback()
+
+    def status_counts(self) -> dict[tuple[str, str], int]:
+        query = select(documents.c.kind, documents.c.status, func.count()).group_by(
+            documents.c.kind, documents.c.status
+        )
+        with self._reader() as connection:
+            return {(kind, status): count for kind, status, count in connection.execute(query)}
+
+    def tax_total(self) -> Decimal:
+        """Customs duty + VAT + consumption tax over every stored tax bill."""
+        amount = tax_bills.c.customs_tax + tax_bills.c.value_added_tax + tax_bills.c.consumption_tax
+        query = select(type_coerce(func.coalesce(func.sum(amount), 0), Money()))
+        with self._reader() as connection:
+            total: Decimal = connection.execute(query).scalar_one()
+        return exact_money(total)  # 0.00000 on both databases when there are no bills
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _reader(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            connection.execution_options(**{READ_ONLY: True})
+            yield connection
+
+
+def open_store(url: str) -> SqlStore:
+    """Open (and migrate to the newest schema) the store at a ``sqlite:`` or
+    ``postgresql://`` URL."""
+    engine = create_store_engine(url)
+    migrate_engine(engine)
+    return SqlStore(engine)

@@ -1,0 +1,348 @@
+"""``SqlUnitOfWork``: the clearance service's reads and writes inside one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, RootTransaction, Row, and_, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from tradewindow.cbec.ports import (
+    DocKind,
+    DocStatus,
+    MessageRecord,
+    ReceiptRecord,
+    StoredDocument,
+    TaxBillRecord,
+)
+from tradewindow.store import postgres
+from tradewindow.store.errors import (
+    DuplicateDocument,
+    DuplicateMessage,
+    DuplicateRecord,
+    DuplicateTaxBill,
+    MissingDocument,
+    StoreError,
+)
+from tradewindow.store.schema import (
+    buyer_totals,
+    documents,
+    messages,
+    number_series,
+    receipts,
+    tax_bills,
+)
+
+# Bound parameters per IN list: well under SQLite's 32,766 (and old builds' 999 would need
+# two chunks per lookup of a 100-document message, which is fine too).
+CHUNK = 900
+
+_T = TypeVar("_T")
+
+_DOCUMENT_COLUMNS = (
+    documents.c.kind,
+    documents.c.key,
+    documents.c.status,
+    documents.c.order_ref,
+    documents.c.waybill_ref,
+    documents.c.buyer,
+    documents.c.invt_no,
+    documents.c.message_guid,
+    documents.c.version,
+    documents.c.body,
+    documents.c.received_at,
+    documents.c.updated_at,
+)
+_RECEIPT_COLUMNS = (
+    receipts.c.receipt_type,
+    receipts.c.kind,
+    receipts.c.doc_key,
+    receipts.c.message_guid,
+    receipts.c.status,
+    receipts.c.created_at,
+    receipts.c.body,
+    receipts.c.seq,
+)
+
+
+class SqlUnitOfWork:
+    """One transaction on one connection; see ``tradewindow.cbec.ports.UnitOfWork``.
+
+    Made by ``SqlStore.unit_of_work()``. After ``commit`` it is finished: any further call
+    raises ``StoreError`` rather than quietly starting a second transaction.
+    """
+
+    def __init__(self, connection: Connection, transaction: RootTransaction) -> None:
+        self._connection = connection
+        self._transaction = transaction
+        self._postgres = connection.dialect.name == "postgresql"
+        self._upsert = postgresql.insert if self._postgres else sqlite.insert
+
+    @property
+    def connection(self) -> Connection:
+        if not self._transaction.is_active:
+            raise StoreError("this unit of work is finished; open a new one")
+        return self._connection
+
+    # messages
+
+    def message_digests(self, guids: Collection[str]) -> dict[str, str]:
+        query = select(messages.c.guid, messages.c.digest)
+        return {row.guid: row.digest for row in self._select_in(query, messages.c.guid, guids)}
+
+    def add_messages(self, rows: Sequence[MessageRecord]) -> None:
+        params = [
+            {
+                "guid": m.guid,
+                "message_type": m.message_type,
+                "sender": m.sender,
+                "digest": m.digest,
+                "received_at": m.received_at,
+                "document_count": m.document_count,
+            }
+            for m in rows
+        ]
+        self._insert(messages, params, DuplicateMessage)
+
+    # documents
+
+    def documents(self, kind: DocKind, keys: Collection[str]) -> dict[str, StoredDocument]:
+        query = select(*_DOCUMENT_COLUMNS).where(documents.c.kind == kind.value)
+        found = (_stored_document(row) for row in self._select_in(query, documents.c.key, keys))
+        return {doc.key: doc for doc in found}
+
+    def waiting_inventories(
+        self, order_refs: Collection[str], waybill_refs: Collection[str]
+    ) -> list[StoredDocument]:
+        """Inventories still waiting whose order or waybill is among the given references."""
+        waiting = select(*_DOCUMENT_COLUMNS).where(
+            documents.c.status == DocStatus.WAITING.value,
+            documents.c.kind == DocKind.INVENTORY.value,
+        )
+        found: dict[str, StoredDocument] = {}
+        for column, refs in (
+            (documents.c.order_ref, order_refs),
+            (documents.c.waybill_ref, waybill_refs),
+        ):
+            for row in self._select_in(waiting, column, refs):
+                doc = _stored_document(row)
+                found[doc.key] = doc
+        return sorted(found.values(), key=lambda doc: (doc.received_at, doc.key))
+
+    def expired_waiting(self, received_before: datetime, limit: int) -> list[StoredDocument]:
+        """Up to ``limit`` waiting inventories received before the cut-off, oldest first."""
+        query = (
+            select(*_DOCUMENT_COLUMNS)
+            .where(
+                documents.c.status == DocStatus.WAITING.value,
+                documents.c.received_at < received_before,
+                documents.c.kind == DocKind.INVENTORY.value,
+            )
+            .order_by(documents.c.received_at, documents.c.key)
+            .limit(limit)
+        )
+        return [_stored_document(row) for row in self.connection.execute(query)]
+
+    def insert_documents(self, docs: Sequence[StoredDocument]) -> None:
+        if self._postgres and len(docs) >= postgres.COPY_THRESHOLD:
+            postgres.copy_documents(self.connection, docs)
+            return
+        self._insert(documents, [_document_params(d) for d in docs], DuplicateDocument)
+
+    def update_documents(self, docs: Sequence[StoredDocument]) -> None:
+        """Replace each stored document, found by (kind, key), with the one given."""
+        if not docs:
+            return
+        statement = (
+            documents.update()
+            .where(
+                and_(documents.c.kind == bindparam("b_kind"), documents.c.key == bindparam("b_key"))
+            )
+            .values({column.name: bindparam(column.name) for column in _DOCUMENT_COLUMNS[2:]})
+        )
+        ordered = sorted(docs, key=lambda d: (d.kind.value, d.key))  # one lock order: no deadlock
+        params = []
+        for doc in ordered:
+            row = _document_params(doc)
+            row["b_kind"] = row.pop("kind")
+            row["b_key"] = row.pop("key")
+            params.append(row)
+        updated = self.connection.execute(statement, params).rowcount
+        if updated != len(docs):
+            raise MissingDocument(
+                f"{len(docs) - updated} of {len(docs)} documents to update are not stored"
+            )
+
+    # quota
+
+    def buyer_totals(self, buyers: Collection[str], year: int) -> dict[str, Decimal]:
+        query = select(buyer_totals.c.buyer, buyer_totals.c.total).where(
+            buyer_totals.c.year == year
+        )
+        return {
+            row.buyer: row.total for row in self._select_in(query, buyer_totals.c.buyer, buyers)
+        }
+
+    def add_buyer_totals(self, increments: Mapping[tuple[str, int], Decimal]) -> None:
+        """Add each amount to the buyer's total for the year (a missing total starts at 0)."""
+        if not increments:
+            return
+        insert = self._upsert(buyer_totals)
+        statement = insert.on_conflict_do_update(
+            index_elements=[buyer_totals.c.buyer, buyer_totals.c.year],
+            set_={"total": buyer_totals.c.total + insert.excluded.total},
+        )
+        params = [
+            {"buyer": buyer, "year": year, "total": amount}
+            for (buyer, year), amount in sorted(increments.items())
+        ]
+        self.connection.execute(statement, params)
+
+    # receipts and tax bills
+
+    def add_receipts(self, rows: Sequence[ReceiptRecord]) -> None:
+        if self._postgres and len(rows) >= postgres.COPY_THRESHOLD:
+            postgres.copy_receipts(self.connection, rows)
+            return
+        params = [
+            {
+                "receipt_type": r.receipt_type,
+                "kind": r.kind,
+                "doc_key": r.doc_key,
+                "message_guid": r.message_guid,
+                "status": r.status,
+                "created_at": r.created_at,
+                "body": r.body,
+                "seq": r.seq,
+            }
+            for r in rows
+        ]
+        self._insert(receipts, params, DuplicateRecord)
+
+    def receipts_for_messages(self, guids: Collection[str]) -> list[ReceiptRecord]:
+        """Every receipt produced for these messages, by message then ``seq``, then as added."""
+        query = select(receipts.c.id, *_RECEIPT_COLUMNS)
+        rows = sorted(
+            self._select_in(query, receipts.c.message_guid, guids),
+            key=lambda row: (row.message_guid, row.seq, row.id),
+        )
+        return [
+            ReceiptRecord(
+                receipt_type=row.receipt_type,
+                kind=row.kind,
+                doc_key=row.doc_key,
+                message_guid=row.message_guid,
+                status=row.status,
+                created_at=row.created_at,
+                body=bytes(row.body),
+                seq=row.seq,
+            )
+            for row in rows
+        ]
+
+    def add_tax_bills(self, bills: Sequence[TaxBillRecord]) -> None:
+        params = [
+            {
+                "tax_no": b.tax_no,
+                "invt_no": b.invt_no,
+                "doc_key": b.doc_key,
+                "buyer": b.buyer,
+                "customs_tax": b.customs_tax,
+                "value_added_tax": b.value_added_tax,
+                "consumption_tax": b.consumption_tax,
+                "created_at": b.created_at,
+                "body": b.body,
+            }
+            for b in bills
+        ]
+        self._insert(tax_bills, params, DuplicateTaxBill)
+
+    # numbers
+
+    def next_numbers(self, series: str, count: int) -> int:
+        """Reserve ``count`` consecutive numbers of ``series`` (the first is 1); returns the first.
+
+        One upsert that returns the new high-water mark: the row stays locked until this
+        transaction ends, so a concurrent reservation waits and then continues after ours.
+        """
+        if count < 1:
+            raise ValueError(f"reserve at least one number, not {count}")
+        insert = self._upsert(number_series).values(series=series, next_value=1 + count)
+        statement = insert.on_conflict_do_update(
+            index_elements=[number_series.c.series],
+            set_={"next_value": number_series.c.next_value + count},
+        ).returning(number_series.c.next_value)
+        after: int = self.connection.execute(statement).scalar_one()
+        return after - count
+
+    def commit(self) -> None:
+        self.connection  # noqa: B018 — raises if already finished
+        self._transaction.commit()
+
+    # plumbing
+
+    def _select_in(self, query: Any, column: Any, values: Collection[str]) -> Iterator[Row[Any]]:
+        for chunk in _chunks(sorted(set(values)), CHUNK):
+            yield from self.connection.execute(query.where(column.in_(chunk)))
+
+    def _insert(
+        self, table: Any, params: list[dict[str, Any]], duplicate: type[DuplicateRecord]
+    ) -> None:
+        if not params:
+            return
+        try:
+            self.connection.execute(table.insert(), params)
+        except IntegrityError as error:
+            if _is_unique_violation(error):
+                raise duplicate(str(error.orig)) from error
+            raise
+
+
+def _document_params(doc: StoredDocument) -> dict[str, Any]:
+    return {
+        "kind": doc.kind.value,
+        "key": doc.key,
+        "status": doc.status.value,
+        "order_ref": doc.order_ref,
+        "waybill_ref": doc.waybill_ref,
+        "buyer": doc.buyer,
+        "invt_no": doc.invt_no,
+        "message_guid": doc.message_guid,
+        "version": doc.version,
+        "body": doc.body,
+        "received_at": doc.received_at,
+        "updated_at": doc.updated_at,
+    }
+
+
+def _stored_document(row: Any) -> StoredDocument:
+    return StoredDocument(
+        kind=DocKind(row.kind),
+        key=row.key,
+        status=DocStatus(row.status),
+        order_ref=row.order_ref,
+        waybill_ref=row.waybill_ref,
+        buyer=row.buyer,
+        invt_no=row.invt_no,
+        message_guid=row.message_guid,
+        version=row.version,
+        body=bytes(row.body),
+        received_at=row.received_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    code: str | None = getattr(error.orig, "sqlstate", None)  # psycopg
+    if code is not None:
+        return code == "23505"
+    return "UNIQUE constraint failed" in str(error.orig) or "PRIMARY KEY" in str(error.orig)
+
+
+def _chunks(values: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
