@@ -7,9 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, RootTransaction, Row, and_, bindparam, select
+from sqlalchemy import Connection, CursorResult, RootTransaction, Row, and_, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from tradewindow.cbec.ports import (
     DocKind,
@@ -145,7 +145,7 @@ class SqlUnitOfWork:
             .order_by(documents.c.received_at, documents.c.key)
             .limit(limit)
         )
-        return [_stored_document(row) for row in self.connection.execute(query)]
+        return [_stored_document(row) for row in self._execute(query)]
 
     def insert_documents(self, docs: Sequence[StoredDocument]) -> None:
         if self._postgres and len(docs) >= postgres.COPY_THRESHOLD:
@@ -171,7 +171,7 @@ class SqlUnitOfWork:
             row["b_kind"] = row.pop("kind")
             row["b_key"] = row.pop("key")
             params.append(row)
-        updated = self.connection.execute(statement, params).rowcount
+        updated = self._execute(statement, params).rowcount
         if updated != len(docs):
             raise MissingDocument(
                 f"{len(docs) - updated} of {len(docs)} documents to update are not stored"
@@ -200,7 +200,7 @@ class SqlUnitOfWork:
             {"buyer": buyer, "year": year, "total": amount}
             for (buyer, year), amount in sorted(increments.items())
         ]
-        self.connection.execute(statement, params)
+        self._execute(statement, params)
 
     # receipts and tax bills
 
@@ -276,7 +276,7 @@ class SqlUnitOfWork:
             index_elements=[number_series.c.series],
             set_={"next_value": number_series.c.next_value + count},
         ).returning(number_series.c.next_value)
-        after: int = self.connection.execute(statement).scalar_one()
+        after: int = self._execute(statement).scalar_one()
         return after - count
 
     def commit(self) -> None:
@@ -285,9 +285,19 @@ class SqlUnitOfWork:
 
     # plumbing
 
+    def _execute(self, statement: Any, params: Any = None) -> CursorResult[Any]:
+        """Execute; a bad value (naive time, float money) surfaces as its own ValueError or
+        TypeError rather than wrapped in SQLAlchemy's StatementError."""
+        try:
+            return self.connection.execute(statement, params)
+        except StatementError as error:
+            if not isinstance(error, DBAPIError) and isinstance(error.orig, ValueError | TypeError):
+                raise error.orig from error
+            raise
+
     def _select_in(self, query: Any, column: Any, values: Collection[str]) -> Iterator[Row[Any]]:
         for chunk in _chunks(sorted(set(values)), CHUNK):
-            yield from self.connection.execute(query.where(column.in_(chunk)))
+            yield from self._execute(query.where(column.in_(chunk)))
 
     def _insert(
         self, table: Any, params: list[dict[str, Any]], duplicate: type[DuplicateRecord]
@@ -295,7 +305,7 @@ class SqlUnitOfWork:
         if not params:
             return
         try:
-            self.connection.execute(table.insert(), params)
+            self._execute(table.insert(), params)
         except IntegrityError as error:
             if _is_unique_violation(error):
                 raise duplicate(str(error.orig)) from error
