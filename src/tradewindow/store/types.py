@@ -3,7 +3,8 @@
 PostgreSQL has ``NUMERIC(19,5)`` and ``TIMESTAMP WITH TIME ZONE`` and we use them as they are.
 SQLite has neither: its NUMERIC affinity turns ``"0.1"`` into a binary float, and it has no
 time type. So on SQLite money is an INTEGER count of 1/100,000 yuan (exact, and SQL ``+`` and
-``SUM`` stay exact), and a time is ISO-8601 text in UTC with a fixed width (so ``<`` on the
+``SUM`` stay exact; the range is ±92,233,720,368,547.75807, against NUMERIC(19,5)'s
+±99,999,999,999,999.99999), and a time is ISO-8601 text in UTC with a fixed width (so ``<`` on the
 text is ``<`` on the instant).
 """
 
@@ -34,8 +35,11 @@ def exact_money(value: Decimal) -> Decimal:
 
 
 def money_to_units(value: Decimal) -> int:
-    """SQLite form: the amount in 1/100,000 yuan."""
-    return int(exact_money(value).scaleb(MONEY_SCALE))
+    """SQLite form: the amount in 1/100,000 yuan, a signed 64-bit integer."""
+    units = int(exact_money(value).scaleb(MONEY_SCALE))
+    if not -(2**63) <= units < 2**63:
+        raise ValueError(f"money {value} is beyond SQLite's 64-bit range of 1/100,000 units")
+    return units
 
 
 def units_to_money(units: int) -> Decimal:
