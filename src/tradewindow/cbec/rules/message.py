@@ -1,0 +1,130 @@
+"""Checking a whole CEB311/411/511/621 message: its envelope, then each document."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from tradewindow.cbec.documents import (
+    InventoryMessage,
+    Message,
+    OrderMessage,
+    PaymentMessage,
+    SpecVersion,
+    WaybillMessage,
+    message_type,
+)
+from tradewindow.cbec.ports import CodeTables
+from tradewindow.cbec.rules.context import Context
+from tradewindow.cbec.rules.fields import BASE_TRANSFER, MESSAGE_GUID, MESSAGE_VERSION, FacetTable
+from tradewindow.cbec.rules.head import guid_uppercase
+from tradewindow.cbec.rules.inventory import check_inventory
+from tradewindow.cbec.rules.order import check_order
+from tradewindow.cbec.rules.payment import check_payment
+from tradewindow.cbec.rules.waybill import check_waybill
+from tradewindow.violations import Violation
+
+MAX_DOCUMENTS = 100  # XSD: <xs:element name="Order" maxOccurs="100"> (and alike)
+
+# Arithmetic on declared amounts must never raise: NaN, ±Infinity or 1E+999999 are reported
+# by their facets, and with no traps the business rules simply compare False on them.
+_QUIET = decimal.Context(prec=28, traps=[])
+
+_BASE_TRANSFER = FacetTable(BASE_TRANSFER)
+_ROOT = FacetTable((MESSAGE_GUID, MESSAGE_VERSION))
+
+
+class MessageCheck(msgspec.Struct, frozen=True):
+    """Every violation of one message.
+
+    ``message`` holds envelope violations (root guid / version, document count,
+    BaseTransfer), which concern every document; ``documents`` maps the 0-based index of each
+    document that has violations (and only those) to its violations.
+    """
+
+    message: list[Violation]
+    documents: dict[int, list[Violation]]
+
+    @property
+    def clean(self) -> bool:
+        """No violation at all."""
+        return not self.message and not self.documents
+
+
+_CHECKS: dict[type[Any], tuple[str, Callable[[Any, str, Context, list[Violation]], None]]] = {
+    OrderMessage: ("Order", check_order),
+    PaymentMessage: ("Payment", check_payment),
+    WaybillMessage: ("Logistics", check_waybill),
+    InventoryMessage: ("Inventory", check_inventory),
+}
+
+
+def check_message(
+    message: Message, *, codes: CodeTables, spec: SpecVersion, now: datetime
+) -> MessageCheck:
+    """Check ``message`` against the XSD facets, code tables and business rules of ``spec``.
+
+    Pure: reads nothing but its arguments; never raises for any field values of the declared
+    Python types (``now`` must be timezone-aware). Times in the message are judged against
+    ``now``. Paths are relative to the message root's children (``Order[2]/OrderHead/...``,
+    ``BaseTransfer/copCode``, ``@guid``).
+    """
+    ctx = Context(message_type(message), codes, spec, now)
+    element, check_document = _CHECKS[type(message)]
+    envelope: list[Violation] = []
+    documents: dict[int, list[Violation]] = {}
+    with decimal.localcontext(_QUIET):
+        _ROOT.check(message, "", ctx.message_type, envelope)
+        guid_uppercase(message.guid, "", ctx, envelope)
+        _BASE_TRANSFER.check(message.base_transfer, "BaseTransfer", ctx.message_type, envelope)
+        if _count_allowed(len(message.documents), element, ctx, envelope):
+            for index, document in enumerate(message.documents):
+                found: list[Violation] = []
+                check_document(document, f"{element}[{index + 1}]", ctx, found)
+                if found:
+                    documents[index] = found
+    return MessageCheck(message=[_rooted(v) for v in envelope], documents=documents)
+
+
+def _rooted(violation: Violation) -> Violation:
+    # The root facets are checked at path "", which gives "/guid"; attributes read "@guid".
+    if violation.path.startswith("/"):
+        return Violation(
+            path=f"@{violation.path[1:]}", code=violation.code, en=violation.en, zh=violation.zh
+        )
+    return violation
+
+
+def _count_allowed(n: int, element: str, ctx: Context, out: list[Violation]) -> bool:
+    """A message carries 1 to 100 documents; False (documents not checked) when it has not.
+
+    Source: XSD 202205 CEB311Message ``Order`` minOccurs 1 maxOccurs 100 (CEB411, 511, 621
+    alike); errors -504013 "物流运单报文数量超过限制", -621030 "清单数据超过限制".
+    """
+    if 1 <= n <= MAX_DOCUMENTS:
+        return True
+    if n == 0:
+        out.append(
+            ctx.violation(
+                element,
+                element,
+                "empty",
+                f"the message carries no {element} document",
+                f"报文没有{element}单证",
+            )
+        )
+    else:
+        out.append(
+            ctx.violation(
+                element,
+                element,
+                "too_many",
+                f"the message carries {n} {element} documents, more than {MAX_DOCUMENTS}",
+                f"报文有{n}份{element}单证，超过{MAX_DOCUMENTS}份",
+            )
+        )
+    return False
