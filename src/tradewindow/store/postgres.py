@@ -11,12 +11,14 @@ committed or rolled back with it. Measured with ``python -m tradewindow.store.be
     2,000    72,300        36,400     (receipts: 252,000 vs 68,000)
 
 COPY wins from ten rows up, so batches of ``COPY_THRESHOLD`` rows or more take it; smaller
-ones keep the plain INSERT, which also keeps that path exercised.
+ones keep the plain INSERT, which also keeps that path exercised. Updates of as many rows
+COPY into a session-local temporary table and ``UPDATE … FROM`` it: 37–44k rows/s against
+30k for executemany (2,000-row batches).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import psycopg
@@ -55,7 +57,36 @@ _RECEIPT_COLUMNS = (
 
 
 def copy_documents(connection: Connection, docs: Sequence[StoredDocument]) -> None:
-    rows = (
+    try:
+        _copy(connection, "documents", _DOCUMENT_COLUMNS, _document_rows(docs))
+    except psycopg.errors.UniqueViolation as error:
+        raise DuplicateDocument(_detail(error)) from error
+
+
+def update_documents(connection: Connection, docs: Sequence[StoredDocument]) -> int:
+    """Replace documents by (kind, key) through COPY; returns how many were found."""
+    raw = _driver(connection)
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS documents_update (LIKE documents)"
+            " ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE documents_update")
+    _copy(connection, "documents_update", _DOCUMENT_COLUMNS, _document_rows(docs))
+    with raw.cursor() as cursor:
+        cursor.execute(_UPDATE_FROM)
+        return cursor.rowcount
+
+
+_ASSIGNMENTS = ", ".join(f"{name} = u.{name}" for name, _ in _DOCUMENT_COLUMNS[2:])
+_UPDATE_FROM = (
+    f"UPDATE documents AS d SET {_ASSIGNMENTS}"  # noqa: S608 — our own constant column names
+    " FROM documents_update AS u WHERE d.kind = u.kind AND d.key = u.key"
+)
+
+
+def _document_rows(docs: Sequence[StoredDocument]) -> Iterator[tuple[Any, ...]]:
+    return (
         (
             d.kind.value,
             d.key,
@@ -72,10 +103,6 @@ def copy_documents(connection: Connection, docs: Sequence[StoredDocument]) -> No
         )
         for d in docs
     )
-    try:
-        _copy(connection, "documents", _DOCUMENT_COLUMNS, rows)
-    except psycopg.errors.UniqueViolation as error:
-        raise DuplicateDocument(_detail(error)) from error
 
 
 def copy_receipts(connection: Connection, receipts: Sequence[ReceiptRecord]) -> None:
@@ -101,14 +128,21 @@ def _copy(
     columns: Sequence[tuple[str, str]],
     rows: Any,
 ) -> None:
-    raw = connection.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)  # noqa: S101 — only called on PostgreSQL
+    raw = _driver(connection)
     names = ", ".join(name for name, _ in columns)
     statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
         copy.set_types([pg_type for _, pg_type in columns])
         for row in rows:
             copy.write_row(row)
+
+
+def _driver(connection: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under SQLAlchemy's, in the same transaction."""
+    raw = connection.connection.driver_connection
+    if not isinstance(raw, psycopg.Connection):
+        raise TypeError("COPY needs a psycopg 3 connection")
+    return raw
 
 
 def _detail(error: psycopg.Error) -> str:

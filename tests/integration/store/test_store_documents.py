@@ -79,10 +79,28 @@ def test_update_replaces_the_stored_document(store: SqlStore) -> None:
     assert found[order_key(2)].status is DocStatus.WAITING
 
 
-def test_updating_a_document_never_stored_is_refused(store: SqlStore) -> None:
-    store_docs(store, [inventory(1)])
-    with store.unit_of_work() as uow, pytest.raises(MissingDocument, match="1 of 2"):
-        uow.update_documents([inventory(1), inventory(99)])
+def test_bulk_update_replaces_every_document(store: SqlStore) -> None:
+    store_docs(store, [inventory(n) for n in range(60)])
+    released = [
+        msgspec.structs.replace(inventory(n), status=DocStatus.RELEASED, invt_no=f"I{n:017d}")
+        for n in range(0, 60, 2)
+    ]
+    with store.unit_of_work() as uow:
+        uow.update_documents(released)
+        uow.update_documents(released[:12])  # a second batch in the same unit of work
+        uow.commit()
+    assert store.status_counts() == {("inventory", "waiting"): 30, ("inventory", "released"): 30}
+    with store.unit_of_work() as uow:
+        found = uow.documents(DocKind.INVENTORY, [order_key(n) for n in range(60)])
+    assert found[order_key(58)].invt_no == f"I{58:017d}"
+    assert found[order_key(59)].invt_no is None
+
+
+@pytest.mark.parametrize("batch", [1, 30], ids=["update", "bulk"])
+def test_updating_a_document_never_stored_is_refused(store: SqlStore, batch: int) -> None:
+    store_docs(store, [inventory(n) for n in range(batch)])
+    with store.unit_of_work() as uow, pytest.raises(MissingDocument, match=f"1 of {batch + 1}"):
+        uow.update_documents([inventory(n) for n in range(batch)] + [inventory(99)])
 
 
 def test_waiting_inventories_match_on_order_or_waybill_only_while_waiting(
