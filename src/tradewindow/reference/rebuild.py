@@ -25,8 +25,9 @@ HS_HEADER = """\
 # Source: datasets/harmonized-system @ 905e5a0fa29f5700d62cb3cc1265f21bc8a92329,
 #   data/harmonized-system.csv (via shared/data/hs/harmonized-system.csv).
 # Licence: ODC-PDDL-1.0 (public domain dedication). HS legal texts are WCO material; these are
-#   the UN Comtrade short descriptions. Trimmed: the TOTAL row is dropped, "TOTAL" parents are
-#   left empty. National 8/10-digit lines (China 税则号列) are not included.
+#   the UN Comtrade short descriptions. Trimmed: the TOTAL row and UN Comtrade's chapter 99
+#   "Commodities not specified according to kind" (not part of the HS) are dropped, "TOTAL"
+#   parents are left empty. National 8/10-digit lines (China 税则号列) are not included.
 # Regenerate with: python -m tradewindow.reference.rebuild
 """
 
@@ -60,8 +61,8 @@ def build_hs(source: Path) -> str:
     writer.writerow(["code", "level", "parent", "section", "description"])
     with source.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["hscode"] == "TOTAL":
-                continue
+            if row["hscode"] == "TOTAL" or row["hscode"].startswith("99"):
+                continue  # 99… is UN Comtrade's "not specified according to kind", not HS
             parent = "" if row["parent"] == "TOTAL" else row["parent"]
             writer.writerow(
                 [row["hscode"], row["level"], parent, row["section"], row["description"]]
