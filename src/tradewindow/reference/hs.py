@@ -16,6 +16,7 @@ from tradewindow.reference.datafiles import rows
 
 DATA_FILE = "hs2022.csv"
 CHINA_CODE_LENGTH = 10
+NATIONAL_CODE_LENGTHS = (8, CHINA_CODE_LENGTH)  # 税则号列 and 商品编号
 
 
 class HsEntry(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,7 +72,7 @@ def hs_entry(code: str) -> HsEntry | None:
     digits) resolves to its 6-digit subheading. None when there is no such entry."""
     if not (code.isascii() and code.isdigit()):
         return None
-    if len(code) > 6:
+    if len(code) in NATIONAL_CODE_LENGTHS:
         code = code[:6]
     return _entries().get(code)
 

@@ -41,7 +41,9 @@ def test_national_codes_resolve_to_their_subheading() -> None:
     assert [e.code for e in hs_path("3304990099")] == ["33", "3304", "330499"]
 
 
-@pytest.mark.parametrize("code", ["", "3", "999999", "99", "33O4", "３３", "330499x"])
+@pytest.mark.parametrize(
+    "code", ["", "3", "999999", "99", "33O4", "３３", "330499x", "3304990", "33049900999"]
+)
 def test_unknown_codes(code: str) -> None:
     assert hs_entry(code) is None
     assert hs_path(code) == []
