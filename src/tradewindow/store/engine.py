@@ -41,6 +41,11 @@ def create_store_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        # every pooled connection would be a different, empty database
+        raise ValueError("the store needs a SQLite file (e.g. sqlite:///var/tradewindow.db)")
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

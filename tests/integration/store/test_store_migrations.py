@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect
 from store_records import T0, inventory, message
 
@@ -102,3 +104,13 @@ def test_postgresql_urls_use_psycopg_3() -> None:
         "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     assert sqlalchemy_url("sqlite:///var/tw.db") == "sqlite:///var/tw.db"
+
+
+def test_sqlite_folder_is_created_and_memory_is_refused(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'var' / 'data' / 'tw.db'}")
+    store.close()
+    assert (tmp_path / "var" / "data" / "tw.db").is_file()
+    with pytest.raises(ValueError, match="SQLite file"):
+        open_store("sqlite://")
+    with pytest.raises(ValueError, match="sqlite: or postgresql"):
+        open_store("mysql://root@localhost/tw")
