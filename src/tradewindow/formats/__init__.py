@@ -1,0 +1,10 @@
+"""Wire formats in and out. Adapters at the edge: they may use lxml and read files.
+
+* :mod:`~tradewindow.formats.ceb_xml` — CEB311/411/511/621 messages: ``read_message``,
+  ``write_message``, ``FormatError``, ``ReadMessage``.
+* :mod:`~tradewindow.formats.ceb_receipts_xml` — CEB312/412/512/622/816/900 receipts:
+  ``write_receipt``, ``read_receipt``, ``format_error_receipt``.
+* :mod:`~tradewindow.formats.ceb_schema` — validation against the official XSDs (optional).
+* :mod:`~tradewindow.formats.xmldsig` — enveloped XML signatures (RSA-SHA1, pluggable).
+* :mod:`~tradewindow.formats.hardened_xml` — the bounded, DTD-free parser they all share.
+"""
