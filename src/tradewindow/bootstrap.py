@@ -1,0 +1,41 @@
+"""The composition root: picks implementations from settings and wires the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import msgspec
+
+from tradewindow.cbec.clearance import Clearance
+from tradewindow.reference import ReferenceCodeTables
+from tradewindow.reference.tariff import TariffRates
+from tradewindow.settings import Settings
+from tradewindow.store import SqlStore, open_store
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class App(msgspec.Struct, frozen=True, kw_only=True):
+    settings: Settings
+    store: SqlStore
+    clearance: Clearance
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now) -> App:
+    """Build the application from settings (the environment when not given)."""
+    settings = settings or Settings.from_env()
+    store = open_store(settings.database_url)
+    clearance = Clearance(
+        store,
+        codes=ReferenceCodeTables(),
+        rates=TariffRates(),
+        match_timeout=settings.match_timeout,
+        clock=clock,
+    )
+    return App(settings=settings, store=store, clearance=clearance)

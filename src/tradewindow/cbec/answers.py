@@ -1,0 +1,165 @@
+"""Receipts for documents: one function per CEB receipt type, and their grouping into messages.
+
+The receipt's own ``guid`` echoes the head guid of the document it answers, so an enterprise
+can match every answer to what it sent. Receipt *messages* get a guid derived from the
+incoming message guid, so replaying a message reproduces byte-identical answers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+import msgspec
+
+from tradewindow.cbec.documents import Document, Inventory, Order, Payment, Waybill
+from tradewindow.cbec.keys import identity, kind_of
+from tradewindow.cbec.ports import ReceiptRecord
+from tradewindow.cbec.receipts import (
+    InventoryReturn,
+    InventoryReturnMessage,
+    LogisticsReturn,
+    LogisticsReturnMessage,
+    OrderReturn,
+    OrderReturnMessage,
+    PaymentReturn,
+    PaymentReturnMessage,
+    Receipt,
+    ReceiptMessage,
+    TaxBill,
+    TaxBillMessage,
+    return_time,
+)
+
+RECEIPT_TYPE = {Order: "CEB312", Payment: "CEB412", Waybill: "CEB512", Inventory: "CEB622"}
+RECEIPTS_PER_MESSAGE = 100  # every CEB receipt message carries at most 100 returns
+_RECEIPT_NAMESPACE = uuid.UUID("6f1f4a52-8d0e-4c43-9a55-2f3b0c1d7e11")
+_encode = msgspec.json.Encoder().encode
+
+
+def document_return(document: Document, status: str, info: str, at: datetime) -> Receipt:
+    """The receipt a document gets for ``status`` (a ReturnStatus value) with ``info``."""
+    when = return_time(at)
+    info = info or "-"  # returnInfo has minLength 1
+    if isinstance(document, Inventory):
+        head = document.head
+        return InventoryReturn(
+            guid=head.guid,
+            customs_code=head.customs_code,
+            ebp_code=head.ebp_code,
+            ebc_code=head.ebc_code,
+            agent_code=head.agent_code,
+            cop_no=head.cop_no or head.order_no[:20],
+            pre_no=head.pre_no or "",
+            invt_no=head.invt_no,
+            return_status=status,
+            return_time=when,
+            return_info=info,
+        )
+    if isinstance(document, Order):
+        oh = document.head
+        return OrderReturn(
+            guid=oh.guid,
+            ebp_code=oh.ebp_code,
+            ebc_code=oh.ebc_code,
+            order_no=oh.order_no,
+            return_status=status,
+            return_time=when,
+            return_info=info,
+        )
+    if isinstance(document, Payment):
+        ph = document.head
+        return PaymentReturn(
+            guid=ph.guid,
+            pay_code=ph.pay_code,
+            pay_transaction_id=ph.pay_transaction_id,
+            return_status=status,
+            return_time=when,
+            return_info=info,
+        )
+    wh = document.head
+    return LogisticsReturn(
+        guid=wh.guid,
+        logistics_code=wh.logistics_code,
+        logistics_no=wh.logistics_no,
+        return_status=status,
+        return_time=when,
+        return_info=info,
+    )
+
+
+def receipt_record(
+    document: Document, status: str, info: str, at: datetime, message_guid: str
+) -> ReceiptRecord:
+    receipt = document_return(document, status, info, at)
+    return ReceiptRecord(
+        receipt_type=RECEIPT_TYPE[type(document)],
+        kind=kind_of(document).value,
+        doc_key=identity(document),
+        message_guid=message_guid,
+        status=status,
+        created_at=at,
+        body=_encode(receipt),
+    )
+
+
+def tax_bill_body(bill: TaxBill) -> bytes:
+    return _encode(bill)
+
+
+def tax_bill_receipt(
+    inventory: Inventory, bill: TaxBill, at: datetime, message_guid: str
+) -> ReceiptRecord:
+    """The CEB816 electronic tax bill of a released list, as a receipt to deliver."""
+    return ReceiptRecord(
+        receipt_type="CEB816",
+        kind="inventory",
+        doc_key=identity(inventory),
+        message_guid=message_guid,
+        status=bill.head.status,
+        created_at=at,
+        body=_encode(bill),
+    )
+
+
+_RETURN_TYPES: dict[str, type[Receipt]] = {
+    "CEB312": OrderReturn,
+    "CEB412": PaymentReturn,
+    "CEB512": LogisticsReturn,
+    "CEB622": InventoryReturn,
+}
+_DECODERS = {name: msgspec.json.Decoder(t) for name, t in _RETURN_TYPES.items()}
+_TAX_DECODER = msgspec.json.Decoder(TaxBill)
+
+
+def receipt_messages(
+    message_guid: str, records: Iterable[ReceiptRecord]
+) -> Iterator[ReceiptMessage]:
+    """Group stored receipts into CEB receipt messages of at most 100 returns each.
+
+    Receipt types keep their first-seen order and, within a type, the order they were made.
+    """
+    by_type: dict[str, list[ReceiptRecord]] = {}
+    for record in records:
+        by_type.setdefault(record.receipt_type, []).append(record)
+    for receipt_type, group in by_type.items():
+        for chunk_no, start in enumerate(range(0, len(group), RECEIPTS_PER_MESSAGE)):
+            chunk = group[start : start + RECEIPTS_PER_MESSAGE]
+            guid = str(
+                uuid.uuid5(_RECEIPT_NAMESPACE, f"{message_guid}:{receipt_type}:{chunk_no}")
+            ).upper()
+            yield _message(receipt_type, guid, chunk)
+
+
+def _message(receipt_type: str, guid: str, chunk: list[ReceiptRecord]) -> ReceiptMessage:
+    if receipt_type == "CEB816":
+        return TaxBillMessage(guid=guid, taxes=[_TAX_DECODER.decode(r.body) for r in chunk])
+    returns = [_DECODERS[receipt_type].decode(r.body) for r in chunk]
+    if receipt_type == "CEB312":
+        return OrderReturnMessage(guid=guid, returns=returns)  # type: ignore[arg-type]
+    if receipt_type == "CEB412":
+        return PaymentReturnMessage(guid=guid, returns=returns)  # type: ignore[arg-type]
+    if receipt_type == "CEB512":
+        return LogisticsReturnMessage(guid=guid, returns=returns)  # type: ignore[arg-type]
+    return InventoryReturnMessage(guid=guid, returns=returns)  # type: ignore[arg-type]

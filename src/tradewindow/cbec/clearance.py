@@ -1,0 +1,174 @@
+"""The CBEC import clearance service: messages in, decisions and receipts out.
+
+One call of :meth:`Clearance.submit` handles a batch of messages in one unit of work:
+
+1. **Idempotency** — a message guid seen before with the same bytes gets its stored answer
+   again; with different bytes it is refused (``CEB.guid.reused``) and nothing is stored.
+2. **Validation** — every document is checked (``rules.check_message``); a document with
+   violations is returned (100) with all of them listed.
+3. **Declaration** — appType 1 / 2 / 3 (new / change / delete) applied to the stored state,
+   following the spec's rules for re-declaration (see :mod:`tradewindow.cbec.declarations`).
+4. **Matching** — every inventory list touched by the batch (new, changed, or waiting for a
+   companion that just arrived) is matched against its order, payment and waybill; a list
+   whose companions are missing waits; mismatches return it with every differing field.
+5. **Quota, tax, risk, decision** — see :mod:`tradewindow.cbec.decision`.
+
+Receipts are stored in the same transaction as the state they describe, and the caller gets
+them only after the commit: nothing is acknowledged before it is durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+import msgspec
+
+from tradewindow.cbec import answers
+from tradewindow.cbec.decision import Decider
+from tradewindow.cbec.declarations import Batch
+from tradewindow.cbec.documents import Message, SpecVersion, message_type
+from tradewindow.cbec.ports import (
+    ClearanceStore,
+    CodeTables,
+    DocKind,
+    DocStatus,
+    MessageRecord,
+    ReceiptRecord,
+)
+from tradewindow.cbec.receipts import ReturnStatus
+from tradewindow.cbec.rules import check_message
+from tradewindow.cbec.tax import RateTable
+from tradewindow.violations import Violation, summarise
+
+
+class Submission(msgspec.Struct, frozen=True, kw_only=True):
+    """A decoded message as received: its exact bytes' digest and when it arrived."""
+
+    message: Message
+    digest: str
+    received_at: datetime
+    spec: SpecVersion = SpecVersion.V202205
+
+
+class Answer(msgspec.Struct, frozen=True, kw_only=True):
+    """What one submitted message got back."""
+
+    guid: str
+    receipts: list[ReceiptRecord]
+    replayed: bool = False  # the same message was cleared before; this is its stored answer
+    refused: list[Violation] = msgspec.field(default_factory=list)  # message-level refusal
+
+
+class Clearance:
+    def __init__(
+        self,
+        store: ClearanceStore,
+        *,
+        codes: CodeTables,
+        rates: RateTable,
+        match_timeout: timedelta,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._store = store
+        self._codes = codes
+        self._decider = Decider(rates)
+        self._match_timeout = match_timeout
+        self._clock = clock
+
+    def submit(self, submissions: Sequence[Submission]) -> list[Answer]:
+        """Clear a batch of messages; returns one answer per submission, in order."""
+        now = self._clock()
+        with self._store.unit_of_work() as uow:
+            known = uow.message_digests([s.message.guid for s in submissions])
+            batch = Batch(uow, now)
+            answers_: list[Answer] = []
+            replays: list[str] = []
+            fresh: list[Submission] = []
+            for sub in submissions:
+                guid = sub.message.guid
+                if guid in known:
+                    if known[guid] == sub.digest:
+                        replays.append(guid)
+                        answers_.append(Answer(guid=guid, receipts=[], replayed=True))
+                    else:
+                        answers_.append(_guid_reused(guid))
+                    continue
+                known[guid] = sub.digest
+                fresh.append(sub)
+                answers_.append(Answer(guid=guid, receipts=[]))
+            batch.prefetch([s.message for s in fresh])
+            records = []
+            for sub in fresh:
+                check = check_message(sub.message, codes=self._codes, spec=sub.spec, now=now)
+                batch.declare(sub.message, check)
+                records.append(_message_record(sub))
+            uow.add_messages(records)
+            self._decider.decide(batch)
+            batch.flush()
+            stored = uow.receipts_for_messages(replays) if replays else []
+            uow.commit()
+        return _attach(answers_, batch.receipts, stored)
+
+    def expire_waiting(self, limit: int = 10_000) -> int:
+        """Return lists that waited longer than the match timeout; how many were returned."""
+        now = self._clock()
+        with self._store.unit_of_work() as uow:
+            batch = Batch(uow, now)
+            waiting = uow.expired_waiting(now - self._match_timeout, limit)
+            for stored in waiting:
+                batch.time_out(stored)
+            batch.flush()
+            uow.commit()
+        return len(waiting)
+
+    def answer_for(self, guid: str) -> list[ReceiptRecord]:
+        """The receipts stored for one message guid (empty when unknown)."""
+        with self._store.unit_of_work() as uow:
+            return uow.receipts_for_messages([guid])
+
+
+def _message_record(sub: Submission) -> MessageRecord:
+    message = sub.message
+    return MessageRecord(
+        guid=message.guid,
+        message_type=message_type(message),
+        sender=message.base_transfer.cop_code,
+        digest=sub.digest,
+        received_at=sub.received_at,
+        document_count=len(message.documents),
+    )
+
+
+def _guid_reused(guid: str) -> Answer:
+    violation = Violation(
+        path="@guid",
+        code="CEB.guid.reused",
+        en="this message guid was already used for a message with different content",
+        zh="报文编号已被内容不同的报文使用",
+    )
+    return Answer(guid=guid, receipts=[], refused=[violation])
+
+
+def _attach(
+    answers_: list[Answer], made: list[ReceiptRecord], stored: list[ReceiptRecord]
+) -> list[Answer]:
+    by_guid: dict[str, list[ReceiptRecord]] = {}
+    for record in (*stored, *made):
+        by_guid.setdefault(record.message_guid, []).append(record)
+    return [
+        a if a.refused else msgspec.structs.replace(a, receipts=by_guid.get(a.guid, []))
+        for a in answers_
+    ]
+
+
+__all__ = [
+    "Answer",
+    "Clearance",
+    "DocKind",
+    "DocStatus",
+    "ReturnStatus",
+    "Submission",
+    "answers",
+    "summarise",
+]

@@ -1,0 +1,155 @@
+"""Deciding an inventory list: match, policy, quota and tax, risk, then the status.
+
+Outcomes and their receipts (CEB622 returnStatus):
+- companions missing → the list waits (120 accepted, naming what it waits for);
+- a companion differs → returned (100) with every differing field;
+- no CBEC policy in force on its declaration day, over a limit, no rate → returned (100);
+- specific-rate goods → manual review (300); random sample → inspection (500);
+- otherwise released (800), the buyer's annual total grows by the transaction value and a
+  CEB816 tax bill is issued when tax is owed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tradewindow.cbec import answers
+from tradewindow.cbec.declarations import Batch
+from tradewindow.cbec.documents import Inventory, parse_day
+from tradewindow.cbec.keys import waybill_key
+from tradewindow.cbec.matching import match
+from tradewindow.cbec.policy import policy_on
+from tradewindow.cbec.ports import DocKind, DocStatus, TaxBillRecord
+from tradewindow.cbec.receipts import ReturnStatus
+from tradewindow.cbec.risk import Route, route
+from tradewindow.cbec.tax import Outcome, RateTable, assess, tax_bill
+from tradewindow.violations import Violation, summarise
+
+SPECIFIC_RATE = "CEB621.tax.specific_rate"
+_WAITING_FOR = {DocKind.ORDER: "order", DocKind.PAYMENT: "payment", DocKind.WAYBILL: "waybill"}
+_WAITING_FOR_ZH = {DocKind.ORDER: "订单", DocKind.PAYMENT: "支付单", DocKind.WAYBILL: "运单"}
+_ROUTED = {
+    Route.MANUAL_REVIEW: (DocStatus.REVIEW, ReturnStatus.MANUAL_REVIEW),
+    Route.INSPECTION: (DocStatus.INSPECTION, ReturnStatus.INSPECTION),
+}
+
+
+class Decider:
+    def __init__(self, rates: RateTable) -> None:
+        self._rates = rates
+
+    def decide(self, batch: Batch) -> None:
+        pending = [(key, guid) for key, guid in batch.to_decide.items()]
+        buyers = set()
+        for key, _ in pending:
+            stored = batch.stored(DocKind.INVENTORY, key)
+            if stored is not None and stored.buyer:
+                buyers.add(stored.buyer)
+        years = {batch.now.year, batch.now.year - 1}
+        totals = {year: batch.uow.buyer_totals(buyers, year) for year in years} if buyers else {}
+        for key, guid in pending:
+            self._decide_one(batch, key, guid, totals)
+
+    def _decide_one(
+        self, batch: Batch, key: str, guid: str, totals: dict[int, dict[str, Decimal]]
+    ) -> None:
+        stored = batch.stored(DocKind.INVENTORY, key)
+        if stored is None or stored.status is not DocStatus.WAITING:
+            return
+        inventory = batch.document(stored)
+        assert isinstance(inventory, Inventory)  # noqa: S101 - kind-keyed
+        head = inventory.head
+        result = match(
+            inventory,
+            order=batch.live(DocKind.ORDER, key),  # type: ignore[arg-type]
+            payment=batch.live(DocKind.PAYMENT, key),  # type: ignore[arg-type]
+            waybill=batch.live(
+                DocKind.WAYBILL, waybill_key(head.logistics_code, head.logistics_no)
+            ),  # type: ignore[arg-type]
+        )
+        fresh = key in batch.declared_now
+        if result.violations:
+            self._return(batch, inventory, key, result.violations, guid)
+            return
+        if result.missing:
+            if fresh:
+                en = ", ".join(_WAITING_FOR[k] for k in result.missing)
+                zh = "、".join(_WAITING_FOR_ZH[k] for k in result.missing)
+                info = f"accepted, waiting for {en} / 已入库，等待{zh}"
+                batch.answer(inventory, ReturnStatus.ACCEPTED, info, guid)
+            return
+        if fresh:
+            batch.answer(inventory, ReturnStatus.ACCEPTED, "accepted / 海关入库", guid)
+        day = parse_day(head.decl_time)
+        policy = policy_on(day) if day is not None else None
+        if day is None or policy is None:
+            self._return(batch, inventory, key, [_NO_POLICY], guid)
+            return
+        buyer = head.buyer_id_number
+        year_totals = totals.setdefault(day.year, batch.uow.buyer_totals([buyer], day.year))
+        before = year_totals.get(buyer, Decimal(0))
+        assessment = assess(inventory, rates=self._rates, policy=policy, buyer_year_total=before)
+        review = [v for v in assessment.violations if v.code == SPECIFIC_RATE]
+        refusals = [v for v in assessment.violations if v.code != SPECIFIC_RATE]
+        if assessment.outcome is Outcome.REFUSED and refusals:
+            self._return(batch, inventory, key, refusals, guid)
+            return
+        where, reason = route(inventory, needs_review=bool(review))
+        if where is not Route.RELEASE:
+            status, code = _ROUTED[where]
+            batch.set_status(key, status)
+            batch.answer(inventory, code, reason, guid)
+            return
+        batch.set_status(key, DocStatus.RELEASED)
+        year_totals[buyer] = before + assessment.quota_amount
+        inc_key = (buyer, day.year)
+        batch.buyer_increments[inc_key] = (
+            batch.buyer_increments.get(inc_key, Decimal(0)) + assessment.quota_amount
+        )
+        batch.answer(inventory, ReturnStatus.RELEASED, reason, guid)
+        if assessment.total_tax > 0:
+            self._bill(batch, inventory, assessment, guid)
+
+    def _bill(self, batch: Batch, inventory: Inventory, assessment: object, guid: str) -> None:
+        head = inventory.head
+        invt_no = head.invt_no or ""
+        bill = tax_bill(
+            assessment,  # type: ignore[arg-type]
+            inventory,
+            tax_no=f"{invt_no}01",
+            invt_no=invt_no,
+            at=batch.now,
+        )
+        batch.tax_bills.append(
+            TaxBillRecord(
+                tax_no=bill.head.tax_no,
+                invt_no=invt_no,
+                doc_key=f"{head.ebp_code}|{head.order_no}",
+                buyer=head.buyer_id_number,
+                customs_tax=bill.head.customs_tax,
+                value_added_tax=bill.head.value_added_tax,
+                consumption_tax=bill.head.consumption_tax,
+                created_at=batch.now,
+                body=answers.tax_bill_body(bill),
+            )
+        )
+        batch.answer_tax_bill(inventory, bill, guid)
+
+    def _return(
+        self, batch: Batch, inventory: Inventory, key: str, violations: list[Violation], guid: str
+    ) -> None:
+        batch.set_status(key, DocStatus.RETURNED)
+        batch.answer(
+            inventory,
+            ReturnStatus.RETURNED,
+            summarise([v if v.path else v.at("Inventory[1]") for v in violations]),
+            guid,
+        )
+
+
+_NO_POLICY = Violation(
+    path="InventoryHead/declTime",
+    code="CEB621.policy.none",
+    en="no CBEC retail import policy was in force on the declaration day (from 2016-04-08)",
+    zh="申报日期不在跨境电商零售进口税收政策实施期内（2016年4月8日起）",
+)
