@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from tradewindow.cbec.documents import CHINA_TZ, SpecVersion
 from tradewindow.cbec.ports import CodeTables
@@ -24,19 +25,27 @@ class Context:
     ) -> None:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
-        china_now = now.astimezone(CHINA_TZ)
         self.message_type = message_type
         self.codes = codes
         self.spec = spec
-        self.today: date = china_now.date()
-        # CEB times are China wall-clock digits, so comparing the digits compares the instants
-        # (China has kept one offset, +08:00, since 1991).
-        self.latest_time = (china_now + APP_TIME_SKEW).strftime("%Y%m%d%H%M%S")
-        self.latest_day = (china_now + timedelta(days=1)).strftime("%Y%m%d")  # clock skew
+        self.today, self.latest_time, self.latest_day = _limits(now)
 
     def violation(self, path: str, element: str, rule: str, en: str, zh: str) -> Violation:
         """A violation coded ``<message type>.<element>.<rule>``."""
         return Violation(path=path, code=f"{self.message_type}.{element}.{rule}", en=en, zh=zh)
+
+
+@lru_cache(maxsize=64)  # one clock reading usually serves a whole batch of messages
+def _limits(now: datetime) -> tuple[date, str, str]:
+    """Today in China, and the latest appTime / declTime acceptable at ``now``.
+
+    CEB times are China wall-clock digits, so comparing the digits compares the instants
+    (China has kept one offset, +08:00, since 1991).
+    """
+    china_now = now.astimezone(CHINA_TZ)
+    latest_time = (china_now + APP_TIME_SKEW).strftime("%Y%m%d%H%M%S")
+    latest_day = (china_now + timedelta(days=1)).strftime("%Y%m%d")  # clock skew
+    return china_now.date(), latest_time, latest_day
 
 
 def real_time(text: str) -> bool:

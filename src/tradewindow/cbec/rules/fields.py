@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -245,16 +245,40 @@ def snake(element: str) -> str:
 
 
 class FacetTable:
-    """A facet table bound to the attributes of one document Struct, for a fast check."""
+    """A facet table bound to the attributes of one document Struct.
+
+    ``check`` first asks msgspec, in C, whether every text and int field of the node fits
+    (a shadow Struct carrying the same facets as ``msgspec.Meta`` constraints) and whether
+    every decimal takes the fast path of :func:`decimal_problem`; only a node that fails is
+    walked field by field to name each violation. Both paths apply the same facets
+    (``test_fields`` holds them to it).
+    """
 
     def __init__(self, facets: tuple[Facet, ...]) -> None:
         self.facets = facets
         self.values: Callable[[Any], tuple[Any, ...]] = attrgetter(
             *(snake(f.element) for f in facets)
         )
+        decimals = [snake(f.element) for f in facets if f.kind is Kind.DECIMAL]
+        self._decimals: Callable[[Any], tuple[Decimal | None, ...]] = (
+            attrgetter(*decimals, decimals[0]) if decimals else lambda node: ()
+        )  # two names at least, so that attrgetter always returns a tuple
+        self._shadow = _shadow(facets)
 
     def check(self, node: object, at: str, message_type: str, out: list[Violation]) -> None:
         """Append a violation for every field of ``node`` that breaks its facet."""
+        try:
+            msgspec.convert(node, self._shadow, from_attributes=True)
+        except msgspec.ValidationError:
+            pass
+        else:
+            # filter(None, …) drops absent decimals, and zeros, which always fit
+            if all(map(_plain_decimal, filter(None, self._decimals(node)))):
+                return
+        self.check_each(node, at, message_type, out)
+
+    def check_each(self, node: object, at: str, message_type: str, out: list[Violation]) -> None:
+        """``check`` without the fast path: every field on its own."""
         for f, value in zip(self.facets, self.values(node), strict=True):
             if value is None:
                 if f.required:
@@ -275,12 +299,41 @@ class FacetTable:
                 out.append(_int(f, at, message_type))
 
 
+def _shadow(facets: tuple[Facet, ...]) -> type[msgspec.Struct]:
+    """A Struct whose conversion succeeds exactly when every text / int facet holds."""
+    required: list[tuple[str, Any]] = []
+    optional: list[tuple[str, Any, None]] = []
+    for f in facets:
+        kind: Any
+        if f.kind is Kind.DECIMAL:
+            continue
+        if f.kind is Kind.INT:
+            bound = min(10**f.max_length - 1, _INT_MAX) if f.max_length else _INT_MAX
+            kind = Annotated[int, msgspec.Meta(ge=max(-bound, _INT_MIN), le=bound)]
+        elif f.fixed is not None:
+            kind = Literal[f.fixed]
+        else:
+            kind = Annotated[str, msgspec.Meta(min_length=f.min_length, max_length=f.max_length)]
+        if f.required:
+            required.append((snake(f.element), kind))
+        else:
+            optional.append((snake(f.element), kind | None, None))
+    return msgspec.defstruct("Facets", [*required, *optional], kw_only=True)
+
+
+def _plain_decimal(value: Decimal) -> bool:
+    """The fast path of :func:`decimal_problem`: at most 5 decimals and 14 integer digits."""
+    if not value.is_finite():
+        return False
+    exponent = value.as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -5 and value.adjusted() < _MAX_INTEGER_DIGITS
+
+
 def decimal_problem(value: Decimal) -> str | None:
     """Why ``value`` breaks ``totalDigits=19 fractionDigits=5`` (value space), or None."""
     if not value.is_finite():
         return "not_finite"
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= -5 and value.adjusted() < _MAX_INTEGER_DIGITS:
+    if _plain_decimal(value):
         return None
     # Slow path: trailing zeros do not count in the value space (1.5000000 has 1 decimal).
     _, digits, exponent = value.normalize(_EXACT).as_tuple()
