@@ -75,6 +75,7 @@ class Field:
 class Layout:
     fields: tuple[Field, ...]
     by_tag: dict[str, Field]
+    leaves: dict[str, str]  # tag -> name of the scalar fields, the reader's fast path
     required: frozenset[str]
     decimals: tuple[str, ...]
     ints: tuple[str, ...]
@@ -99,6 +100,7 @@ def layout(struct: type[msgspec.Struct]) -> Layout:
     return Layout(
         fields=tuple(fields),
         by_tag={f.tag: f for f in fields},
+        leaves={f.tag: f.name for f in fields if f.kind not in (Kind.STRUCT, Kind.STRUCTS)},
         required=frozenset(f.name for f in fields if f.required),
         decimals=tuple(f.name for f in fields if f.kind is Kind.DECIMAL),
         ints=tuple(f.name for f in fields if f.kind is Kind.INT),
@@ -168,16 +170,18 @@ def collect(
     Fields named in ``attributes`` are XML attributes, read by the caller.
     """
     plan = layout(struct)
+    leaves = plan.leaves
     values: dict[str, Any] = {}
     for child in element:
         tag = child.tag
+        name = leaves.get(tag)
+        if name is not None and name not in values and name not in attributes and not len(child):
+            values[name] = child.text or ""  # the common case: a text field seen first time
+            continue
         if not isinstance(tag, str):
             continue  # an entity reference or comment left by a caller-built tree
         field = plan.by_tag.get(tag)
-        if field is None:
-            found.append(unexpected(child, path))
-            continue
-        if field.name in attributes:
+        if field is None or field.name in attributes:
             found.append(unexpected(child, path))
             continue
         kind = field.kind
@@ -202,7 +206,7 @@ def collect(
             )
         elif kind is Kind.STRUCT:
             values[field.name] = collect(child, field.struct, path_of(path, field.name), found)
-        elif len(child):
+        else:
             found.append(
                 violation(
                     path_of(path, field.name),
@@ -211,8 +215,6 @@ def collect(
                     f"{field.name} 应为文本，不能包含子元素",
                 )
             )
-        else:
-            values[field.name] = child.text or ""
     _check(values, plan, path, found, attributes)
     return values
 
