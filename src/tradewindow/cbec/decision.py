@@ -25,7 +25,7 @@ from tradewindow.cbec.risk import Route, route
 from tradewindow.cbec.tax import Outcome, RateTable, assess, tax_bill
 from tradewindow.violations import Violation, summarise
 
-SPECIFIC_RATE = "CEB621.tax.specific_rate"
+REVIEW_CODES = frozenset({"CEB621.tax.specific_rate", "CEB621.tax.conditional_rate"})
 _WAITING_FOR = {DocKind.ORDER: "order", DocKind.PAYMENT: "payment", DocKind.WAYBILL: "waybill"}
 _WAITING_FOR_ZH = {DocKind.ORDER: "订单", DocKind.PAYMENT: "支付单", DocKind.WAYBILL: "运单"}
 _ROUTED = {
@@ -89,8 +89,8 @@ class Decider:
         year_totals = totals.setdefault(day.year, batch.uow.buyer_totals([buyer], day.year))
         before = year_totals.get(buyer, Decimal(0))
         assessment = assess(inventory, rates=self._rates, policy=policy, buyer_year_total=before)
-        review = [v for v in assessment.violations if v.code == SPECIFIC_RATE]
-        refusals = [v for v in assessment.violations if v.code != SPECIFIC_RATE]
+        review = [v for v in assessment.violations if v.code in REVIEW_CODES]
+        refusals = [v for v in assessment.violations if v.code not in REVIEW_CODES]
         if assessment.outcome is Outcome.REFUSED and refusals:
             self._return(batch, inventory, key, refusals, guid)
             return

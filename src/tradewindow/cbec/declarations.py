@@ -184,7 +184,7 @@ class Batch:
                     "已存在相同编号的单证，变更请使用报送类型2",
                 )
             return None
-        if not live:
+        if existing is None or existing.status is DocStatus.DELETED:
             return _violation(
                 f"{code}.appType.not_found",
                 "there is no declared document with this key to change or delete",

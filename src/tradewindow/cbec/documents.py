@@ -314,7 +314,9 @@ class InventoryMessage(_Message, tag="CEB621", kw_only=True):
 
 Message = OrderMessage | PaymentMessage | WaybillMessage | InventoryMessage
 
-MESSAGE_TYPES: dict[str, type[OrderMessage | PaymentMessage | WaybillMessage | InventoryMessage]] = {
+MESSAGE_TYPES: dict[
+    str, type[OrderMessage | PaymentMessage | WaybillMessage | InventoryMessage]
+] = {
     "CEB311": OrderMessage,
     "CEB411": PaymentMessage,
     "CEB511": WaybillMessage,

@@ -1,0 +1,1 @@
+"""Benchmarks: `tradewindow bench …` measures a path and the raw cost of the same data."""

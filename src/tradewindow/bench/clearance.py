@@ -1,0 +1,290 @@
+"""`tradewindow bench clearance`: the whole import path against a raw baseline.
+
+For each format (JSON, CEB XML) and each database (SQLite, PostgreSQL) the same generated
+import sets are pushed, in batches of about 2,000 documents, through
+
+- the **full path**: decode the bytes → validate → match → quota and tax → store → receipts
+  rendered to bytes, committed per batch (exactly what ``tradewindow clear`` does); and
+- the **raw baseline**: decode the same bytes into the same Structs and bulk-insert one row
+  per document (key + JSON body) into a bare table, committed per batch, nothing else.
+
+Messages are generated and encoded outside the timed sections, chunk by chunk, so memory
+stays flat whatever ``--sets`` is; the report includes peak resident memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import sqlite3
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from rich.console import Console
+from rich.table import Table
+
+from tradewindow.cbec import answers
+from tradewindow.cbec.clearance import Clearance, Submission
+from tradewindow.cbec.documents import Message, SpecVersion, message_type
+from tradewindow.demo.sets import generate_sets
+from tradewindow.formats import ceb_json, ceb_xml, xmldsig
+from tradewindow.formats.ceb_receipts_xml import write_receipt
+from tradewindow.reference import ReferenceCodeTables
+from tradewindow.reference.tariff import TariffRates
+from tradewindow.store import open_store
+
+BATCH_MESSAGES = 20  # 20 messages × 100 documents ≈ 2,000 documents per unit of work
+DOCS_PER_SET = 4
+
+
+def run(
+    *, sets: int, formats: list[str], databases: list[str], progress: Console | None
+) -> dict[str, Any]:
+    started = datetime.now(UTC)
+    report: dict[str, Any] = {
+        "benchmark": "clearance",
+        "sets": sets,
+        "documents": sets * DOCS_PER_SET,
+        "cpu_count": os.cpu_count(),
+        "started": started.isoformat(),
+        "runs": [],
+    }
+    signer = _Signer()
+    for database in databases:
+        for fmt in formats:
+            with _database(database) as url:
+                if url is None:
+                    report["runs"].append(
+                        {"format": fmt, "database": database, "skipped": "no PostgreSQL URL set"}
+                    )
+                    continue
+                if progress:
+                    progress.print(f"[bold]{fmt} on {database}[/]: full path …")
+                full = _full(url, fmt, sets, signer)
+            with _database(database) as url:
+                if progress:
+                    progress.print(f"[bold]{fmt} on {database}[/]: raw baseline …")
+                raw = _raw(url, fmt, sets, signer) if url else 0.0
+            report["runs"].append(
+                {
+                    "format": fmt,
+                    "database": database,
+                    "sets_per_s": round(full["sets_per_s"], 1),
+                    "documents_per_s": round(full["sets_per_s"] * DOCS_PER_SET, 1),
+                    "raw_sets_per_s": round(raw, 1),
+                    "ratio_to_raw": round(full["sets_per_s"] / raw, 3) if raw else None,
+                    "released": full["released"],
+                    "peak_rss_mb": full["peak_rss_mb"],
+                }
+            )
+    return report
+
+
+def render(report: dict[str, Any], console: Console) -> None:
+    table = Table(
+        title=f"bench clearance — {report['sets']:,} import sets "
+        f"({report['documents']:,} documents), {report['cpu_count']} CPUs"
+    )
+    for column in (
+        "format",
+        "database",
+        "sets/s",
+        "documents/s",
+        "raw sets/s",
+        "ratio to raw",
+        "released",
+        "peak RSS MB",
+    ):
+        table.add_column(
+            column, justify="right" if column not in ("format", "database") else "left"
+        )
+    for run_ in report["runs"]:
+        if "skipped" in run_:
+            table.add_row(
+                run_["format"], run_["database"], "skipped: " + run_["skipped"], "", "", "", "", ""
+            )
+            continue
+        table.add_row(
+            run_["format"],
+            run_["database"],
+            f"{run_['sets_per_s']:,.0f}",
+            f"{run_['documents_per_s']:,.0f}",
+            f"{run_['raw_sets_per_s']:,.0f}",
+            f"{run_['ratio_to_raw']:.2f}",
+            f"{run_['released']:,}",
+            f"{run_['peak_rss_mb']:.0f}",
+        )
+    console.print(table)
+
+
+# --- the two measured paths ---------------------------------------------------------------
+
+
+def _full(url: str, fmt: str, sets: int, signer: _Signer) -> dict[str, Any]:
+    store = open_store(url)
+    now = datetime.now(UTC)
+    clearance = Clearance(
+        store,
+        codes=ReferenceCodeTables(),
+        rates=TariffRates(),
+        match_timeout=timedelta(hours=24),
+        clock=lambda: now,
+    )
+    decode = _decoder(fmt)
+    render_receipt = write_receipt if fmt == "xml" else ceb_json.write_message
+    elapsed = 0.0
+    released = 0
+    for chunk in _chunks(sets, fmt, signer):
+        start = time.perf_counter()
+        submissions = [
+            Submission(
+                message=decode(data),
+                digest=hashlib.sha256(data).hexdigest(),
+                received_at=now,
+                spec=SpecVersion.V202205,
+            )
+            for data in chunk
+        ]
+        for answer in clearance.submit(submissions):
+            for receipt_message in answers.receipt_messages(answer.guid, answer.receipts):
+                render_receipt(receipt_message)
+            released += sum(1 for r in answer.receipts if r.status == "800")
+        elapsed += time.perf_counter() - start
+    store.close()
+    return {"sets_per_s": sets / elapsed, "released": released, "peak_rss_mb": _peak_rss_mb()}
+
+
+def _raw(url: str, fmt: str, sets: int, signer: _Signer) -> float:
+    decode = _decoder(fmt)
+    elapsed = 0.0
+    with _bare_table(url) as insert:
+        for chunk in _chunks(sets, fmt, signer):
+            start = time.perf_counter()
+            rows = []
+            for data in chunk:
+                message = decode(data)
+                kind = message_type(message)
+                rows.extend((kind, document_key(d), _encode(d)) for d in message.documents)
+            insert(rows)
+            elapsed += time.perf_counter() - start
+    return sets / elapsed
+
+
+# --- data ----------------------------------------------------------------------------------
+
+_encode = msgspec.json.Encoder().encode
+
+
+def document_key(document: Any) -> str:
+    head = document.head
+    return str(getattr(head, "order_no", None) or head.logistics_no)
+
+
+def _decoder(fmt: str) -> Callable[[bytes], Message]:
+    if fmt == "json":
+        return lambda data: ceb_json.read_message(data, max_bytes=10 * 1024 * 1024)
+    return lambda data: ceb_xml.read_message(data, max_bytes=10 * 1024 * 1024, max_depth=32).message
+
+
+def _chunks(sets: int, fmt: str, signer: _Signer) -> Iterator[list[bytes]]:
+    """The encoded messages, BATCH_MESSAGES at a time (generated lazily, untimed)."""
+    start = datetime.now(UTC) - timedelta(minutes=5)
+    chunk: list[bytes] = []
+    for message in generate_sets(sets, seed=7, start=start, per_message=100):
+        if fmt == "json":
+            chunk.append(ceb_json.write_message(message))
+        else:
+            data = ceb_xml.write_message(message)
+            chunk.append(signer.sign(data) if message_type(message) == "CEB621" else data)
+        if len(chunk) == BATCH_MESSAGES:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Signer:
+    """A throwaway RSA key: CEB621 carries a ds:Signature (XSD), signed untimed here."""
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    def sign(self, data: bytes) -> bytes:
+        return xmldsig.sign(data, self._key, key_name="bench")
+
+
+# --- databases -----------------------------------------------------------------------------
+
+
+@contextmanager
+def _database(name: str) -> Iterator[str | None]:
+    if name == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="tw-bench-") as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.db'}"
+        return
+    url = os.environ.get("TRADEWINDOW_BENCH_DATABASE_URL") or os.environ.get(
+        "TRADEWINDOW_TEST_DATABASE_URL"
+    )
+    if not url:
+        yield None
+        return
+    import psycopg
+
+    schema = f"tw_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            separator = "&" if "?" in url else "?"
+            yield f"{url}{separator}options=-csearch_path%3D{schema}"
+        finally:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@contextmanager
+def _bare_table(url: str) -> Iterator[Callable[[list[tuple[str, str, bytes]]], None]]:
+    """A bare (kind, key, body) table and a bulk insert committing once per call."""
+    if url.startswith("sqlite"):
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("CREATE TABLE raw (kind TEXT, key TEXT, body BLOB)")
+
+        def insert_sqlite(rows: list[tuple[str, str, bytes]]) -> None:
+            with connection:
+                connection.executemany("INSERT INTO raw VALUES (?, ?, ?)", rows)
+
+        try:
+            yield insert_sqlite
+        finally:
+            connection.close()
+        return
+    import psycopg
+
+    with psycopg.connect(url) as pg:
+        pg.execute("CREATE TABLE raw (kind text, key text, body bytea)")
+        pg.commit()
+
+        def insert_pg(rows: list[tuple[str, str, bytes]]) -> None:
+            with (
+                pg.cursor() as cursor,
+                cursor.copy("COPY raw (kind, key, body) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            pg.commit()
+
+        yield insert_pg
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
