@@ -207,6 +207,7 @@ def collect(
         elif kind is Kind.STRUCT:
             values[field.name] = collect(child, field.struct, path_of(path, field.name), found)
         else:
+            values[field.name] = None  # seen, so not reported missing as well
             found.append(
                 violation(
                     path_of(path, field.name),
