@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from tradewindow.formats import ceb_schema
 from tradewindow.store import SqlStore, open_store
 
 POSTGRES_URL = os.environ.get("TRADEWINDOW_TEST_DATABASE_URL")
@@ -23,6 +24,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if REQUIRE_ALL_TIERS and not POSTGRES_URL:
         raise pytest.UsageError(
             "TRADEWINDOW_REQUIRE_ALL_TIERS=1 but TRADEWINDOW_TEST_DATABASE_URL is not set"
+        )
+    if REQUIRE_ALL_TIERS and not ceb_schema.schemas_available():
+        raise pytest.UsageError(
+            "TRADEWINDOW_REQUIRE_ALL_TIERS=1 but the CEB XSDs (shared/data/specs/ceb) are missing"
         )
 
 
