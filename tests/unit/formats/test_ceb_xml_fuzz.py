@@ -1,0 +1,113 @@
+"""Fuzzing read_message: whatever the bytes, the answer is a ReadMessage or a FormatError."""
+
+from __future__ import annotations
+
+from ceb_samples import LIMITS, sample
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tradewindow.formats.ceb_receipts_xml import read_receipt
+from tradewindow.formats.ceb_xml import FormatError, ReadMessage, read_message
+
+SAMPLES = [sample(name) for name in ("CEB311", "CEB411", "CEB511", "CEB621")]
+TOKENS = [
+    b"<",
+    b">",
+    b"/>",
+    b"</ceb:Order>",
+    b"<ceb:Order>",
+    b"<ceb:OrderList>",
+    b"<ceb:qty>",
+    b"</ceb:qty>",
+    b"<!DOCTYPE x>",
+    b'<!ENTITY e "x">',
+    b"&amp;",
+    b"&e;",
+    b"&#0;",
+    b"&#x1F600;",
+    b"<![CDATA[",
+    b"]]>",
+    b"<!--",
+    b"-->",
+    b"<?pi x?>",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xe5\xa5",
+    b'xmlns:ceb="urn:other"',
+    b'xmlns="http://www.chinaport.gov.cn/ceb"',
+    b'guid=""',
+    b"1e999",
+    b"NaN",
+    b"-",
+    b".",
+    b"9" * 60,
+    b"<ds:Signature>",
+    b"<ceb:ExtendMessage>",
+]
+
+
+def answers(data: bytes) -> None:
+    result: ReadMessage | FormatError
+    try:
+        result = read_message(data, **LIMITS)
+    except FormatError as error:
+        result = error
+    if isinstance(result, FormatError):
+        assert result.violations
+        assert all(v.code.startswith("CEB900.") and v.en and v.zh for v in result.violations)
+    else:
+        assert isinstance(result, ReadMessage)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_random_bytes(data: bytes) -> None:
+    answers(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("<>/=\"' ceb:COrdLis&;#!?[]-0123456789.\n"), max_size=300))
+def test_random_markup(text: str) -> None:
+    answers(text.encode())
+
+
+_edit = st.tuples(
+    st.sampled_from(["delete", "insert", "replace", "truncate"]),
+    st.floats(min_value=0, max_value=1),
+    st.integers(min_value=1, max_value=40),
+    st.sampled_from(TOKENS) | st.binary(min_size=1, max_size=8),
+)
+
+
+def _mutate(data: bytes, edits: list[tuple[str, float, int, bytes]]) -> bytes:
+    for operation, where, length, token in edits:
+        at = int(where * len(data))
+        if operation == "delete":
+            data = data[:at] + data[at + length :]
+        elif operation == "insert":
+            data = data[:at] + token + data[at:]
+        elif operation == "replace":
+            data = data[:at] + token + data[at + len(token) :]
+        else:
+            data = data[:at]
+    return data
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SAMPLES), st.lists(_edit, min_size=1, max_size=4))
+def test_mutated_valid_messages(data: bytes, edits: list[tuple[str, float, int, bytes]]) -> None:
+    answers(_mutate(data, edits))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(SAMPLES), st.lists(_edit, min_size=1, max_size=3))
+def test_read_receipt_raises_only_format_error(
+    data: bytes, edits: list[tuple[str, float, int, bytes]]
+) -> None:
+    mutated = _mutate(data.replace(b"CEB311Message", b"CEB312Message"), edits)
+    refusal: FormatError | None = None
+    try:
+        read_receipt(mutated, **LIMITS)
+    except FormatError as error:
+        refusal = error
+    assert refusal is None or refusal.violations
