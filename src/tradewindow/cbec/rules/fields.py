@@ -323,10 +323,8 @@ def _shadow(facets: tuple[Facet, ...]) -> type[msgspec.Struct]:
 
 def _plain_decimal(value: Decimal) -> bool:
     """The fast path of :func:`decimal_problem`: at most 5 decimals and 14 integer digits."""
-    if not value.is_finite():
-        return False
-    exponent = value.as_tuple().exponent
-    return isinstance(exponent, int) and exponent >= -5 and value.adjusted() < _MAX_INTEGER_DIGITS
+    exponent = value.as_tuple().exponent  # 'n', 'N' or 'F' when not finite
+    return type(exponent) is int and exponent >= -5 and value.adjusted() < _MAX_INTEGER_DIGITS
 
 
 def decimal_problem(value: Decimal) -> str | None:
