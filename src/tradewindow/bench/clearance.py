@@ -168,7 +168,7 @@ def _raw(url: str, fmt: str, sets: int, signer: _Signer) -> float:
     with _bare_table(url) as insert:
         for chunk in _chunks(sets, fmt, signer):
             start = time.perf_counter()
-            rows = []
+            rows: list[tuple[str, str, bytes]] = []
             for data in chunk:
                 message = decode(data)
                 kind = message_type(message)

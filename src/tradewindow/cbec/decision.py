@@ -16,13 +16,12 @@ from decimal import Decimal
 from tradewindow.cbec import answers
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import Inventory, parse_day
-from tradewindow.cbec.keys import waybill_key
 from tradewindow.cbec.matching import match
 from tradewindow.cbec.policy import policy_on
 from tradewindow.cbec.ports import DocKind, DocStatus, TaxBillRecord
 from tradewindow.cbec.receipts import ReturnStatus
 from tradewindow.cbec.risk import Route, route
-from tradewindow.cbec.tax import Outcome, RateTable, assess, tax_bill
+from tradewindow.cbec.tax import Assessment, Outcome, RateTable, assess, tax_bill
 from tradewindow.violations import Violation, summarise
 
 REVIEW_CODES = frozenset({"CEB621.tax.specific_rate", "CEB621.tax.conditional_rate"})
@@ -59,14 +58,8 @@ class Decider:
         inventory = batch.document(stored)
         assert isinstance(inventory, Inventory)  # noqa: S101 - kind-keyed
         head = inventory.head
-        result = match(
-            inventory,
-            order=batch.live(DocKind.ORDER, key),  # type: ignore[arg-type]
-            payment=batch.live(DocKind.PAYMENT, key),  # type: ignore[arg-type]
-            waybill=batch.live(
-                DocKind.WAYBILL, waybill_key(head.logistics_code, head.logistics_no)
-            ),  # type: ignore[arg-type]
-        )
+        order, payment, waybill = batch.companions(inventory)
+        result = match(inventory, order=order, payment=payment, waybill=waybill)
         fresh = key in batch.declared_now
         if result.violations:
             self._return(batch, inventory, key, result.violations, guid)
@@ -110,11 +103,11 @@ class Decider:
         if assessment.total_tax > 0:
             self._bill(batch, inventory, assessment, guid)
 
-    def _bill(self, batch: Batch, inventory: Inventory, assessment: object, guid: str) -> None:
+    def _bill(self, batch: Batch, inventory: Inventory, assessment: Assessment, guid: str) -> None:
         head = inventory.head
         invt_no = head.invt_no or ""
         bill = tax_bill(
-            assessment,  # type: ignore[arg-type]
+            assessment,
             inventory,
             tax_no=f"{invt_no}01",
             invt_no=invt_no,

@@ -135,6 +135,21 @@ class Batch:
             return None
         return self.document(stored)
 
+    def companions(
+        self, inventory: Inventory
+    ) -> tuple[Order | None, Payment | None, Waybill | None]:
+        """The live order, payment and waybill a list refers to (None where not on file)."""
+        head = inventory.head
+        key = order_key(head.ebp_code, head.order_no)
+        order = self.live(DocKind.ORDER, key)
+        payment = self.live(DocKind.PAYMENT, key)
+        waybill = self.live(DocKind.WAYBILL, waybill_key(head.logistics_code, head.logistics_no))
+        return (
+            order if isinstance(order, Order) else None,
+            payment if isinstance(payment, Payment) else None,
+            waybill if isinstance(waybill, Waybill) else None,
+        )
+
     def document(self, stored: StoredDocument) -> Document:
         ident = (stored.kind, stored.key)
         if ident not in self._objects:
