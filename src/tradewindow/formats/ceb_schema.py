@@ -28,6 +28,7 @@ from tradewindow.violations import Violation
 ENV = "TRADEWINDOW_CEB_XSD_DIR"
 # 2018-113/进口业务节点报文.xsd and 202205/海关跨境进口业务节点报文定义202205.xsd
 _IMPORT_SCHEMA = "*进口业务节点报文*.xsd"
+_DSIG = "xmldsig-core-schema.xsd"  # imported by the import schema, from beside it
 _NO_INDEX = re.compile(r"\[\d+\]")
 
 
@@ -46,9 +47,12 @@ def xsd_dir(directory: str | Path | None = None) -> Path | None:
 
 
 def schemas_available(directory: str | Path | None = None) -> bool:
-    """True when both spec versions' import XSDs can be found."""
+    """True when both spec versions' import XSDs (and the signature XSD they import) exist."""
     found = xsd_dir(directory)
-    return found is not None and all(_schema_file(found, spec) is not None for spec in SpecVersion)
+    return found is not None and all(
+        _schema_file(found, spec) is not None and (found / spec.value / _DSIG).is_file()
+        for spec in SpecVersion
+    )
 
 
 def validate(
@@ -90,8 +94,12 @@ def _schema(directory: Path, spec: SpecVersion) -> etree.XMLSchema:
         raise FileNotFoundError(f"no import XSD for {spec} under {directory}")
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
     parser.resolvers.add(_LocalOnly(path.parent))
-    document = etree.parse(str(path), parser)
-    return etree.XMLSchema(document)
+    try:
+        return etree.XMLSchema(etree.parse(str(path), parser))
+    except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as error:
+        raise FileNotFoundError(
+            f"the {spec} XSDs under {directory} do not compile: {error}"
+        ) from None
 
 
 def _schema_file(directory: Path, spec: SpecVersion) -> Path | None:
