@@ -53,6 +53,7 @@ KNOWN_TYPES = frozenset(
         *(625, 626, 701, 702, 711, 712, 792, 816, 818, 900),
     )
 )
+MAX_VIOLATIONS = 200  # a hostile message can hold millions of faults; list this many
 SM2_SM3 = "http://www.chinaport.gov.cn/2022/04/xmldsig#sm2-sm3"
 
 _BASE_TRANSFER = f"{{{NS}}}BaseTransfer"
@@ -144,7 +145,7 @@ def read_message(data: bytes, *, max_bytes: int, max_depth: int) -> ReadMessage:
             values[attribute] = text
     code = message_class.__struct_config__.tag
     if found:
-        raise FormatError(found, guid=guid, message_type=code)  # type: ignore[arg-type]
+        raise FormatError(_capped(found), guid=guid, message_type=code)  # type: ignore[arg-type]
     try:
         message = msgspec.convert(values, type=message_class, strict=False)
     except msgspec.ValidationError as error:  # collect() should have caught it; say where
@@ -306,6 +307,22 @@ def _collect_message(
 
 def _documents_field(message_class: type[msgspec.Struct]) -> Field:
     return next(f for f in layout(message_class).fields if f.kind is Kind.STRUCTS)
+
+
+def _capped(found: list[Violation]) -> list[Violation]:
+    """At most MAX_VIOLATIONS, then one saying how many more there were."""
+    if len(found) <= MAX_VIOLATIONS:
+        return found
+    more = len(found) - MAX_VIOLATIONS
+    return [
+        *found[:MAX_VIOLATIONS],
+        violation(
+            "",
+            "CEB900.message.too_many_faults",
+            f"{more} more faults are not listed",
+            f"另有 {more} 处错误未列出",
+        ),
+    ]
 
 
 def _spec_hint(message: Message, signature: etree._Element | None) -> SpecVersion | None:

@@ -402,3 +402,11 @@ def test_two_signatures_are_refused() -> None:
     assert [(v.code, v.path) for v in error.violations] == [
         ("CEB900.element.repeated", "Signature")
     ]
+
+
+def test_a_flood_of_faults_is_listed_up_to_a_cap() -> None:
+    flood = "<ceb:bogus>1</ceb:bogus>" * 5000
+    error = refused(edit("<ceb:appType>1</ceb:appType>", "<ceb:appType>1</ceb:appType>" + flood))
+    assert len(error.violations) == 201
+    assert error.violations[-1].code == "CEB900.message.too_many_faults"
+    assert "4800 more" in error.violations[-1].en
