@@ -59,6 +59,7 @@ def parse(data: bytes, *, max_bytes: int, max_depth: int) -> etree._Element:
             "the message is not a byte string",
             "报文不是字节串",
         )
+    data = bytes(data)  # no copy for bytes; memoryview has no `in`
     if len(data) > max_bytes:
         raise UnsafeXml(
             "CEB900.xml.too_large",
@@ -68,7 +69,7 @@ def parse(data: bytes, *, max_bytes: int, max_depth: int) -> etree._Element:
     if _DOCTYPE in data:
         raise _doctype()
     try:
-        root = etree.fromstring(bytes(data), parser())
+        root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as error:
         if "depth" in str(error):
             raise _too_deep(max_depth) from None
