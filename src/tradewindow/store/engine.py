@@ -88,10 +88,14 @@ def migrate_engine(engine: Engine) -> None:
                 text("SELECT pg_advisory_xact_lock(hashtext('tradewindow.migrate'))")
             )
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        # each capability keeps its tables on its own branch (parties, evidence, agencies, …),
+        # all rooted at the initial revision, so upgrading means every head
+        command.upgrade(config, "heads")
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The migration the database is at (None before the first)."""
+    """The migration the database is at (None before the first; with several capability
+    branches, their heads joined by ``+`` in sorted order)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return "+".join(sorted(heads)) if heads else None
