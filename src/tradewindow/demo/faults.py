@@ -70,9 +70,9 @@ DEFAULT_RATES: Mapping[FaultKind, float] = {
     FaultKind.MISSING_WAYBILL: 0.005,
     FaultKind.ANNUAL_LIMIT: 0.0035,  # share of sets, seven sets per buyer
     FaultKind.OVER_TRANSACTION_LIMIT: 0.003,
-    FaultKind.SINGLE_EXPENSIVE_ITEM: 0.002,
+    FaultKind.SINGLE_EXPENSIVE_ITEM: 0.0035,
     FaultKind.RESUBMITTED: 0.002,
-    FaultKind.GUID_REUSED: 0.0015,
+    FaultKind.GUID_REUSED: 0.002,
 }
 """Share of a day's sets given each fault: 4 % in all."""
 

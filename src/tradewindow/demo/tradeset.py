@@ -69,7 +69,7 @@ class ChinaClock:
         """``yyyyMMddHHmmss``."""
         text = self._texts.get(seconds)
         if text is None:
-            if len(self._texts) > 4_096:
+            if len(self._texts) > 1_024:
                 self._texts.clear()
             text = self._texts[seconds] = self._format(seconds)
         return text
