@@ -109,7 +109,7 @@ def _expire(args: argparse.Namespace) -> int:
 
     app = bootstrap()
     try:
-        count = app.clearance.expire_waiting()
+        count = len(app.clearance.expire_waiting())
     finally:
         app.close()
     console.print(f"{count} waiting lists returned (CEB621.match.timeout)")

@@ -30,7 +30,7 @@ from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.settings import Settings
 
 Format = Literal["xml", "json"]
-_CODE = re.compile(r"\[([A-Za-z0-9_.]+)\]")
+_CODE = re.compile(r"\[([A-Z][A-Za-z0-9]*\.[A-Za-z0-9_.]+)\]")  # "[CEB621.quota.annual_limit]"
 _SUFFIXES = {".xml": "xml", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
 
 

@@ -110,17 +110,16 @@ class Clearance:
             uow.commit()
         return _attach(answers_, batch.receipts, stored)
 
-    def expire_waiting(self, limit: int = 10_000) -> int:
-        """Return lists that waited longer than the match timeout; how many were returned."""
+    def expire_waiting(self, limit: int = 10_000) -> list[ReceiptRecord]:
+        """Return lists that waited longer than the match timeout; their receipts."""
         now = self._clock()
         with self._store.unit_of_work() as uow:
             batch = Batch(uow, now)
-            waiting = uow.expired_waiting(now - self._match_timeout, limit)
-            for stored in waiting:
+            for stored in uow.expired_waiting(now - self._match_timeout, limit):
                 batch.time_out(stored)
             batch.flush()
             uow.commit()
-        return len(waiting)
+        return batch.receipts
 
     def answer_for(self, guid: str) -> list[ReceiptRecord]:
         """The receipts stored for one message guid (empty when unknown)."""

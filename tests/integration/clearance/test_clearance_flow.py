@@ -66,9 +66,10 @@ def test_a_list_whose_waybill_never_comes_is_returned_after_the_timeout(harness:
     s = b.import_set()
     harness.send(s.messages[3], s.messages[0], s.messages[1])
     harness.now += timedelta(hours=23)
-    assert harness.clearance.expire_waiting() == 0
+    assert harness.clearance.expire_waiting() == []
     harness.now += timedelta(hours=2)
-    assert harness.clearance.expire_waiting() == 1
+    (expired,) = harness.clearance.expire_waiting()
+    assert (expired.receipt_type, expired.status) == ("CEB622", "100")
     assert harness.document_status(DocKind.INVENTORY, KEY) == "returned"
     receipts = harness.clearance.answer_for(f"timeout:{s.messages[3].guid}")
     (text,) = [msgspec.json.decode(r.body)["returnInfo"] for r in receipts]

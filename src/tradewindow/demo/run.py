@@ -1,0 +1,179 @@
+"""`tradewindow demo`: a generated GBA day written as files, cleared, and explained.
+
+The day's messages are written in arrival order, one file each — orders and payments as
+JSON (as platforms and payment firms send them over the API), waybills and inventory lists as
+CEB XML (the lists signed with a demo key, as the XSD requires) — then cleared from those
+files on the embedded default (a SQLite file), exactly as ``tradewindow clear`` does. Then
+the match timeout is let pass so lists whose waybill never came are returned, and the run
+is compared, fault by fault, with what the generator injected.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tradewindow import intake
+from tradewindow.bootstrap import App, bootstrap
+from tradewindow.cbec import answers
+from tradewindow.cbec.clearance import Answer
+from tradewindow.cbec.documents import CHINA_TZ, Message, SpecVersion, message_type
+from tradewindow.cbec.ports import DocKind
+from tradewindow.demo.day import DemoDay, generate_day
+from tradewindow.demo.faults import Expectation, InventoryOutcome
+from tradewindow.formats import ceb_json, ceb_xml, xmldsig
+from tradewindow.settings import Settings
+
+_JSON_TYPES = ("CEB311", "CEB411")
+_FINAL = {
+    InventoryOutcome.RELEASED: {"released", "inspection"},
+    InventoryOutcome.RELEASED_FULL_TAX: {"released", "inspection", "review"},
+    InventoryOutcome.REFUSED: {"returned", None},  # None: refused unread, nothing stored
+    InventoryOutcome.TIMED_OUT: {"returned"},
+    InventoryOutcome.NOT_RELEASED: {"returned", None},
+}
+
+
+class Clock:
+    """Real time, plus an offset the demo moves forward to let the match timeout pass."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+def run_demo(folder: Path, *, sets: int, seed: int, console: Console) -> intake.Summary:
+    if folder.exists():
+        shutil.rmtree(folder)
+    inbox, outbox = folder / "in", folder / "out"
+    inbox.mkdir(parents=True)
+    day = (datetime.now(CHINA_TZ) - timedelta(days=1)).date()
+    console.print(
+        f"[bold]tradewindow demo[/] — a Greater Bay Area CBEC import day ({day}), "
+        f"{sets:,} purchases"
+    )
+    generated = generate_day(day, sets=sets, seed=seed)
+    written = write_messages(generated.messages, inbox)
+    console.print(
+        f"wrote {written:,} messages to {inbox} (orders and payments as JSON, "
+        "waybills and signed inventory lists as CEB XML)"
+    )
+    clock = Clock()
+    settings = Settings(database_url=f"sqlite:///{folder / 'tradewindow.db'}")
+    app = bootstrap(settings, clock=clock)
+    try:
+        summary = _clear(app, inbox, outbox, clock, console)
+        clock.offset = settings.match_timeout + timedelta(hours=1)
+        expired = app.clearance.expire_waiting()
+        summary.tally([Answer(guid="timeout", receipts=expired)])
+        writer = intake.ReceiptWriter(outbox, "xml")
+        for receipt_message in answers.receipt_messages("timeout", expired):
+            summary.receipt_files += writer.write(receipt_message)
+        console.print(
+            f"{settings.match_timeout} later: {len(expired):,} lists still waiting were returned "
+            "(CEB621.match.timeout)"
+        )
+        from tradewindow.cli import print_summary
+
+        print_summary(summary)
+        explain(app, generated, console)
+        counts = app.store.status_counts()
+        console.print(
+            f"final state: {counts.get(('inventory', 'released'), 0):,} lists released, "
+            f"{counts.get(('inventory', 'returned'), 0):,} returned, "
+            f"{counts.get(('inventory', 'waiting'), 0):,} waiting; "
+            f"tax collected CNY {app.store.tax_total():,.2f}"
+        )
+    finally:
+        app.close()
+    console.print(
+        f"receipts: {outbox} ({summary.receipt_files:,} files); database: "
+        f"{folder / 'tradewindow.db'}"
+    )
+    return summary
+
+
+def write_messages(messages: list[Message], inbox: Path) -> int:
+    """One file per message, named in arrival order."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    for number, message in enumerate(messages):
+        kind = message_type(message)
+        stem = f"{number:06d}_{kind}_{message.guid}"
+        if kind in _JSON_TYPES:
+            (inbox / f"{stem}.json").write_bytes(ceb_json.write_message(message))
+            continue
+        data = ceb_xml.write_message(message)
+        if kind == "CEB621":
+            data = xmldsig.sign(data, key, key_name="demo-agent")
+        (inbox / f"{stem}.xml").write_bytes(data)
+    return len(messages)
+
+
+def _clear(app: App, inbox: Path, outbox: Path, clock: Clock, console: Console) -> intake.Summary:
+    items = list(intake.incoming([inbox]))
+    decoder = intake.Decoder(app.settings, spec=SpecVersion.V202205)
+    started = datetime.now(UTC)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("clearing", total=len(items))
+        summary = intake.clear(
+            items,
+            clearance=app.clearance,
+            decoder=decoder,
+            writer=intake.ReceiptWriter(outbox, "xml"),
+            clock=clock,
+            progress=lambda n: progress.advance(task, n),
+        )
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    console.print(
+        f"cleared {summary.messages:,} messages ({summary.documents:,} documents) in "
+        f"{seconds:.1f} s, receipts written after each committed batch"
+    )
+    return summary
+
+
+def explain(app: App, generated: DemoDay, console: Console) -> None:
+    """Each kind of injected fault: how many sets, what should happen, what did."""
+    table = Table(title="Faults injected on purpose / 故意注入的差错")
+    for column in ("fault", "sets", "expected", "as expected"):
+        table.add_column(column, justify="right" if column in ("sets", "as expected") else "left")
+    by_kind: dict[str, list[Expectation]] = {}
+    for expectation in generated.expectations:
+        by_kind.setdefault(expectation.fault.value, []).append(expectation)
+    with app.store.unit_of_work() as uow:
+        for kind, expectations in sorted(by_kind.items()):
+            keys = [k for e in expectations for k in e.order_keys]
+            found = uow.documents(DocKind.INVENTORY, keys)
+            ok = sum(_as_expected(e, found) for e in expectations)
+            table.add_row(
+                kind, f"{len(keys):,}", f"{expectations[0].en}", f"{ok}/{len(expectations)}"
+            )
+    console.print(table)
+
+
+def _as_expected(expectation: Expectation, found: dict[str, object]) -> bool:
+    statuses = [getattr(found.get(k), "status", None) for k in expectation.order_keys]
+    values = [s.value if s is not None else None for s in statuses]  # type: ignore[attr-defined]
+    if expectation.inventory is InventoryOutcome.LIMIT_REACHED:
+        released = values.count("released") + values.count("inspection")
+        low, high = expectation.released or (0, len(values))
+        return low <= released <= high
+    allowed = _FINAL.get(expectation.inventory, set())
+    return all(v in allowed for v in values)
+
+
+__all__ = ["date", "run_demo"]
