@@ -90,14 +90,16 @@ class Sm2PrivateKey:
         return cls(secrets.randbelow(N - 2) + 1)
 
     def public_key(self) -> Sm2PublicKey:
-        point = _curve()._kg(self.d, _TABLE["g"])  # noqa: SLF001 - gmssl's scalar multiply
+        point = _curve()._kg(self.d, _TABLE["g"])  # gmssl's scalar multiply
         return Sm2PublicKey(int(point[:64], 16), int(point[64:], 16))
 
     def __repr__(self) -> str:
         return "Sm2PrivateKey(<secret>)"
 
 
-def signed_digest(public_key: Sm2PublicKey, data: bytes, signer_id: bytes = DEFAULT_SIGNER_ID) -> bytes:
+def signed_digest(
+    public_key: Sm2PublicKey, data: bytes, signer_id: bytes = DEFAULT_SIGNER_ID
+) -> bytes:
     """e = SM3(Z_A ‖ data), what SM2 actually signs (GB/T 32918.2, 6.1)."""
     if len(signer_id) * 8 >= 1 << 16:
         raise ValueError("SM2 signer ID is too long")
@@ -135,7 +137,9 @@ def verify(public_key: Sm2PublicKey, signature: bytes, data: bytes) -> bool:
 
 def der_signature(raw: bytes) -> bytes:
     """``r ‖ s`` as DER ``SEQUENCE { INTEGER r, INTEGER s }`` (the X.509 form)."""
-    return _der(0x30, b"".join(_der_int(int.from_bytes(half, "big")) for half in (raw[:32], raw[32:])))
+    return _der(
+        0x30, b"".join(_der_int(int.from_bytes(half, "big")) for half in (raw[:32], raw[32:]))
+    )
 
 
 def _r_s(signature: bytes) -> tuple[int, int] | None:
@@ -171,8 +175,8 @@ def _der_int(value: int) -> bytes:
 def _curve(private_key: Sm2PrivateKey | None = None) -> Any:
     # the public key is set by attribute: gmssl's constructor strips "04" with lstrip, which
     # also eats a leading 0 or 4 of x
-    curve = sm2.CryptSM2(private_key=f"{private_key.d:064x}" if private_key else None, public_key="")
-    return curve
+    secret = f"{private_key.d:064x}" if private_key else None
+    return sm2.CryptSM2(private_key=secret, public_key="")
 
 
 def _xmldsig_sign(private_key: Any, data: bytes) -> bytes:
