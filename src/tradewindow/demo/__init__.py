@@ -25,7 +25,10 @@ Public API::
     volume_factor(day: date) -> float
         How busy a day is relative to an ordinary weekday (Double 11, 618, Spring Festival …).
 
-Generated documents are plain mutable Structs; nothing else holds on to them.
+Generated documents are plain Structs. Their heads are their own, but order and list *lines*
+(``OrderItem``, ``InventoryItem``) are shared by every set that bought the same basket on the
+same route (making them is the generator's main cost): replace a line
+(``msgspec.structs.replace``), never edit it in place.
 """
 
 from tradewindow.demo.day import DemoDay, generate_day

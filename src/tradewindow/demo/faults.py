@@ -130,9 +130,13 @@ def _expect(
 
 def _line_total(market: Market, timing: Callable[[], Times]) -> Injection:
     s = market.purchase(timing())
-    line = s.order.items[0]
-    line.total_price += _OFF
-    s.inventory.items[0].total_price = line.total_price
+    # Lines are shared with other sets of the same basket: replace them, never edit them.
+    line = s.order.items[0] = msgspec.structs.replace(
+        s.order.items[0], total_price=s.order.items[0].total_price + _OFF
+    )
+    s.inventory.items[0] = msgspec.structs.replace(
+        s.inventory.items[0], total_price=line.total_price
+    )
     # Keep every other figure consistent so that only the line rule breaks.
     s.order.head.goods_value += _OFF
     s.order.head.actural_paid += _OFF
@@ -186,8 +190,9 @@ def _payer_not_buyer(market: Market, timing: Callable[[], Times]) -> Injection:
 
 def _unknown_hs_code(market: Market, timing: Callable[[], Times]) -> Injection:
     s = market.purchase(timing())
-    item = s.inventory.items[0]
-    item.gcode = market.factory.pick(UNKNOWN_GCODES)
+    item = s.inventory.items[0] = msgspec.structs.replace(
+        s.inventory.items[0], gcode=market.factory.pick(UNKNOWN_GCODES)
+    )
     return Injection([s], _expect(
         FaultKind.UNKNOWN_HS_CODE, [s], InventoryOutcome.REFUSED, (DocKind.INVENTORY,),
         f"list line 1 gcode {item.gcode} is no HS 2022 subheading",

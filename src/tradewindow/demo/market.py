@@ -17,7 +17,14 @@ from typing import TypeVar
 from tradewindow.demo.catalogue import GOODS, Good
 from tradewindow.demo.parties import PLATFORMS, ROUTES, Platform, Route
 from tradewindow.demo.people import Buyer, BuyerPool, Population
-from tradewindow.demo.tradeset import Basket, SetFactory, TradeSet, basket_of
+from tradewindow.demo.tradeset import (
+    Basket,
+    LineStructs,
+    SetFactory,
+    TradeSet,
+    basket_of,
+    line_structs,
+)
 
 T = TypeVar("T")
 
@@ -45,14 +52,13 @@ class Market:
         self.routes = flatten(ROUTES, [r.weight for r in ROUTES])
         self.bonded = tuple(r for r in ROUTES if r.trade_mode == "1210")
         self._shelves: dict[int, tuple[Good, ...]] = {}
-        self._baskets: dict[int, list[Basket]] = {}
+        self._baskets: dict[int, list[tuple[Basket, LineStructs]]] = {}
         for route in ROUTES:
             goods = [g for g in GOODS if not route.origins or g.origin in route.origins]
             self._shelves[id(route)] = flatten(goods, [g.weight for g in goods])
             # Baskets are drawn once and reused: working out their figures is the costly part.
-            self._baskets[id(route)] = [
-                basket_of(self.basket(route)) for _ in range(BASKETS_PER_ROUTE)
-            ]
+            baskets = [basket_of(self.basket(route)) for _ in range(BASKETS_PER_ROUTE)]
+            self._baskets[id(route)] = [(b, line_structs(b, route)) for b in baskets]
 
     def basket(self, route: Route) -> list[tuple[Good, int]]:
         """One to three different goods from the route's shelf, within the ceiling."""
@@ -89,11 +95,11 @@ class Market:
     def purchase(self, times: tuple[int, int, int, int]) -> TradeSet:
         """A valid set from a pool buyer."""
         route = self.route()
-        basket = self.factory.pick(self._baskets[id(route)])
+        basket, lines = self.factory.pick(self._baskets[id(route)])
         year = int(self.factory.clock.day_text(times[0])[:4])
         buyer = self.pool.draw(basket.amount, year)
         return self.factory.build(
-            times, self.platform(), route, basket, buyer, self.consignee(buyer)
+            times, self.platform(), route, basket, buyer, self.consignee(buyer), lines
         )
 
     def purchase_by(
@@ -107,8 +113,8 @@ class Market:
         """A set bought by ``buyer`` (a fault's own buyer); a given basket ships bonded."""
         if basket is None:
             route = self.route()
-            chosen = self.factory.pick(self._baskets[id(route)])
-        else:
-            route = self.factory.pick(self.bonded)
-            chosen = basket_of(basket, full_tax=full_tax)
+            chosen, lines = self.factory.pick(self._baskets[id(route)])
+            return self.factory.build(times, self.platform(), route, chosen, buyer, buyer, lines)
+        route = self.factory.pick(self.bonded)
+        chosen = basket_of(basket, full_tax=full_tax)
         return self.factory.build(times, self.platform(), route, chosen, buyer, buyer)

@@ -175,6 +175,35 @@ def basket_of(goods: Sequence[tuple[Good, int]], *, full_tax: bool = False) -> B
     )
 
 
+LineStructs = tuple[tuple[OrderItem, ...], tuple[InventoryItem, ...]]
+
+
+def line_structs(basket: Basket, route: Route) -> LineStructs:
+    """The order lines and list lines of a basket shipped by ``route``."""
+    bonded = route.trade_mode == "1210"
+    order_items: list[OrderItem] = []
+    invt_items: list[InventoryItem] = []
+    for gnum, (good, qty, total, qty1, qty2) in enumerate(basket.lines, 1):
+        order_items.append(
+            OrderItem(
+                gnum=gnum, item_no=good.sku, item_name=good.name, gmodel=good.model,
+                bar_code=good.bar_code, unit=good.unit, qty=qty, price=good.price,
+                total_price=total, currency=CNY, country=good.origin,
+            )
+        )  # fmt: skip
+        invt_items.append(
+            InventoryItem(
+                gnum=gnum, item_record_no=f"{route.customs_code}{good.sku}" if bonded else None,
+                item_no=good.sku, item_name=good.name, gcode=good.gcode, gname=good.name,
+                gmodel=good.model, bar_code=good.bar_code, country=good.origin,
+                trade_country=good.origin if bonded else route.country, currency=CNY, qty=qty,
+                unit=good.unit, qty1=qty1, unit1=good.unit1, qty2=qty2, unit2=good.unit2,
+                price=good.price, total_price=total,
+            )
+        )  # fmt: skip
+    return tuple(order_items), tuple(invt_items)
+
+
 class Shipment(NamedTuple):
     """A flight, truck or vessel trip that carries many 9610 parcels."""
 
@@ -235,9 +264,11 @@ class SetFactory:
         basket: Basket,
         buyer: Buyer,
         consignee: Buyer,
+        lines: LineStructs | None = None,
     ) -> TradeSet:
         """One consistent set; ``times`` are the local seconds of the order, payment,
-        waybill and inventory declarations."""
+        waybill and inventory declarations. ``lines``: the basket's line structs on this
+        route, made once by ``line_structs`` and shared by every set that reuses them."""
         random = self._random
         clock = self.clock
         guid = self.guid
@@ -261,27 +292,8 @@ class SetFactory:
         logistics_no = f"{carrier.prefix}{stamp}{serial:010d}"
         transaction = f"{pay_firm.prefix}{stamp}{serial:012d}"
 
-        order_items: list[OrderItem] = []
-        invt_items: list[InventoryItem] = []
-        trade_country = None if bonded else route.country
-        for gnum, (good, qty, total, qty1, qty2) in enumerate(basket.lines, 1):
-            order_items.append(
-                OrderItem(
-                    gnum=gnum, item_no=good.sku, item_name=good.name, gmodel=good.model,
-                    bar_code=good.bar_code, unit=good.unit, qty=qty, price=good.price,
-                    total_price=total, currency=CNY, country=good.origin,
-                )
-            )  # fmt: skip
-            invt_items.append(
-                InventoryItem(
-                    gnum=gnum, item_record_no=f"{route.customs_code}{good.sku}" if bonded else None,
-                    item_no=good.sku, item_name=good.name, gcode=good.gcode, gname=good.name,
-                    gmodel=good.model, bar_code=good.bar_code, country=good.origin,
-                    trade_country=trade_country or good.origin, currency=CNY, qty=qty,
-                    unit=good.unit, qty1=qty1, unit1=good.unit1, qty2=qty2, unit2=good.unit2,
-                    price=good.price, total_price=total,
-                )
-            )  # fmt: skip
+        order_lines, list_lines = line_structs(basket, route) if lines is None else lines
+        order_items, invt_items = list(order_lines), list(list_lines)
         goods_value, tax, net = basket.goods_value, basket.tax, basket.net
         freights = FREIGHT_BONDED if bonded else FREIGHT_DIRECT
         freight = freights[int(random() * len(freights))]

@@ -82,7 +82,8 @@ def test_the_tariff_rates_every_good_and_knows_the_expensive_ones_mfn() -> None:
     ]
     for good in EXPENSIVE:
         line = rates.rates_for(good.gcode, DAY)
-        assert line is not None and line.mfn_rate is not None, good.gcode
+        assert line is not None, good.gcode
+        assert line.mfn_rate is not None, good.gcode
 
 
 def test_enterprise_codes_are_made_up_and_unique() -> None:
