@@ -24,11 +24,31 @@ class EventType(enum.StrEnum):
 
 # TNT 2.2 enums (components/schemas/*EventTypeCode, documentTypeCode)
 SHIPMENT_CODES_V2 = frozenset(
-    "RECE DRFT PENA PENU REJE APPR ISSU SURR SUBM VOID CONF REQS CMPL HOLD RELS".split()
+    [
+        "RECE",
+        "DRFT",
+        "PENA",
+        "PENU",
+        "REJE",
+        "APPR",
+        "ISSU",
+        "SURR",
+        "SUBM",
+        "VOID",
+        "CONF",
+        "REQS",
+        "CMPL",
+        "HOLD",
+        "RELS",
+    ]
 )
 TRANSPORT_CODES_V2 = frozenset({"ARRI", "DEPA"})
-EQUIPMENT_CODES_V2 = frozenset("LOAD DISC GTIN GTOT STUF STRP PICK DROP INSP RSEA RMVD".split())
-DOCUMENT_TYPES_V2 = frozenset("CBR BKG SHI SRM TRD ARN VGM CAS CUS DGD OOG".split())
+EQUIPMENT_CODES_V2 = frozenset(
+    ["LOAD", "DISC", "GTIN", "GTOT", "STUF", "STRP", "PICK", "DROP", "INSP", "RSEA", "RMVD"]
+)
+DOCUMENT_TYPES_V2 = frozenset(
+    ["CBR", "BKG", "SHI", "SRM", "TRD", "ARN", "VGM", "CAS", "CUS", "DGD", "OOG"]
+)
 CLASSIFIERS = frozenset({"ACT", "PLN", "EST"})
 EMPTY_INDICATORS = frozenset({"EMPTY", "LADEN"})
 

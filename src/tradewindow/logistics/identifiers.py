@@ -63,7 +63,10 @@ def imo_check_digit(first_six: str) -> int:
     """The IMO number check digit: the six digits weighted 7 down to 2, summed, modulo 10."""
     if not re.fullmatch(r"\d{6}", first_six):
         raise ValueError(f"not the first six digits of an IMO number: {first_six!r}")
-    return sum(int(digit) * weight for digit, weight in zip(first_six, range(7, 1, -1))) % 10
+    return (
+        sum(int(digit) * weight for digit, weight in zip(first_six, range(7, 1, -1), strict=True))
+        % 10
+    )
 
 
 def is_imo_number(number: str) -> bool:
