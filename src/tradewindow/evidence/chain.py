@@ -1,0 +1,288 @@
+"""The evidence hash chain: record types, canonical hashing, checkpoints, verification. Pure.
+
+Every record carries ``seq`` (1, 2, 3, …), ``at`` (UTC, fixed-width ISO-8601 text),
+``kind``, its ``subjects`` (ids such as a filing or document key, as JSON text), the
+``payload_digest`` (SHA-256 hex of the exact bytes the record is about), the ``signature``
+those bytes carried (base64, or none), the ``actor`` party id, ``prev_hash`` and ``hash``::
+
+    content_digest = SHA-256( JSON [ "tradewindow-evidence-v1", seq, at, kind, subjects,
+                                     payload_digest, signature, actor ] )
+    hash           = SHA-256( "tradewindow-evidence-v1\\n" ‖ prev_hash ‖ "\\n" ‖ content_digest )
+
+so the hash covers every field, ``prev_hash`` included. Hashing in two steps lets an exported
+bundle stand in for another filing's record by its ``content_digest`` alone, linking the
+chain to a checkpoint without disclosing that record. The fields are hashed as stored (text),
+so a change to any byte of any column changes the hash.
+
+A **checkpoint** record (kind ``checkpoint``, actor ``platform``) has as payload the hash it
+follows and as signature the platform's Ed25519 signature of :func:`checkpoint_message`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+import msgspec
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+VERSION = "tradewindow-evidence-v1"
+GENESIS = "0" * 64  # prev_hash of record 1
+PLATFORM = "platform"
+_TIME_WIDTH = len("2024-01-01T00:00:00.000000+00:00")
+
+
+class RecordKind(enum.StrEnum):
+    MESSAGE_ACCEPTED = "message_accepted"
+    RECEIPT = "receipt"
+    DECISION = "decision"
+    PERSONAL_DATA_READ = "personal_data_read"
+    TAX_BILL = "tax_bill"
+    CHECKPOINT = "checkpoint"
+
+
+class Entry(msgspec.Struct, frozen=True, kw_only=True):
+    """What a caller appends; the log gives it seq, prev_hash and hash."""
+
+    kind: RecordKind
+    subjects: tuple[str, ...]
+    payload_digest: str
+    actor: str
+    at: datetime
+    signature: str | None = None
+
+
+class Record(msgspec.Struct, frozen=True, kw_only=True):
+    """A record as stored: every field in its stored (hashed) form."""
+
+    seq: int
+    at: str
+    kind: str
+    subjects: str  # JSON array text
+    payload_digest: str
+    signature: str | None
+    actor: str
+    prev_hash: str
+    hash: str
+
+    @property
+    def subject_ids(self) -> list[str]:
+        ids: list[str] = msgspec.json.decode(self.subjects, type=list[str])
+        return ids
+
+
+class Failure(msgspec.Struct, frozen=True, kw_only=True):
+    """The first record that does not hold, and why (``problem`` is a stable code)."""
+
+    seq: int
+    problem: str  # sequence.gap, link.broken, hash.mismatch, checkpoint.*, bundle.*
+    detail: str
+
+
+class VerifyReport(msgspec.Struct, frozen=True, kw_only=True):
+    ok: bool
+    records: int
+    checkpoints: int
+    last_checkpoint_seq: int | None
+    head_hash: str
+    failure: Failure | None = None
+
+
+def time_text(at: datetime) -> str:
+    """The stored form of a record's time: UTC, microseconds, fixed width."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"evidence times must be timezone-aware, got {at.isoformat()}")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def subjects_text(subjects: Sequence[str]) -> str:
+    return msgspec.json.encode(list(subjects)).decode()
+
+
+def content_digest(
+    seq: int,
+    at: str,
+    kind: str,
+    subjects: str,
+    payload_digest: str,
+    signature: str | None,
+    actor: str,
+) -> str:
+    fields = [VERSION, seq, at, kind, subjects, payload_digest, signature, actor]
+    return hashlib.sha256(msgspec.json.encode(fields)).hexdigest()
+
+
+def link_hash(prev_hash: str, digest: str) -> str:
+    return hashlib.sha256(f"{VERSION}\n{prev_hash}\n{digest}".encode()).hexdigest()
+
+
+def record_content_digest(record: Record) -> str:
+    return content_digest(
+        record.seq,
+        record.at,
+        record.kind,
+        record.subjects,
+        record.payload_digest,
+        record.signature,
+        record.actor,
+    )
+
+
+def seal(entry: Entry, seq: int, prev_hash: str) -> Record:
+    """``entry`` as record number ``seq`` following ``prev_hash``."""
+    if len(entry.payload_digest) != 64:
+        raise ValueError("payload_digest must be a SHA-256 hex digest")
+    at, subjects = time_text(entry.at), subjects_text(entry.subjects)
+    digest = content_digest(
+        seq, at, entry.kind.value, subjects, entry.payload_digest, entry.signature, entry.actor
+    )
+    return Record(
+        seq=seq,
+        at=at,
+        kind=entry.kind.value,
+        subjects=subjects,
+        payload_digest=entry.payload_digest,
+        signature=entry.signature,
+        actor=entry.actor,
+        prev_hash=prev_hash,
+        hash=link_hash(prev_hash, digest),
+    )
+
+
+def seal_all(entries: Iterable[Entry], head_seq: int, head_hash: str) -> list[Record]:
+    records = []
+    for entry in entries:
+        head_seq += 1
+        record = seal(entry, head_seq, head_hash)
+        head_hash = record.hash
+        records.append(record)
+    return records
+
+
+# --- checkpoints -----------------------------------------------------------------------------
+
+
+def checkpoint_message(seq: int, at: str, prev_hash: str) -> bytes:
+    """What the platform signs: the checkpoint's place and the head it vouches for."""
+    return f"tradewindow-checkpoint-v1\n{seq}\n{at}\n{prev_hash}".encode()
+
+
+def key_fingerprint(public_key: ed25519.Ed25519PublicKey) -> str:
+    raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return "platform-key:" + hashlib.sha256(raw).hexdigest()[:32]
+
+
+def checkpoint(
+    platform_key: ed25519.Ed25519PrivateKey, seq: int, prev_hash: str, at: datetime
+) -> Record:
+    """A signed checkpoint record number ``seq`` over the head ``prev_hash``."""
+    at_text = time_text(at)
+    signature = platform_key.sign(checkpoint_message(seq, at_text, prev_hash))
+    entry = Entry(
+        kind=RecordKind.CHECKPOINT,
+        subjects=(key_fingerprint(platform_key.public_key()),),
+        payload_digest=prev_hash,
+        actor=PLATFORM,
+        at=at,
+        signature=base64.b64encode(signature).decode("ascii"),
+    )
+    return seal(entry, seq, prev_hash)
+
+
+def checkpoint_problem(record: Record, public_key: ed25519.Ed25519PublicKey) -> str | None:
+    """Why a checkpoint record does not hold for ``public_key``, or None."""
+    if record.actor != PLATFORM or record.payload_digest != record.prev_hash:
+        return "the checkpoint does not vouch for the record before it"
+    if record.subjects != subjects_text([key_fingerprint(public_key)]):
+        return "the checkpoint names another platform key"
+    try:
+        signature = base64.b64decode(record.signature or "", validate=True)
+        public_key.verify(signature, checkpoint_message(record.seq, record.at, record.prev_hash))
+    except (binascii.Error, ValueError, InvalidSignature):
+        return "the checkpoint signature does not hold for the platform key"
+    return None
+
+
+# --- verification ----------------------------------------------------------------------------
+
+
+class ChainWalk:
+    """Checks records one after another; stops at the first that does not hold."""
+
+    def __init__(
+        self,
+        public_key: ed25519.Ed25519PublicKey | None,
+        first_seq: int = 1,
+        prev_hash: str = GENESIS,
+    ) -> None:
+        self.public_key = public_key
+        self.expected_seq = first_seq
+        self.prev_hash = prev_hash
+        self.records = 0
+        self.checkpoints = 0
+        self.last_checkpoint_seq: int | None = None
+        self.failure: Failure | None = None
+
+    def record(self, record: Record) -> bool:
+        """Check one full record; False (and ``failure`` set) when it does not hold."""
+        if not self._in_place(record.seq):
+            return False
+        if record.prev_hash != self.prev_hash:
+            return self._fail(
+                record.seq, "link.broken", "prev_hash is not the hash of the record before"
+            )
+        if link_hash(record.prev_hash, record_content_digest(record)) != record.hash:
+            return self._fail(
+                record.seq, "hash.mismatch", "the stored fields do not give the stored hash"
+            )
+        if record.kind == RecordKind.CHECKPOINT:
+            if self.public_key is None:
+                return self._fail(record.seq, "checkpoint.no_key", "no platform key to check with")
+            problem = checkpoint_problem(record, self.public_key)
+            if problem is not None:
+                return self._fail(record.seq, "checkpoint.bad_signature", problem)
+            self.checkpoints += 1
+            self.last_checkpoint_seq = record.seq
+        self.prev_hash = record.hash
+        return True
+
+    def link(self, seq: int, digest: str) -> bool:
+        """Pass over a record known only by its content digest (a bundle's other records)."""
+        if not self._in_place(seq):
+            return False
+        self.prev_hash = link_hash(self.prev_hash, digest)
+        return True
+
+    def report(self) -> VerifyReport:
+        return VerifyReport(
+            ok=self.failure is None,
+            records=self.records,
+            checkpoints=self.checkpoints,
+            last_checkpoint_seq=self.last_checkpoint_seq,
+            head_hash=self.prev_hash,
+            failure=self.failure,
+        )
+
+    def fail(self, seq: int, problem: str, detail: str) -> bool:
+        return self._fail(seq, problem, detail)
+
+    def _in_place(self, seq: int) -> bool:
+        if seq != self.expected_seq:
+            why = "missing" if seq > self.expected_seq else "out of order or repeated"
+            return self._fail(
+                self.expected_seq, "sequence.gap", f"record {self.expected_seq} is {why}"
+            )
+        self.expected_seq += 1
+        self.records += 1
+        return True
+
+    def _fail(self, seq: int, problem: str, detail: str) -> bool:
+        if self.failure is None:
+            self.failure = Failure(seq=seq, problem=problem, detail=detail)
+        return False
