@@ -10,7 +10,7 @@ together are refused as contradictory rather than answered with an empty list.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 import msgspec
@@ -174,8 +174,13 @@ def matches(wanted: EventFilter, event: EventFacts) -> bool:
 
 # --- parsing query parameters ------------------------------------------------------------
 
-_LISTS = {
-    "eventType": ("event_types", lambda: frozenset(EventType)),
+
+def _event_type_names() -> frozenset[str]:
+    return frozenset(EventType)
+
+
+_LISTS: dict[str, tuple[str, Callable[[], frozenset[str]]]] = {
+    "eventType": ("event_types", _event_type_names),
     "shipmentEventTypeCode": ("shipment_event_type_codes", codes.shipment_event_codes),
     "documentTypeCode": ("document_type_codes", codes.document_type_codes),
     "transportEventTypeCode": ("transport_event_type_codes", codes.transport_event_codes),
