@@ -38,20 +38,17 @@ class Decider:
         self._rates = rates
 
     def decide(self, batch: Batch) -> None:
-        pending = [(key, guid) for key, guid in batch.to_decide.items()]
-        buyers = set()
+        pending = list(batch.to_decide.items())
+        buyers: set[str] = set()
         for key, _ in pending:
             stored = batch.stored(DocKind.INVENTORY, key)
             if stored is not None and stored.buyer:
                 buyers.add(stored.buyer)
-        years = {batch.now.year, batch.now.year - 1}
-        totals = {year: batch.uow.buyer_totals(buyers, year) for year in years} if buyers else {}
+        totals = _BuyerTotals(batch, buyers)
         for key, guid in pending:
             self._decide_one(batch, key, guid, totals)
 
-    def _decide_one(
-        self, batch: Batch, key: str, guid: str, totals: dict[int, dict[str, Decimal]]
-    ) -> None:
+    def _decide_one(self, batch: Batch, key: str, guid: str, totals: _BuyerTotals) -> None:
         stored = batch.stored(DocKind.INVENTORY, key)
         if stored is None or stored.status is not DocStatus.WAITING:
             return
@@ -79,7 +76,7 @@ class Decider:
             self._return(batch, inventory, key, [_NO_POLICY], guid)
             return
         buyer = head.buyer_id_number
-        year_totals = totals.setdefault(day.year, batch.uow.buyer_totals([buyer], day.year))
+        year_totals = totals.of_year(day.year)
         before = year_totals.get(buyer, Decimal(0))
         assessment = assess(inventory, rates=self._rates, policy=policy, buyer_year_total=before)
         review = [v for v in assessment.violations if v.code in REVIEW_CODES]
@@ -146,3 +143,18 @@ _NO_POLICY = Violation(
     en="no CBEC retail import policy was in force on the declaration day (from 2016-04-08)",
     zh="申报日期不在跨境电商零售进口税收政策实施期内（2016年4月8日起）",
 )
+
+
+class _BuyerTotals:
+    """Released value per buyer and year, loaded once per year for every buyer in the batch."""
+
+    def __init__(self, batch: Batch, buyers: set[str]) -> None:
+        self._batch = batch
+        self._buyers = buyers
+        self._years: dict[int, dict[str, Decimal]] = {}
+
+    def of_year(self, year: int) -> dict[str, Decimal]:
+        if year not in self._years:
+            loaded = self._batch.uow.buyer_totals(self._buyers, year) if self._buyers else {}
+            self._years[year] = loaded
+        return self._years[year]

@@ -107,8 +107,10 @@ class Batch:
             for key in keys:
                 self._remember(kind, key, found.get(key))
         if order_refs or waybill_refs:
-            for stored in self.uow.waiting_inventories(order_refs, waybill_refs):
+            waiting = self.uow.waiting_inventories(order_refs, waybill_refs)
+            for stored in waiting:
                 self._remember(DocKind.INVENTORY, stored.key, stored)
+            self._prefetch_companions(waiting)
         total = sum(inventories_per_series.values())
         if total:
             first = self.uow.next_numbers("preNo", total)
@@ -116,6 +118,23 @@ class Batch:
         for series, count in inventories_per_series.items():
             first = self.uow.next_numbers(series, count)
             self._numbers[series] = list(range(first + count - 1, first - 1, -1))
+
+    def _prefetch_companions(self, inventories: list[StoredDocument]) -> None:
+        """Load the companions of lists woken by this batch that it did not bring."""
+        wanted: dict[DocKind, set[str]] = {kind: set() for kind in DocKind}
+        for stored in inventories:
+            for kind, ref in (
+                (DocKind.ORDER, stored.order_ref),
+                (DocKind.PAYMENT, stored.order_ref),
+                (DocKind.WAYBILL, stored.waybill_ref),
+            ):
+                if ref is not None and (kind, ref) not in self._stored:
+                    wanted[kind].add(ref)
+        for kind, keys in wanted.items():
+            if keys:
+                found = self.uow.documents(kind, keys)
+                for key in keys:
+                    self._remember(kind, key, found.get(key))
 
     def _remember(self, kind: DocKind, key: str, stored: StoredDocument | None) -> None:
         self._stored[(kind, key)] = stored

@@ -11,7 +11,8 @@ is compared, fault by fault, with what the generator injected.
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -24,7 +25,7 @@ from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Answer
 from tradewindow.cbec.documents import CHINA_TZ, Message, SpecVersion, message_type
-from tradewindow.cbec.ports import DocKind
+from tradewindow.cbec.ports import DocKind, StoredDocument
 from tradewindow.demo.day import DemoDay, generate_day
 from tradewindow.demo.faults import Expectation, InventoryOutcome
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
@@ -165,9 +166,8 @@ def explain(app: App, generated: DemoDay, console: Console) -> None:
     console.print(table)
 
 
-def _as_expected(expectation: Expectation, found: dict[str, object]) -> bool:
-    statuses = [getattr(found.get(k), "status", None) for k in expectation.order_keys]
-    values = [s.value if s is not None else None for s in statuses]  # type: ignore[attr-defined]
+def _as_expected(expectation: Expectation, found: Mapping[str, StoredDocument]) -> bool:
+    values = [found[k].status.value if k in found else None for k in expectation.order_keys]
     if expectation.inventory is InventoryOutcome.LIMIT_REACHED:
         released = values.count("released") + values.count("inspection")
         low, high = expectation.released or (0, len(values))
@@ -176,4 +176,4 @@ def _as_expected(expectation: Expectation, found: dict[str, object]) -> bool:
     return all(v in allowed for v in values)
 
 
-__all__ = ["date", "run_demo"]
+__all__ = ["run_demo"]

@@ -14,6 +14,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -91,6 +92,14 @@ def migrate_engine(engine: Engine) -> None:
         # each capability keeps its tables on its own branch (parties, evidence, agencies, …),
         # all rooted at the initial revision, so upgrading means every head
         command.upgrade(config, "heads")
+
+
+def head_revisions() -> str:
+    """Every capability branch's head in the shipped migrations, as ``current_revision``
+    reports a fully migrated database."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    return "+".join(sorted(ScriptDirectory.from_config(config).get_heads()))
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -49,6 +50,8 @@ from tradewindow.store.schema import (
 
 # Bound parameters per IN list: well under SQLite's 32,766 (and old builds' 999 would need
 # two chunks per lookup of a 100-document message, which is fine too).
+from tradewindow.store.types import utc_text
+
 CHUNK = 900
 
 _T = TypeVar("_T")
@@ -162,6 +165,16 @@ class SqlUnitOfWork:
         if self._postgres and len(docs) >= postgres.COPY_THRESHOLD:
             postgres.copy_documents(self.connection, docs)
             return
+        if not self._postgres and len(docs) >= _SQLITE_BULK:
+            times = _TimeTexts()
+            rows = [
+                (d.kind.value, d.key, d.status.value, d.order_ref, d.waybill_ref, d.buyer,
+                 d.invt_no, d.message_guid, d.version, d.body, times(d.received_at),
+                 times(d.updated_at))
+                for d in docs
+            ]  # fmt: skip
+            self._sqlite_bulk(documents, _DOCUMENT_INSERT_COLUMNS, rows, DuplicateDocument)
+            return
         self._insert(documents, [_document_params(d) for d in docs], DuplicateDocument)
 
     def update_documents(self, docs: Sequence[StoredDocument]) -> None:
@@ -225,6 +238,15 @@ class SqlUnitOfWork:
     def add_receipts(self, rows: Sequence[ReceiptRecord]) -> None:
         if self._postgres and len(rows) >= postgres.COPY_THRESHOLD:
             postgres.copy_receipts(self.connection, rows)
+            return
+        if not self._postgres and len(rows) >= _SQLITE_BULK:
+            times = _TimeTexts()
+            values = [
+                (r.receipt_type, r.kind, r.doc_key, r.message_guid, r.status,
+                 times(r.created_at), r.body, r.seq)
+                for r in rows
+            ]  # fmt: skip
+            self._sqlite_bulk(receipts, _RECEIPT_INSERT_COLUMNS, values, DuplicateRecord)
             return
         params = [
             {
@@ -327,6 +349,32 @@ class SqlUnitOfWork:
         for chunk in _chunks(wanted, CHUNK):
             yield from self._execute(query.where(column.in_(chunk)))
 
+    def _sqlite_bulk(
+        self,
+        table: Any,
+        columns: tuple[str, ...],
+        rows: list[tuple[Any, ...]],
+        duplicate: type[DuplicateRecord],
+    ) -> None:
+        """Bulk insert through the sqlite3 cursor itself, in this unit of work's transaction.
+
+        SQLAlchemy's per-row type processing was a third of the clearance path's storage time
+        (measured with ``tradewindow bench clearance``); here values arrive already in their
+        SQLite form (times as fixed-width UTC text, as ``types.Instant`` writes them).
+        """
+        statement = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608 - fixed names
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+        raw = self.connection.connection.driver_connection
+        assert raw is not None  # noqa: S101 - an open unit of work has its connection
+        try:
+            raw.executemany(statement, rows)
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" in str(error):
+                raise duplicate(str(error)) from error
+            raise
+
     def _insert(
         self, table: Any, params: list[dict[str, Any]], duplicate: type[DuplicateRecord]
     ) -> None:
@@ -338,6 +386,29 @@ class SqlUnitOfWork:
             if _is_unique_violation(error):
                 raise duplicate(str(error.orig)) from error
             raise
+
+
+_SQLITE_BULK = 20  # rows from which the raw sqlite3 path is used
+_DOCUMENT_INSERT_COLUMNS = (
+    "kind", "key", "status", "order_ref", "waybill_ref", "buyer", "invt_no", "message_guid",
+    "version", "body", "received_at", "updated_at",
+)  # fmt: skip
+_RECEIPT_INSERT_COLUMNS = (
+    "receipt_type", "kind", "doc_key", "message_guid", "status", "created_at", "body", "seq",
+)  # fmt: skip
+
+
+class _TimeTexts:
+    """``utc_text`` remembered per instant: a batch's rows share a handful of times."""
+
+    def __init__(self) -> None:
+        self._seen: dict[datetime, str] = {}
+
+    def __call__(self, value: datetime) -> str:
+        text = self._seen.get(value)
+        if text is None:
+            text = self._seen[value] = utc_text(value)
+        return text
 
 
 def _document_params(doc: StoredDocument) -> dict[str, Any]:
