@@ -32,7 +32,7 @@ from tradewindow.formats import ceb_json, ceb_xml, xmldsig
 from tradewindow.settings import Settings
 
 _JSON_TYPES = ("CEB311", "CEB411")
-_FINAL = {
+_FINAL: dict[InventoryOutcome, set[str | None]] = {
     InventoryOutcome.RELEASED: {"released", "inspection"},
     InventoryOutcome.RELEASED_FULL_TAX: {"released", "inspection", "review"},
     InventoryOutcome.REFUSED: {"returned", None},  # None: refused unread, nothing stored
