@@ -1,0 +1,334 @@
+"""SQL for the party registry: rows in and out of the tables, over one open connection.
+
+The service owns transactions; these functions only read and write. Nothing is cached, so
+every API process sees a revocation or deactivation on its next request.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import Connection, Row, insert, select, update
+
+from tradewindow.parties.credentials import Credential, CredentialKind
+from tradewindow.parties.identifiers import Identifier, Scheme
+from tradewindow.parties.keys import KeyAlgorithm, RegisteredKey
+from tradewindow.parties.model import Party
+from tradewindow.parties.principal import PartyKind
+from tradewindow.parties.tables import (
+    access_tokens,
+    credentials,
+    parties,
+    party_identifiers,
+    registered_keys,
+)
+
+# --- parties ------------------------------------------------------------------------------
+
+
+def insert_party(connection: Connection, party: Party) -> None:
+    connection.execute(
+        insert(parties).values(
+            id=party.id,
+            name_zh=party.name_zh,
+            name_en=party.name_en,
+            kind=party.kind.value,
+            roles=" ".join(party.roles),
+            jurisdictions=" ".join(party.jurisdictions),
+            city=party.city,
+            sector=party.sector,
+            registered_at=party.registered_at,
+            active=party.active,
+        )
+    )
+    insert_identifiers(connection, party.id, party.identifiers)
+
+
+def insert_identifiers(
+    connection: Connection, party_id: str, identifiers: Iterable[Identifier]
+) -> None:
+    rows = [{"scheme": i.scheme.value, "value": i.value, "party_id": party_id} for i in identifiers]
+    if rows:
+        connection.execute(insert(party_identifiers), rows)
+
+
+def update_party(connection: Connection, party_id: str, values: Mapping[str, Any]) -> None:
+    connection.execute(update(parties).where(parties.c.id == party_id).values(**values))
+
+
+def owners(connection: Connection, identifiers: Iterable[Identifier]) -> dict[Identifier, str]:
+    """The party holding each of ``identifiers`` that is registered already."""
+    found: dict[Identifier, str] = {}
+    for identifier in identifiers:
+        owner = owner_of(connection, identifier)
+        if owner is not None:
+            found[identifier] = owner
+    return found
+
+
+def owner_of(connection: Connection, identifier: Identifier) -> str | None:
+    query = select(party_identifiers.c.party_id).where(
+        party_identifiers.c.scheme == identifier.scheme.value,
+        party_identifiers.c.value == identifier.value,
+    )
+    owner: str | None = connection.execute(query).scalar_one_or_none()
+    return owner
+
+
+def load_party(connection: Connection, party_id: str) -> Party | None:
+    row = connection.execute(select(parties).where(parties.c.id == party_id)).one_or_none()
+    if row is None:
+        return None
+    query = select(party_identifiers.c.scheme, party_identifiers.c.value).where(
+        party_identifiers.c.party_id == party_id
+    )
+    return _party(row, [Identifier(Scheme(s), v) for s, v in connection.execute(query)])
+
+
+def load_parties(connection: Connection, kind: PartyKind | None = None) -> list[Party]:
+    query = select(parties).order_by(parties.c.id)
+    if kind is not None:
+        query = query.where(parties.c.kind == kind.value)
+    rows = connection.execute(query).all()
+    held: dict[str, list[Identifier]] = defaultdict(list)
+    for party_id, scheme, value in connection.execute(
+        select(party_identifiers.c.party_id, party_identifiers.c.scheme, party_identifiers.c.value)
+    ):
+        held[party_id].append(Identifier(Scheme(scheme), value))
+    return [_party(row, held[row.id]) for row in rows]
+
+
+def _party(row: Row[Any], identifiers: list[Identifier]) -> Party:
+    return Party(
+        id=row.id,
+        name_zh=row.name_zh,
+        name_en=row.name_en,
+        kind=PartyKind(row.kind),
+        roles=tuple(row.roles.split()),
+        identifiers=tuple(sorted(identifiers, key=lambda i: (i.scheme.value, i.value))),
+        jurisdictions=tuple(row.jurisdictions.split()),
+        city=row.city,
+        sector=row.sector,
+        registered_at=row.registered_at,
+        active=bool(row.active),
+    )
+
+
+# --- credentials and tokens ---------------------------------------------------------------
+
+
+def insert_credential(connection: Connection, credential: Credential, secret_hash: bytes) -> None:
+    connection.execute(
+        insert(credentials).values(
+            id=credential.id,
+            party_id=credential.party_id,
+            kind=credential.kind.value,
+            label=credential.label,
+            secret_hash=secret_hash,
+            created_at=credential.created_at,
+            expires_at=credential.expires_at,
+        )
+    )
+
+
+def load_credential(connection: Connection, credential_id: str) -> Credential | None:
+    query = select(credentials).where(credentials.c.id == credential_id)
+    row = connection.execute(query).one_or_none()
+    return None if row is None else _credential(row)
+
+
+def load_credentials(connection: Connection, party_id: str) -> list[Credential]:
+    query = (
+        select(credentials)
+        .where(credentials.c.party_id == party_id)
+        .order_by(credentials.c.created_at, credentials.c.id)
+    )
+    return [_credential(row) for row in connection.execute(query)]
+
+
+def secret_hash_of(connection: Connection, credential_id: str) -> bytes | None:
+    query = select(credentials.c.secret_hash).where(credentials.c.id == credential_id)
+    found: bytes | None = connection.execute(query).scalar_one_or_none()
+    return found
+
+
+def update_credential(
+    connection: Connection, credential_id: str, values: Mapping[str, Any]
+) -> None:
+    connection.execute(
+        update(credentials).where(credentials.c.id == credential_id).values(**values)
+    )
+
+
+def _credential(row: Row[Any]) -> Credential:
+    return Credential(
+        id=row.id,
+        party_id=row.party_id,
+        kind=CredentialKind(row.kind),
+        label=row.label,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        last_used_at=row.last_used_at,
+        rotated_at=row.rotated_at,
+        previous_valid_until=row.previous_valid_until,
+        revoked_at=row.revoked_at,
+    )
+
+
+class CredentialCheck(msgspec.Struct, frozen=True, kw_only=True):
+    """What authenticating a key, client or token needs, read in one lookup."""
+
+    credential_id: str
+    kind: str
+    secret_hash: bytes
+    previous_hash: bytes | None
+    previous_valid_until: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    party_id: str
+    party_kind: str
+    roles: str
+    active: bool
+    token_hash: bytes | None = None
+    token_expires_at: datetime | None = None
+
+
+_AUTH_COLUMNS = (
+    credentials.c.id.label("credential_id"),
+    credentials.c.kind,
+    credentials.c.secret_hash,
+    credentials.c.previous_hash,
+    credentials.c.previous_valid_until,
+    credentials.c.expires_at,
+    credentials.c.revoked_at,
+    credentials.c.last_used_at,
+    parties.c.id.label("party_id"),
+    parties.c.kind.label("party_kind"),
+    parties.c.roles,
+    parties.c.active,
+)
+
+
+def credential_for_authentication(
+    connection: Connection, credential_id: str
+) -> CredentialCheck | None:
+    """The credential and its party's kind, roles and state: one lookup by primary keys."""
+    query = (
+        select(*_AUTH_COLUMNS)
+        .join_from(credentials, parties, credentials.c.party_id == parties.c.id)
+        .where(credentials.c.id == credential_id)
+    )
+    return _check(connection.execute(query).one_or_none())
+
+
+def token_for_authentication(connection: Connection, token_id: str) -> CredentialCheck | None:
+    """The token with its client credential and party, in one lookup by primary keys."""
+    query = (
+        select(
+            access_tokens.c.secret_hash.label("token_hash"),
+            access_tokens.c.expires_at.label("token_expires_at"),
+            *_AUTH_COLUMNS,
+        )
+        .join_from(access_tokens, credentials, access_tokens.c.credential_id == credentials.c.id)
+        .join(parties, credentials.c.party_id == parties.c.id)
+        .where(access_tokens.c.id == token_id)
+    )
+    return _check(connection.execute(query).one_or_none())
+
+
+def _check(row: Row[*tuple[Any, ...]] | None) -> CredentialCheck | None:
+    if row is None:
+        return None
+    values = row._asdict()
+    values["active"] = bool(values["active"])
+    return CredentialCheck(**values)
+
+
+def insert_token(
+    connection: Connection,
+    token_id: str,
+    credential_id: str,
+    secret_hash: bytes,
+    issued_at: datetime,
+    expires_at: datetime,
+) -> None:
+    connection.execute(
+        insert(access_tokens).values(
+            id=token_id,
+            credential_id=credential_id,
+            secret_hash=secret_hash,
+            issued_at=issued_at,
+            expires_at=expires_at,
+        )
+    )
+
+
+def delete_expired_tokens(connection: Connection, now: datetime) -> int:
+    result = connection.execute(access_tokens.delete().where(access_tokens.c.expires_at <= now))
+    return result.rowcount
+
+
+# --- registered keys ----------------------------------------------------------------------
+
+
+def insert_key(connection: Connection, key: RegisteredKey) -> None:
+    connection.execute(
+        insert(registered_keys).values(
+            id=key.id,
+            party_id=key.party_id,
+            algorithm=key.algorithm.value,
+            material=key.material,
+            fingerprint=key.fingerprint,
+            label=key.label,
+            valid_from=key.valid_from,
+            valid_until=key.valid_until,
+            registered_at=key.registered_at,
+        )
+    )
+
+
+def key_id_by_fingerprint(connection: Connection, fingerprint: str) -> str | None:
+    query = select(registered_keys.c.id).where(registered_keys.c.fingerprint == fingerprint)
+    found: str | None = connection.execute(query).scalar_one_or_none()
+    return found
+
+
+def load_key(connection: Connection, key_id: str) -> RegisteredKey | None:
+    query = select(registered_keys).where(registered_keys.c.id == key_id)
+    row = connection.execute(query).one_or_none()
+    return None if row is None else _key(row)
+
+
+def load_keys(connection: Connection, party_id: str) -> list[RegisteredKey]:
+    query = (
+        select(registered_keys)
+        .where(registered_keys.c.party_id == party_id)
+        .order_by(registered_keys.c.valid_from, registered_keys.c.id)
+    )
+    return [_key(row) for row in connection.execute(query)]
+
+
+def revoke_key(connection: Connection, key_id: str, now: datetime) -> None:
+    connection.execute(
+        update(registered_keys).where(registered_keys.c.id == key_id).values(revoked_at=now)
+    )
+
+
+def _key(row: Row[Any]) -> RegisteredKey:
+    return RegisteredKey(
+        id=row.id,
+        party_id=row.party_id,
+        algorithm=KeyAlgorithm(row.algorithm),
+        material=bytes(row.material),
+        fingerprint=row.fingerprint,
+        label=row.label,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        registered_at=row.registered_at,
+        revoked_at=row.revoked_at,
+    )
