@@ -1,0 +1,35 @@
+"""The single window's agencies: data-sharing policy, agency views, routing, decisions and the
+combined status.
+
+Pure core: :mod:`.fields`, :mod:`.policy`, :mod:`.views`, :mod:`.routing`, :mod:`.status`.
+Adapters: :mod:`.policy_file` (reads ``policy.toml``), :mod:`.tables` and :mod:`.queue`
+(the work queue over SQLAlchemy Core).
+"""
+
+from tradewindow.clearance.policy import AgencyPolicy, Policy, PolicyInvalid, parse_policy
+from tradewindow.clearance.routing import required_agencies
+from tradewindow.clearance.status import (
+    AgencyOutcome,
+    CombinedStatus,
+    Decision,
+    FilingStatus,
+    combine,
+    return_info,
+)
+from tradewindow.clearance.views import agency_view, personal_data_in
+
+__all__ = [
+    "AgencyOutcome",
+    "AgencyPolicy",
+    "CombinedStatus",
+    "Decision",
+    "FilingStatus",
+    "Policy",
+    "PolicyInvalid",
+    "agency_view",
+    "combine",
+    "parse_policy",
+    "personal_data_in",
+    "required_agencies",
+    "return_info",
+]

@@ -1,0 +1,337 @@
+"""The agencies' work queue over SQLAlchemy Core: route, list, claim, view, decide, status.
+
+One task per (filing, required agency). A task is *open*, then *claimed* by one officer
+(atomically: a conditional UPDATE, so two officers can never both hold it), then *decided*
+once and for all by that officer. Every method names the acting agency; a task of another
+agency is reported as not found. Views are cut by the policy in force now (a tightened policy
+applies to tasks routed before it), and say which personal-data fields they contain so that
+the caller records the read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import Connection, Engine, Row, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tradewindow.cbec.documents import Inventory, Order, Payment, Waybill
+from tradewindow.cbec.ports import DocKind
+from tradewindow.cbec.receipts import TaxBill
+from tradewindow.clearance import errors
+from tradewindow.clearance.policy import Policy
+from tradewindow.clearance.routing import required_agencies
+from tradewindow.clearance.status import AgencyOutcome, CombinedStatus, Decision, combine
+from tradewindow.clearance.tables import TaskStatus, agency_tasks
+from tradewindow.clearance.views import agency_view, personal_data_in
+from tradewindow.store.engine import READ_ONLY
+from tradewindow.store.schema import documents, tax_bills
+
+MAX_PAGE_SIZE = 100
+REASON_LIMIT = 500  # leaves room in a CEB622 returnInfo (1000) for the agency's name and code
+_COMPANION_KINDS: tuple[tuple[type[msgspec.Struct], str], ...] = (
+    (Order, DocKind.ORDER.value),
+    (Payment, DocKind.PAYMENT.value),
+    (Waybill, DocKind.WAYBILL.value),
+    (Inventory, DocKind.INVENTORY.value),
+    (TaxBill, "tax_bill"),
+)
+
+
+class Filing(msgspec.Struct, frozen=True, kw_only=True):
+    """An inventory list to route: its key and its documents as wire JSON, by kind."""
+
+    key: str  # the list's key "ebpCode|orderNo"
+    documents: dict[str, dict[str, Any]]
+
+
+class Task(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    id: int
+    filing: str
+    agency: str
+    status: TaskStatus
+    policy_version: str
+    created_at: datetime
+    officer: str | None = None
+    claimed_at: datetime | None = None
+    decision: Decision | None = None
+    reason: str | None = None
+    decided_at: datetime | None = None
+
+
+class TaskPage(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    tasks: list[Task]
+    page: int
+    size: int
+    has_more: bool
+
+
+class AgencyView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """What an agency sees of a task's filing: only granted fields of the documents it
+    receives (kind → view), and the personal-data paths among them (to record the read)."""
+
+    task: Task
+    documents: dict[str, dict[str, Any]]
+    personal_data: list[str]
+    policy_version: str
+
+
+class AgencyDesk:
+    def __init__(
+        self, engine: Engine, policy: Policy, *, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        self._engine = engine
+        self._policy = policy
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    # --- routing -------------------------------------------------------------------------
+
+    def route(self, filing: Filing, *, connection: Connection | None = None) -> list[Task]:
+        """Create a task for every agency the policy requires on ``filing``; returns the
+        filing's tasks. Routing a filing again adds nothing (and changes no decision).
+
+        With ``connection`` the tasks are written in the caller's transaction (e.g. the CBEC
+        unit of work that releases the list), so they are durable exactly when it commits.
+        """
+        if connection is not None:
+            return self._route(connection, filing)
+        with self._engine.begin() as own:
+            return self._route(own, filing)
+
+    def route_released_list(
+        self,
+        inventory_key: str,
+        inventory: Inventory,
+        companions: Iterable[Order | Payment | Waybill | TaxBill | None] = (),
+        *,
+        connection: Connection | None = None,
+    ) -> list[Task]:
+        """:meth:`route` for a list the CBEC engine released, with its order, payment, waybill
+        and tax bill as Structs (None entries are skipped, so ``batch.companions(list)`` fits)."""
+        wire = {DocKind.INVENTORY.value: _wire(inventory)}
+        for document in companions:
+            if document is not None:
+                wire[_kind(document)] = _wire(document)
+        return self.route(Filing(key=inventory_key, documents=wire), connection=connection)
+
+    def _route(self, connection: Connection, filing: Filing) -> list[Task]:
+        now = self._clock()
+        rows = [
+            {
+                "filing": filing.key,
+                "agency": agency,
+                "status": TaskStatus.OPEN.value,
+                "policy_version": self._policy.version,
+                "created_at": now,
+            }
+            for agency in required_agencies(self._policy, filing.documents)
+        ]
+        if rows:
+            insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+            statement = insert(agency_tasks).on_conflict_do_nothing(
+                index_elements=["filing", "agency"]
+            )
+            connection.execute(statement, rows)
+        query = select(agency_tasks).where(agency_tasks.c.filing == filing.key)
+        return [_task(row) for row in connection.execute(query.order_by(agency_tasks.c.id))]
+
+    # --- an agency's queue ---------------------------------------------------------------
+
+    def list_tasks(
+        self, agency: str, status: TaskStatus | None = None, page: int = 1, size: int = 50
+    ) -> TaskPage:
+        """One page (1-based; ``size`` capped at :data:`MAX_PAGE_SIZE`) of ``agency``'s
+        tasks, oldest first, optionally only those in ``status``."""
+        page, size = max(page, 1), min(max(size, 1), MAX_PAGE_SIZE)
+        query = select(agency_tasks).where(agency_tasks.c.agency == agency)
+        if status is not None:
+            query = query.where(agency_tasks.c.status == TaskStatus(status).value)
+        query = query.order_by(agency_tasks.c.id).limit(size + 1).offset((page - 1) * size)
+        with self._reader() as connection:
+            tasks = [_task(row) for row in connection.execute(query)]
+        return TaskPage(tasks=tasks[:size], page=page, size=size, has_more=len(tasks) > size)
+
+    def claim(self, agency: str, officer: str, task: int) -> Task:
+        """Give ``task`` to ``officer``; claiming one's own task again is a no-op."""
+        now = self._clock()
+        with self._engine.begin() as connection:
+            claimed = connection.execute(
+                update(agency_tasks)
+                .where(
+                    agency_tasks.c.id == task,
+                    agency_tasks.c.agency == agency,
+                    agency_tasks.c.status == TaskStatus.OPEN.value,
+                )
+                .values(status=TaskStatus.CLAIMED.value, officer=officer, claimed_at=now)
+            )
+            current = self._own_task(connection, agency, task)
+        if claimed.rowcount == 1:
+            return current
+        if current.status is TaskStatus.DECIDED:
+            raise errors.already_decided(task)
+        if current.officer != officer:
+            raise errors.already_claimed(task)
+        return current
+
+    def view(self, agency: str, task: int) -> AgencyView:
+        """The task's filing as ``agency`` may see it (see :class:`AgencyView`)."""
+        with self._reader() as connection:
+            current = self._own_task(connection, agency, task)
+            stored = _filing_documents(connection, current.filing)
+        views = {}
+        for kind, document in stored.items():
+            view = agency_view(self._policy, agency, kind, document)
+            if view is not None:
+                views[kind] = view
+        personal = sorted(
+            {p for view in views.values() for p in personal_data_in(self._policy, view)}
+        )
+        return AgencyView(
+            task=current,
+            documents=views,
+            personal_data=personal,
+            policy_version=self._policy.version,
+        )
+
+    def decide(
+        self, agency: str, officer: str, task: int, decision: Decision | str, reason: str | None
+    ) -> Task:
+        """Record ``officer``'s final decision on a task they claimed. A reason is required
+        for everything but release."""
+        chosen = _decision(decision)
+        reason = (reason or "").strip() or None
+        if chosen is not Decision.RELEASE and reason is None:
+            raise errors.reason_required(chosen.value)
+        if reason is not None and len(reason) > REASON_LIMIT:
+            raise errors.reason_too_long(REASON_LIMIT)
+        now = self._clock()
+        with self._engine.begin() as connection:
+            decided = connection.execute(
+                update(agency_tasks)
+                .where(
+                    agency_tasks.c.id == task,
+                    agency_tasks.c.agency == agency,
+                    agency_tasks.c.status == TaskStatus.CLAIMED.value,
+                    agency_tasks.c.officer == officer,
+                )
+                .values(
+                    status=TaskStatus.DECIDED.value,
+                    decision=chosen.value,
+                    reason=reason,
+                    decided_at=now,
+                )
+            )
+            current = self._own_task(connection, agency, task)
+        if decided.rowcount == 1:
+            return current
+        if current.status is TaskStatus.DECIDED:
+            raise errors.already_decided(task)
+        if current.status is TaskStatus.OPEN:
+            raise errors.not_claimed(task)
+        raise errors.already_claimed(task)
+
+    # --- the enterprise's side -----------------------------------------------------------
+
+    def combined_status(self, filing: str) -> CombinedStatus:
+        """The filing's status over every agency routed to it (:mod:`.status`)."""
+        query = (
+            select(agency_tasks).where(agency_tasks.c.filing == filing).order_by(agency_tasks.c.id)
+        )
+        with self._reader() as connection:
+            tasks = [_task(row) for row in connection.execute(query)]
+        if not tasks:
+            raise errors.filing_not_found(filing)
+        return combine(
+            [
+                AgencyOutcome(
+                    agency=t.agency, decision=t.decision, reason=t.reason, decided_at=t.decided_at
+                )
+                for t in tasks
+            ]
+        )
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _reader(self) -> Connection:
+        return self._engine.connect().execution_options(**{READ_ONLY: True})
+
+    @staticmethod
+    def _own_task(connection: Connection, agency: str, task: int) -> Task:
+        query = select(agency_tasks).where(
+            agency_tasks.c.id == task, agency_tasks.c.agency == agency
+        )
+        row = connection.execute(query).first()
+        if row is None:
+            raise errors.task_not_found(task)
+        return _task(row)
+
+
+def _filing_documents(connection: Connection, filing: str) -> dict[str, dict[str, Any]]:
+    """The list ``filing`` and its order, payment, waybill and latest tax bill, as wire JSON."""
+    kinds = (DocKind.INVENTORY.value, DocKind.ORDER.value, DocKind.PAYMENT.value)
+    query = select(documents.c.kind, documents.c.body, documents.c.waybill_ref).where(
+        documents.c.kind.in_(kinds), documents.c.key == filing
+    )
+    found: dict[str, dict[str, Any]] = {}
+    waybill_ref = None
+    for kind, body, ref in connection.execute(query):
+        found[kind] = json.loads(body)
+        if kind == DocKind.INVENTORY.value:
+            waybill_ref = ref
+    if waybill_ref is not None:
+        body = connection.execute(
+            select(documents.c.body).where(
+                documents.c.kind == DocKind.WAYBILL.value, documents.c.key == waybill_ref
+            )
+        ).scalar()
+        if body is not None:
+            found[DocKind.WAYBILL.value] = json.loads(body)
+    bill = connection.execute(
+        select(tax_bills.c.body)
+        .where(tax_bills.c.doc_key == filing)
+        .order_by(tax_bills.c.created_at.desc())
+        .limit(1)
+    ).scalar()
+    if bill is not None:
+        found["tax_bill"] = json.loads(bill)
+    return found
+
+
+def _task(row: Row[Any]) -> Task:
+    fields = row._mapping
+    return Task(
+        id=fields["id"],
+        filing=fields["filing"],
+        agency=fields["agency"],
+        status=TaskStatus(fields["status"]),
+        policy_version=fields["policy_version"],
+        created_at=fields["created_at"],
+        officer=fields["officer"],
+        claimed_at=fields["claimed_at"],
+        decision=Decision(fields["decision"]) if fields["decision"] else None,
+        reason=fields["reason"],
+        decided_at=fields["decided_at"],
+    )
+
+
+def _decision(decision: Decision | str) -> Decision:
+    try:
+        return Decision(decision)
+    except ValueError:
+        raise errors.unknown_decision(str(decision)) from None
+
+
+def _kind(document: msgspec.Struct) -> str:
+    for struct, kind in _COMPANION_KINDS:
+        if isinstance(document, struct):
+            return kind
+    raise TypeError(f"not a CBEC document: {type(document).__name__}")
+
+
+def _wire(document: msgspec.Struct) -> dict[str, Any]:
+    wire: dict[str, Any] = msgspec.to_builtins(document)  # wire names; Decimal as text
+    return wire
