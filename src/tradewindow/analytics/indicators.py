@@ -1,0 +1,350 @@
+"""Indicators over the lake: DuckDB on the Parquet files, each result with its definition.
+
+``Indicators(lake)`` answers:
+
+- ``breakdown(query)``: measures by period and any dimensions, optionally the top N;
+- ``growth(query)``: a series with the same period a year earlier, the previous period,
+  year-on-year and period-on-period growth and the cumulative year-to-date;
+- ``year_to_date(through, …)``: 1 January to ``through`` against the same span a year before;
+- ``share_of_official(district, …)``: the lake's value as a share of an official total;
+- ``digital_application_rate(start, end)``: registered entities that filed digitally.
+
+Every ``Result`` carries its ``Definition`` (indicator, parameters, the exact SQL and its
+bound arguments) and the lake's ``as_of`` time, so any figure can be recomputed by running
+that SQL on the same files. Growth and shares are computed from the exact sums with Decimal
+and rounded at one named point (``RATIO``: four places, i.e. 0.01 %).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import duckdb
+import msgspec
+
+from tradewindow.analytics import entities, official
+from tradewindow.analytics.lake import SCHEMA, Lake
+from tradewindow.analytics.query import (
+    DIMENSIONS,
+    PERIODS,
+    STEPS,
+    Query,
+    check,
+    measure_sql,
+    where,
+)
+from tradewindow.violations import Rejected, Violation
+
+RATIO = Decimal("0.0001")
+DIGITAL_TARGET = Decimal("0.80")
+DIGITAL_DEFINITION = {
+    "en": (
+        "Digital application rate = registered trading entities (registry snapshot, "
+        "registered on or before the period's last day) that filed at least one cleared "
+        "declaration through tradewindow in the period, as platform, e-commerce enterprise "
+        "or declaring agent, ÷ those registered entities; by the entity's city and sector. "
+        "Target: 80 %."
+    ),
+    "zh": (
+        "数字化应用率 = 期内通过本平台以电商平台、电商企业或申报企业身份申报且已放行至少一票的"
+        "已登记贸易主体数（截至期末登记）÷ 已登记贸易主体数；按主体所在城市和行业统计。目标：80%。"
+    ),
+}
+
+
+class Definition(msgspec.Struct, frozen=True, kw_only=True):
+    indicator: str
+    parameters: dict[str, Any]
+    sql: str
+    arguments: list[Any]
+
+
+class Result(msgspec.Struct, frozen=True, kw_only=True):
+    columns: list[str]
+    rows: list[list[Any]]
+    definition: Definition
+    as_of: datetime | None
+    notes: dict[str, str] = {}
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def ratio(part: Decimal | int | None, whole: Decimal | int | None) -> Decimal | None:
+    """part ÷ whole at the named rounding point; None when there is nothing to divide by."""
+    if part is None or not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(RATIO, rounding=ROUND_HALF_UP)
+
+
+def growth_rate(current: Decimal | int | None, before: Decimal | int | None) -> Decimal | None:
+    """(current − before) ÷ before, e.g. 1.4000 for "up 140 %"; None without a base."""
+    if current is None or not before:
+        return None
+    return ratio(Decimal(current) - Decimal(before), before)
+
+
+class Indicators:
+    def __init__(self, lake: Lake) -> None:
+        self.lake = lake
+        self._db = duckdb.connect()
+        self._lock = threading.Lock()
+        self._generation: object = None
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- indicators ---------------------------------------------------------------------
+
+    def breakdown(self, query: Query) -> Result:
+        check(query)
+        dims = [DIMENSIONS[name] for name in query.by]
+        measures = [f"{measure_sql(m)} AS {m}" for m in query.measures]
+        clause, arguments = where(query)
+        keys = ["period", *dims]
+        sql = (
+            f"SELECT {PERIODS[query.period]} AS period, {', '.join([*dims, *measures])} "  # noqa: S608 - whitelisted SQL only, values bound
+            f"FROM lines{clause} GROUP BY ALL"
+        )
+        if query.top is not None:
+            sql += (
+                f" QUALIFY row_number() OVER (PARTITION BY period ORDER BY {query.measures[0]}"
+                f" DESC NULLS LAST, {', '.join(keys)}) <= ?"
+            )
+            arguments.append(query.top)
+            sql += f" ORDER BY period, {query.measures[0]} DESC NULLS LAST, {', '.join(keys)}"
+        else:
+            sql += f" ORDER BY {', '.join(keys)}"
+        return self._run("breakdown", query, sql, arguments)
+
+    def growth(self, query: Query) -> Result:
+        """The first measure per period with YoY, period-on-period and year-to-date."""
+        check(query)
+        if query.period not in ("month", "quarter", "year"):
+            raise Rejected([_bad("period", "growth needs month, quarter or year")])
+        measure = query.measures[0]
+        dims = [DIMENSIONS[name] for name in query.by]
+        first = _period_start(query.start, query.period) if query.start else None
+        earlier = _year_before(first) if first else None
+        clause, arguments = where(query, start=earlier)
+        same = "".join(f" AND b.{d} IS NOT DISTINCT FROM s.{d}" for d in dims)
+        partition = ", ".join([*dims, "date_trunc('year', period)"])
+        dim_list = "".join(f"{d}, " for d in dims)
+        sql = (
+            f"WITH base AS (SELECT {PERIODS[query.period]} AS period, {dim_list}"  # noqa: S608 - whitelisted SQL only, values bound
+            f"{measure_sql(measure)} AS m FROM lines{clause} GROUP BY ALL), "
+            f"series AS (SELECT *, sum(m) OVER (PARTITION BY {partition} ORDER BY period) AS ytd "
+            f"FROM base) "
+            f"SELECT s.period, {''.join(f's.{d}, ' for d in dims)}s.m, "
+            f"(SELECT b.m FROM series b WHERE b.period = CAST(s.period - INTERVAL 1 YEAR AS DATE)"
+            f"{same}) AS year_ago, "
+            f"(SELECT b.m FROM series b WHERE b.period = CAST(s.period - "
+            f"{STEPS[query.period]} AS DATE){same}) AS previous, s.ytd, "
+            f"(SELECT b.ytd FROM series b WHERE b.period = CAST(s.period - INTERVAL 1 YEAR AS DATE)"
+            f"{same}) AS ytd_year_ago FROM series s"
+        )
+        if first:
+            sql += " WHERE s.period >= ?"
+            arguments.append(first)
+        sql += f" ORDER BY {', '.join(['s.period', *(f's.{d}' for d in dims)])}"
+        raw = self._run("growth", query, sql, arguments)
+        columns = ["period", *query.by, measure, f"{measure}_year_ago", "yoy"]
+        columns += [f"{measure}_previous", "pop", f"{measure}_ytd", f"{measure}_ytd_year_ago"]
+        columns += ["ytd_yoy"]
+        n = len(dims)
+        rows = []
+        for row in raw.rows:
+            value, year_ago, previous, ytd, ytd_ago = row[n + 1 : n + 6]
+            rows.append(
+                [
+                    *row[: n + 1],
+                    value,
+                    year_ago,
+                    growth_rate(value, year_ago),
+                    previous,
+                    growth_rate(value, previous),
+                    ytd,
+                    ytd_ago,
+                    growth_rate(ytd, ytd_ago),
+                ]
+            )
+        return msgspec.structs.replace(raw, columns=columns, rows=rows)
+
+    def year_to_date(
+        self,
+        through: date,
+        *,
+        by: Sequence[str] = (),
+        measure: str = "value_cny",
+        filters: dict[str, tuple[str, ...]] | None = None,
+    ) -> Result:
+        """1 January to ``through`` against 1 January to the same day a year earlier."""
+        query = check(Query(period="all", by=tuple(by), measures=(measure,), filters=filters or {}))
+        before = _year_before(through)
+        spans = [through.replace(month=1, day=1), through, before.replace(month=1, day=1), before]
+        dims = [DIMENSIONS[name] for name in query.by]
+        clause, arguments = where(query)
+        span = "day BETWEEN ? AND ?"
+        condition = f"({span} OR {span})"
+        clause = f"{clause} AND {condition}" if clause else f" WHERE {condition}"
+        sql = (
+            f"SELECT {''.join(f'{d}, ' for d in dims)}{measure_sql(measure, span)} AS ytd, "  # noqa: S608 - whitelisted SQL only, values bound
+            f"{measure_sql(measure, span)} AS ytd_year_ago FROM lines{clause}"
+            + (f" GROUP BY ALL ORDER BY {', '.join(dims)}" if dims else "")
+        )
+        raw = self._run("year_to_date", query, sql, [*spans, *arguments, *spans])
+        rows = [[*row, growth_rate(row[-2], row[-1])] for row in raw.rows]
+        columns = [*query.by, f"{measure}_ytd", f"{measure}_ytd_year_ago", "yoy"]
+        parameters = raw.definition.parameters | {"through": through.isoformat()}
+        definition = msgspec.structs.replace(raw.definition, parameters=parameters)
+        return msgspec.structs.replace(raw, columns=columns, rows=rows, definition=definition)
+
+    def share_of_official(self, district: str, *, direction: str, start: date, end: date) -> Result:
+        """Per month and in total: the lake's value for the district ÷ its official total,
+        over the months the official table covers."""
+        query = check(
+            Query(
+                filters={"district": (district,), "direction": (direction,)}, start=start, end=end
+            )
+        )
+        clause, arguments = where(query)
+        sql = (
+            "WITH ours AS (SELECT CAST(date_trunc('month', day) AS DATE) AS month, "  # noqa: S608 - whitelisted SQL only, values bound
+            f"sum(value_cny) AS value_cny FROM lines{clause} GROUP BY ALL) "
+            "SELECT o.month, coalesce(ours.value_cny, 0) AS value_cny, o.value_cny AS official "
+            "FROM official o LEFT JOIN ours USING (month) "
+            "WHERE o.district = ? AND o.direction = ? AND o.month BETWEEN ? AND ? ORDER BY o.month"
+        )
+        arguments += [district, direction, start.replace(day=1), end]
+        raw = self._run("share_of_official", query, sql, arguments)
+        rows = [[*row, ratio(row[1], row[2])] for row in raw.rows]
+        ours = sum((row[1] for row in raw.rows), Decimal(0))
+        theirs = sum((row[2] for row in raw.rows), Decimal(0))
+        rows.append([None, ours, theirs, ratio(ours, theirs)])
+        notes = {
+            "en": "Share = value of cleared lines ÷ the official total of the same district, "
+            "direction and months; the last row (month empty) is the whole span.",
+            "zh": "占比 = 本平台放行商品金额 ÷ 同关区、同方向、同月份的官方统计总额；"
+            "最后一行（月份为空）为整个期间。",
+        }
+        return msgspec.structs.replace(
+            raw, columns=["month", "value_cny", "official_value_cny", "share"], rows=rows,
+            notes=notes,
+        )  # fmt: skip
+
+    def digital_application_rate(
+        self, start: date, end: date, *, by: Sequence[str] = ("city", "sector")
+    ) -> Result:
+        """Share of registered entities that filed digitally in ``start``–``end``."""
+        groups = [name for name in by if name in ("city", "sector")]
+        if len(groups) != len(by):
+            raise Rejected([_bad("by", "digital application rate is by city and/or sector")])
+        query = check(Query(period="all", start=start, end=end))
+        keys = ", ".join(f"e.{g}" for g in groups)
+        select_keys = f"{keys}, " if groups else ""
+        sql = (
+            "WITH filed AS (SELECT platform AS party_id FROM lines WHERE day BETWEEN ? AND ? "  # noqa: S608 - whitelisted SQL only, values bound
+            "UNION SELECT enterprise FROM lines WHERE day BETWEEN ? AND ? "
+            "UNION SELECT agent FROM lines WHERE day BETWEEN ? AND ?) "
+            f"SELECT {select_keys}count(*) AS registered, count(f.party_id) AS filed "
+            "FROM entities e LEFT JOIN filed f USING (party_id) WHERE e.registered <= ?"
+            + (f" GROUP BY ALL ORDER BY {keys}" if groups else "")
+        )
+        raw = self._run("digital_application_rate", query, sql, [start, end] * 3 + [end])
+        rows = []
+        for row in raw.rows:
+            rate = ratio(row[-1], row[-2])
+            rows.append([*row, rate, DIGITAL_TARGET, rate is not None and rate >= DIGITAL_TARGET])
+        columns = [*groups, "registered", "filed_digitally", "rate", "target", "meets_target"]
+        parameters = raw.definition.parameters | {"by": list(groups)}
+        definition = msgspec.structs.replace(raw.definition, parameters=parameters)
+        return msgspec.structs.replace(
+            raw, columns=columns, rows=rows, definition=definition, notes=DIGITAL_DEFINITION
+        )
+
+    # --- running ------------------------------------------------------------------------
+
+    def _run(self, indicator: str, query: Query, sql: str, arguments: list[Any]) -> Result:
+        cursor = self._cursor()
+        try:
+            relation = cursor.execute(sql, arguments)
+            columns = [column[0] for column in relation.description or ()]
+            rows = [list(row) for row in relation.fetchall()]
+        finally:
+            cursor.close()
+        definition = Definition(
+            indicator=indicator,
+            parameters=msgspec.to_builtins(query),
+            sql=sql,
+            arguments=msgspec.to_builtins(arguments),
+        )
+        return Result(columns=columns, rows=rows, definition=definition, as_of=self.lake.as_of())
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            generation = (self.lake.state().get("generation"), self._file_marks())
+            if generation != self._generation:
+                self._create_views()
+                self._generation = generation
+            return self._db.cursor()
+
+    def _file_marks(self) -> tuple[float, ...]:
+        marks = []
+        for name in (official.FILE, entities.FILE):
+            path = self.lake.root / name
+            marks.append(path.stat().st_mtime if path.exists() else 0.0)
+        return tuple(marks)
+
+    def _create_views(self) -> None:
+        db = self._db
+        if self.lake.files():
+            source = f"read_parquet({_literal(self.lake.lines_glob())})"
+            db.execute(f"CREATE OR REPLACE VIEW lines AS SELECT * FROM {source}")  # noqa: S608 - whitelisted SQL only, values bound
+        else:
+            _empty_view(db, "lines", SCHEMA)
+        for name, module in (("official", official), ("entities", entities)):
+            path = self.lake.root / module.FILE
+            if path.exists():
+                db.execute(
+                    f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet"  # noqa: S608 - whitelisted SQL only, values bound
+                    f"({_literal(str(path))})"
+                )
+            else:
+                _empty_view(db, name, module.SCHEMA)
+
+
+def _empty_view(db: duckdb.DuckDBPyConnection, name: str, schema: Any) -> None:
+    db.register("empty_arrow", schema.empty_table())
+    db.execute(f"CREATE OR REPLACE TABLE {name}_empty AS SELECT * FROM empty_arrow")  # noqa: S608 - whitelisted SQL only, values bound
+    db.unregister("empty_arrow")
+    db.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {name}_empty")  # noqa: S608 - whitelisted SQL only, values bound
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal of a path the lake chose (never user input)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _period_start(day: date, period: str) -> date:
+    if period == "year":
+        return day.replace(month=1, day=1)
+    if period == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day.replace(day=1)
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _bad(path: str, en: str) -> Violation:
+    return Violation(
+        path=path, code="analytics.query.indicator.invalid", en=en, zh="该指标不支持此参数"
+    )

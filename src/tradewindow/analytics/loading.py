@@ -1,0 +1,185 @@
+"""Filling the lake from the system of record (the clearance store's ``documents`` and
+``tax_bills`` tables, through SQLAlchemy Core).
+
+- ``load_day(engine, lake, day)`` rewrites one statistics day from every list released with
+  that day (China time of ``received_at``, the index ``ix_documents_status_received_at``).
+- ``refresh(engine, lake)`` is the incremental path: lists changed since the last watermark
+  (``updated_at``) name the days to reload; lists no longer released (deleted, cancelled)
+  and lists re-declared on another day are purged from their old day. The watermark is read
+  back ``OVERLAP`` early, because a transaction stamped before the last read may commit after
+  it; reloading a day is idempotent, so the overlap costs time, never correctness.
+- ``rebuild(engine, lake)`` drops every line file and loads every day again in one pass.
+
+The ``as_of`` recorded with the lake is when the loader read the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import msgspec
+from sqlalchemy import ColumnElement, Engine, Row, and_, select
+
+from tradewindow.analytics.lake import Lake, lines_table
+from tradewindow.analytics.rates import RateTable, load_rates, rates_csv, shipped_rates
+from tradewindow.analytics.rows import TradeLine, bill_taxes, inventory_lines
+from tradewindow.cbec.documents import CHINA_TZ, Inventory
+from tradewindow.cbec.ports import DocKind, DocStatus
+from tradewindow.cbec.receipts import TaxBill
+from tradewindow.store.schema import documents, tax_bills
+
+OVERLAP = timedelta(minutes=10)
+_KEY_CHUNK = 500
+_INVENTORY = DocKind.INVENTORY.value
+_RELEASED = DocStatus.RELEASED.value
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    day: date
+    documents: int
+    lines: int
+    value_cny: Decimal
+
+
+def lake_rates(lake: Lake) -> RateTable:
+    """The shipped rates, overridden month by month by an official file loaded into the lake."""
+    loaded = lake.root / "rates.csv"
+    return shipped_rates().overridden_by(load_rates(loaded)) if loaded.exists() else shipped_rates()
+
+
+def load_day(engine: Engine, lake: Lake, day: date) -> DayLoad:
+    """Rewrite ``day``'s file from the lists released with that statistics day."""
+    read_at = datetime.now(UTC)
+    start, end = _china_day(day)
+    condition = and_(documents.c.received_at >= start, documents.c.received_at < end)
+    rates = lake_rates(lake)
+    loaded = _write_day(engine, lake, day, list(_released(engine, condition)), rates)
+    lake.stamp(read_at)
+    return loaded
+
+
+def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
+    """Bring the lake up to date with every list changed since the last refresh."""
+    read_at = datetime.now(UTC)
+    since = lake.state().get("watermark")
+    if since is None:
+        return rebuild(engine, lake)
+    query = select(
+        documents.c.key, documents.c.status, documents.c.received_at, documents.c.updated_at
+    ).where(
+        documents.c.kind == _INVENTORY,
+        documents.c.updated_at >= datetime.fromisoformat(since) - OVERLAP,
+    )
+    with engine.connect() as connection:
+        changed = connection.execute(query).all()
+    current: dict[str, date | None] = {
+        key: _china_date(received_at) if status == _RELEASED else None
+        for key, status, received_at, _ in changed
+    }
+    days = sorted({day for day in current.values() if day is not None})
+    loads = [load_day(engine, lake, day) for day in days]
+    lake.purge(current)
+    watermark = max((row.updated_at for row in changed), default=datetime.fromisoformat(since))
+    lake.update_state(watermark=watermark)
+    lake.stamp(read_at)
+    return loads
+
+
+def rebuild(engine: Engine, lake: Lake) -> list[DayLoad]:
+    """Every day again from the system of record, in one pass ordered by day."""
+    read_at = datetime.now(UTC)
+    rates = lake_rates(lake)
+    lake.clear_lines()
+    loads: list[DayLoad] = []
+    batch: list[tuple[Row[str, int, bytes, datetime], date]] = []
+    for row in _released(engine, documents.c.received_at.is_not(None)):
+        day = _china_date(row.received_at)
+        if batch and batch[-1][1] != day:
+            loads.append(_write_day(engine, lake, batch[-1][1], [r for r, _ in batch], rates))
+            batch = []
+        batch.append((row, day))
+    if batch:
+        loads.append(_write_day(engine, lake, batch[-1][1], [r for r, _ in batch], rates))
+    lake.update_state(watermark=read_at)
+    lake.stamp(read_at)
+    return loads
+
+
+def save_rates(lake: Lake, path: Path) -> RateTable:
+    """Validate an official rate file and keep it with the lake (reload days to apply it)."""
+    table = load_rates(path)  # raises Rejected with every bad row
+    kept = lake.root / "rates.csv"
+    merged = load_rates(kept).overridden_by(table) if kept.exists() else table
+    lake.root.mkdir(parents=True, exist_ok=True)
+    kept.write_text(rates_csv(merged), encoding="utf-8")
+    return merged
+
+
+# --- reading the store -----------------------------------------------------------------------
+
+
+def _released(
+    engine: Engine, condition: ColumnElement[bool]
+) -> Iterator[Row[str, int, bytes, datetime]]:
+    query = (
+        select(documents.c.key, documents.c.version, documents.c.body, documents.c.received_at)
+        .where(documents.c.kind == _INVENTORY, documents.c.status == _RELEASED, condition)
+        .order_by(documents.c.received_at, documents.c.key)
+    )
+    with engine.connect() as connection:
+        yield from connection.execution_options(yield_per=2_000).execute(query)
+
+
+def _bills(engine: Engine, keys: Sequence[str]) -> dict[str, TaxBill]:
+    """The latest tax bill of each list."""
+    latest: dict[str, tuple[datetime, bytes]] = {}
+    with engine.connect() as connection:
+        for start in range(0, len(keys), _KEY_CHUNK):
+            chunk = keys[start : start + _KEY_CHUNK]
+            query = select(tax_bills.c.doc_key, tax_bills.c.created_at, tax_bills.c.body).where(
+                tax_bills.c.doc_key.in_(chunk)
+            )
+            for key, created_at, body in connection.execute(query):
+                if key not in latest or created_at > latest[key][0]:
+                    latest[key] = (created_at, body)
+    return {key: msgspec.json.decode(body, type=TaxBill) for key, (_, body) in latest.items()}
+
+
+def _write_day(
+    engine: Engine,
+    lake: Lake,
+    day: date,
+    rows: Sequence[Row[str, int, bytes, datetime]],
+    rates: RateTable,
+) -> DayLoad:
+    bills = _bills(engine, [row.key for row in rows])
+    lines: list[TradeLine] = []
+    for row in rows:
+        inventory = msgspec.json.decode(row.body, type=Inventory)
+        lines += inventory_lines(
+            inventory,
+            key=row.key,
+            version=row.version,
+            day=day,
+            rates=rates,
+            taxes=bill_taxes(bills.get(row.key)),
+        )
+    lake.write_day(day, lines_table(lines))
+    corrected = {row.key: day for row in rows if row.version > 1}
+    lake.purge(corrected)  # a re-declared list leaves the day of its old version
+    total = sum((line.value_cny for line in lines), Decimal("0.00"))
+    return DayLoad(day=day, documents=len(rows), lines=len(lines), value_cny=total)
+
+
+def _china_day(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(), tzinfo=CHINA_TZ)
+    return start, start + timedelta(days=1)
+
+
+def _china_date(instant: datetime) -> date:
+    return instant.astimezone(CHINA_TZ).date()
