@@ -272,10 +272,10 @@ def _verify_xml(
         raise _error("signature.missing", "the message carries no ds:Signature", "报文缺少签名节点")
     value = "".join((signature.findtext(f"{_DS}SignatureValue") or "").split())
     key_name = (signature.findtext(f"{_DS}KeyInfo/{_DS}KeyName") or "").strip()
-    if key_name:
-        candidates = [_usable_key(_find_key(keys, key_name), now)]
-    else:
-        candidates = [_usable_key(key, now) for key in _keys_for_certificate(signature, keys)]
+    # KeyName is often a certificate alias (the spec's example says 0001), not our key id:
+    # then the embedded certificate, or failing that every registered key, is tried
+    named = [key for key in keys if key_name and key.key_id.lower() == key_name.lower()]
+    candidates = [_usable_key(key, now) for key in named or _keys_for_certificate(signature, keys)]
     method = signature.find(f"{_DS}SignedInfo/{_DS}SignatureMethod")
     uri = method.get("Algorithm", "") if method is not None else ""
     last: SignatureError | None = None
