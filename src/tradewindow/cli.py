@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,14 @@ from tradewindow.cbec.documents import SpecVersion
 from tradewindow.intake import Summary
 
 console = Console()
+
+# Each capability adds its own command group (`register(subparsers)`), named here once.
+_CAPABILITY_COMMANDS = (
+    "tradewindow.parties.commands",
+    "tradewindow.evidence.commands",
+    "tradewindow.analytics.commands",
+    "tradewindow.web.commands",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,6 +63,15 @@ def _parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(run=_migrate)
+
+    for module in _CAPABILITY_COMMANDS:
+        try:
+            registrar = importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name is None or not (module + ".").startswith(error.name + "."):
+                raise
+            continue  # a capability not installed in this build
+        registrar.register(commands)
 
     bench = commands.add_parser("bench", help="measure throughput against raw baselines")
     targets = bench.add_subparsers(title="benchmarks")
