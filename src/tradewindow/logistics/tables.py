@@ -75,6 +75,7 @@ subscriptions = Table(
     metadata,
     Column("subscription_id", String(36), primary_key=True),
     Column("owner", String(), nullable=False),
+    Column("owner_agency", String()),
     Column("callback_url", String(), nullable=False),
     Column("filters", LargeBinary(), nullable=False),
     Column("sealed_secret", LargeBinary(), nullable=False),

@@ -71,6 +71,7 @@ def upgrade() -> None:
         "logistics_subscriptions",
         sa.Column("subscription_id", sa.String(36), primary_key=True),
         sa.Column("owner", sa.String(), nullable=False),
+        sa.Column("owner_agency", sa.String()),
         sa.Column("callback_url", sa.String(), nullable=False),
         sa.Column("filters", sa.LargeBinary(), nullable=False),
         sa.Column("sealed_secret", sa.LargeBinary(), nullable=False),
