@@ -94,7 +94,7 @@ def verify_bundle(
     walk = ChainWalk(None)
     try:
         bundle = msgspec.json.decode(data, type=Bundle)
-    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as error:
         walk.fail(0, "bundle.unreadable", f"the bundle cannot be read: {error}")
         return walk.report(), None
     if encode(bundle) != data:
@@ -149,7 +149,7 @@ def _walk(bundle: Bundle, public_key: ed25519.Ed25519PublicKey) -> VerifyReport:
 def _subject_ids(record: Record) -> list[str]:
     try:
         return record.subject_ids
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
         return []
 
 
