@@ -8,8 +8,8 @@ A subscription only ever receives events its owner may see (``EventService.audie
 from __future__ import annotations
 
 import base64
-import builtins
 import binascii
+import builtins
 import uuid
 from collections.abc import Callable
 from datetime import datetime

@@ -1,0 +1,262 @@
+"""Delivering events to subscribers' callbacks (TNT 2.2 ``callbacks``).
+
+Each delivery is a row per (subscription, eventID): enqueuing twice changes nothing, so from
+the platform's side an event reaches a callback once, however often the bus redelivers it
+(a newer version of the event re-arms the row). A callback gets a JSON array of events, signed
+``Notification-Signature: sha256=<hex>`` (HMAC-SHA256 of the exact body, keyed with the decoded
+secret), with ``Subscription-ID`` and ``API-Version``. A 2xx answer delivers the bundle; 413
+halves it and tries again at once; 429 and 503 wait for ``Retry-After``; anything else
+(including a redirect, never followed, and a refused address) backs off exponentially from
+``retry_first`` doubling to ``retry_cap``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import httpx
+import msgspec
+from sqlalchemy import Connection, Engine, and_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tradewindow.logistics.events import utc_now
+from tradewindow.logistics.guard import CallbackGuard
+from tradewindow.logistics.subscriptions import SubscriptionService, Target
+from tradewindow.logistics.tables import deliveries, events
+
+API_VERSION = "2.2.0"
+
+
+class RetryPolicy(msgspec.Struct, frozen=True, kw_only=True):
+    first: timedelta = timedelta(seconds=60)
+    cap: timedelta = timedelta(hours=24)
+    max_bundle: int = 100
+
+    def delay(self, attempts: int) -> timedelta:
+        """The wait after the ``attempts``-th failure: first, 2×first, 4×first … up to cap."""
+        return min(self.first * (1 << max(0, min(attempts - 1, 40))), self.cap)
+
+
+def signature(secret: bytes, body: bytes) -> str:
+    """The ``Notification-Signature`` header value of ``body``."""
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+def retry_after(value: str | None, now: datetime) -> timedelta | None:
+    """``Retry-After`` as delay-seconds or an HTTP-date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when - now, timedelta(0))
+
+
+class DeliveryReport(msgspec.Struct, kw_only=True):
+    delivered: int = 0  # events delivered
+    posts: int = 0  # HTTP requests made
+    deferred: int = 0  # events waiting for a later attempt
+    withdrawn: int = 0  # retracted or unsubscribed before delivery
+
+
+class _Due(msgspec.Struct, frozen=True):
+    subscription_id: str
+    event_id: str
+    seq: int
+    attempts: int
+    body: bytes | None  # None: retracted
+
+
+class CallbackDelivery:
+    def __init__(
+        self,
+        engine: Engine,
+        subscriptions: SubscriptionService,
+        *,
+        guard: CallbackGuard,
+        client: httpx.AsyncClient,
+        policy: RetryPolicy | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.engine = engine
+        self.subscriptions = subscriptions
+        self.guard = guard
+        self.client = client
+        self.policy = policy or RetryPolicy()
+        self.clock = clock
+
+    def enqueue(self, event_id: str, seq: int, targets: Sequence[Target]) -> None:
+        """Owe ``event_id`` (version ``seq``) to each target, once."""
+        if not targets:
+            return
+        now = self.clock()
+        rows = [
+            {
+                "subscription_id": t.subscription_id,
+                "event_id": event_id,
+                "event_seq": seq,
+                "state": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+            }
+            for t in targets
+        ]
+        with self.engine.begin() as connection:
+            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+            connection.execute(dialect.insert(deliveries).on_conflict_do_nothing(), rows)
+            # a newer version of an event already owed or delivered is owed again
+            connection.execute(
+                update(deliveries)
+                .where(
+                    deliveries.c.event_id == event_id,
+                    deliveries.c.subscription_id.in_([t.subscription_id for t in targets]),
+                    deliveries.c.event_seq < seq,
+                )
+                .values(event_seq=seq, state="pending", attempts=0, next_attempt_at=now)
+            )
+
+    async def deliver_due(self, limit: int = 10_000) -> DeliveryReport:
+        """Attempt every delivery that is due, one task per subscription."""
+        due = self._due(limit)
+        report = DeliveryReport()
+        by_subscription: dict[str, list[_Due]] = {}
+        for row in due:
+            by_subscription.setdefault(row.subscription_id, []).append(row)
+        await asyncio.gather(
+            *(self._deliver(sid, rows, report) for sid, rows in by_subscription.items())
+        )
+        return report
+
+    async def _deliver(
+        self, subscription_id: str, rows: list[_Due], report: DeliveryReport
+    ) -> None:
+        target = self.subscriptions.target(subscription_id)
+        live = [row for row in rows if row.body is not None]
+        gone = [row for row in rows if row.body is None] if target else rows
+        if gone:
+            self._mark(gone, state="withdrawn")
+            report.withdrawn += len(gone)
+        if target is None or not live:
+            return
+        if self.guard.check(target.callback_url):
+            self._defer(live, None, None)
+            report.deferred += len(live)
+            return
+        size = self.policy.max_bundle
+        while live:
+            bundle = live[:size]
+            status, wait = await self._post(target, bundle)
+            report.posts += 1
+            if status is not None and 200 <= status < 300:
+                self._mark(bundle, state="delivered", status=status)
+                report.delivered += len(bundle)
+                live = live[size:]
+            elif status == 413 and size > 1:
+                size = max(1, len(bundle) // 2)
+            else:
+                self._defer(live, status, wait)
+                report.deferred += len(live)
+                return
+
+    async def _post(
+        self, target: Target, bundle: list[_Due]
+    ) -> tuple[int | None, timedelta | None]:
+        body = b"[" + b",".join(row.body or b"" for row in bundle) + b"]"
+        headers = {
+            "Content-Type": "application/json",
+            "Notification-Signature": signature(target.secret, body),
+            "Subscription-ID": target.subscription_id,
+            "API-Version": API_VERSION,
+        }
+        try:
+            response = await self.client.post(
+                target.callback_url, content=body, headers=headers, follow_redirects=False
+            )
+        except httpx.HTTPError:
+            return None, None
+        wait = None
+        if response.status_code in (429, 503):
+            wait = retry_after(response.headers.get("Retry-After"), self.clock())
+        return response.status_code, wait
+
+    def _due(self, limit: int) -> list[_Due]:
+        statement = (
+            select(
+                deliveries.c.subscription_id,
+                deliveries.c.event_id,
+                deliveries.c.event_seq,
+                deliveries.c.attempts,
+                events.c.body,
+                events.c.retracted,
+            )
+            .select_from(
+                deliveries.outerjoin(events, and_(events.c.event_id == deliveries.c.event_id))
+            )
+            .where(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= self.clock())
+            .order_by(deliveries.c.event_seq)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [
+                _Due(
+                    row.subscription_id,
+                    row.event_id,
+                    row.event_seq,
+                    row.attempts,
+                    None if row.body is None or row.retracted else row.body,
+                )
+                for row in connection.execute(statement)
+            ]
+
+    def _mark(self, rows: list[_Due], *, state: str, status: int | None = None) -> None:
+        with self.engine.begin() as connection:
+            for row in rows:
+                self._update(
+                    connection,
+                    row,
+                    state=state,
+                    last_status=status,
+                    delivered_at=self.clock() if state == "delivered" else None,
+                )
+
+    def _defer(self, rows: list[_Due], status: int | None, wait: timedelta | None) -> None:
+        now = self.clock()
+        with self.engine.begin() as connection:
+            for row in rows:
+                delay = wait if wait is not None else self.policy.delay(row.attempts + 1)
+                self._update(
+                    connection,
+                    row,
+                    attempts=row.attempts + 1,
+                    last_status=status,
+                    next_attempt_at=now + delay,
+                )
+
+    @staticmethod
+    def _update(connection: Connection, row: _Due, **values: object) -> None:
+        connection.execute(
+            update(deliveries)
+            .where(
+                deliveries.c.subscription_id == row.subscription_id,
+                deliveries.c.event_id == row.event_id,
+                deliveries.c.event_seq == row.seq,  # a newer version re-armed it meanwhile
+            )
+            .values(**values)
+        )
+
+    def states(self) -> dict[tuple[str, str], str]:
+        """(subscription, eventID) → state, for inspection and tests."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(deliveries.c.subscription_id, deliveries.c.event_id, deliveries.c.state)
+            )
+            return {(r.subscription_id, r.event_id): r.state for r in rows}
