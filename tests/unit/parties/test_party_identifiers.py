@@ -93,7 +93,9 @@ _chars = st.sampled_from(USCC_CHARSET)
 def test_check_character_round_trip(first17: str) -> None:
     check = uscc_check_character(first17)
     assert check in USCC_CHARSET
-    total = sum(USCC_CHARSET.index(c) * w for c, w in zip(first17 + check, (*USCC_WEIGHTS, 1)))
+    total = sum(
+        USCC_CHARSET.index(c) * w for c, w in zip(first17 + check, (*USCC_WEIGHTS, 1), strict=True)
+    )
     assert total % 31 == 0
 
 
@@ -171,7 +173,8 @@ def test_invalid_identifiers_are_refused_with_a_code(scheme: str, raw: str, code
     violations = identifier_violations(scheme, raw, "identifiers[2]")
     assert [v.code for v in violations] == [code]
     assert violations[0].path.startswith("identifiers[2]/")
-    assert violations[0].en and violations[0].zh
+    assert violations[0].en
+    assert violations[0].zh
     with pytest.raises(InvalidIdentifier) as refused:
         parse_identifier(scheme, raw)
     assert refused.value.code == "party.identifier.invalid"

@@ -60,7 +60,7 @@ EXPECTED: dict[Role, dict[Action, Basis]] = {
     Role.GUARANTOR: {A.READ_TAX_BILLS: D, **_ALL_ENTERPRISE},
     Role.TERMINAL_OPERATOR: {A.FILE_DELIVERY: D, A.PUBLISH_EVENTS: D, **_ALL_ENTERPRISE},
     Role.CARRIER: {A.PUBLISH_EVENTS: D, **_ALL_ENTERPRISE},
-    **{agency: _AGENCY for agency in STANDARD_AGENCIES},
+    **dict.fromkeys(STANDARD_AGENCIES, _AGENCY),
 }
 
 
