@@ -24,22 +24,20 @@ from datetime import datetime, timedelta
 
 import msgspec
 
-from tradewindow.cbec import answers
 from tradewindow.cbec.decision import Decider
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import Message, SpecVersion, message_type
+from tradewindow.cbec.gate import CustomsOnly
 from tradewindow.cbec.ports import (
     ClearanceStore,
     CodeTables,
-    DocKind,
-    DocStatus,
     MessageRecord,
     ReceiptRecord,
+    ReleaseGate,
 )
-from tradewindow.cbec.receipts import ReturnStatus
 from tradewindow.cbec.rules import check_message
 from tradewindow.cbec.tax import RateTable
-from tradewindow.violations import Violation, summarise
+from tradewindow.violations import Violation
 
 
 class Submission(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,10 +67,11 @@ class Clearance:
         rates: RateTable,
         match_timeout: timedelta,
         clock: Callable[[], datetime],
+        gate: ReleaseGate | None = None,
     ) -> None:
         self._store = store
         self._codes = codes
-        self._decider = Decider(rates)
+        self._decider = Decider(rates, gate or CustomsOnly())
         self._match_timeout = match_timeout
         self._clock = clock
 
@@ -121,6 +120,20 @@ class Clearance:
             uow.commit()
         return batch.receipts
 
+    def settle(self, keys: Sequence[str], *, reason: str) -> list[ReceiptRecord]:
+        """Follow the agencies' combined verdict on lists they decided; their new receipts.
+
+        ``reason`` names what happened (e.g. ``decision:<task id>``); it becomes the receipts'
+        message guid, so ``answer_for(reason)`` finds them again.
+        """
+        now = self._clock()
+        with self._store.unit_of_work() as uow:
+            batch = Batch(uow, now)
+            self._decider.settle(batch, list(keys), reason)
+            batch.flush()
+            uow.commit()
+        return batch.receipts
+
     def answer_for(self, guid: str) -> list[ReceiptRecord]:
         """The receipts stored for one message guid (empty when unknown)."""
         with self._store.unit_of_work() as uow:
@@ -161,13 +174,4 @@ def _attach(
     ]
 
 
-__all__ = [
-    "Answer",
-    "Clearance",
-    "DocKind",
-    "DocStatus",
-    "ReturnStatus",
-    "Submission",
-    "answers",
-    "summarise",
-]
+__all__ = ["Answer", "Clearance", "Submission"]

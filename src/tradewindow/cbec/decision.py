@@ -18,35 +18,51 @@ from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import Inventory, parse_day
 from tradewindow.cbec.matching import match
 from tradewindow.cbec.policy import policy_on
-from tradewindow.cbec.ports import DocKind, DocStatus, TaxBillRecord
+from tradewindow.cbec.ports import (
+    DocKind,
+    DocStatus,
+    GateOutcome,
+    ReleaseGate,
+    TaxBillRecord,
+)
 from tradewindow.cbec.receipts import ReturnStatus
-from tradewindow.cbec.risk import Route, route
+from tradewindow.cbec.risk import route
 from tradewindow.cbec.tax import Assessment, Outcome, RateTable, assess, tax_bill
 from tradewindow.violations import Violation, summarise
 
 REVIEW_CODES = frozenset({"CEB621.tax.specific_rate", "CEB621.tax.conditional_rate"})
 _WAITING_FOR = {DocKind.ORDER: "order", DocKind.PAYMENT: "payment", DocKind.WAYBILL: "waybill"}
 _WAITING_FOR_ZH = {DocKind.ORDER: "订单", DocKind.PAYMENT: "支付单", DocKind.WAYBILL: "运单"}
-_ROUTED = {
-    Route.MANUAL_REVIEW: (DocStatus.REVIEW, ReturnStatus.MANUAL_REVIEW),
-    Route.INSPECTION: (DocStatus.INSPECTION, ReturnStatus.INSPECTION),
+_WAITING = {
+    GateOutcome.PENDING: (DocStatus.AGENCIES, ReturnStatus.CONCLUDED),
+    GateOutcome.HELD: (DocStatus.REVIEW, ReturnStatus.MANUAL_REVIEW),
+    GateOutcome.INSPECTION: (DocStatus.INSPECTION, ReturnStatus.INSPECTION),
 }
+_AWAITING = (DocStatus.AGENCIES, DocStatus.REVIEW, DocStatus.INSPECTION)
 
 
 class Decider:
-    def __init__(self, rates: RateTable) -> None:
+    def __init__(self, rates: RateTable, gate: ReleaseGate) -> None:
         self._rates = rates
+        self._gate = gate
 
     def decide(self, batch: Batch) -> None:
+        """Decide every list the batch declared or woke."""
         pending = list(batch.to_decide.items())
-        buyers: set[str] = set()
-        for key, _ in pending:
-            stored = batch.stored(DocKind.INVENTORY, key)
-            if stored is not None and stored.buyer:
-                buyers.add(stored.buyer)
-        totals = _BuyerTotals(batch, buyers)
+        totals = _BuyerTotals(batch, _buyers(batch, [key for key, _ in pending]))
         for key, guid in pending:
             self._decide_one(batch, key, guid, totals)
+
+    def settle(self, batch: Batch, keys: list[str], guid: str) -> None:
+        """Lists whose agencies decided something: follow the combined verdict."""
+        totals = _BuyerTotals(batch, _buyers(batch, keys))
+        for key in keys:
+            stored = batch.stored(DocKind.INVENTORY, key)
+            if stored is None or stored.status not in _AWAITING:
+                continue
+            inventory = batch.document(stored)
+            assert isinstance(inventory, Inventory)  # noqa: S101 - kind-keyed
+            self._conclude(batch, key, inventory, guid, totals, routed=True)
 
     def _decide_one(self, batch: Batch, key: str, guid: str, totals: _BuyerTotals) -> None:
         stored = batch.stored(DocKind.INVENTORY, key)
@@ -54,7 +70,6 @@ class Decider:
             return
         inventory = batch.document(stored)
         assert isinstance(inventory, Inventory)  # noqa: S101 - kind-keyed
-        head = inventory.head
         order, payment, waybill = batch.companions(inventory)
         result = match(inventory, order=order, payment=payment, waybill=waybill)
         fresh = key in batch.declared_now
@@ -70,6 +85,24 @@ class Decider:
             return
         if fresh:
             batch.answer(inventory, ReturnStatus.ACCEPTED, "accepted / 海关入库", guid)
+        self._conclude(batch, key, inventory, guid, totals, routed=False)
+
+    def _conclude(
+        self,
+        batch: Batch,
+        key: str,
+        inventory: Inventory,
+        guid: str,
+        totals: _BuyerTotals,
+        *,
+        routed: bool,
+    ) -> None:
+        """Policy, quota and tax, then the agencies' verdict: release, wait, hold or return.
+
+        Quota and tax are assessed again when agencies release a list routed earlier, since
+        the buyer's annual total may have grown meanwhile.
+        """
+        head = inventory.head
         day = parse_day(head.decl_time)
         policy = policy_on(day) if day is not None else None
         if day is None or policy is None:
@@ -84,11 +117,30 @@ class Decider:
         if assessment.outcome is Outcome.REFUSED and refusals:
             self._return(batch, inventory, key, refusals, guid)
             return
-        where, reason = route(inventory, needs_review=bool(review))
-        if where is not Route.RELEASE:
-            status, code = _ROUTED[where]
-            batch.set_status(key, status)
-            batch.answer(inventory, code, reason, guid)
+        if routed:
+            verdict = self._gate.verdict(batch.uow, key)
+        else:
+            where, reason = route(inventory, needs_review=bool(review))
+            order, payment, waybill = batch.companions(inventory)
+            documents = {
+                kind: document
+                for kind, document in (
+                    ("inventory", inventory), ("order", order), ("payment", payment),
+                    ("waybill", waybill),
+                )
+                if document is not None
+            }  # fmt: skip
+            verdict = self._gate.route(batch.uow, key, documents, where.value, reason)
+        if verdict.outcome is GateOutcome.REFUSED:
+            batch.set_status(key, DocStatus.RETURNED)
+            batch.answer(inventory, ReturnStatus.RETURNED, verdict.info, guid)
+            return
+        if verdict.outcome is not GateOutcome.RELEASED:
+            status, code = _WAITING[verdict.outcome]
+            stored = batch.stored(DocKind.INVENTORY, key)
+            if stored is not None and stored.status is not status:
+                batch.set_status(key, status)
+                batch.answer(inventory, code, verdict.info, guid)
             return
         batch.set_status(key, DocStatus.RELEASED)
         year_totals[buyer] = before + assessment.quota_amount
@@ -96,7 +148,7 @@ class Decider:
         batch.buyer_increments[inc_key] = (
             batch.buyer_increments.get(inc_key, Decimal(0)) + assessment.quota_amount
         )
-        batch.answer(inventory, ReturnStatus.RELEASED, reason, guid)
+        batch.answer(inventory, ReturnStatus.RELEASED, verdict.info or "released / 放行", guid)
         if assessment.total_tax > 0:
             self._bill(batch, inventory, assessment, guid)
 
@@ -158,3 +210,12 @@ class _BuyerTotals:
             loaded = self._batch.uow.buyer_totals(self._buyers, year) if self._buyers else {}
             self._years[year] = loaded
         return self._years[year]
+
+
+def _buyers(batch: Batch, keys: list[str]) -> set[str]:
+    buyers: set[str] = set()
+    for key in keys:
+        stored = batch.stored(DocKind.INVENTORY, key)
+        if stored is not None and stored.buyer:
+            buyers.add(stored.buyer)
+    return buyers

@@ -33,6 +33,7 @@ class DocStatus(enum.StrEnum):
     REVIEW = "review"  # manual review (300)
     INSPECTION = "inspection"  # selected for inspection (500)
     RELEASED = "released"  # released (800)
+    AGENCIES = "agencies"  # customs concluded (399); other agencies still to decide
     DELETED = "deleted"  # withdrawn by appType 3
 
 
@@ -168,3 +169,40 @@ class CodeTables(Protocol):
     def is_hs_code(self, code: str) -> bool:
         """A China 10-digit commodity code whose 6-digit prefix is a real HS 2022 subheading."""
         ...
+
+
+class GateOutcome(enum.StrEnum):
+    RELEASED = "released"
+    PENDING = "pending"
+    HELD = "held"
+    INSPECTION = "inspection"
+    REFUSED = "refused"
+
+
+class GateVerdict(msgspec.Struct, frozen=True, kw_only=True):
+    """Where every agency that must decide on a list stands, combined."""
+
+    outcome: GateOutcome
+    info: str  # for the receipt's returnInfo: who decided what, or whom it waits for
+
+
+class ReleaseGate(Protocol):
+    """The single window's agencies between customs' conclusion and release.
+
+    ``route`` is called, inside the clearance unit of work, once a list has passed matching,
+    quota and tax: ``customs`` is the automated customs decision ("release",
+    "manual_review" or "inspection") with its reason; the gate records it, creates the other
+    required agencies' tasks and says where the list stands. ``verdict`` re-reads that after
+    an agency decided.
+    """
+
+    def route(
+        self,
+        uow: UnitOfWork,
+        key: str,
+        documents: Mapping[str, msgspec.Struct],
+        customs: str,
+        reason: str,
+    ) -> GateVerdict: ...
+
+    def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict: ...
