@@ -92,6 +92,8 @@ class Indicators:
     def __init__(self, lake: Lake) -> None:
         self.lake = lake
         self._db = duckdb.connect()
+        # footers of unchanged files are read once, not on every query (checked by mtime)
+        self._db.execute("SET parquet_metadata_cache = true")
         self._lock = threading.Lock()
         self._generation: object = None
 
@@ -111,12 +113,12 @@ class Indicators:
             f"FROM lines{clause} GROUP BY ALL"
         )
         if query.top is not None:
-            sql += (
-                f" QUALIFY row_number() OVER (PARTITION BY period ORDER BY {query.measures[0]}"
-                f" DESC NULLS LAST, {', '.join(keys)}) <= ?"
+            order = f"{query.measures[0]} DESC NULLS LAST, {', '.join(keys)}"
+            sql = (
+                f"SELECT * FROM ({sql}) QUALIFY row_number() OVER "  # noqa: S608 - whitelisted SQL only, values bound
+                f"(PARTITION BY period ORDER BY {order}) <= ? ORDER BY period, {order}"
             )
             arguments.append(query.top)
-            sql += f" ORDER BY period, {query.measures[0]} DESC NULLS LAST, {', '.join(keys)}"
         else:
             sql += f" ORDER BY {', '.join(keys)}"
         return self._run("breakdown", query, sql, arguments)
