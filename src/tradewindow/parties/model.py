@@ -145,7 +145,7 @@ def prepare_party(
         name_en=command.name_en.strip(),
         kind=kind,
         roles=tuple(sorted(set(command.roles))),
-        identifiers=tuple(identifiers),
+        identifiers=tuple(sorted(identifiers, key=lambda i: (i.scheme.value, i.value))),
         jurisdictions=tuple(jurisdictions),
         city=command.city,
         sector=command.sector,
