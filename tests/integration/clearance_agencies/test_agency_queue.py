@@ -286,3 +286,15 @@ def test_a_filing_routed_from_wire_json(store: SqlStore, desk: AgencyDesk) -> No
         )
     )
     assert [t.agency for t in tasks] == ["customs", "border_control", "foreign_exchange"]
+
+
+def test_the_migration_creates_the_table_the_code_uses(store: SqlStore) -> None:
+    from sqlalchemy import inspect
+
+    schema = inspect(store.engine)
+    columns = {c["name"] for c in schema.get_columns("agency_tasks")}
+    assert columns == {c.name for c in agency_tasks.columns}
+    uniques = [u["column_names"] for u in schema.get_unique_constraints("agency_tasks")]
+    assert ["filing", "agency"] in uniques
+    indexes = {ix["name"]: ix["column_names"] for ix in schema.get_indexes("agency_tasks")}
+    assert indexes["ix_agency_tasks_agency_status_id"] == ["agency", "status", "id"]
