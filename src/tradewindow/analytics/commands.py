@@ -21,10 +21,9 @@ from tradewindow.cbec.documents import CHINA_TZ
 from tradewindow.violations import Rejected
 
 console = Console()
-Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def register(subparsers: Subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = subparsers.add_parser("analytics", help="trade statistics: the lake and indicators")
     group.add_argument("--lake", type=Path, help="lake folder (default: <data dir>/lake)")
     commands = group.add_subparsers(title="analytics commands")
@@ -73,7 +72,7 @@ def register(subparsers: Subparsers) -> None:
     demo.set_defaults(run=_history)
 
 
-def register_bench(targets: Subparsers) -> None:
+def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bench = targets.add_parser("analytics", help="lake append and dashboard queries")
     bench.add_argument("--lines", type=int, default=10_000_000, help="lines to generate")
     bench.add_argument("--months", type=int, default=24)
