@@ -79,11 +79,11 @@ class CallbackGuard:
         if address.is_loopback:
             return None if self.allow_loopback else "loopback"
         for reason, flagged in (
+            ("unspecified", address.is_unspecified),
             ("link-local", address.is_link_local),
             ("private", address.is_private),
             ("multicast", address.is_multicast),
             ("reserved", address.is_reserved),
-            ("unspecified", address.is_unspecified),
         ):
             if flagged:
                 return reason
