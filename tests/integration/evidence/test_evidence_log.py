@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 
 from tradewindow.evidence.chain import Entry, RecordKind
 from tradewindow.evidence.log import EvidenceError, EvidenceLog
@@ -22,6 +22,16 @@ from tradewindow.store.engine import create_store_engine
 PLATFORM_KEY = ed25519.Ed25519PrivateKey.from_private_bytes(b"\x07" * 32)
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
 COLUMNS = ["at", "kind", "subjects", "payload_digest", "signature", "actor", "prev_hash", "hash"]
+
+
+def select_column(column: str) -> TextClause:
+    assert column in COLUMNS
+    return text(f"SELECT {column} FROM evidence_records WHERE seq = :seq")  # noqa: S608 - COLUMNS
+
+
+def update_column(column: str) -> TextClause:
+    assert column in COLUMNS
+    return text(f"UPDATE evidence_records SET {column} = :value WHERE seq = :seq")  # noqa: S608
 
 
 def digest(text_: str) -> str:
@@ -71,15 +81,12 @@ def test_changing_one_byte_of_any_column_is_found(
     if log.head()[0] == 0:
         filled(store)
     with store.engine.begin() as connection:
-        stored = connection.execute(
-            text(f"SELECT {column} FROM evidence_records WHERE seq = :seq"),  # noqa: S608 - COLUMNS, {"seq": seq}
-        ).scalar_one()
-        stored = stored or ""
+        stored = connection.execute(select_column(column), {"seq": seq}).scalar_one() or ""
         at = position % (len(stored) + 1)
         # a different character at ``at`` (appended when at == len: the value grows by one)
         changed = stored[:at] + ("x" if stored[at : at + 1] != "x" else "y") + stored[at + 1 :]
         connection.execute(
-            text(f"UPDATE evidence_records SET {column} = :value WHERE seq = :seq"),  # noqa: S608
+            update_column(column),
             {"value": changed, "seq": seq},
         )
     try:
@@ -90,7 +97,7 @@ def test_changing_one_byte_of_any_column_is_found(
     finally:
         with store.engine.begin() as connection:
             connection.execute(
-                text(f"UPDATE evidence_records SET {column} = :value WHERE seq = :seq"),  # noqa: S608
+                update_column(column),
                 {"value": None if column == "signature" and not stored else stored, "seq": seq},
             )
     assert log.verify().ok

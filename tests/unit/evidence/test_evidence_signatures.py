@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from evidence_keys import NOW, registered
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import NOW, registered
 from tradewindow.evidence import certificates
 from tradewindow.evidence.certificates import KeyAlgorithm, KeyPair
 from tradewindow.evidence.replay import MemorySeenSignatures
