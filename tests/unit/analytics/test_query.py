@@ -39,9 +39,7 @@ def test_unknown_dimensions_measures_and_periods_are_all_refused_at_once() -> No
 
 def test_filter_values_are_bound_never_written_into_the_sql() -> None:
     hostile = "5300') OR 1=1 --"
-    query = check(
-        Query(filters={"district": (hostile, "5100")}, start=date(2025, 1, 1), end=None)
-    )
+    query = check(Query(filters={"district": (hostile, "5100")}, start=date(2025, 1, 1), end=None))
     clause, arguments = where(query)
     assert hostile not in clause
     assert clause == " WHERE day >= ? AND district IN (?, ?)"
@@ -49,7 +47,9 @@ def test_filter_values_are_bound_never_written_into_the_sql() -> None:
 
 
 def test_a_filter_needs_values() -> None:
-    assert codes(Query(filters={"city": ()})) == [("filters/city", "analytics.query.values.invalid")]
+    assert codes(Query(filters={"city": ()})) == [
+        ("filters/city", "analytics.query.values.invalid")
+    ]
 
 
 def test_a_plain_query_passes() -> None:
