@@ -1,0 +1,103 @@
+"""The Litestar application of the single window: ``create_app``.
+
+All state is in the database (see :mod:`tradewindow.web.window`). The page shell of
+``tradewindow.web.pages`` is mounted when that package is present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from tradewindow.bootstrap import App, bootstrap
+from tradewindow.settings import Settings
+from tradewindow.web.auth import principal_dependency
+from tradewindow.web.problems import problem_response
+from tradewindow.web.routes.agency import AgencyController
+from tradewindow.web.routes.filings import FilingController
+from tradewindow.web.routes.messages import MessageController
+from tradewindow.web.routes.oauth import OAuthController
+from tradewindow.web.settings import WebSettings
+from tradewindow.web.window import open_window
+
+API_VERSION = "1.0.0"
+
+
+def create_app(
+    app: App | None = None,
+    *,
+    settings: Settings | None = None,
+    web_settings: WebSettings | None = None,
+) -> Litestar:
+    """The HTTP application over ``app`` (bootstrapped from ``settings`` or the environment
+    when not given; then it is closed with the application)."""
+    owned = app is None
+    core = app or bootstrap(settings)
+    web = web_settings or WebSettings.from_env()
+    window = open_window(core, web)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owned:
+                window.close()
+
+    api = Router(
+        path="/",
+        route_handlers=[MessageController, FilingController, AgencyController, OAuthController],
+        dependencies={"principal": Provide(principal_dependency, sync_to_thread=True)},
+        security=[{"bearer": []}],
+    )
+    pages, template_config = _pages()
+    return Litestar(
+        route_handlers=[api, *pages],
+        exception_handlers={Exception: problem_response},
+        request_max_body_size=web.max_body_bytes,
+        state=State({"window": window}),
+        lifespan=[lifespan],
+        openapi_config=openapi_config(),
+        template_config=template_config,
+        debug=False,
+    )
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="tradewindow single window API",
+        version=API_VERSION,
+        description=(
+            "Declare once over HTTP: CEB messages in (XML or JSON), receipts out; the party's "
+            "own filings and tax bills; the agencies' work queues. Errors are "
+            "application/problem+json with stable codes and field paths."
+        ),
+        path="/schema",
+        render_plugins=[JsonRenderPlugin()],
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="an API key (tw_…) or an OAuth2 access token (twt_…)",
+                )
+            }
+        ),
+    )
+
+
+def _pages() -> tuple[list[Router], Any]:
+    """The page shell's routers and template config, when ``web.pages`` exists."""
+    try:
+        from tradewindow.web.pages import routers, template_config
+    except ImportError:
+        return [], None
+    return list(routers()), template_config()

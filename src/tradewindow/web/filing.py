@@ -1,0 +1,241 @@
+"""Filing over HTTP: the checks the edge owes the core, then clearance, evidence and routing.
+
+For each message, in this order (the first failure answers):
+
+1. read it (hardened XML, optionally XSD-checked, or JSON): 422 ``CEB900.*``;
+2. the party's roles allow filing its type (``parties.roles``): 403 ``auth.forbidden``;
+3. its ``BaseTransfer/copCode`` is one of the party's identifiers: 403 ``auth.sender_mismatch``;
+4. its signature holds (see **signature rule**): ``signature.*``;
+5. its guid is not another party's and none of its documents was filed by another party
+   (409 ``CEB.guid.reused`` / 403 ``auth.not_owner``); the party is recorded as their owner;
+6. clearance (one unit of work for the whole request), then every accepted message and every
+   receipt appended to the evidence log, and every released list routed to its agencies.
+
+**Signature rule.** A signature is required on every submission of a party that has any
+registered key, and always on CEB621 inventory lists (the 202205 XSD requires ds:Signature):
+XML carries ``ds:Signature`` checked against the party's registered certificates, JSON the
+Ed25519 headers of ``evidence.signatures`` over the exact request body (a bulk is signed once,
+as a whole). Evidence is appended after the clearance commit (another transaction): a crash
+between the two loses the records of that one request, never a receipt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import msgspec
+
+from tradewindow.cbec.clearance import Answer, Submission
+from tradewindow.cbec.documents import Message, message_type
+from tradewindow.cbec.keys import identity, kind_of
+from tradewindow.cbec.ports import ReceiptRecord
+from tradewindow.cbec.receipts import ReturnStatus
+from tradewindow.clearance.queue import (
+    Filing,
+    _filing_documents,  # public name requested, see report
+)
+from tradewindow.evidence.chain import PLATFORM, Entry, RecordKind
+from tradewindow.evidence.signatures import SubmissionFormat, Verified, verify_submission
+from tradewindow.formats.ceb_xml import FormatError
+from tradewindow.intake import Incoming, Refusal
+from tradewindow.parties.principal import Principal
+from tradewindow.parties.roles import FILING_ACTIONS, require
+from tradewindow.violations import Violation
+from tradewindow.web.auth import signing_keys
+from tradewindow.web.filings import Claim
+from tradewindow.web.problems import ApiError
+from tradewindow.web.window import Window
+
+SIGNED_ALWAYS = frozenset({"CEB621"})
+
+
+class Filed(msgspec.Struct, frozen=True, kw_only=True):
+    """One message's outcome: its answer, or the error that refused it."""
+
+    answer: Answer | None = None
+    error: ApiError | None = None
+
+
+def file_messages(
+    window: Window,
+    principal: Principal,
+    body: bytes,
+    parts: Sequence[bytes],
+    fmt: SubmissionFormat,
+    headers: Mapping[str, str],
+    request_id: str | None,
+) -> list[Filed]:
+    """File ``parts`` (the messages of ``body``: one, or a bulk's items) for ``principal``."""
+    now = window.clock()
+    decoded = [_decode(window, part, fmt, now) for part in parts]
+    keys = signing_keys(window, principal.party_id)
+    must_sign = bool(keys) or any(
+        isinstance(d, Submission) and message_type(d.message) in SIGNED_ALWAYS for d in decoded
+    )
+    verified: Verified | None = None
+    if must_sign:  # one signature covers the whole body; refuse all when it fails
+        verified = verify_submission(
+            body, fmt, headers, keys, now=now, seen=window.seen, request_id=request_id
+        )
+    party = window.registry.party(principal.party_id)
+    own_codes = {identifier.value.upper() for identifier in party.identifiers}
+    outcomes: list[Filed | Submission] = []
+    for item in decoded:
+        if isinstance(item, Filed):
+            outcomes.append(item)
+            continue
+        try:
+            _check(window, principal, own_codes, item, fmt.value)
+        except ApiError as error:
+            outcomes.append(Filed(error=error))
+            continue
+        outcomes.append(item)
+    submissions = [o for o in outcomes if isinstance(o, Submission)]
+    answers = iter(window.app.clearance.submit(submissions) if submissions else [])
+    filed = [o if isinstance(o, Filed) else _filed(next(answers)) for o in outcomes]
+    _record(window, principal, submissions, filed, verified)
+    _route_released(window, [a for f in filed if f.answer for a in f.answer.receipts])
+    return filed
+
+
+def _decode(
+    window: Window, data: bytes, fmt: SubmissionFormat, now: datetime
+) -> Filed | Submission:
+    decoded = window.decoder.decode(
+        Incoming("api", data, "xml" if fmt is SubmissionFormat.XML else "json"), now
+    )
+    if isinstance(decoded, Refusal):
+        return Filed(error=_format_error(decoded.error))
+    return decoded
+
+
+def _format_error(error: FormatError) -> ApiError:
+    first = error.violations[0]
+    return ApiError(422, error.code, first.en, first.zh, violations=error.violations)
+
+
+def _check(
+    window: Window, principal: Principal, own_codes: set[str], sub: Submission, fmt: str
+) -> None:
+    message = sub.message
+    kind = message_type(message)
+    require(principal, FILING_ACTIONS[kind])
+    sender = message.base_transfer.cop_code
+    if sender.upper() not in own_codes:
+        raise ApiError(
+            403,
+            "auth.sender_mismatch",
+            f"BaseTransfer/copCode {sender} is not an identifier of party {principal.party_id}",
+            f"BaseTransfer/copCode {sender} 不是主体 {principal.party_id} 的登记编码",
+            violations=[
+                Violation(
+                    path="BaseTransfer/copCode",
+                    code="auth.sender_mismatch",
+                    en="the sender code must be an identifier of the authenticated party",
+                    zh="传输企业代码须为已认证主体的登记编码",
+                )
+            ],
+        )
+    refused = window.filings.claim(
+        Claim(
+            guid=message.guid,
+            party_id=principal.party_id,
+            credential_id=principal.credential_id,
+            message_type=kind,
+            format=fmt,
+            digest=sub.digest,
+            received_at=sub.received_at,
+            documents=_documents(message),
+        )
+    )
+    if refused is None:
+        return
+    if refused.guid_taken:
+        raise ApiError(
+            409,
+            "CEB.guid.reused",
+            "this message guid was already used for a message with different content",
+            "报文编号已被内容不同的报文使用",
+        )
+    raise ApiError(
+        403,
+        "auth.not_owner",
+        "a document of this message was filed by another party",
+        "本报文中的单证已由其他主体申报",
+        violations=[
+            Violation(
+                path=f"{kind}/{key}",
+                code="auth.not_owner",
+                en="filed by another party",
+                zh="已由其他主体申报",
+            )
+            for kind, key in refused.foreign
+        ],
+    )
+
+
+def _documents(message: Message) -> list[tuple[str, str]]:
+    return list(dict.fromkeys((kind_of(d).value, identity(d)) for d in message.documents))
+
+
+def _filed(answer: Answer) -> Filed:
+    if answer.refused:
+        first = answer.refused[0]
+        return Filed(error=ApiError(409, first.code, first.en, first.zh, violations=answer.refused))
+    return Filed(answer=answer)
+
+
+def _record(
+    window: Window,
+    principal: Principal,
+    submissions: Sequence[Submission],
+    filed: Sequence[Filed],
+    verified: Verified | None,
+) -> None:
+    """Evidence of every newly accepted message and every receipt it produced."""
+    now = window.clock()
+    fresh = {f.answer.guid: f.answer for f in filed if f.answer and not f.answer.replayed}
+    entries = []
+    for sub in submissions:
+        answer = fresh.get(sub.message.guid)
+        if answer is None:
+            continue
+        subjects = (sub.message.guid, *(f"{k}/{key}" for k, key in _documents(sub.message)))
+        entries.append(
+            Entry(
+                kind=RecordKind.MESSAGE_ACCEPTED,
+                subjects=subjects,
+                payload_digest=sub.digest,
+                actor=principal.party_id,
+                signature=verified.signature if verified else None,
+                at=now,
+            )
+        )
+        entries += [_receipt_entry(record, now) for record in answer.receipts]
+    window.evidence.append_many(entries)
+
+
+def _receipt_entry(record: ReceiptRecord, now: datetime) -> Entry:
+    kind = RecordKind.TAX_BILL if record.receipt_type == "CEB816" else RecordKind.RECEIPT
+    return Entry(
+        kind=kind,
+        subjects=(f"{record.kind}/{record.doc_key}", record.message_guid),
+        payload_digest=hashlib.sha256(record.body).hexdigest(),
+        actor=PLATFORM,
+        at=now,
+    )
+
+
+def _route_released(window: Window, records: Sequence[ReceiptRecord]) -> None:
+    """A task for every agency that must decide on each list the engine released."""
+    released = {
+        r.doc_key
+        for r in records
+        if r.receipt_type == "CEB622" and r.status == ReturnStatus.RELEASED
+    }
+    for key in sorted(released):
+        with window.app.store.engine.connect() as connection:
+            wire = _filing_documents(connection, key)
+        window.desk.route(Filing(key=key, documents=wire))

@@ -1,0 +1,144 @@
+"""``Idempotency-Key``: a retried POST gets the first answer, byte for byte.
+
+Keys are scoped per party and kept in the database (every API process sees them):
+
+- the first request with a key inserts it *in flight* with the digest of the request
+  (method, path, content type and body) and runs;
+- its answer (status, media type, headers, body) is then stored with the key;
+- the same key with another request digest is refused (422 ``idempotency.key_reused``);
+- the same key while the first is still running is refused (409 ``idempotency.in_flight``);
+- the same key after completion returns the stored answer unchanged.
+
+A request that ended in a server error leaves no key behind, so it may be retried. A key left
+in flight by a process that died is taken over after :data:`STALE_AFTER`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import msgspec
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tradewindow.web.problems import ApiError
+from tradewindow.web.tables import idempotency_keys
+
+STALE_AFTER = timedelta(minutes=5)
+_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as Stripe and the IETF draft allow
+
+
+class StoredResponse(msgspec.Struct, frozen=True, kw_only=True):
+    status_code: int
+    media_type: str
+    headers: dict[str, str]
+    body: bytes
+
+
+def request_digest(method: str, path: str, content_type: str, body: bytes) -> str:
+    head = f"{method} {path} {content_type}\n".encode()
+    return hashlib.sha256(head + body).hexdigest()
+
+
+def checked_key(raw: str | None) -> str:
+    """The header's value, or 400 when it is missing or not 1-255 visible ASCII characters."""
+    if raw is None or not raw.strip():
+        raise ApiError(
+            400,
+            "idempotency.key_missing",
+            "JSON submissions need an Idempotency-Key header",
+            "JSON 申报须带 Idempotency-Key 请求头",
+        )
+    key = raw.strip()
+    if not _KEY.fullmatch(key):
+        raise ApiError(
+            400,
+            "idempotency.key_invalid",
+            "an Idempotency-Key is 1 to 255 visible ASCII characters",
+            "Idempotency-Key 须为1至255个可见ASCII字符",
+        )
+    return key
+
+
+class IdempotencyKeys:
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime]) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    def begin(self, party_id: str, key: str, digest: str) -> StoredResponse | None:
+        """None when this request is the key's first (now in flight); the stored answer of a
+        completed earlier request; raises ApiError 422 / 409 otherwise."""
+        now = self._clock()
+        row = {"party_id": party_id, "key": key, "request_digest": digest}
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(
+                    insert(idempotency_keys).values(**row, state="in_flight", created_at=now)
+                )
+            return None
+        except IntegrityError:
+            pass
+        with self._engine.begin() as connection:
+            found = connection.execute(
+                select(idempotency_keys).where(
+                    idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key
+                )
+            ).first()
+            if found is None:  # abandoned between our INSERT and SELECT: take it
+                connection.execute(
+                    insert(idempotency_keys).values(**row, state="in_flight", created_at=now)
+                )
+                return None
+            if found.request_digest != digest:
+                raise ApiError(
+                    422,
+                    "idempotency.key_reused",
+                    "this Idempotency-Key was used for a different request",
+                    "该 Idempotency-Key 已用于内容不同的请求",
+                )
+            if found.state == "done":
+                return StoredResponse(
+                    status_code=found.status_code,
+                    media_type=found.media_type,
+                    headers=msgspec.json.decode(found.headers),
+                    body=found.body,
+                )
+            if now - found.created_at < STALE_AFTER:
+                raise ApiError(
+                    409,
+                    "idempotency.in_flight",
+                    "a request with this Idempotency-Key is still being processed",
+                    "使用该 Idempotency-Key 的请求仍在处理中",
+                    headers={"Retry-After": "1"},
+                )
+            connection.execute(  # its process died: this request takes the key over
+                update(idempotency_keys)
+                .where(idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key)
+                .values(created_at=now)
+            )
+            return None
+
+    def finish(self, party_id: str, key: str, response: StoredResponse) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(idempotency_keys)
+                .where(idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key)
+                .values(
+                    state="done",
+                    status_code=response.status_code,
+                    media_type=response.media_type,
+                    headers=msgspec.json.encode(response.headers),
+                    body=response.body,
+                )
+            )
+
+    def abandon(self, party_id: str, key: str) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                delete(idempotency_keys).where(
+                    idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key
+                )
+            )

@@ -1,0 +1,140 @@
+"""An agency's work queue over HTTP: list, claim, view (policy-filtered), decide.
+
+A task of another agency is 404. Every view holding personal data, and every decision, is
+appended to the evidence log. The officer is the credential that acts (one per officer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+
+from tradewindow.clearance.queue import AgencyView, Task, TaskPage
+from tradewindow.clearance.status import Decision
+from tradewindow.clearance.tables import TaskStatus
+from tradewindow.evidence.chain import RecordKind
+from tradewindow.parties.principal import Principal
+from tradewindow.parties.roles import Action, require
+from tradewindow.web.idempotency import StoredResponse, checked_key, request_digest
+from tradewindow.web.openapi_docs import document
+from tradewindow.web.problems import ApiError
+from tradewindow.web.window import Window
+
+
+class DecisionRequest(msgspec.Struct, frozen=True, kw_only=True):
+    decision: Decision
+    reason: str | None = None
+
+
+class AgencyController(Controller):
+    path = "/v1/agency/tasks"
+    tags = ["agency"]  # noqa: RUF012 - Litestar reads it as a plain attribute
+
+    @get("/", sync_to_thread=True, summary="The agency's queue", responses=document({}))
+    def tasks(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        status: TaskStatus | None = None,
+        page: int = Parameter(default=1, ge=1),
+        size: int = Parameter(default=50, ge=1, description="capped at the server's page size"),
+    ) -> TaskPage:
+        window: Window = request.app.state.window
+        agency = _agency(principal, Action.VIEW_QUEUE)
+        size = min(size, window.settings.page_size)
+        return window.desk.list_tasks(agency, status, page, size)
+
+    @post("/{task_id:int}/claim", sync_to_thread=True, status_code=200, responses=document({}))
+    def claim(self, request: Request[Any, Any, Any], task_id: int, principal: Principal) -> Task:
+        window: Window = request.app.state.window
+        agency = _agency(principal, Action.DECIDE)
+        return window.desk.claim(agency, principal.credential_id, task_id)
+
+    @get(
+        "/{task_id:int}",
+        sync_to_thread=True,
+        summary="The task's filing as the policy lets this agency see it",
+        responses=document({}),
+    )
+    def view(
+        self, request: Request[Any, Any, Any], task_id: int, principal: Principal
+    ) -> AgencyView:
+        window: Window = request.app.state.window
+        agency = _agency(principal, Action.VIEW_QUEUE)
+        view = window.desk.view(agency, task_id)
+        if view.personal_data:
+            window.evidence.append(
+                RecordKind.PERSONAL_DATA_READ,
+                [
+                    f"inventory/{view.task.filing}",
+                    f"task/{task_id}",
+                    *(f"field:{p}" for p in view.personal_data),
+                ],
+                hashlib.sha256(msgspec.json.encode(view.documents)).hexdigest(),
+                principal.party_id,
+                at=window.clock(),
+            )
+        return view
+
+    @post(
+        "/{task_id:int}/decision",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Decide a claimed task (release / hold / inspect / refuse, with a reason)",
+        responses=document({200: (Task, "the decided task")}),
+    )
+    def decide(
+        self,
+        request: Request[Any, Any, Any],
+        task_id: int,
+        data: DecisionRequest,
+        body: bytes,
+        principal: Principal,
+        idempotency_key: str | None = Parameter(header="Idempotency-Key", required=False),
+    ) -> Response[bytes]:
+        window: Window = request.app.state.window
+        agency = _agency(principal, Action.DECIDE)
+        key = checked_key(idempotency_key)
+        digest = request_digest("POST", request.url.path, "json", body)
+        stored = window.idempotency.begin(principal.party_id, key, digest)
+        if stored is not None:
+            return Response(
+                content=stored.body,
+                status_code=stored.status_code,
+                media_type=stored.media_type,
+                headers=stored.headers,
+            )
+        try:
+            task = window.desk.decide(
+                agency, principal.credential_id, task_id, data.decision, data.reason
+            )
+        except BaseException:
+            window.idempotency.abandon(principal.party_id, key)
+            raise
+        window.evidence.append(
+            RecordKind.DECISION,
+            [f"inventory/{task.filing}", f"task/{task.id}"],
+            hashlib.sha256(body).hexdigest(),
+            principal.party_id,
+            at=window.clock(),
+        )
+        content = msgspec.json.encode(task)
+        window.idempotency.finish(
+            principal.party_id,
+            key,
+            StoredResponse(
+                status_code=200, media_type="application/json", headers={}, body=content
+            ),
+        )
+        return Response(content=content, status_code=200, media_type="application/json")
+
+
+def _agency(principal: Principal, action: Action) -> str:
+    require(principal, action)
+    if principal.agency is None:  # only agencies hold queue and decide grants
+        raise ApiError(403, "auth.forbidden", "not an agency", "非监管机构")
+    return principal.agency

@@ -1,0 +1,255 @@
+"""``POST /v1/cbec/messages`` and the receipts of a message: translation only.
+
+XML (``application/xml``): one CEB message of up to 100 documents. JSON
+(``application/json``): one CEB message, or ``{"messages": [...]}`` of up to
+``TRADEWINDOW_API_MAX_BULK``; JSON needs an ``Idempotency-Key``. Answers are JSON by default,
+CEB XML with ``Accept: application/xml``; 201 for a new message, 200 for a replay.
+
+Idempotency stores 2xx answers and 422 content refusals (the same bytes always get them);
+other refusals (signature, ownership, rate) release the key so a corrected retry is judged
+afresh.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+
+from tradewindow.cbec.receipts import ReceiptMessage
+from tradewindow.evidence.signatures import SubmissionFormat
+from tradewindow.parties.principal import Principal
+from tradewindow.parties.roles import Action, require
+from tradewindow.web import answers
+from tradewindow.web.answers import BulkAnswer, BulkItem, SubmissionAnswer
+from tradewindow.web.filing import Filed, file_messages
+from tradewindow.web.idempotency import StoredResponse, checked_key, request_digest
+from tradewindow.web.openapi_docs import XML, document
+from tradewindow.web.problems import PROBLEM_JSON, ApiError, Problem, not_found, problem_body
+from tradewindow.web.window import Window
+
+_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
+_ANSWER_TYPE = {"CEB311": "CEB312", "CEB411": "CEB412", "CEB511": "CEB512", "CEB621": "CEB622"}
+
+
+class MessageController(Controller):
+    path = "/v1/cbec/messages"
+    tags = ["cbec"]  # noqa: RUF012 - Litestar reads it as a plain attribute
+
+    @post(
+        "/",
+        sync_to_thread=True,
+        summary="Submit a CEB message (XML or JSON) or a JSON bulk",
+        responses=document(
+            {
+                200: (SubmissionAnswer, "a replay: the stored answer (bulk: BulkAnswer)"),
+                201: (SubmissionAnswer, "cleared; XML with Accept: application/xml"),
+            }
+        ),
+        status_code=201,
+    )
+    def submit(
+        self,
+        request: Request[Any, Any, Any],
+        body: bytes,
+        principal: Principal,
+        idempotency_key: str | None = Parameter(header="Idempotency-Key", required=False),
+    ) -> Response[bytes]:
+        window: Window = request.app.state.window
+        fmt = _format(request.headers.get("content-type", ""))
+        if fmt is SubmissionFormat.XML:
+            return _respond(window, request, principal, body, fmt, idempotency_key)
+        key = checked_key(idempotency_key)
+        digest = request_digest("POST", request.url.path, "json", body)
+        stored = window.idempotency.begin(principal.party_id, key, digest)
+        if stored is not None:
+            return _replayed(stored)
+        try:
+            response = _respond(window, request, principal, body, fmt, key)
+        except ApiError as error:
+            response = _problem(error, request.url.path)
+        except BaseException:
+            window.idempotency.abandon(principal.party_id, key)
+            raise
+        status = response.status_code or 200
+        if status < 300 or status == 422:
+            window.idempotency.finish(principal.party_id, key, _stored(response))
+        else:
+            window.idempotency.abandon(principal.party_id, key)
+        return response
+
+    @get("/{guid:str}/receipts", sync_to_thread=True, summary="The receipts of a message")
+    def receipts(
+        self, request: Request[Any, Any, Any], guid: str, principal: Principal
+    ) -> SubmissionAnswer:
+        window: Window = request.app.state.window
+        require(principal, Action.READ_OWN_FILINGS)
+        if not window.filings.sent_by(principal.party_id, guid):
+            raise not_found("message")
+        records = window.app.clearance.answer_for(guid)
+        return answers.submission_answer(window, guid, records, replayed=False)
+
+    @get(
+        "/{guid:str}/receipts/{receipt_guid:str}",
+        sync_to_thread=True,
+        summary="One receipt message (JSON, or CEB XML with Accept: application/xml)",
+        responses=document({200: (ReceiptMessage, "the receipt message")}, xml=True),
+    )
+    def receipt(
+        self, request: Request[Any, Any, Any], guid: str, receipt_guid: str, principal: Principal
+    ) -> Response[bytes]:
+        window: Window = request.app.state.window
+        require(principal, Action.READ_OWN_FILINGS)
+        if not window.filings.sent_by(principal.party_id, guid):
+            raise not_found("message")
+        records = window.app.clearance.answer_for(guid)
+        for message in answers.receipt_messages(guid, answers.gated(window, records)):
+            if message.guid == receipt_guid:
+                return _one(request, message, 200)
+        raise not_found("receipt message")
+
+
+def _format(content_type: str) -> SubmissionFormat:
+    media = content_type.split(";")[0].strip().lower()
+    if media in ("application/xml", "text/xml"):
+        return SubmissionFormat.XML
+    if media == "application/json" or media.endswith("+json"):
+        return SubmissionFormat.JSON
+    raise ApiError(
+        415,
+        "http.unsupported_media_type",
+        "send CEB XML as application/xml or CEB JSON as application/json",
+        "请以 application/xml 发送 CEB XML，或以 application/json 发送 CEB JSON",
+    )
+
+
+def _respond(
+    window: Window,
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    body: bytes,
+    fmt: SubmissionFormat,
+    request_id: str | None,
+) -> Response[bytes]:
+    headers = dict(request.headers.items())
+    bulk = _bulk_items(window, body) if fmt is SubmissionFormat.JSON else None
+    parts = bulk if bulk is not None else [body]
+    filed = file_messages(window, principal, body, parts, fmt, headers, request_id)
+    path = request.url.path
+    if bulk is not None:
+        items = [_bulk_item(window, index, f, path) for index, f in enumerate(filed)]
+        return _json(BulkAnswer(items=items), 200)
+    only = filed[0]
+    if only.error is not None:
+        raise only.error
+    assert only.answer is not None  # noqa: S101 - Filed holds one or the other
+    answer = answers.submission_answer(
+        window, only.answer.guid, only.answer.receipts, only.answer.replayed
+    )
+    status = 200 if only.answer.replayed else 201
+    if _wants_xml(request) and answer.receipts:
+        return _xml_answer(answer, status, path)
+    return _json(answer, status)
+
+
+def _bulk_items(window: Window, body: bytes) -> list[bytes] | None:
+    """The raw bytes of each message of a bulk; None when ``body`` is a single message."""
+    try:
+        top = _TOP.decode(body)
+    except msgspec.DecodeError:
+        return None  # not an object: the single-message reader says what is wrong
+    if "messages" not in top:
+        return None
+    try:
+        items = _ITEMS.decode(top["messages"])
+    except msgspec.DecodeError:
+        raise _bulk_invalid("messages must be a list of CEB JSON messages") from None
+    if not items:
+        raise _bulk_invalid("messages is empty")
+    if len(items) > window.settings.max_bulk:
+        raise ApiError(
+            413,
+            "limits.bulk_too_large",
+            f"a bulk holds at most {window.settings.max_bulk} messages, not {len(items)}",
+            f"批量申报最多 {window.settings.max_bulk} 个报文，而非 {len(items)} 个",
+        )
+    return [bytes(item) for item in items]
+
+
+def _bulk_invalid(en: str) -> ApiError:
+    return ApiError(422, "CEB900.json.bulk_invalid", en, "批量申报格式错误：须为报文列表")
+
+
+def _bulk_item(window: Window, index: int, filed: Filed, path: str) -> BulkItem:
+    if filed.error is not None:
+        problem = msgspec.json.decode(problem_body(filed.error, path), type=Problem)
+        return BulkItem(index=index, status=filed.error.status, problem=problem)
+    assert filed.answer is not None  # noqa: S101
+    answer = answers.submission_answer(
+        window, filed.answer.guid, filed.answer.receipts, filed.answer.replayed
+    )
+    return BulkItem(index=index, status=200 if filed.answer.replayed else 201, answer=answer)
+
+
+def _wants_xml(request: Request[Any, Any, Any]) -> bool:
+    best = request.accept.best_match(["application/json", "application/xml", "text/xml"])
+    return best in ("application/xml", "text/xml")
+
+
+def _xml_answer(answer: SubmissionAnswer, status: int, path: str) -> Response[bytes]:
+    """The receipt message answering the submitted documents; the others (lists woken by
+    this message, tax bills) are linked."""
+    own = answer.receipts[0]
+    links = [
+        f'<{path.rstrip("/")}/{answer.guid}/receipts/{m.guid}>; rel="related"'
+        for m in answer.receipts
+        if m is not own
+    ]
+    headers = {"Link": ", ".join(links)} if links else {}
+    return Response(
+        content=answers.xml_bytes(own), status_code=status, media_type=XML, headers=headers
+    )
+
+
+def _one(request: Request[Any, Any, Any], message: ReceiptMessage, status: int) -> Response[bytes]:
+    if _wants_xml(request):
+        return Response(content=answers.xml_bytes(message), status_code=status, media_type=XML)
+    return Response(
+        content=answers.json_message(message), status_code=status, media_type="application/json"
+    )
+
+
+def _json(value: msgspec.Struct, status: int) -> Response[bytes]:
+    return Response(
+        content=answers.json_bytes(value), status_code=status, media_type="application/json"
+    )
+
+
+def _problem(error: ApiError, path: str) -> Response[bytes]:
+    return Response(
+        content=problem_body(error, path),
+        status_code=error.status,
+        media_type=PROBLEM_JSON,
+        headers=error.headers,
+    )
+
+
+def _stored(response: Response[bytes]) -> StoredResponse:
+    return StoredResponse(
+        status_code=response.status_code or 200,
+        media_type=str(response.media_type),
+        headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
+        body=response.content,
+    )
+
+
+def _replayed(stored: StoredResponse) -> Response[bytes]:
+    return Response(
+        content=stored.body,
+        status_code=stored.status_code,
+        media_type=stored.media_type,
+        headers=stored.headers,
+    )

@@ -1,0 +1,76 @@
+"""The HTTP API's settings, read from the environment like ``tradewindow.settings``.
+
+Kept here until the lead folds them into ``Settings`` (see the report):
+
+=====================================  =========  ===========================================
+variable                               default    meaning
+=====================================  =========  ===========================================
+``TRADEWINDOW_CREDENTIAL_PEPPER``      (none)     key of the stored secrets' HMAC (required)
+``TRADEWINDOW_API_MAX_BODY_BYTES``     10 MiB     request bodies above this get 413 unread
+``TRADEWINDOW_API_MAX_BULK``           500        messages in one JSON bulk
+``TRADEWINDOW_API_PAGE_SIZE``          100        the most items one page returns
+``TRADEWINDOW_API_RATE``               50         requests per second per party, sustained
+``TRADEWINDOW_API_BURST``              200        requests a party may make at once
+``TRADEWINDOW_POLICY_FILE``            (shipped)  the agencies' data-sharing policy (TOML)
+=====================================  =========  ===========================================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+from tradewindow.settings import SettingsError
+
+PEPPER = "TRADEWINDOW_CREDENTIAL_PEPPER"
+
+
+class WebSettings(msgspec.Struct, frozen=True, kw_only=True):
+    pepper: bytes
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_bulk: int = 500
+    page_size: int = 100
+    rate: float = 50.0
+    burst: int = 200
+    policy_file: Path | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"WebSettings(pepper=***, max_body_bytes={self.max_body_bytes}, "
+            f"max_bulk={self.max_bulk}, page_size={self.page_size}, rate={self.rate}, "
+            f"burst={self.burst}, policy_file={self.policy_file})"
+        )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WebSettings:
+        env = os.environ if env is None else env
+        pepper = env.get(PEPPER)
+        if not pepper:
+            raise SettingsError(f"{PEPPER} must be set: the key of stored secrets' HMAC")
+        values: dict[str, object] = {"pepper": pepper.encode()}
+        for name, field in (
+            ("TRADEWINDOW_API_MAX_BODY_BYTES", "max_body_bytes"),
+            ("TRADEWINDOW_API_MAX_BULK", "max_bulk"),
+            ("TRADEWINDOW_API_PAGE_SIZE", "page_size"),
+            ("TRADEWINDOW_API_BURST", "burst"),
+        ):
+            if raw := env.get(name):
+                values[field] = int(_positive(name, raw))
+        if raw := env.get("TRADEWINDOW_API_RATE"):
+            values["rate"] = _positive("TRADEWINDOW_API_RATE", raw)
+        if raw := env.get("TRADEWINDOW_POLICY_FILE"):
+            values["policy_file"] = Path(raw)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _positive(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {value}")
+    return value

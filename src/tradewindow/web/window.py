@@ -1,0 +1,71 @@
+"""The services one API process uses, built once at start-up from the bootstrap ``App``.
+
+Nothing here holds state that matters between requests: every check and every change goes
+to the database, so any number of API processes over one PostgreSQL agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tradewindow.bootstrap import App
+from tradewindow.cbec.documents import SpecVersion
+from tradewindow.clearance.policy import Policy
+from tradewindow.clearance.policy_file import load_policy, shipped_policy
+from tradewindow.clearance.queue import AgencyDesk
+from tradewindow.evidence import platform_key
+from tradewindow.evidence.log import EvidenceLog
+from tradewindow.evidence.replay import SqlSeenSignatures
+from tradewindow.intake import Decoder
+from tradewindow.parties.service import PartyRegistry
+from tradewindow.web.filings import Filings
+from tradewindow.web.idempotency import IdempotencyKeys
+from tradewindow.web.limits import RateLimiter
+from tradewindow.web.settings import WebSettings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Window:
+    app: App
+    settings: WebSettings
+    registry: PartyRegistry
+    evidence: EvidenceLog
+    seen: SqlSeenSignatures
+    desk: AgencyDesk
+    policy: Policy
+    decoder: Decoder
+    filings: Filings
+    idempotency: IdempotencyKeys
+    limiter: RateLimiter
+    clock: Callable[[], datetime]
+
+    def close(self) -> None:
+        self.app.close()
+
+
+def open_window(
+    app: App, settings: WebSettings, *, clock: Callable[[], datetime] = utc_now
+) -> Window:
+    engine = app.store.engine  # open_store has migrated it to every head, 0006_web included
+    policy = load_policy(settings.policy_file) if settings.policy_file else shipped_policy()
+    key_path = platform_key.platform_key_path(app.settings)
+    return Window(
+        app=app,
+        settings=settings,
+        registry=PartyRegistry(engine, pepper=settings.pepper, clock=clock),
+        evidence=EvidenceLog(engine, platform_key.load_platform_key(key_path, create=True)),
+        seen=SqlSeenSignatures(engine),
+        desk=AgencyDesk(engine, policy, clock=clock),
+        policy=policy,
+        decoder=Decoder(app.settings, spec=SpecVersion.V202205),
+        filings=Filings(engine),
+        idempotency=IdempotencyKeys(engine, clock=clock),
+        limiter=RateLimiter(engine, rate=settings.rate, burst=settings.burst),
+        clock=clock,
+    )
