@@ -8,6 +8,10 @@ from datetime import UTC, datetime
 import msgspec
 
 from tradewindow.cbec.clearance import Clearance
+from tradewindow.clearance.gate import AgencyGate
+from tradewindow.clearance.policy import Policy
+from tradewindow.clearance.policy_file import shipped_policy
+from tradewindow.clearance.queue import AgencyDesk
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.settings import Settings
@@ -22,6 +26,8 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     settings: Settings
     store: SqlStore
     clearance: Clearance
+    desk: AgencyDesk
+    policy: Policy
 
     def close(self) -> None:
         self.store.close()
@@ -31,11 +37,14 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
     """Build the application from settings (the environment when not given)."""
     settings = settings or Settings.from_env()
     store = open_store(settings.database_url)
+    policy = shipped_policy()
+    desk = AgencyDesk(store.engine, policy, clock=clock)
     clearance = Clearance(
         store,
         codes=ReferenceCodeTables(),
         rates=TariffRates(),
         match_timeout=settings.match_timeout,
         clock=clock,
+        gate=AgencyGate(desk, policy),
     )
-    return App(settings=settings, store=store, clearance=clearance)
+    return App(settings=settings, store=store, clearance=clearance, desk=desk, policy=policy)

@@ -138,6 +138,8 @@ class Decider:
         if verdict.outcome is not GateOutcome.RELEASED:
             status, code = _WAITING[verdict.outcome]
             stored = batch.stored(DocKind.INVENTORY, key)
+            if routed and status is DocStatus.AGENCIES and stored is not None:
+                return  # others decided while customs' own officer has yet to: no change
             if stored is not None and stored.status is not status:
                 batch.set_status(key, status)
                 batch.answer(inventory, code, verdict.info, guid)

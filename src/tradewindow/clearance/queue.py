@@ -234,15 +234,49 @@ class AgencyDesk:
             raise errors.not_claimed(task)
         raise errors.already_claimed(task)
 
+    def record_automated(
+        self,
+        connection: Connection,
+        filing: str,
+        agency: str,
+        decision: Decision,
+        reason: str | None,
+        actor: str,
+    ) -> bool:
+        """An automated system's decision on ``agency``'s open task for ``filing`` (e.g. the
+        CBEC risk engine releasing a list for customs), in the caller's transaction. Returns
+        False when there is no open task to decide (decided before, or claimed by an officer)."""
+        decided = connection.execute(
+            update(agency_tasks)
+            .where(
+                agency_tasks.c.filing == filing,
+                agency_tasks.c.agency == agency,
+                agency_tasks.c.status == TaskStatus.OPEN.value,
+            )
+            .values(
+                status=TaskStatus.DECIDED.value,
+                officer=actor,
+                decision=decision.value,
+                reason=reason,
+                decided_at=self._clock(),
+            )
+        )
+        return decided.rowcount == 1
+
     # --- the enterprise's side -----------------------------------------------------------
 
-    def combined_status(self, filing: str) -> CombinedStatus:
+    def combined_status(
+        self, filing: str, *, connection: Connection | None = None
+    ) -> CombinedStatus:
         """The filing's status over every agency routed to it (:mod:`.status`)."""
         query = (
             select(agency_tasks).where(agency_tasks.c.filing == filing).order_by(agency_tasks.c.id)
         )
-        with self._reader() as connection:
+        if connection is not None:
             tasks = [_task(row) for row in connection.execute(query)]
+        else:
+            with self._reader() as reader:
+                tasks = [_task(row) for row in reader.execute(query)]
         if not tasks:
             raise errors.filing_not_found(filing)
         return combine(
@@ -330,6 +364,11 @@ def _kind(document: msgspec.Struct) -> str:
         if isinstance(document, struct):
             return kind
     raise TypeError(f"not a CBEC document: {type(document).__name__}")
+
+
+def filing_of(key: str, documents: Iterable[msgspec.Struct | None]) -> Filing:
+    """A :class:`Filing` of CBEC document Structs (None entries skipped)."""
+    return Filing(key=key, documents={_kind(d): _wire(d) for d in documents if d is not None})
 
 
 def _wire(document: msgspec.Struct) -> dict[str, Any]:

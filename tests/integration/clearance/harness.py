@@ -12,6 +12,9 @@ from builders import NOW
 from tradewindow.cbec.clearance import Answer, Clearance, Submission
 from tradewindow.cbec.documents import Message
 from tradewindow.cbec.ports import DocKind
+from tradewindow.clearance.gate import AgencyGate
+from tradewindow.clearance.policy_file import shipped_policy
+from tradewindow.clearance.queue import AgencyDesk
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.store import SqlStore
@@ -22,15 +25,20 @@ class Harness:
     store: SqlStore
     now: datetime = NOW
     timeout: timedelta = timedelta(hours=24)
+    agencies: bool = False  # route concluded lists to the single window's agencies
     clearance: Clearance = field(init=False)
+    desk: AgencyDesk = field(init=False)
 
     def __post_init__(self) -> None:
+        policy = shipped_policy()
+        self.desk = AgencyDesk(self.store.engine, policy, clock=lambda: self.now)
         self.clearance = Clearance(
             self.store,
             codes=ReferenceCodeTables(),
             rates=TariffRates(),
             match_timeout=self.timeout,
             clock=lambda: self.now,
+            gate=AgencyGate(self.desk, policy) if self.agencies else None,
         )
 
     def send(self, *messages: Message) -> list[Answer]:
