@@ -56,7 +56,7 @@ event_refs = Table(
     "logistics_event_refs",
     metadata,
     Column("event_id", String(500), nullable=False),
-    Column("kind", String(3), nullable=False),
+    Column("kind", String(4), nullable=False),
     Column("value", String(100), nullable=False),
     UniqueConstraint("event_id", "kind", "value", name="uq_logistics_event_refs"),
 )

@@ -55,7 +55,7 @@ def upgrade() -> None:
     op.create_table(
         "logistics_event_refs",
         sa.Column("event_id", sa.String(500), nullable=False),
-        sa.Column("kind", sa.String(3), nullable=False),
+        sa.Column("kind", sa.String(4), nullable=False),
         sa.Column("value", sa.String(100), nullable=False),
         sa.UniqueConstraint("event_id", "kind", "value", name="uq_logistics_event_refs"),
     )

@@ -1,0 +1,20 @@
+"""Logistics services over the ``store`` fixture (SQLite, then PostgreSQL)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "logistics"))  # tnt_samples
+
+from tnt_samples import NOW  # noqa: E402
+
+from tradewindow.logistics.events import EventService  # noqa: E402
+from tradewindow.store import SqlStore  # noqa: E402
+
+
+@pytest.fixture
+def service(store: SqlStore) -> EventService:
+    return EventService(store.engine, clock=lambda: NOW)
