@@ -9,10 +9,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "logistics"))  # tnt_samples
 
-from tnt_samples import NOW  # noqa: E402
+from tnt_samples import NOW
 
-from tradewindow.logistics.events import EventService  # noqa: E402
-from tradewindow.store import SqlStore  # noqa: E402
+from tradewindow.logistics.events import EventService
+from tradewindow.store import SqlStore
 
 
 @pytest.fixture
