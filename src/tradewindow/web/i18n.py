@@ -112,34 +112,31 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 # --- figures ---------------------------------------------------------------------------
 
-# (power of ten, message key) from the largest: Chinese counts in 亿 and 万, English in bn and m
-_MONEY_SCALES = {"en": ((9, "number.money_billion"), (6, "number.money_million"))}
-_COUNT_SCALES = {"en": ((6, "number.count_million"),)}
-_CHINESE_MONEY = ((8, "number.money_yi"), (4, "number.money_wan"))
-_CHINESE_COUNT = ((8, "number.count_yi"), (4, "number.count_wan"))
+# powers of ten of the large and medium units: English counts in billions and millions,
+# Chinese in 亿 (10⁸) and 万 (10⁴); the units' words are catalogue messages
+_POWERS = {"en": (9, 6)}
+_CHINESE_POWERS = (8, 4)
 
 
 def money(value: Decimal | None, language: str) -> str:
     """An amount of yuan, scaled: ``¥48.18 bn`` / ``481.82亿元``; two decimals when scaled."""
     if value is None:
         return message(language, "number.none")
-    scales = _MONEY_SCALES.get(language, _CHINESE_MONEY)
-    return _scaled(value, language, scales, "number.money")
+    return _scaled(value, language, "number.money")
 
 
 def count(value: int | Decimal | None, language: str) -> str:
     """A count, scaled above a million (en) or ten thousand (zh): ``4.82 m`` / ``482.31万``."""
     if value is None:
         return message(language, "number.none")
-    scales = _COUNT_SCALES.get(language, _CHINESE_COUNT)
-    return _scaled(Decimal(value), language, scales, "number.count")
+    return _scaled(Decimal(value), language, "number.count")
 
 
-def percent(ratio: Decimal | None, language: str, *, signed: bool = False) -> str:
+def percent(ratio: Decimal | int | None, language: str, *, signed: bool = False) -> str:
     """A ratio as a percentage with one decimal: ``0.8234`` → ``82.3%``; ``+140.0%`` signed."""
     if ratio is None:
         return message(language, "number.none")
-    shown = (ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    shown = (Decimal(ratio) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     sign = "+" if signed and shown > 0 else ""
     return message(language, "number.percent", value=f"{sign}{shown}")
 
@@ -158,10 +155,12 @@ def moment(value: datetime | None, language: str) -> str:
     return value.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M") + " (UTC+8)"
 
 
-def _scaled(value: Decimal, language: str, scales: tuple[tuple[int, str], ...], plain: str) -> str:
-    for power, key in scales:
+def _scaled(value: Decimal, language: str, plain: str) -> str:
+    large, medium = _POWERS.get(language, _CHINESE_POWERS)
+    for power, key in ((large, f"{plain}_large"), (medium, f"{plain}_medium")):
         if abs(value) >= Decimal(10) ** power:
-            shown = (value / Decimal(10) ** power).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            unit = Decimal(10) ** power
+            shown = (value / unit).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             return message(language, key, value=f"{shown:,}")
     places = Decimal("1") if plain == "number.count" else Decimal("0.01")
     return message(language, plain, value=f"{value.quantize(places, rounding=ROUND_HALF_UP):,}")

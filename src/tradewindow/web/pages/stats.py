@@ -1,0 +1,202 @@
+"""The public statistics dashboard (no sign-in): pages under ``/stats`` and the JSON its charts
+read under ``/stats/api``. Handlers only translate: read parameters, ask ``dashboard`` for the
+figures, hand ``views`` to a template or the encoder.
+
+==========================================  =============================================
+``GET /stats``                              the dashboard (``?through=&direction=&lang=``
+                                            plus the table's ``by``, ``period``, ``measure``,
+                                            ``start``, ``end``)
+``GET /stats/table``                        the breakdown table alone (htmx swaps it in)
+``GET /stats/breakdown.csv``                the same rows as CSV
+``GET /stats/api/headline``                 headline figures
+``GET /stats/api/monthly``                  monthly series with year-on-year growth
+``GET /stats/api/ranking/{dimension}``      city, hs_chapter or partner, year to date
+``GET /stats/api/breakdown``                the table's header and rows
+==========================================  =============================================
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.response import Redirect, Template
+
+from tradewindow.analytics.indicators import Indicators
+from tradewindow.settings import Settings
+from tradewindow.web.pages import dashboard
+from tradewindow.web.pages.shell import language_of, page
+from tradewindow.web.pages.views import (
+    headline_view,
+    ranking_view,
+    series_view,
+    table_csv,
+    table_view,
+)
+
+# app.state keys: the lake's folder (set by the app factory or a test) and the open indicators
+LAKE_STATE = "analytics_lake"
+INDICATORS_STATE = "analytics_indicators"
+JSON = "application/json"
+
+
+def provide_indicators(state: State) -> Indicators:
+    """The app's one ``Indicators``, opened on first use over ``state[LAKE_STATE]`` or, when
+    that is unset, ``<TRADEWINDOW_DATA_DIR>/lake``."""
+    indicators: Indicators | None = state.get(INDICATORS_STATE)
+    if indicators is None:
+        root = state.get(LAKE_STATE) or Settings.from_env().data_dir / "lake"
+        indicators = dashboard.open_indicators(Path(root))
+        state[INDICATORS_STATE] = indicators
+    return indicators
+
+
+DEPENDENCIES = {"indicators": Provide(provide_indicators, sync_to_thread=False)}
+
+
+@get("/", include_in_schema=False)
+async def home(request: Request[Any, Any, Any]) -> Redirect:
+    query = request.url.query
+    return Redirect(path=f"/stats?{query}" if query else "/stats", status_code=302)
+
+
+class StatsPages(Controller):
+    path = "/stats"
+    dependencies = DEPENDENCIES
+    include_in_schema = False
+
+    @get("/", sync_to_thread=True)
+    def dashboard_page(self, request: Request[Any, Any, Any], indicators: Indicators) -> Template:
+        language = language_of(request)
+        params = request.query_params
+        scope = dashboard.scope_from(indicators, params.get("through"), params.get("direction"))
+        if scope is None:
+            return page(request, "stats/empty.html", {})
+        figures = [headline_view(f, language) for f in dashboard.headlines(indicators, scope)]
+        rankings = {
+            name: ranking_view(dashboard.ranking(indicators, scope, name), language)
+            for name in dashboard.RANKINGS
+        }
+        monthly = series_view(dashboard.monthly(indicators, scope), language)
+        table = _table(request, indicators, language, scope.through)
+        context = {
+            "scope": scope,
+            "figures": figures,
+            "monthly": monthly,
+            "rankings": rankings,
+            "table": table,
+            "options": _options(),
+            "query": _scope_query(scope),
+        }
+        return page(request, "stats/dashboard.html", context)
+
+    @get("/table", sync_to_thread=True)
+    def table_fragment(self, request: Request[Any, Any, Any], indicators: Indicators) -> Template:
+        language = language_of(request)
+        table = _table(request, indicators, language, dashboard.latest_day(indicators))
+        response = page(request, "stats/_table.html", {"table": table})
+        response.headers["HX-Push-Url"] = f"/stats?{table['query']}#breakdown"
+        return response
+
+    @get("/breakdown.csv", sync_to_thread=True)
+    def table_download(
+        self, request: Request[Any, Any, Any], indicators: Indicators
+    ) -> Response[bytes]:
+        language = language_of(request)
+        table = _table(request, indicators, language, dashboard.latest_day(indicators))
+        return Response(
+            content=table_csv(table),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="breakdown.csv"'},
+        )
+
+
+class StatsApi(Controller):
+    path = "/stats/api"
+    dependencies = DEPENDENCIES
+    tags = ["statistics"]  # noqa: RUF012 - Litestar's declared attribute type
+
+    @get("/headline", sync_to_thread=True, summary="Headline figures, year to date")
+    def headline(self, request: Request[Any, Any, Any], indicators: Indicators) -> Response[bytes]:
+        scope = _scope(request, indicators)
+        language = language_of(request)
+        figures = [headline_view(f, language) for f in dashboard.headlines(indicators, scope)]
+        return _json({"through": scope.through, "figures": figures})
+
+    @get("/monthly", sync_to_thread=True, summary="Monthly value with year-on-year growth")
+    def monthly(self, request: Request[Any, Any, Any], indicators: Indicators) -> Response[bytes]:
+        scope = _scope(request, indicators)
+        view = series_view(dashboard.monthly(indicators, scope), language_of(request))
+        return _json({"through": scope.through, "direction": scope.direction} | view)
+
+    @get("/ranking/{dimension:str}", sync_to_thread=True, summary="Year-to-date ranking")
+    def ranking(
+        self, request: Request[Any, Any, Any], indicators: Indicators, dimension: str
+    ) -> Response[bytes]:
+        scope = _scope(request, indicators)
+        view = ranking_view(dashboard.ranking(indicators, scope, dimension), language_of(request))
+        return _json({"through": scope.through, "direction": scope.direction} | view)
+
+    @get("/breakdown", sync_to_thread=True, summary="A breakdown table's header and rows")
+    def breakdown(self, request: Request[Any, Any, Any], indicators: Indicators) -> Response[bytes]:
+        language = language_of(request)
+        return _json(_table(request, indicators, language, dashboard.latest_day(indicators)))
+
+
+def _scope(request: Request[Any, Any, Any], indicators: Indicators) -> dashboard.Scope:
+    params = request.query_params
+    scope = dashboard.scope_from(indicators, params.get("through"), params.get("direction"))
+    if scope is None:
+        raise dashboard.empty_lake()
+    return scope
+
+
+def _table(
+    request: Request[Any, Any, Any], indicators: Indicators, language: str, end: Any
+) -> dict[str, Any]:
+    params = request.query_params
+    parameters = {
+        "by": params.getall("by", []),
+        "measure": params.getall("measure", []),
+        "period": params.get("period"),
+        "direction": params.get("flow"),
+        "start": params.get("start"),
+        "end": params.get("end"),
+    }
+    breakdown = dashboard.breakdown_from(parameters, end)
+    view = table_view(dashboard.table(indicators, breakdown), language)
+    return view | {"query": _breakdown_query(breakdown, language)}
+
+
+def _breakdown_query(breakdown: dashboard.Breakdown, language: str) -> str:
+    pairs = [("by", name) for name in breakdown.by]
+    pairs += [("measure", name) for name in breakdown.measures]
+    pairs += [("period", breakdown.period), ("flow", breakdown.direction)]
+    if breakdown.start:
+        pairs.append(("start", breakdown.start.isoformat()))
+    if breakdown.end:
+        pairs.append(("end", breakdown.end.isoformat()))
+    pairs.append(("lang", language))
+    return urlencode(pairs)
+
+
+def _scope_query(scope: dashboard.Scope) -> str:
+    return f"through={scope.through.isoformat()}&direction={scope.direction}"
+
+
+def _options() -> dict[str, Any]:
+    return {
+        "dimensions": dashboard.TABLE_DIMENSIONS,
+        "periods": dashboard.TABLE_PERIODS,
+        "measures": dashboard.TABLE_MEASURES,
+        "directions": (*dashboard.DIRECTIONS, "all"),
+    }
+
+
+def _json(content: Any) -> Response[bytes]:
+    return Response(content=msgspec.json.encode(content), media_type=JSON)

@@ -1,0 +1,105 @@
+"""Fixtures of the page tests: a generated analytics history, the pages in a minimal Litestar
+app (until the app factory mounts them), served by uvicorn on a loopback port, and Debian's
+Chromium driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.testing import TestClient
+from stats_history import History, build
+
+from tradewindow.web.pages import routers, template_config
+from tradewindow.web.pages.stats import LAKE_STATE
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def make_app(lake_root: Path) -> Litestar:
+    return Litestar(
+        route_handlers=routers(),
+        template_config=template_config(),
+        state=State({LAKE_STATE: lake_root}),
+    )
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    return build(tmp_path_factory.mktemp("lake"))
+
+
+@pytest.fixture(scope="session")
+def app(history: History) -> Litestar:
+    return make_app(history.lake.root)
+
+
+@pytest.fixture
+def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def base_url(app: Litestar) -> Iterator[str]:
+    """The app served by uvicorn in a background thread on a free loopback port."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "browser tier: /usr/bin/chromium is absent (apt-get install -y chromium); "
+            "the lead's CI installs it"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A fresh browser context (no cookies) whose console errors and page errors are kept
+    in ``page.problems``."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    opened.problems = problems
+    yield opened
+    context.close()
