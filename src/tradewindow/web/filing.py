@@ -8,20 +8,19 @@ For each message, in this order (the first failure answers):
 4. its signature holds (see **signature rule**): ``signature.*``;
 5. its guid is not another party's and none of its documents was filed by another party
    (409 ``CEB.guid.reused`` / 403 ``auth.not_owner``); the party is recorded as their owner;
-6. clearance (one unit of work for the whole request), then every accepted message and every
-   receipt appended to the evidence log, and every released list routed to its agencies.
+6. clearance: one unit of work for the whole request, in which the engine also appends every
+   accepted message (with the party as actor and the verified signature) and every receipt to
+   the evidence log, and routes every concluded list to the agencies that must decide on it.
 
 **Signature rule.** A signature is required on every submission of a party that has any
 registered key, and always on CEB621 inventory lists (the 202205 XSD requires ds:Signature):
 XML carries ``ds:Signature`` checked against the party's registered certificates, JSON the
 Ed25519 headers of ``evidence.signatures`` over the exact request body (a bulk is signed once,
-as a whole). Evidence is appended after the clearance commit (another transaction): a crash
-between the two loses the records of that one request, never a receipt.
+as a whole).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -30,13 +29,6 @@ import msgspec
 from tradewindow.cbec.clearance import Answer, Submission
 from tradewindow.cbec.documents import Message, message_type
 from tradewindow.cbec.keys import identity, kind_of
-from tradewindow.cbec.ports import ReceiptRecord
-from tradewindow.cbec.receipts import ReturnStatus
-from tradewindow.clearance.queue import (
-    Filing,
-    _filing_documents,  # public name requested, see report
-)
-from tradewindow.evidence.chain import PLATFORM, Entry, RecordKind
 from tradewindow.evidence.signatures import SubmissionFormat, Verified, verify_submission
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.intake import Incoming, Refusal
@@ -92,12 +84,14 @@ def file_messages(
             outcomes.append(Filed(error=error))
             continue
         outcomes.append(item)
-    submissions = [o for o in outcomes if isinstance(o, Submission)]
+    signature = verified.signature if verified else None
+    submissions = [
+        msgspec.structs.replace(o, actor=principal.party_id, signature=signature)
+        for o in outcomes
+        if isinstance(o, Submission)
+    ]
     answers = iter(window.app.clearance.submit(submissions) if submissions else [])
-    filed = [o if isinstance(o, Filed) else _filed(next(answers)) for o in outcomes]
-    _record(window, principal, submissions, filed, verified)
-    _route_released(window, [a for f in filed if f.answer for a in f.answer.receipts])
-    return filed
+    return [o if isinstance(o, Filed) else _filed(next(answers)) for o in outcomes]
 
 
 def _decode(
@@ -185,57 +179,3 @@ def _filed(answer: Answer) -> Filed:
         first = answer.refused[0]
         return Filed(error=ApiError(409, first.code, first.en, first.zh, violations=answer.refused))
     return Filed(answer=answer)
-
-
-def _record(
-    window: Window,
-    principal: Principal,
-    submissions: Sequence[Submission],
-    filed: Sequence[Filed],
-    verified: Verified | None,
-) -> None:
-    """Evidence of every newly accepted message and every receipt it produced."""
-    now = window.clock()
-    fresh = {f.answer.guid: f.answer for f in filed if f.answer and not f.answer.replayed}
-    entries = []
-    for sub in submissions:
-        answer = fresh.get(sub.message.guid)
-        if answer is None:
-            continue
-        subjects = (sub.message.guid, *(f"{k}/{key}" for k, key in _documents(sub.message)))
-        entries.append(
-            Entry(
-                kind=RecordKind.MESSAGE_ACCEPTED,
-                subjects=subjects,
-                payload_digest=sub.digest,
-                actor=principal.party_id,
-                signature=verified.signature if verified else None,
-                at=now,
-            )
-        )
-        entries += [_receipt_entry(record, now) for record in answer.receipts]
-    window.evidence.append_many(entries)
-
-
-def _receipt_entry(record: ReceiptRecord, now: datetime) -> Entry:
-    kind = RecordKind.TAX_BILL if record.receipt_type == "CEB816" else RecordKind.RECEIPT
-    return Entry(
-        kind=kind,
-        subjects=(f"{record.kind}/{record.doc_key}", record.message_guid),
-        payload_digest=hashlib.sha256(record.body).hexdigest(),
-        actor=PLATFORM,
-        at=now,
-    )
-
-
-def _route_released(window: Window, records: Sequence[ReceiptRecord]) -> None:
-    """A task for every agency that must decide on each list the engine released."""
-    released = {
-        r.doc_key
-        for r in records
-        if r.receipt_type == "CEB622" and r.status == ReturnStatus.RELEASED
-    }
-    for key in sorted(released):
-        with window.app.store.engine.connect() as connection:
-            wire = _filing_documents(connection, key)
-        window.desk.route(Filing(key=key, documents=wire))

@@ -11,7 +11,6 @@ variable                               default    meaning
 ``TRADEWINDOW_API_PAGE_SIZE``          100        the most items one page returns
 ``TRADEWINDOW_API_RATE``               50         requests per second per party, sustained
 ``TRADEWINDOW_API_BURST``              200        requests a party may make at once
-``TRADEWINDOW_POLICY_FILE``            (shipped)  the agencies' data-sharing policy (TOML)
 =====================================  =========  ===========================================
 """
 
@@ -19,7 +18,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 
 import msgspec
 
@@ -35,13 +33,12 @@ class WebSettings(msgspec.Struct, frozen=True, kw_only=True):
     page_size: int = 100
     rate: float = 50.0
     burst: int = 200
-    policy_file: Path | None = None
 
     def __repr__(self) -> str:
         return (
             f"WebSettings(pepper=***, max_body_bytes={self.max_body_bytes}, "
             f"max_bulk={self.max_bulk}, page_size={self.page_size}, rate={self.rate}, "
-            f"burst={self.burst}, policy_file={self.policy_file})"
+            f"burst={self.burst})"
         )
 
     @classmethod
@@ -61,8 +58,6 @@ class WebSettings(msgspec.Struct, frozen=True, kw_only=True):
                 values[field] = int(_positive(name, raw))
         if raw := env.get("TRADEWINDOW_API_RATE"):
             values["rate"] = _positive("TRADEWINDOW_API_RATE", raw)
-        if raw := env.get("TRADEWINDOW_POLICY_FILE"):
-            values["policy_file"] = Path(raw)
         return cls(**values)  # type: ignore[arg-type]
 
 

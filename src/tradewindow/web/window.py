@@ -13,9 +13,7 @@ from datetime import UTC, datetime
 from tradewindow.bootstrap import App
 from tradewindow.cbec.documents import SpecVersion
 from tradewindow.clearance.policy import Policy
-from tradewindow.clearance.policy_file import load_policy, shipped_policy
 from tradewindow.clearance.queue import AgencyDesk
-from tradewindow.evidence import platform_key
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.replay import SqlSeenSignatures
 from tradewindow.intake import Decoder
@@ -53,16 +51,14 @@ def open_window(
     app: App, settings: WebSettings, *, clock: Callable[[], datetime] = utc_now
 ) -> Window:
     engine = app.store.engine  # open_store has migrated it to every head, 0006_web included
-    policy = load_policy(settings.policy_file) if settings.policy_file else shipped_policy()
-    key_path = platform_key.platform_key_path(app.settings)
     return Window(
         app=app,
         settings=settings,
         registry=PartyRegistry(engine, pepper=settings.pepper, clock=clock),
-        evidence=EvidenceLog(engine, platform_key.load_platform_key(key_path, create=True)),
+        evidence=app.evidence,
         seen=SqlSeenSignatures(engine),
-        desk=AgencyDesk(engine, policy, clock=clock),
-        policy=policy,
+        desk=app.desk,
+        policy=app.policy,
         decoder=Decoder(app.settings, spec=SpecVersion.V202205),
         filings=Filings(engine),
         idempotency=IdempotencyKeys(engine, clock=clock),

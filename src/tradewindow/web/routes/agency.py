@@ -69,11 +69,7 @@ class AgencyController(Controller):
         if view.personal_data:
             window.evidence.append(
                 RecordKind.PERSONAL_DATA_READ,
-                [
-                    f"inventory/{view.task.filing}",
-                    f"task/{task_id}",
-                    *(f"field:{p}" for p in view.personal_data),
-                ],
+                [view.task.filing, f"task:{task_id}", *(f"field:{p}" for p in view.personal_data)],
                 hashlib.sha256(msgspec.json.encode(view.documents)).hexdigest(),
                 principal.party_id,
                 at=window.clock(),
@@ -117,11 +113,14 @@ class AgencyController(Controller):
             raise
         window.evidence.append(
             RecordKind.DECISION,
-            [f"inventory/{task.filing}", f"task/{task.id}"],
+            [task.filing, f"task:{task.id}"],
             hashlib.sha256(body).hexdigest(),
             principal.party_id,
             at=window.clock(),
         )
+        # the list follows the agencies' combined verdict: its new CEB622 (and CEB816 on
+        # release) go to the enterprise under the message guid ``decision:<task id>``
+        window.app.clearance.settle([task.filing], reason=f"decision:{task.id}")
         content = msgspec.json.encode(task)
         window.idempotency.finish(
             principal.party_id,

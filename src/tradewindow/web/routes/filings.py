@@ -129,7 +129,7 @@ class FilingController(Controller):
         if personal:
             window.evidence.append(
                 RecordKind.PERSONAL_DATA_READ,
-                [f"{kind}/{key}", *(f"field:{p}" for p in personal)],
+                [key, *(f"field:{p}" for p in personal)],
                 hashlib.sha256(found.body).hexdigest(),
                 principal.party_id,
                 at=window.clock(),
@@ -140,7 +140,6 @@ class FilingController(Controller):
                 agencies = window.desk.combined_status(key)
             except NotFound:
                 agencies = None
-        records = answers.gated(window, found.receipts)
         return FilingDetail(
             kind=found.kind,
             key=found.key,
@@ -150,7 +149,7 @@ class FilingController(Controller):
             filed_at=found.filed_at,
             updated_at=found.updated_at,
             document=body,
-            receipts=answers.receipt_messages(f"{kind}/{key}", records),
+            receipts=answers.receipt_messages(f"{kind}/{key}", found.receipts),
             agencies=agencies,
         )
 

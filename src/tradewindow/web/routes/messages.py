@@ -106,7 +106,7 @@ class MessageController(Controller):
         if not window.filings.sent_by(principal.party_id, guid):
             raise not_found("message")
         records = window.app.clearance.answer_for(guid)
-        for message in answers.receipt_messages(guid, answers.gated(window, records)):
+        for message in answers.receipt_messages(guid, records):
             if message.guid == receipt_guid:
                 return _one(request, message, 200)
         raise not_found("receipt message")
