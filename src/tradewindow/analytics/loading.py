@@ -16,13 +16,14 @@ The ``as_of`` recorded with the lake is when the loader read the store.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import msgspec
-from sqlalchemy import ColumnElement, Engine, Row, and_, select
+from sqlalchemy import ColumnElement, Connection, Engine, Row, and_, select
 
 from tradewindow.analytics.lake import Lake, lines_table
 from tradewindow.analytics.rates import RateTable, load_rates, rates_csv, shipped_rates
@@ -30,6 +31,7 @@ from tradewindow.analytics.rows import TradeLine, bill_taxes, inventory_lines
 from tradewindow.cbec.documents import CHINA_TZ, Inventory
 from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.cbec.receipts import TaxBill
+from tradewindow.store.engine import READ_ONLY
 from tradewindow.store.schema import documents, tax_bills
 
 OVERLAP = timedelta(minutes=10)
@@ -75,7 +77,7 @@ def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
         documents.c.kind == _INVENTORY,
         documents.c.updated_at >= datetime.fromisoformat(since) - OVERLAP,
     )
-    with engine.connect() as connection:
+    with _reader(engine) as connection:
         changed = connection.execute(query).all()
     current: dict[str, date | None] = {
         key: _china_date(received_at) if status == _RELEASED else None
@@ -131,14 +133,23 @@ def _released(
         .where(documents.c.kind == _INVENTORY, documents.c.status == _RELEASED, condition)
         .order_by(documents.c.received_at, documents.c.key)
     )
-    with engine.connect() as connection:
+    with _reader(engine) as connection:
         yield from connection.execution_options(yield_per=2_000).execute(query)
+
+
+@contextmanager
+def _reader(engine: Engine) -> Iterator[Connection]:
+    """A read-only connection: on SQLite a deferred transaction, so the loader never takes the
+    writer's lock from clearance (WAL lets both run at once)."""
+    with engine.connect() as connection:
+        connection.execution_options(**{READ_ONLY: True})
+        yield connection
 
 
 def _bills(engine: Engine, keys: Sequence[str]) -> dict[str, TaxBill]:
     """The latest tax bill of each list."""
     latest: dict[str, tuple[datetime, bytes]] = {}
-    with engine.connect() as connection:
+    with _reader(engine) as connection:
         for start in range(0, len(keys), _KEY_CHUNK):
             chunk = keys[start : start + _KEY_CHUNK]
             query = select(tax_bills.c.doc_key, tax_bills.c.created_at, tax_bills.c.body).where(
