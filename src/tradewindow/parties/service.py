@@ -325,12 +325,12 @@ class PartyRegistry:
         try:
             known = KeyAlgorithm(algorithm)
         except ValueError:
-            raise _bad_key(
+            raise InvalidKeyMaterial(
                 f"unknown key algorithm {algorithm!r}", f"未知的密钥算法 {algorithm!r}"
             ) from None
         fingerprint = key_fingerprint(known, material)
         if fingerprint is None:
-            raise _bad_key(
+            raise InvalidKeyMaterial(
                 f"not a {known.value} key in an accepted form (PEM certificate or public key;"
                 " 32 raw bytes for Ed25519)",
                 f"不是可接受格式的 {known.value} 密钥",
@@ -338,7 +338,7 @@ class PartyRegistry:
         now = self._clock()
         start = valid_from or now
         if valid_until is not None and valid_until <= start:
-            raise _bad_key("valid_until must be after valid_from", "有效期截止须晚于起始")
+            raise InvalidKeyMaterial("valid_until must be after valid_from", "有效期截止须晚于起始")
         key = RegisteredKey(
             id=new_credential_id(),
             party_id=party_id,
@@ -350,11 +350,15 @@ class PartyRegistry:
             valid_until=valid_until,
             registered_at=now,
         )
-        with self._writer() as connection:
-            self._existing(connection, party_id)
-            if sql.key_id_by_fingerprint(connection, fingerprint) is not None:
-                raise _bad_key("this key is registered already", "该密钥已登记")
-            sql.insert_key(connection, key)
+        taken = InvalidKeyMaterial("this key is registered already", "该密钥已登记")
+        try:
+            with self._writer() as connection:
+                self._existing(connection, party_id)
+                if sql.key_id_by_fingerprint(connection, fingerprint) is not None:
+                    raise taken
+                sql.insert_key(connection, key)
+        except IntegrityError as error:  # registered concurrently
+            raise taken from error
         return key
 
     def revoke_certificate(self, key_id: str) -> RegisteredKey:
@@ -454,7 +458,3 @@ def _id_taken(party_id: str) -> Violation:
         en=f"party id {party_id} is taken",
         zh=f"主体标识 {party_id} 已被使用",
     )
-
-
-def _bad_key(en: str, zh: str) -> InvalidKeyMaterial:
-    return InvalidKeyMaterial(en, zh)
