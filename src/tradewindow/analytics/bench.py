@@ -119,6 +119,7 @@ def _queries(lake: Lake) -> list[dict[str, Any]]:
     days = lake.days()
     indicators = Indicators(lake)
     plain = duckdb.connect()
+    plain.execute("SET enable_progress_bar = false")  # as ours: no terminal output timed
     glob = lake.lines_glob().replace("'", "''")
     plain.execute(f"CREATE VIEW lines AS SELECT * FROM read_parquet('{glob}')")  # noqa: S608 - our own path
     results = []

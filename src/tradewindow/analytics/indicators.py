@@ -94,6 +94,7 @@ class Indicators:
         self._db = duckdb.connect()
         # footers of unchanged files are read once, not on every query (checked by mtime)
         self._db.execute("SET parquet_metadata_cache = true")
+        self._db.execute("SET enable_progress_bar = false")  # a service prints no bars
         self._lock = threading.Lock()
         self._generation: object = None
 
