@@ -78,7 +78,7 @@ def event_filter(body: SubscriptionBody) -> EventFilter:
     for name, value in msgspec.to_builtins(body).items():
         if name == "callbackUrl" or name == "subscriptionID" or name == "secret":
             continue
-        if isinstance(value, list) and value:
+        if isinstance(value, list | tuple) and value:
             params[name] = ",".join(value)
         elif isinstance(value, str):
             params[name] = value
