@@ -25,6 +25,7 @@ from tradewindow.parties.model import Party, RegisterParty
 from tradewindow.parties.principal import PartyKind
 from tradewindow.parties.roles import Role
 from tradewindow.parties.service import PartyRegistry
+from tradewindow.settings import Settings, SettingsError
 
 PEPPER_VARIABLE = "TRADEWINDOW_CREDENTIAL_PEPPER"
 RegistryOpener = Callable[[], AbstractContextManager[PartyRegistry]]
@@ -33,7 +34,6 @@ console = Console()
 
 @contextmanager
 def registry_from_environment() -> Iterator[PartyRegistry]:
-    from tradewindow.settings import Settings, SettingsError
     from tradewindow.store import open_store
 
     pepper = os.environ.get(PEPPER_VARIABLE)
@@ -105,6 +105,9 @@ def _run(open_registry: RegistryOpener, command: Command) -> Callable[[argparse.
         try:
             with open_registry() as registry:
                 return command(registry, args)
+        except SettingsError as error:
+            console.print(f"[red]settings[/red] {error}", highlight=False)
+            return 2
         except PartyError as error:
             console.print(f"[red]{error.code}[/red] {error.en} / {error.zh}", highlight=False)
             for violation in error.violations:
@@ -198,10 +201,15 @@ def _revoke(registry: PartyRegistry, args: argparse.Namespace) -> int:
 def _seed(registry: PartyRegistry, args: argparse.Namespace) -> int:
     from tradewindow.parties.seed import seed_parties
 
-    table = Table("party", "roles", "API key (shown once)")
+    # plain lines, never cut to the terminal's width: the keys are shown this once
+    console.print("API keys of the seed parties (shown once):")
     for seeded in seed_parties(registry):
-        table.add_row(seeded.party.id, " ".join(seeded.party.roles), seeded.api_key)
-    console.print(table)
+        console.print(
+            f"{seeded.party.id:<32} {seeded.api_key}  {' '.join(seeded.party.roles)}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     return 0
 
 
@@ -223,7 +231,7 @@ def _print_secret(issued: IssuedSecret) -> None:
     credential = issued.credential
     if credential.kind is CredentialKind.API_KEY:
         console.print(f"API key for {credential.party_id} (shown once):", highlight=False)
-        console.print(issued.api_key, highlight=False, markup=False)
+        console.print(issued.api_key, highlight=False, markup=False, soft_wrap=True)
     else:
         console.print(f"OAuth2 client for {credential.party_id} (secret shown once):")
         console.print(f"client_id={issued.client_id}", highlight=False, markup=False)

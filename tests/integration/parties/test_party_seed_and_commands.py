@@ -152,3 +152,25 @@ def test_cli_reports_every_violation(
     out = capsys.readouterr().out
     for code in ("party.name.missing", "party.role.invalid", "party.identifier.invalid.check"):
         assert code in out
+
+
+def test_cli_seed_prints_whole_keys(
+    cli: argparse.ArgumentParser, registry: PartyRegistry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(cli, "parties", "seed") == 0
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert len(lines) == len(SEED)
+    party_id, api_key = lines[0].split()[:2]
+    principal = registry.authenticate(api_key)
+    assert principal is not None
+    assert principal.party_id == party_id == "tmall-global"
+
+
+def test_cli_without_a_pepper_says_so(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRADEWINDOW_CREDENTIAL_PEPPER", raising=False)
+    parser = argparse.ArgumentParser(prog="tradewindow")
+    register(parser.add_subparsers())
+    assert run(parser, "parties", "list") == 2
+    assert "TRADEWINDOW_CREDENTIAL_PEPPER must be set" in capsys.readouterr().out
