@@ -32,12 +32,13 @@ from tradewindow.cbec.keys import identity, kind_of
 from tradewindow.evidence.signatures import SubmissionFormat, Verified, verify_submission
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.intake import Incoming, Refusal
+from tradewindow.parties.errors import PartyError
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import FILING_ACTIONS, require
 from tradewindow.violations import Violation
 from tradewindow.web.auth import signing_keys
 from tradewindow.web.filings import Claim
-from tradewindow.web.problems import ApiError
+from tradewindow.web.problems import ApiError, as_api_error
 from tradewindow.web.window import Window
 
 SIGNED_ALWAYS = frozenset({"CEB621"})
@@ -61,29 +62,18 @@ def file_messages(
 ) -> list[Filed]:
     """File ``parts`` (the messages of ``body``: one, or a bulk's items) for ``principal``."""
     now = window.clock()
-    decoded = [_decode(window, part, fmt, now) for part in parts]
+    party = window.registry.party(principal.party_id)
+    own_codes = {identifier.value.upper() for identifier in party.identifiers}
+    outcomes = [_permitted(principal, own_codes, _decode(window, p, fmt, now)) for p in parts]
     keys = signing_keys(window, principal.party_id)
-    must_sign = bool(keys) or any(
-        isinstance(d, Submission) and message_type(d.message) in SIGNED_ALWAYS for d in decoded
-    )
+    admitted = [o for o in outcomes if isinstance(o, Submission)]
     verified: Verified | None = None
-    if must_sign:  # one signature covers the whole body; refuse all when it fails
+    if admitted and (keys or any(message_type(s.message) in SIGNED_ALWAYS for s in admitted)):
+        # one signature covers the whole body: when it fails, the request fails
         verified = verify_submission(
             body, fmt, headers, keys, now=now, seen=window.seen, request_id=request_id
         )
-    party = window.registry.party(principal.party_id)
-    own_codes = {identifier.value.upper() for identifier in party.identifiers}
-    outcomes: list[Filed | Submission] = []
-    for item in decoded:
-        if isinstance(item, Filed):
-            outcomes.append(item)
-            continue
-        try:
-            _check(window, principal, own_codes, item, fmt.value)
-        except ApiError as error:
-            outcomes.append(Filed(error=error))
-            continue
-        outcomes.append(item)
+    outcomes = [_claimed(window, principal, o, fmt.value) for o in outcomes]
     signature = verified.signature if verified else None
     submissions = [
         msgspec.structs.replace(o, actor=principal.party_id, signature=signature)
@@ -110,15 +100,22 @@ def _format_error(error: FormatError) -> ApiError:
     return ApiError(422, error.code, first.en, first.zh, violations=error.violations)
 
 
-def _check(
-    window: Window, principal: Principal, own_codes: set[str], sub: Submission, fmt: str
-) -> None:
-    message = sub.message
-    kind = message_type(message)
-    require(principal, FILING_ACTIONS[kind])
+def _permitted(
+    principal: Principal, own_codes: set[str], item: Filed | Submission
+) -> Filed | Submission:
+    """The message when the party may file its type under its sender code; else why not."""
+    if isinstance(item, Filed):
+        return item
+    message = item.message
+    try:
+        require(principal, FILING_ACTIONS[message_type(message)])
+    except PartyError as error:
+        return Filed(error=as_api_error(error))
     sender = message.base_transfer.cop_code
-    if sender.upper() not in own_codes:
-        raise ApiError(
+    if sender.upper() in own_codes:
+        return item
+    return Filed(
+        error=ApiError(
             403,
             "auth.sender_mismatch",
             f"BaseTransfer/copCode {sender} is not an identifier of party {principal.party_id}",
@@ -132,6 +129,18 @@ def _check(
                 )
             ],
         )
+    )
+
+
+def _claimed(
+    window: Window, principal: Principal, item: Filed | Submission, fmt: str
+) -> Filed | Submission:
+    """The message once its guid and documents are recorded as the party's; else why not."""
+    if isinstance(item, Filed):
+        return item
+    message = item.message
+    kind = message_type(message)
+    sub = item
     refused = window.filings.claim(
         Claim(
             guid=message.guid,
@@ -145,28 +154,32 @@ def _check(
         )
     )
     if refused is None:
-        return
+        return item
     if refused.guid_taken:
-        raise ApiError(
-            409,
-            "CEB.guid.reused",
-            "this message guid was already used for a message with different content",
-            "报文编号已被内容不同的报文使用",
-        )
-    raise ApiError(
-        403,
-        "auth.not_owner",
-        "a document of this message was filed by another party",
-        "本报文中的单证已由其他主体申报",
-        violations=[
-            Violation(
-                path=f"{kind}/{key}",
-                code="auth.not_owner",
-                en="filed by another party",
-                zh="已由其他主体申报",
+        return Filed(
+            error=ApiError(
+                409,
+                "CEB.guid.reused",
+                "this message guid was already used for a message with different content",
+                "报文编号已被内容不同的报文使用",
             )
-            for kind, key in refused.foreign
-        ],
+        )
+    return Filed(
+        error=ApiError(
+            403,
+            "auth.not_owner",
+            "a document of this message was filed by another party",
+            "本报文中的单证已由其他主体申报",
+            violations=[
+                Violation(
+                    path=f"{kind}/{key}",
+                    code="auth.not_owner",
+                    en="filed by another party",
+                    zh="已由其他主体申报",
+                )
+                for kind, key in refused.foreign
+            ],
+        )
     )
 
 

@@ -93,6 +93,24 @@ class World:
     def signature(self, data: bytes) -> dict[str, str]:
         return sign_json(data, self.signing_key, self.signing_key_id, datetime.now(UTC))
 
+    def release_all(self) -> int:
+        """Every open task of every agency claimed, viewed and released; how many."""
+        count = 0
+        for party in self.agencies:
+            tasks = self.client.get("/v1/agency/tasks?status=open", headers=self.auth(party))
+            for task in decoded(tasks)["tasks"]:
+                url = f"/v1/agency/tasks/{task['id']}"
+                assert self.client.post(f"{url}/claim", headers=self.auth(party)).status_code == 200
+                assert self.client.get(url, headers=self.auth(party)).status_code == 200
+                decided = self.client.post(
+                    f"{url}/decision",
+                    json={"decision": "release"},
+                    headers={**self.auth(party), "Idempotency-Key": self.key()},
+                )
+                assert decided.status_code == 200, decided.text
+                count += 1
+        return count
+
     def file_set(self, parcel: builders.ImportSet) -> list[Any]:
         """Order, payment, waybill and list of ``parcel``, each by its filer; the answers."""
         filers = ("platform", "payer", "carrier", "broker")

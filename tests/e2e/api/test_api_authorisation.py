@@ -1,0 +1,206 @@
+"""Authorisation: object level (another party's resources are 404 on every route), function
+level (every role lacking an action gets 403), and who may send what."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import msgspec
+import pytest
+from api_world import OTHER_PLATFORM_CODE, World, decoded
+
+import builders
+from tradewindow.parties.principal import PartyKind, Principal
+from tradewindow.parties.roles import Action, Role, may
+
+
+def _parcel_of_b(world: World) -> dict[str, str]:
+    """Party B (the other platform) files an order; the platform files a whole parcel."""
+    world.file_set(builders.import_set())
+    assert world.release_all() >= 1
+    order = builders.order(ebp_code=OTHER_PLATFORM_CODE, order_no="SO-B-1", guid=builders.guid("b"))
+    message = builders.order_message(order)
+    message = msgspec.structs.replace(
+        message, base_transfer=builders.base_transfer(cop_code=OTHER_PLATFORM_CODE)
+    )
+    answer = world.post_json("other-platform", message)
+    assert answer.status_code == 201, answer.text
+    key = f"{builders.EBP_CODE}|{builders.ORDER_NO}"
+    filing = decoded(
+        world.client.get(f"/v1/cbec/filings/inventory/{quote(key)}", headers=world.auth("broker"))
+    )
+    tasks = decoded(
+        world.client.get("/v1/agency/tasks", headers=world.auth("gacc-guangdong-quarantine"))
+    )
+    guid = builders.import_set().messages[3].guid
+    answer = decoded(
+        world.client.get(f"/v1/cbec/messages/{guid}/receipts", headers=world.auth("broker"))
+    )
+    return {
+        "guid": guid,
+        "receipt_guid": answer["receipts"][0]["guid"],
+        "kind": "inventory",
+        "key": key,
+        "invt_no": filing["invtNo"],
+        "task_id": str(tasks["tasks"][0]["id"]),
+    }
+
+
+def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document(
+    world: World,
+) -> None:
+    owned = _parcel_of_b(world)  # owned by platform / broker / quarantine
+    schema = decoded(world.client.get("/schema/openapi.json"))
+    walked = []
+    for path, operations in schema["paths"].items():
+        names = re.findall(r"{(\w+)}", path)
+        if not path.startswith("/v1/") or not names:
+            continue
+        url = path
+        for name in names:
+            url = url.replace(f"{{{name}}}", quote(owned[name], safe=""))
+        for method in operations:
+            # the other platform for enterprise routes, another agency for agency routes
+            # (each holding the role the route needs, so only ownership can stop it)
+            intruder = "customs" if "/agency/" in path else "other-platform"
+            party = {"customs": "gacc-guangdong"}.get(intruder, intruder)
+            if "/tax-bills/" in path:
+                party = "enterprise"
+            headers = {**world.auth(party), "Idempotency-Key": world.key()}
+            response = world.client.request(
+                method.upper(), url, headers=headers, json={"decision": "release"}
+            )
+            walked.append((method, path))
+            assert response.status_code == 404, (method, url, response.text)
+            problem = decoded(response)
+            assert problem["code"].endswith("not_found")
+            del problem["instance"]  # the caller's own URL, echoed
+            text = msgspec.json.encode(problem).decode()
+            for secret in (owned["key"], "王小明", builders.BUYER_ID):
+                assert secret not in text
+            # the owner gets it
+            owner = "gacc-guangdong-quarantine" if intruder == "customs" else "broker"
+            if method == "get":
+                mine = world.client.get(url, headers=world.auth(owner))
+                assert mine.status_code == 200, (url, mine.text)
+    assert len(walked) >= 6
+
+
+def test_a_message_guid_of_another_party_is_refused_without_its_answer(world: World) -> None:
+    world.file_set(builders.import_set())
+    order = builders.order_message()  # the platform's own message, sent again by party B
+    stolen = msgspec.structs.replace(
+        order, base_transfer=builders.base_transfer(cop_code=OTHER_PLATFORM_CODE)
+    )
+    answer = world.post_json("other-platform", stolen)
+    assert answer.status_code == 409
+    assert decoded(answer)["code"] == "CEB.guid.reused"
+
+
+def test_a_document_filed_by_another_party_cannot_be_redeclared_by_a_second(world: World) -> None:
+    world.file_set(builders.import_set())
+    # the enterprise (a legitimate CEB311 filer) re-declares the platform's order
+    order = builders.order(app_type="2")
+    message = builders.order_message(order, guid_=builders.guid("again"))
+    message = msgspec.structs.replace(
+        message, base_transfer=builders.base_transfer(cop_code=builders.EBC_CODE)
+    )
+    answer = world.post_json("enterprise", message)
+    assert answer.status_code == 403
+    assert decoded(answer)["code"] == "auth.not_owner"
+
+
+def test_the_sender_code_must_be_the_partys_own(world: World) -> None:
+    answer = world.post_json("other-platform", builders.order_message())  # copCode of platform
+    assert answer.status_code == 403
+    body = decoded(answer)
+    assert body["code"] == "auth.sender_mismatch"
+    assert body["violations"][0]["path"] == "BaseTransfer/copCode"
+
+
+# --- function level ----------------------------------------------------------------------
+
+_MESSAGES = {
+    Action.FILE_ORDER: lambda: builders.order_message(),
+    Action.FILE_PAYMENT: lambda: builders.payment_message(),
+    Action.FILE_WAYBILL: lambda: builders.waybill_message(),
+    Action.FILE_INVENTORY: lambda: builders.inventory_message(),
+}
+_ROUTES = {
+    Action.READ_OWN_FILINGS: ("GET", "/v1/cbec/filings"),
+    Action.READ_TAX_BILLS: ("GET", "/v1/cbec/tax-bills/53492026I000000001"),
+    Action.VIEW_QUEUE: ("GET", "/v1/agency/tasks"),
+    Action.DECIDE: ("POST", "/v1/agency/tasks/1/claim"),
+}
+_PARTY_OF_ROLE = {
+    Role.ECOMMERCE_PLATFORM: "platform",
+    Role.PAYMENT_FIRM: "payer",
+    Role.LOGISTICS_FIRM: "carrier",
+    Role.BROKER: "broker",
+    Role.ECOMMERCE_ENTERPRISE: "enterprise",
+    Role.CUSTOMS: "gacc-guangdong",
+    Role.INSPECTION_QUARANTINE: "gacc-guangdong-quarantine",
+}
+
+
+def _lacking() -> list[tuple[Role, Action]]:
+    cases = []
+    for role, _party in _PARTY_OF_ROLE.items():
+        agency = role.value if role in (Role.CUSTOMS, Role.INSPECTION_QUARANTINE) else None
+        principal = Principal(
+            party_id="x",
+            kind=PartyKind.AGENCY if agency else PartyKind.ENTERPRISE,
+            roles=(role.value,),
+            agency=agency,
+            credential_id="c",
+        )
+        cases += [(role, a) for a in (*_MESSAGES, *_ROUTES) if not may(principal, a)]
+    return cases
+
+
+@pytest.mark.parametrize(("role", "action"), _lacking(), ids=lambda v: str(v))
+def test_each_role_calling_an_action_it_lacks_gets_403(
+    world: World, role: Role, action: Action
+) -> None:
+    party = _PARTY_OF_ROLE[role]
+    if action in _MESSAGES:
+        response = world.post_json(party, _MESSAGES[action](), sign=True)
+    else:
+        method, path = _ROUTES[action]
+        response = world.client.request(method, path, headers=world.auth(party))
+    assert response.status_code == 403, response.text
+    assert decoded(response)["code"] == "auth.forbidden"
+
+
+def test_the_table_has_cases_for_the_issues_examples() -> None:
+    cases = _lacking()
+    assert (Role.PAYMENT_FIRM, Action.FILE_INVENTORY) in cases  # cannot file a list
+    assert (Role.ECOMMERCE_PLATFORM, Action.DECIDE) in cases  # an enterprise cannot decide
+    assert (Role.CUSTOMS, Action.FILE_ORDER) in cases
+
+
+def test_no_credential_or_a_wrong_one_is_401_problem(world: World) -> None:
+    for headers in ({}, {"Authorization": "Bearer tw_nope"}, {"Authorization": "Basic x"}):
+        response = world.client.get("/v1/cbec/filings", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["www-authenticate"].startswith("Bearer")
+        assert decoded(response)["code"] == "auth.unauthenticated"
+
+
+def test_an_oauth_client_gets_a_bearer_token_that_works(world: World) -> None:
+    client = world.window.registry.register_client("platform")
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": client.client_id,
+        "client_secret": client.secret,
+    }
+    token = world.client.post("/v1/oauth/token", data=form)
+    assert token.status_code == 200, token.text
+    access = decoded(token)["access_token"]
+    listed = world.client.get("/v1/cbec/filings", headers={"Authorization": f"Bearer {access}"})
+    assert listed.status_code == 200
+    json_token = world.client.post("/v1/oauth/token", json={**form, "client_secret": "wrong"})
+    assert json_token.status_code == 401
+    assert decoded(json_token)["code"] == "credential.invalid_client"
