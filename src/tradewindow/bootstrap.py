@@ -12,6 +12,10 @@ from tradewindow.clearance.gate import AgencyGate
 from tradewindow.clearance.policy import Policy
 from tradewindow.clearance.policy_file import shipped_policy
 from tradewindow.clearance.queue import AgencyDesk
+from tradewindow.evidence.log import EvidenceLog
+from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
+from tradewindow.evidence.recorder import ClearanceEvidence
+from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.settings import Settings
@@ -28,6 +32,7 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     clearance: Clearance
     desk: AgencyDesk
     policy: Policy
+    evidence: EvidenceLog
 
     def close(self) -> None:
         self.store.close()
@@ -39,6 +44,8 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
     store = open_store(settings.database_url)
     policy = shipped_policy()
     desk = AgencyDesk(store.engine, policy, clock=clock)
+    platform_key = load_platform_key(platform_key_path(settings), create=True)
+    evidence = EvidenceLog(store.engine, platform_key=platform_key)
     clearance = Clearance(
         store,
         codes=ReferenceCodeTables(),
@@ -46,5 +53,13 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
         match_timeout=settings.match_timeout,
         clock=clock,
         gate=AgencyGate(desk, policy),
+        evidence=ClearanceEvidence(evidence),
     )
-    return App(settings=settings, store=store, clearance=clearance, desk=desk, policy=policy)
+    return App(
+        settings=settings,
+        store=store,
+        clearance=clearance,
+        desk=desk,
+        policy=policy,
+        evidence=evidence,
+    )

@@ -108,6 +108,7 @@ def _clear(args: argparse.Namespace) -> int:
                 clock=utc_now,
                 progress=lambda n: progress.advance(task, n),
             )
+        app.evidence.sign_head()  # the run's records end under a signed checkpoint
     finally:
         app.close()
     print_summary(summary)

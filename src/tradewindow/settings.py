@@ -24,6 +24,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_message_bytes: int = 10 * 1024 * 1024
     max_xml_depth: int = 32
     data_dir: Path = Path("var")
+    # the Ed25519 key that signs evidence checkpoints (created on first use when absent)
+    platform_key_file: Path | None = None
 
     def __repr__(self) -> str:
         return (
@@ -52,6 +54,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             values["max_message_bytes"] = _positive_int("TRADEWINDOW_MAX_MESSAGE_BYTES", raw)
         if raw := env.get("TRADEWINDOW_DATA_DIR"):
             values["data_dir"] = Path(raw)
+        if raw := env.get("TRADEWINDOW_PLATFORM_KEY_FILE"):
+            values["platform_key_file"] = Path(raw)
         return cls(**values)  # type: ignore[arg-type]
 
 

@@ -9,10 +9,16 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tradewindow.bootstrap import bootstrap
+from tradewindow.cbec import answers
 from tradewindow.cbec.documents import SpecVersion
+from tradewindow.clearance.status import Decision
+from tradewindow.clearance.tables import TaskStatus
 from tradewindow.cli import main
 from tradewindow.formats import ceb_schema
 from tradewindow.formats.ceb_receipts_xml import read_receipt
+from tradewindow.intake import ReceiptWriter
+from tradewindow.settings import Settings
 
 SAMPLES = Path(__file__).parent.parent / "data" / "ceb"
 SET = ["order_311.xml", "payment_411.xml", "waybill_511.xml", "inventory_621.xml"]
@@ -26,6 +32,7 @@ needs_xsd = pytest.mark.skipif(
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TRADEWINDOW_DATABASE_URL", f"sqlite:///{tmp_path / 'tw.db'}")
+    monkeypatch.setenv("TRADEWINDOW_DATA_DIR", str(tmp_path / "var"))
     if xsd := ceb_schema.xsd_dir():
         monkeypatch.setenv(ceb_schema.ENV, str(xsd))
     return tmp_path
@@ -55,17 +62,42 @@ def test_the_sample_set_clears_in_any_file_order_and_receipts_are_spec_valid(
     out = workdir / "out"
     assert main(["clear", str(inbox), "--out", str(out)]) == 0
     found = receipts(out)
-    assert set(found) == {"CEB312", "CEB412", "CEB512", "CEB622", "CEB816"}
-    assert statuses(found["CEB622"]) == ["120", "800"]
-    (bill,) = found["CEB816"]
+    assert set(found) == {"CEB312", "CEB412", "CEB512", "CEB622"}
+    # customs concluded (399); infant formula and vitamins also need inspection & quarantine
+    assert statuses(found["CEB622"]) == ["120", "399"]
+    # the I&Q officer releases it: the list is released and its tax bill issued
+    settled = workdir / "settled"
+    _agency_releases(workdir, settled)
+    after = receipts(settled)
+    assert statuses(after["CEB622"]) == ["800"]
+    (bill,) = after["CEB816"]
     assert bill.findtext(".//ceb:valueAddedTax", namespaces=NS) == "50.05"
     assert bill.findtext(".//ceb:customsTax", namespaces=NS) == "0.00"
-    for name, roots in found.items():
+    for name, roots in (*found.items(), *after.items()):
         for root in roots:
             data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
             read_receipt(data, max_bytes=1 << 20, max_depth=32)  # our own reader accepts it
             for spec in SpecVersion:
                 assert ceb_schema.validate(data, spec) == [], f"{name} invalid under {spec}"
+
+
+def _agency_releases(workdir: Path, out: Path) -> None:
+    """Inspection & quarantine releases every open task; the receipts go to ``out``."""
+    app = bootstrap(Settings.from_env())
+    try:
+        tasks = app.desk.list_tasks("inspection_quarantine", TaskStatus.OPEN).tasks
+        assert tasks
+        for task in tasks:
+            app.desk.claim("inspection_quarantine", "officer-chen", task.id)
+            app.desk.decide(
+                "inspection_quarantine", "officer-chen", task.id, Decision.RELEASE, None
+            )
+        made = app.clearance.settle([t.filing for t in tasks], reason="decision:e2e")
+        writer = ReceiptWriter(out, "xml")
+        for message in answers.receipt_messages("decision:e2e", made):
+            writer.write(message)
+    finally:
+        app.close()
 
 
 @needs_xsd
@@ -86,7 +118,7 @@ def test_a_broken_message_gets_a_ceb900_and_the_rest_still_clears(workdir: Path)
     infos = [r.findtext(".//ceb:returnInfo", namespaces=NS) or "" for r in found["CEB900"]]
     assert any("CEB900.xml.doctype" in text for text in infos)
     assert any("CEB900.xml.malformed" in text for text in infos)
-    assert statuses(found["CEB622"]) == ["120", "800"]
+    assert statuses(found["CEB622"]) == ["120", "399"]
     for root in found["CEB900"]:
         data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
         assert ceb_schema.validate(data, SpecVersion.V202205) == []

@@ -19,6 +19,7 @@ them only after the commit: nothing is acknowledged before it is durable.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -28,12 +29,16 @@ from tradewindow.cbec.decision import Decider
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import Message, SpecVersion, message_type
 from tradewindow.cbec.gate import CustomsOnly
+from tradewindow.cbec.keys import identity
 from tradewindow.cbec.ports import (
     ClearanceStore,
     CodeTables,
+    EvidenceItem,
+    EvidenceRecorder,
     MessageRecord,
     ReceiptRecord,
     ReleaseGate,
+    UnitOfWork,
 )
 from tradewindow.cbec.rules import check_message
 from tradewindow.cbec.tax import RateTable
@@ -47,6 +52,8 @@ class Submission(msgspec.Struct, frozen=True, kw_only=True):
     digest: str
     received_at: datetime
     spec: SpecVersion = SpecVersion.V202205
+    actor: str | None = None  # the authenticated party, when known (else the sender code)
+    signature: str | None = None  # the verified signature value, for the evidence log
 
 
 class Answer(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,12 +75,14 @@ class Clearance:
         match_timeout: timedelta,
         clock: Callable[[], datetime],
         gate: ReleaseGate | None = None,
+        evidence: EvidenceRecorder | None = None,
     ) -> None:
         self._store = store
         self._codes = codes
         self._decider = Decider(rates, gate or CustomsOnly())
         self._match_timeout = match_timeout
         self._clock = clock
+        self._evidence = evidence
 
     def submit(self, submissions: Sequence[Submission]) -> list[Answer]:
         """Clear a batch of messages; returns one answer per submission, in order."""
@@ -105,6 +114,7 @@ class Clearance:
             uow.add_messages(records)
             self._decider.decide(batch)
             batch.flush()
+            self._record(uow, now, fresh, batch)
             stored = uow.receipts_for_messages(replays) if replays else []
             uow.commit()
         return _attach(answers_, batch.receipts, stored)
@@ -117,6 +127,7 @@ class Clearance:
             for stored in uow.expired_waiting(now - self._match_timeout, limit):
                 batch.time_out(stored)
             batch.flush()
+            self._record(uow, now, [], batch)
             uow.commit()
         return batch.receipts
 
@@ -131,8 +142,37 @@ class Clearance:
             batch = Batch(uow, now)
             self._decider.settle(batch, list(keys), reason)
             batch.flush()
+            self._record(uow, now, [], batch)
             uow.commit()
         return batch.receipts
+
+    def _record(
+        self, uow: UnitOfWork, now: datetime, fresh: Sequence[Submission], batch: Batch
+    ) -> None:
+        """Every accepted message and every receipt, into the evidence log, in this
+        transaction: the log and the clearance state commit together or not at all."""
+        if self._evidence is None:
+            return
+        items = [
+            EvidenceItem(
+                kind="message_accepted",
+                subjects=(sub.message.guid, *{identity(d) for d in sub.message.documents}),
+                payload_digest=sub.digest,
+                actor=sub.actor or sub.message.base_transfer.cop_code,
+                signature=sub.signature,
+            )
+            for sub in fresh
+        ]
+        items += [
+            EvidenceItem(
+                kind="tax_bill" if r.receipt_type == "CEB816" else "receipt",
+                subjects=(r.message_guid, r.doc_key),
+                payload_digest=hashlib.sha256(r.body).hexdigest(),
+                actor="platform",
+            )
+            for r in batch.receipts
+        ]
+        self._evidence.record(uow, items, now)
 
     def answer_for(self, guid: str) -> list[ReceiptRecord]:
         """The receipts stored for one message guid (empty when unknown)."""

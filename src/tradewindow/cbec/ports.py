@@ -206,3 +206,20 @@ class ReleaseGate(Protocol):
     ) -> GateVerdict: ...
 
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict: ...
+
+
+class EvidenceItem(msgspec.Struct, frozen=True, kw_only=True):
+    """One step to append to the tamper-evident log: an accepted message (the digest of its
+    exact bytes and its signature) or a receipt (the digest of its body)."""
+
+    kind: str  # "message_accepted" | "receipt" | "tax_bill"
+    subjects: tuple[str, ...]  # message guid, document keys: what the step is about
+    payload_digest: str  # sha256 hex
+    actor: str  # who sent it (party or sender code), or "platform" for receipts
+    signature: str | None = None
+
+
+class EvidenceRecorder(Protocol):
+    """Appends clearance steps to the evidence log inside the clearance unit of work."""
+
+    def record(self, uow: UnitOfWork, items: Sequence[EvidenceItem], at: datetime) -> None: ...

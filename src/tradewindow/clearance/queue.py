@@ -234,6 +234,38 @@ class AgencyDesk:
             raise errors.not_claimed(task)
         raise errors.already_claimed(task)
 
+    def decide_many(
+        self, agency: str, officer: str, decisions: Iterable[tuple[int, Decision, str | None]]
+    ) -> int:
+        """Claim and decide many open tasks at once, in one transaction (an officer working a
+        pre-screened batch, or a simulation); tasks no longer open are skipped. Returns how
+        many were decided."""
+        now = self._clock()
+        count = 0
+        with self._engine.begin() as connection:
+            for task, decision, reason in decisions:
+                chosen = _decision(decision)
+                if chosen is not Decision.RELEASE and not (reason or "").strip():
+                    raise errors.reason_required(chosen.value)
+                decided = connection.execute(
+                    update(agency_tasks)
+                    .where(
+                        agency_tasks.c.id == task,
+                        agency_tasks.c.agency == agency,
+                        agency_tasks.c.status == TaskStatus.OPEN.value,
+                    )
+                    .values(
+                        status=TaskStatus.DECIDED.value,
+                        officer=officer,
+                        claimed_at=now,
+                        decision=chosen.value,
+                        reason=(reason or "").strip() or None,
+                        decided_at=now,
+                    )
+                )
+                count += decided.rowcount
+        return count
+
     def record_automated(
         self,
         connection: Connection,

@@ -28,6 +28,7 @@ from tradewindow.cbec.documents import CHINA_TZ, Message, SpecVersion, message_t
 from tradewindow.cbec.ports import DocKind, StoredDocument
 from tradewindow.demo.day import DemoDay, generate_day
 from tradewindow.demo.faults import Expectation, InventoryOutcome
+from tradewindow.demo.officers import agencies_decide
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
 from tradewindow.settings import Settings
 
@@ -68,7 +69,7 @@ def run_demo(folder: Path, *, sets: int, seed: int, console: Console) -> intake.
         "waybills and signed inventory lists as CEB XML)"
     )
     clock = Clock()
-    settings = Settings(database_url=f"sqlite:///{folder / 'tradewindow.db'}")
+    settings = Settings(database_url=f"sqlite:///{folder / 'tradewindow.db'}", data_dir=folder)
     app = bootstrap(settings, clock=clock)
     try:
         summary = _clear(app, inbox, outbox, clock, console)
@@ -81,6 +82,19 @@ def run_demo(folder: Path, *, sets: int, seed: int, console: Console) -> intake.
         console.print(
             f"{settings.match_timeout} later: {len(expired):,} lists still waiting were returned "
             "(CEB621.match.timeout)"
+        )
+        decided, made = agencies_decide(app, seed=seed)
+        summary.tally([Answer(guid="agencies", receipts=decided)])
+        for receipt_message in answers.receipt_messages("agencies", decided):
+            summary.receipt_files += writer.write(receipt_message)
+        console.print(
+            "agencies decided: "
+            + ", ".join(f"{key} {count:,}" for key, count in sorted(made.items()))
+        )
+        checkpoint = app.evidence.sign_head()
+        console.print(
+            f"evidence: {checkpoint.seq:,} records chained, head signed by the platform key "
+            f"({checkpoint.hash[:16]}…); check with `tradewindow evidence verify`"
         )
         from tradewindow.cli import print_summary
 

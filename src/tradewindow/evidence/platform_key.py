@@ -18,8 +18,9 @@ ENV = "TRADEWINDOW_PLATFORM_KEY_FILE"
 
 
 def platform_key_path(settings: Settings, env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    return Path(env[ENV]) if env.get(ENV) else settings.data_dir / "platform-ed25519.pem"
+    if env is not None and env.get(ENV):
+        return Path(env[ENV])
+    return settings.platform_key_file or settings.data_dir / "platform-ed25519.pem"
 
 
 def load_platform_key(path: Path, *, create: bool = False) -> ed25519.Ed25519PrivateKey:
