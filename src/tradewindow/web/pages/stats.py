@@ -18,13 +18,14 @@ figures, hand ``views`` to a template or the encoder.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from tradewindow.analytics.indicators import Indicators
@@ -43,6 +44,9 @@ from tradewindow.web.pages.views import (
 LAKE_STATE = "analytics_lake"
 INDICATORS_STATE = "analytics_indicators"
 JSON = "application/json"
+AnyRequest: TypeAlias = Request[Any, Any, Any]
+# the handlers' Indicators, injected by name (see DEPENDENCIES)
+InjectedIndicators: TypeAlias = NamedDependency[Indicators]
 
 
 def provide_indicators(state: State) -> Indicators:
@@ -60,7 +64,7 @@ DEPENDENCIES = {"indicators": Provide(provide_indicators, sync_to_thread=False)}
 
 
 @get("/", include_in_schema=False)
-async def home(request: Request[Any, Any, Any]) -> Redirect:
+async def home(request: AnyRequest) -> Redirect:
     query = request.url.query
     return Redirect(path=f"/stats?{query}" if query else "/stats", status_code=302)
 
@@ -71,7 +75,7 @@ class StatsPages(Controller):
     include_in_schema = False
 
     @get("/", sync_to_thread=True)
-    def dashboard_page(self, request: Request[Any, Any, Any], indicators: Indicators) -> Template:
+    def dashboard_page(self, request: AnyRequest, indicators: InjectedIndicators) -> Template:
         language = language_of(request)
         params = request.query_params
         scope = dashboard.scope_from(indicators, params.get("through"), params.get("direction"))
@@ -96,7 +100,7 @@ class StatsPages(Controller):
         return page(request, "stats/dashboard.html", context)
 
     @get("/table", sync_to_thread=True)
-    def table_fragment(self, request: Request[Any, Any, Any], indicators: Indicators) -> Template:
+    def table_fragment(self, request: AnyRequest, indicators: InjectedIndicators) -> Template:
         language = language_of(request)
         table = _table(request, indicators, language, dashboard.latest_day(indicators))
         response = page(request, "stats/_table.html", {"table": table})
@@ -105,7 +109,7 @@ class StatsPages(Controller):
 
     @get("/breakdown.csv", sync_to_thread=True)
     def table_download(
-        self, request: Request[Any, Any, Any], indicators: Indicators
+        self, request: AnyRequest, indicators: InjectedIndicators
     ) -> Response[bytes]:
         language = language_of(request)
         table = _table(request, indicators, language, dashboard.latest_day(indicators))
@@ -122,33 +126,33 @@ class StatsApi(Controller):
     tags = ["statistics"]  # noqa: RUF012 - Litestar's declared attribute type
 
     @get("/headline", sync_to_thread=True, summary="Headline figures, year to date")
-    def headline(self, request: Request[Any, Any, Any], indicators: Indicators) -> Response[bytes]:
+    def headline(self, request: AnyRequest, indicators: InjectedIndicators) -> Response[bytes]:
         scope = _scope(request, indicators)
         language = language_of(request)
         figures = [headline_view(f, language) for f in dashboard.headlines(indicators, scope)]
         return _json({"through": scope.through, "figures": figures})
 
     @get("/monthly", sync_to_thread=True, summary="Monthly value with year-on-year growth")
-    def monthly(self, request: Request[Any, Any, Any], indicators: Indicators) -> Response[bytes]:
+    def monthly(self, request: AnyRequest, indicators: InjectedIndicators) -> Response[bytes]:
         scope = _scope(request, indicators)
         view = series_view(dashboard.monthly(indicators, scope), language_of(request))
         return _json({"through": scope.through, "direction": scope.direction} | view)
 
     @get("/ranking/{dimension:str}", sync_to_thread=True, summary="Year-to-date ranking")
     def ranking(
-        self, request: Request[Any, Any, Any], indicators: Indicators, dimension: str
+        self, request: AnyRequest, indicators: InjectedIndicators, dimension: FromPath[str]
     ) -> Response[bytes]:
         scope = _scope(request, indicators)
         view = ranking_view(dashboard.ranking(indicators, scope, dimension), language_of(request))
         return _json({"through": scope.through, "direction": scope.direction} | view)
 
     @get("/breakdown", sync_to_thread=True, summary="A breakdown table's header and rows")
-    def breakdown(self, request: Request[Any, Any, Any], indicators: Indicators) -> Response[bytes]:
+    def breakdown(self, request: AnyRequest, indicators: InjectedIndicators) -> Response[bytes]:
         language = language_of(request)
         return _json(_table(request, indicators, language, dashboard.latest_day(indicators)))
 
 
-def _scope(request: Request[Any, Any, Any], indicators: Indicators) -> dashboard.Scope:
+def _scope(request: AnyRequest, indicators: Indicators) -> dashboard.Scope:
     params = request.query_params
     scope = dashboard.scope_from(indicators, params.get("through"), params.get("direction"))
     if scope is None:
@@ -156,9 +160,7 @@ def _scope(request: Request[Any, Any, Any], indicators: Indicators) -> dashboard
     return scope
 
 
-def _table(
-    request: Request[Any, Any, Any], indicators: Indicators, language: str, end: Any
-) -> dict[str, Any]:
+def _table(request: AnyRequest, indicators: Indicators, language: str, end: Any) -> dict[str, Any]:
     params = request.query_params
     parameters = {
         "by": params.getall("by", []),

@@ -61,8 +61,12 @@
           return escape(row.name) + "<br>" + full.format(item.value) + " · " + text.lines + " " + full.format(row.lines);
         },
       },
-      xAxis: { type: "value", axisLabel: { color: AXIS.color, formatter: function (v) { return compact.format(v); } }, splitLine: GRID_LINE },
-      yAxis: { type: "category", data: items.map(function (i) { return i.name; }), axisLabel: AXIS, axisTick: { show: false } },
+      // the bars carry their values, so the value axis needs no labels
+      xAxis: { type: "value", axisLabel: { show: false }, splitLine: GRID_LINE },
+      yAxis: {
+        type: "category", data: items.map(function (i) { return i.name; }), axisTick: { show: false },
+        axisLabel: { color: AXIS.color, width: 120, overflow: "truncate" },
+      },
       series: [{
         type: "bar", barMaxWidth: 20,
         data: items.map(function (i, index) {

@@ -1,0 +1,160 @@
+"""The dashboard's JSON API, CSV and pages over HTTP (no browser): figures against sums
+computed in plain Python from the generated lines, languages, refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from stats_history import THROUGH, History
+
+from tradewindow.analytics.rows import TradeLine
+
+RATIO = Decimal("0.0001")
+
+
+def total(lines: list[TradeLine], start: date, end: date, direction: str) -> Decimal:
+    return sum(
+        (x.value_cny for x in lines if start <= x.day <= end and x.direction == direction),
+        Decimal(0),
+    )
+
+
+def growth(now: Decimal, before: Decimal) -> str:
+    return f"{((now - before) / before).quantize(RATIO, rounding=ROUND_HALF_UP):f}"
+
+
+def test_headline_figures_are_the_sums_of_the_cleared_lines(client, history: History) -> None:
+    body = client.get("/stats/api/headline").json()
+    figures = {figure["key"]: figure for figure in body["figures"]}
+    assert body["through"] == "2026-03-15"
+    for key, direction in (("import_value_ytd", "import"), ("export_value_ytd", "export")):
+        now = total(history.lines, date(2026, 1, 1), THROUGH, direction)
+        before = total(history.lines, date(2025, 1, 1), date(2025, 3, 15), direction)
+        assert figures[key]["value"] == f"{now:f}"
+        assert figures[key]["year_ago"] == f"{before:f}"
+        assert figures[key]["growth"] == growth(now, before)
+        assert figures[key]["as_of"] == "2026-03-16T01:30:00+00:00"
+        assert "SELECT" in figures[key]["definition"]["sql"]
+    lists = {x.doc_key for x in history.lines if date(2026, 1, 1) <= x.day <= THROUGH}
+    assert figures["lists_ytd"]["value"] == str(len(lists))
+    # five of the six registered entities filed: two platforms, two enterprises, the agent
+    assert figures["digital_rate"]["value"] == "0.8333"
+    assert figures["digital_rate"]["parts"] == [5, 6]
+    assert figures["digital_rate"]["target"] == "0.80"
+    assert figures["digital_rate"]["display"] == "83.3%"
+
+
+def test_monthly_series_has_24_complete_months_with_year_on_year(client, history) -> None:
+    body = client.get("/stats/api/monthly?direction=import").json()
+    points = body["points"]
+    assert [points[0]["period"], points[-1]["period"], len(points)] == ["2024-03", "2026-02", 24]
+    february = total(history.lines, date(2026, 2, 1), date(2026, 2, 28), "import")
+    year_ago = total(history.lines, date(2025, 2, 1), date(2025, 2, 28), "import")
+    assert points[-1]["value"] == f"{february:f}"
+    assert points[-1]["yoy"] == growth(february, year_ago)
+    assert points[0]["yoy"] is None  # 2023 is not in the lake
+
+
+def test_city_ranking_is_largest_first_with_outside_the_bay_area(client, history) -> None:
+    items = client.get("/stats/api/ranking/city?direction=import").json()["items"]
+    values = [Decimal(item["value"]) for item in items]
+    assert values == sorted(values, reverse=True)
+    outside = next(item for item in items if item["code"] is None)
+    assert outside["name"] == "Outside the Bay Area"
+    expected = sum(
+        (
+            x.value_cny
+            for x in history.lines
+            if x.city is None and x.direction == "import" and x.day >= date(2026, 1, 1)
+        ),
+        Decimal(0),
+    )
+    assert Decimal(outside["value"]) == expected
+    shenzhen = client.get("/stats/api/ranking/city?lang=zh-Hant").json()["items"]
+    assert "深圳" in [item["name"] for item in shenzhen]
+
+
+def test_csv_download_has_exactly_the_table_rows(client) -> None:
+    query = "by=hs_chapter&by=partner&period=quarter&measure=value_cny&flow=all&start=2025-01-01"
+    api = client.get(f"/stats/api/breakdown?{query}&lang=zh-Hans").json()
+    response = client.get(f"/stats/breakdown.csv?{query}&lang=zh-Hans")
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (
+        rows[0]
+        == api["header"]
+        == ["期间", "HS章", "HS章名称", "贸易伙伴", "贸易伙伴名称", "金额（元）"]
+    )
+    assert rows[1:] == [[cell or "" for cell in row] for row in api["rows"]]
+    assert len(rows) > 100  # 5 quarters × 8 chapters × 8 partners, mostly filled
+    assert {row[0] for row in rows[1:]} == {"2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"}
+
+
+def test_every_problem_in_a_breakdown_is_reported_at_once(client) -> None:
+    response = client.get("/stats/api/breakdown?by=nonsense&period=weekly&start=2026-13-01")
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    codes = {v["code"] for v in response.json()["violations"]}
+    assert codes == {"stats.by.invalid", "stats.period.invalid", "stats.start.invalid"}
+
+
+def test_a_refused_page_speaks_the_visitors_language(client) -> None:
+    response = client.get("/stats?through=tomorrow&lang=zh-Hant")
+    assert response.status_code == 400
+    assert "無法顯示所選內容" in response.text
+    assert "stats.through.invalid" in response.text
+
+
+@pytest.mark.parametrize(
+    ("headers", "cookie", "query", "title"),
+    [
+        ({}, None, "", "Cross-border trade statistics"),
+        ({"Accept-Language": "zh-TW,zh;q=0.8,en;q=0.5"}, None, "", "跨境貿易統計"),
+        ({"Accept-Language": "zh-CN"}, None, "", "跨境贸易统计"),
+        ({"Accept-Language": "fr, zh-HK;q=0.4"}, None, "", "跨境貿易統計"),
+        ({"Accept-Language": "zh-CN"}, "en", "", "Cross-border trade statistics"),
+        ({"Accept-Language": "zh-CN"}, "en", "?lang=zh-Hant", "跨境貿易統計"),
+    ],
+)
+def test_language_is_query_then_cookie_then_accept_language(
+    client, headers, cookie, query, title
+) -> None:
+    if cookie:
+        client.cookies.set("lang", cookie)
+    response = client.get(f"/stats/table{query}", headers=headers)
+    page = client.get(f"/stats{query}", headers=headers)
+    assert f'<h1 id="stats-title">{title}</h1>' in page.text
+    assert response.status_code == 200
+
+
+def test_choosing_a_language_is_remembered_in_a_cookie(client) -> None:
+    response = client.get("/stats?lang=zh-Hans")
+    assert response.cookies.get("lang") == "zh-Hans"
+    assert response.headers["content-language"] == "zh-Hans"
+    assert "跨境贸易统计" in client.get("/stats").text
+
+
+def test_home_leads_to_the_statistics(client) -> None:
+    response = client.get("/?lang=zh-Hant", follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"] == "/stats?lang=zh-Hant"
+
+
+def test_vendored_libraries_are_served_locally(client) -> None:
+    for path in (
+        "/static/vendor/echarts-6.1.0/echarts.min.js",
+        "/static/vendor/htmx-2.0.11/htmx.min.js",
+        "/static/css/site.css",
+        "/static/js/dashboard.js",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert len(response.content) > 1000
+    page = client.get("/stats").text
+    assert "http://" not in page.replace("http://www.chinaport", "")
+    assert "https://" not in page
