@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -16,6 +18,7 @@ from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
 from tradewindow.evidence.recorder import ClearanceEvidence
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
+from tradewindow.parties.service import PartyRegistry
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.settings import Settings
@@ -33,6 +36,7 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     desk: AgencyDesk
     policy: Policy
     evidence: EvidenceLog
+    parties: PartyRegistry
 
     def close(self) -> None:
         self.store.close()
@@ -45,6 +49,12 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
     policy = shipped_policy()
     desk = AgencyDesk(store.engine, policy, clock=clock)
     platform_key = load_platform_key(platform_key_path(settings), create=True)
+    parties = PartyRegistry(
+        store.engine,
+        pepper=credential_pepper(settings),
+        agencies=tuple(policy.agencies),
+        clock=clock,
+    )
     evidence = EvidenceLog(store.engine, platform_key=platform_key)
     clearance = Clearance(
         store,
@@ -62,4 +72,19 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
         desk=desk,
         policy=policy,
         evidence=evidence,
+        parties=parties,
     )
+
+
+def credential_pepper(settings: Settings) -> bytes:
+    """The pepper from settings or, for the embedded default, one kept in ``data_dir``
+    (created on first use, readable by the owner only)."""
+    if settings.credential_pepper:
+        return settings.credential_pepper.encode()
+    path = settings.data_dir / "credential-pepper"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()

@@ -26,12 +26,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path = Path("var")
     # the Ed25519 key that signs evidence checkpoints (created on first use when absent)
     platform_key_file: Path | None = None
+    # the server-side key of the HMAC under which API secrets are stored; changing it
+    # invalidates every key issued. Unset: the embedded default keeps one in data_dir.
+    credential_pepper: str | None = None
 
     def __repr__(self) -> str:
         return (
             f"Settings(database_url={mask(self.database_url)!r}, bus_url="
             f"{mask(self.bus_url) if self.bus_url else None!r}, match_timeout={self.match_timeout},"
-            f" max_message_bytes={self.max_message_bytes}, data_dir={str(self.data_dir)!r})"
+            f" max_message_bytes={self.max_message_bytes}, data_dir={str(self.data_dir)!r},"
+            f" credential_pepper={'***' if self.credential_pepper else None})"
         )
 
     __str__ = __repr__
@@ -54,6 +58,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             values["max_message_bytes"] = _positive_int("TRADEWINDOW_MAX_MESSAGE_BYTES", raw)
         if raw := env.get("TRADEWINDOW_DATA_DIR"):
             values["data_dir"] = Path(raw)
+        if raw := env.get("TRADEWINDOW_CREDENTIAL_PEPPER"):
+            if len(raw) < 16:
+                raise SettingsError("TRADEWINDOW_CREDENTIAL_PEPPER must be at least 16 characters")
+            values["credential_pepper"] = raw
         if raw := env.get("TRADEWINDOW_PLATFORM_KEY_FILE"):
             values["platform_key_file"] = Path(raw)
         return cls(**values)  # type: ignore[arg-type]

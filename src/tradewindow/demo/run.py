@@ -30,6 +30,7 @@ from tradewindow.demo.day import DemoDay, generate_day
 from tradewindow.demo.faults import Expectation, InventoryOutcome
 from tradewindow.demo.officers import agencies_decide
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
+from tradewindow.parties.seed import seed_parties
 from tradewindow.settings import Settings
 
 _JSON_TYPES = ("CEB311", "CEB411")
@@ -96,6 +97,7 @@ def run_demo(folder: Path, *, sets: int, seed: int, console: Console) -> intake.
             f"evidence: {checkpoint.seq:,} records chained, head signed by the platform key "
             f"({checkpoint.hash[:16]}…); check with `tradewindow evidence verify`"
         )
+        accounts(app, console)
         from tradewindow.cli import print_summary
 
         print_summary(summary)
@@ -114,6 +116,23 @@ def run_demo(folder: Path, *, sets: int, seed: int, console: Console) -> intake.
         f"{folder / 'tradewindow.db'}"
     )
     return summary
+
+
+def accounts(app: App, console: Console) -> None:
+    """Register the demo parties and print one API key per role (what a user signs in with)."""
+    seeded = seed_parties(app.parties)
+    table = Table(title="Demo accounts: one per role / 演示账户（每个角色一个）")
+    table.add_column("role")
+    table.add_column("party")
+    table.add_column("API key", overflow="fold")
+    shown: set[str] = set()
+    for entry in seeded:
+        role = entry.party.roles[0]
+        if role in shown:
+            continue
+        shown.add(role)
+        table.add_row(role, entry.party.id, entry.api_key)
+    console.print(table)
 
 
 def write_messages(messages: list[Message], inbox: Path) -> int:

@@ -3,13 +3,13 @@
 ``register(subparsers)`` adds the group to the main parser. Each command only translates its
 arguments into one registry call and prints the result (or the error's code and messages).
 The registry is opened from the environment: the store at ``TRADEWINDOW_DATABASE_URL`` and
-the credential pepper from ``TRADEWINDOW_CREDENTIAL_PEPPER`` (until ``Settings`` carries it).
+the credential pepper from ``Settings`` (``TRADEWINDOW_CREDENTIAL_PEPPER``, or the embedded
+default's pepper file).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
@@ -27,23 +27,20 @@ from tradewindow.parties.roles import Role
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.settings import Settings, SettingsError
 
-PEPPER_VARIABLE = "TRADEWINDOW_CREDENTIAL_PEPPER"
 RegistryOpener = Callable[[], AbstractContextManager[PartyRegistry]]
 console = Console()
 
 
 @contextmanager
 def registry_from_environment() -> Iterator[PartyRegistry]:
-    from tradewindow.store import open_store
+    """The registry of the application the environment configures (see ``bootstrap``)."""
+    from tradewindow.bootstrap import bootstrap
 
-    pepper = os.environ.get(PEPPER_VARIABLE)
-    if not pepper:
-        raise SettingsError(f"{PEPPER_VARIABLE} must be set: the key of stored secrets' HMAC")
-    store = open_store(Settings.from_env().database_url)
+    app = bootstrap(Settings.from_env())
     try:
-        yield PartyRegistry(store.engine, pepper=pepper.encode())
+        yield app.parties
     finally:
-        store.close()
+        app.close()
 
 
 def register(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -166,11 +167,25 @@ def test_cli_seed_prints_whole_keys(
     assert principal.party_id == party_id == "tmall-global"
 
 
-def test_cli_without_a_pepper_says_so(
+def test_cli_with_a_short_pepper_says_so(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("TRADEWINDOW_CREDENTIAL_PEPPER", raising=False)
+    monkeypatch.setenv("TRADEWINDOW_CREDENTIAL_PEPPER", "too-short")
     parser = argparse.ArgumentParser(prog="tradewindow")
     register(parser.add_subparsers())
     assert run(parser, "parties", "list") == 2
-    assert "TRADEWINDOW_CREDENTIAL_PEPPER must be set" in capsys.readouterr().out
+    assert "TRADEWINDOW_CREDENTIAL_PEPPER must be at least 16 characters" in capsys.readouterr().out
+
+
+def test_cli_without_a_pepper_keeps_one_in_the_data_folder(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TRADEWINDOW_CREDENTIAL_PEPPER", raising=False)
+    monkeypatch.setenv("TRADEWINDOW_DATABASE_URL", f"sqlite:///{tmp_path / 'tw.db'}")
+    monkeypatch.setenv("TRADEWINDOW_DATA_DIR", str(tmp_path / "var"))
+    parser = argparse.ArgumentParser(prog="tradewindow")
+    register(parser.add_subparsers())
+    assert run(parser, "parties", "list") == 0
+    pepper = tmp_path / "var" / "credential-pepper"
+    assert len(pepper.read_text().strip()) == 64
+    assert pepper.stat().st_mode & 0o777 == 0o600
