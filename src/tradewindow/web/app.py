@@ -52,15 +52,9 @@ def create_app(
             if owned:
                 window.close()
 
-    api = Router(
-        path="/",
-        route_handlers=[MessageController, FilingController, AgencyController, OAuthController],
-        dependencies={"principal": Provide(principal_dependency, sync_to_thread=True)},
-        security=[{"bearer": []}],
-    )
-    pages, template_config = _pages()
+    page_routers, template_config = pages()
     return Litestar(
-        route_handlers=[api, *pages],
+        route_handlers=[api_router(), *page_routers],
         exception_handlers={Exception: problem_response},
         request_max_body_size=web.max_body_bytes,
         state=State({"window": window}),
@@ -68,6 +62,16 @@ def create_app(
         openapi_config=openapi_config(),
         template_config=template_config,
         debug=False,
+    )
+
+
+def api_router() -> Router:
+    """Every API route (``/v1``), each needing a bearer credential but the token endpoint."""
+    return Router(
+        path="/",
+        route_handlers=[MessageController, FilingController, AgencyController, OAuthController],
+        dependencies={"principal": Provide(principal_dependency, sync_to_thread=True)},
+        security=[{"bearer": []}],
     )
 
 
@@ -94,7 +98,7 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
-def _pages() -> tuple[list[Router], Any]:
+def pages() -> tuple[list[Router], Any]:
     """The page shell's routers and template config, when ``web.pages`` exists."""
     try:
         from tradewindow.web.pages import routers, template_config

@@ -81,7 +81,12 @@ class MessageController(Controller):
             window.idempotency.abandon(principal.party_id, key)
         return response
 
-    @get("/{guid:str}/receipts", sync_to_thread=True, summary="The receipts of a message")
+    @get(
+        "/{guid:str}/receipts",
+        sync_to_thread=True,
+        summary="The receipts of a message",
+        responses=document({}),
+    )
     def receipts(
         self, request: Request[Any, Any, Any], guid: str, principal: Principal
     ) -> SubmissionAnswer:
