@@ -143,8 +143,12 @@ class Lake:
             stale = [key for key, kept in current_day.items() if kept != day]
             if not stale:
                 continue
+            stale_keys = pa.array(stale, TEXT)
+            keys = pq.read_table(path, columns=["doc_key"])["doc_key"]  # cheap: one column
+            if not pc.any(pc.is_in(keys, value_set=stale_keys)).as_py():
+                continue
             table = pq.read_table(path, schema=SCHEMA)
-            drop = pc.is_in(table["doc_key"], value_set=pa.array(stale, TEXT))
+            drop = pc.is_in(table["doc_key"], value_set=stale_keys)
             count = pc.sum(drop).as_py() or 0
             if count:
                 self.write_day(day, table.filter(pc.invert(drop)))

@@ -72,7 +72,11 @@ def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
     if since is None:
         return rebuild(engine, lake)
     query = select(
-        documents.c.key, documents.c.status, documents.c.received_at, documents.c.updated_at
+        documents.c.key,
+        documents.c.status,
+        documents.c.received_at,
+        documents.c.updated_at,
+        documents.c.version,
     ).where(
         documents.c.kind == _INVENTORY,
         documents.c.updated_at >= datetime.fromisoformat(since) - OVERLAP,
@@ -81,11 +85,14 @@ def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
         changed = connection.execute(query).all()
     current: dict[str, date | None] = {
         key: _china_date(received_at) if status == _RELEASED else None
-        for key, status, received_at, _ in changed
+        for key, status, received_at, _, _ in changed
     }
     days = sorted({day for day in current.values() if day is not None})
     loads = [load_day(engine, lake, day) for day in days]
-    lake.purge(current)
+    # Only a list no longer released, or re-declared (version > 1: received_at moves only
+    # then), can sit in another day's file; first versions stay where they were loaded.
+    movable = {row.key for row in changed if row.status != _RELEASED or row.version > 1}
+    lake.purge({key: day for key, day in current.items() if key in movable})
     watermark = max((row.updated_at for row in changed), default=datetime.fromisoformat(since))
     lake.update_state(watermark=watermark)
     lake.stamp(read_at)
