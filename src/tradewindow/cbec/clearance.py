@@ -35,6 +35,7 @@ from tradewindow.cbec.ports import (
     CodeTables,
     EvidenceItem,
     EvidenceRecorder,
+    ListDecided,
     MessageRecord,
     ReceiptRecord,
     ReleaseGate,
@@ -76,6 +77,7 @@ class Clearance:
         clock: Callable[[], datetime],
         gate: ReleaseGate | None = None,
         evidence: EvidenceRecorder | None = None,
+        on_decided: Callable[[list[ListDecided]], None] | None = None,
     ) -> None:
         self._store = store
         self._codes = codes
@@ -83,6 +85,7 @@ class Clearance:
         self._match_timeout = match_timeout
         self._clock = clock
         self._evidence = evidence
+        self._on_decided = on_decided
 
     def submit(self, submissions: Sequence[Submission]) -> list[Answer]:
         """Clear a batch of messages; returns one answer per submission, in order."""
@@ -117,6 +120,7 @@ class Clearance:
             self._record(uow, now, fresh, batch)
             stored = uow.receipts_for_messages(replays) if replays else []
             uow.commit()
+        self._publish(batch)
         return _attach(answers_, batch.receipts, stored)
 
     def expire_waiting(self, limit: int = 10_000) -> list[ReceiptRecord]:
@@ -129,6 +133,7 @@ class Clearance:
             batch.flush()
             self._record(uow, now, [], batch)
             uow.commit()
+        self._publish(batch)
         return batch.receipts
 
     def settle(self, keys: Sequence[str], *, reason: str) -> list[ReceiptRecord]:
@@ -144,7 +149,14 @@ class Clearance:
             batch.flush()
             self._record(uow, now, [], batch)
             uow.commit()
+        self._publish(batch)
         return batch.receipts
+
+    def _publish(self, batch: Batch) -> None:
+        """Decisions reached, to whoever follows them (e.g. the last-mile customs events),
+        after the commit: nothing is announced that is not durable."""
+        if self._on_decided is not None and batch.decided:
+            self._on_decided(batch.decided)
 
     def _record(
         self, uow: UnitOfWork, now: datetime, fresh: Sequence[Submission], batch: Batch

@@ -132,7 +132,7 @@ class Decider:
             }  # fmt: skip
             verdict = self._gate.route(batch.uow, key, documents, where.value, reason)
         if verdict.outcome is GateOutcome.REFUSED:
-            batch.set_status(key, DocStatus.RETURNED)
+            batch.set_status(key, DocStatus.RETURNED, verdict.info)
             batch.answer(inventory, ReturnStatus.RETURNED, verdict.info, guid)
             return
         if verdict.outcome is not GateOutcome.RELEASED:
@@ -141,10 +141,10 @@ class Decider:
             if routed and status is DocStatus.AGENCIES and stored is not None:
                 return  # others decided while customs' own officer has yet to: no change
             if stored is not None and stored.status is not status:
-                batch.set_status(key, status)
+                batch.set_status(key, status, verdict.info)
                 batch.answer(inventory, code, verdict.info, guid)
             return
-        batch.set_status(key, DocStatus.RELEASED)
+        batch.set_status(key, DocStatus.RELEASED, verdict.info or "released / 放行")
         year_totals[buyer] = before + assessment.quota_amount
         inc_key = (buyer, day.year)
         batch.buyer_increments[inc_key] = (
@@ -182,13 +182,9 @@ class Decider:
     def _return(
         self, batch: Batch, inventory: Inventory, key: str, violations: list[Violation], guid: str
     ) -> None:
-        batch.set_status(key, DocStatus.RETURNED)
-        batch.answer(
-            inventory,
-            ReturnStatus.RETURNED,
-            summarise([v if v.path else v.at("Inventory[1]") for v in violations]),
-            guid,
-        )
+        info = summarise([v if v.path else v.at("Inventory[1]") for v in violations])
+        batch.set_status(key, DocStatus.RETURNED, info)
+        batch.answer(inventory, ReturnStatus.RETURNED, info, guid)
 
 
 _NO_POLICY = Violation(

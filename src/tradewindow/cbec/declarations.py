@@ -38,6 +38,7 @@ from tradewindow.cbec.keys import identity, kind_of, order_key, waybill_key
 from tradewindow.cbec.ports import (
     DocKind,
     DocStatus,
+    ListDecided,
     ReceiptRecord,
     StoredDocument,
     TaxBillRecord,
@@ -71,6 +72,7 @@ class Batch:
         self.buyer_increments: dict[tuple[str, int], Decimal] = {}
         self.to_decide: dict[str, str] = {}  # inventory key → guid of the message that woke it
         self.declared_now: set[str] = set()  # inventory keys (re)declared in this batch
+        self.decided: list[ListDecided] = []  # lists that reached a decision, for after commit
         self._stored: dict[tuple[DocKind, str], StoredDocument | None] = {}
         self._objects: dict[tuple[DocKind, str], Document] = {}
         self._new: dict[tuple[DocKind, str], StoredDocument] = {}
@@ -321,7 +323,7 @@ class Batch:
         record = answers.tax_bill_receipt(inventory, bill, self.now, message_guid)
         self.receipts.append(msgspec.structs.replace(record, seq=len(self.receipts)))
 
-    def set_status(self, key: str, status: DocStatus) -> None:
+    def set_status(self, key: str, status: DocStatus, info: str = "") -> None:
         ident = (DocKind.INVENTORY, key)
         stored = self._stored[ident]
         assert stored is not None  # noqa: S101 - only lists on file are decided
@@ -329,6 +331,22 @@ class Batch:
         stored.updated_at = self.now
         if ident not in self._new:
             self._dirty[ident] = stored
+        inventory = self.document(stored)
+        assert isinstance(inventory, Inventory)  # noqa: S101 - kind-keyed
+        head = inventory.head
+        self.decided.append(
+            ListDecided(
+                key=key,
+                invt_no=head.invt_no,
+                status=status,
+                info=info,
+                at=self.now,
+                bill_no=head.bill_no,
+                logistics_code=head.logistics_code,
+                logistics_no=head.logistics_no,
+                port_code=head.port_code,
+            )
+        )
 
     def time_out(self, stored: StoredDocument) -> None:
         """Return a list that waited too long, naming the companions still missing."""
@@ -355,13 +373,9 @@ class Batch:
             f"companions did not arrive in time: {', '.join(missing) or 'none'}",
             f"关联单证未在规定时间内到达：{', '.join(missing) or '无'}",
         )
-        self.set_status(stored.key, DocStatus.RETURNED)
-        self.answer(
-            inventory,
-            ReturnStatus.RETURNED,
-            summarise([violation.at("Inventory[1]")]),
-            f"timeout:{stored.message_guid}",
-        )
+        info = summarise([violation.at("Inventory[1]")])
+        self.set_status(stored.key, DocStatus.RETURNED, info)
+        self.answer(inventory, ReturnStatus.RETURNED, info, f"timeout:{stored.message_guid}")
 
     def flush(self) -> None:
         if self._new:

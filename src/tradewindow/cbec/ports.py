@@ -223,3 +223,17 @@ class EvidenceRecorder(Protocol):
     """Appends clearance steps to the evidence log inside the clearance unit of work."""
 
     def record(self, uow: UnitOfWork, items: Sequence[EvidenceItem], at: datetime) -> None: ...
+
+
+class ListDecided(msgspec.Struct, frozen=True, kw_only=True):
+    """An inventory list reached a decision (published after the commit that made it)."""
+
+    key: str  # "ebpCode|orderNo"
+    invt_no: str | None
+    status: DocStatus  # released, review, inspection, agencies or returned
+    info: str
+    at: datetime
+    bill_no: str | None  # the transport document (提运单号) the goods travel under
+    logistics_code: str
+    logistics_no: str
+    port_code: str
