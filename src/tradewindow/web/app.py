@@ -41,7 +41,7 @@ def create_app(
     when not given; then it is closed with the application)."""
     owned = app is None
     core = app or bootstrap(settings)
-    web = web_settings or WebSettings.from_env()
+    web = web_settings or WebSettings.from_env(pepper=core.settings.credential_pepper)
     window = open_window(core, web)
 
     @asynccontextmanager

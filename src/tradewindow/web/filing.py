@@ -35,6 +35,7 @@ from tradewindow.intake import Incoming, Refusal
 from tradewindow.parties.errors import PartyError
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import FILING_ACTIONS, require
+from tradewindow.store.errors import DuplicateRecord
 from tradewindow.violations import Violation
 from tradewindow.web.auth import signing_keys
 from tradewindow.web.filings import Claim
@@ -42,6 +43,7 @@ from tradewindow.web.problems import ApiError, as_api_error
 from tradewindow.web.window import Window
 
 SIGNED_ALWAYS = frozenset({"CEB621"})
+RACE_RETRIES = 2
 
 
 class Filed(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,8 +82,20 @@ def file_messages(
         for o in outcomes
         if isinstance(o, Submission)
     ]
-    answers = iter(window.app.clearance.submit(submissions) if submissions else [])
+    answers = iter(_cleared(window, submissions) if submissions else [])
     return [o if isinstance(o, Filed) else _filed(next(answers)) for o in outcomes]
+
+
+def _cleared(window: Window, submissions: list[Submission]) -> list[Answer]:
+    """Clearance of ``submissions``. Two processes clearing the same guid (or declaring the
+    same document) at once: the loser's transaction fails on the unique key and rolls back
+    whole; cleared again, it sees the winner's commit and answers as a replay would."""
+    for _ in range(RACE_RETRIES):
+        try:
+            return window.app.clearance.submit(submissions)
+        except DuplicateRecord:
+            continue
+    return window.app.clearance.submit(submissions)
 
 
 def _decode(

@@ -5,7 +5,7 @@ Kept here until the lead folds them into ``Settings`` (see the report):
 =====================================  =========  ===========================================
 variable                               default    meaning
 =====================================  =========  ===========================================
-``TRADEWINDOW_CREDENTIAL_PEPPER``      (none)     key of the stored secrets' HMAC (required)
+``TRADEWINDOW_CREDENTIAL_PEPPER``      (none)     key of the stored secrets' HMAC (``Settings``)
 ``TRADEWINDOW_API_MAX_BODY_BYTES``     10 MiB     request bodies above this get 413 unread
 ``TRADEWINDOW_API_MAX_BULK``           500        messages in one JSON bulk
 ``TRADEWINDOW_API_PAGE_SIZE``          100        the most items one page returns
@@ -42,9 +42,12 @@ class WebSettings(msgspec.Struct, frozen=True, kw_only=True):
         )
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> WebSettings:
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, pepper: str | None = None
+    ) -> WebSettings:
+        """The settings in ``env`` (the environment); ``pepper`` as ``Settings`` read it."""
         env = os.environ if env is None else env
-        pepper = env.get(PEPPER)
+        pepper = pepper or env.get(PEPPER)
         if not pepper:
             raise SettingsError(f"{PEPPER} must be set: the key of stored secrets' HMAC")
         values: dict[str, object] = {"pepper": pepper.encode()}

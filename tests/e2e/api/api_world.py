@@ -32,7 +32,7 @@ from tradewindow.web.app import create_app
 from tradewindow.web.settings import WebSettings
 from tradewindow.web.window import Window
 
-PEPPER = b"test-pepper"
+PEPPER = b"test-pepper-of-sixteen-or-more"
 OTHER_PLATFORM_CODE = "4403960009"
 
 ENTERPRISES = {
