@@ -25,6 +25,8 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.analytics.commands",
     "tradewindow.web.commands",
 )
+# … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).
+_CAPABILITY_BENCHMARKS = ("tradewindow.analytics.commands",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     clearance.add_argument("--json", action="store_true", help="print one JSON object")
     clearance.set_defaults(run=_bench_clearance)
+    for module in _CAPABILITY_BENCHMARKS:
+        importlib.import_module(module).register_bench(targets)
     return parser
 
 

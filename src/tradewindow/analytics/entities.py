@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import msgspec
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 
 from tradewindow.analytics.lake import Lake
 from tradewindow.reference.gba import gba_city

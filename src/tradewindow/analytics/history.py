@@ -22,8 +22,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tradewindow.analytics.lake import SCHEMA, Lake
 from tradewindow.analytics.rates import RateTable, shipped_rates

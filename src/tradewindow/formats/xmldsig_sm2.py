@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
-from gmssl import sm2  # type: ignore[import-untyped]
+from gmssl import sm2
 
 from tradewindow.formats import xmldsig
 
