@@ -17,6 +17,8 @@ from tradewindow.formats import ceb_schema
 from tradewindow.store import SqlStore, open_store
 
 POSTGRES_URL = os.environ.get("TRADEWINDOW_TEST_DATABASE_URL")
+NATS_URL = os.environ.get("TRADEWINDOW_TEST_NATS_URL")
+CHROMIUM = Path("/usr/bin/chromium")
 REQUIRE_ALL_TIERS = os.environ.get("TRADEWINDOW_REQUIRE_ALL_TIERS") == "1"
 
 
@@ -25,6 +27,12 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "TRADEWINDOW_REQUIRE_ALL_TIERS=1 but TRADEWINDOW_TEST_DATABASE_URL is not set"
         )
+    if REQUIRE_ALL_TIERS and not NATS_URL:
+        raise pytest.UsageError(
+            "TRADEWINDOW_REQUIRE_ALL_TIERS=1 but TRADEWINDOW_TEST_NATS_URL is not set"
+        )
+    if REQUIRE_ALL_TIERS and not CHROMIUM.exists():
+        raise pytest.UsageError("TRADEWINDOW_REQUIRE_ALL_TIERS=1 but /usr/bin/chromium is missing")
     if REQUIRE_ALL_TIERS and not ceb_schema.schemas_available():
         raise pytest.UsageError(
             "TRADEWINDOW_REQUIRE_ALL_TIERS=1 but the CEB XSDs (shared/data/specs/ceb) are missing"
@@ -32,14 +40,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not POSTGRES_URL:
-        terminalreporter.write_line(
-            "tier skipped: PostgreSQL integration tests "
-            "(set TRADEWINDOW_TEST_DATABASE_URL=postgresql://… to run them)",
-            yellow=True,
+    skipped = [
+        (name, how)
+        for name, present, how in (
+            ("PostgreSQL", POSTGRES_URL, "set TRADEWINDOW_TEST_DATABASE_URL=postgresql://…"),
+            ("NATS JetStream", NATS_URL, "set TRADEWINDOW_TEST_NATS_URL=nats://…"),
+            ("browser", CHROMIUM.exists(), "apt-get install -y chromium"),
+            ("official CEB XSDs", ceb_schema.schemas_available(), "shared/data/specs/ceb"),
         )
-    else:
-        terminalreporter.write_line("tiers run: unit, SQLite, PostgreSQL")
+        if not present
+    ]
+    for name, how in skipped:
+        terminalreporter.write_line(f"tier skipped: {name} tests ({how} to run them)", yellow=True)
+    if not skipped:
+        terminalreporter.write_line("tiers run: unit, SQLite, PostgreSQL, NATS, browser, XSD")
 
 
 # --- databases: a SQLite file and a fresh PostgreSQL schema per test ---------------------
