@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="working folder")
     demo.set_defaults(run=_demo)
 
+    sandbox = commands.add_parser(
+        "sandbox", help="check CEB messages: format, XSD, every rule, the receipts; files nothing"
+    )
+    sandbox.add_argument("files", nargs="+", type=Path)
+    sandbox.add_argument("--json", action="store_true", help="print the report as JSON")
+    sandbox.set_defaults(run=_sandbox)
+
     expire = commands.add_parser("expire", help="return lists that waited too long")
     expire.set_defaults(run=_expire)
 
@@ -125,6 +132,30 @@ def _demo(args: argparse.Namespace) -> int:
 
     run_demo(args.dir, sets=args.sets, seed=args.seed, console=console)
     return 0
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    import msgspec
+
+    from tradewindow.sandbox import check
+
+    report = check([(path.name, path.read_bytes()) for path in args.files])
+    if args.json:
+        sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
+        return 0 if report.clean else 1
+    for message in report.messages:
+        verdict = "[green]clean[/]" if message.clean else "[red]faults[/]"
+        console.print(f"[bold]{message.source}[/] {message.message_type or '?'} {verdict}")
+        for title, found in (
+            ("format", message.format_errors),
+            ("XSD", message.xsd_errors),
+            ("rules", message.rule_violations),
+        ):
+            for v in found:
+                console.print(f"  {title}: [{v.code}] {v.path}: {v.en} / {v.zh}", markup=False)
+        for receipt in message.receipts:
+            console.print(f"  receipt {receipt.message_type} {receipt.guid}")
+    return 0 if report.clean else 1
 
 
 def _expire(args: argparse.Namespace) -> int:
