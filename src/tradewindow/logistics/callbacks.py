@@ -76,6 +76,12 @@ class _Due(msgspec.Struct, frozen=True):
     body: bytes | None  # None: retracted
 
 
+class _Outcome(msgspec.Struct):
+    delivered: list[tuple[_Due, int]] = msgspec.field(default_factory=list)
+    deferred: list[tuple[_Due, int | None, timedelta | None]] = msgspec.field(default_factory=list)
+    withdrawn: list[_Due] = msgspec.field(default_factory=list)
+
+
 class CallbackDelivery:
     def __init__(
         self,
@@ -125,30 +131,36 @@ class CallbackDelivery:
             )
 
     async def deliver_due(self, limit: int = 10_000) -> DeliveryReport:
-        """Attempt every delivery that is due, one task per subscription."""
+        """Attempt every delivery that is due, one task per subscription; what became of each
+        delivery is written in one transaction at the end (one commit, not one per callback)."""
         due = self._due(limit)
         report = DeliveryReport()
         by_subscription: dict[str, list[_Due]] = {}
         for row in due:
             by_subscription.setdefault(row.subscription_id, []).append(row)
+        targets = self.subscriptions.targets_by_id(list(by_subscription))
+        outcome = _Outcome()
         await asyncio.gather(
-            *(self._deliver(sid, rows, report) for sid, rows in by_subscription.items())
+            *(
+                self._deliver(targets.get(sid), rows, report, outcome)
+                for sid, rows in by_subscription.items()
+            )
         )
+        self._record(outcome)
         return report
 
     async def _deliver(
-        self, subscription_id: str, rows: list[_Due], report: DeliveryReport
+        self, target: Target | None, rows: list[_Due], report: DeliveryReport, outcome: _Outcome
     ) -> None:
-        target = self.subscriptions.target(subscription_id)
         live = [row for row in rows if row.body is not None]
         gone = [row for row in rows if row.body is None] if target else rows
         if gone:
-            self._mark(gone, state="withdrawn")
+            outcome.withdrawn.extend(gone)
             report.withdrawn += len(gone)
         if target is None or not live:
             return
         if self.guard.check(target.callback_url):
-            self._defer(live, None, None)
+            outcome.deferred.extend((row, None, None) for row in live)
             report.deferred += len(live)
             return
         size = self.policy.max_bundle
@@ -157,13 +169,13 @@ class CallbackDelivery:
             status, wait = await self._post(target, bundle)
             report.posts += 1
             if status is not None and 200 <= status < 300:
-                self._mark(bundle, state="delivered", status=status)
+                outcome.delivered.extend((row, status) for row in bundle)
                 report.delivered += len(bundle)
                 live = live[size:]
             elif status == 413 and size > 1:
                 size = max(1, len(bundle) // 2)
             else:
-                self._defer(live, status, wait)
+                outcome.deferred.extend((row, status, wait) for row in live)
                 report.deferred += len(live)
                 return
 
@@ -217,29 +229,26 @@ class CallbackDelivery:
                 for row in connection.execute(statement)
             ]
 
-    def _mark(self, rows: list[_Due], *, state: str, status: int | None = None) -> None:
-        with self.engine.begin() as connection:
-            for row in rows:
-                self._update(
-                    connection,
-                    row,
-                    state=state,
-                    last_status=status,
-                    delivered_at=self.clock() if state == "delivered" else None,
-                )
-
-    def _defer(self, rows: list[_Due], status: int | None, wait: timedelta | None) -> None:
+    def _record(self, outcome: _Outcome) -> None:
+        if not (outcome.delivered or outcome.deferred or outcome.withdrawn):
+            return
         now = self.clock()
         with self.engine.begin() as connection:
-            for row in rows:
+            for row, status in outcome.delivered:
+                self._update(
+                    connection, row, state="delivered", last_status=status, delivered_at=now
+                )
+            for row, failed_status, wait in outcome.deferred:
                 delay = wait if wait is not None else self.policy.delay(row.attempts + 1)
                 self._update(
                     connection,
                     row,
                     attempts=row.attempts + 1,
-                    last_status=status,
+                    last_status=failed_status,
                     next_attempt_at=now + delay,
                 )
+            for row in outcome.withdrawn:
+                self._update(connection, row, state="withdrawn")
 
     @staticmethod
     def _update(connection: Connection, row: _Due, **values: object) -> None:

@@ -246,6 +246,28 @@ class SubscriptionService:
             )
         return found
 
+    def targets_by_id(self, subscription_ids: builtins.list[str]) -> dict[str, Target]:
+        """The callback targets of the subscriptions that still exist, by ID."""
+        found: dict[str, Target] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(subscription_ids), 500):
+                rows = connection.execute(
+                    select(
+                        subscriptions.c.subscription_id,
+                        subscriptions.c.callback_url,
+                        subscriptions.c.sealed_secret,
+                    ).where(
+                        subscriptions.c.subscription_id.in_(subscription_ids[start : start + 500])
+                    )
+                )
+                for row in rows:
+                    found[row.subscription_id] = Target(
+                        subscription_id=row.subscription_id,
+                        callback_url=row.callback_url,
+                        secret=self.secrets.open(row.sealed_secret),
+                    )
+        return found
+
     def target(self, subscription_id: str) -> Target | None:
         with self.engine.connect() as connection:
             row = connection.execute(
