@@ -36,11 +36,15 @@ class RateLimiter:
 
     def admit(self, party_id: str) -> float | None:
         """None when the request may go ahead (and it is counted); else seconds to wait."""
-        now = self._clock()
         for _ in range(2):  # a first request of the party races another one's INSERT once
-            start = case((rate_limits.c.tat > literal(now), rate_limits.c.tat), else_=literal(now))
-            due = start + literal(self._interval)
             with self._engine.begin() as connection:
+                # read the clock once the transaction holds its lock (SQLite: BEGIN
+                # IMMEDIATE), so time spent queueing is not counted against the party
+                now = self._clock()
+                start = case(
+                    (rate_limits.c.tat > literal(now), rate_limits.c.tat), else_=literal(now)
+                )
+                due = start + literal(self._interval)
                 taken = connection.execute(
                     update(rate_limits)
                     .where(
@@ -59,13 +63,14 @@ class RateLimiter:
                     return max(wait, 0.001)
             try:
                 with self._engine.begin() as connection:
+                    now = self._clock()
                     connection.execute(
                         insert(rate_limits).values(party_id=party_id, tat=now + self._interval)
                     )
                 return None
             except IntegrityError:
                 continue
-        return self._interval
+        return None  # two lost INSERT races in a row: the row exists now; do not refuse
 
 
 def retry_after(wait: float) -> str:
