@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tradewindow import intake
+from tradewindow.analytics.lake import Lake
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Answer
@@ -29,6 +30,7 @@ from tradewindow.cbec.ports import DocKind, StoredDocument
 from tradewindow.demo.day import DemoDay, generate_day
 from tradewindow.demo.faults import Expectation, InventoryOutcome
 from tradewindow.demo.officers import agencies_decide
+from tradewindow.demo.stats import build_lake
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
 from tradewindow.parties.seed import seed_parties
 from tradewindow.settings import Settings
@@ -98,6 +100,11 @@ def run_demo(folder: Path, *, sets: int, seed: int, console: Console) -> intake.
             f"({checkpoint.hash[:16]}…); check with `tradewindow evidence verify`"
         )
         accounts(app, console)
+        history, today = build_lake(app, Lake(folder / "lake"), day, seed=seed)
+        console.print(
+            f"statistics: {history:,} lines of generated history (24 months) and the "
+            f"{today:,} lines cleared today loaded into {folder / 'lake'}"
+        )
         from tradewindow.cli import print_summary
 
         print_summary(summary)
