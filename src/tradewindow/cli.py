@@ -26,7 +26,7 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.web.commands",
 )
 # … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).
-_CAPABILITY_BENCHMARKS = ("tradewindow.analytics.commands",)
+_CAPABILITY_BENCHMARKS = ("tradewindow.analytics.commands", "tradewindow.web.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,9 +13,7 @@ Requests are built and signed before the clock starts; each path gets a fresh da
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import os
 import socket
 import statistics
@@ -282,24 +280,3 @@ def _percentile(values: list[float], share: float) -> float:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m tradewindow.web.bench [--sets N] [--singles N] [--workers N] [--json]``,
-    until ``tradewindow bench api`` calls :func:`run` and :func:`render`."""
-    parser = argparse.ArgumentParser(prog="tradewindow bench api")
-    parser.add_argument("--sets", type=int, default=2000)
-    parser.add_argument("--singles", type=int, default=640)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    report = run(sets=args.sets, singles=args.singles, workers=args.workers)
-    if args.json:
-        sys.stdout.write(json.dumps(report) + "\n")
-    else:
-        render(report, Console())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

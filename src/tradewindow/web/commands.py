@@ -63,3 +63,25 @@ def openapi_document() -> dict[str, object]:
     )
     schema: dict[str, object] = app.openapi_schema.to_schema()
     return schema
+
+
+def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bench = targets.add_parser("api", help="HTTP bulk intake vs in-process, single latency")
+    bench.add_argument("--sets", type=int, default=2000)
+    bench.add_argument("--singles", type=int, default=640, help="single submissions to time")
+    bench.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.set_defaults(run=_bench)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from tradewindow.web.bench import render, run
+
+    report = run(sets=args.sets, singles=args.singles, workers=args.workers)
+    if args.json:
+        sys.stdout.write(json.dumps(report) + "\n")
+    else:
+        render(report, Console())
+    return 0
