@@ -33,6 +33,7 @@ from tradewindow.cbec.keys import identity
 from tradewindow.cbec.ports import (
     ClearanceStore,
     CodeTables,
+    ConcurrentWrite,
     EvidenceItem,
     EvidenceRecorder,
     ListDecided,
@@ -88,7 +89,16 @@ class Clearance:
         self._on_decided = on_decided
 
     def submit(self, submissions: Sequence[Submission]) -> list[Answer]:
-        """Clear a batch of messages; returns one answer per submission, in order."""
+        """Clear a batch of messages; returns one answer per submission, in order.
+
+        When another process stored one of the same messages or documents first, the batch
+        is run again once: it then sees the other's result (a replay, a duplicate)."""
+        try:
+            return self._submit(submissions)
+        except ConcurrentWrite:
+            return self._submit(submissions)
+
+    def _submit(self, submissions: Sequence[Submission]) -> list[Answer]:
         now = self._clock()
         with self._store.unit_of_work() as uow:
             known = uow.message_digests([s.message.guid for s in submissions])

@@ -17,6 +17,12 @@ from typing import Protocol
 import msgspec
 
 
+class ConcurrentWrite(Exception):
+    """Another transaction stored the same identity first (e.g. two processes clearing one
+    message guid at the same moment). The unit of work is spoiled; running it again sees
+    the other's result."""
+
+
 class DocKind(enum.StrEnum):
     ORDER = "order"
     PAYMENT = "payment"

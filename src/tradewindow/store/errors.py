@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from tradewindow.cbec.ports import ConcurrentWrite
+
 
 class StoreError(Exception):
     """Base of every error raised by ``tradewindow.store``."""
 
 
-class DuplicateRecord(StoreError):
+class DuplicateRecord(StoreError, ConcurrentWrite):
     """A row with the same identity is already stored.
 
     The unit of work that raised it is spoiled (PostgreSQL aborts the transaction): leave the
