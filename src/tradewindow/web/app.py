@@ -17,7 +17,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from tradewindow.bootstrap import App, bootstrap
+from tradewindow.bootstrap import App, bootstrap, credential_pepper
 from tradewindow.settings import Settings
 from tradewindow.web.auth import principal_dependency
 from tradewindow.web.problems import problem_response
@@ -41,7 +41,7 @@ def create_app(
     when not given; then it is closed with the application)."""
     owned = app is None
     core = app or bootstrap(settings)
-    web = web_settings or WebSettings.from_env(pepper=core.settings.credential_pepper)
+    web = web_settings or WebSettings.from_env(pepper=credential_pepper(core.settings).decode())
     window = open_window(core, web)
 
     @asynccontextmanager
