@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--sets", type=int, default=20_000, help="import sets to generate")
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="working folder")
+    demo.add_argument("--port", type=int, default=8000, help="serve the pages and API here")
+    demo.add_argument("--no-serve", action="store_true", help="stop after the summary")
     demo.set_defaults(run=_demo)
 
     sandbox = commands.add_parser(
@@ -130,7 +132,8 @@ def _clear(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from tradewindow.demo.run import run_demo
 
-    run_demo(args.dir, sets=args.sets, seed=args.seed, console=console)
+    port = None if args.no_serve else args.port
+    run_demo(args.dir, sets=args.sets, seed=args.seed, console=console, port=port)
     return 0
 
 

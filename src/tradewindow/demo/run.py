@@ -55,7 +55,11 @@ class Clock:
         return datetime.now(UTC) + self.offset
 
 
-def run_demo(folder: Path, *, sets: int, seed: int, console: Console) -> intake.Summary:
+def run_demo(
+    folder: Path, *, sets: int, seed: int, console: Console, port: int | None = None
+) -> intake.Summary:
+    """Generate, clear and explain a demo day in ``folder``; with ``port``, then serve the
+    pages and the API over it on 127.0.0.1 until interrupted."""
     if folder.exists():
         shutil.rmtree(folder)
     inbox, outbox = folder / "in", folder / "out"
@@ -116,13 +120,31 @@ def run_demo(folder: Path, *, sets: int, seed: int, console: Console) -> intake.
             f"{counts.get(('inventory', 'waiting'), 0):,} waiting; "
             f"tax collected CNY {app.store.tax_total():,.2f}"
         )
+        console.print(
+            f"receipts: {outbox} ({summary.receipt_files:,} files); database: "
+            f"{folder / 'tradewindow.db'}"
+        )
+        if port is not None:
+            clock.offset = timedelta(0)
+            serve(app, folder, port, console)
     finally:
         app.close()
-    console.print(
-        f"receipts: {outbox} ({summary.receipt_files:,} files); database: "
-        f"{folder / 'tradewindow.db'}"
-    )
     return summary
+
+
+def serve(app: App, folder: Path, port: int, console: Console) -> None:
+    """The pages and the API over the demo's data, until Ctrl-C."""
+    import uvicorn
+
+    from tradewindow.web.app import create_app
+
+    web = create_app(app)
+    web.state["analytics_lake"] = folder / "lake"
+    console.print(
+        f"\n[bold green]tradewindow is serving the demo at http://127.0.0.1:{port}/[/] "
+        f"(statistics at /stats, the API at /v1, its OpenAPI at /schema) — Ctrl-C to stop"
+    )
+    uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning")
 
 
 def accounts(app: App, console: Console) -> None:
