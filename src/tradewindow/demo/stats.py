@@ -27,9 +27,10 @@ def build_lake(app: App, lake: Lake, day: date, *, seed: int) -> tuple[int, int]
     loaded from the store)."""
     first = date(day.year - 2, day.month, 1)
     history = plan(start=first, months=HISTORY_MONTHS + 1, total_lines=HISTORY_LINES)
+    # the store first: a first load rebuilds the lake from the system of record
+    loaded = refresh(app.store.engine, lake)
     before = HistoryPlan([entry for entry in history.days if entry[0] < day])
     written = generate(lake, before, seed=seed)
-    loaded = refresh(app.store.engine, lake)
     save_entities(lake, registered_entities(app))
     return written, sum(load.lines for load in loaded)
 
