@@ -15,6 +15,7 @@ from tradewindow.analytics.history import HistoryPlan, generate, plan
 from tradewindow.analytics.lake import Lake
 from tradewindow.analytics.loading import refresh
 from tradewindow.bootstrap import App
+from tradewindow.parties.identifiers import Scheme
 from tradewindow.reference.gba import gba_city
 
 HISTORY_MONTHS = 24
@@ -36,14 +37,19 @@ def build_lake(app: App, lake: Lake, day: date, *, seed: int) -> tuple[int, int]
 
 
 def registered_entities(app: App) -> list[Entity]:
-    """The registry's Bay Area enterprises, as the digital application rate counts them."""
-    return [
-        Entity(
-            party_id=party.id,
-            city=party.city,
-            sector=party.sector or "trade",
-            registered=party.registered_at.date(),
+    """The registry's Bay Area enterprises, as the digital application rate counts them:
+    known by the customs code their declarations carry (ebpCode, ebcCode, agentCode)."""
+    entities = []
+    for party in app.parties.parties():
+        code = party.identifier(Scheme.CUSTOMS)
+        if code is None or party.city is None or gba_city(party.city) is None:
+            continue
+        entities.append(
+            Entity(
+                party_id=code.value,
+                city=party.city,
+                sector=party.sector or "trade",
+                registered=party.registered_at.date(),
+            )
         )
-        for party in app.parties.parties()
-        if party.city is not None and gba_city(party.city) is not None
-    ]
+    return entities
