@@ -58,25 +58,25 @@ def run(
         "runs": [],
     }
     signer = _Signer()
-    for database in databases:
+    for kind in databases:
         for fmt in formats:
-            with _database(database) as url:
+            with database(kind) as url:
                 if url is None:
                     report["runs"].append(
-                        {"format": fmt, "database": database, "skipped": "no PostgreSQL URL set"}
+                        {"format": fmt, "database": kind, "skipped": "no PostgreSQL URL set"}
                     )
                     continue
                 if progress:
-                    progress.print(f"[bold]{fmt} on {database}[/]: full path …")
+                    progress.print(f"[bold]{fmt} on {kind}[/]: full path …")
                 full = _full(url, fmt, sets, signer)
-            with _database(database) as url:
+            with database(kind) as url:
                 if progress:
-                    progress.print(f"[bold]{fmt} on {database}[/]: raw baseline …")
+                    progress.print(f"[bold]{fmt} on {kind}[/]: raw baseline …")
                 raw = _raw(url, fmt, sets, signer) if url else 0.0
             report["runs"].append(
                 {
                     "format": fmt,
-                    "database": database,
+                    "database": kind,
                     "sets_per_s": round(full["sets_per_s"], 1),
                     "documents_per_s": round(full["sets_per_s"] * DOCS_PER_SET, 1),
                     "raw_sets_per_s": round(raw, 1),
@@ -227,7 +227,7 @@ class _Signer:
 
 
 @contextmanager
-def _database(name: str) -> Iterator[str | None]:
+def database(name: str) -> Iterator[str | None]:
     if name == "sqlite":
         with tempfile.TemporaryDirectory(prefix="tw-bench-") as folder:
             yield f"sqlite:///{Path(folder) / 'bench.db'}"

@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from rich.console import Console
 from rich.table import Table
 
+from tradewindow.bench.clearance import database
 from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Submission
@@ -59,7 +60,11 @@ class Sender(msgspec.Struct, kw_only=True):
     private: ed25519.Ed25519PrivateKey | None = None
 
 
-def run(*, sets: int = 2000, singles: int = 640, workers: int = 1) -> dict[str, Any]:
+def run(
+    *, sets: int = 2000, singles: int = 640, workers: int = 1, database_kind: str = "sqlite"
+) -> dict[str, Any]:
+    """``database_kind`` "postgresql" runs both paths on fresh schemas of the database named by
+    TRADEWINDOW_BENCH_DATABASE_URL (or TRADEWINDOW_TEST_DATABASE_URL)."""
     start = datetime.now(UTC) - timedelta(minutes=5)
     groups = _grouped(generate_sets(sets, seed=11, start=start, per_message=100))
     single = list(generate_sets(singles, seed=12, start=start, per_message=1))
@@ -70,11 +75,16 @@ def run(*, sets: int = 2000, singles: int = 640, workers: int = 1) -> dict[str, 
         "sets": sets,
         "documents": documents,
         "workers": workers,
+        "database": database_kind,
         "cpu_count": os.cpu_count(),
     }
     with tempfile.TemporaryDirectory(prefix="tw-bench-api-") as folder:
-        report["in_process_docs_per_s"] = _in_process(Path(folder) / "a", groups)
-        with _server(Path(folder) / "b", groups, orders, workers) as (url, senders):
+        with database(database_kind) as first:
+            report["in_process_docs_per_s"] = _in_process(Path(folder) / "a", groups, first)
+        with (
+            database(database_kind) as second,
+            _server(Path(folder) / "b", groups, orders, workers, second) as (url, senders),
+        ):
             report["http_docs_per_s"] = _bulk_http(url, groups, senders)
             latencies = _singles(url, orders, senders)
     report["http_ratio"] = report["http_docs_per_s"] / report["in_process_docs_per_s"]
@@ -103,8 +113,9 @@ def render(report: dict[str, Any], console: Console) -> None:
 # --- the two paths -------------------------------------------------------------------------
 
 
-def _in_process(folder: Path, groups: dict[str, list[Message]]) -> float:
-    settings = Settings(database_url=f"sqlite:///{folder / 'tw.db'}", data_dir=folder)
+def _in_process(folder: Path, groups: dict[str, list[Message]], url: str | None) -> float:
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = Settings(database_url=url or f"sqlite:///{folder / 'tw.db'}", data_dir=folder)
     app = bootstrap(settings)
     bodies = {code: [ceb_json.write_message(m) for m in ms] for code, ms in groups.items()}
     elapsed, documents = 0.0, 0
@@ -222,10 +233,14 @@ def _register(registry: PartyRegistry, codes: set[str]) -> dict[str, Sender]:
 
 @contextmanager
 def _server(
-    folder: Path, groups: dict[str, list[Message]], orders: list[Message], workers: int
+    folder: Path,
+    groups: dict[str, list[Message]],
+    orders: list[Message],
+    workers: int,
+    database_url: str | None,
 ) -> Iterator[tuple[str, dict[str, Sender]]]:
     folder.mkdir(parents=True)
-    url = f"sqlite:///{folder / 'tw.db'}"
+    url = database_url or f"sqlite:///{folder / 'tw.db'}"
     settings = Settings(database_url=url, data_dir=folder)
     app = bootstrap(settings)  # migrates and makes the platform key before the server starts
     codes = set(groups) | {m.base_transfer.cop_code for m in orders}

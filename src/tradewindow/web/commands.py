@@ -70,6 +70,10 @@ def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser])
     bench.add_argument("--sets", type=int, default=2000)
     bench.add_argument("--singles", type=int, default=640, help="single submissions to time")
     bench.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    bench.add_argument(
+        "--database", choices=["sqlite", "postgresql"], default="sqlite",
+        help="postgresql uses TRADEWINDOW_BENCH_DATABASE_URL or TRADEWINDOW_TEST_DATABASE_URL",
+    )  # fmt: skip
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.set_defaults(run=_bench)
 
@@ -79,7 +83,9 @@ def _bench(args: argparse.Namespace) -> int:
 
     from tradewindow.web.bench import render, run
 
-    report = run(sets=args.sets, singles=args.singles, workers=args.workers)
+    report = run(
+        sets=args.sets, singles=args.singles, workers=args.workers, database_kind=args.database
+    )
     if args.json:
         sys.stdout.write(json.dumps(report) + "\n")
     else:
