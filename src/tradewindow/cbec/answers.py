@@ -90,10 +90,11 @@ def document_return(document: Document, status: str, info: str, at: datetime) ->
 
 
 def receipt_record(
-    document: Document, status: str, info: str, at: datetime, message_guid: str
+    document: Document, status: str, info: str, at: datetime, message_guid: str, seq: int = 0
 ) -> ReceiptRecord:
     receipt = document_return(document, status, info, at)
     return ReceiptRecord(
+        seq=seq,
         receipt_type=RECEIPT_TYPE[type(document)],
         kind=kind_of(document).value,
         doc_key=identity(document),

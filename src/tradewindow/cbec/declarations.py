@@ -316,8 +316,11 @@ class Batch:
     # --- writing ---------------------------------------------------------------------------
 
     def answer(self, document: Document, status: str, info: str, message_guid: str) -> None:
-        record = answers.receipt_record(document, status, info, self.now, message_guid)
-        self.receipts.append(msgspec.structs.replace(record, seq=len(self.receipts)))
+        self.receipts.append(
+            answers.receipt_record(
+                document, status, info, self.now, message_guid, seq=len(self.receipts)
+            )
+        )
 
     def answer_tax_bill(self, inventory: Inventory, bill: TaxBill, message_guid: str) -> None:
         record = answers.tax_bill_receipt(inventory, bill, self.now, message_guid)

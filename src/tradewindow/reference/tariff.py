@@ -119,6 +119,7 @@ class TariffRates:
         self._rows: dict[str, list[TariffRow]] = {}
         for row in shipped_rows() if table is None else table:
             self._rows.setdefault(row.prefix, []).append(row)
+        self._seen: dict[tuple[str, date], LineRates | None] = {}
 
     def rates_for(self, gcode: str, on: date) -> LineRates | None:
         """The rates of a commodity code on a day, or None when the table cannot rate it.
@@ -127,6 +128,15 @@ class TariffRates:
         its rows the one in force on ``on`` applies. None when that prefix has no row in force
         on the day or the row carries no VAT rate.
         """
+        # a day's traffic asks about the same few hundred codes again and again
+        key = (gcode, on)
+        if key not in self._seen:
+            if len(self._seen) > 100_000:
+                self._seen.clear()
+            self._seen[key] = self._lookup(gcode, on)
+        return self._seen[key]
+
+    def _lookup(self, gcode: str, on: date) -> LineRates | None:
         prefixes = [gcode[:n] for n in _PREFIX_LENGTHS if len(gcode) >= n]
         for prefix in [*prefixes, DEFAULT_PREFIX]:
             dated = self._rows.get(prefix)
