@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 
 import builders as b
 from tradewindow.cbec import answers
+from tradewindow.cbec.ports import ReceiptRecord
 from tradewindow.cbec.receipts import OrderReturnMessage
 
 AT = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
 
 
-def _records(count: int) -> list:  # type: ignore[type-arg]
+def _records(count: int) -> list[ReceiptRecord]:
     return [
         answers.receipt_record(
             b.order(order_no=f"SO{i}", guid=b.guid("o", str(i))), "120", "ok", AT, "MSG", seq=i
