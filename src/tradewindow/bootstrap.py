@@ -18,6 +18,7 @@ from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
 from tradewindow.evidence.recorder import ClearanceEvidence
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
+from tradewindow.logistics.services import Logistics, open_logistics
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
@@ -37,6 +38,7 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     policy: Policy
     evidence: EvidenceLog
     parties: PartyRegistry
+    logistics: Logistics  # events, subscriptions, customs last mile (the bus: ``bus.open_bus``)
 
     def close(self) -> None:
         self.store.close()
@@ -56,6 +58,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
         clock=clock,
     )
     evidence = EvidenceLog(store.engine, platform_key=platform_key)
+    logistics = open_logistics(store.engine, settings, clock=clock)
     clearance = Clearance(
         store,
         codes=ReferenceCodeTables(),
@@ -64,6 +67,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
         clock=clock,
         gate=AgencyGate(desk, policy),
         evidence=ClearanceEvidence(evidence),
+        on_decided=logistics.follow_clearance,
     )
     return App(
         settings=settings,
@@ -73,6 +77,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
         policy=policy,
         evidence=evidence,
         parties=parties,
+        logistics=logistics,
     )
 
 

@@ -29,13 +29,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # the server-side key of the HMAC under which API secrets are stored; changing it
     # invalidates every key issued. Unset: the embedded default keeps one in data_dir.
     credential_pepper: str | None = None
+    # DCSA callbacks: the Fernet keys subscription secrets are sealed with (the first seals,
+    # every one opens, so keys rotate by putting a new one first; unset: the embedded default
+    # keeps one in data_dir), loopback callback URLs (tests only) and the retry back-off
+    callback_secret_keys: tuple[str, ...] = ()
+    callback_allow_loopback: bool = False
+    callback_retry_first: timedelta = timedelta(seconds=60)
+    callback_retry_cap: timedelta = timedelta(hours=24)
 
     def __repr__(self) -> str:
         return (
             f"Settings(database_url={mask(self.database_url)!r}, bus_url="
             f"{mask(self.bus_url) if self.bus_url else None!r}, match_timeout={self.match_timeout},"
             f" max_message_bytes={self.max_message_bytes}, data_dir={str(self.data_dir)!r},"
-            f" credential_pepper={'***' if self.credential_pepper else None})"
+            f" credential_pepper={'***' if self.credential_pepper else None},"
+            f" callback_secret_keys=<{len(self.callback_secret_keys)} masked>,"
+            f" callback_allow_loopback={self.callback_allow_loopback},"
+            f" callback_retry_first={self.callback_retry_first},"
+            f" callback_retry_cap={self.callback_retry_cap})"
         )
 
     __str__ = __repr__
@@ -64,7 +75,40 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             values["credential_pepper"] = raw
         if raw := env.get("TRADEWINDOW_PLATFORM_KEY_FILE"):
             values["platform_key_file"] = Path(raw)
+        values.update(_callback_values(env))
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _callback_values(env: Mapping[str, str]) -> dict[str, object]:
+    from cryptography.fernet import Fernet
+
+    values: dict[str, object] = {}
+    if raw := env.get("TRADEWINDOW_CALLBACK_SECRET_KEYS"):
+        keys = tuple(key.strip() for key in raw.split(",") if key.strip())
+        for key in keys:
+            try:
+                Fernet(key)
+            except ValueError:
+                raise SettingsError(
+                    "TRADEWINDOW_CALLBACK_SECRET_KEYS must hold Fernet keys "
+                    "(32 url-safe base64-encoded bytes, comma-separated)"
+                ) from None
+        values["callback_secret_keys"] = keys
+    if raw := env.get("TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK"):
+        if raw.strip().lower() not in ("1", "true", "yes", "0", "false", "no"):
+            raise SettingsError(f"TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK must be 1 or 0, got {raw!r}")
+        values["callback_allow_loopback"] = raw.strip().lower() in ("1", "true", "yes")
+    first = timedelta(seconds=60)
+    if raw := env.get("TRADEWINDOW_CALLBACK_RETRY_FIRST"):
+        first = values["callback_retry_first"] = _duration("TRADEWINDOW_CALLBACK_RETRY_FIRST", raw)
+    if raw := env.get("TRADEWINDOW_CALLBACK_RETRY_CAP"):
+        cap = values["callback_retry_cap"] = _duration("TRADEWINDOW_CALLBACK_RETRY_CAP", raw)
+        if cap < first:
+            raise SettingsError(
+                "TRADEWINDOW_CALLBACK_RETRY_CAP must not be shorter than "
+                "TRADEWINDOW_CALLBACK_RETRY_FIRST"
+            )
+    return values
 
 
 def mask(url: str) -> str:

@@ -1,13 +1,11 @@
-"""Settings of callbacks, read from the environment (to be folded into ``tradewindow.settings``).
+"""Settings of callbacks, as the logistics services take them, from ``tradewindow.settings``.
 
-* ``TRADEWINDOW_CALLBACK_SECRET_KEYS``: comma-separated Fernet keys (32 url-safe base64 bytes,
-  ``cryptography.fernet.Fernet.generate_key()``). Subscription secrets are stored encrypted
-  with the first; every key decrypts, so keys rotate by putting a new one first. Unset, a key
-  is generated per process: fine for tests and demos, fatal for secrets across restarts.
-* ``TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK=1``: allow callback URLs on 127.0.0.0/8 and ::1
-  (tests and local development only).
-* ``TRADEWINDOW_CALLBACK_RETRY_FIRST`` (default ``60s``) and ``TRADEWINDOW_CALLBACK_RETRY_CAP``
-  (default ``24h``): the back-off starts at the first and doubles up to the cap.
+The variables are read (and checked) by :class:`tradewindow.settings.Settings`:
+``TRADEWINDOW_CALLBACK_SECRET_KEYS`` (Fernet keys; the first seals subscription secrets, every
+one opens), ``TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK`` (tests and local development only),
+``TRADEWINDOW_CALLBACK_RETRY_FIRST`` and ``TRADEWINDOW_CALLBACK_RETRY_CAP``. With no keys set,
+the embedded default keeps one key in ``data_dir`` (``callback-secret-key``, created on first
+use, readable by the owner only), so every process over the same data shares it.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from datetime import timedelta
 import msgspec
 from cryptography.fernet import Fernet
 
-from tradewindow.settings import SettingsError, _duration
+from tradewindow.settings import Settings
 
 
 class CallbackSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -37,23 +35,33 @@ class CallbackSettings(msgspec.Struct, frozen=True, kw_only=True):
         )
 
     @classmethod
+    def from_settings(cls, settings: Settings) -> CallbackSettings:
+        keys = tuple(key.encode() for key in settings.callback_secret_keys)
+        return cls(
+            secret_keys=keys or (embedded_key(settings),),
+            allow_loopback=settings.callback_allow_loopback,
+            retry_first=settings.callback_retry_first,
+            retry_cap=settings.callback_retry_cap,
+        )
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> CallbackSettings:
-        env = os.environ if env is None else env
-        raw_keys = env.get("TRADEWINDOW_CALLBACK_SECRET_KEYS", "")
-        keys = tuple(k.strip().encode() for k in raw_keys.split(",") if k.strip())
-        for key in keys:
-            try:
-                Fernet(key)
-            except ValueError:
-                raise SettingsError(
-                    "TRADEWINDOW_CALLBACK_SECRET_KEYS must hold Fernet keys "
-                    "(32 url-safe base64-encoded bytes)"
-                ) from None
-        values: dict[str, object] = {"secret_keys": keys or (Fernet.generate_key(),)}
-        if raw := env.get("TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK"):
-            values["allow_loopback"] = raw.strip().lower() in ("1", "true", "yes")
-        if raw := env.get("TRADEWINDOW_CALLBACK_RETRY_FIRST"):
-            values["retry_first"] = _duration("TRADEWINDOW_CALLBACK_RETRY_FIRST", raw)
-        if raw := env.get("TRADEWINDOW_CALLBACK_RETRY_CAP"):
-            values["retry_cap"] = _duration("TRADEWINDOW_CALLBACK_RETRY_CAP", raw)
-        return cls(**values)  # type: ignore[arg-type]
+        return cls.from_settings(Settings.from_env(env))
+
+
+def embedded_key(settings: Settings) -> bytes:
+    """The key kept in ``data_dir`` when none is configured (created on first use)."""
+    path = settings.data_dir / "callback-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".callback-secret-key.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(Fernet.generate_key())
+        try:  # a link appears whole or not at all: no process reads a half-written key
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first; theirs is the key
+        finally:
+            draft.unlink()
+    return path.read_bytes().strip()
