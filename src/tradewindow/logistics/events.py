@@ -120,13 +120,16 @@ class EventService:
             self._serialise_writers(connection)
             ids = [e.event_id for e in items if e.event_id is not None]
             stored = self._stored_versions(connection, ids)
+            on_file = set(stored)
+            writes = _Writes()
             for index, event in enumerate(items):
                 if event.event_id is None:  # 2.2 makes eventID optional: assign one
                     event = msgspec.structs.replace(event, event_id=str(uuid.uuid4()))
                 outcome = self._publish_one(
-                    connection, index, event, publisher, related, stored, now
+                    connection, index, event, publisher, related, stored, now, writes
                 )
                 outcomes.append(outcome)
+            writes.flush(connection, on_file)
         return outcomes
 
     def _publish_one(
@@ -138,6 +141,7 @@ class EventService:
         related: Sequence[tuple[str, str]],
         stored: dict[str, tuple[str, datetime, bytes]],
         now: datetime,
+        writes: _Writes,
     ) -> Outcome:
         event_id = event.event_id or ""
         violations = validate_event(event, now=now, is_location=self.is_location)
@@ -166,7 +170,7 @@ class EventService:
             return Outcome(
                 index=index, event_id=event_id, status="rejected", violations=tuple(refused)
             )
-        self._write(connection, event_id, event, body, publisher, related, now)
+        writes.add(event_id, event, body, publisher, related, now)
         stored[event_id] = (publisher, event.event_created_date_time, body)
         return Outcome(index=index, event_id=event_id, status=status)
 
@@ -427,9 +431,17 @@ class EventService:
                 found[row.event_id] = (row.publisher, row.event_created, row.body)
         return found
 
-    @staticmethod
-    def _write(
-        connection: Connection,
+
+class _Writes:
+    """The rows one ``publish`` writes, in order, sent as one bulk insert per table: a few
+    statements per call instead of four per event."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, object]] = {}
+        self.refs: dict[str, list[dict[str, str]]] = {}
+
+    def add(
+        self,
         event_id: str,
         event: Event,
         body: bytes,
@@ -438,19 +450,27 @@ class EventService:
         now: datetime,
     ) -> None:
         known = facts(event)
-        connection.execute(delete(events).where(events.c.event_id == event_id))
-        connection.execute(delete(event_refs).where(event_refs.c.event_id == event_id))
-        connection.execute(
-            insert(events).values(**_row(event_id, event, known, body, publisher, now))
-        )
+        self.rows.pop(event_id, None)  # a later version in the same call: it goes last
+        self.rows[event_id] = _row(event_id, event, known, body, publisher, now)
         references = set(known.references) | set(related)
         if known.transport_call_id:
             references.add(("CALL", known.transport_call_id))
-        if references:
-            connection.execute(
-                insert(event_refs),
-                [{"event_id": event_id, "kind": k, "value": v} for k, v in sorted(references)],
-            )
+        self.refs[event_id] = [
+            {"event_id": event_id, "kind": k, "value": v} for k, v in sorted(references)
+        ]
+
+    def flush(self, connection: Connection, on_file: set[str]) -> None:
+        """Replace the versions on file and insert the rest (``seq`` in call order)."""
+        replaced = [event_id for event_id in self.rows if event_id in on_file]
+        for start in range(0, len(replaced), 500):
+            chunk = replaced[start : start + 500]
+            connection.execute(delete(events).where(events.c.event_id.in_(chunk)))
+            connection.execute(delete(event_refs).where(event_refs.c.event_id.in_(chunk)))
+        if self.rows:
+            connection.execute(insert(events), list(self.rows.values()))
+        refs = [ref for event_id in self.rows for ref in self.refs[event_id]]
+        if refs:
+            connection.execute(insert(event_refs), refs)
 
 
 def _row(
