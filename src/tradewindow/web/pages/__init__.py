@@ -42,4 +42,6 @@ def routers() -> list[Router]:
         directories=[STATIC],
         cache_control=CacheControlHeader(max_age=STATIC_CACHE_SECONDS, public=True),
     )
-    return [pages, api, static]
+    from tradewindow.web.public import routers as public  # lookup, sandbox, status (no cycle)
+
+    return [pages, api, static, *public()]

@@ -29,7 +29,12 @@ TEMPLATES = WEB / "templates"
 STATIC = WEB / "static"
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 # (catalogue key, path) of the site's main navigation; the portals add their entries here
-NAVIGATION: list[tuple[str, str]] = [("nav.stats", "/stats")]
+NAVIGATION: list[tuple[str, str]] = [
+    ("nav.stats", "/stats"),
+    ("public.nav.lookup", "/lookup"),
+    ("public.nav.sandbox", "/sandbox"),
+    ("public.nav.status", "/status"),
+]
 LANGUAGE_NAMES = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}
 
 
