@@ -22,6 +22,8 @@ from tradewindow.settings import Settings
 from tradewindow.web.auth import principal_dependency
 from tradewindow.web.problems import problem_response
 from tradewindow.web.routes.agency import AgencyController
+from tradewindow.web.routes.dcsa import dcsa_router
+from tradewindow.web.routes.dcsa_lastmile import LastMileController
 from tradewindow.web.routes.filings import FilingController
 from tradewindow.web.routes.messages import MessageController
 from tradewindow.web.routes.oauth import OAuthController
@@ -69,7 +71,14 @@ def api_router() -> Router:
     """Every API route (``/v1``), each needing a bearer credential but the token endpoint."""
     return Router(
         path="/",
-        route_handlers=[MessageController, FilingController, AgencyController, OAuthController],
+        route_handlers=[
+            MessageController,
+            FilingController,
+            AgencyController,
+            OAuthController,
+            LastMileController,
+            dcsa_router(),
+        ],
         dependencies={"principal": Provide(principal_dependency, sync_to_thread=True)},
         security=[{"bearer": []}],
     )
