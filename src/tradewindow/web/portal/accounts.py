@@ -1,0 +1,349 @@
+"""People who sign in to the portals, and their sessions.
+
+``Accounts`` over the store's engine: add an account (a party's staff member, or an agency's
+officer), check a password (argon2id, lock-out after repeated failures), and open, find and
+end server-side sessions. Every check reads the database, so any number of web processes
+agree; the browser holds only a random secret whose SHA-256 keys the session row.
+
+Failures are typed (:class:`SignInRefused`) with a stable code and English / Chinese text:
+``auth.sign_in_failed`` for an unknown user or a wrong password alike (no oracle of which
+usernames exist), ``auth.locked`` while a lock holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, NoReturn
+
+import msgspec
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from tradewindow.parties.principal import PartyKind
+from tradewindow.parties.service import PartyRegistry
+from tradewindow.store.engine import READ_ONLY
+from tradewindow.violations import Violation
+from tradewindow.web.portal.settings import PortalSettings
+from tradewindow.web.portal.tables import portal_accounts, portal_sessions
+
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+MIN_PASSWORD = 12
+TOUCH_RESOLUTION = timedelta(minutes=1)
+_HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4)
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))  # equal work for unknown usernames
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Account(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    username: str
+    display_name: str
+    party_id: str
+    officer: bool  # an agency's officer (works the agency's queue)
+    failed_attempts: int
+    locked_until: datetime | None
+    created_at: datetime
+    disabled_at: datetime | None
+
+
+class Session(msgspec.Struct, frozen=True, kw_only=True):
+    id: str  # the SHA-256 of the cookie's secret
+    account: Account
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class OpenedSession(msgspec.Struct, frozen=True, kw_only=True):
+    secret: str  # goes in the cookie, never stored
+    session: Session
+
+
+class AccountError(Exception):
+    def __init__(self, code: str, en: str, zh: str, path: str = "") -> None:
+        super().__init__(f"{code}: {en}")
+        self.code, self.en, self.zh, self.path = code, en, zh, path
+
+    @property
+    def violation(self) -> Violation:
+        return Violation(path=self.path, code=self.code, en=self.en, zh=self.zh)
+
+
+class SignInRefused(AccountError):
+    def __init__(self, code: str, en: str, zh: str, until: datetime | None = None) -> None:
+        super().__init__(code, en, zh)
+        self.until = until
+
+
+class InvalidAccount(AccountError):
+    pass
+
+
+def new_password() -> str:
+    """A random password to print once (about 120 bits, no look-alike characters)."""
+    alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
+
+
+def session_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Accounts:
+    def __init__(
+        self,
+        engine: Engine,
+        registry: PartyRegistry,
+        settings: PortalSettings | None = None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._engine = engine
+        self._registry = registry
+        self.settings = settings or PortalSettings()
+        self._clock = clock
+
+    # --- accounts ----------------------------------------------------------------------
+
+    def add(
+        self, party_id: str, username: str, password: str, *, display_name: str = ""
+    ) -> Account:
+        """A new account of ``party_id`` (an officer when the party is an agency); raises
+        ``InvalidAccount`` for a bad or taken username or a short password, and the registry's
+        ``PartyNotFound`` for an unknown party."""
+        party = self._registry.party(party_id)
+        username = username.strip().lower()
+        if not USERNAME.fullmatch(username):
+            raise InvalidAccount(
+                "account.username.invalid",
+                "a username is 3-64 characters: a-z, 0-9, '.', '_' or '-'",
+                "用户名须为3至64个字符：a-z、0-9、“.”、“_”或“-”",
+                "username",
+            )
+        if len(password) < MIN_PASSWORD:
+            raise InvalidAccount(
+                "account.password.too_short",
+                f"a password has at least {MIN_PASSWORD} characters",
+                f"密码至少{MIN_PASSWORD}个字符",
+                "password",
+            )
+        account = Account(
+            id=f"u-{secrets.token_hex(6)}",
+            username=username,
+            display_name=display_name.strip() or username,
+            party_id=party.id,
+            officer=party.kind is PartyKind.AGENCY,
+            failed_attempts=0,
+            locked_until=None,
+            created_at=self._clock(),
+            disabled_at=None,
+        )
+        with self._engine.begin() as connection:
+            taken = connection.execute(
+                select(portal_accounts.c.id).where(portal_accounts.c.username == username)
+            ).first()
+            if taken is not None:
+                raise InvalidAccount(
+                    "account.username.taken",
+                    f"username {username} is taken",
+                    f"用户名 {username} 已被使用",
+                    "username",
+                )
+            values = msgspec.structs.asdict(account)
+            connection.execute(
+                insert(portal_accounts).values(**values, password_hash=_HASHER.hash(password))
+            )
+        return account
+
+    def account(self, username: str) -> Account | None:
+        with self._reader() as connection:
+            row = connection.execute(
+                select(portal_accounts).where(
+                    portal_accounts.c.username == username.strip().lower()
+                )
+            ).first()
+        return None if row is None else _account(row._mapping)
+
+    def accounts_of(self, party_id: str) -> list[Account]:
+        with self._reader() as connection:
+            rows = connection.execute(
+                select(portal_accounts)
+                .where(portal_accounts.c.party_id == party_id)
+                .order_by(portal_accounts.c.username)
+            ).all()
+        return [_account(r._mapping) for r in rows]
+
+    # --- signing in ----------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> OpenedSession:
+        """A new session for the account when the password is right; raises
+        ``SignInRefused`` otherwise. The lock-out counts wrong passwords in a row: at
+        ``lockout_failures`` the account is locked for ``lockout_duration`` (the right
+        password does not open it meanwhile)."""
+        now = self._clock()
+        with self._reader() as connection:
+            row = connection.execute(
+                select(portal_accounts).where(
+                    portal_accounts.c.username == username.strip().lower()
+                )
+            ).first()
+        if row is None:
+            _verify(_DUMMY_HASH, password)
+            raise _failed()
+        account = _account(row._mapping)
+        if account.locked_until is not None and now < account.locked_until:
+            raise _locked(account.locked_until)
+        if account.disabled_at is not None or not self._party_active(account.party_id):
+            _verify(row.password_hash, password)
+            raise _failed()
+        if not _verify(row.password_hash, password):
+            self._count_failure(account, now)
+        if _HASHER.check_needs_rehash(row.password_hash):
+            self._set_hash(account.id, _HASHER.hash(password))
+        return self._open(account, now)
+
+    def _count_failure(self, account: Account, now: datetime) -> NoReturn:
+        limit = self.settings.lockout_failures
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(portal_accounts)
+                .where(portal_accounts.c.id == account.id)
+                .values(failed_attempts=portal_accounts.c.failed_attempts + 1)
+            )
+            failures = connection.execute(
+                select(portal_accounts.c.failed_attempts).where(portal_accounts.c.id == account.id)
+            ).scalar_one()
+            if failures >= limit:
+                until = now + self.settings.lockout_duration
+                connection.execute(
+                    update(portal_accounts)
+                    .where(portal_accounts.c.id == account.id)
+                    .values(failed_attempts=0, locked_until=until)
+                )
+        if failures >= limit:
+            raise _locked(until)
+        raise _failed()
+
+    def _open(self, account: Account, now: datetime) -> OpenedSession:
+        secret = secrets.token_urlsafe(32)
+        session = Session(
+            id=session_key(secret),
+            account=account,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            expires_at=now + self.settings.session_lifetime,
+        )
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(portal_accounts)
+                .where(portal_accounts.c.id == account.id)
+                .values(failed_attempts=0, locked_until=None)
+            )
+            connection.execute(
+                insert(portal_sessions).values(
+                    id=session.id,
+                    account_id=account.id,
+                    csrf_token=session.csrf_token,
+                    created_at=now,
+                    last_seen_at=now,
+                    expires_at=session.expires_at,
+                )
+            )
+        return OpenedSession(secret=secret, session=session)
+
+    def session(self, secret: str | None) -> Session | None:
+        """The live session of a cookie's secret: not signed out, not past its lifetime nor
+        idle too long, its account enabled and its party active; else None."""
+        if not secret:
+            return None
+        now = self._clock()
+        key = session_key(secret)
+        query = (
+            select(portal_sessions, portal_accounts)
+            .join(portal_accounts, portal_accounts.c.id == portal_sessions.c.account_id)
+            .where(portal_sessions.c.id == key)
+        )
+        with self._reader() as connection:
+            row = connection.execute(query).first()
+        if row is None or row.revoked_at is not None or now >= row.expires_at:
+            return None
+        if now - row.last_seen_at >= self.settings.idle_timeout:
+            return None
+        account = _account(row._mapping)
+        if account.disabled_at is not None or not self._party_active(account.party_id):
+            return None
+        if now - row.last_seen_at >= TOUCH_RESOLUTION:
+            with self._engine.begin() as connection:
+                connection.execute(
+                    update(portal_sessions)
+                    .where(portal_sessions.c.id == key)
+                    .values(last_seen_at=now)
+                )
+        return Session(
+            id=key,
+            account=account,
+            csrf_token=row.csrf_token,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+        )
+
+    def sign_out(self, session_id: str) -> None:
+        """End the session now (idempotent)."""
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(portal_sessions)
+                .where(portal_sessions.c.id == session_id, portal_sessions.c.revoked_at.is_(None))
+                .values(revoked_at=self._clock())
+            )
+
+    # --- inside ----------------------------------------------------------------------------
+
+    def _party_active(self, party_id: str) -> bool:
+        return self._registry.party(party_id).active
+
+    def _set_hash(self, account_id: str, password_hash: str) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(portal_accounts)
+                .where(portal_accounts.c.id == account_id)
+                .values(password_hash=password_hash)
+            )
+
+    def _reader(self) -> Connection:
+        return self._engine.connect().execution_options(**{READ_ONLY: True})
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _account(row: Any) -> Account:
+    return Account(**{name: row[name] for name in Account.__struct_fields__})
+
+
+def _failed() -> SignInRefused:
+    return SignInRefused(
+        "auth.sign_in_failed",
+        "the username or the password is wrong",
+        "用户名或密码错误",
+    )
+
+
+def _locked(until: datetime) -> SignInRefused:
+    return SignInRefused(
+        "auth.locked",
+        "too many wrong passwords: this account is locked for a while",
+        "密码错误次数过多，账户已暂时锁定",
+        until,
+    )
