@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeAlias
 
 from litestar import Controller, Request, get
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from tradewindow.web.pages.shell import page
@@ -27,10 +27,11 @@ from tradewindow.web.problems import ApiError, not_found
 from tradewindow.web.public import lookup
 
 AnyRequest: TypeAlias = Request[Any, Any, Any]
-Query = Annotated[str, Parameter(query="q", default="", max_length=100)]
-Country = Annotated[str, Parameter(default="", max_length=2, description="ISO alpha-2")]
-PortsOnly = Annotated[bool, Parameter(default=False, description="only the port function")]
-SUMMARY_LIMIT = 10  # entries of each kind on the combined search page
+Query = Annotated[str, QueryParameter(default="", max_length=100)]
+Country = Annotated[str, QueryParameter(default="", max_length=2, description="ISO alpha-2")]
+PortsOnly = Annotated[bool, QueryParameter(default=False, description="only the port function")]
+Limit = Annotated[int, QueryParameter(ge=1, le=200)]
+SUMMARY_LIMIT = 10  # locations and entries of each customs table on the combined search page
 
 
 def is_htmx(request: AnyRequest) -> bool:
@@ -46,7 +47,7 @@ class LookupPages(Controller):
         context: dict[str, Any] = {"query": q.strip(), "tables": list(lookup.CODE_TABLES)}
         if context["query"]:
             context |= {
-                "hs": lookup.hs_search(q, SUMMARY_LIMIT),
+                "hs": lookup.hs_search(q),
                 "ports": lookup.port_search(q, limit=SUMMARY_LIMIT),
                 "codes": {
                     table: lookup.code_search(table, q, SUMMARY_LIMIT)
@@ -63,7 +64,7 @@ class LookupPages(Controller):
         return page(request, "public/hs.html", {"detail": None, "children": lookup.hs_chapters()})
 
     @get("/hs/{code:str}", sync_to_thread=True)
-    def entry_page(self, request: AnyRequest, code: str) -> Template:
+    def entry_page(self, request: AnyRequest, code: FromPath[str]) -> Template:
         detail = lookup.hs_detail(code)
         if detail is None:
             return page(request, "public/not_found.html", {"what": code}, status_code=404)
@@ -80,7 +81,7 @@ class LookupPages(Controller):
         return response
 
     @get("/codes/{table:str}", sync_to_thread=True)
-    def codes_page(self, request: AnyRequest, table: str, q: Query) -> Template:
+    def codes_page(self, request: AnyRequest, table: FromPath[str], q: Query) -> Template:
         if table not in lookup.CODE_TABLES:
             return page(request, "public/not_found.html", {"what": table}, status_code=404)
         found = lookup.code_search(table, q)
@@ -96,16 +97,14 @@ class LookupApi(Controller):
     tags = ["lookup"]  # noqa: RUF012 - Litestar's declared attribute type
 
     @get("/hs", sync_to_thread=True, summary="Search HS 2022 by code or English words")
-    def hs(
-        self, q: Query, limit: Annotated[int, Parameter(ge=1, le=200)] = lookup.HS_LIMIT
-    ) -> lookup.HsSearch:
+    def hs(self, q: Query, limit: Limit = lookup.HS_LIMIT) -> lookup.HsSearch:
         """Entries whose code starts with the digits given, or whose English description
         contains every word; ``note`` is ``hs.english_only`` for a Chinese query (the open
         HS 2022 text is English only)."""
         return lookup.hs_search(q, limit)
 
     @get("/hs/{code:str}", sync_to_thread=True, summary="An HS entry with its path and children")
-    def hs_entry(self, code: str) -> lookup.HsDetail:
+    def hs_entry(self, code: FromPath[str]) -> lookup.HsDetail:
         """A chapter (2 digits), heading (4) or subheading (6); an 8- or 10-digit national
         code resolves to its subheading."""
         detail = lookup.hs_detail(code)
@@ -119,13 +118,13 @@ class LookupApi(Controller):
         q: Query,
         country: Country,
         port: PortsOnly,
-        limit: Annotated[int, Parameter(ge=1, le=200)] = lookup.PORT_LIMIT,
+        limit: Limit = lookup.PORT_LIMIT,
     ) -> lookup.PortSearch:
         """By code (``CNSZX``) or name; optionally one country's, optionally ports only."""
         return lookup.port_search(q, country, ports_only=port, limit=limit)
 
     @get("/codes/{table:str}", sync_to_thread=True, summary="A customs code table, filtered")
-    def codes(self, table: str, q: Query) -> lookup.CodeTable:
+    def codes(self, table: FromPath[str], q: Query) -> lookup.CodeTable:
         """``table`` is one of countries, currencies, units, offices, trade-modes,
         transport-modes, wrap-types; ``q`` matches a code prefix, an English or Chinese name,
         or a mapped code (ISO 3166 / ISO 4217 / Rec 20)."""

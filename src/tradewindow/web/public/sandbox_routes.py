@@ -20,7 +20,7 @@ from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.response import Template
 
 from tradewindow.sandbox import MAX_FILES, SandboxReport, check
@@ -74,7 +74,7 @@ class SandboxPages(Controller):
         return page(request, template, context | {"report": _report_view(report)})
 
     @get("/samples/{name:str}")
-    async def sample(self, name: str) -> Response[bytes]:
+    async def sample(self, name: FromPath[str]) -> Response[bytes]:
         if name not in SAMPLE_SET:
             raise not_found(f"sample {name}")
         return Response(
