@@ -24,9 +24,14 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.evidence.commands",
     "tradewindow.analytics.commands",
     "tradewindow.web.commands",
+    "tradewindow.logistics.commands",
 )
 # … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).
-_CAPABILITY_BENCHMARKS = ("tradewindow.analytics.commands", "tradewindow.web.commands")
+_CAPABILITY_BENCHMARKS = (
+    "tradewindow.analytics.commands",
+    "tradewindow.web.commands",
+    "tradewindow.logistics.commands",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,11 +1,17 @@
 """The logistics services one process uses, built once by ``bootstrap`` from settings.
 
 Callback delivery needs an HTTP client bound to a running event loop, so it is made where
-one runs (the worker, the benchmark): :meth:`Logistics.delivery`.
+one runs (the worker, the benchmark): :meth:`Logistics.client` and :meth:`Logistics.delivery`.
+
+The client keeps one small connection pool per subscription (:class:`SubscriptionPools`),
+not one pool for all: httpcore checks every idle connection of a pool each time it hands one
+out, so 200 subscribers called back at once through one pool of 200 kept-alive connections
+took 5-8 s a round (measured), while a pool each answers the same round in about 0.1 s.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -43,13 +49,42 @@ class Logistics(msgspec.Struct, frozen=True, kw_only=True):
             clock=self.events.clock,
         )
 
-    def client(self, connections: int = 200) -> httpx.AsyncClient:
-        """An HTTP client for callbacks: one kept-alive connection per concurrent
-        subscriber up to ``connections``, redirects never followed."""
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    def client(self) -> httpx.AsyncClient:
+        """An HTTP client for callbacks: kept-alive connections in a pool per subscription,
+        redirects never followed."""
         return httpx.AsyncClient(
-            limits=limits, timeout=self.callbacks.timeout_seconds, follow_redirects=False
+            transport=SubscriptionPools(),
+            timeout=self.callbacks.timeout_seconds,
+            follow_redirects=False,
         )
+
+
+class SubscriptionPools(httpx.AsyncBaseTransport):
+    """Routes each callback to the connection pool of its ``Subscription-ID`` (a subscription
+    is called back one bundle at a time, so two connections are plenty); the least recently
+    used pools beyond ``max_pools`` are closed. One TLS context serves every pool."""
+
+    def __init__(self, *, max_pools: int = 10_000, per_pool: int = 2) -> None:
+        self.max_pools = max_pools
+        self.limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
+        self.tls = httpx.create_ssl_context()
+        self.pools: OrderedDict[str, httpx.AsyncHTTPTransport] = OrderedDict()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        key = request.headers.get("Subscription-ID") or f"{request.url.host}:{request.url.port}"
+        pool = self.pools.get(key)
+        if pool is None:
+            pool = self.pools[key] = httpx.AsyncHTTPTransport(verify=self.tls, limits=self.limits)
+            while len(self.pools) > self.max_pools:
+                _, oldest = self.pools.popitem(last=False)
+                await oldest.aclose()
+        self.pools.move_to_end(key)
+        return await pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        while self.pools:
+            _, pool = self.pools.popitem()
+            await pool.aclose()
 
 
 def open_logistics(
