@@ -44,4 +44,6 @@ def routers() -> list[Router]:
     )
     from tradewindow.web.public import routers as public  # lookup, sandbox, status (no cycle)
 
-    return [pages, api, static, *public()]
+    from tradewindow.web.portal import routers as portal  # sign-in, portal, workbench
+
+    return [pages, api, static, *public(), *portal()]

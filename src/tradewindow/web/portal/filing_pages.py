@@ -4,6 +4,7 @@ CEB files, and a message's receipts. Translation only: the steps are :mod:`.fili
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
@@ -16,6 +17,7 @@ from tradewindow.web import answers
 from tradewindow.web.pages.shell import language_of
 from tradewindow.web.portal import pickers
 from tradewindow.web.portal.filing import check_form, file_form, file_upload
+from tradewindow.web.portal.filings_pages import receipt_view
 from tradewindow.web.portal.forms import (
     DEFAULTS,
     KINDS,
@@ -28,7 +30,12 @@ from tradewindow.web.portal.forms import (
     new_guid,
 )
 from tradewindow.web.portal.pages import coded_text, portal_page
-from tradewindow.web.portal.session import SignedIn, check_csrf, require_enterprise
+from tradewindow.web.portal.session import (
+    SignedIn,
+    check_csrf,
+    require_enterprise,
+    require_signed_in,
+)
 from tradewindow.web.problems import not_found
 from tradewindow.web.window import Window
 
@@ -40,7 +47,9 @@ class FilingPages(Controller):
     include_in_schema = False
 
     @get("/", sync_to_thread=True)
-    def home(self, request: Request[Any, Any, Any]) -> Template:
+    def home(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        if require_signed_in(request).session.account.officer:
+            return Redirect(path="/workbench", status_code=303)  # an officer's home
         who = require_enterprise(request)
         context = {
             "kinds": fileable(who),
@@ -119,7 +128,7 @@ class FilingPages(Controller):
         who = require_enterprise(request)
         check_csrf(request, who, {})
         window: Window = request.app.state.window
-        name = request.headers.get("x-file-name", "")
+        name = unquote(request.headers.get("x-file-name", ""))
         filed = file_upload(
             window, who.principal, body, name, request.headers.get("content-type", "")
         )
@@ -131,9 +140,9 @@ class FilingPages(Controller):
                                 "text": coded_text(language, error.en, error.zh),
                                 "violations": error.violations}  # fmt: skip
         elif filed.answer is not None:
-            context["answer"] = answers.submission_answer(
-                window, filed.answer.guid, filed.answer.receipts, filed.answer.replayed
-            )
+            context["answer"] = filed.answer
+            messages = answers.receipt_messages(filed.answer.guid, filed.answer.receipts)
+            context["receipts"] = [receipt_view(m) for m in messages]
         status = filed.error.status if filed.error else 201
         return portal_page(request, "portal/_upload_result.html", context, who, status_code=status)
 
@@ -146,7 +155,8 @@ class FilingPages(Controller):
         if not window.filings.sent_by(who.principal.party_id, guid):
             raise not_found("message")
         records = window.app.clearance.answer_for(guid)
-        context = {"guid": guid, "receipts": answers.receipt_messages(guid, records)}
+        messages = answers.receipt_messages(guid, records)
+        context = {"guid": guid, "receipts": [receipt_view(m) for m in messages]}
         return portal_page(request, "portal/message.html", context, who)
 
 

@@ -36,5 +36,5 @@ def _lists(english: bool) -> dict[str, list[Option]]:
         "trade-modes": named(list(trade_modes())),
         "transport-modes": named(list(transport_modes())),
         "wrap-types": named(list(wrap_types())),
-        "id-types": named(list(IdType)),
+        "id-types": [(t.value, t.name_en if english else t.name_zh) for t in IdType],
     }

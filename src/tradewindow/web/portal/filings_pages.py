@@ -1,0 +1,223 @@
+"""My filings: the party's filings with filters, one filing (document, receipts, agencies'
+combined status, tax bill, timeline) and downloads of receipts and tax bills.
+
+Each page reads through the same calls as the API's ``/v1/cbec/filings`` routes, with the
+same role check first, so a page shows a filing exactly when the API would return it (another
+party's filing is not found) and records the same personal-data reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get
+from litestar.response import Template
+
+from tradewindow.cbec.documents import CHINA_TZ
+from tradewindow.cbec.ports import DocStatus
+from tradewindow.cbec.receipts import ReceiptMessage, TaxBill, TaxBillMessage
+from tradewindow.clearance.errors import NotFound
+from tradewindow.clearance.status import CombinedStatus
+from tradewindow.clearance.views import personal_data_in
+from tradewindow.evidence.chain import RecordKind
+from tradewindow.parties.roles import Action, may, require
+from tradewindow.web import answers
+from tradewindow.web.portal.forms import KINDS
+from tradewindow.web.portal.pages import portal_page
+from tradewindow.web.portal.session import SignedIn, require_enterprise
+from tradewindow.web.problems import not_found
+from tradewindow.web.window import Window
+
+STATUSES = tuple(status.value for status in DocStatus)
+PAGE_SIZE = 50
+XML = "application/xml"
+_TAX_BILL = msgspec.json.Decoder(TaxBill)
+
+
+class FilingsPages(Controller):
+    path = "/portal"
+    include_in_schema = False
+
+    @get("/filings", sync_to_thread=True)
+    def filings(
+        self,
+        request: Request[Any, Any, Any],
+        kind: str | None = None,
+        status: str | None = None,
+        after: int = 0,
+    ) -> Template:
+        who = require_enterprise(request)
+        require(who.principal, Action.READ_OWN_FILINGS)
+        window: Window = request.app.state.window
+        kind = kind if kind in KINDS else None
+        status = status if status in STATUSES else None
+        size = min(PAGE_SIZE, window.settings.page_size)
+        rows = window.filings.page(
+            who.principal.party_id, after=max(after, 0), size=size + 1, kind=kind, status=status
+        )
+        more = len(rows) > size
+        rows = rows[:size]
+        listed = [{"row": row, "agencies": _agencies(window, row.kind, row.key)} for row in rows]
+        context = {
+            "rows": listed,
+            "kind": kind,
+            "status": status,
+            "kinds": KINDS,
+            "statuses": STATUSES,
+            "next_after": rows[-1].id if more else None,
+        }
+        return portal_page(request, "portal/filings.html", context, who)
+
+    @get("/filings/{kind:str}/{key:str}", sync_to_thread=True)
+    def filing(self, request: Request[Any, Any, Any], kind: str, key: str) -> Template:
+        who = require_enterprise(request)
+        require(who.principal, Action.READ_OWN_FILINGS)
+        window: Window = request.app.state.window
+        found = window.filings.filing(who.principal.party_id, kind, key)
+        if found is None:
+            raise not_found("filing")
+        document: dict[str, Any] = json.loads(found.body)
+        _record_personal_read(window, who, key, found.body, document)
+        receipts = answers.receipt_messages(f"{kind}/{key}", found.receipts)
+        agencies = _agencies(window, kind, key)
+        tax = None
+        if found.invt_no and may(who.principal, Action.READ_TAX_BILLS):
+            body = window.filings.tax_bill(who.principal.party_id, found.invt_no)
+            tax = _TAX_BILL.decode(body) if body else None
+        context = {
+            "filing": found,
+            "document": _flat(document),
+            "receipts": [receipt_view(m) for m in receipts],
+            "agencies": agencies,
+            "tax": msgspec.to_builtins(tax) if tax else None,
+            "timeline": _timeline(receipts, agencies),
+        }
+        return portal_page(request, "portal/filing.html", context, who)
+
+    @get("/filings/{kind:str}/{key:str}/receipts/{guid:str}", sync_to_thread=True)
+    def receipt(
+        self, request: Request[Any, Any, Any], kind: str, key: str, guid: str
+    ) -> Response[bytes]:
+        """One receipt message of the filing as CEB XML (a download)."""
+        who = require_enterprise(request)
+        require(who.principal, Action.READ_OWN_FILINGS)
+        window: Window = request.app.state.window
+        found = window.filings.filing(who.principal.party_id, kind, key)
+        if found is None:
+            raise not_found("filing")
+        for message in answers.receipt_messages(f"{kind}/{key}", found.receipts):
+            if message.guid == guid:
+                return _download(answers.xml_bytes(message), f"{message_type(message)}-{guid}.xml")
+        raise not_found("receipt message")
+
+    @get("/tax-bills/{invt_no:str}", sync_to_thread=True)
+    def tax_bill(self, request: Request[Any, Any, Any], invt_no: str) -> Response[bytes]:
+        """The CEB816 of a list as CEB XML (a download), as ``/v1/cbec/tax-bills`` gives it."""
+        who = require_enterprise(request)
+        require(who.principal, Action.READ_TAX_BILLS)
+        window: Window = request.app.state.window
+        body = window.filings.tax_bill(who.principal.party_id, invt_no)
+        if body is None:
+            raise not_found("tax bill")
+        guid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"tradewindow:CEB816:{invt_no}")).upper()
+        message = TaxBillMessage(guid=guid, taxes=[_TAX_BILL.decode(body)])
+        return _download(answers.xml_bytes(message), f"CEB816-{invt_no}.xml")
+
+
+def receipt_view(message: ReceiptMessage) -> dict[str, Any]:
+    """A receipt message as rows a page prints: type, guid, and each return's status, time
+    and text."""
+    plain: dict[str, Any] = msgspec.to_builtins(message)
+    returns: list[dict[str, Any]] = []
+    for value in plain.values():
+        if isinstance(value, list):
+            returns += [r for r in value if isinstance(r, dict)]
+        elif isinstance(value, dict):
+            returns.append(value)
+    return {"type": message_type(message), "guid": message.guid, "returns": returns}
+
+
+def message_type(message: ReceiptMessage) -> str:
+    return type(message).__struct_config__.tag  # type: ignore[return-value]
+
+
+def _agencies(window: Window, kind: str, key: str) -> CombinedStatus | None:
+    if kind != "inventory":
+        return None
+    try:
+        return window.desk.combined_status(key)
+    except NotFound:
+        return None
+
+
+def _record_personal_read(
+    window: Window, who: SignedIn, key: str, body: bytes, document: dict[str, Any]
+) -> None:
+    """As the API's filing route: a read of personal data goes to the evidence log."""
+    personal = personal_data_in(window.policy, document)
+    if personal:
+        window.evidence.append(
+            RecordKind.PERSONAL_DATA_READ,
+            [key, *(f"field:{p}" for p in personal)],
+            hashlib.sha256(body).hexdigest(),
+            who.principal.party_id,
+            at=window.clock(),
+        )
+
+
+def _flat(document: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """The stored document as sections of (element, value): the head, then each line."""
+    sections: list[tuple[str, list[tuple[str, Any]]]] = []
+    for name, value in document.items():
+        if isinstance(value, dict):
+            sections.append((name, [(k, v) for k, v in value.items() if v is not None]))
+        elif isinstance(value, list):
+            for n, item in enumerate(value, 1):
+                if isinstance(item, dict):
+                    sections.append((f"{name}[{n}]", list(item.items())))
+    return sections
+
+
+def _timeline(
+    receipts: list[ReceiptMessage], agencies: CombinedStatus | None
+) -> list[dict[str, Any]]:
+    """What happened to the filing, in order: each receipt and each agency's decision."""
+    events = []
+    for message in receipts:
+        for item in receipt_view(message)["returns"]:
+            when = str(item.get("returnTime") or "")
+            events.append({"sort": when[:14], "when": _receipt_time(when),
+                           "what": f"{message_type(message)} {item.get('returnStatus', '')}",
+                           "info": item.get("returnInfo", "")})  # fmt: skip
+    for outcome in agencies.agencies if agencies else []:
+        if outcome.decided_at is not None:
+            local = outcome.decided_at.astimezone(CHINA_TZ)
+            events.append({"sort": local.strftime("%Y%m%d%H%M%S"),
+                           "when": local.strftime("%Y-%m-%d %H:%M:%S"),
+                           "what": f"{outcome.agency}: {outcome.decision}",
+                           "info": outcome.reason or ""})  # fmt: skip
+    return sorted(events, key=lambda e: e["sort"])
+
+
+def _receipt_time(text: str) -> str:
+    try:
+        at = datetime.strptime(text[:14], "%Y%m%d%H%M%S")  # noqa: DTZ007 - China time, shown so
+    except ValueError:
+        return text
+    return at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _download(content: bytes, filename: str) -> Response[bytes]:
+    return Response(
+        content=content,
+        media_type=XML,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
