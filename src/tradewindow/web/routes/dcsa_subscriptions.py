@@ -45,8 +45,9 @@ class SubscriptionController(Controller):
     )
     def create(
         self, request: Request[Any, Any, Any], principal: Principal, data: NewSubscription
-    ) -> Subscription:
-        return logistics_of(request).subscriptions.create(viewer(principal), data)
+    ) -> Response[bytes]:
+        made = logistics_of(request).subscriptions.create(viewer(principal), data)
+        return _answer(made, 201)
 
     @get(
         "/",
@@ -73,7 +74,11 @@ class SubscriptionController(Controller):
             headers["Next-Page"] = str(url.with_replacements(query=urlencode(following)))
         if cursor:
             headers["First-Page"] = str(url.with_replacements(query=urlencode(kept)))
-        return Response(content=_encoder.encode(found[:limit]), media_type=JSON, headers=headers)
+        return Response(
+            content=_encoder.encode([_spec_shape(s) for s in found[:limit]]),
+            media_type=JSON,
+            headers=headers,
+        )
 
     @get(
         "/{subscription_id:str}",
@@ -83,8 +88,8 @@ class SubscriptionController(Controller):
     )
     def subscription(
         self, request: Request[Any, Any, Any], principal: Principal, subscription_id: str
-    ) -> Subscription:
-        return logistics_of(request).subscriptions.get(viewer(principal), subscription_id)
+    ) -> Response[bytes]:
+        return _answer(logistics_of(request).subscriptions.get(viewer(principal), subscription_id))
 
     @put(
         "/{subscription_id:str}",
@@ -130,6 +135,17 @@ class SubscriptionController(Controller):
         logistics_of(request).subscriptions.rotate_secret(
             viewer(principal), subscription_id, data.secret
         )
+
+
+def _spec_shape(subscription: Subscription) -> dict[str, Any]:
+    """The subscription without absent filters: the spec's properties are not nullable."""
+    return {k: v for k, v in msgspec.to_builtins(subscription).items() if v is not None}
+
+
+def _answer(subscription: Subscription, status: int = 200) -> Response[bytes]:
+    return Response(
+        content=_encoder.encode(_spec_shape(subscription)), status_code=status, media_type=JSON
+    )
 
 
 def _cursor(offset: int) -> str:
