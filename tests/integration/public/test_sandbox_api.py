@@ -111,8 +111,12 @@ def test_the_samples_served_are_the_valid_sample_set(client, name) -> None:
     assert client.get("/sandbox/samples/test_signer_key.pem").status_code == 404
 
 
-def test_each_address_gets_a_burst_of_checks_then_waits(client) -> None:
-    from tradewindow.web.public.sandbox_routes import BURST
+def test_each_address_gets_a_burst_of_checks_then_waits(client, app) -> None:
+    from tradewindow.web.limits import RateLimiter
+    from tradewindow.web.public.sandbox_routes import _LIMITER_STATE, BURST, RATE
+
+    engine = app.state.window.app.store.engine  # the clock stands still: no token comes back
+    app.state[_LIMITER_STATE] = RateLimiter(engine, rate=RATE, burst=BURST, clock=lambda: 1e9)
 
     statuses = [client.post("/sandbox", data={"pasted": ""}).status_code for _ in range(BURST)]
     assert set(statuses) == {400}  # counted, though refused for having no message
