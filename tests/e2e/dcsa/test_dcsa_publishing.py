@@ -94,7 +94,7 @@ def gate_out(event_id: str) -> bytes:
 
 def test_gate_out_only_after_release_and_refusals_alert_customs(world: World) -> None:
     terminal, customs = world.auth("terminal"), world.auth("gacc-guangdong")
-    url = f"/v1/lastmile/equipment/{CONTAINER}/gate-out"
+    url = f"/v1/lastmile/gate-out?equipment={CONTAINER}"
     asked = world.client.get(url, headers=terminal).json()
     assert (asked["allowed"], asked["customsDecision"]) == (False, None)
     refused = world.client.post("/v2/events", content=gate_out("g-1"), headers=terminal).json()

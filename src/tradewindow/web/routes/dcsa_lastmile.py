@@ -1,7 +1,7 @@
 """The paperless last mile over HTTP: may this container gate out, customs' gate alerts, and a
 shipment's timeline. Translation only (``logistics.customs``, ``logistics.gate``).
 
-* ``GET /v1/lastmile/equipment/{ref}/gate-out``: yes only with a customs release on file;
+* ``GET /v1/lastmile/gate-out?equipment=<ref>``: yes only with a customs release on file;
   asked by terminal operators and carriers (who publish gate events) and by customs.
 * ``GET /v1/lastmile/alerts``: gate-outs refused for unreleased containers; customs only.
 * ``GET /v1/lastmile/timeline?booking=|transportDocument=|equipment=``: everything the caller
@@ -50,17 +50,20 @@ class LastMileController(Controller):
     tags = ["lastmile"]  # noqa: RUF012 - Litestar reads it as a plain attribute
 
     @get(
-        "/equipment/{equipment_reference:str}/gate-out",
+        "/gate-out",
         sync_to_thread=True,
         summary="May this container gate out? Yes only with a customs release on file",
         responses=document({200: (GateOutAnswer, "the answer and why")}),
     )
     def gate_out(
-        self, request: Request[Any, Any, Any], principal: Principal, equipment_reference: str
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        equipment: str = Parameter(query="equipment", min_length=1, max_length=15),
     ) -> GateOutAnswer:
         if not (may(principal, Action.PUBLISH_EVENTS) or principal.agency == CUSTOMS):
             raise _forbidden("only terminals, carriers and customs ask the gate")
-        decision = logistics_of(request).customs.may_gate_out(equipment_reference)
+        decision = logistics_of(request).customs.may_gate_out(equipment)
         return GateOutAnswer(
             equipment_reference=decision.equipment_reference,
             allowed=decision.allowed,
