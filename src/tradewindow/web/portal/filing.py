@@ -54,13 +54,14 @@ def check_form(
     violations = list(read.violations)
     decoded = window.decoder.decode(Incoming("portal", read.message, "json"), now)
     if isinstance(decoded, Refusal):
-        if not violations:  # a number the form refused is also a type error to the reader
-            violations += decoded.error.violations
-        return Checked(read=read, violations=violations)
+        return Checked(read=read, violations=violations + decoded.error.violations)
     checked = check_message(decoded.message, codes=_codes(), spec=SpecVersion.V202205, now=now)
-    violations += checked.message
-    for index in sorted(checked.documents):
-        violations += checked.documents[index]
+    refused_inputs = {v.path for v in read.violations}  # their stand-in zeros say nothing
+    found = [
+        *checked.message,
+        *(v for i in sorted(checked.documents) for v in checked.documents[i]),
+    ]
+    violations += [v for v in found if v.path not in refused_inputs]
     return Checked(read=read, violations=violations)
 
 

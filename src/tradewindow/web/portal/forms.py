@@ -129,7 +129,8 @@ LINE_DEFAULTS = {"order": {"currency": "142"}, "inventory": {"currency": "142"}}
 
 class FormRead(msgspec.Struct, frozen=True, kw_only=True):
     """A posted form read back: the CEB JSON message, the violations only the form can
-    have, the inputs the user has filled in, and how many lines it has."""
+    have (their inputs stand in as zero in ``message``: never file it while there are any),
+    the inputs the user has filled in, and how many lines it has."""
 
     message: bytes
     violations: list[Violation]
@@ -224,6 +225,7 @@ def _values(
             if field.required:
                 violations.append(_form_violation(where, "required", "fill in this number",
                                                   "请填写此数值"))  # fmt: skip
+                values[field.name] = _STAND_IN[field.type]
             continue
         number = _number(raw, field.type)
         if number is None:
@@ -233,9 +235,15 @@ def _values(
                 else ("a number, e.g. 199.00", "须为数字，如 199.00")
             )
             violations.append(_form_violation(where, field.type, en, zh))
+            values[field.name] = _STAND_IN[field.type]
         else:
             values[field.name] = number
     return values
+
+
+# a number the form refused stands in as zero, so that the core still checks every other
+# field at once; such a message is never filed (see ``filing.check_form``)
+_STAND_IN: dict[str, Decimal | int] = {"decimal": Decimal(0), "integer": 0}
 
 
 def _number(raw: str, kind: str) -> Decimal | int | None:
