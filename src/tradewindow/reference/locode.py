@@ -101,3 +101,8 @@ def locodes_in(country: str) -> list[Locode]:
         (entry for entry in _locodes().values() if entry.country == prefix),
         key=lambda entry: entry.code,
     )
+
+
+def all_locodes() -> list[Locode]:
+    """Every location of the shipped UN/LOCODE edition, in code order."""
+    return sorted(_locodes().values(), key=lambda entry: entry.code)

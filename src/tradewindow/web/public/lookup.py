@@ -35,10 +35,7 @@ from tradewindow.reference import (
     transport_modes,
     wrap_types,
 )
-
-# reference.locode has no public "every location"; its cached index is the one home of the
-# table, so it is read rather than loaded a second time (a public accessor belongs there)
-from tradewindow.reference.locode import _locodes
+from tradewindow.reference.locode import all_locodes
 
 HS_LIMIT = 50
 PORT_LIMIT = 50
@@ -160,7 +157,7 @@ def _ranked_locations(
 @cache
 def _location_index() -> tuple[tuple[tuple[str, ...], Locode], ...]:
     index = []
-    for entry in sorted(_locodes().values(), key=lambda e: e.code):
+    for entry in all_locodes():
         names = {entry.name.casefold(), entry.name_ascii.casefold()}
         names.update(name.casefold() for name in entry.other_names)
         index.append((tuple(names), entry))
