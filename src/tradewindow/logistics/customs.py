@@ -12,7 +12,7 @@ the same decision twice publishes nothing twice.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import msgspec
@@ -58,18 +58,18 @@ class CustomsEvents:
 
     def released(self, ruling: CustomsRuling) -> list[Outcome]:
         """Shipment event RELS and, per container, CUSR; the containers may gate out."""
-        return self._publish(ruling, "RELS", "CUSR", CustomsDecision.RELEASED)
+        return self.record([(ruling, CustomsDecision.RELEASED)])
 
     def held(self, ruling: CustomsRuling) -> list[Outcome]:
         """Shipment event HOLD; the containers may not gate out (DCSA has no equipment code
         for a customs hold, so no equipment event)."""
-        return self._publish(ruling, "HOLD", None, CustomsDecision.HELD)
+        return self.record([(ruling, CustomsDecision.HELD)])
 
     def selected_for_inspection(
         self, ruling: CustomsRuling, *, scan: bool = False
     ) -> list[Outcome]:
         """Shipment event HOLD and, per container, CUSI (or CUSS for a scan)."""
-        return self._publish(ruling, "HOLD", "CUSS" if scan else "CUSI", CustomsDecision.INSPECTION)
+        return self.record([(ruling, CustomsDecision.INSPECTION)], scan=scan)
 
     def may_gate_out(self, equipment_reference: str) -> Decision:
         """Yes only with a customs release on file for the container."""
@@ -81,13 +81,39 @@ class CustomsEvents:
         with self.events.engine.connect() as connection:
             return gate.alerts(connection)
 
-    def _publish(
-        self,
-        ruling: CustomsRuling,
-        shipment_code: str,
-        equipment_code: str | None,
-        decision: CustomsDecision,
+    def record(
+        self, rulings: Sequence[tuple[CustomsRuling, CustomsDecision]], *, scan: bool = False
     ) -> list[Outcome]:
+        """Many decisions at once (one transaction for the events, one for the gate): what
+        ``released``, ``held`` and ``selected_for_inspection`` do for one (``scan``: CUSS
+        rather than CUSI). The outcomes of every event made, in order."""
+        made: list[Event] = []
+        related: list[list[tuple[str, str]]] = []
+        counts: list[int] = []
+        for ruling, decision in rulings:
+            shipment_code, equipment_code = _CODES[decision]
+            if scan and decision is CustomsDecision.INSPECTION:
+                equipment_code = "CUSS"
+            events = self._events_of(ruling, shipment_code, equipment_code)
+            made.extend(events)
+            related.extend([_links(ruling)] * len(events))
+            counts.append(len(events))
+        outcomes = self.events.publish(made, publisher=self.publisher, related_each=related)
+        with self.events.engine.begin() as connection:
+            position = 0
+            for (ruling, decision), count in zip(rulings, counts, strict=True):
+                mine = outcomes[position : position + count]
+                position += count
+                if all(o.status != "rejected" for o in mine):
+                    for container in ruling.equipment_references:
+                        gate.record_decision(
+                            connection, container, decision, ruling.document_id, ruling.decided_at
+                        )
+        return outcomes
+
+    def _events_of(
+        self, ruling: CustomsRuling, shipment_code: str, equipment_code: str | None
+    ) -> list[Event]:
         now = self.clock()
         made: list[Event] = [
             ShipmentEvent(
@@ -122,22 +148,26 @@ class CustomsEvents:
                 )
                 for container in ruling.equipment_references
             )
-        related = [
-            (kind, value)
-            for kind, value in (
-                ("BKG", ruling.carrier_booking_reference),
-                ("TRD", ruling.transport_document_reference),
-            )
-            if value
-        ]
-        outcomes = self.events.publish(made, publisher=self.publisher, related=related)
-        if all(o.status != "rejected" for o in outcomes):
-            with self.events.engine.begin() as connection:
-                for container in ruling.equipment_references:
-                    gate.record_decision(
-                        connection, container, decision, ruling.document_id, ruling.decided_at
-                    )
-        return outcomes
+        return made
+
+
+# decision → (shipment event code, equipment event code)
+_CODES: dict[CustomsDecision, tuple[str, str | None]] = {
+    CustomsDecision.RELEASED: ("RELS", "CUSR"),
+    CustomsDecision.HELD: ("HOLD", None),
+    CustomsDecision.INSPECTION: ("HOLD", "CUSI"),
+}
+
+
+def _links(ruling: CustomsRuling) -> list[tuple[str, str]]:
+    return [
+        (kind, value)
+        for kind, value in (
+            ("BKG", ruling.carrier_booking_reference),
+            ("TRD", ruling.transport_document_reference),
+        )
+        if value
+    ]
 
 
 def _event_id(document_id: str, code: str, container: str) -> str:

@@ -107,12 +107,18 @@ class EventService:
     # --- publishing ---------------------------------------------------------------------
 
     def publish(
-        self, items: Sequence[Event], *, publisher: str, related: Sequence[tuple[str, str]] = ()
+        self,
+        items: Sequence[Event],
+        *,
+        publisher: str,
+        related: Sequence[tuple[str, str]] = (),
+        related_each: Sequence[Sequence[tuple[str, str]]] | None = None,
     ) -> list[Outcome]:
         """Store events in one transaction; every event gets an outcome, in order.
 
         ``related`` adds references (kind, value) to every event of the call, for links the
-        events cannot carry themselves (a customs document's booking, say).
+        events cannot carry themselves (a customs document's booking, say); ``related_each``
+        gives each event its own (one sequence per event, in order).
         """
         now = self.clock()
         outcomes: list[Outcome] = []
@@ -126,7 +132,14 @@ class EventService:
                 if event.event_id is None:  # 2.2 makes eventID optional: assign one
                     event = msgspec.structs.replace(event, event_id=str(uuid.uuid4()))
                 outcome = self._publish_one(
-                    connection, index, event, publisher, related, stored, now, writes
+                    connection,
+                    index,
+                    event,
+                    publisher,
+                    related if related_each is None else related_each[index],
+                    stored,
+                    now,
+                    writes,
                 )
                 outcomes.append(outcome)
             writes.flush(connection, on_file)

@@ -14,14 +14,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from sqlalchemy import false, select
+
 from tradewindow.cbec.ports import DocStatus, ListDecided
-from tradewindow.logistics.customs import CUSTOMS_PARTY, CustomsEvents, CustomsRuling
-from tradewindow.logistics.events import Viewer
-from tradewindow.logistics.filters import facts
+from tradewindow.logistics.customs import CustomsEvents, CustomsRuling
+from tradewindow.logistics.gate import CustomsDecision
+from tradewindow.logistics.tables import event_refs, events
 
 log = logging.getLogger("tradewindow.logistics")
-_CUSTOMS = Viewer(party_id=CUSTOMS_PARTY, agency="customs")
-_HELD = frozenset({DocStatus.REVIEW, DocStatus.AGENCIES})
+_DECISIONS = {
+    DocStatus.RELEASED: CustomsDecision.RELEASED,
+    DocStatus.REVIEW: CustomsDecision.HELD,
+    DocStatus.AGENCIES: CustomsDecision.HELD,
+    DocStatus.INSPECTION: CustomsDecision.INSPECTION,
+}
 
 
 class FollowClearance:
@@ -29,41 +35,54 @@ class FollowClearance:
         self.customs = customs
 
     def __call__(self, decided: Sequence[ListDecided]) -> None:
-        """Publish the customs events of every decided list. Called after the clearance
-        commit: a failure here is logged and must not undo the clearance answer (the
-        container then simply has no release on file, the safe side)."""
-        containers: dict[str, tuple[str, ...]] = {}
-        for item in decided:
-            if item.status not in _HELD and item.status not in (
-                DocStatus.RELEASED,
-                DocStatus.INSPECTION,
-            ):
-                continue
-            try:
-                if item.bill_no and item.bill_no not in containers:
-                    containers[item.bill_no] = self.equipment_of(item.bill_no)
-                self.tell(item, containers.get(item.bill_no or "", ()))
-            except Exception:
-                log.exception("customs events of list %s not published", item.key)
+        """Publish the customs events of every decided list, all in one go. Called after the
+        clearance commit: a failure here is logged and must not undo the clearance answer
+        (the containers then simply have no release on file, the safe side)."""
+        wanted = [item for item in decided if item.status in _DECISIONS]
+        if not wanted:
+            return
+        try:
+            containers = self.equipment_of({item.bill_no for item in wanted if item.bill_no})
+            self.customs.record(
+                [
+                    (
+                        CustomsRuling(
+                            document_id=item.invt_no or item.key,
+                            decided_at=item.at,
+                            equipment_references=containers.get(item.bill_no or "", ()),
+                            transport_document_reference=item.bill_no,
+                            reason=item.info or None,
+                        ),
+                        _DECISIONS[item.status],
+                    )
+                    for item in wanted
+                ]
+            )
+        except Exception:
+            log.exception("customs events of %d decided lists not published", len(wanted))
 
-    def tell(self, item: ListDecided, equipment: tuple[str, ...]) -> None:
-        ruling = CustomsRuling(
-            document_id=item.invt_no or item.key,
-            decided_at=item.at,
-            equipment_references=equipment,
-            transport_document_reference=item.bill_no,
-            reason=item.info or None,
-        )
-        if item.status == DocStatus.RELEASED:
-            self.customs.released(ruling)
-        elif item.status == DocStatus.INSPECTION:
-            self.customs.selected_for_inspection(ruling)
-        else:
-            self.customs.held(ruling)
-
-    def equipment_of(self, transport_document: str) -> tuple[str, ...]:
-        """The containers known to travel under a transport document, sorted."""
-        found: set[str] = set()
-        for event in self.customs.events.timeline("TRD", transport_document, _CUSTOMS):
-            found.update(value for kind, value in facts(event).references if kind == "EQ")
-        return tuple(sorted(found))
+    def equipment_of(self, transport_documents: set[str]) -> dict[str, tuple[str, ...]]:
+        """The containers known to travel under each transport document (events on file
+        that reference it), sorted."""
+        found: dict[str, set[str]] = {}
+        documents = sorted(transport_documents)
+        trd, eq = event_refs.alias("trd"), event_refs.alias("eq")
+        with self.customs.events.engine.connect() as connection:
+            for start in range(0, len(documents), 500):
+                rows = connection.execute(
+                    select(trd.c.value, eq.c.value)
+                    .select_from(
+                        trd.join(eq, eq.c.event_id == trd.c.event_id).join(
+                            events, events.c.event_id == trd.c.event_id
+                        )
+                    )
+                    .where(
+                        trd.c.kind == "TRD",
+                        trd.c.value.in_(documents[start : start + 500]),
+                        eq.c.kind == "EQ",
+                        events.c.retracted == false(),
+                    )
+                )
+                for document, container in rows:
+                    found.setdefault(document, set()).add(container)
+        return {document: tuple(sorted(boxes)) for document, boxes in found.items()}

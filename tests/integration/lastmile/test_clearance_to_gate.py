@@ -21,6 +21,7 @@ import builders as b
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec.clearance import Submission
 from tradewindow.cbec.documents import Message
+from tradewindow.cbec.ports import DocStatus, ListDecided
 from tradewindow.clearance.status import Decision
 from tradewindow.logistics.customs import timeline
 from tradewindow.logistics.events import Viewer
@@ -137,3 +138,36 @@ def test_an_unrelated_party_sees_none_of_it(app: App) -> None:
     assert (
         timeline(app.logistics.events, Viewer(party_id="stranger"), transport_document=BILL) == []
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "codes", "gate"),
+    [
+        (DocStatus.RELEASED, ["RELS", "CUSR"], "released"),
+        (DocStatus.INSPECTION, ["HOLD", "CUSI"], "inspection"),
+        (DocStatus.REVIEW, ["HOLD"], "held"),
+        (DocStatus.AGENCIES, ["HOLD"], "held"),
+        (DocStatus.RETURNED, [], None),
+    ],
+)
+def test_each_list_decision_maps_to_its_customs_events(
+    app: App, status: DocStatus, codes: list[str], gate: str | None
+) -> None:
+    discharged(app)
+    app.logistics.follow_clearance(
+        [
+            ListDecided(
+                key=KEY, invt_no="53492026I000000009", status=status, info="", at=b.NOW,
+                bill_no=BILL, logistics_code=b.LOGISTICS_CODE, logistics_no=b.LOGISTICS_NO,
+                port_code="5349",
+            )
+        ]
+    )  # fmt: skip
+    customs = Viewer(party_id="officer", agency="customs")
+    made = [
+        e.shipment_event_type_code if isinstance(e, ShipmentEvent) else e.equipment_event_type_code
+        for e in timeline(app.logistics.events, customs, transport_document=BILL)
+        if isinstance(e, ShipmentEvent | EquipmentEvent)
+    ]
+    assert made == ["DISC", *codes]
+    assert app.logistics.customs.may_gate_out(BOX).customs == gate
