@@ -19,6 +19,7 @@ from tradewindow.evidence.platform_key import load_platform_key, platform_key_pa
 from tradewindow.evidence.recorder import ClearanceEvidence
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
 from tradewindow.logistics.services import Logistics, open_logistics
+from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
@@ -58,7 +59,9 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
         clock=clock,
     )
     evidence = EvidenceLog(store.engine, platform_key=platform_key)
-    logistics = open_logistics(store.engine, settings, clock=clock)
+    logistics = open_logistics(
+        store.engine, settings, clock=clock, party_of=_party_by_customs_code(parties)
+    )
     clearance = Clearance(
         store,
         codes=ReferenceCodeTables(),
@@ -93,3 +96,11 @@ def credential_pepper(settings: Settings) -> bytes:
         with os.fdopen(descriptor, "w") as file:
             file.write(secrets.token_hex(32))
     return path.read_text().strip().encode()
+
+
+def _party_by_customs_code(parties: PartyRegistry) -> Callable[[str], str | None]:
+    def party_of(code: str) -> str | None:
+        party = parties.find(Scheme.CUSTOMS, code) or parties.find(Scheme.USCC, code)
+        return None if party is None else party.id
+
+    return party_of

@@ -348,6 +348,11 @@ class Batch:
                 logistics_code=head.logistics_code,
                 logistics_no=head.logistics_no,
                 port_code=head.port_code,
+                parties=tuple(
+                    dict.fromkeys(
+                        (head.ebp_code, head.ebc_code, head.agent_code, head.logistics_code)
+                    )
+                ),
             )
         )
 

@@ -243,3 +243,6 @@ class ListDecided(msgspec.Struct, frozen=True, kw_only=True):
     logistics_code: str
     logistics_no: str
     port_code: str
+    # the enterprises the list names (platform, e-commerce enterprise, agent, logistics firm):
+    # the parties to its shipment
+    parties: tuple[str, ...] = ()

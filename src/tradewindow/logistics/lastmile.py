@@ -12,7 +12,7 @@ it), so a terminal that published its equipment events sees the release reach it
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import false, select
 
@@ -31,13 +31,21 @@ _DECISIONS = {
 
 
 class FollowClearance:
-    def __init__(self, customs: CustomsEvents) -> None:
+    """``party_of`` turns a customs code named on a list into a registered party id (None when
+    unregistered): the parties a list names are entitled to see its transport document's
+    events, so an enterprise follows the shipments it is party to."""
+
+    def __init__(
+        self, customs: CustomsEvents, party_of: Callable[[str], str | None] | None = None
+    ) -> None:
         self.customs = customs
+        self.party_of = party_of
 
     def __call__(self, decided: Sequence[ListDecided]) -> None:
         """Publish the customs events of every decided list, all in one go. Called after the
         clearance commit: a failure here is logged and must not undo the clearance answer
         (the containers then simply have no release on file, the safe side)."""
+        self._entitle(decided)
         wanted = [item for item in decided if item.status in _DECISIONS]
         if not wanted:
             return
@@ -60,6 +68,23 @@ class FollowClearance:
             )
         except Exception:
             log.exception("customs events of %d decided lists not published", len(wanted))
+
+    def _entitle(self, decided: Sequence[ListDecided]) -> None:
+        if self.party_of is None:
+            return
+        try:
+            grants: set[tuple[str, str]] = set()
+            for item in decided:
+                if not item.bill_no:
+                    continue
+                for code in item.parties:
+                    party = self.party_of(code)
+                    if party is not None:
+                        grants.add((party, item.bill_no))
+            for party, bill_no in sorted(grants):
+                self.customs.events.entitle(party, "TRD", bill_no)
+        except Exception:
+            log.exception("entitlements of %d decided lists not recorded", len(decided))
 
     def equipment_of(self, transport_documents: set[str]) -> dict[str, tuple[str, ...]]:
         """The containers known to travel under each transport document (events on file

@@ -88,8 +88,14 @@ class SubscriptionPools(httpx.AsyncBaseTransport):
 
 
 def open_logistics(
-    engine: Engine, settings: Settings, *, clock: Callable[[], datetime] = utc_now
+    engine: Engine,
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    party_of: Callable[[str], str | None] | None = None,
 ) -> Logistics:
+    """The logistics services; ``party_of`` resolves a customs code named on a cleared list
+    to a registered party, who then follows that shipment's events."""
     callbacks = CallbackSettings.from_settings(settings)
     guard = CallbackGuard(allow_loopback=callbacks.allow_loopback)
     events = EventService(engine, clock=clock)
@@ -105,5 +111,5 @@ def open_logistics(
             first=callbacks.retry_first, cap=callbacks.retry_cap, max_bundle=callbacks.max_bundle
         ),
         callbacks=callbacks,
-        follow_clearance=FollowClearance(customs),
+        follow_clearance=FollowClearance(customs, party_of),
     )

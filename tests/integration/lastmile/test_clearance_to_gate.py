@@ -171,3 +171,30 @@ def test_each_list_decision_maps_to_its_customs_events(
     ]
     assert made == ["DISC", *codes]
     assert app.logistics.customs.may_gate_out(BOX).customs == gate
+
+
+def test_the_enterprises_a_list_names_follow_its_shipment(app: App) -> None:
+    """A registered party named on the list (here the e-commerce enterprise, by its customs
+    code) sees the shipment's events; an unnamed registered party does not."""
+    from tradewindow.parties.model import RegisterParty
+
+    def register(party_id: str, customs_code: str) -> None:
+        app.parties.register(
+            RegisterParty(
+                id=party_id, name_zh="湾区优选", name_en="Bay Select", kind="enterprise",
+                roles=("ecommerce_enterprise",),
+                identifiers=(("cn.customs", customs_code),),
+                city="shenzhen", sector="retail",
+            )
+        )  # fmt: skip
+
+    register("bay-select", b.EBC_CODE)
+    register("someone-else", "4403969999")
+    discharged(app)
+    submit(app, *b.import_set().messages)
+    release_by_agencies(app)
+    named = timeline(app.logistics.events, Viewer(party_id="bay-select"), transport_document=BILL)
+    codes = [e.shipment_event_type_code for e in named if isinstance(e, ShipmentEvent)]
+    assert codes == ["HOLD", "RELS"]
+    other = Viewer(party_id="someone-else")
+    assert timeline(app.logistics.events, other, transport_document=BILL) == []
