@@ -287,6 +287,32 @@ class EventService:
                     insert(entitlements).values(party_id=party_id, kind=kind, value=value)
                 )
 
+    def may_grant(self, party_id: str, kind: str, value: str) -> bool:
+        """Whether ``party_id`` may let others follow this call, container, booking or
+        transport document: it published an event about it, or follows it itself."""
+        if kind not in ENTITLEMENT_KINDS:
+            return False
+        published = (
+            select(event_refs.c.event_id)
+            .join(events, events.c.event_id == event_refs.c.event_id)
+            .where(
+                event_refs.c.kind == kind,
+                event_refs.c.value == value,
+                events.c.publisher == party_id,
+            )
+            .limit(1)
+        )
+        follows = select(entitlements.c.party_id).where(
+            entitlements.c.party_id == party_id,
+            entitlements.c.kind == kind,
+            entitlements.c.value == value,
+        )
+        with self.engine.connect() as connection:
+            return (
+                connection.execute(published).first() is not None
+                or connection.execute(follows).first() is not None
+            )
+
     # --- reading ------------------------------------------------------------------------
 
     def query(self, query: EventQuery, viewer: Viewer, *, v2_only: bool = True) -> EventPage:

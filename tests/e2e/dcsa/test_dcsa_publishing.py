@@ -134,3 +134,33 @@ def test_gate_out_only_after_release_and_refusals_alert_customs(world: World) ->
     )
     assert both.status_code == 400
     assert both.json()["code"] == "lastmile.timeline.reference"
+
+
+def test_a_publisher_lets_the_parties_to_a_shipment_follow_it(world: World) -> None:
+    terminal = world.auth("terminal")
+    event = fresh("equipment", equipment_reference=CONTAINER, equipment_event_type_code="DISC")
+    world.publish("terminal", event)
+    url = f"/v2/events?equipmentReference={CONTAINER}"
+    assert world.client.get(url, headers=world.auth("shipper")).json() == []
+
+    grant = {"kind": "EQ", "value": CONTAINER, "parties": ["shipper"]}
+    answer = world.client.post("/v1/lastmile/followers", json=grant, headers=terminal)
+    assert answer.status_code == 200
+    assert answer.json() == {"kind": "EQ", "value": CONTAINER, "parties": ["shipper"]}
+    seen = world.client.get(url, headers=world.auth("shipper")).json()
+    assert [e["equipmentEventTypeCode"] for e in seen] == ["DISC"]
+    assert world.client.get(url, headers=world.auth("stranger")).json() == []
+
+
+def test_nobody_shares_what_they_did_not_publish(world: World) -> None:
+    world.publish("terminal", fresh("equipment", equipment_reference=CONTAINER))
+    grant = {"kind": "EQ", "value": CONTAINER, "parties": ["stranger"]}
+    by_line = world.client.post("/v1/lastmile/followers", json=grant, headers=world.auth("line"))
+    assert by_line.status_code == 404
+    assert by_line.json()["code"] == "lastmile.followers.unknown_reference"
+    by_shipper = world.client.post(
+        "/v1/lastmile/followers", json=grant, headers=world.auth("shipper")
+    )
+    assert by_shipper.status_code == 403
+    url = f"/v2/events?equipmentReference={CONTAINER}"
+    assert world.client.get(url, headers=world.auth("stranger")).json() == []

@@ -4,6 +4,8 @@ shipment's timeline. Translation only (``logistics.customs``, ``logistics.gate``
 * ``GET /v1/lastmile/gate-out?equipment=<ref>``: yes only with a customs release on file;
   asked by terminal operators and carriers (who publish gate events) and by customs.
 * ``GET /v1/lastmile/alerts``: gate-outs refused for unreleased containers; customs only.
+* ``POST /v1/lastmile/followers``: a publisher (terminal, carrier) lets the parties to a
+  shipment it published events about follow it (their visibility in ``/v2/events``).
 * ``GET /v1/lastmile/timeline?booking=|transportDocument=|equipment=``: everything the caller
   may see about exactly one of them, in the order it happened (holds and inspections too).
 """
@@ -14,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
 from tradewindow.logistics.customs import timeline
@@ -26,6 +28,7 @@ from tradewindow.web.problems import ApiError
 from tradewindow.web.routes.dcsa import JSON, logistics_of, viewer
 
 CUSTOMS = "customs"
+MAX_FOLLOWERS = 50
 
 
 class GateOutAnswer(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -43,6 +46,21 @@ class GateAlertView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     publisher: str
     customs_decision: str  # the decision on file when it was refused, or "none"
     raised_at: datetime
+
+
+class FollowersGrant(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """Parties to let follow one call (CALL), container (EQ), booking (BKG) or transport
+    document (TRD); they then see its events in /v2/events, the stream and the timeline."""
+
+    kind: str
+    value: str = msgspec.field(name="value")
+    parties: list[str]
+
+
+class FollowersGranted(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    kind: str
+    value: str
+    parties: list[str]
 
 
 class LastMileController(Controller):
@@ -92,6 +110,38 @@ class LastMileController(Controller):
             )
             for alert in logistics_of(request).customs.alerts()
         ]
+
+    @post(
+        "/followers",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Let the parties to a shipment follow its events (publishers of its events)",
+        responses=document({200: (FollowersGranted, "the parties who now follow it")}),
+    )
+    def followers(
+        self, request: Request[Any, Any, Any], principal: Principal, data: FollowersGrant
+    ) -> FollowersGranted:
+        if not may(principal, Action.PUBLISH_EVENTS):
+            raise _forbidden("only event publishers (terminals, carriers) grant followers")
+        events = logistics_of(request).events
+        if not data.parties or len(data.parties) > MAX_FOLLOWERS:
+            raise ApiError(
+                422,
+                "lastmile.followers.count",
+                f"name between 1 and {MAX_FOLLOWERS} parties",
+                f"须列出1至{MAX_FOLLOWERS}个当事方",
+            )
+        if not events.may_grant(principal.party_id, data.kind, data.value):
+            # not yours to share (or no such reference): answered as if it did not exist
+            raise ApiError(
+                404,
+                "lastmile.followers.unknown_reference",
+                "you have published nothing about this reference",
+                "您未发布过与该编号相关的事件",
+            )
+        for party in data.parties:
+            events.entitle(party, data.kind, data.value)
+        return FollowersGranted(kind=data.kind, value=data.value, parties=sorted(data.parties))
 
     @get(
         "/timeline",
