@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import json
 import sys
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ _CAPABILITY_BENCHMARKS = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # schema checks (status page, serve) must not chatter migration notices into the console
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):

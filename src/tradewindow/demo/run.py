@@ -10,7 +10,9 @@ is compared, fault by fault, with what the generator injected.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -140,11 +142,38 @@ def serve(app: App, folder: Path, port: int, console: Console) -> None:
 
     web = create_app(app)
     web.state["analytics_lake"] = folder / "lake"
+    worker = _Worker(app)
+    worker.start()
     console.print(
         f"\n[bold green]tradewindow is serving the demo at http://127.0.0.1:{port}/[/] "
         f"(statistics at /stats, the API at /v1, its OpenAPI at /schema) — Ctrl-C to stop"
     )
-    uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning")
+    try:
+        uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning")
+    finally:
+        worker.stop()
+
+
+class _Worker(threading.Thread):
+    """The logistics worker (relay, fan-out, signed callbacks) beside the demo server, as
+    `tradewindow worker` runs beside `tradewindow serve` in production."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(name="tradewindow-worker", daemon=True)
+        self._app = app
+        self._loop = asyncio.new_event_loop()
+        self._stop = asyncio.Event()
+
+    def run(self) -> None:
+        from tradewindow.logistics.worker import run_worker
+
+        asyncio.set_event_loop(self._loop)
+        work = run_worker(self._app.logistics, self._app.settings.bus_url, self._stop)
+        self._loop.run_until_complete(work)
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self.join(timeout=10)
 
 
 def accounts(app: App, console: Console) -> None:
