@@ -135,10 +135,10 @@ def receipt_view(message: ReceiptMessage) -> dict[str, Any]:
     plain: dict[str, Any] = msgspec.to_builtins(message)
     returns: list[dict[str, Any]] = []
     for value in plain.values():
-        if isinstance(value, list):
-            returns += [r for r in value if isinstance(r, dict)]
-        elif isinstance(value, dict):
-            returns.append(value)
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, dict):  # a tax bill's return is its head
+                returns.append(item.get("TaxHeadRd", item))
     return {"type": message_type(message), "guid": message.guid, "returns": returns}
 
 
@@ -199,7 +199,7 @@ def _timeline(
             local = outcome.decided_at.astimezone(CHINA_TZ)
             events.append({"sort": local.strftime("%Y%m%d%H%M%S"),
                            "when": local.strftime("%Y-%m-%d %H:%M:%S"),
-                           "what": f"{outcome.agency}: {outcome.decision}",
+                           "agency": outcome.agency, "decision": str(outcome.decision),
                            "info": outcome.reason or ""})  # fmt: skip
     return sorted(events, key=lambda e: e["sort"])
 
