@@ -163,6 +163,29 @@ class Accounts:
             )
         return account
 
+    def set_password(self, username: str, password: str) -> Account:
+        """A new password (and no lock); raises ``InvalidAccount`` for an unknown username or
+        a short password."""
+        if len(password) < MIN_PASSWORD:
+            raise InvalidAccount(
+                "account.password.too_short",
+                f"a password has at least {MIN_PASSWORD} characters",
+                f"密码至少{MIN_PASSWORD}个字符",
+                "password",
+            )
+        found = self.account(username)
+        if found is None:
+            raise InvalidAccount(
+                "account.username.unknown", f"no account {username}", f"无账户 {username}"
+            )
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(portal_accounts)
+                .where(portal_accounts.c.id == found.id)
+                .values(password_hash=_HASHER.hash(password), failed_attempts=0, locked_until=None)
+            )
+        return found
+
     def account(self, username: str) -> Account | None:
         with self._reader() as connection:
             row = connection.execute(
