@@ -207,3 +207,31 @@ def _release_all_open(world: World, agency: str) -> None:
             world.window.desk.claim(agency, officer, task.id)
             world.window.desk.decide(agency, officer, task.id, "release", None)
             world.window.app.clearance.settle([task.filing], reason=f"decision:{task.id}")
+
+
+def test_uploading_many_files_shows_each_ones_receipts_or_refusal(page: Any) -> None:
+    import msgspec
+
+    from tradewindow.formats import ceb_json
+
+    parcel = builders.import_set(order_no="SO-UPLOAD-1", logistics_no="SF9990000003")
+    sender = builders.base_transfer(cop_code=builders.EBC_CODE, cop_name="firm有限公司")
+    order = msgspec.structs.replace(parcel.messages[0], base_transfer=sender)
+    files = [
+        {"name": "order.json", "mimeType": "application/json",
+         "buffer": ceb_json.write_message(order)},
+        {"name": "broken.xml", "mimeType": "application/xml", "buffer": b"<CEB311Message"},
+    ]  # fmt: skip
+    sign_in(page, "clerk")
+    page.goto("/portal/upload")
+    page.set_input_files("#upload-files", files)
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("#upload-results")).to_have_attribute("data-done", "2")
+    items = page.locator("#upload-results > li")
+    expect(items.nth(0)).to_have_attribute("data-status", "201")
+    expect(items.nth(0).locator("tr[data-type=CEB312]")).to_be_visible()
+    expect(items.nth(1)).to_have_attribute("data-status", "422")
+    expect(items.nth(1).locator(".alert")).to_have_attribute("data-code", re.compile("^CEB900"))
+    shot(page, "portal-upload")
+    # Chromium logs every non-2xx answer; the refused file's 422 is the one expected
+    assert [p for p in page.problems if "status of 422" not in p] == []
