@@ -25,6 +25,7 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.evidence.commands",
     "tradewindow.analytics.commands",
     "tradewindow.web.commands",
+    "tradewindow.web.portal.commands",
     "tradewindow.logistics.commands",
 )
 # … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).

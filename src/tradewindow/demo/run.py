@@ -11,6 +11,7 @@ is compared, fault by fault, with what the generator injected.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import threading
 from collections.abc import Mapping
@@ -139,7 +140,14 @@ def serve(app: App, folder: Path, port: int, console: Console) -> None:
     import uvicorn
 
     from tradewindow.web.app import create_app
+    from tradewindow.web.portal.commands import print_demo_accounts
+    from tradewindow.web.portal.seed import seed_demo_accounts
 
+    # the demo is served over plain http on loopback only: its session cookies may drop
+    # Secure there (never for any other host, see web/portal/settings.py)
+    os.environ.setdefault("TRADEWINDOW_PORTAL_ALLOW_HTTP", "1")
+    url = f"http://127.0.0.1:{port}/"
+    print_demo_accounts(seed_demo_accounts(app), console, url)
     web = create_app(app)
     web.state["analytics_lake"] = folder / "lake"
     worker = _Worker(app)
