@@ -20,17 +20,6 @@ from stats_history import History, build
 from tradewindow.web.pages import routers, template_config
 from tradewindow.web.pages.stats import LAKE_STATE
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
 
 def make_app(lake_root: Path) -> Litestar:
     return Litestar(
@@ -71,23 +60,6 @@ def base_url(app: Litestar) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            "browser tier: /usr/bin/chromium is absent (apt-get install -y chromium); "
-            "the lead's CI installs it"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -19,17 +19,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "po
 from portal_browser import open_page
 from portal_world import World, open_world  # found through the path above
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
@@ -55,36 +44,6 @@ def base_url(world: World) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """Chromium. One process holds one sync Playwright at a time, and the pages' tests keep
-    theirs for the session: when theirs is running this module borrows its browser, else it
-    starts its own for this module only (a shared ``tests/e2e/conftest.py`` would be better)."""
-    running = _running_browser(request)
-    if running is not None:
-        yield running
-        return
-    if not CHROMIUM.exists():
-        pytest.skip("browser tier: /usr/bin/chromium is absent (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
-
-
-def _running_browser(request: pytest.FixtureRequest) -> Any:
-    every = request._fixturemanager._get_all_fixture_defs()  # no public way to ask
-    for definition in (d for d in every if d.argname == "browser"):
-        cached = getattr(definition, "cached_result", None)
-        if cached is not None and cached[0] is not None:
-            return cached[0]
-    return None
 
 
 @pytest.fixture

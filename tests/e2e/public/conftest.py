@@ -29,8 +29,6 @@ assert _spec.loader is not None
 pages_conftest = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(pages_conftest)
 
-CHROMIUM_ARGS = pages_conftest.CHROMIUM_ARGS
-browser = pages_conftest.browser  # Debian's Chromium, never a downloaded one
 page = pages_conftest.page  # a fresh context; console and page errors in page.problems
 
 
