@@ -32,7 +32,9 @@ from tradewindow.web.problems import ApiError, not_found
 from tradewindow.web.window import Window
 
 Kind = Literal["order", "payment", "waybill", "inventory"]
-Status = Literal["accepted", "waiting", "returned", "review", "inspection", "released", "deleted"]
+Status = Literal[
+    "accepted", "waiting", "returned", "review", "inspection", "agencies", "released", "deleted"
+]
 _TAX_BILL = msgspec.json.Decoder(TaxBill)
 _SINCE = Parameter(default=None, description="filed at or after (RFC 3339)")
 _UNTIL = Parameter(default=None, description="filed before (RFC 3339)")
