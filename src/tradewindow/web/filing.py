@@ -86,6 +86,24 @@ def file_messages(
     return [o if isinstance(o, Filed) else _filed(next(answers)) for o in outcomes]
 
 
+def file_vouched(window: Window, principal: Principal, message: bytes, channel: str) -> Filed:
+    """File one JSON message for a signed-in person of ``principal``'s party: the API's steps
+    but the signature, which the authenticated session (password + CSRF token) stands in for
+    (a browser holds no signing key). ``channel`` (e.g. ``"portal"``) is recorded as how the
+    documents were filed; the evidence log records the message with the party as actor and
+    no signature."""
+    now = window.clock()
+    party = window.registry.party(principal.party_id)
+    own_codes = {identifier.value.upper() for identifier in party.identifiers}
+    item = _decode(window, message, SubmissionFormat.JSON, now)
+    item = _permitted(principal, own_codes, item)
+    item = _claimed(window, principal, item, channel)
+    if isinstance(item, Filed):
+        return item
+    submission = msgspec.structs.replace(item, actor=principal.party_id, signature=None)
+    return _filed(_cleared(window, [submission])[0])
+
+
 def _cleared(window: Window, submissions: list[Submission]) -> list[Answer]:
     """Clearance of ``submissions``. Two processes clearing the same guid (or declaring the
     same document) at once: the loser's transaction fails on the unique key and rolls back

@@ -42,8 +42,7 @@ def routers() -> list[Router]:
         directories=[STATIC],
         cache_control=CacheControlHeader(max_age=STATIC_CACHE_SECONDS, public=True),
     )
-    from tradewindow.web.public import routers as public  # lookup, sandbox, status (no cycle)
-
     from tradewindow.web.portal import routers as portal  # sign-in, portal, workbench
+    from tradewindow.web.public import routers as public  # lookup, sandbox, status (no cycle)
 
     return [pages, api, static, *public(), *portal()]

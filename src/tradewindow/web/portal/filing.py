@@ -26,8 +26,7 @@ from tradewindow.intake import Incoming, Refusal
 from tradewindow.parties.principal import Principal
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.violations import Violation
-from tradewindow.web import filing as api_filing
-from tradewindow.web.filing import Filed, file_messages
+from tradewindow.web.filing import Filed, file_messages, file_vouched
 from tradewindow.web.portal.forms import FormRead, FormSpec, read_form
 from tradewindow.web.problems import ApiError
 from tradewindow.web.window import Window
@@ -67,17 +66,7 @@ def check_form(
 
 def file_form(window: Window, principal: Principal, message: bytes) -> Filed:
     """File one form's message for ``principal`` (see the module docstring)."""
-    now = window.clock()
-    party = window.registry.party(principal.party_id)
-    own_codes = {identifier.value.upper() for identifier in party.identifiers}
-    # the API's steps but the signature: decode, role and sender, claim, clear
-    item = api_filing._decode(window, message, SubmissionFormat.JSON, now)
-    item = api_filing._permitted(principal, own_codes, item)
-    item = api_filing._claimed(window, principal, item, PORTAL_FORMAT)
-    if isinstance(item, Filed):
-        return item
-    submission = msgspec.structs.replace(item, actor=principal.party_id, signature=None)
-    return api_filing._filed(api_filing._cleared(window, [submission])[0])
+    return file_vouched(window, principal, message, PORTAL_FORMAT)
 
 
 def file_upload(
