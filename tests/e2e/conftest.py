@@ -1,6 +1,8 @@
 """The one browser of the end-to-end tests: Debian's Chromium (never a downloaded one),
-driven by Playwright, launched once per test process. One process can hold only one sync
-Playwright at a time, so every folder's page tests share this fixture."""
+driven by Playwright. One process can hold only one sync Playwright at a time, and while it
+runs it keeps an event loop running in the main thread (so ``asyncio.run`` elsewhere fails):
+every folder's page tests share this fixture, launched per test module and stopped after it
+(``make test`` distributes whole files to workers)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("browser tier: /usr/bin/chromium is absent (apt-get install -y chromium)")

@@ -71,7 +71,14 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
     problems: list[str] = []
     opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     opened.on("pageerror", lambda error: problems.append(str(error)))
-    opened.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    opened.on("requestfailed", lambda request: _failed(problems, request))
     opened.problems = problems
     yield opened
     context.close()
+
+
+def _failed(problems: list[str], request: Any) -> None:
+    # a request the browser itself abandons because the page navigated on (a language
+    # switch while the favicon loads) is no failure of the server's
+    if request.failure != "net::ERR_ABORTED":
+        problems.append(f"failed: {request.url} ({request.failure})")
