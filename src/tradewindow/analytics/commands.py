@@ -77,6 +77,7 @@ def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser])
     bench.add_argument("--lines", type=int, default=10_000_000, help="lines to generate")
     bench.add_argument("--months", type=int, default=24)
     bench.add_argument("--dir", type=Path, help="build (and keep) the lake here")
+    bench.add_argument("--json", action="store_true", help="print one JSON object only")
     bench.set_defaults(run=_bench)
 
 
@@ -223,7 +224,24 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    import json
+    import os
+    import sys
+
+    from rich.console import Console
+
     from tradewindow.analytics import bench
 
-    bench.run(args.lines, months=args.months, directory=args.dir, keep=args.dir is not None)
+    if not args.json:
+        bench.run(args.lines, months=args.months, directory=args.dir, keep=args.dir is not None)
+        return 0
+    with open(os.devnull, "w") as quiet:  # the table and progress go nowhere; the JSON out
+        report = bench.run(
+            args.lines,
+            months=args.months,
+            directory=args.dir,
+            keep=args.dir is not None,
+            console=Console(file=quiet),
+        )
+    sys.stdout.write(json.dumps(report, default=str) + "\n")
     return 0
