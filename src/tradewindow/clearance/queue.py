@@ -202,12 +202,7 @@ class AgencyDesk:
     ) -> Task:
         """Record ``officer``'s final decision on a task they claimed. A reason is required
         for everything but release."""
-        chosen = _decision(decision)
-        reason = (reason or "").strip() or None
-        if chosen is not Decision.RELEASE and reason is None:
-            raise errors.reason_required(chosen.value)
-        if reason is not None and len(reason) > REASON_LIMIT:
-            raise errors.reason_too_long(REASON_LIMIT)
+        chosen, reason = _checked(decision, reason)
         now = self._clock()
         with self._engine.begin() as connection:
             decided = connection.execute(
@@ -218,12 +213,7 @@ class AgencyDesk:
                     agency_tasks.c.status == TaskStatus.CLAIMED.value,
                     agency_tasks.c.officer == officer,
                 )
-                .values(
-                    status=TaskStatus.DECIDED.value,
-                    decision=chosen.value,
-                    reason=reason,
-                    decided_at=now,
-                )
+                .values(**_decided(chosen, reason, now))
             )
             current = self._own_task(connection, agency, task)
         if decided.rowcount == 1:
@@ -243,10 +233,8 @@ class AgencyDesk:
         now = self._clock()
         count = 0
         with self._engine.begin() as connection:
-            for task, decision, reason in decisions:
-                chosen = _decision(decision)
-                if chosen is not Decision.RELEASE and not (reason or "").strip():
-                    raise errors.reason_required(chosen.value)
+            for task, decision, given in decisions:
+                chosen, reason = _checked(decision, given)
                 decided = connection.execute(
                     update(agency_tasks)
                     .where(
@@ -254,14 +242,7 @@ class AgencyDesk:
                         agency_tasks.c.agency == agency,
                         agency_tasks.c.status == TaskStatus.OPEN.value,
                     )
-                    .values(
-                        status=TaskStatus.DECIDED.value,
-                        officer=officer,
-                        claimed_at=now,
-                        decision=chosen.value,
-                        reason=(reason or "").strip() or None,
-                        decided_at=now,
-                    )
+                    .values(officer=officer, claimed_at=now, **_decided(chosen, reason, now))
                 )
                 count += decided.rowcount
         return count
@@ -285,13 +266,7 @@ class AgencyDesk:
                 agency_tasks.c.agency == agency,
                 agency_tasks.c.status == TaskStatus.OPEN.value,
             )
-            .values(
-                status=TaskStatus.DECIDED.value,
-                officer=actor,
-                decision=decision.value,
-                reason=reason,
-                decided_at=self._clock(),
-            )
+            .values(officer=actor, **_decided(decision, reason, self._clock()))
         )
         return decided.rowcount == 1
 
@@ -396,6 +371,28 @@ def _kind(document: msgspec.Struct) -> str:
         if isinstance(document, struct):
             return kind
     raise TypeError(f"not a CBEC document: {type(document).__name__}")
+
+
+def _checked(decision: Decision | str, reason: str | None) -> tuple[Decision, str | None]:
+    """The decision and its trimmed reason; a reason is required for everything but release
+    and may not exceed :data:`REASON_LIMIT`."""
+    chosen = _decision(decision)
+    reason = (reason or "").strip() or None
+    if chosen is not Decision.RELEASE and reason is None:
+        raise errors.reason_required(chosen.value)
+    if reason is not None and len(reason) > REASON_LIMIT:
+        raise errors.reason_too_long(REASON_LIMIT)
+    return chosen, reason
+
+
+def _decided(decision: Decision, reason: str | None, at: datetime) -> dict[str, Any]:
+    """The columns of a task once decided."""
+    return {
+        "status": TaskStatus.DECIDED.value,
+        "decision": decision.value,
+        "reason": reason,
+        "decided_at": at,
+    }
 
 
 def filing_of(key: str, documents: Iterable[msgspec.Struct | None]) -> Filing:
