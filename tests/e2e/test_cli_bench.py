@@ -1,0 +1,38 @@
+"""The benchmark commands run end to end and print one JSON object with their figures (the
+figures themselves are measured by people, never asserted as timings here)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tradewindow.cli import main
+
+
+def test_bench_clearance_prints_full_path_and_raw_baseline(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["bench", "clearance", "--sets", "300", "--databases", "sqlite", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["sets"] == 300
+    runs = {(r["format"], r["database"]): r for r in report["runs"]}
+    assert set(runs) == {("json", "sqlite"), ("xml", "sqlite")}
+    for run in runs.values():
+        assert run["sets_per_s"] > 0
+        assert run["raw_sets_per_s"] > 0
+        assert run["ratio_to_raw"] == pytest.approx(run["sets_per_s"] / run["raw_sets_per_s"], 0.01)
+        assert run["released"] > 250  # the generated sets are valid: nearly all released
+
+
+def test_bench_analytics_prints_each_query_against_plain_duckdb(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["bench", "analytics", "--lines", "20000", "--months", "2", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["append"]["lines"] >= 20000
+    assert len(report["queries"]) == 6
+    for query in report["queries"]:
+        assert query["ours_s"] > 0
+        assert query["duckdb_s"] > 0
+        assert query["sql"].startswith(("SELECT", "WITH"))
