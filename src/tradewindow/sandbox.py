@@ -88,6 +88,7 @@ def check(
     now = now or datetime.now(UTC)
     decoder = Decoder(settings, spec=spec, xsd=False)
     xsd = ceb_schema.schemas_available()
+    codes = ReferenceCodeTables()
     reports: list[MessageReport] = []
     submissions: list[tuple[MessageReport, Submission]] = []
     for name, data in uploads:
@@ -107,23 +108,21 @@ def check(
         if fmt == "xml" and xsd:
             report.xsd_checked = True
             report.xsd_errors = ceb_schema.validate(data, decoded.spec)
-        outcome = check_message(message, codes=ReferenceCodeTables(), spec=decoded.spec, now=now)
+        outcome = check_message(message, codes=codes, spec=decoded.spec, now=now)
         report.rule_violations = [
             *outcome.message,
             *(v for index in sorted(outcome.documents) for v in outcome.documents[index]),
         ]
         if report.xsd_errors:
-            error = ceb_xml_error(report.xsd_errors, message.guid, report.message_type)
+            error = ceb_xml.FormatError(
+                report.xsd_errors, guid=message.guid, message_type=report.message_type
+            )
             _unreadable(report, Refusal(name, error, data), now, readable=True)
             continue
         submissions.append((report, decoded))
     if submissions:
         _clear_on_throwaway(submissions, now)
     return SandboxReport(checked_at=now, messages=reports)
-
-
-def ceb_xml_error(violations: list[Violation], guid: str, type_: str | None) -> ceb_xml.FormatError:
-    return ceb_xml.FormatError(violations, guid=guid, message_type=type_)
 
 
 def _unreadable(

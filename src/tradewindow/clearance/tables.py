@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import Column, Index, MetaData, String, Table, UniqueConstraint
 
-from tradewindow.store.types import Instant
+from tradewindow.store.types import Instant, RowId
 
 metadata = MetaData()
 
 # BIGINT on PostgreSQL; plain INTEGER on SQLite so the id is the rowid and autoincrements.
-_Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class TaskStatus(enum.StrEnum):
@@ -26,7 +25,7 @@ class TaskStatus(enum.StrEnum):
 agency_tasks = Table(
     "agency_tasks",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", RowId, primary_key=True, autoincrement=True),
     Column("filing", String(), nullable=False),  # inventory list key "ebpCode|orderNo"
     Column("agency", String(), nullable=False),
     Column("status", String(), nullable=False),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 import msgspec
@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from tradewindow.logistics import codes, gate, v3
 from tradewindow.logistics.filters import EventFacts, EventQuery, facts
@@ -272,20 +273,30 @@ class EventService:
     def entitle(self, party_id: str, kind: str, value: str) -> None:
         """Let ``party_id`` see events of a call (CALL), container (EQ), booking (BKG) or
         transport document (TRD)."""
-        if kind not in ENTITLEMENT_KINDS:
-            raise ValueError(f"entitlement kind must be one of {ENTITLEMENT_KINDS}, not {kind}")
+        self.entitle_many([(party_id, kind, value)])
+
+    def entitle_many(self, grants: Iterable[tuple[str, str, str]]) -> None:
+        """:meth:`entitle` for many (party, kind, value) at once, in one transaction; grants
+        already on file are kept as they are."""
+        rows = [
+            {"party_id": party_id, "kind": kind, "value": value}
+            for party_id, kind, value in sorted(set(grants))
+        ]
+        for row in rows:
+            if row["kind"] not in ENTITLEMENT_KINDS:
+                raise ValueError(
+                    f"entitlement kind must be one of {ENTITLEMENT_KINDS}, not {row['kind']}"
+                )
+        if not rows:
+            return
         with self.engine.begin() as connection:
-            exists_already = connection.execute(
-                select(entitlements.c.party_id).where(
-                    entitlements.c.party_id == party_id,
-                    entitlements.c.kind == kind,
-                    entitlements.c.value == value,
-                )
-            ).first()
-            if exists_already is None:
-                connection.execute(
-                    insert(entitlements).values(party_id=party_id, kind=kind, value=value)
-                )
+            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+            connection.execute(
+                dialect.insert(entitlements).on_conflict_do_nothing(
+                    index_elements=["party_id", "kind", "value"]
+                ),
+                rows,
+            )
 
     def may_grant(self, party_id: str, kind: str, value: str) -> bool:
         """Whether ``party_id`` may let others follow this call, container, booking or

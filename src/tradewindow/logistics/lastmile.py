@@ -73,16 +73,16 @@ class FollowClearance:
         if self.party_of is None:
             return
         try:
-            grants: set[tuple[str, str]] = set()
-            for item in decided:
-                if not item.bill_no:
-                    continue
-                for code in item.parties:
-                    party = self.party_of(code)
-                    if party is not None:
-                        grants.add((party, item.bill_no))
-            for party, bill_no in sorted(grants):
-                self.customs.events.entitle(party, "TRD", bill_no)
+            shipped = [item for item in decided if item.bill_no]
+            # a batch names the same few platforms and firms again and again: look each up once
+            codes = {code for item in shipped for code in item.parties}
+            parties = {code: self.party_of(code) for code in codes}
+            self.customs.events.entitle_many(
+                (party, "TRD", item.bill_no or "")
+                for item in shipped
+                for code in item.parties
+                if (party := parties[code]) is not None
+            )
         except Exception:
             log.exception("entitlements of %d decided lists not recorded", len(decided))
 

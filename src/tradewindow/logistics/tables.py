@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Column,
     Integer,
@@ -25,15 +24,14 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from tradewindow.store.types import Instant
+from tradewindow.store.types import Instant, RowId
 
 metadata = MetaData()
-_row_id = BigInteger().with_variant(Integer(), "sqlite")
 
 events = Table(
     "logistics_events",
     metadata,
-    Column("seq", _row_id, primary_key=True, autoincrement=True),
+    Column("seq", RowId, primary_key=True, autoincrement=True),
     Column("event_id", String(500), nullable=False, unique=True),
     Column("event_type", String(10), nullable=False),
     Column("type_code", String(4), nullable=False),
@@ -88,7 +86,7 @@ deliveries = Table(
     metadata,
     Column("subscription_id", String(36), nullable=False),
     Column("event_id", String(500), nullable=False),
-    Column("event_seq", _row_id, nullable=False),
+    Column("event_seq", RowId, nullable=False),
     Column("state", String(10), nullable=False),  # pending, delivered, abandoned
     Column("attempts", Integer(), nullable=False),
     Column("next_attempt_at", Instant(), nullable=False),
@@ -101,7 +99,7 @@ relay_marks = Table(
     "logistics_relay_marks",
     metadata,
     Column("relay", String(100), primary_key=True),
-    Column("last_seq", _row_id, nullable=False),
+    Column("last_seq", RowId, nullable=False),
 )
 
 customs_decisions = Table(
@@ -116,7 +114,7 @@ customs_decisions = Table(
 gate_alerts = Table(
     "logistics_gate_alerts",
     metadata,
-    Column("alert_id", _row_id, primary_key=True, autoincrement=True),
+    Column("alert_id", RowId, primary_key=True, autoincrement=True),
     Column("equipment_reference", String(15), nullable=False),
     Column("event_id", String(500), nullable=False),
     Column("publisher", String(), nullable=False),

@@ -14,12 +14,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from tradewindow.store.types import Instant, Money
+from tradewindow.store.types import Instant, Money, RowId
 
 metadata = MetaData()
 
 # BIGINT on PostgreSQL; plain INTEGER on SQLite so the id is the rowid and autoincrements.
-_Id = BigInteger().with_variant(Integer(), "sqlite")
 
 messages = Table(
     "messages",
@@ -56,7 +55,7 @@ documents = Table(
 receipts = Table(
     "receipts",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", RowId, primary_key=True, autoincrement=True),
     Column("receipt_type", String(), nullable=False),
     Column("kind", String(), nullable=False),
     Column("doc_key", String(), nullable=False),

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Numeric, String
+from sqlalchemy import BigInteger, DateTime, Dialect, Integer, Numeric, String
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 MONEY_SCALE = 5  # digits after the point, as NUMERIC(19,5)
@@ -22,6 +22,10 @@ MONEY_PRECISION = 19
 _QUANTUM = Decimal(1).scaleb(-MONEY_SCALE)
 _LIMIT = Decimal(10) ** (MONEY_PRECISION - MONEY_SCALE)
 _SQLITE_TIME_WIDTH = len("2024-01-01T00:00:00.000000+00:00")
+
+
+# a surrogate key: 64-bit on PostgreSQL, SQLite's INTEGER (which is its rowid) on SQLite
+RowId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def exact_money(value: Decimal) -> Decimal:

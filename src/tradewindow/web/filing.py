@@ -35,7 +35,6 @@ from tradewindow.intake import Incoming, Refusal
 from tradewindow.parties.errors import PartyError
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import FILING_ACTIONS, require
-from tradewindow.store.errors import DuplicateRecord
 from tradewindow.violations import Violation
 from tradewindow.web.auth import signing_keys
 from tradewindow.web.filings import Claim
@@ -43,7 +42,6 @@ from tradewindow.web.problems import ApiError, as_api_error
 from tradewindow.web.window import Window
 
 SIGNED_ALWAYS = frozenset({"CEB621"})
-RACE_RETRIES = 2
 
 
 class Filed(msgspec.Struct, frozen=True, kw_only=True):
@@ -106,13 +104,8 @@ def file_vouched(window: Window, principal: Principal, message: bytes, channel: 
 
 def _cleared(window: Window, submissions: list[Submission]) -> list[Answer]:
     """Clearance of ``submissions``. Two processes clearing the same guid (or declaring the
-    same document) at once: the loser's transaction fails on the unique key and rolls back
-    whole; cleared again, it sees the winner's commit and answers as a replay would."""
-    for _ in range(RACE_RETRIES):
-        try:
-            return window.app.clearance.submit(submissions)
-        except DuplicateRecord:
-            continue
+    same document) at once: ``Clearance.submit`` itself runs the loser's batch again, which
+    then sees the winner's commit and answers as a replay would."""
     return window.app.clearance.submit(submissions)
 
 

@@ -1,11 +1,10 @@
 """The HTTP API's settings, read from the environment like ``tradewindow.settings``.
 
-Kept here until the lead folds them into ``Settings`` (see the report):
+Limits of the HTTP API (the credential pepper comes from ``Settings`` through bootstrap):
 
 =====================================  =========  ===========================================
 variable                               default    meaning
 =====================================  =========  ===========================================
-``TRADEWINDOW_CREDENTIAL_PEPPER``      (none)     key of the stored secrets' HMAC (``Settings``)
 ``TRADEWINDOW_API_MAX_BODY_BYTES``     10 MiB     request bodies above this get 413 unread
 ``TRADEWINDOW_API_MAX_BULK``           500        messages in one JSON bulk
 ``TRADEWINDOW_API_PAGE_SIZE``          100        the most items one page returns
@@ -22,8 +21,6 @@ from collections.abc import Mapping
 import msgspec
 
 from tradewindow.settings import SettingsError
-
-PEPPER = "TRADEWINDOW_CREDENTIAL_PEPPER"
 
 
 class WebSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,14 +39,10 @@ class WebSettings(msgspec.Struct, frozen=True, kw_only=True):
         )
 
     @classmethod
-    def from_env(
-        cls, env: Mapping[str, str] | None = None, *, pepper: str | None = None
-    ) -> WebSettings:
-        """The settings in ``env`` (the environment); ``pepper`` as ``Settings`` read it."""
+    def from_env(cls, env: Mapping[str, str] | None = None, *, pepper: str) -> WebSettings:
+        """The API's limits in ``env`` (the environment); ``pepper`` is the one bootstrap
+        uses (``bootstrap.credential_pepper``: the setting, or the embedded default's file)."""
         env = os.environ if env is None else env
-        pepper = pepper or env.get(PEPPER)
-        if not pepper:
-            raise SettingsError(f"{PEPPER} must be set: the key of stored secrets' HMAC")
         values: dict[str, object] = {"pepper": pepper.encode()}
         for name, field in (
             ("TRADEWINDOW_API_MAX_BODY_BYTES", "max_body_bytes"),

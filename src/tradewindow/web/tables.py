@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     Float,
     Index,
@@ -24,11 +23,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from tradewindow.store.types import Instant
+from tradewindow.store.types import Instant, RowId
 
 metadata = MetaData()
 
-_Id = BigInteger().with_variant(Integer(), "sqlite")
 
 api_messages = Table(
     "api_messages",
@@ -45,7 +43,7 @@ api_messages = Table(
 filings = Table(
     "filings",
     metadata,
-    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("id", RowId, primary_key=True, autoincrement=True),
     Column("kind", String(), nullable=False),
     Column("key", String(), nullable=False),
     Column("party_id", String(), nullable=False),

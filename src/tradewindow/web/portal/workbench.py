@@ -9,7 +9,6 @@ list settled (its new CEB622, and CEB816 on release) as the API does.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 import msgspec
@@ -19,12 +18,12 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from tradewindow.clearance.errors import AgencyError
-from tradewindow.clearance.queue import AgencyView, Task
+from tradewindow.clearance.queue import Task
 from tradewindow.clearance.status import Decision
 from tradewindow.clearance.tables import TaskStatus
-from tradewindow.evidence.chain import RecordKind
 from tradewindow.parties.principal import Principal
-from tradewindow.parties.roles import Action, require
+from tradewindow.parties.roles import Action
+from tradewindow.web.desk import agency_of, decided, view_task
 from tradewindow.web.pages.shell import language_of
 from tradewindow.web.portal.pages import coded_text, portal_page
 from tradewindow.web.portal.session import SignedIn, check_csrf, require_officer
@@ -41,39 +40,20 @@ SORTS = {
 }
 
 
-def view_task(window: Window, principal: Principal, task_id: int) -> AgencyView:
-    """The task's filing as the agency's policy grants it; a read of personal data is
-    appended to the evidence log first (the same record as ``GET /v1/agency/tasks/{id}``)."""
-    agency = _agency(principal, Action.VIEW_QUEUE)
-    view = window.desk.view(agency, task_id)
-    if view.personal_data:
-        window.evidence.append(
-            RecordKind.PERSONAL_DATA_READ,
-            [view.task.filing, f"task:{task_id}", *(f"field:{p}" for p in view.personal_data)],
-            hashlib.sha256(msgspec.json.encode(view.documents)).hexdigest(),
-            principal.party_id,
-            at=window.clock(),
-        )
-    return view
-
-
 def decide_task(
     window: Window, principal: Principal, task_id: int, decision: str, reason: str | None
 ) -> Task:
     """Claim (when open) and decide the task, record the decision, settle the list."""
-    agency = _agency(principal, Action.DECIDE)
+    agency = agency_of(principal, Action.DECIDE)
     officer = principal.credential_id
     window.desk.claim(agency, officer, task_id)
     task = window.desk.decide(agency, officer, task_id, decision, reason)
-    record = msgspec.json.encode({"decision": task.decision, "reason": task.reason})
-    window.evidence.append(
-        RecordKind.DECISION,
-        [task.filing, f"task:{task.id}"],
-        hashlib.sha256(record).hexdigest(),
-        principal.party_id,
-        at=window.clock(),
+    decided(
+        window,
+        principal,
+        task,
+        msgspec.json.encode({"decision": task.decision, "reason": task.reason}),
     )
-    window.app.clearance.settle([task.filing], reason=f"decision:{task.id}")
     return task
 
 
@@ -126,12 +106,6 @@ class Workbench(Controller):
         return Redirect(path=f"/workbench/tasks/{task_id}?decided=1", status_code=303)
 
 
-def _agency(principal: Principal, action: Action) -> str:
-    require(principal, action)
-    assert principal.agency is not None  # noqa: S101 - require_officer checked it
-    return principal.agency
-
-
 def _listing(
     request: Request[Any, Any, Any],
     who: SignedIn,
@@ -142,7 +116,7 @@ def _listing(
     template: str,
 ) -> Template:
     window: Window = request.app.state.window
-    agency = _agency(who.principal, Action.VIEW_QUEUE)
+    agency = agency_of(who.principal, Action.VIEW_QUEUE)
     tasks: list[Task] = []
     number = 1
     while len(tasks) < QUEUE_LIMIT:

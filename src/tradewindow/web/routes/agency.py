@@ -6,7 +6,6 @@ appended to the evidence log. The officer is the credential that acts (one per o
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import msgspec
@@ -16,12 +15,11 @@ from litestar.params import Parameter
 from tradewindow.clearance.queue import AgencyView, Task, TaskPage
 from tradewindow.clearance.status import Decision
 from tradewindow.clearance.tables import TaskStatus
-from tradewindow.evidence.chain import RecordKind
 from tradewindow.parties.principal import Principal
-from tradewindow.parties.roles import Action, require
+from tradewindow.parties.roles import Action
+from tradewindow.web.desk import agency_of, decided, view_task
 from tradewindow.web.idempotency import StoredResponse, checked_key, request_digest
 from tradewindow.web.openapi_docs import document
-from tradewindow.web.problems import ApiError
 from tradewindow.web.window import Window
 
 
@@ -44,14 +42,14 @@ class AgencyController(Controller):
         size: int = Parameter(default=50, ge=1, description="capped at the server's page size"),
     ) -> TaskPage:
         window: Window = request.app.state.window
-        agency = _agency(principal, Action.VIEW_QUEUE)
+        agency = agency_of(principal, Action.VIEW_QUEUE)
         size = min(size, window.settings.page_size)
         return window.desk.list_tasks(agency, status, page, size)
 
     @post("/{task_id:int}/claim", sync_to_thread=True, status_code=200, responses=document({}))
     def claim(self, request: Request[Any, Any, Any], task_id: int, principal: Principal) -> Task:
         window: Window = request.app.state.window
-        agency = _agency(principal, Action.DECIDE)
+        agency = agency_of(principal, Action.DECIDE)
         return window.desk.claim(agency, principal.credential_id, task_id)
 
     @get(
@@ -63,18 +61,7 @@ class AgencyController(Controller):
     def view(
         self, request: Request[Any, Any, Any], task_id: int, principal: Principal
     ) -> AgencyView:
-        window: Window = request.app.state.window
-        agency = _agency(principal, Action.VIEW_QUEUE)
-        view = window.desk.view(agency, task_id)
-        if view.personal_data:
-            window.evidence.append(
-                RecordKind.PERSONAL_DATA_READ,
-                [view.task.filing, f"task:{task_id}", *(f"field:{p}" for p in view.personal_data)],
-                hashlib.sha256(msgspec.json.encode(view.documents)).hexdigest(),
-                principal.party_id,
-                at=window.clock(),
-            )
-        return view
+        return view_task(request.app.state.window, principal, task_id)
 
     @post(
         "/{task_id:int}/decision",
@@ -93,7 +80,7 @@ class AgencyController(Controller):
         idempotency_key: str | None = Parameter(header="Idempotency-Key", required=False),
     ) -> Response[bytes]:
         window: Window = request.app.state.window
-        agency = _agency(principal, Action.DECIDE)
+        agency = agency_of(principal, Action.DECIDE)
         key = checked_key(idempotency_key)
         digest = request_digest("POST", request.url.path, "json", body)
         stored = window.idempotency.begin(principal.party_id, key, digest)
@@ -111,16 +98,7 @@ class AgencyController(Controller):
         except BaseException:
             window.idempotency.abandon(principal.party_id, key)
             raise
-        window.evidence.append(
-            RecordKind.DECISION,
-            [task.filing, f"task:{task.id}"],
-            hashlib.sha256(body).hexdigest(),
-            principal.party_id,
-            at=window.clock(),
-        )
-        # the list follows the agencies' combined verdict: its new CEB622 (and CEB816 on
-        # release) go to the enterprise under the message guid ``decision:<task id>``
-        window.app.clearance.settle([task.filing], reason=f"decision:{task.id}")
+        decided(window, principal, task, body)
         content = msgspec.json.encode(task)
         window.idempotency.finish(
             principal.party_id,
@@ -130,10 +108,3 @@ class AgencyController(Controller):
             ),
         )
         return Response(content=content, status_code=200, media_type="application/json")
-
-
-def _agency(principal: Principal, action: Action) -> str:
-    require(principal, action)
-    if principal.agency is None:  # only agencies hold queue and decide grants
-        raise ApiError(403, "auth.forbidden", "not an agency", "非监管机构")
-    return principal.agency
