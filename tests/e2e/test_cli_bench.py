@@ -21,7 +21,9 @@ def test_bench_clearance_prints_full_path_and_raw_baseline(
     for run in runs.values():
         assert run["sets_per_s"] > 0
         assert run["raw_sets_per_s"] > 0
-        assert run["ratio_to_raw"] == pytest.approx(run["sets_per_s"] / run["raw_sets_per_s"], 0.01)
+        assert run["ratio_to_raw"] == pytest.approx(
+            run["sets_per_s"] / run["raw_sets_per_s"], abs=0.001
+        )  # the report rounds the ratio to 3 places
         assert run["released"] > 250  # the generated sets are valid: nearly all released
 
 
