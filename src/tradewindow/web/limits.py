@@ -36,7 +36,7 @@ class RateLimiter:
 
     def admit(self, party_id: str) -> float | None:
         """None when the request may go ahead (and it is counted); else seconds to wait."""
-        for _ in range(2):  # a first request of the party races another one's INSERT once
+        for _ in range(3):
             with self._engine.begin() as connection:
                 # read the clock once the transaction holds its lock (SQLite: BEGIN
                 # IMMEDIATE), so time spent queueing is not counted against the party
@@ -58,9 +58,13 @@ class RateLimiter:
                 tat: float | None = connection.execute(
                     select(rate_limits.c.tat).where(rate_limits.c.party_id == party_id)
                 ).scalar()
-                if tat is not None:
-                    wait = max(tat, now) + self._interval - now - self._window
-                    return max(wait, 0.001)
+            if tat is not None:
+                wait = max(tat, now) + self._interval - now - self._window
+                if wait > 0:
+                    return wait
+                # the party's first row was committed by another request between our UPDATE
+                # and our SELECT (READ COMMITTED): it has room, so take a token from it
+                continue
             try:
                 with self._engine.begin() as connection:
                     now = self._clock()
@@ -69,9 +73,8 @@ class RateLimiter:
                     )
                 return None
             except IntegrityError:
-                continue
-        return None  # two lost INSERT races in a row: the row exists now; do not refuse
-
+                continue  # another request inserted the party's first row: take from it
+        return None  # lost every race to a first row that has room: never refuse for that
 
 def retry_after(wait: float) -> str:
     """The Retry-After header value: whole seconds, at least 1."""
