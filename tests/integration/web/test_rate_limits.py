@@ -17,7 +17,8 @@ def test_a_burst_then_a_wait_until_the_next_token(store: SqlStore) -> None:
     limiter = RateLimiter(store.engine, rate=2.0, burst=3, clock=lambda: now[0])
     assert [limiter.admit("p") for _ in range(3)] == [None, None, None]
     wait = limiter.admit("p")
-    assert wait is not None and 0 < wait <= 0.5
+    assert wait is not None
+    assert 0 < wait <= 0.5
     assert limiter.admit("q") is None  # another party has its own bucket
     now[0] += 0.5
     assert limiter.admit("p") is None
