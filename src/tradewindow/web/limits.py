@@ -76,6 +76,7 @@ class RateLimiter:
                 continue  # another request inserted the party's first row: take from it
         return None  # lost every race to a first row that has room: never refuse for that
 
+
 def retry_after(wait: float) -> str:
     """The Retry-After header value: whole seconds, at least 1."""
     return str(max(1, math.ceil(wait)))
