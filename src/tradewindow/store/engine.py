@@ -4,10 +4,17 @@ SQLite is set up for an acknowledged-means-durable service: WAL, ``synchronous=F
 keys on, a busy timeout, and every unit of work opened with ``BEGIN IMMEDIATE`` so two writers
 queue on the lock instead of failing halfway through (a deferred transaction that reads, then
 writes, can get SQLITE_BUSY at once, without waiting).
+
+Within one process the writers also queue on a lock of the engine before ``BEGIN IMMEDIATE``
+and leave it once the ``COMMIT`` (or ``ROLLBACK``) has returned: SQLite's own busy handler
+waits by sleeping (1, 2, 5 … 100 ms), so threads polling it leave the database idle while
+they sleep and a few of them wait far longer than their turn. Between processes the busy
+timeout still applies.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +69,66 @@ def _sqlite_engine(url: str) -> Engine:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
+    writers = _WriterQueue(engine)
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        writers.enter(connection.connection.dbapi_connection)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writers.leave(connection.connection.dbapi_connection)
+            raise
 
     return engine
+
+
+class _WriterQueue:
+    """One writing transaction at a time per engine, held from BEGIN IMMEDIATE until the
+    dialect's commit or rollback of that DBAPI connection has returned (also when the pool
+    rolls a connection back on return, or closes it)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._lock = threading.Lock()
+        self._holder: object | None = None
+        dialect = engine.dialect
+        commit, rollback = dialect.do_commit, dialect.do_rollback
+
+        def do_commit(dbapi_connection: Any) -> None:
+            try:
+                commit(dbapi_connection)
+            finally:
+                self.leave(dbapi_connection)
+
+        def do_rollback(dbapi_connection: Any) -> None:
+            try:
+                rollback(dbapi_connection)
+            finally:
+                self.leave(dbapi_connection)
+
+        dialect.do_commit = do_commit  # type: ignore[method-assign]
+        dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+        event.listen(
+            engine, "close", lambda dbapi_connection, _record: self.leave(dbapi_connection)
+        )
+        event.listen(
+            engine, "invalidate", lambda dbapi_connection, _record, _e: self.leave(dbapi_connection)
+        )
+
+    def enter(self, dbapi_connection: object) -> None:
+        if not self._lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise TimeoutError("another writer held the SQLite database past the busy timeout")
+        self._holder = dbapi_connection
+
+    def leave(self, connection: object) -> None:
+        # the dialect is handed the pool's proxy, the pool events the DBAPI connection
+        dbapi_connection = getattr(connection, "dbapi_connection", connection)
+        if self._holder is not None and self._holder is dbapi_connection:
+            self._holder = None
+            self._lock.release()
 
 
 def migrate(url: str) -> None:
