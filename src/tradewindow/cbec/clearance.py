@@ -4,8 +4,9 @@ One call of :meth:`Clearance.submit` handles a batch of messages in one unit of 
 
 1. **Idempotency** — a message guid seen before with the same bytes gets its stored answer
    again; with different bytes it is refused (``CEB.guid.reused``) and nothing is stored.
-2. **Validation** — every document is checked (``rules.check_message``); a document with
-   violations is returned (100) with all of them listed.
+2. **Validation** — every document is checked (``rules.check_message``, before the unit of
+   work opens: it reads nothing stored); a document with violations is returned (100) with
+   all of them listed.
 3. **Declaration** — appType 1 / 2 / 3 (new / change / delete) applied to the stored state,
    following the spec's rules for re-declaration (see :mod:`tradewindow.cbec.declarations`).
 4. **Matching** — every inventory list touched by the batch (new, changed, or waiting for a
@@ -42,7 +43,7 @@ from tradewindow.cbec.ports import (
     ReleaseGate,
     UnitOfWork,
 )
-from tradewindow.cbec.rules import check_message
+from tradewindow.cbec.rules import MessageCheck, check_message
 from tradewindow.cbec.tax import RateTable
 from tradewindow.violations import Violation
 
@@ -100,13 +101,20 @@ class Clearance:
 
     def _submit(self, submissions: Sequence[Submission]) -> list[Answer]:
         now = self._clock()
+        # validation needs nothing stored: done before the unit of work, which holds the
+        # database's write order (see SqlStore.unit_of_work) no longer than it must
+        checks = [
+            check_message(sub.message, codes=self._codes, spec=sub.spec, now=now)
+            for sub in submissions
+        ]
         with self._store.unit_of_work() as uow:
             known = uow.message_digests([s.message.guid for s in submissions])
             batch = Batch(uow, now)
             answers_: list[Answer] = []
             replays: list[str] = []
             fresh: list[Submission] = []
-            for sub in submissions:
+            fresh_checks: list[MessageCheck] = []
+            for sub, check in zip(submissions, checks, strict=True):
                 guid = sub.message.guid
                 if guid in known:
                     if known[guid] == sub.digest:
@@ -117,11 +125,11 @@ class Clearance:
                     continue
                 known[guid] = sub.digest
                 fresh.append(sub)
+                fresh_checks.append(check)
                 answers_.append(Answer(guid=guid, receipts=[]))
             batch.prefetch([s.message for s in fresh])
             records = []
-            for sub in fresh:
-                check = check_message(sub.message, codes=self._codes, spec=sub.spec, now=now)
+            for sub, check in zip(fresh, fresh_checks, strict=True):
                 batch.declare(sub.message, check)
                 records.append(_message_record(sub))
             uow.add_messages(records)

@@ -6,16 +6,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
-from sqlalchemy import Connection, Engine, func, select, type_coerce
+from sqlalchemy import Connection, Engine, func, select, text, type_coerce
 
 from tradewindow.store.engine import READ_ONLY, create_store_engine, migrate_engine
 from tradewindow.store.schema import documents, tax_bills
 from tradewindow.store.types import Money, exact_money
 from tradewindow.store.unit_of_work import SqlUnitOfWork
 
+# pg_advisory_xact_lock key of the clearance units of work (any fixed 64-bit number; this is
+# the first 8 bytes of sha256("tradewindow.clearance") read as a signed integer)
+CLEARANCE_LOCK = 0x77A839F9E4D54B95
+
 
 class SqlStore:
-    """A ``ClearanceStore``. Thread-safe: each unit of work takes its own pooled connection."""
+    """A ``ClearanceStore``. Thread-safe: each unit of work takes its own pooled connection.
+
+    Units of work run one at a time per database, on PostgreSQL as on SQLite (where
+    ``BEGIN IMMEDIATE`` already orders them). Clearance reads one party's document and writes
+    after reading another's: a list waits for a payment and a waybill that two processes may
+    store at the same moment, and a buyer's annual total is read before two lists of the same
+    buyer add to it. Under READ COMMITTED two such transactions would each miss the other's
+    uncommitted half — a list left waiting with every companion on file, a quota passed
+    twice. So each unit of work first takes one transaction-scoped advisory lock. (Batches
+    carrying a list were already serialised by the number series row they reserve from.)
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -31,6 +45,10 @@ class SqlStore:
         with self.engine.connect() as connection:
             transaction = connection.begin()
             try:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLEARANCE_LOCK}
+                    )
                 yield SqlUnitOfWork(connection, transaction)
             finally:
                 if transaction.is_active:
