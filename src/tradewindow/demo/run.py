@@ -106,7 +106,7 @@ def run_demo(
             f"evidence: {checkpoint.seq:,} records chained, head signed by the platform key "
             f"({checkpoint.hash[:16]}…); check with `tradewindow evidence verify`"
         )
-        accounts(app, console)
+        accounts(app, console, folder / "api-keys.txt")
         history, today = build_lake(app, Lake(folder / "lake"), day, seed=seed)
         console.print(
             f"statistics: {history:,} lines of generated history (24 months) and the "
@@ -147,7 +147,7 @@ def serve(app: App, folder: Path, port: int, console: Console) -> None:
     # Secure there (never for any other host, see web/portal/settings.py)
     os.environ.setdefault("TRADEWINDOW_PORTAL_ALLOW_HTTP", "1")
     url = f"http://127.0.0.1:{port}/"
-    print_demo_accounts(seed_demo_accounts(app), console, url)
+    print_demo_accounts(seed_demo_accounts(app), console, url, folder / "portal-accounts.txt")
     web = create_app(app)
     web.state["analytics_lake"] = folder / "lake"
     worker = _Worker(app)
@@ -184,21 +184,22 @@ class _Worker(threading.Thread):
         self.join(timeout=10)
 
 
-def accounts(app: App, console: Console) -> None:
-    """Register the demo parties and print one API key per role (what a user signs in with)."""
+def accounts(app: App, console: Console, file: Path | None = None) -> None:
+    """Register the demo parties and print one API key per role (what a user signs in with),
+    also written to ``file`` when one is given."""
+    from tradewindow.web.portal.commands import print_credentials
+
     seeded = seed_parties(app.parties)
-    table = Table(title="Demo accounts: one per role / 演示账户（每个角色一个）")
-    table.add_column("role")
-    table.add_column("party")
-    table.add_column("API key", overflow="fold")
+    rows: list[tuple[str, ...]] = []
     shown: set[str] = set()
     for entry in seeded:
         role = entry.party.roles[0]
         if role in shown:
             continue
         shown.add(role)
-        table.add_row(role, entry.party.id, entry.api_key)
-    console.print(table)
+        rows.append((role, entry.party.id, entry.api_key))
+    title = "Demo accounts: one API key per role / 演示账户（每个角色一个 API 密钥）"
+    print_credentials(console, title, ("role", "party", "API key"), rows, file)
 
 
 def write_messages(messages: list[Message], inbox: Path) -> int:

@@ -65,3 +65,20 @@ def test_accounts_add_prints_a_password_that_signs_in(
     taken = parser.parse_args(["accounts", "add", "--party", "alipay", "--username", "zhang.san"])
     assert taken.run(taken) == 1
     assert "account.username.taken" in out.getvalue()
+
+
+def test_demo_passwords_print_whole_on_a_narrow_terminal_and_go_to_a_private_file(
+    app: App, tmp_path: Path
+) -> None:
+    made = seed_demo_accounts(app)
+    out = io.StringIO()
+    file = tmp_path / "portal-accounts.txt"
+    commands.print_demo_accounts(made, Console(file=out, width=40), "http://127.0.0.1:8000/", file)
+    printed = out.getvalue().splitlines()
+    written = file.read_text(encoding="utf-8").splitlines()
+    for account in made:  # each account on one line: username and password never folded
+        (line,) = [line for line in printed if account.username in line.split()]
+        assert line.split()[-1] == account.password
+        assert line in written
+    assert file.stat().st_mode & 0o777 == 0o600
+    assert "http://127.0.0.1:8000/sign-in" in out.getvalue()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -125,12 +126,41 @@ def _seed(app: App, _: argparse.Namespace) -> int:
     return 0
 
 
-def print_demo_accounts(made: list[DemoAccount], out: Console, url: str = "") -> None:
-    """The demo accounts as a table (for ``make demo``), with where to sign in."""
-    table = Table(title="Portal sign-in: one account per role / 门户登录：每个角色一个账户")
-    for column in ("role", "party", "username", "password"):
-        table.add_column(column, overflow="fold")
-    for account in made:
-        table.add_row(account.role, account.party_id, account.username, account.password)
-    out.print(table)
+def print_demo_accounts(
+    made: list[DemoAccount], out: Console, url: str = "", file: Path | None = None
+) -> None:
+    """The demo accounts (for ``make demo``), with where to sign in; also written to ``file``
+    (readable by its owner only) when one is given."""
+    rows = [(a.role, a.party_id, a.username, a.password) for a in made]
+    print_credentials(
+        out,
+        "Portal sign-in: one account per role / 门户登录：每个角色一个账户",
+        ("role", "party", "username", "password"),
+        rows,
+        file,
+    )
     out.print(f"sign in at {url.rstrip('/')}/sign-in", highlight=False)
+
+
+def print_credentials(
+    out: Console,
+    title: str,
+    header: tuple[str, ...],
+    rows: Sequence[tuple[str, ...]],
+    file: Path | None = None,
+) -> None:
+    """Rows holding secrets as aligned plain lines: a table would fold a long key or
+    password over two lines on a narrow terminal and break it for copy and paste."""
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in (header, *rows)
+    ]
+    out.print(f"[bold]{title}[/]")
+    for line in lines:
+        out.print(line, soft_wrap=True, highlight=False, markup=False)
+    if file is not None:
+        file.touch(mode=0o600)
+        file.chmod(0o600)  # an older file may have been readable by others
+        file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out.print(f"(also in {file})", highlight=False)
