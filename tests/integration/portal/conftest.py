@@ -9,8 +9,9 @@ from portal_world import World, open_world
 
 
 @pytest.fixture
-def world(sqlite_url: str, tmp_path: Path) -> Iterator[World]:
-    opened = open_world(sqlite_url, tmp_path)
+def world(database_url: str, tmp_path: Path) -> Iterator[World]:
+    """The portal over SQLite, then over PostgreSQL (sessions, lock-outs, CSRF, filings)."""
+    opened = open_world(database_url, tmp_path)
     yield opened
     opened.window.close()
 
