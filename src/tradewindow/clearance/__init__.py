@@ -2,12 +2,13 @@
 combined status.
 
 Pure core: :mod:`.fields`, :mod:`.policy`, :mod:`.views`, :mod:`.routing`, :mod:`.status`.
-Adapters: :mod:`.policy_file` (reads ``policy.toml``), :mod:`.tables` and :mod:`.queue`
-(the work queue over SQLAlchemy Core).
+Adapters: :mod:`.policy_file` (reads ``policy.toml``), :mod:`.tables`, :mod:`.queue` (the work
+queue over SQLAlchemy Core), :mod:`.notices` (informed agencies' notices) and :mod:`.reading`
+(a filing's stored documents cut to an agency's share, for both).
 """
 
 from tradewindow.clearance.policy import AgencyPolicy, Policy, PolicyInvalid, parse_policy
-from tradewindow.clearance.routing import required_agencies
+from tradewindow.clearance.routing import informed_agencies, required_agencies
 from tradewindow.clearance.status import (
     AgencyOutcome,
     CombinedStatus,
@@ -28,6 +29,7 @@ __all__ = [
     "PolicyInvalid",
     "agency_view",
     "combine",
+    "informed_agencies",
     "parse_policy",
     "personal_data_in",
     "required_agencies",

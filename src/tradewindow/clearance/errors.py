@@ -1,8 +1,8 @@
 """The work queue's refusals: typed, with stable codes and English / Chinese messages.
 
 The HTTP edge maps the classes: :class:`NotFound` → 404, :class:`Conflict` → 409,
-:class:`DecisionInvalid` → 422. A task of another agency is *not found*, never "forbidden":
-an agency does not learn which filings other agencies work on.
+:class:`DecisionInvalid` → 422. A task or notice of another agency is *not found*, never
+"forbidden": an agency does not learn which filings other agencies work on.
 """
 
 from __future__ import annotations
@@ -37,6 +37,14 @@ def task_not_found(task: int) -> NotFound:
         "agency.task.not_found",
         f"no task {task} in this agency's queue",
         f"本机构队列中无任务 {task}",
+    )
+
+
+def notice_not_found(notice: int) -> NotFound:
+    return NotFound(
+        "agency.notice.not_found",
+        f"no notice {notice} for this agency",
+        f"本机构无通知 {notice}",
     )
 
 

@@ -1,5 +1,7 @@
 """The agencies' work queue over SQLAlchemy Core: route, list, claim, view, decide, status.
 
+Routing also informs the agencies that do not decide (their notices: :mod:`.notices`).
+
 One task per (filing, required agency). A task is *open*, then *claimed* by one officer
 (atomically: a conditional UPDATE, so two officers can never both hold it), then *decided*
 once and for all by that officer. Every method names the acting agency; a task of another
@@ -10,7 +12,6 @@ the caller records the read.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -23,15 +24,20 @@ from tradewindow.cbec.documents import Inventory, Order, Payment, Waybill
 from tradewindow.cbec.ports import DocKind
 from tradewindow.cbec.receipts import TaxBill
 from tradewindow.clearance import errors
+from tradewindow.clearance.notices import NoticeBoard
 from tradewindow.clearance.policy import Policy
+from tradewindow.clearance.reading import (
+    MAX_PAGE_SIZE,
+    agency_share,
+    page_bounds,
+    reader,
+    stored_filing,
+)
 from tradewindow.clearance.routing import required_agencies
 from tradewindow.clearance.status import AgencyOutcome, CombinedStatus, Decision, combine
 from tradewindow.clearance.tables import TaskStatus, agency_tasks
-from tradewindow.clearance.views import agency_view, personal_data_in
-from tradewindow.store.engine import READ_ONLY
-from tradewindow.store.schema import documents, tax_bills
 
-MAX_PAGE_SIZE = 100
+__all__ = ["MAX_PAGE_SIZE", "AgencyDesk", "AgencyView", "Filing", "Task", "TaskPage", "filing_of"]
 REASON_LIMIT = 500  # leaves room in a CEB622 returnInfo (1000) for the agency's name and code
 _COMPANION_KINDS: tuple[tuple[type[msgspec.Struct], str], ...] = (
     (Order, DocKind.ORDER.value),
@@ -87,12 +93,14 @@ class AgencyDesk:
         self._engine = engine
         self._policy = policy
         self._clock = clock or (lambda: datetime.now(UTC))
+        self.notices = NoticeBoard(engine, policy, clock=self._clock)
 
     # --- routing -------------------------------------------------------------------------
 
     def route(self, filing: Filing, *, connection: Connection | None = None) -> list[Task]:
-        """Create a task for every agency the policy requires on ``filing``; returns the
-        filing's tasks. Routing a filing again adds nothing (and changes no decision).
+        """Create a task for every agency the policy requires on ``filing``, and a notice
+        for every agency it informs (:class:`~.notices.NoticeBoard`); returns the filing's
+        tasks. Routing a filing again adds nothing (and changes no decision).
 
         With ``connection`` the tasks are written in the caller's transaction (e.g. the CBEC
         unit of work that releases the list), so they are durable exactly when it commits.
@@ -136,6 +144,7 @@ class AgencyDesk:
                 index_elements=["filing", "agency"]
             )
             connection.execute(statement, rows)
+        self.notices.inform(connection, filing.key, filing.documents)
         query = select(agency_tasks).where(agency_tasks.c.filing == filing.key)
         return [_task(row) for row in connection.execute(query.order_by(agency_tasks.c.id))]
 
@@ -146,7 +155,7 @@ class AgencyDesk:
     ) -> TaskPage:
         """One page (1-based; ``size`` capped at :data:`MAX_PAGE_SIZE`) of ``agency``'s
         tasks, oldest first, optionally only those in ``status``."""
-        page, size = max(page, 1), min(max(size, 1), MAX_PAGE_SIZE)
+        page, size = page_bounds(page, size)
         query = select(agency_tasks).where(agency_tasks.c.agency == agency)
         if status is not None:
             query = query.where(agency_tasks.c.status == TaskStatus(status).value)
@@ -181,15 +190,8 @@ class AgencyDesk:
         """The task's filing as ``agency`` may see it (see :class:`AgencyView`)."""
         with self._reader() as connection:
             current = self._own_task(connection, agency, task)
-            stored = _filing_documents(connection, current.filing)
-        views = {}
-        for kind, document in stored.items():
-            view = agency_view(self._policy, agency, kind, document)
-            if view is not None:
-                views[kind] = view
-        personal = sorted(
-            {p for view in views.values() for p in personal_data_in(self._policy, view)}
-        )
+            stored = stored_filing(connection, current.filing)
+        views, personal = agency_share(self._policy, agency, stored)
         return AgencyView(
             task=current,
             documents=views,
@@ -298,7 +300,7 @@ class AgencyDesk:
     # --- reading -------------------------------------------------------------------------
 
     def _reader(self) -> Connection:
-        return self._engine.connect().execution_options(**{READ_ONLY: True})
+        return reader(self._engine)
 
     @staticmethod
     def _own_task(connection: Connection, agency: str, task: int) -> Task:
@@ -309,37 +311,6 @@ class AgencyDesk:
         if row is None:
             raise errors.task_not_found(task)
         return _task(row)
-
-
-def _filing_documents(connection: Connection, filing: str) -> dict[str, dict[str, Any]]:
-    """The list ``filing`` and its order, payment, waybill and latest tax bill, as wire JSON."""
-    kinds = (DocKind.INVENTORY.value, DocKind.ORDER.value, DocKind.PAYMENT.value)
-    query = select(documents.c.kind, documents.c.body, documents.c.waybill_ref).where(
-        documents.c.kind.in_(kinds), documents.c.key == filing
-    )
-    found: dict[str, dict[str, Any]] = {}
-    waybill_ref = None
-    for kind, body, ref in connection.execute(query):
-        found[kind] = json.loads(body)
-        if kind == DocKind.INVENTORY.value:
-            waybill_ref = ref
-    if waybill_ref is not None:
-        body = connection.execute(
-            select(documents.c.body).where(
-                documents.c.kind == DocKind.WAYBILL.value, documents.c.key == waybill_ref
-            )
-        ).scalar()
-        if body is not None:
-            found[DocKind.WAYBILL.value] = json.loads(body)
-    bill = connection.execute(
-        select(tax_bills.c.body)
-        .where(tax_bills.c.doc_key == filing)
-        .order_by(tax_bills.c.created_at.desc())
-        .limit(1)
-    ).scalar()
-    if bill is not None:
-        found["tax_bill"] = json.loads(bill)
-    return found
 
 
 def _task(row: Row[Any]) -> Task:

@@ -1,10 +1,15 @@
-"""Which agencies must decide on a filing, by the policy file's ``route_when`` rules.
+"""Which agencies must decide on a filing, by the policy file's ``route_when`` rules, and
+which are informed of it.
 
 A filing is one inventory list together with its order, payment, waybill and (once issued)
 tax bill, each as wire JSON keyed by document kind. An agency is required when its
 ``route_when`` is ``always`` or when any of its rules holds (a rule holds when all its
 conditions do; a condition on a line field holds when it holds for any line; a condition on a
 document the filing lacks does not hold).
+
+An agency without ``route_when`` never decides; it is *informed* of a filing when the policy
+grants it at least one of the filing's documents (a document of which it would see nothing,
+e.g. no line among those it may see, does not count).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 
 from tradewindow.clearance.fields import ANY
 from tradewindow.clearance.policy import AgencyPolicy, Condition, Policy
+from tradewindow.clearance.views import agency_view
 
 Documents = Mapping[str, Mapping[str, Any]]  # document kind → wire JSON
 
@@ -21,6 +27,17 @@ Documents = Mapping[str, Mapping[str, Any]]  # document kind → wire JSON
 def required_agencies(policy: Policy, documents: Documents) -> list[str]:
     """The codes of the agencies that must decide on ``documents``, in policy-file order."""
     return [code for code, agency in policy.agencies.items() if is_required(agency, documents)]
+
+
+def informed_agencies(policy: Policy, documents: Documents) -> list[str]:
+    """The codes of the agencies that do not decide but are granted at least one of
+    ``documents``, in policy-file order."""
+    return [
+        code
+        for code, agency in policy.agencies.items()
+        if not agency.decides
+        and any(agency_view(policy, code, kind, doc) is not None for kind, doc in documents.items())
+    ]
 
 
 def is_required(agency: AgencyPolicy, documents: Documents) -> bool:

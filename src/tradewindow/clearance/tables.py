@@ -1,6 +1,7 @@
-"""The agencies' work queue as the running code sees it (SQLAlchemy Core).
+"""The agencies' work queue and notices as the running code sees them (SQLAlchemy Core).
 
-The DDL is owned by the migration ``store/migrations/versions/v0004_agencies.py``.
+The DDL is owned by the migrations ``store/migrations/versions/v0004_agencies.py`` (tasks)
+and ``v0008_agency_notices.py`` (notices), both on the ``agencies`` branch.
 """
 
 from __future__ import annotations
@@ -38,4 +39,18 @@ agency_tasks = Table(
     Column("decided_at", Instant()),
     UniqueConstraint("filing", "agency", name="uq_agency_tasks_filing_agency"),
     Index("ix_agency_tasks_agency_status_id", "agency", "status", "id"),
+)
+
+# An informed agency's notice of a filing: the reference only. The documents are read and cut
+# to the agency's share when it looks, so no field of them is ever stored for an agency.
+agency_notices = Table(
+    "agency_notices",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("filing", String(), nullable=False),  # inventory list key "ebpCode|orderNo"
+    Column("agency", String(), nullable=False),
+    Column("policy_version", String(), nullable=False),  # the policy that informed it
+    Column("created_at", Instant(), nullable=False),
+    UniqueConstraint("filing", "agency", name="uq_agency_notices_filing_agency"),
+    Index("ix_agency_notices_agency_id", "agency", "id"),
 )

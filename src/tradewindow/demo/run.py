@@ -101,6 +101,11 @@ def run_demo(
             "agencies decided: "
             + ", ".join(f"{key} {count:,}" for key, count in sorted(made.items()))
         )
+        informed = [code for code, agency in app.policy.agencies.items() if not agency.decides]
+        console.print(
+            "agencies informed (notices, on the workbench of e.g. demo-taxation): "
+            + ", ".join(f"{code} {app.desk.notices.count(code):,}" for code in informed)
+        )
         checkpoint = app.evidence.sign_head()
         console.print(
             f"evidence: {checkpoint.seq:,} records chained, head signed by the platform key "

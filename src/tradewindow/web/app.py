@@ -21,7 +21,7 @@ from tradewindow.bootstrap import App, bootstrap, credential_pepper
 from tradewindow.settings import Settings
 from tradewindow.web.auth import principal_dependency
 from tradewindow.web.problems import problem_response
-from tradewindow.web.routes.agency import AgencyController
+from tradewindow.web.routes.agency import AgencyController, AgencyNoticesController
 from tradewindow.web.routes.dcsa import dcsa_router
 from tradewindow.web.routes.dcsa_lastmile import LastMileController
 from tradewindow.web.routes.filings import FilingController
@@ -75,6 +75,7 @@ def api_router() -> Router:
             MessageController,
             FilingController,
             AgencyController,
+            AgencyNoticesController,
             OAuthController,
             LastMileController,
             dcsa_router(),
@@ -90,7 +91,7 @@ def openapi_config() -> OpenAPIConfig:
         version=API_VERSION,
         description=(
             "Declare once over HTTP: CEB messages in (XML or JSON), receipts out; the party's "
-            "own filings and tax bills; the agencies' work queues. Errors are "
+            "own filings and tax bills; the agencies' work queues and notices. Errors are "
             "application/problem+json with stable codes and field paths."
         ),
         path="/schema",

@@ -2,8 +2,9 @@
 workbench (``portal/workbench.py``): the same checks, the same evidence, the same follow-up.
 
 - ``agency_of``: the principal's agency, when its roles grant ``action`` (else 403).
-- ``view_task``: the task's filing as the policy grants it; a read of personal data is
-  appended to the evidence log before it is returned.
+- ``view_task`` / ``view_notice``: the task's (or an informed agency's notice's) filing as
+  the policy grants it; a read of personal data is appended to the evidence log before it is
+  returned, the same way for both.
 - ``decided``: after a decision, its evidence record and the list following the agencies'
   combined verdict (new CEB622, and CEB816 on release, under the message guid
   ``decision:<task id>``).
@@ -15,6 +16,7 @@ import hashlib
 
 import msgspec
 
+from tradewindow.clearance.notices import NoticeView
 from tradewindow.clearance.queue import AgencyView, Task
 from tradewindow.evidence.chain import RecordKind
 from tradewindow.parties.principal import Principal
@@ -32,15 +34,30 @@ def agency_of(principal: Principal, action: Action) -> str:
 
 def view_task(window: Window, principal: Principal, task_id: int) -> AgencyView:
     view = window.desk.view(agency_of(principal, Action.VIEW_QUEUE), task_id)
-    if view.personal_data:
-        window.evidence.append(
-            RecordKind.PERSONAL_DATA_READ,
-            [view.task.filing, f"task:{task_id}", *(f"field:{p}" for p in view.personal_data)],
-            hashlib.sha256(msgspec.json.encode(view.documents)).hexdigest(),
-            principal.party_id,
-            at=window.clock(),
-        )
+    _record_read(window, principal, view.task.filing, f"task:{task_id}", view)
     return view
+
+
+def view_notice(window: Window, principal: Principal, notice_id: int) -> NoticeView:
+    view = window.desk.notices.view(agency_of(principal, Action.VIEW_QUEUE), notice_id)
+    _record_read(window, principal, view.notice.filing, f"notice:{notice_id}", view)
+    return view
+
+
+def _record_read(
+    window: Window, principal: Principal, filing: str, item: str, view: AgencyView | NoticeView
+) -> None:
+    """The evidence record of a view holding personal data: the filing, the task or notice
+    read, each personal-data field, and the digest of exactly what was shown."""
+    if not view.personal_data:
+        return
+    window.evidence.append(
+        RecordKind.PERSONAL_DATA_READ,
+        [filing, item, *(f"field:{p}" for p in view.personal_data)],
+        hashlib.sha256(msgspec.json.encode(view.documents)).hexdigest(),
+        principal.party_id,
+        at=window.clock(),
+    )
 
 
 def decided(window: Window, principal: Principal, task: Task, record: bytes) -> None:

@@ -1,5 +1,5 @@
-"""Property level over HTTP: an agency's task view holds no field outside its policy, and
-every view with personal data is recorded in the evidence log."""
+"""Property level over HTTP: an agency's task and notice views hold no field outside its
+policy, and every view with personal data is recorded in the evidence log."""
 
 from __future__ import annotations
 
@@ -60,6 +60,38 @@ def test_every_task_view_holds_only_granted_fields_and_personal_reads_are_logged
                 ]
                 assert [task["filing"], f"task:{task['id']}"] in [r[:2] for r in reads]
     assert checked >= 2
+
+
+def test_every_notice_view_and_listing_holds_only_granted_fields(world: World) -> None:
+    for n in range(2):
+        parcel = builders.import_set(order_no=f"SO-NOTE-{n}", logistics_no=f"SF-NOTE-{n}")
+        assert all(r.status_code == 201 for r in world.file_set(parcel))
+    assert world.release_all() >= 2  # released: the tax bills are issued
+    checked: set[tuple[str, str]] = set()
+    for party in world.agencies:
+        agency = next(p for p in world.window.registry.parties() if p.id == party).agency
+        assert agency is not None
+        listing = world.client.get("/v1/agency/notices", headers=world.auth(party))
+        assert listing.status_code == 200
+        notices = decoded(listing)["notices"]
+        # the listing is references only: no field of any document
+        assert all(
+            set(n) == {"id", "filing", "agency", "policyVersion", "createdAt"} for n in notices
+        )
+        assert (len(notices) == 2) is (agency == "taxation")  # informed: taxation only
+        for notice in notices:
+            view = decoded(
+                world.client.get(f"/v1/agency/notices/{notice['id']}", headers=world.auth(party))
+            )
+            assert view["notice"] == notice
+            for kind, document in view["documents"].items():
+                outside = key_paths(document) - allowed(agency, kind)
+                assert not outside, (agency, kind, outside)
+                checked.add((agency, kind))
+            text = msgspec.json.encode(view).decode()
+            assert "王小明" not in text
+            assert builders.BUYER_ID not in text
+    assert checked == {("taxation", "order"), ("taxation", "inventory"), ("taxation", "tax_bill")}
 
 
 def test_an_enterprise_reading_its_filing_with_personal_data_is_recorded(world: World) -> None:

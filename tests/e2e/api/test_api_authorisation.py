@@ -33,6 +33,7 @@ def _parcel_of_b(world: World) -> dict[str, str]:
     tasks = decoded(
         world.client.get("/v1/agency/tasks", headers=world.auth("gacc-guangdong-quarantine"))
     )
+    notices = decoded(world.client.get("/v1/agency/notices", headers=world.auth("guangdong-tax")))
     guid = builders.import_set().messages[3].guid
     answer = decoded(
         world.client.get(f"/v1/cbec/messages/{guid}/receipts", headers=world.auth("broker"))
@@ -44,13 +45,14 @@ def _parcel_of_b(world: World) -> dict[str, str]:
         "key": key,
         "invt_no": filing["invtNo"],
         "task_id": str(tasks["tasks"][0]["id"]),
+        "notice_id": str(notices["notices"][0]["id"]),
     }
 
 
 def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document(
     world: World,
 ) -> None:
-    owned = _parcel_of_b(world)  # owned by platform / broker / quarantine
+    owned = _parcel_of_b(world)  # owned by platform / broker / quarantine / taxation
     schema = decoded(world.client.get("/schema/openapi.json"))
     walked = []
     for path, operations in schema["paths"].items():
@@ -81,10 +83,13 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
                 assert secret not in text
             # the owner gets it
             owner = "gacc-guangdong-quarantine" if intruder == "customs" else "broker"
+            if "/agency/notices/" in path:
+                owner = "guangdong-tax"  # informed, not deciding: its notices, not tasks
             if method == "get":
                 mine = world.client.get(url, headers=world.auth(owner))
                 assert mine.status_code == 200, (url, mine.text)
-    assert len(walked) >= 6
+    assert len(walked) >= 7
+    assert ("get", "/v1/agency/notices/{notice_id}") in walked
 
 
 def test_a_message_guid_of_another_party_is_refused_without_its_answer(world: World) -> None:
@@ -128,10 +133,14 @@ _MESSAGES = {
     Action.FILE_INVENTORY: lambda: builders.inventory_message(),
 }
 _ROUTES = {
-    Action.READ_OWN_FILINGS: ("GET", "/v1/cbec/filings"),
-    Action.READ_TAX_BILLS: ("GET", "/v1/cbec/tax-bills/53492026I000000001"),
-    Action.VIEW_QUEUE: ("GET", "/v1/agency/tasks"),
-    Action.DECIDE: ("POST", "/v1/agency/tasks/1/claim"),
+    Action.READ_OWN_FILINGS: [("GET", "/v1/cbec/filings")],
+    Action.READ_TAX_BILLS: [("GET", "/v1/cbec/tax-bills/53492026I000000001")],
+    Action.VIEW_QUEUE: [
+        ("GET", "/v1/agency/tasks"),
+        ("GET", "/v1/agency/notices"),
+        ("GET", "/v1/agency/notices/1"),
+    ],
+    Action.DECIDE: [("POST", "/v1/agency/tasks/1/claim")],
 }
 _PARTY_OF_ROLE = {
     Role.ECOMMERCE_PLATFORM: "platform",
@@ -165,12 +174,15 @@ def test_each_role_calling_an_action_it_lacks_gets_403(
 ) -> None:
     party = _PARTY_OF_ROLE[role]
     if action in _MESSAGES:
-        response = world.post_json(party, _MESSAGES[action](), sign=True)
+        responses = [world.post_json(party, _MESSAGES[action](), sign=True)]
     else:
-        method, path = _ROUTES[action]
-        response = world.client.request(method, path, headers=world.auth(party))
-    assert response.status_code == 403, response.text
-    assert decoded(response)["code"] == "auth.forbidden"
+        responses = [
+            world.client.request(method, path, headers=world.auth(party))
+            for method, path in _ROUTES[action]
+        ]
+    for response in responses:
+        assert response.status_code == 403, response.text
+        assert decoded(response)["code"] == "auth.forbidden"
 
 
 def test_the_table_has_cases_for_the_issues_examples() -> None:
@@ -178,6 +190,7 @@ def test_the_table_has_cases_for_the_issues_examples() -> None:
     assert (Role.PAYMENT_FIRM, Action.FILE_INVENTORY) in cases  # cannot file a list
     assert (Role.ECOMMERCE_PLATFORM, Action.DECIDE) in cases  # an enterprise cannot decide
     assert (Role.CUSTOMS, Action.FILE_ORDER) in cases
+    assert (Role.ECOMMERCE_ENTERPRISE, Action.VIEW_QUEUE) in cases  # no notices either
 
 
 def test_no_credential_or_a_wrong_one_is_401_problem(world: World) -> None:

@@ -1,6 +1,7 @@
 """Browser journeys of the portals (Chromium): a small firm files an inventory list by form
-and sees it released after the agencies decide; an officer decides a held filing; a wrong
-password and the lock-out; an expired session; another party's filing URL."""
+and sees it released after the agencies decide; an officer decides a held filing; a taxation
+officer reads a notice read-only; a wrong password and the lock-out; an expired session;
+another party's filing URL."""
 
 from __future__ import annotations
 
@@ -117,6 +118,33 @@ def test_an_officer_decides_a_held_filing_with_a_reason(
     expect(firm.locator("[data-agencies]")).to_have_attribute("data-agencies", "held")
     expect(firm.locator(".agencies")).to_contain_text("registration certificate needed")
     firm.context.close()
+
+
+def test_a_taxation_officer_reads_a_released_filings_notice_read_only(
+    world: World, page: Any
+) -> None:
+    parcel = builders.import_set(order_no="SO-TAX-1", logistics_no="SF9990000004")
+    _file_all(world, parcel)
+    for agency in ("inspection_quarantine", "border_control", "foreign_exchange"):
+        _release_all_open(world, agency)
+    key = f"{builders.EBP_CODE}|SO-TAX-1"
+    sign_in(page, "officer-taxation")
+    expect(page).to_have_url(re.compile(r"/workbench/notices$"))
+    expect(page.locator(".portal-bar__nav a[aria-current=page]")).to_have_attribute(
+        "href", "/workbench/notices"
+    )
+    expect(page.locator("a[href='/workbench/history']")).to_have_count(0)
+    shot(page, "workbench-notices")
+    page.click(f"tr[data-filing='{key}'] a >> nth=0")
+    expect(page.locator("[data-read-only]")).to_be_visible()
+    expect(page.locator("#doc-tax_bill")).to_have_text("Tax bill")
+    expect(page.locator("[data-field='TaxHeadRd/taxNo']")).not_to_be_empty()
+    expect(page.locator("[data-field='OrderHead/goodsValue']")).to_be_visible()
+    expect(page.locator("form[action$='/decision']")).to_have_count(0)
+    expect(page.locator("input[name=decision]")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text("王小明")
+    shot(page, "workbench-notice")
+    assert page.problems == []
 
 
 def test_a_wrong_password_then_the_lock_out(page: Any) -> None:

@@ -4,6 +4,7 @@ per standard agency. Shared by the portal's integration and browser tests."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -108,6 +109,23 @@ def open_world(database_url: str, data_dir: Path, *, allow_http: bool = True) ->
         accounts.add(command.id, f"officer-{agency}".replace("_", "-"), PASSWORD)
         world.officers[agency] = f"officer-{agency}".replace("_", "-")
     return world
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def sign_in(client: Any, username: str, password: str = PASSWORD) -> Any:
+    """Sign in through the form (with its CSRF token); the answer, not followed."""
+    token = CSRF.search(client.get("/sign-in").text)[1]  # type: ignore[index]
+    return client.post(
+        "/sign-in",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+def csrf_of(client: Any, path: str) -> str:
+    return CSRF.search(client.get(path).text)[1]  # type: ignore[index]
 
 
 def decoded(response: Any) -> Any:

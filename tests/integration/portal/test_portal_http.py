@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 from litestar.testing import TestClient
-from portal_world import PASSWORD, World, decoded, form_values
+from portal_world import PASSWORD, World, csrf_of, decoded, form_values, sign_in
 from sqlalchemy import func, select
 
 import builders
@@ -16,21 +16,6 @@ from tradewindow.evidence.tables import records as evidence_records
 from tradewindow.web.portal.accounts import Accounts
 from tradewindow.web.portal.session import STATE_KEY
 from tradewindow.web.portal.settings import PortalSettings
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def sign_in(client: Any, username: str, password: str = PASSWORD) -> Any:
-    token = CSRF.search(client.get("/sign-in").text)[1]  # type: ignore[index]
-    return client.post(
-        "/sign-in",
-        data={"username": username, "password": password, "csrf_token": token},
-        follow_redirects=False,
-    )
-
-
-def csrf_of(client: Any, path: str) -> str:
-    return CSRF.search(client.get(path).text)[1]  # type: ignore[index]
 
 
 @pytest.fixture

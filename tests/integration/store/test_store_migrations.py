@@ -41,6 +41,23 @@ def test_migrate_creates_the_tables_and_indexes(database_url: str) -> None:
         engine.dispose()
 
 
+def test_the_agencies_branch_adds_the_informed_agencies_notices(database_url: str) -> None:
+    migrate(database_url)
+    engine = create_store_engine(database_url)
+    try:
+        schema = inspect(engine)
+        columns = {c["name"] for c in schema.get_columns("agency_notices")}
+        assert columns == {"id", "filing", "agency", "policy_version", "created_at"}
+        indexes = {ix["name"]: ix["column_names"] for ix in schema.get_indexes("agency_notices")}
+        assert indexes["ix_agency_notices_agency_id"] == ["agency", "id"]
+        uniques = [u["column_names"] for u in schema.get_unique_constraints("agency_notices")]
+        assert ["filing", "agency"] in uniques
+        assert "0008_agency_notices" in head_revisions().split("+")
+        assert "0004_agencies" not in head_revisions().split("+")  # the same branch, moved on
+    finally:
+        engine.dispose()
+
+
 def test_migrating_twice_is_a_no_op_and_keeps_data(database_url: str) -> None:
     store = open_store(database_url)
     with store.unit_of_work() as uow:

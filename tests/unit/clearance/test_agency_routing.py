@@ -1,4 +1,5 @@
-"""Routing: which agencies must decide on a filing, by the shipped policy's rules."""
+"""Routing: which agencies must decide on a filing, by the shipped policy's rules, and which
+are informed of it."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 import pytest
 from agency_documents import documents
 
-from tradewindow.clearance.policy_file import shipped_policy
-from tradewindow.clearance.routing import required_agencies, values_at
+from tradewindow.clearance.policy_file import policy_from_text, shipped_policy
+from tradewindow.clearance.routing import informed_agencies, required_agencies, values_at
 
 POLICY = shipped_policy()
 Docs = dict[str, dict[str, Any]]
@@ -95,3 +96,69 @@ def test_values_at_reads_every_line() -> None:
     ]  # fmt: skip
     assert list(values_at(docs["inventory"], "InventoryHead/trafMode")) == ["5"]
     assert list(values_at(docs["inventory"], "InventoryHead/emsNo")) == []
+
+
+# --- informed agencies ---------------------------------------------------------------------
+
+INFORMED_CASES = [
+    ("as built", [], ["taxation"]),
+    ("everyone decides: taxation is still only informed",
+     [head("inventory", trafMode="3"), head("payment", amountPaid="4999.99")], ["taxation"]),
+    ("no order on file: the list is enough", [without("order")], ["taxation"]),
+    ("only documents taxation is not granted",
+     [without("order"), without("inventory"), without("tax_bill")], []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "edits", "expected"), INFORMED_CASES, ids=[c[0] for c in INFORMED_CASES]
+)
+def test_informed_agencies(
+    case: str, edits: list[Callable[[Docs], None]], expected: list[str]
+) -> None:
+    docs = documents()
+    for edit in edits:
+        edit(docs)
+    assert informed_agencies(POLICY, docs) == expected
+
+
+def test_a_deciding_agency_that_is_not_required_is_not_informed() -> None:
+    docs = documents()  # by air: border control is not required, and so not informed either
+    assert "border_control" not in required_agencies(POLICY, docs)
+    assert "border_control" not in informed_agencies(POLICY, docs)
+    assert "foreign_exchange" not in informed_agencies(POLICY, docs)
+
+
+INFORMED_OF_SOME_LINES = """
+policy_version = "t1"
+effective_from = 2026-03-01
+
+[lists]
+food = ["19", "2106"]
+
+[agencies.customs]
+name_en = "Customs"
+name_zh = "海关"
+route_when = "always"
+
+[agencies.customs.receives.inventory]
+InventoryHead = ["orderNo"]
+
+[agencies.market_regulation]
+name_en = "Market regulation"
+name_zh = "市场监管"
+
+[agencies.market_regulation.only_lines]
+"InventoryList/*/gcode" = { prefix_in = "food" }
+
+[agencies.market_regulation.receives.inventory]
+"InventoryList/*" = ["gcode"]
+"""
+
+
+def test_an_informed_agency_seeing_no_line_of_the_filing_is_not_informed() -> None:
+    policy = policy_from_text(INFORMED_OF_SOME_LINES)
+    docs = documents()  # infant formula (1901) and supplements (2106) among the lines
+    assert informed_agencies(policy, docs) == ["market_regulation"]
+    lines("8509400090", "3304990099")(docs)
+    assert informed_agencies(policy, docs) == []

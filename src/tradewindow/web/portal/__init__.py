@@ -1,5 +1,6 @@
 """The signed-in portals: sign-in, the enterprise portal (``/portal``: file by form or upload,
-my filings, keys) and the agency workbench (``/workbench``).
+my filings, keys) and the agency workbench (``/workbench``; ``/workbench/notices`` for an
+agency that is informed but does not decide).
 
 Mounted by the app factory with ``*portal.routers()``; every page reads and writes through
 the same services and role checks as the HTTP API (``web.filing``, ``web.filings``, the
@@ -13,6 +14,7 @@ from litestar import Router
 from tradewindow.web.portal.filing_pages import FilingPages
 from tradewindow.web.portal.filings_pages import FilingsPages
 from tradewindow.web.portal.keys_pages import KeysPages
+from tradewindow.web.portal.notice_pages import NoticePages
 from tradewindow.web.portal.pages import portal_error
 from tradewindow.web.portal.signin import SignInController
 from tradewindow.web.portal.workbench import Workbench
@@ -25,7 +27,14 @@ def routers() -> list[Router]:
     return [
         Router(
             path="/",
-            route_handlers=[SignInController, FilingPages, FilingsPages, KeysPages, Workbench],
+            route_handlers=[
+                SignInController,
+                FilingPages,
+                FilingsPages,
+                KeysPages,
+                Workbench,
+                NoticePages,
+            ],
             exception_handlers={Exception: portal_error},
             include_in_schema=False,
         )

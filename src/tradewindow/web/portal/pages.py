@@ -38,12 +38,21 @@ def portal_page(
                 "username": who.session.account.username,
                 "party": who.party,
                 "officer": who.session.account.officer,
+                "informed": _only_informed(request, who),
             },
             "csrf": who.csrf_token,
         }
     response = page(request, template, extra | context, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"  # signed-in pages are nobody else's
     return response
+
+
+def _only_informed(request: Request[Any, Any, Any], who: SignedIn) -> bool:
+    """Whether the person works for an agency the policy informs but never asks to decide
+    (its workbench is its notices, not a queue)."""
+    agency = who.principal.agency
+    granted = request.app.state.window.policy.agency(agency) if agency else None
+    return granted is not None and not granted.decides
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:

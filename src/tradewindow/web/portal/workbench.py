@@ -1,5 +1,6 @@
 """The agency workbench: the officer's agency's queue (filtered, sorted), one filing as the
-agency's policy lets it be seen, decide with a reason, and the history of decisions.
+agency's policy lets it be seen, decide with a reason, and the history of decisions. An agency
+that never decides is sent to its notices (``portal/notice_pages.py``).
 
 Every call is the agency desk's, behind the same grants as ``/v1/agency/tasks``
 (``queue.view``, ``decide``); a task of another agency is not found. A view holding personal
@@ -69,8 +70,12 @@ class Workbench(Controller):
         sort: str = "oldest",
         filing: str = "",
         page: int = 1,
-    ) -> Template:
+    ) -> Template | Redirect:
         who = require_officer(request)
+        window: Window = request.app.state.window
+        granted = window.policy.agency(agency_of(who.principal, Action.VIEW_QUEUE))
+        if granted is not None and not granted.decides:
+            return Redirect(path="/workbench/notices", status_code=303)  # it is only informed
         chosen = TaskStatus(status) if status in {s.value for s in TaskStatus} else None
         return _listing(request, who, chosen, sort, filing, page, "portal/workbench.html")
 

@@ -1,7 +1,9 @@
-"""An agency's work queue over HTTP: list, claim, view (policy-filtered), decide.
+"""An agency's work over HTTP: its queue (list, claim, view policy-filtered, decide) and, for an
+agency that is informed but does not decide, its notices (list, view policy-filtered).
 
-A task of another agency is 404. Every view holding personal data, and every decision, is
-appended to the evidence log. The officer is the credential that acts (one per officer).
+A task or notice of another agency is 404. Every view holding personal data, and every
+decision, is appended to the evidence log. The officer is the credential that acts (one per
+officer).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
+from tradewindow.clearance.notices import NoticePage, NoticeSort, NoticeView
 from tradewindow.clearance.queue import AgencyView, Task, TaskPage
 from tradewindow.clearance.status import Decision
 from tradewindow.clearance.tables import TaskStatus
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action
-from tradewindow.web.desk import agency_of, decided, view_task
+from tradewindow.web.desk import agency_of, decided, view_notice, view_task
 from tradewindow.web.idempotency import StoredResponse, checked_key, request_digest
 from tradewindow.web.openapi_docs import document
 from tradewindow.web.window import Window
@@ -108,3 +111,41 @@ class AgencyController(Controller):
             ),
         )
         return Response(content=content, status_code=200, media_type="application/json")
+
+
+class AgencyNoticesController(Controller):
+    path = "/v1/agency/notices"
+    tags = ["agency"]  # noqa: RUF012 - Litestar reads it as a plain attribute
+
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="The filings this agency is informed of (it does not decide on them)",
+        responses=document({}),
+    )
+    def notices(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        filing: str = Parameter(
+            default="", max_length=200, description="only filings whose key contains this"
+        ),
+        sort: NoticeSort = NoticeSort.OLDEST,
+        page: int = Parameter(default=1, ge=1),
+        size: int = Parameter(default=50, ge=1, description="capped at the server's page size"),
+    ) -> NoticePage:
+        window: Window = request.app.state.window
+        agency = agency_of(principal, Action.VIEW_QUEUE)
+        size = min(size, window.settings.page_size)
+        return window.desk.notices.list(agency, filing=filing, sort=sort, page=page, size=size)
+
+    @get(
+        "/{notice_id:int}",
+        sync_to_thread=True,
+        summary="The notice's filing as the policy lets this agency see it",
+        responses=document({}),
+    )
+    def view(
+        self, request: Request[Any, Any, Any], notice_id: int, principal: Principal
+    ) -> NoticeView:
+        return view_notice(request.app.state.window, principal, notice_id)
