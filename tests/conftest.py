@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import make_url
 
 from tradewindow.formats import ceb_schema
@@ -20,6 +21,13 @@ POSTGRES_URL = os.environ.get("TRADEWINDOW_TEST_DATABASE_URL")
 NATS_URL = os.environ.get("TRADEWINDOW_TEST_NATS_URL")
 CHROMIUM = Path("/usr/bin/chromium")
 REQUIRE_ALL_TIERS = os.environ.get("TRADEWINDOW_REQUIRE_ALL_TIERS") == "1"
+
+# no timed assertions, Hypothesis's included: an example that is slow on a loaded machine is
+# not a failure (performance is measured by `tradewindow bench`, never by the tests)
+settings.register_profile(
+    "tradewindow", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("tradewindow")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -41,13 +41,19 @@ ENTERPRISES = {
 
 
 class Clock:
-    """The accounts' clock, moved by tests (lock-outs and session lifetimes)."""
+    """The accounts' clock, moved by tests (lock-outs and session lifetimes). Real time plus
+    ``shift``; ``stop()`` holds it still, so a test's edge (14:59 after a lock) cannot slip past
+    while a loaded machine spends seconds hashing passwords."""
 
     def __init__(self) -> None:
         self.shift = timedelta(0)
+        self.stopped_at: datetime | None = None
+
+    def stop(self) -> None:
+        self.stopped_at = datetime.now(UTC)
 
     def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.shift
+        return (self.stopped_at or datetime.now(UTC)) + self.shift
 
 
 @dataclass

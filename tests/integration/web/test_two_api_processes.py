@@ -33,7 +33,7 @@ def _start(database_url: str, data_dir: Path, port: int) -> subprocess.Popen[byt
         "TRADEWINDOW_DATABASE_URL": database_url,
         "TRADEWINDOW_DATA_DIR": str(data_dir),
         "TRADEWINDOW_CREDENTIAL_PEPPER": PEPPER.decode(),
-        "TRADEWINDOW_API_RATE": "0.2",
+        "TRADEWINDOW_API_RATE": "0.001",  # a token back every 1,000 s: none during a test
         "TRADEWINDOW_API_BURST": "40",
     }
     command = [sys.executable, "-m", "uvicorn", "tradewindow.web.app:create_app", "--factory"]
