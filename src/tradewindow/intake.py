@@ -9,7 +9,6 @@ and keeps the run's :class:`Summary`.
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,7 +29,6 @@ from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.settings import Settings
 
 Format = Literal["xml", "json"]
-_CODE = re.compile(r"\[([A-Z][A-Za-z0-9]*\.[A-Za-z0-9_.]+)\]")  # "[CEB621.quota.annual_limit]"
 _SUFFIXES = {".xml": "xml", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
 
 
@@ -142,9 +140,7 @@ class Summary(msgspec.Struct, kw_only=True):
                     continue
                 self.final[(record.kind, record.doc_key)] = record.status
                 if record.status == ReturnStatus.RETURNED:
-                    info = msgspec.json.decode(record.body)["returnInfo"]
-                    for code in dict.fromkeys(_CODE.findall(info)):
-                        self.returned_by_reason[code] += 1
+                    self.returned_by_reason.update(record.codes)
 
 
 _TAX_BILL = msgspec.json.Decoder(TaxBill)

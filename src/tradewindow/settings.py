@@ -1,7 +1,13 @@
-"""One typed settings object, read from the environment, failing fast on a bad value."""
+"""One typed settings object, read from the environment, failing fast on a bad value.
+
+``Settings.from_env`` is the only reader of the ``TRADEWINDOW_*`` variables (but the test and
+bench URLs and ``TRADEWINDOW_CEB_XSD_DIR``, which only say where to find things); ``bootstrap``
+calls it and every part of the application takes its settings from the bootstrapped ``App``.
+"""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -13,6 +19,28 @@ import msgspec
 
 class SettingsError(ValueError):
     """A setting has a value tradewindow cannot use; the message names the variable."""
+
+
+class ApiLimits(msgspec.Struct, frozen=True, kw_only=True):
+    """The HTTP API's limits (``TRADEWINDOW_API_*``)."""
+
+    max_body_bytes: int = 10 * 1024 * 1024  # request bodies above this get 413 unread
+    max_bulk: int = 500  # messages in one JSON bulk
+    page_size: int = 100  # the most items one page returns
+    rate: float = 50.0  # requests per second per party, sustained
+    burst: int = 200  # requests a party may make at once
+
+
+class PortalLimits(msgspec.Struct, frozen=True, kw_only=True):
+    """The portals' sessions, lock-out and cookies (``TRADEWINDOW_PORTAL_*``)."""
+
+    # session cookies lose ``Secure`` on plain-http requests *to a loopback host* (tests,
+    # ``make demo``); never elsewhere
+    allow_http: bool = False
+    session_lifetime: timedelta = timedelta(hours=8)  # a session ends this long after sign-in
+    idle_timeout: timedelta = timedelta(minutes=30)  # ... or after this long without a request
+    lockout_failures: int = 5  # wrong passwords in a row that lock the account
+    lockout_duration: timedelta = timedelta(minutes=15)  # how long the lock holds
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -36,6 +64,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     callback_allow_loopback: bool = False
     callback_retry_first: timedelta = timedelta(seconds=60)
     callback_retry_cap: timedelta = timedelta(hours=24)
+    api: ApiLimits = msgspec.field(default_factory=ApiLimits)
+    portal: PortalLimits = msgspec.field(default_factory=PortalLimits)
 
     def __repr__(self) -> str:
         return (
@@ -46,7 +76,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             f" callback_secret_keys=<{len(self.callback_secret_keys)} masked>,"
             f" callback_allow_loopback={self.callback_allow_loopback},"
             f" callback_retry_first={self.callback_retry_first},"
-            f" callback_retry_cap={self.callback_retry_cap})"
+            f" callback_retry_cap={self.callback_retry_cap}, api={self.api!r},"
+            f" portal={self.portal!r})"
         )
 
     __str__ = __repr__
@@ -76,6 +107,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if raw := env.get("TRADEWINDOW_PLATFORM_KEY_FILE"):
             values["platform_key_file"] = Path(raw)
         values.update(_callback_values(env))
+        values["api"] = _api_limits(env)
+        values["portal"] = _portal_limits(env)
         return cls(**values)  # type: ignore[arg-type]
 
 
@@ -95,9 +128,7 @@ def _callback_values(env: Mapping[str, str]) -> dict[str, object]:
                 ) from None
         values["callback_secret_keys"] = keys
     if raw := env.get("TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK"):
-        if raw.strip().lower() not in ("1", "true", "yes", "0", "false", "no"):
-            raise SettingsError(f"TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK must be 1 or 0, got {raw!r}")
-        values["callback_allow_loopback"] = raw.strip().lower() in ("1", "true", "yes")
+        values["callback_allow_loopback"] = _flag("TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK", raw)
     first = timedelta(seconds=60)
     if raw := env.get("TRADEWINDOW_CALLBACK_RETRY_FIRST"):
         first = values["callback_retry_first"] = _duration("TRADEWINDOW_CALLBACK_RETRY_FIRST", raw)
@@ -109,6 +140,37 @@ def _callback_values(env: Mapping[str, str]) -> dict[str, object]:
                 "TRADEWINDOW_CALLBACK_RETRY_FIRST"
             )
     return values
+
+
+def _api_limits(env: Mapping[str, str]) -> ApiLimits:
+    values: dict[str, object] = {}
+    for name, field in (
+        ("TRADEWINDOW_API_MAX_BODY_BYTES", "max_body_bytes"),
+        ("TRADEWINDOW_API_MAX_BULK", "max_bulk"),
+        ("TRADEWINDOW_API_PAGE_SIZE", "page_size"),
+        ("TRADEWINDOW_API_BURST", "burst"),
+    ):
+        if raw := env.get(name):
+            values[field] = _positive_int(name, raw)
+    if raw := env.get("TRADEWINDOW_API_RATE"):
+        values["rate"] = _positive_number("TRADEWINDOW_API_RATE", raw)
+    return ApiLimits(**values)  # type: ignore[arg-type]
+
+
+def _portal_limits(env: Mapping[str, str]) -> PortalLimits:
+    values: dict[str, object] = {}
+    if raw := env.get("TRADEWINDOW_PORTAL_ALLOW_HTTP"):
+        values["allow_http"] = _flag("TRADEWINDOW_PORTAL_ALLOW_HTTP", raw)
+    for name, field in (
+        ("TRADEWINDOW_PORTAL_SESSION_MINUTES", "session_lifetime"),
+        ("TRADEWINDOW_PORTAL_IDLE_MINUTES", "idle_timeout"),
+        ("TRADEWINDOW_PORTAL_LOCKOUT_MINUTES", "lockout_duration"),
+    ):
+        if raw := env.get(name):
+            values[field] = _minutes(name, raw)
+    if raw := env.get("TRADEWINDOW_PORTAL_LOCKOUT_FAILURES"):
+        values["lockout_failures"] = _positive_int("TRADEWINDOW_PORTAL_LOCKOUT_FAILURES", raw)
+    return PortalLimits(**values)  # type: ignore[arg-type]
 
 
 def mask(url: str) -> str:
@@ -126,6 +188,32 @@ def _positive_int(name: str, raw: str) -> int:
     return value
 
 
+def _positive_number(name: str, raw: str) -> float:
+    """A finite number above zero (``0.5``, ``50``)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"{name} must be a positive number, got {raw!r}")
+    return value
+
+
+def _minutes(name: str, raw: str) -> timedelta:
+    """A positive number of minutes (``0.5``, ``480``)."""
+    try:
+        return timedelta(minutes=_positive_number(name, raw))
+    except OverflowError:
+        raise SettingsError(f"{name} is too long, got {raw!r} minutes") from None
+
+
+def _flag(name: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word not in ("1", "true", "yes", "0", "false", "no"):
+        raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
+    return word in ("1", "true", "yes")
+
+
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -134,4 +222,7 @@ def _duration(name: str, raw: str) -> timedelta:
     match = re.fullmatch(r"(\d+)([smhd])", raw.strip())
     if not match:
         raise SettingsError(f"{name} must look like 90s, 15m, 24h or 2d, got {raw!r}")
-    return timedelta(seconds=int(match[1]) * _UNITS[match[2]])
+    try:
+        return timedelta(seconds=int(match[1]) * _UNITS[match[2]])
+    except OverflowError:
+        raise SettingsError(f"{name} is too long, got {raw!r}") from None

@@ -8,6 +8,8 @@ Validators return every violation they find, never just the first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import msgspec
 
 
@@ -29,6 +31,12 @@ class Rejected(Exception):
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
         super().__init__("; ".join(f"{v.code} at {v.path}" for v in violations))
+
+
+def codes_of(violations: Iterable[Violation]) -> tuple[str, ...]:
+    """The distinct codes of ``violations``, in the order first met: what a document was
+    refused for, as data (the receipt's returnInfo text may be cut, see ``summarise``)."""
+    return tuple(dict.fromkeys(v.code for v in violations))
 
 
 def summarise(violations: list[Violation], limit: int = 1000) -> str:

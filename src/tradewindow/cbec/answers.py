@@ -90,11 +90,21 @@ def document_return(document: Document, status: str, info: str, at: datetime) ->
 
 
 def receipt_record(
-    document: Document, status: str, info: str, at: datetime, message_guid: str, seq: int = 0
+    document: Document,
+    status: str,
+    info: str,
+    at: datetime,
+    message_guid: str,
+    seq: int = 0,
+    *,
+    codes: tuple[str, ...] = (),
 ) -> ReceiptRecord:
+    """The stored receipt of ``document``; ``codes`` are kept beside it, never sent (the
+    receipt's bytes are the spec's receipt with ``info`` as returnInfo)."""
     receipt = document_return(document, status, info, at)
     return ReceiptRecord(
         seq=seq,
+        codes=codes,
         receipt_type=RECEIPT_TYPE[type(document)],
         kind=kind_of(document).value,
         doc_key=identity(document),

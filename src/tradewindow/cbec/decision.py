@@ -28,7 +28,7 @@ from tradewindow.cbec.ports import (
 from tradewindow.cbec.receipts import ReturnStatus
 from tradewindow.cbec.risk import route
 from tradewindow.cbec.tax import Assessment, Outcome, RateTable, assess, tax_bill
-from tradewindow.violations import Violation, summarise
+from tradewindow.violations import Violation
 
 REVIEW_CODES = frozenset({"CEB621.tax.specific_rate", "CEB621.tax.conditional_rate"})
 _WAITING_FOR = {DocKind.ORDER: "order", DocKind.PAYMENT: "payment", DocKind.WAYBILL: "waybill"}
@@ -182,9 +182,9 @@ class Decider:
     def _return(
         self, batch: Batch, inventory: Inventory, key: str, violations: list[Violation], guid: str
     ) -> None:
-        info = summarise([v if v.path else v.at("Inventory[1]") for v in violations])
+        located = [v if v.path else v.at("Inventory[1]") for v in violations]
+        info = batch.refuse(inventory, located, guid)
         batch.set_status(key, DocStatus.RETURNED, info)
-        batch.answer(inventory, ReturnStatus.RETURNED, info, guid)
 
 
 _NO_POLICY = Violation(

@@ -46,7 +46,7 @@ from tradewindow.cbec.ports import (
 )
 from tradewindow.cbec.receipts import ReturnStatus, TaxBill
 from tradewindow.cbec.rules import MessageCheck
-from tradewindow.violations import Violation, summarise
+from tradewindow.violations import Violation, codes_of, summarise
 
 _DECODERS: dict[DocKind, msgspec.json.Decoder[Any]] = {
     DocKind.ORDER: msgspec.json.Decoder(Order),
@@ -187,15 +187,13 @@ class Batch:
             if violations:
                 if isinstance(document, Inventory):
                     document = self._numbered(document)
-                self.answer(document, ReturnStatus.RETURNED, summarise(violations), message.guid)
+                self.refuse(document, violations, message.guid)
                 continue
             refusal = self._refusal(document)
             if refusal is not None:
                 if isinstance(document, Inventory):
                     document = self._numbered(document)
-                self.answer(
-                    document, ReturnStatus.RETURNED, summarise([refusal.at(prefix)]), message.guid
-                )
+                self.refuse(document, [refusal.at(prefix)], message.guid)
                 continue
             if document.head.app_status == "1":
                 if isinstance(document, Inventory):
@@ -322,6 +320,23 @@ class Batch:
             )
         )
 
+    def refuse(self, document: Document, violations: list[Violation], message_guid: str) -> str:
+        """Answer ``document`` returned (100) for ``violations``: their summary as returnInfo,
+        their codes on the record; the summary, for the document's status."""
+        info = summarise(violations)
+        self.receipts.append(
+            answers.receipt_record(
+                document,
+                ReturnStatus.RETURNED,
+                info,
+                self.now,
+                message_guid,
+                seq=len(self.receipts),
+                codes=codes_of(violations),
+            )
+        )
+        return info
+
     def answer_tax_bill(self, inventory: Inventory, bill: TaxBill, message_guid: str) -> None:
         record = answers.tax_bill_receipt(inventory, bill, self.now, message_guid)
         self.receipts.append(msgspec.structs.replace(record, seq=len(self.receipts)))
@@ -381,9 +396,10 @@ class Batch:
             f"companions did not arrive in time: {', '.join(missing) or 'none'}",
             f"关联单证未在规定时间内到达：{', '.join(missing) or '无'}",
         )
-        info = summarise([violation.at("Inventory[1]")])
+        info = self.refuse(
+            inventory, [violation.at("Inventory[1]")], f"timeout:{stored.message_guid}"
+        )
         self.set_status(stored.key, DocStatus.RETURNED, info)
-        self.answer(inventory, ReturnStatus.RETURNED, info, f"timeout:{stored.message_guid}")
 
     def flush(self) -> None:
         if self._new:

@@ -81,6 +81,10 @@ class ReceiptRecord(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     body: bytes  # msgspec JSON of the receipt struct
     seq: int = 0  # order within the message's answer, for stable re-delivery
+    # the stable codes of the rules a returned (100) document was refused for, first met
+    # first, as its returnInfo summarises them; empty for any other receipt, and for a return
+    # that no coded rule made (an agency's refusal: its reason is the officer's text)
+    codes: tuple[str, ...] = ()
 
 
 class TaxBillRecord(msgspec.Struct, frozen=True, kw_only=True):

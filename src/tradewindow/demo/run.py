@@ -11,13 +11,13 @@ is compared, fault by fault, with what the generator injected.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 from cryptography.hazmat.primitives.asymmetric import rsa
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -63,6 +63,7 @@ def run_demo(
 ) -> intake.Summary:
     """Generate, clear and explain a demo day in ``folder``; with ``port``, then serve the
     pages and the API over it on 127.0.0.1 until interrupted."""
+    configured = Settings.from_env()  # a bad setting fails here, before any work
     if folder.exists():
         shutil.rmtree(folder)
     inbox, outbox = folder / "in", folder / "out"
@@ -79,7 +80,15 @@ def run_demo(
         "waybills and signed inventory lists as CEB XML)"
     )
     clock = Clock()
-    settings = Settings(database_url=f"sqlite:///{folder / 'tradewindow.db'}", data_dir=folder)
+    # the demo keeps its own database and data folder, and is served over plain http on
+    # loopback only: its session cookies may drop Secure there (never for any other host,
+    # see web/portal/session.py); the API's and portal's other limits are as configured
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'tradewindow.db'}",
+        data_dir=folder,
+        api=configured.api,
+        portal=msgspec.structs.replace(configured.portal, allow_http=True),
+    )
     app = bootstrap(settings, clock=clock)
     try:
         summary = _clear(app, inbox, outbox, clock, console)
@@ -148,9 +157,6 @@ def serve(app: App, folder: Path, port: int, console: Console) -> None:
     from tradewindow.web.portal.commands import print_demo_accounts
     from tradewindow.web.portal.seed import seed_demo_accounts
 
-    # the demo is served over plain http on loopback only: its session cookies may drop
-    # Secure there (never for any other host, see web/portal/settings.py)
-    os.environ.setdefault("TRADEWINDOW_PORTAL_ALLOW_HTTP", "1")
     url = f"http://127.0.0.1:{port}/"
     print_demo_accounts(seed_demo_accounts(app), console, url, folder / "portal-accounts.txt")
     web = create_app(app)

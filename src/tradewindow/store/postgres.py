@@ -53,6 +53,7 @@ _RECEIPT_COLUMNS = (
     ("created_at", "timestamptz"),
     ("body", "bytea"),
     ("seq", "int4"),
+    ("codes", "text"),
 )
 
 
@@ -116,6 +117,7 @@ def copy_receipts(connection: Connection, receipts: Sequence[ReceiptRecord]) -> 
             aware(r.created_at),
             r.body,
             r.seq,
+            " ".join(r.codes),
         )
         for r in receipts
     )

@@ -64,6 +64,8 @@ receipts = Table(
     Column("created_at", Instant(), nullable=False),
     Column("body", LargeBinary, nullable=False),
     Column("seq", Integer, nullable=False),
+    # ReceiptRecord.codes, space-separated (codes hold no spaces); '' for none (0008_cbec)
+    Column("codes", String(), nullable=False, server_default=""),
     Index("ix_receipts_message_guid", "message_guid"),
     Index("ix_receipts_kind_doc_key", "kind", "doc_key"),
 )

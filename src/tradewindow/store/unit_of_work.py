@@ -80,6 +80,7 @@ _RECEIPT_COLUMNS = (
     receipts.c.created_at,
     receipts.c.body,
     receipts.c.seq,
+    receipts.c.codes,
 )
 
 
@@ -243,7 +244,7 @@ class SqlUnitOfWork:
             times = _TimeTexts()
             values = [
                 (r.receipt_type, r.kind, r.doc_key, r.message_guid, r.status,
-                 times(r.created_at), r.body, r.seq)
+                 times(r.created_at), r.body, r.seq, " ".join(r.codes))
                 for r in rows
             ]  # fmt: skip
             self._sqlite_bulk(receipts, _RECEIPT_INSERT_COLUMNS, values, DuplicateRecord)
@@ -258,6 +259,7 @@ class SqlUnitOfWork:
                 "created_at": r.created_at,
                 "body": r.body,
                 "seq": r.seq,
+                "codes": " ".join(r.codes),
             }
             for r in rows
         ]
@@ -280,6 +282,7 @@ class SqlUnitOfWork:
                 created_at=row.created_at,
                 body=bytes(row.body),
                 seq=row.seq,
+                codes=tuple(row.codes.split()),
             )
             for row in rows
         ]
@@ -395,6 +398,7 @@ _DOCUMENT_INSERT_COLUMNS = (
 )  # fmt: skip
 _RECEIPT_INSERT_COLUMNS = (
     "receipt_type", "kind", "doc_key", "message_guid", "status", "created_at", "body", "seq",
+    "codes",
 )  # fmt: skip
 
 

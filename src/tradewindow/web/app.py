@@ -17,7 +17,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from tradewindow.bootstrap import App, bootstrap, credential_pepper
+from tradewindow.bootstrap import App, bootstrap
 from tradewindow.settings import Settings
 from tradewindow.web.auth import principal_dependency
 from tradewindow.web.problems import problem_response
@@ -27,24 +27,18 @@ from tradewindow.web.routes.dcsa_lastmile import LastMileController
 from tradewindow.web.routes.filings import FilingController
 from tradewindow.web.routes.messages import MessageController
 from tradewindow.web.routes.oauth import OAuthController
-from tradewindow.web.settings import WebSettings
 from tradewindow.web.window import open_window
 
 API_VERSION = "1.0.0"
 
 
-def create_app(
-    app: App | None = None,
-    *,
-    settings: Settings | None = None,
-    web_settings: WebSettings | None = None,
-) -> Litestar:
+def create_app(app: App | None = None, *, settings: Settings | None = None) -> Litestar:
     """The HTTP application over ``app`` (bootstrapped from ``settings`` or the environment
-    when not given; then it is closed with the application)."""
+    when not given; then it is closed with the application). Its limits are
+    ``app.settings.api`` and ``app.settings.portal``."""
     owned = app is None
     core = app or bootstrap(settings)
-    web = web_settings or WebSettings.from_env(pepper=credential_pepper(core.settings).decode())
-    window = open_window(core, web)
+    window = open_window(core)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -58,7 +52,7 @@ def create_app(
     return Litestar(
         route_handlers=[api_router(), *page_routers],
         exception_handlers={Exception: problem_response},
-        request_max_body_size=web.max_body_bytes,
+        request_max_body_size=window.limits.max_body_bytes,
         state=State({"window": window}),
         lifespan=[lifespan],
         openapi_config=openapi_config(),

@@ -245,4 +245,5 @@ def _receipt(row: Any) -> ReceiptRecord:
         created_at=row["created_at"],
         body=row["body"],
         seq=row["seq"],
+        codes=tuple(row["codes"].split()),
     )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tradewindow.bootstrap import App
+from tradewindow.bootstrap import App, credential_pepper
 from tradewindow.cbec.documents import SpecVersion
 from tradewindow.clearance.policy import Policy
 from tradewindow.clearance.queue import AgencyDesk
@@ -18,10 +18,10 @@ from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.replay import SqlSeenSignatures
 from tradewindow.intake import Decoder
 from tradewindow.parties.service import PartyRegistry
+from tradewindow.settings import ApiLimits
 from tradewindow.web.filings import Filings
 from tradewindow.web.idempotency import IdempotencyKeys
 from tradewindow.web.limits import RateLimiter
-from tradewindow.web.settings import WebSettings
 
 
 def utc_now() -> datetime:
@@ -31,7 +31,6 @@ def utc_now() -> datetime:
 @dataclass(frozen=True)
 class Window:
     app: App
-    settings: WebSettings
     registry: PartyRegistry
     evidence: EvidenceLog
     seen: SqlSeenSignatures
@@ -43,18 +42,20 @@ class Window:
     limiter: RateLimiter
     clock: Callable[[], datetime]
 
+    @property
+    def limits(self) -> ApiLimits:
+        """The API's limits (``TRADEWINDOW_API_*``), from the bootstrapped settings."""
+        return self.app.settings.api
+
     def close(self) -> None:
         self.app.close()
 
 
-def open_window(
-    app: App, settings: WebSettings, *, clock: Callable[[], datetime] = utc_now
-) -> Window:
+def open_window(app: App, *, clock: Callable[[], datetime] = utc_now) -> Window:
     engine = app.store.engine  # open_store has migrated it to every head, 0006_web included
     return Window(
         app=app,
-        settings=settings,
-        registry=PartyRegistry(engine, pepper=settings.pepper, clock=clock),
+        registry=PartyRegistry(engine, pepper=credential_pepper(app.settings), clock=clock),
         evidence=app.evidence,
         seen=SqlSeenSignatures(engine),
         desk=app.desk,
@@ -62,6 +63,6 @@ def open_window(
         decoder=Decoder(app.settings, spec=SpecVersion.V202205),
         filings=Filings(engine),
         idempotency=IdempotencyKeys(engine, clock=clock),
-        limiter=RateLimiter(engine, rate=settings.rate, burst=settings.burst),
+        limiter=RateLimiter(engine, rate=app.settings.api.rate, burst=app.settings.api.burst),
         clock=clock,
     )

@@ -27,9 +27,8 @@ from tradewindow.evidence.signatures import sign_json
 from tradewindow.formats import ceb_json
 from tradewindow.parties.model import RegisterParty
 from tradewindow.parties.seed import AGENCIES
-from tradewindow.settings import Settings
+from tradewindow.settings import ApiLimits, Settings
 from tradewindow.web.app import create_app
-from tradewindow.web.settings import WebSettings
 from tradewindow.web.window import Window
 
 PEPPER = b"test-pepper-of-sixteen-or-more"
@@ -118,9 +117,13 @@ class World:
 
 
 def open_world(database_url: str, data_dir: Path, **limits: Any) -> World:
-    settings = Settings(database_url=database_url, data_dir=data_dir)
-    web = WebSettings(pepper=PEPPER, **limits)
-    app = create_app(bootstrap(settings), web_settings=web)
+    settings = Settings(
+        database_url=database_url,
+        data_dir=data_dir,
+        credential_pepper=PEPPER.decode(),
+        api=ApiLimits(**limits),
+    )
+    app = create_app(bootstrap(settings))
     window: Window = app.state.window
     registry = window.registry
     keys = {}

@@ -27,9 +27,8 @@ from tradewindow.logistics.model import Event
 from tradewindow.logistics.services import Logistics
 from tradewindow.parties.model import RegisterParty
 from tradewindow.parties.seed import AGENCIES
-from tradewindow.settings import Settings
+from tradewindow.settings import ApiLimits, Settings
 from tradewindow.web.app import create_app
-from tradewindow.web.settings import WebSettings
 from tradewindow.web.window import Window
 
 PEPPER = b"test-pepper-of-sixteen-or-more"
@@ -129,8 +128,10 @@ def open_world(database_url: str, data_dir: Path) -> World:
         data_dir=data_dir,
         callback_allow_loopback=True,
         callback_retry_first=timedelta(0),
+        credential_pepper=PEPPER.decode(),
+        api=ApiLimits(rate=1e6),
     )
-    app = create_app(bootstrap(settings), web_settings=WebSettings(pepper=PEPPER, rate=1e6))
+    app = create_app(bootstrap(settings))
     window: Window = app.state.window
     keys = {}
     for party_id, (roles, code) in PARTIES.items():

@@ -19,7 +19,6 @@ from litestar import Litestar
 from tradewindow.bootstrap import bootstrap
 from tradewindow.settings import Settings
 from tradewindow.web.app import create_app
-from tradewindow.web.settings import WebSettings
 
 _PAGES = Path(__file__).parents[1] / "pages"
 sys.path.insert(0, str(_PAGES))  # stats_history, which the pages' conftest imports
@@ -36,7 +35,7 @@ page = pages_conftest.page  # a fresh context; console and page errors in page.p
 def app(tmp_path_factory: pytest.TempPathFactory) -> Litestar:
     folder = tmp_path_factory.mktemp("public-app")
     settings = Settings(database_url=f"sqlite:///{folder / 'tw.db'}", data_dir=folder)
-    return create_app(bootstrap(settings), web_settings=WebSettings(pepper=b"p" * 32))
+    return create_app(bootstrap(settings))
 
 
 @pytest.fixture(scope="session")

@@ -20,12 +20,10 @@ from tradewindow.cbec.documents import Message
 from tradewindow.formats import ceb_json
 from tradewindow.parties.model import RegisterParty
 from tradewindow.parties.seed import AGENCIES
-from tradewindow.settings import Settings
+from tradewindow.settings import PortalLimits, Settings
 from tradewindow.web.app import create_app
 from tradewindow.web.portal.accounts import Accounts
 from tradewindow.web.portal.session import STATE_KEY
-from tradewindow.web.portal.settings import PortalSettings
-from tradewindow.web.settings import WebSettings
 from tradewindow.web.window import Window
 
 PEPPER = b"test-pepper-of-sixteen-or-more"
@@ -87,8 +85,13 @@ class World:
 
 
 def open_world(database_url: str, data_dir: Path, *, allow_http: bool = True) -> World:
-    settings = Settings(database_url=database_url, data_dir=data_dir)
-    app = create_app(bootstrap(settings), web_settings=WebSettings(pepper=PEPPER))
+    settings = Settings(
+        database_url=database_url,
+        data_dir=data_dir,
+        credential_pepper=PEPPER.decode(),
+        portal=PortalLimits(allow_http=allow_http),
+    )
+    app = create_app(bootstrap(settings))
     window: Window = app.state.window
     registry = window.registry
     keys = {}
@@ -99,9 +102,7 @@ def open_world(database_url: str, data_dir: Path, *, allow_http: bool = True) ->
         )  # fmt: skip
         keys[party_id] = registry.issue_key(party_id).api_key
     clock = Clock()
-    accounts = Accounts(
-        window.app.store.engine, registry, PortalSettings(allow_http=allow_http), clock=clock
-    )
+    accounts = Accounts(window.app.store.engine, registry, settings.portal, clock=clock)
     app.state[STATE_KEY] = accounts
     world = World(app=app, keys=keys, accounts=accounts, clock=clock)
     accounts.add("firm", "clerk", PASSWORD, display_name="Li Na")

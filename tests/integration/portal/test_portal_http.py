@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 import builders
 from tradewindow.evidence.tables import records as evidence_records
+from tradewindow.settings import PortalLimits
 from tradewindow.web.portal.accounts import Accounts
 from tradewindow.web.portal.session import STATE_KEY
-from tradewindow.web.portal.settings import PortalSettings
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_over_https_the_cookie_is_secure_and_host_bound(world: World) -> None:
 
 def test_plain_http_elsewhere_still_gets_secure_cookies(world: World) -> None:
     world.app.state[STATE_KEY] = Accounts(world.window.app.store.engine, world.window.registry,
-                                          PortalSettings(allow_http=False))  # fmt: skip
+                                          PortalLimits(allow_http=False))  # fmt: skip
     with TestClient(world.app, base_url="http://127.0.0.1:8000") as client:
         cookie = client.get("/sign-in").headers["set-cookie"]
         assert "Secure" in cookie  # so a browser will not sign in over plain http

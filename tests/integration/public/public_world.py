@@ -9,7 +9,6 @@ from litestar import Litestar
 from tradewindow.bootstrap import bootstrap
 from tradewindow.settings import Settings
 from tradewindow.web.app import create_app
-from tradewindow.web.settings import WebSettings
 
 SAMPLES = Path(__file__).parents[2] / "data" / "ceb"
 SAMPLE_SET = ("order_311.xml", "payment_411.xml", "waybill_511.xml", "inventory_621.xml")
@@ -17,4 +16,4 @@ SAMPLE_SET = ("order_311.xml", "payment_411.xml", "waybill_511.xml", "inventory_
 
 def open_app(database_url: str, data_dir: Path) -> Litestar:
     settings = Settings(database_url=database_url, data_dir=data_dir)
-    return create_app(bootstrap(settings), web_settings=WebSettings(pepper=b"p" * 32))
+    return create_app(bootstrap(settings))

@@ -80,7 +80,9 @@ def message(guid: str, digest: str = "ab" * 32, documents: int = 1) -> MessageRe
     )
 
 
-def receipt(guid: str, seq: int, key: str, status: str = "120") -> ReceiptRecord:
+def receipt(
+    guid: str, seq: int, key: str, status: str = "120", codes: tuple[str, ...] = ()
+) -> ReceiptRecord:
     return ReceiptRecord(
         receipt_type="CEB622",
         kind="inventory",
@@ -90,6 +92,7 @@ def receipt(guid: str, seq: int, key: str, status: str = "120") -> ReceiptRecord
         created_at=T0 + timedelta(seconds=seq),
         body=f'{{"returnStatus":"{status}","seq":{seq}}}'.encode(),
         seq=seq,
+        codes=codes,
     )
 
 

@@ -6,12 +6,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
-from store_records import T0, inventory, message
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, inspect, text
+from store_records import T0, inventory, message, order_key
 
 from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.store import migrate, open_store
 from tradewindow.store.engine import (
+    _MIGRATIONS,
     create_store_engine,
     current_revision,
     head_revisions,
@@ -136,3 +139,85 @@ def test_sqlite_folder_is_created_and_memory_is_refused(tmp_path: Path) -> None:
         open_store("sqlite://")
     with pytest.raises(ValueError, match="sqlite: or postgresql"):
         open_store("mysql://root@localhost/tw")
+
+
+def _alembic(engine: Engine, action: str, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, action)(config, revision)
+
+
+def _old_receipt(guid: str, seq: int, status: str, body: bytes) -> dict[str, object]:
+    return {"receipt_type": "CEB312", "kind": "order", "doc_key": order_key(seq),
+            "message_guid": guid, "status": status, "created_at": T0.isoformat(),
+            "body": body, "seq": seq}  # fmt: skip
+
+
+RETURN_INFO = (
+    "[CEB311.buyerIdNumber.invalid] Order[1]/OrderHead/buyerIdNumber: bad / 错; "
+    "[CEB311.totalPrice.mismatch] Order[1]/OrderList[1]/totalPrice: off / 不符; "
+    "[CEB311.totalPrice.mismatch] …"
+)
+OLD_RECEIPTS = [
+    # returned for coded rules: each code once, first met first
+    _old_receipt(
+        "OLD", 0, "100", f'{{"returnStatus":"100","returnInfo":"{RETURN_INFO}"}}'.encode()
+    ),
+    # accepted: no codes, whatever the text holds
+    _old_receipt("OLD", 1, "120", b'{"returnStatus":"120","returnInfo":"[CEB311.x.y] accepted"}'),
+    # returned by an agency (no coded rule) and a body that is no JSON receipt: none either
+    _old_receipt("OLD", 2, "100", b'{"returnStatus":"100","returnInfo":"[agency.refuse] CIQ: no"}'),
+    _old_receipt("OLD", 3, "100", b"not json"),
+]
+
+
+def test_receipts_written_before_codes_get_them_from_their_text(database_url: str) -> None:
+    engine = create_store_engine(database_url)
+    try:
+        _alembic(engine, "upgrade", "0001")  # the receipts table as it was before 0008_cbec
+        columns = "receipt_type, kind, doc_key, message_guid, status, created_at, body, seq"
+        values = ", ".join(f":{name.strip()}" for name in columns.split(","))
+        with engine.begin() as connection:
+            connection.execute(
+                text(f"INSERT INTO receipts ({columns}) VALUES ({values})"),  # noqa: S608
+                OLD_RECEIPTS,
+            )
+        migrate(database_url)
+        assert current_revision(engine) == head_revisions()
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT seq, codes FROM receipts ORDER BY seq"))
+            assert dict(stored.all()) == {
+                0: "CEB311.buyerIdNumber.invalid CEB311.totalPrice.mismatch",
+                1: "",
+                2: "",
+                3: "",
+            }
+    finally:
+        engine.dispose()
+    store = open_store(database_url)
+    try:
+        with store.unit_of_work() as uow:
+            found = uow.receipts_for_messages(["OLD"])
+        assert [r.codes for r in found] == [
+            ("CEB311.buyerIdNumber.invalid", "CEB311.totalPrice.mismatch"),
+            (),
+            (),
+            (),
+        ]
+    finally:
+        store.close()
+
+
+def test_the_codes_column_goes_on_downgrade_and_comes_back(database_url: str) -> None:
+    migrate(database_url)
+    engine = create_store_engine(database_url)
+    try:
+        _alembic(engine, "downgrade", "cbec@0001")
+        assert "codes" not in {c["name"] for c in inspect(engine).get_columns("receipts")}
+        migrate(database_url)
+        assert "codes" in {c["name"] for c in inspect(engine).get_columns("receipts")}
+        assert current_revision(engine) == head_revisions()
+    finally:
+        engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tradewindow.violations import Violation, summarise
+from tradewindow.violations import Violation, codes_of, summarise
 
 V = Violation(path="OrderHead/goodsValue", code="CEB311.goodsValue.mismatch", en="off", zh="不符")
 
@@ -21,3 +21,12 @@ def test_summary_is_cut_to_the_receipt_limit_with_codes_first() -> None:
     assert len(text) == 1000
     assert text.startswith("[CEB311.goodsValue.mismatch]")
     assert text.endswith("…")
+
+
+def test_codes_are_each_rule_once_first_met_first() -> None:
+    other = Violation(path="OrderList[2]/country", code="CEB311.country.unknown", en="e", zh="z")
+    assert codes_of([V, other, V, other.at("Order[1]")]) == (
+        "CEB311.goodsValue.mismatch",
+        "CEB311.country.unknown",
+    )
+    assert codes_of([]) == ()

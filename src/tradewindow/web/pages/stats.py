@@ -29,7 +29,6 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from tradewindow.analytics.indicators import Indicators
-from tradewindow.settings import Settings
 from tradewindow.web.pages import dashboard
 from tradewindow.web.pages.shell import language_of, page
 from tradewindow.web.pages.views import (
@@ -51,10 +50,10 @@ InjectedIndicators: TypeAlias = NamedDependency[Indicators]
 
 def provide_indicators(state: State) -> Indicators:
     """The app's one ``Indicators``, opened on first use over ``state[LAKE_STATE]`` or, when
-    that is unset, ``<TRADEWINDOW_DATA_DIR>/lake``."""
+    that is unset, ``<data_dir>/lake`` of the window's settings."""
     indicators: Indicators | None = state.get(INDICATORS_STATE)
     if indicators is None:
-        root = state.get(LAKE_STATE) or Settings.from_env().data_dir / "lake"
+        root = state.get(LAKE_STATE) or state.window.app.settings.data_dir / "lake"
         indicators = dashboard.open_indicators(Path(root))
         state[INDICATORS_STATE] = indicators
     return indicators

@@ -26,9 +26,9 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from tradewindow.parties.principal import PartyKind
 from tradewindow.parties.service import PartyRegistry
+from tradewindow.settings import PortalLimits
 from tradewindow.store.engine import READ_ONLY
 from tradewindow.violations import Violation
-from tradewindow.web.portal.settings import PortalSettings
 from tradewindow.web.portal.tables import portal_accounts, portal_sessions
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
@@ -102,13 +102,13 @@ class Accounts:
         self,
         engine: Engine,
         registry: PartyRegistry,
-        settings: PortalSettings | None = None,
+        settings: PortalLimits | None = None,
         *,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._engine = engine
         self._registry = registry
-        self.settings = settings or PortalSettings()
+        self.settings = settings or PortalLimits()
         self._clock = clock
 
     # --- accounts ----------------------------------------------------------------------

@@ -83,13 +83,13 @@ def file_upload(
                 "请上传 CEB XML（.xml）或 CEB JSON（.json）文件",
             )
         )
-    if len(body) > window.settings.max_body_bytes:
+    if len(body) > window.limits.max_body_bytes:
         return Filed(
             error=ApiError(
                 413,
                 "limits.body_too_large",
-                f"a file holds at most {window.settings.max_body_bytes} bytes",
-                f"文件不得超过 {window.settings.max_body_bytes} 字节",
+                f"a file holds at most {window.limits.max_body_bytes} bytes",
+                f"文件不得超过 {window.limits.max_body_bytes} 字节",
             )
         )
     return file_messages(window, principal, body, [body], fmt, {}, None)[0]

@@ -56,7 +56,7 @@ class FilingsPages(Controller):
         window: Window = request.app.state.window
         kind = kind if kind in KINDS else None
         status = status if status in STATUSES else None
-        size = min(PAGE_SIZE, window.settings.page_size)
+        size = min(PAGE_SIZE, window.limits.page_size)
         rows = window.filings.page(
             who.principal.party_id, after=max(after, 0), size=size + 1, kind=kind, status=status
         )

@@ -13,7 +13,6 @@ from tradewindow.bootstrap import App
 from tradewindow.parties.model import Party
 from tradewindow.parties.seed import seed_parties
 from tradewindow.web.portal.accounts import Accounts, new_password
-from tradewindow.web.portal.settings import PortalSettings
 
 
 class DemoAccount(msgspec.Struct, frozen=True, kw_only=True):
@@ -26,7 +25,7 @@ class DemoAccount(msgspec.Struct, frozen=True, kw_only=True):
 
 def accounts_of_app(app: App) -> Accounts:
     """The portals' accounts over the application's store and registry."""
-    return Accounts(app.store.engine, app.parties, PortalSettings.from_env())
+    return Accounts(app.store.engine, app.parties, app.settings.portal)
 
 
 def seed_demo_accounts(app: App, parties: list[Party] | None = None) -> list[DemoAccount]:

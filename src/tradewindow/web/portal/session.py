@@ -26,8 +26,8 @@ from litestar.datastructures import Cookie
 from tradewindow.parties.errors import Forbidden
 from tradewindow.parties.model import Party
 from tradewindow.parties.principal import PartyKind, Principal
+from tradewindow.settings import PortalLimits
 from tradewindow.web.portal.accounts import Accounts, Session
-from tradewindow.web.portal.settings import PortalSettings
 from tradewindow.web.window import Window
 
 STATE_KEY = "portal_accounts"
@@ -36,6 +36,7 @@ PLAIN_COOKIE = "tw_session"
 SIGN_IN_COOKIE = "tw_sign_in"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "[::1]", "localhost"})
 
 
 class SignedIn(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,7 +71,7 @@ def accounts_of(request: Request[Any, Any, Any]) -> Accounts:
         found = Accounts(
             window.app.store.engine,
             window.registry,
-            PortalSettings.from_env(),
+            window.app.settings.portal,
             clock=window.clock,
         )
         state[STATE_KEY] = found
@@ -78,8 +79,17 @@ def accounts_of(request: Request[Any, Any, Any]) -> Accounts:
 
 
 def is_secure(request: Request[Any, Any, Any]) -> bool:
-    settings = accounts_of(request).settings
-    return settings.secure_cookie(request.url.scheme, request.headers.get("host"))
+    return secure_cookie(
+        accounts_of(request).settings, request.url.scheme, request.headers.get("host")
+    )
+
+
+def secure_cookie(portal: PortalLimits, scheme: str, host: str | None) -> bool:
+    """Whether cookies carry ``Secure``: always, but for plain http to a loopback host
+    when ``portal.allow_http`` is set."""
+    if scheme == "https" or not portal.allow_http:
+        return True
+    return (host or "").rsplit(":", 1)[0] not in LOOPBACK_HOSTS
 
 
 def cookie_name(request: Request[Any, Any, Any]) -> str:

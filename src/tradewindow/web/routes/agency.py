@@ -46,7 +46,7 @@ class AgencyController(Controller):
     ) -> TaskPage:
         window: Window = request.app.state.window
         agency = agency_of(principal, Action.VIEW_QUEUE)
-        size = min(size, window.settings.page_size)
+        size = min(size, window.limits.page_size)
         return window.desk.list_tasks(agency, status, page, size)
 
     @post("/{task_id:int}/claim", sync_to_thread=True, status_code=200, responses=document({}))

@@ -85,7 +85,7 @@ class FilingController(Controller):
     ) -> FilingPage:
         window: Window = request.app.state.window
         require(principal, Action.READ_OWN_FILINGS)
-        size = min(limit, window.settings.page_size)
+        size = min(limit, window.limits.page_size)
         rows = window.filings.page(
             principal.party_id,
             after=_after(cursor),

@@ -174,12 +174,12 @@ def _bulk_items(window: Window, body: bytes) -> list[bytes] | None:
         raise _bulk_invalid("messages must be a list of CEB JSON messages") from None
     if not items:
         raise _bulk_invalid("messages is empty")
-    if len(items) > window.settings.max_bulk:
+    if len(items) > window.limits.max_bulk:
         raise ApiError(
             413,
             "limits.bulk_too_large",
-            f"a bulk holds at most {window.settings.max_bulk} messages, not {len(items)}",
-            f"批量申报最多 {window.settings.max_bulk} 个报文，而非 {len(items)} 个",
+            f"a bulk holds at most {window.limits.max_bulk} messages, not {len(items)}",
+            f"批量申报最多 {window.limits.max_bulk} 个报文，而非 {len(items)} 个",
         )
     return [bytes(item) for item in items]
 
