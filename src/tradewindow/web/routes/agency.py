@@ -136,7 +136,7 @@ class AgencyNoticesController(Controller):
     ) -> NoticePage:
         window: Window = request.app.state.window
         agency = agency_of(principal, Action.VIEW_QUEUE)
-        size = min(size, window.settings.page_size)
+        size = min(size, window.limits.page_size)
         return window.desk.notices.list(agency, filing=filing, sort=sort, page=page, size=size)
 
     @get(
