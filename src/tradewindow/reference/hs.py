@@ -36,9 +36,24 @@ class HsEntry(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @cache
+def _english() -> dict[str, HsEntry]:
+    """The nomenclature as shipped (English descriptions), without the Chinese names."""
+    return {
+        row["code"]: HsEntry(
+            code=row["code"],
+            level=int(row["level"]),
+            parent=row["parent"] or None,
+            section=row["section"],
+            description=row["description"],
+        )
+        for row in rows(DATA_FILE)
+    }
+
+
+@cache
 def _chinese_names() -> dict[str, HsChineseName]:
     """The Chinese names table, checked against the English one; ``HsNamesError`` if bad."""
-    levels = {row["code"]: int(row["level"]) for row in rows(DATA_FILE)}
+    levels = {code: entry.level for code, entry in _english().items()}
     return parse_names(rows(NAMES_FILE), levels)
 
 
@@ -46,24 +61,21 @@ def _chinese_names() -> dict[str, HsChineseName]:
 def _entries() -> dict[str, HsEntry]:
     names = _chinese_names()
     entries = {}
-    for row in rows(DATA_FILE):
-        name = names.get(row["code"])
-        entries[row["code"]] = HsEntry(
-            code=row["code"],
-            level=int(row["level"]),
-            parent=row["parent"] or None,
-            section=row["section"],
-            description=row["description"],
-            name_zh=name.name_zh if name else None,
-            name_zh_hant=name.name_zh_hant if name else None,
-        )
+    for code, entry in _english().items():
+        name = names.get(code)
+        if name is not None:
+            entry = msgspec.structs.replace(
+                entry, name_zh=name.name_zh, name_zh_hant=name.name_zh_hant
+            )
+        entries[code] = entry
     return entries
 
 
 @cache
 def subheadings() -> frozenset[str]:
-    """Every 6-digit HS 2022 subheading code."""
-    return frozenset(code for code, entry in _entries().items() if entry.level == 6)
+    """Every 6-digit HS 2022 subheading code (all that clearance checks need: no Chinese
+    names are loaded for it)."""
+    return frozenset(code for code, entry in _english().items() if entry.level == 6)
 
 
 @cache

@@ -67,7 +67,8 @@ def parse_names(
     for number, row in enumerate(table, start=1):
         path = f"row[{number}]"
         if number == 1 and sorted(key for key in row if key is not None) != sorted(COLUMNS):
-            raise HsNamesError([_header_wrong(list(row))])  # no row can be read
+            header = [key for key in row if key is not None]
+            raise HsNamesError([_header_wrong(header)])  # no row can be read
         # csv.DictReader files surplus cells under the key None, and fills short rows with None
         if any(row[column] is None for column in COLUMNS) or len(row) != len(COLUMNS):
             violations.append(_cells_miscounted(path))
@@ -208,8 +209,8 @@ def _header_wrong(header: list[str]) -> Violation:
     return _violation(
         "header",
         "hs_zh.columns.wrong",
-        f"the columns are {', '.join(map(str, header))}; expected {', '.join(COLUMNS)}",
-        f"表头为{'、'.join(map(str, header))}；应为{'、'.join(COLUMNS)}",
+        f"the columns are {', '.join(header)}; expected {', '.join(COLUMNS)}",
+        f"表头为{'、'.join(header)}；应为{'、'.join(COLUMNS)}",
     )
 
 
@@ -263,10 +264,11 @@ def traditional_pairs(names: Iterable[HsChineseName]) -> dict[str, str]:
 
 def fold(text: str, pairs: Mapping[str, str]) -> str:
     """``text`` as searches compare it: NFKC, casefolded, Traditional characters of
-    ``pairs`` made Simplified. Folding twice changes nothing more."""
+    ``pairs`` made Simplified. With pairs from ``traditional_pairs``, folding twice changes
+    nothing more."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    # casefolding can leave text NFKC would still change (e.g. ẞ → ss is fine, but some
-    # letters fold to sequences with compatibility forms); repeat until it settles
+    # casefold's output is not always NFKC-normal (a few letters fold to sequences NFKC
+    # composes again), so repeat until the text settles
     while (again := unicodedata.normalize("NFKC", folded).casefold()) != folded:
         folded = again
     return "".join(pairs.get(character, character) for character in folded)
