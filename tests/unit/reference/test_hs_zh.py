@@ -7,7 +7,7 @@ import csv
 import io
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tradewindow.reference import HsNamesError, chapters, hs_entry, search_hs
@@ -302,8 +302,6 @@ def slices(draw: st.DrawFn) -> tuple[str, str]:
     return simplified[start:end], traditional[start:end]
 
 
-# no deadline: the first example builds the search index, and a busy machine is no failure
-@settings(deadline=None)
 @given(slices())
 def test_any_traditional_slice_finds_what_its_simplified_slice_finds(
     pair: tuple[str, str],
@@ -313,7 +311,6 @@ def test_any_traditional_slice_finds_what_its_simplified_slice_finds(
     assert codes(traditional) == codes(simplified)
 
 
-@settings(deadline=None)
 @given(st.text())
 def test_folding_settles_in_one_pass(text: str) -> None:
     once = search_text(text)
