@@ -6,6 +6,10 @@ Tables (module → data file → source):
 ``hs``                        ``hs2022.csv``              HS 2022 chapters, headings and
                                                           subheadings; datasets/harmonized-system
                                                           (UN Comtrade H6), ODC-PDDL-1.0
+``hs_zh``                     ``hs2022-zh.csv``           Chinese names (Simplified and
+                                                          Traditional) of every HS chapter and
+                                                          ~60 CBEC headings, with search words;
+                                                          authored by tradewindow, not official
 ``iso``                       (pycountry)                 ISO 3166-1 countries, ISO 4217
                                                           currencies
 ``locode``                    ``unlocode.csv.gz``         UN/LOCODE 2023-2; uncefact/vocab-locode,
@@ -22,6 +26,11 @@ Tables (module → data file → source):
                               ``wrap-types.csv``          types 包装种类 (wrapType)
 ``id_types``                  (an Enum)                   buyer/payer ID types 证件类型
 ============================  ==========================  ====================================
+
+The Chinese HS names (``hs2022-zh.csv``) were written by the tradewindow developers from the
+chapter and heading titles of the Customs Tariff of the PRC (《中华人民共和国进出口税则》); they
+are not an official translation, and the WCO / UN Comtrade English descriptions remain the
+reference. The table is checked against ``hs2022.csv`` when it loads (``hs_zh.parse_names``).
 
 The China Customs tables (customs-*.csv, trade-modes, transport-modes, wrap-types) are not
 published as open data; they were compiled from knowledge of the GACC parameter tables
@@ -69,6 +78,7 @@ from tradewindow.reference.hs import (
     is_hs_code,
     search_hs,
 )
+from tradewindow.reference.hs_zh import HsNamesError
 from tradewindow.reference.id_types import IdType
 from tradewindow.reference.iso import (
     IsoCountry,
@@ -111,6 +121,7 @@ __all__ = [
     "Direction",
     "GbaCity",
     "HsEntry",
+    "HsNamesError",
     "IdType",
     "IsoCountry",
     "IsoCurrency",

@@ -1,5 +1,9 @@
 """The Harmonized System, edition 2022: chapters, headings and 6-digit subheadings.
 
+Descriptions are UN Comtrade's English ones (``hs2022.csv``). Chapters and the headings CBEC
+buyers search most also carry Chinese names (``hs2022-zh.csv``, see ``hs_zh``: tradewindow's
+own, not an official translation), and ``search_hs`` matches Chinese words against them.
+
 China's 10-digit commodity codes (商品编号, 税则号列 + 附加编号) extend an HS subheading
 with four national digits. The national lines are not published as open data, so a
 10-digit code is accepted when its first six digits are a real HS 2022 subheading.
@@ -13,6 +17,8 @@ from functools import cache
 import msgspec
 
 from tradewindow.reference.datafiles import rows
+from tradewindow.reference.hs_zh import DATA_FILE as NAMES_FILE
+from tradewindow.reference.hs_zh import HsChineseName, fold, parse_names, traditional_pairs
 
 DATA_FILE = "hs2022.csv"
 CHINA_CODE_LENGTH = 10
@@ -24,11 +30,14 @@ class HsEntry(msgspec.Struct, frozen=True, kw_only=True):
     level: int  # 2, 4 or 6 (the number of digits)
     parent: str | None  # the heading of a subheading, the chapter of a heading; None for chapters
     section: str  # HS section in Roman numerals, e.g. "VI"
-    description: str
+    description: str  # UN Comtrade's English description, the reference text
+    name_zh: str | None = None  # Chinese name (Simplified), for chapters and some headings
+    name_zh_hant: str | None = None  # the same name in Traditional Chinese
 
 
 @cache
-def _entries() -> dict[str, HsEntry]:
+def _english() -> dict[str, HsEntry]:
+    """The nomenclature as shipped (English descriptions), without the Chinese names."""
     return {
         row["code"]: HsEntry(
             code=row["code"],
@@ -42,9 +51,31 @@ def _entries() -> dict[str, HsEntry]:
 
 
 @cache
+def _chinese_names() -> dict[str, HsChineseName]:
+    """The Chinese names table, checked against the English one; ``HsNamesError`` if bad."""
+    levels = {code: entry.level for code, entry in _english().items()}
+    return parse_names(rows(NAMES_FILE), levels)
+
+
+@cache
+def _entries() -> dict[str, HsEntry]:
+    names = _chinese_names()
+    entries = {}
+    for code, entry in _english().items():
+        name = names.get(code)
+        if name is not None:
+            entry = msgspec.structs.replace(
+                entry, name_zh=name.name_zh, name_zh_hant=name.name_zh_hant
+            )
+        entries[code] = entry
+    return entries
+
+
+@cache
 def subheadings() -> frozenset[str]:
-    """Every 6-digit HS 2022 subheading code."""
-    return frozenset(code for code, entry in _entries().items() if entry.level == 6)
+    """Every 6-digit HS 2022 subheading code (all that clearance checks need: no Chinese
+    names are loaded for it)."""
+    return frozenset(code for code, entry in _english().items() if entry.level == 6)
 
 
 @cache
@@ -98,24 +129,57 @@ def chapters() -> list[HsEntry]:
 
 
 @cache
-def _search_index() -> tuple[tuple[str, HsEntry], ...]:
-    return tuple((entry.description.casefold(), entry) for entry in _entries().values())
+def _pairs() -> dict[str, str]:
+    return traditional_pairs(_chinese_names().values())
+
+
+def search_text(text: str) -> str:
+    """``text`` folded as the search compares it (see ``hs_zh.fold``): full-width forms made
+    ASCII, casefolded, Traditional characters made Simplified."""
+    return fold(text, _pairs())
+
+
+class _Indexed(msgspec.Struct, frozen=True):
+    entry: HsEntry
+    text: str  # every searchable text of the entry, folded, one per line
+    phrases: frozenset[str]  # the whole English description, Chinese names and terms, folded
+
+
+@cache
+def _search_index() -> tuple[_Indexed, ...]:
+    names = _chinese_names()
+    index = []
+    for entry in _entries().values():
+        texts = [entry.description]
+        if (name := names.get(entry.code)) is not None:
+            texts += [name.name_zh, name.name_zh_hant, *name.terms_zh, *name.terms_zh_hant]
+        phrases = frozenset(search_text(text) for text in texts)
+        index.append(_Indexed(entry, "\n".join(sorted(phrases)), phrases))
+    return tuple(index)
 
 
 def search_hs(text: str, limit: int = 20) -> list[HsEntry]:
-    """Entries matching a search: a run of digits matches codes starting with it; words match
-    descriptions containing every word (case-insensitive). Code order, at most ``limit``."""
-    query = text.strip()
+    """Entries matching a search, at most ``limit``.
+
+    A run of digits (dots and spaces ignored) matches codes starting with it, in code order.
+    Otherwise every word must occur in the entry's English description, Chinese names or
+    Chinese search words (奶粉, 面霜 …); Traditional and Simplified input, full-width and
+    ASCII, upper and lower case all match alike. Entries where the whole query is a name or
+    search word (``奶粉``) come first, then the rest, each in code order.
+    """
+    query = search_text(text.strip())
     digits = query.replace(".", "").replace(" ", "")
     if digits.isascii() and digits.isdigit():
         return [entry for code, entry in _entries().items() if code.startswith(digits)][:limit]
-    words = re.findall(r"\w+", query.casefold())
+    words = re.findall(r"\w+", query)
     if not words:
         return []
-    found: list[HsEntry] = []
-    for description, entry in _search_index():
-        if all(word in description for word in words):
-            found.append(entry)
-            if len(found) == limit:
+    whole = " ".join(words)
+    exact: list[HsEntry] = []
+    partial: list[HsEntry] = []
+    for indexed in _search_index():
+        if all(word in indexed.text for word in words):
+            (exact if whole in indexed.phrases else partial).append(indexed.entry)
+            if len(exact) == limit:
                 break
-    return found
+    return (exact + partial)[:limit]

@@ -123,6 +123,30 @@ def test_chart_data_on_the_page_equals_the_api(page) -> None:
     assert values == [point["display"] for point in monthly]
 
 
+@pytest.mark.parametrize("language", ["zh-Hans", "zh-Hant"])
+def test_the_hs_treemap_names_chapters_in_chinese_as_the_api_does(page, language) -> None:
+    open_dashboard(page, f"?lang={language}")
+    ranking = api(page, f"/stats/api/ranking/hs_chapter?lang={language}")["items"]
+    drawn = page.evaluate(
+        """() => echarts.getInstanceByDom(document.querySelector('[data-chart="treemap"]'))
+                 .getOption().series[0].data.map(d => [d.name, d.title])"""
+    )
+    assert drawn == [[item["name"], item["title"]] for item in ranking]
+    card = page.locator("figure.card", has=page.locator('[data-src*="ranking/hs_chapter"]'))
+    card.locator("summary").click()
+    names = card.locator(".ranked li > span:first-child").all_inner_texts()
+    assert names == [item["name"] for item in ranking]
+    perfumery = {"zh-Hans": "33 精油及香膏", "zh-Hant": "33 精油及香膏"}[language]
+    cereals = {
+        "zh-Hans": "19 谷物、粮食粉、淀粉或乳的制品",
+        "zh-Hant": "19 穀物、糧食粉、澱粉或乳的製品",
+    }
+    assert {perfumery, cereals[language]} <= set(names)
+    drawn_text = page.locator('[data-chart="treemap"] svg').text_content() or ""
+    assert drawn_text.count("精油及香膏") == 1  # the box label, drawn from the API's name
+    assert page.problems == []
+
+
 def test_breakdown_form_swaps_the_table_and_the_csv_matches_it(page) -> None:
     open_dashboard(page, "?lang=zh-Hans")
     form = page.locator("form.breakdown-form")

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from stats_history import THROUGH, History
+from stats_history import GOODS, THROUGH, History
 
 from tradewindow.analytics.rows import TradeLine
 
@@ -76,6 +76,37 @@ def test_city_ranking_is_largest_first_with_outside_the_bay_area(client, history
     assert Decimal(outside["value"]) == expected
     shenzhen = client.get("/stats/api/ranking/city?lang=zh-Hant").json()["items"]
     assert "深圳" in [item["name"] for item in shenzhen]
+
+
+# chapters of the generated goods, as each language names them on the dashboard
+CHAPTER_NAMES = {
+    "en": {"19": "19 Preparations of cereals, flour, starch or milk", "33": "33 Essential oils "
+           "and resinoids", "61": "61 Apparel and clothing accessories", "85": "85 Electrical "
+           "machinery and equipment and parts the…"},
+    "zh-Hans": {"19": "19 谷物、粮食粉、淀粉或乳的制品", "33": "33 精油及香膏",
+                "61": "61 针织或钩编的服装及衣着附件", "85": "85 电机、电气设备及其零件"},
+    "zh-Hant": {"19": "19 穀物、糧食粉、澱粉或乳的製品", "33": "33 精油及香膏",
+                "61": "61 針織或鉤編的服裝及衣著附件", "85": "85 電機、電氣設備及其零件"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans", "zh-Hant"])
+def test_hs_chapters_are_named_in_the_pages_language(client, history, language) -> None:
+    body = client.get(f"/stats/api/ranking/hs_chapter?lang={language}").json()
+    names = {item["code"]: item["name"] for item in body["items"]}
+    assert {code[:2] for code in GOODS} == set(names)
+    assert {code: names[code] for code in CHAPTER_NAMES[language]} == CHAPTER_NAMES[language]
+    titles = {item["code"]: item["title"] for item in body["items"]}
+    if language == "zh-Hant":
+        assert titles["42"] == (
+            "42 皮革製品；鞍具及挽具；旅行用品、手提包及類似容器；動物腸線（蠶膠絲除外）製品"
+        )
+    page = client.get(f"/stats?lang={language}").text
+    for name in CHAPTER_NAMES[language].values():
+        assert f"<span>{name}</span>" in page
+    table = client.get(f"/stats/api/breakdown?by=hs_chapter&lang={language}").json()
+    named = {row[0]: row[1] for row in table["rows"]}
+    assert {code: named[code] for code in CHAPTER_NAMES[language]} == CHAPTER_NAMES[language]
 
 
 def test_csv_download_has_exactly_the_table_rows(client) -> None:

@@ -85,7 +85,10 @@ def test_accept_language_picks_the_best_supported_language(header, language) -> 
 def test_codes_are_named_in_each_language() -> None:
     assert [labels.city("hong-kong", x) for x in i18n.LANGUAGES] == ["Hong Kong", "香港", "香港"]
     assert [labels.country("502", x) for x in i18n.LANGUAGES] == ["United States", "美国", "美國"]
-    assert labels.label("hs_chapter", "33", "zh-Hant") == "第33章"
+    assert labels.label("hs_chapter", "33", "zh-Hans") == "33 精油及香膏"
+    assert labels.label("hs_chapter", "61", "zh-Hant") == "61 針織或鉤編的服裝及衣著附件"
+    assert labels.chapter_title("04", "zh-Hant") == "04 乳品；蛋品；天然蜂蜜；其他食用動物產品"
+    assert labels.label("hs_chapter", "99", "zh-Hant") == "第99章"  # no such HS chapter
     assert labels.label("hs_chapter", "33", "en").startswith("33 Essential oils")
     assert labels.label("city", None, "zh-Hans") == "大湾区以外"
     assert labels.label("direction", "export", "zh-Hant") == "出口"

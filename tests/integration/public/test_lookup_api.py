@@ -33,10 +33,41 @@ def test_hs_limit_cuts_and_says_so(client) -> None:
     assert answer["truncated"]
 
 
-def test_a_chinese_hs_query_finds_nothing_and_says_why(client) -> None:
+def test_a_chinese_hs_query_finds_named_headings_and_says_what_is_covered(client) -> None:
     answer = client.get("/api/v1/lookup/hs", params={"q": "奶粉"}).json()
-    assert answer["results"] == []
-    assert answer["note"] == "hs.english_only"
+    assert [entry["code"] for entry in answer["results"]] == ["0402", "1901"]
+    milk = answer["results"][0]
+    assert milk["name_zh"] == "浓缩、加糖或其他甜物质的乳及奶油"
+    assert milk["name_zh_hant"] == "濃縮、加糖或其他甜物質的乳及奶油"
+    assert milk["description"].startswith("Milk and cream; concentrated")
+    assert answer["note"] == "hs.zh_partial"
+
+
+@pytest.mark.parametrize(
+    ("simplified", "traditional"), [("化妆品", "化妝品"), ("纸尿裤", "紙尿褲")]
+)
+def test_traditional_and_simplified_queries_answer_alike(client, simplified, traditional) -> None:
+    def codes(query: str) -> list[str]:
+        answer = client.get("/api/v1/lookup/hs", params={"q": query}).json()
+        return [entry["code"] for entry in answer["results"]]
+
+    assert codes(simplified) == codes(traditional)
+    assert codes(simplified)
+
+
+def test_hs_entries_carry_chinese_names_where_the_table_has_them(client) -> None:
+    chapter = client.get("/api/v1/lookup/hs/33").json()
+    assert chapter["entry"]["name_zh"] == "精油及香膏；芳香料制品及化妆盥洗品"
+    assert chapter["entry"]["name_zh_hant"] == "精油及香膏；芳香料製品及化妝盥洗品"
+    children = {child["code"]: child for child in chapter["children"]}
+    assert children["3304"]["name_zh"].startswith("美容品或化妆品")
+    assert children["3302"]["name_zh"] is None  # not a heading the table names
+    subheading = client.get("/api/v1/lookup/hs/330499").json()
+    assert [step["name_zh"] for step in subheading["path"]][:2] == [
+        chapter["entry"]["name_zh"],
+        children["3304"]["name_zh"],
+    ]
+    assert subheading["entry"]["name_zh"] is None
 
 
 def test_a_national_code_resolves_to_its_subheading_with_its_path(client) -> None:

@@ -25,6 +25,7 @@ EXPECTED = {
     "customs-units.csv",
     "gba-cities.csv",
     "hs2022.csv",
+    "hs2022-zh.csv",
     "trade-modes.csv",
     "transport-modes.csv",
     "unlocode.csv.gz",

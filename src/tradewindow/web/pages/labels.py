@@ -3,9 +3,10 @@
 The names come from their one home in ``reference`` (GBA cities, customs countries, trade
 modes, customs offices, HS 2022); this module only picks the right language. Traditional
 Chinese country names come from pycountry's ISO 3166 translations (zh_TW) where the customs
-code is a whole ISO country, else the simplified name. HS chapters have English titles only in
-the open nomenclature, so Chinese pages name a chapter by its number (第33章) and keep the
-English title for the tooltip.
+code is a whole ISO country, else the simplified name. HS chapters are named by their code and
+the first part of their title (``33 Essential oils and resinoids``, ``33 精油及香膏``), in
+Chinese from tradewindow's Chinese HS names (``reference.hs_zh``); the tooltip has the whole
+title.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pycountry
 
 from tradewindow.reference.countries import customs_country
 from tradewindow.reference.gba import gba_city
-from tradewindow.reference.hs import hs_entry
+from tradewindow.reference.hs import HsEntry, hs_entry
 from tradewindow.reference.offices import customs_office
 from tradewindow.reference.trade_modes import trade_mode
 from tradewindow.web.i18n import message
@@ -64,19 +65,39 @@ def country(code: str, language: str) -> str:
     return found.name_zh
 
 
+CHAPTER_TITLE_LENGTH = {"en": 48, "zh-Hans": 20, "zh-Hant": 20}  # characters, before "…"
+
+
 def chapter(code: str, language: str) -> str:
-    if language != "en":
-        return message(language, "hs.chapter", number=code)
-    return chapter_title(code)
-
-
-def chapter_title(code: str) -> str:
-    """The HS 2022 chapter's English title, cut to a readable length."""
+    """The chapter's code and the first part of its title in ``language``, cut to a readable
+    length: ``33 Essential oils and resinoids``, ``33 精油及香膏``."""
     entry = hs_entry(code)
     if entry is None:
-        return code
-    title = entry.description.split(";")[0].strip()
-    return f"{code} {title[:48]}{'…' if len(title) > 48 else ''}"
+        return code if language == "en" else message(language, "hs.chapter", number=code)
+    title = hs_name(entry, language).replace("；", ";").split(";")[0].strip()
+    cut = CHAPTER_TITLE_LENGTH.get(language, CHAPTER_TITLE_LENGTH["en"])
+    return f"{code} {title[:cut]}{'…' if len(title) > cut else ''}"
+
+
+def chapter_title(code: str, language: str = "en") -> str:
+    """The chapter's code and whole title in ``language`` (for tooltips); the English title
+    is cut as ``chapter`` cuts it, as the tooltip always showed it."""
+    if language == "en":
+        return chapter(code, "en")
+    entry = hs_entry(code)
+    return f"{code} {hs_name(entry, language)}" if entry else chapter(code, language)
+
+
+def hs_name(entry: HsEntry, language: str) -> str:
+    """An HS entry's name in ``language``: its Chinese name on Chinese pages when it has one,
+    else the English description."""
+    return hs_chinese_name(entry, language) or entry.description
+
+
+def hs_chinese_name(entry: HsEntry, language: str) -> str | None:
+    """An HS entry's Chinese name in the script of ``language``; None on English pages and
+    for entries without a Chinese name (most headings, every subheading)."""
+    return {"zh-Hans": entry.name_zh, "zh-Hant": entry.name_zh_hant}.get(language)
 
 
 def mode(code: str, language: str) -> str:

@@ -4,7 +4,8 @@ A handler returns ``page(request, "stats/dashboard.html", {...})``; the shell ad
 request's language (and remembers a ``?lang=`` choice in a cookie), the navigation, links to
 the same page in each language, and the template functions: ``_("key", name=value)`` for
 catalogue messages, and the filters ``money``, ``count``, ``percent``, ``exact``, ``moment``
-and ``label(dimension)`` that write figures and codes in the page's language.
+``label(dimension)`` that write figures and codes in the page's language, and ``chinese_name``
+that gives an HS entry's Chinese name on Chinese pages (nothing on English ones).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
+from tradewindow.reference import HsEntry
 from tradewindow.web import i18n
 from tradewindow.web.pages import labels
 
@@ -123,6 +125,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         percent=_percent,
         moment=_moment,
         label=_label,
+        chinese_name=_chinese_name,
         exact=i18n.exact,
     )
 
@@ -155,3 +158,8 @@ def _moment(context: Context, value: Any) -> str:
 @pass_context
 def _label(context: Context, code: str | None, dimension: str) -> str:
     return labels.label(dimension, code, context["lang"])
+
+
+@pass_context
+def _chinese_name(context: Context, entry: HsEntry) -> str:
+    return labels.hs_chinese_name(entry, context["lang"]) or ""

@@ -69,7 +69,7 @@ def ranking_view(ranking: Ranking, language: str) -> dict[str, Any]:
         {
             "code": item.code,
             "name": labels.label(dimension, item.code, language),
-            "title": labels.chapter_title(item.code)
+            "title": labels.chapter_title(item.code, language)
             if dimension == "hs_chapter" and item.code
             else None,
             "value": plain(item.value),

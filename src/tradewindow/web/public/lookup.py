@@ -3,10 +3,12 @@
 Every entry comes from its one home in ``tradewindow.reference``; this module only searches
 and shapes them for the page and the JSON API (``lookup_routes``).
 
-Languages: the open HS 2022 nomenclature (UN Comtrade) has English descriptions only, and no
-openly licensed Chinese HS text was found, so HS is searched by code or English words; a query
-in Chinese finds no HS entry and the answer says why (``note``). The customs tables carry
-Chinese and English names and are searched in both. UN/LOCODE names are the official Latin
+Languages: the open HS 2022 nomenclature (UN Comtrade) has English descriptions only. Every
+chapter and about sixty headings common in cross-border e-commerce also have Chinese names
+(Simplified and Traditional, tradewindow's own table, not an official translation) and search
+words, so HS is searched by code, English words or Chinese words; a query in Chinese gets a
+``note`` saying the Chinese names cover only part of HS. The customs tables carry Chinese and
+English names and are searched in both. UN/LOCODE names are the official Latin
 spellings (``Shenzhen``, ``Hong Kong``).
 """
 
@@ -41,14 +43,15 @@ HS_LIMIT = 50
 PORT_LIMIT = 50
 CODE_LIMIT = 200
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-ENGLISH_ONLY_NOTE = "hs.english_only"  # the note's key; pages and API clients explain it
+ZH_PARTIAL_NOTE = "hs.zh_partial"  # the note's key; pages and API clients explain it
 
 
 class HsSearch(msgspec.Struct, frozen=True, kw_only=True):
     query: str
     results: list[HsEntry]
     truncated: bool
-    note: str | None = None  # "hs.english_only" when a Chinese query cannot match HS text
+    # "hs.zh_partial" for a Chinese query: Chinese names cover chapters and some headings only
+    note: str | None = None
 
 
 class HsDetail(msgspec.Struct, frozen=True, kw_only=True):
@@ -86,11 +89,11 @@ def has_chinese(text: str) -> bool:
 
 
 def hs_search(query: str, limit: int = HS_LIMIT) -> HsSearch:
-    """HS entries whose code starts with the digits of ``query`` or whose English description
-    contains each of its words; code order."""
+    """HS entries whose code starts with the digits of ``query``, or whose English description,
+    Chinese names or search words contain each of its words (see ``reference.search_hs``)."""
     query = query.strip()
     found = search_hs(query, limit + 1) if query else []
-    note = ENGLISH_ONLY_NOTE if has_chinese(query) else None
+    note = ZH_PARTIAL_NOTE if has_chinese(query) else None
     return HsSearch(query=query, results=found[:limit], truncated=len(found) > limit, note=note)
 
 

@@ -96,11 +96,13 @@ class LookupApi(Controller):
     path = "/api/v1/lookup"
     tags = ["lookup"]  # noqa: RUF012 - Litestar's declared attribute type
 
-    @get("/hs", sync_to_thread=True, summary="Search HS 2022 by code or English words")
+    @get("/hs", sync_to_thread=True, summary="Search HS 2022 by code, English or Chinese words")
     def hs(self, q: Query, limit: Limit = lookup.HS_LIMIT) -> lookup.HsSearch:
-        """Entries whose code starts with the digits given, or whose English description
-        contains every word; ``note`` is ``hs.english_only`` for a Chinese query (the open
-        HS 2022 text is English only)."""
+        """Entries whose code starts with the digits given, or whose English description,
+        Chinese names (``name_zh`` Simplified, ``name_zh_hant`` Traditional) or Chinese search
+        words contain every word; exact names and search words first. Chinese names cover
+        the chapters and some headings only, and are tradewindow's, not an official
+        translation: ``note`` is ``hs.zh_partial`` for a Chinese query."""
         return lookup.hs_search(q, limit)
 
     @get("/hs/{code:str}", sync_to_thread=True, summary="An HS entry with its path and children")
