@@ -4,7 +4,8 @@
 arguments into one registry call and prints the result (or the error's code and messages).
 The registry is opened from the environment: the store at ``TRADEWINDOW_DATABASE_URL`` and
 the credential pepper from ``Settings`` (``TRADEWINDOW_CREDENTIAL_PEPPER``, or the embedded
-default's pepper file).
+default's pepper file). ``parties commission grant|list|revoke`` act as the registry's
+operator (recorded so in the evidence log) on behalf of the principal named.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ import argparse
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import msgspec
 from rich.console import Console
 from rich.table import Table
 
+from tradewindow.parties.commission_registry import OPERATOR, CommissionRegistry
+from tradewindow.parties.commissions import Commission, GrantCommission, Scope
 from tradewindow.parties.credentials import CredentialKind, IssuedSecret
 from tradewindow.parties.errors import PartyError, PartyNotFound
 from tradewindow.parties.identifiers import Scheme
@@ -28,6 +32,8 @@ from tradewindow.parties.service import PartyRegistry
 from tradewindow.settings import Settings, SettingsError
 
 RegistryOpener = Callable[[], AbstractContextManager[PartyRegistry]]
+CommissionsOpener = Callable[[], AbstractContextManager[CommissionRegistry]]
+Service = TypeVar("Service")
 console = Console()
 
 
@@ -43,9 +49,22 @@ def registry_from_environment() -> Iterator[PartyRegistry]:
         app.close()
 
 
+@contextmanager
+def commissions_from_environment() -> Iterator[CommissionRegistry]:
+    """The commission registry of the application the environment configures."""
+    from tradewindow.bootstrap import bootstrap
+
+    app = bootstrap(Settings.from_env())
+    try:
+        yield app.commissions
+    finally:
+        app.close()
+
+
 def register(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     open_registry: RegistryOpener = registry_from_environment,
+    open_commissions: CommissionsOpener = commissions_from_environment,
 ) -> None:
     group = subparsers.add_parser("parties", help="the registry of parties and their keys")
     commands = group.add_subparsers(title="party commands")
@@ -92,16 +111,43 @@ def register(
     revoke = keys.add_parser("revoke", help="revoke a key at once")
     revoke.add_argument("key_id")
     revoke.set_defaults(run=_run(open_registry, _revoke))
+    _register_commissions(commands, open_commissions)
 
 
-Command = Callable[[PartyRegistry, argparse.Namespace], int]
+def _register_commissions(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], opener: CommissionsOpener
+) -> None:
+    group = commands.add_parser("commission", help="commissions: who may file for whom (委托)")
+    commissions = group.add_subparsers(title="commission commands")
+    grant = commissions.add_parser("grant", help="register a commission of an agent")
+    grant.add_argument("principal", help="the commissioning party: id or SCHEME:VALUE")
+    grant.add_argument("agent", help="the agent: id, SCHEME:VALUE or a registration code")
+    grant.add_argument(
+        "--scope",
+        action="append",
+        choices=[s.value for s in Scope],
+        help=f"repeatable; default {Scope.INVENTORY.value}",
+    )
+    grant.add_argument("--valid-from", type=datetime.fromisoformat, help="ISO 8601 with zone")
+    grant.add_argument("--valid-until", type=datetime.fromisoformat, help="ISO 8601 with zone")
+    grant.set_defaults(run=_run(opener, _grant))
+    listing = commissions.add_parser("list", help="the commissions a party gave (or holds)")
+    listing.add_argument("party", help="id or SCHEME:VALUE")
+    listing.add_argument("--held", action="store_true", help="those it holds as agent")
+    listing.set_defaults(run=_run(opener, _commissions))
+    revoke = commissions.add_parser("revoke", help="revoke a commission at once")
+    revoke.add_argument("commission_id")
+    revoke.set_defaults(run=_run(opener, _revoke_commission))
 
 
-def _run(open_registry: RegistryOpener, command: Command) -> Callable[[argparse.Namespace], int]:
+def _run(
+    open_service: Callable[[], AbstractContextManager[Service]],
+    command: Callable[[Service, argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         try:
-            with open_registry() as registry:
-                return command(registry, args)
+            with open_service() as service:
+                return command(service, args)
         except SettingsError as error:
             console.print(f"[red]settings[/red] {error}", highlight=False)
             return 2
@@ -208,6 +254,46 @@ def _seed(registry: PartyRegistry, args: argparse.Namespace) -> int:
             soft_wrap=True,
         )
     return 0
+
+
+def _grant(commissions: CommissionRegistry, args: argparse.Namespace) -> int:
+    principal = commissions.resolve(args.principal)
+    command = GrantCommission(
+        agent=args.agent,
+        scope=tuple(args.scope or [Scope.INVENTORY.value]),
+        valid_from=args.valid_from,
+        valid_until=args.valid_until,
+    )
+    _print_commission(commissions.grant(principal.id, command, by=OPERATOR))
+    return 0
+
+
+def _commissions(commissions: CommissionRegistry, args: argparse.Namespace) -> int:
+    party = commissions.resolve(args.party)
+    found = commissions.held(party.id) if args.held else commissions.given(party.id)
+    now = datetime.now(UTC)
+    table = Table("id", "principal", "agent", "scope", "valid from", "valid until", "state")
+    for commission in found:
+        table.add_row(
+            commission.id,
+            commission.principal_id,
+            commission.agent_id,
+            " ".join(commission.scope),
+            f"{commission.valid_from:%Y-%m-%d %H:%M %Z}",
+            f"{commission.valid_until:%Y-%m-%d %H:%M %Z}" if commission.valid_until else "-",
+            commission.state(now).value,
+        )
+    console.print(table)
+    return 0
+
+
+def _revoke_commission(commissions: CommissionRegistry, args: argparse.Namespace) -> int:
+    _print_commission(commissions.revoke(args.commission_id, by=OPERATOR))
+    return 0
+
+
+def _print_commission(commission: Commission) -> None:
+    console.print_json(msgspec.json.encode(commission).decode())
 
 
 def _party(registry: PartyRegistry, reference: str) -> Party:

@@ -15,8 +15,10 @@ from tradewindow.cbec.documents import SpecVersion
 from tradewindow.clearance.policy import Policy
 from tradewindow.clearance.queue import AgencyDesk
 from tradewindow.evidence.log import EvidenceLog
+from tradewindow.evidence.recorder import CommissionRecords
 from tradewindow.evidence.replay import SqlSeenSignatures
 from tradewindow.intake import Decoder
+from tradewindow.parties.commission_registry import CommissionRegistry
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.web.filings import Filings
 from tradewindow.web.idempotency import IdempotencyKeys
@@ -33,6 +35,7 @@ class Window:
     app: App
     settings: WebSettings
     registry: PartyRegistry
+    commissions: CommissionRegistry
     evidence: EvidenceLog
     seen: SqlSeenSignatures
     desk: AgencyDesk
@@ -55,6 +58,9 @@ def open_window(
         app=app,
         settings=settings,
         registry=PartyRegistry(engine, pepper=settings.pepper, clock=clock),
+        commissions=CommissionRegistry(
+            engine, evidence=CommissionRecords(app.evidence), clock=clock
+        ),
         evidence=app.evidence,
         seen=SqlSeenSignatures(engine),
         desk=app.desk,
