@@ -35,7 +35,7 @@ from tradewindow.demo.faults import Expectation, InventoryOutcome
 from tradewindow.demo.officers import agencies_decide
 from tradewindow.demo.stats import build_lake
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
-from tradewindow.parties.seed import seed_parties
+from tradewindow.parties.seed import seed_commissions, seed_parties
 from tradewindow.settings import Settings
 
 _JSON_TYPES = ("CEB311", "CEB411")
@@ -185,8 +185,10 @@ class _Worker(threading.Thread):
 
 
 def accounts(app: App, console: Console) -> None:
-    """Register the demo parties and print one API key per role (what a user signs in with)."""
+    """Register the demo parties and their commissions and print one API key per role (what
+    a user signs in with)."""
     seeded = seed_parties(app.parties)
+    seed_commissions(app.commissions)
     table = Table(title="Demo accounts: one per role / 演示账户（每个角色一个）")
     table.add_column("role")
     table.add_column("party")

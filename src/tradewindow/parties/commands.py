@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -93,8 +93,10 @@ def register(
     show.add_argument("party", help="e.g. sf-express or cn.customs:4403DM2001")
     show.set_defaults(run=_run(open_registry, _show))
 
-    seed = commands.add_parser("seed", help="register the demo parties and print their keys")
-    seed.set_defaults(run=_run(open_registry, _seed))
+    seed = commands.add_parser(
+        "seed", help="register the demo parties and commissions and print their keys"
+    )
+    seed.set_defaults(run=_run(_both(open_registry, open_commissions), _seed))
 
     key = commands.add_parser("key", help="API keys and OAuth2 clients")
     keys = key.add_subparsers(title="key commands")
@@ -138,6 +140,17 @@ def _register_commissions(
     revoke = commissions.add_parser("revoke", help="revoke a commission at once")
     revoke.add_argument("commission_id")
     revoke.set_defaults(run=_run(opener, _revoke_commission))
+
+
+def _both(
+    open_registry: RegistryOpener, open_commissions: CommissionsOpener
+) -> Callable[[], AbstractContextManager[tuple[PartyRegistry, CommissionRegistry]]]:
+    @contextmanager
+    def opened() -> Iterator[tuple[PartyRegistry, CommissionRegistry]]:
+        with ExitStack() as stack:
+            yield stack.enter_context(open_registry()), stack.enter_context(open_commissions())
+
+    return opened
 
 
 def _run(
@@ -241,9 +254,10 @@ def _revoke(registry: PartyRegistry, args: argparse.Namespace) -> int:
     return 0
 
 
-def _seed(registry: PartyRegistry, args: argparse.Namespace) -> int:
-    from tradewindow.parties.seed import seed_parties
+def _seed(services: tuple[PartyRegistry, CommissionRegistry], args: argparse.Namespace) -> int:
+    from tradewindow.parties.seed import seed_commissions, seed_parties
 
+    registry, commissions = services
     # plain lines, never cut to the terminal's width: the keys are shown this once
     console.print("API keys of the seed parties (shown once):")
     for seeded in seed_parties(registry):
@@ -253,6 +267,8 @@ def _seed(registry: PartyRegistry, args: argparse.Namespace) -> int:
             markup=False,
             soft_wrap=True,
         )
+    granted = seed_commissions(commissions)
+    console.print(f"{len(granted)} demo commissions registered", highlight=False)
     return 0
 
 
@@ -272,18 +288,17 @@ def _commissions(commissions: CommissionRegistry, args: argparse.Namespace) -> i
     party = commissions.resolve(args.party)
     found = commissions.held(party.id) if args.held else commissions.given(party.id)
     now = datetime.now(UTC)
-    table = Table("id", "principal", "agent", "scope", "valid from", "valid until", "state")
+    # plain lines, never cut to the terminal's width: the ids are what ``revoke`` takes
     for commission in found:
-        table.add_row(
-            commission.id,
-            commission.principal_id,
-            commission.agent_id,
-            " ".join(commission.scope),
-            f"{commission.valid_from:%Y-%m-%d %H:%M %Z}",
-            f"{commission.valid_until:%Y-%m-%d %H:%M %Z}" if commission.valid_until else "-",
-            commission.state(now).value,
+        until = commission.valid_until.isoformat() if commission.valid_until else "-"
+        console.print(
+            f"{commission.id} {commission.principal_id} -> {commission.agent_id}"
+            f" {','.join(commission.scope)} {commission.valid_from.isoformat()} .. {until}"
+            f" {commission.state(now).value}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
         )
-    console.print(table)
     return 0
 
 
