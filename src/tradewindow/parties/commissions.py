@@ -16,7 +16,7 @@ Pure: ``prepare_commission`` checks a ``GrantCommission`` and returns every viol
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 import msgspec
@@ -139,8 +139,8 @@ def prepare_commission(
         principal_id=principal.id,
         agent_id=agent.id,
         scope=tuple(sorted(set(scope))),
-        valid_from=command.valid_from or now,
-        valid_until=command.valid_until,
+        valid_from=(command.valid_from or now).astimezone(UTC),  # stored and shown in UTC
+        valid_until=command.valid_until.astimezone(UTC) if command.valid_until else None,
         granted_at=now,
         granted_by=granted_by,
     )
