@@ -82,6 +82,10 @@ def run_demo(
     settings = Settings(database_url=f"sqlite:///{folder / 'tradewindow.db'}", data_dir=folder)
     app = bootstrap(settings, clock=clock)
     try:
+        # the parties and their commissions are registered before the day's messages arrive
+        # (and before the clock moves on: a commission takes effect when it is registered)
+        seed_parties(app.parties)
+        seed_commissions(app.commissions)
         summary = _clear(app, inbox, outbox, clock, console)
         clock.offset = settings.match_timeout + timedelta(hours=1)
         expired = app.clearance.expire_waiting()
@@ -185,10 +189,8 @@ class _Worker(threading.Thread):
 
 
 def accounts(app: App, console: Console) -> None:
-    """Register the demo parties and their commissions and print one API key per role (what
-    a user signs in with)."""
+    """Register the demo parties and print one API key per role (what a user signs in with)."""
     seeded = seed_parties(app.parties)
-    seed_commissions(app.commissions)
     table = Table(title="Demo accounts: one per role / 演示账户（每个角色一个）")
     table.add_column("role")
     table.add_column("party")

@@ -7,20 +7,21 @@ import argparse
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import msgspec
 import pytest
 from sqlalchemy import func, select
 
+from tradewindow.cbec.documents import InventoryMessage
+from tradewindow.demo.day import generate_day
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.recorder import CommissionRecords
 from tradewindow.parties.commands import register
 from tradewindow.parties.commission_registry import OPERATOR, CommissionRegistry, Declared
 from tradewindow.parties.commissions import CommissionState, GrantCommission, Scope
 from tradewindow.parties.errors import CommissionNotFound, InvalidCommission, PartyNotFound
-from tradewindow.parties.identifiers import Scheme
-from tradewindow.parties.model import Party, RegisterParty
+from tradewindow.parties.model import RegisterParty
 from tradewindow.parties.seed import seed_commissions, seed_parties
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.parties.tables import commissions as commission_rows
@@ -261,8 +262,8 @@ def test_cli_reports_every_violation_of_a_grant(
     assert "commission.not_found" in capsys.readouterr().out
 
 
-def test_the_demo_commissions_let_every_route_agent_file_for_every_store_once(
-    store: SqlStore, log: EvidenceLog, clock: Clock
+def test_the_demo_commissions_cover_every_list_of_a_demo_day_once(
+    store: SqlStore, log: EvidenceLog
 ) -> None:
     parties = PartyRegistry(store.engine, pepper=b"commission-pepper")
     seed_parties(parties)
@@ -272,27 +273,15 @@ def test_the_demo_commissions_let_every_route_agent_file_for_every_store_once(
     assert ("hk-goods-select", "qianhai-cbec-agent") in {
         (c.principal_id, c.agent_id) for c in first
     }
-    sf = parties.party("sf-express")
-    lists = [
-        Declared(path=f"Inventory[{n}]/InventoryHead", ebc_code=store_code, agent_code=code)
-        for n, (store_code, code) in enumerate(_store_codes(parties), start=1)
-    ]
-    assert len(lists) == 7  # the demo platforms' stores
-    assert registry.filing_violations(sf, lists, Scope.INVENTORY, datetime.now(UTC)) == []
     assert len(list(log.records())) == len(first)
-
-
-def _store_codes(parties: PartyRegistry) -> list[tuple[str, str]]:
-    stores = parties.parties(role="ecommerce_enterprise")
-    sf_code = _customs(parties.party("sf-express"))
-    return [
-        (_customs(p), sf_code)
-        for p in stores
-        if p.id != "hk-goods-select"  # commissions its domestic agent only
-    ]
-
-
-def _customs(party: Party) -> str:
-    identifier = party.identifier(Scheme.CUSTOMS)
-    assert identifier is not None
-    return identifier.value
+    day = generate_day(date(2026, 3, 1), sets=200, seed=11)
+    lists = [i.head for m in day.messages if isinstance(m, InventoryMessage) for i in m.inventories]
+    pairs = {(head.ebc_code, head.agent_code) for head in lists}
+    assert len(pairs) > 10
+    now = datetime.now(UTC)
+    for ebc_code, agent_code in sorted(pairs):
+        agent = registry.resolve(agent_code)  # every demo agent is a registered party
+        declared = [
+            Declared(path="Inventory[1]/InventoryHead", ebc_code=ebc_code, agent_code=agent_code)
+        ]
+        assert registry.filing_violations(agent, declared, Scope.INVENTORY, now) == []
