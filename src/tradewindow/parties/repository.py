@@ -86,7 +86,11 @@ def holders_of_value(connection: Connection, value: str) -> list[str]:
     scheme), as CEB messages name parties by a bare code."""
     query = (
         select(party_identifiers.c.party_id)
-        .where(party_identifiers.c.value == value.strip().upper())
+        .where(
+            # every scheme named, so the (scheme, value) primary key answers: the filing path
+            party_identifiers.c.scheme.in_([s.value for s in Scheme]),
+            party_identifiers.c.value == value.strip().upper(),
+        )
         .order_by(party_identifiers.c.scheme)
     )
     return list(dict.fromkeys(connection.execute(query).scalars()))
