@@ -16,9 +16,10 @@ from tradewindow.clearance.policy_file import shipped_policy
 from tradewindow.clearance.queue import AgencyDesk
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
-from tradewindow.evidence.recorder import ClearanceEvidence
+from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
 from tradewindow.logistics.services import Logistics, open_logistics
+from tradewindow.parties.commission_registry import CommissionRegistry
 from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.reference import ReferenceCodeTables
@@ -39,6 +40,7 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     policy: Policy
     evidence: EvidenceLog
     parties: PartyRegistry
+    commissions: CommissionRegistry  # who may file for whom (委托关系)
     logistics: Logistics  # events, subscriptions, customs last mile (the bus: ``bus.open_bus``)
 
     def close(self) -> None:
@@ -59,6 +61,9 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
         clock=clock,
     )
     evidence = EvidenceLog(store.engine, platform_key=platform_key)
+    commissions = CommissionRegistry(
+        store.engine, evidence=CommissionRecords(evidence), clock=clock
+    )
     logistics = open_logistics(
         store.engine, settings, clock=clock, party_of=_party_by_customs_code(parties)
     )
@@ -80,6 +85,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime]
         policy=policy,
         evidence=evidence,
         parties=parties,
+        commissions=commissions,
         logistics=logistics,
     )
 

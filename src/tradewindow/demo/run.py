@@ -35,7 +35,7 @@ from tradewindow.demo.faults import Expectation, InventoryOutcome
 from tradewindow.demo.officers import agencies_decide
 from tradewindow.demo.stats import build_lake
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
-from tradewindow.parties.seed import seed_parties
+from tradewindow.parties.seed import seed_commissions, seed_parties
 from tradewindow.settings import Settings
 
 _JSON_TYPES = ("CEB311", "CEB411")
@@ -91,6 +91,10 @@ def run_demo(
     )
     app = bootstrap(settings, clock=clock)
     try:
+        # the parties and their commissions are registered before the day's messages arrive
+        # (and before the clock moves on: a commission takes effect when it is registered)
+        seed_parties(app.parties)
+        seed_commissions(app.commissions)
         summary = _clear(app, inbox, outbox, clock, console)
         clock.offset = settings.match_timeout + timedelta(hours=1)
         expired = app.clearance.expire_waiting()

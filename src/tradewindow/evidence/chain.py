@@ -44,6 +44,8 @@ class RecordKind(enum.StrEnum):
     DECISION = "decision"
     PERSONAL_DATA_READ = "personal_data_read"
     TAX_BILL = "tax_bill"
+    COMMISSION_GRANTED = "commission_granted"  # a principal commissions an agent
+    COMMISSION_REVOKED = "commission_revoked"
     CHECKPOINT = "checkpoint"
 
 

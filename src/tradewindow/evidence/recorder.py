@@ -1,14 +1,21 @@
-"""The clearance service's evidence port (``cbec.ports.EvidenceRecorder``) over the log."""
+"""The evidence ports of the services over the log: clearance's (``cbec.ports``) and the
+commission registry's (``parties.commission_registry.CommissionEvidence``)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
+from sqlalchemy import Connection
+
 from tradewindow.cbec.ports import EvidenceItem
 from tradewindow.evidence.chain import Entry, RecordKind
 from tradewindow.evidence.log import EvidenceLog
+from tradewindow.parties.commission_registry import CommissionEvent
+from tradewindow.parties.commissions import Commission
 
 
 class ClearanceEvidence:
@@ -29,3 +36,33 @@ class ClearanceEvidence:
             for item in items
         ]
         self._log.append_many(entries, connection=uow.connection)
+
+
+class CommissionRecords:
+    """Grants and revocations of commissions as evidence records: subjects the commission
+    and both parties, payload the SHA-256 of the commission as JSON after the change."""
+
+    def __init__(self, log: EvidenceLog) -> None:
+        self._log = log
+
+    def record(
+        self,
+        connection: Connection,
+        event: CommissionEvent,
+        commission: Commission,
+        actor: str,
+        at: datetime,
+    ) -> None:
+        """Append the record in the registry's own transaction."""
+        self._log.append(
+            RecordKind(event.value),
+            [
+                f"commission:{commission.id}",
+                f"party:{commission.principal_id}",
+                f"party:{commission.agent_id}",
+            ],
+            hashlib.sha256(msgspec.json.encode(commission)).hexdigest(),
+            actor,
+            at=at,
+            connection=connection,
+        )

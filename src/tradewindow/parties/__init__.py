@@ -2,9 +2,11 @@
 and Macao identifiers; their roles and what each may do; API keys, OAuth2 clients, bearer
 tokens and registered signing keys.
 
-Pure core: ``identifiers``, ``roles``, ``model``, ``principal``, ``credentials``, ``keys``.
+Pure core: ``identifiers``, ``roles``, ``model``, ``principal``, ``credentials``, ``keys``,
+``commissions`` (who may file for whom, and the filing rule).
 Adapters: ``tables`` / ``repository`` (SQLAlchemy Core), ``service`` (``PartyRegistry``),
-``commands`` (CLI), ``seed`` (demo parties).
+``commission_registry`` (``CommissionRegistry``), ``commands`` (CLI), ``seed`` (demo parties
+and their commissions).
 """
 
 from tradewindow.parties.credentials import Credential, CredentialKind, IssuedSecret, Token

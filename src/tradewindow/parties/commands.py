@@ -4,20 +4,24 @@
 arguments into one registry call and prints the result (or the error's code and messages).
 The registry is opened from the environment: the store at ``TRADEWINDOW_DATABASE_URL`` and
 the credential pepper from ``Settings`` (``TRADEWINDOW_CREDENTIAL_PEPPER``, or the embedded
-default's pepper file).
+default's pepper file). ``parties commission grant|list|revoke`` act as the registry's
+operator (recorded so in the evidence log) on behalf of the principal named.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import msgspec
 from rich.console import Console
 from rich.table import Table
 
+from tradewindow.parties.commission_registry import OPERATOR, CommissionRegistry
+from tradewindow.parties.commissions import Commission, GrantCommission, Scope
 from tradewindow.parties.credentials import CredentialKind, IssuedSecret
 from tradewindow.parties.errors import PartyError, PartyNotFound
 from tradewindow.parties.identifiers import Scheme
@@ -28,6 +32,8 @@ from tradewindow.parties.service import PartyRegistry
 from tradewindow.settings import Settings, SettingsError
 
 RegistryOpener = Callable[[], AbstractContextManager[PartyRegistry]]
+CommissionsOpener = Callable[[], AbstractContextManager[CommissionRegistry]]
+Service = TypeVar("Service")
 console = Console()
 
 
@@ -43,9 +49,22 @@ def registry_from_environment() -> Iterator[PartyRegistry]:
         app.close()
 
 
+@contextmanager
+def commissions_from_environment() -> Iterator[CommissionRegistry]:
+    """The commission registry of the application the environment configures."""
+    from tradewindow.bootstrap import bootstrap
+
+    app = bootstrap(Settings.from_env())
+    try:
+        yield app.commissions
+    finally:
+        app.close()
+
+
 def register(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     open_registry: RegistryOpener = registry_from_environment,
+    open_commissions: CommissionsOpener = commissions_from_environment,
 ) -> None:
     group = subparsers.add_parser("parties", help="the registry of parties and their keys")
     commands = group.add_subparsers(title="party commands")
@@ -74,8 +93,10 @@ def register(
     show.add_argument("party", help="e.g. sf-express or cn.customs:4403DM2001")
     show.set_defaults(run=_run(open_registry, _show))
 
-    seed = commands.add_parser("seed", help="register the demo parties and print their keys")
-    seed.set_defaults(run=_run(open_registry, _seed))
+    seed = commands.add_parser(
+        "seed", help="register the demo parties and commissions and print their keys"
+    )
+    seed.set_defaults(run=_run(_both(open_registry, open_commissions), _seed))
 
     key = commands.add_parser("key", help="API keys and OAuth2 clients")
     keys = key.add_subparsers(title="key commands")
@@ -92,16 +113,54 @@ def register(
     revoke = keys.add_parser("revoke", help="revoke a key at once")
     revoke.add_argument("key_id")
     revoke.set_defaults(run=_run(open_registry, _revoke))
+    _register_commissions(commands, open_commissions)
 
 
-Command = Callable[[PartyRegistry, argparse.Namespace], int]
+def _register_commissions(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], opener: CommissionsOpener
+) -> None:
+    group = commands.add_parser("commission", help="commissions: who may file for whom (委托)")
+    commissions = group.add_subparsers(title="commission commands")
+    grant = commissions.add_parser("grant", help="register a commission of an agent")
+    grant.add_argument("principal", help="the commissioning party: id or SCHEME:VALUE")
+    grant.add_argument("agent", help="the agent: id, SCHEME:VALUE or a registration code")
+    grant.add_argument(
+        "--scope",
+        action="append",
+        choices=[s.value for s in Scope],
+        help=f"repeatable; default {Scope.INVENTORY.value}",
+    )
+    grant.add_argument("--valid-from", type=datetime.fromisoformat, help="ISO 8601 with zone")
+    grant.add_argument("--valid-until", type=datetime.fromisoformat, help="ISO 8601 with zone")
+    grant.set_defaults(run=_run(opener, _grant))
+    listing = commissions.add_parser("list", help="the commissions a party gave (or holds)")
+    listing.add_argument("party", help="id or SCHEME:VALUE")
+    listing.add_argument("--held", action="store_true", help="those it holds as agent")
+    listing.set_defaults(run=_run(opener, _commissions))
+    revoke = commissions.add_parser("revoke", help="revoke a commission at once")
+    revoke.add_argument("commission_id")
+    revoke.set_defaults(run=_run(opener, _revoke_commission))
 
 
-def _run(open_registry: RegistryOpener, command: Command) -> Callable[[argparse.Namespace], int]:
+def _both(
+    open_registry: RegistryOpener, open_commissions: CommissionsOpener
+) -> Callable[[], AbstractContextManager[tuple[PartyRegistry, CommissionRegistry]]]:
+    @contextmanager
+    def opened() -> Iterator[tuple[PartyRegistry, CommissionRegistry]]:
+        with ExitStack() as stack:
+            yield stack.enter_context(open_registry()), stack.enter_context(open_commissions())
+
+    return opened
+
+
+def _run(
+    open_service: Callable[[], AbstractContextManager[Service]],
+    command: Callable[[Service, argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         try:
-            with open_registry() as registry:
-                return command(registry, args)
+            with open_service() as service:
+                return command(service, args)
         except SettingsError as error:
             console.print(f"[red]settings[/red] {error}", highlight=False)
             return 2
@@ -195,9 +254,10 @@ def _revoke(registry: PartyRegistry, args: argparse.Namespace) -> int:
     return 0
 
 
-def _seed(registry: PartyRegistry, args: argparse.Namespace) -> int:
-    from tradewindow.parties.seed import seed_parties
+def _seed(services: tuple[PartyRegistry, CommissionRegistry], args: argparse.Namespace) -> int:
+    from tradewindow.parties.seed import seed_commissions, seed_parties
 
+    registry, commissions = services
     # plain lines, never cut to the terminal's width: the keys are shown this once
     console.print("API keys of the seed parties (shown once):")
     for seeded in seed_parties(registry):
@@ -207,7 +267,48 @@ def _seed(registry: PartyRegistry, args: argparse.Namespace) -> int:
             markup=False,
             soft_wrap=True,
         )
+    granted = seed_commissions(commissions)
+    console.print(f"{len(granted)} demo commissions registered", highlight=False)
     return 0
+
+
+def _grant(commissions: CommissionRegistry, args: argparse.Namespace) -> int:
+    principal = commissions.resolve(args.principal)
+    command = GrantCommission(
+        agent=args.agent,
+        scope=tuple(args.scope or [Scope.INVENTORY.value]),
+        valid_from=args.valid_from,
+        valid_until=args.valid_until,
+    )
+    _print_commission(commissions.grant(principal.id, command, by=OPERATOR))
+    return 0
+
+
+def _commissions(commissions: CommissionRegistry, args: argparse.Namespace) -> int:
+    party = commissions.resolve(args.party)
+    found = commissions.held(party.id) if args.held else commissions.given(party.id)
+    now = datetime.now(UTC)
+    # plain lines, never cut to the terminal's width: the ids are what ``revoke`` takes
+    for commission in found:
+        until = commission.valid_until.isoformat() if commission.valid_until else "-"
+        console.print(
+            f"{commission.id} {commission.principal_id} -> {commission.agent_id}"
+            f" {','.join(commission.scope)} {commission.valid_from.isoformat()} .. {until}"
+            f" {commission.state(now).value}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+    return 0
+
+
+def _revoke_commission(commissions: CommissionRegistry, args: argparse.Namespace) -> int:
+    _print_commission(commissions.revoke(args.commission_id, by=OPERATOR))
+    return 0
+
+
+def _print_commission(commission: Commission) -> None:
+    console.print_json(msgspec.json.encode(commission).decode())
 
 
 def _party(registry: PartyRegistry, reference: str) -> Party:

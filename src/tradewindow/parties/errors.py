@@ -97,6 +97,21 @@ class CertificateNotFound(PartyError):
         super().__init__(f"no registered key {key_id}", f"未找到登记的密钥 {key_id}")
 
 
+class InvalidCommission(InvalidParty):
+    """A commission that cannot be granted; ``violations`` lists every reason."""
+
+    code = "commission.invalid"
+
+
+class CommissionNotFound(PartyError):
+    """No such commission, or one the asking party is not a side of (never a hint which)."""
+
+    code = "commission.not_found"
+
+    def __init__(self, commission_id: str) -> None:
+        super().__init__(f"no commission {commission_id}", f"未找到委托关系 {commission_id}")
+
+
 class Forbidden(PartyError):
     """The principal's roles do not allow the action (HTTP 403)."""
 

@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Connection, Row, insert, select, update
 
+from tradewindow.parties.commissions import Commission, Scope
 from tradewindow.parties.credentials import Credential, CredentialKind
 from tradewindow.parties.identifiers import Identifier, Scheme
 from tradewindow.parties.keys import KeyAlgorithm, RegisteredKey
@@ -21,6 +22,7 @@ from tradewindow.parties.model import Party
 from tradewindow.parties.principal import PartyKind
 from tradewindow.parties.tables import (
     access_tokens,
+    commissions,
     credentials,
     parties,
     party_identifiers,
@@ -77,6 +79,21 @@ def owner_of(connection: Connection, identifier: Identifier) -> str | None:
     )
     owner: str | None = connection.execute(query).scalar_one_or_none()
     return owner
+
+
+def holders_of_value(connection: Connection, value: str) -> list[str]:
+    """The parties holding an identifier spelled ``value`` in any scheme (at most one per
+    scheme), as CEB messages name parties by a bare code."""
+    query = (
+        select(party_identifiers.c.party_id)
+        .where(
+            # every scheme named, so the (scheme, value) primary key answers: the filing path
+            party_identifiers.c.scheme.in_([s.value for s in Scheme]),
+            party_identifiers.c.value == value.strip().upper(),
+        )
+        .order_by(party_identifiers.c.scheme)
+    )
+    return list(dict.fromkeys(connection.execute(query).scalars()))
 
 
 def load_party(connection: Connection, party_id: str) -> Party | None:
@@ -331,4 +348,63 @@ def _key(row: Row[Any]) -> RegisteredKey:
         valid_until=row.valid_until,
         registered_at=row.registered_at,
         revoked_at=row.revoked_at,
+    )
+
+
+# --- commissions --------------------------------------------------------------------------
+
+
+def insert_commission(connection: Connection, commission: Commission) -> None:
+    connection.execute(
+        insert(commissions).values(
+            id=commission.id,
+            principal_id=commission.principal_id,
+            agent_id=commission.agent_id,
+            scope=" ".join(commission.scope),
+            valid_from=commission.valid_from,
+            valid_until=commission.valid_until,
+            granted_at=commission.granted_at,
+            granted_by=commission.granted_by,
+        )
+    )
+
+
+def load_commission(connection: Connection, commission_id: str) -> Commission | None:
+    query = select(commissions).where(commissions.c.id == commission_id)
+    row = connection.execute(query).one_or_none()
+    return None if row is None else _commission(row)
+
+
+def load_commissions(
+    connection: Connection, *, principal_id: str | None = None, agent_id: str | None = None
+) -> list[Commission]:
+    """Commissions given by ``principal_id`` and/or held by ``agent_id``, oldest first."""
+    query = select(commissions).order_by(commissions.c.granted_at, commissions.c.id)
+    if principal_id is not None:
+        query = query.where(commissions.c.principal_id == principal_id)
+    if agent_id is not None:
+        query = query.where(commissions.c.agent_id == agent_id)
+    return [_commission(row) for row in connection.execute(query)]
+
+
+def revoke_commission(connection: Connection, commission_id: str, at: datetime, by: str) -> None:
+    connection.execute(
+        update(commissions)
+        .where(commissions.c.id == commission_id, commissions.c.revoked_at.is_(None))
+        .values(revoked_at=at, revoked_by=by)
+    )
+
+
+def _commission(row: Row[Any]) -> Commission:
+    return Commission(
+        id=row.id,
+        principal_id=row.principal_id,
+        agent_id=row.agent_id,
+        scope=tuple(Scope(s) for s in row.scope.split()),
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        granted_at=row.granted_at,
+        granted_by=row.granted_by,
+        revoked_at=row.revoked_at,
+        revoked_by=row.revoked_by,
     )

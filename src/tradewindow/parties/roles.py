@@ -15,6 +15,8 @@ role may file, and the intake must also find the commission of the platform, ent
 payment firm it files for (``basis`` tells which). An e-commerce enterprise's agents are its
 domestic agent (``declaring_agent``, 境内代理人) and the customs broker it engages (``broker``,
 报关企业); a logistics firm that declares its own parcels holds the ``broker`` role as well.
+Their commissions are registered in ``parties.commission_registry``: an agent's CEB621 for an
+enterprise is refused unless that enterprise's live commission covers it (``web.filing``).
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ class Action(StrEnum):
     VIEW_QUEUE = "queue.view"  # an agency's work queue, policy-filtered
     DECIDE = "decide"  # release / hold / inspect / refuse
     MANAGE_KEYS = "keys.manage"  # one's own API keys, clients and certificates
+    GRANT_COMMISSIONS = "commissions.grant"  # commission (and revoke) an agent to file for it
+    READ_COMMISSIONS = "commissions.read"  # the commissions one has given or holds
 
 
 class Basis(StrEnum):
@@ -110,6 +114,8 @@ PERMISSIONS: dict[Action, Grant] = {
     Action.VIEW_QUEUE: Grant(agencies=True),
     Action.DECIDE: Grant(agencies=True),
     Action.MANAGE_KEYS: Grant(_EVERY_ENTERPRISE, agencies=True),
+    Action.GRANT_COMMISSIONS: Grant(frozenset({_R.ECOMMERCE_ENTERPRISE})),
+    Action.READ_COMMISSIONS: Grant(_EVERY_ENTERPRISE),
 }
 # fmt: on
 

@@ -7,13 +7,22 @@ up the same way — ``91`` (market regulation, enterprise), the 6-digit region, 
 organisation code ``DM`` + province + serial with its GB 11714 check, and the GB 32100 check
 character — so it is valid but belongs to no real company. Hong Kong BR and Macao
 registration numbers are made up likewise.
+
+Commissions: every demo e-commerce enterprise commissions every declaring agent of the demo
+routes (carriers that declare their own parcels, and the brokers) to file its CEB621 lists,
+as the generated workload has any agent declare for any store; the Hong Kong enterprise
+commissions its domestic agent (境内代理人).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import msgspec
 
 from tradewindow.demo import parties as demo
+from tradewindow.parties.commission_registry import OPERATOR, CommissionRegistry
+from tradewindow.parties.commissions import Commission, GrantCommission, Scope
 from tradewindow.parties.credentials import IssuedSecret
 from tradewindow.parties.errors import PartyNotFound
 from tradewindow.parties.identifiers import (
@@ -244,3 +253,31 @@ def _registered(registry: PartyRegistry, command: RegisterParty) -> Party:
         return registry.party(command.id or "")
     except PartyNotFound:
         return registry.register(command)
+
+
+def commissioned_pairs() -> list[tuple[str, str]]:
+    """(principal, agent) of the demo: codes of stores and route agents, ids of the rest."""
+    agents = list(dict.fromkeys(agent.code for route in demo.ROUTES for agent in route.agents))
+    stores = [store.code for platform in demo.PLATFORMS for store in platform.stores]
+    return [(store, agent) for store in stores for agent in agents] + [
+        ("hk-goods-select", "qianhai-cbec-agent")
+    ]
+
+
+def seed_commissions(commissions: CommissionRegistry) -> list[Commission]:
+    """Register the demo's commissions (module docstring) that are not live already, granted
+    by the operator; returns those registered now, so running it twice is safe. Call after
+    ``seed_parties``."""
+    granted = []
+    now = datetime.now(UTC)
+    for principal_ref, agent_ref in commissioned_pairs():
+        principal = commissions.resolve(principal_ref)
+        agent = commissions.resolve(agent_ref)
+        if any(
+            c.agent_id == agent.id and c.covers(Scope.INVENTORY, now)
+            for c in commissions.given(principal.id)
+        ):
+            continue
+        command = GrantCommission(agent=agent.id, scope=(Scope.INVENTORY.value,))
+        granted.append(commissions.grant(principal.id, command, by=OPERATOR))
+    return granted

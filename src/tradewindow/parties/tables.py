@@ -1,5 +1,5 @@
 """The registry's tables as the running code sees them (SQLAlchemy Core, on the store's
-MetaData). The migration ``v0002_parties`` owns the DDL.
+MetaData). The migrations ``v0002_parties`` and ``v0008_commissions`` own the DDL.
 
 Roles and jurisdictions are space-separated words on the party row, so authenticating a
 request is one lookup of the credential joined to its party by primary key.
@@ -79,4 +79,22 @@ registered_keys = Table(
     Column("registered_at", Instant(), nullable=False),
     Column("revoked_at", Instant()),
     Index("ix_registered_keys_party_id", "party_id"),
+)
+
+# Commissions: rows are never deleted; revoking sets revoked_at / revoked_by (migration 0008).
+commissions = Table(
+    "commissions",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("principal_id", String(64), ForeignKey("parties.id"), nullable=False),
+    Column("agent_id", String(64), ForeignKey("parties.id"), nullable=False),
+    Column("scope", String(), nullable=False),  # message types, space-separated
+    Column("valid_from", Instant(), nullable=False),
+    Column("valid_until", Instant()),
+    Column("granted_at", Instant(), nullable=False),
+    Column("granted_by", String(64), nullable=False),
+    Column("revoked_at", Instant()),
+    Column("revoked_by", String(64)),
+    Index("ix_commissions_principal_id", "principal_id"),
+    Index("ix_commissions_agent_id", "agent_id", "principal_id"),
 )

@@ -22,6 +22,7 @@ from tradewindow.settings import Settings
 from tradewindow.web.auth import principal_dependency
 from tradewindow.web.problems import problem_response
 from tradewindow.web.routes.agency import AgencyController, AgencyNoticesController
+from tradewindow.web.routes.commissions import CommissionController
 from tradewindow.web.routes.dcsa import dcsa_router
 from tradewindow.web.routes.dcsa_lastmile import LastMileController
 from tradewindow.web.routes.filings import FilingController
@@ -71,6 +72,7 @@ def api_router() -> Router:
             AgencyController,
             AgencyNoticesController,
             OAuthController,
+            CommissionController,
             LastMileController,
             dcsa_router(),
         ],

@@ -5,6 +5,9 @@ For each message, in this order (the first failure answers):
 1. read it (hardened XML, optionally XSD-checked, or JSON): 422 ``CEB900.*``;
 2. the party's roles allow filing its type (``parties.roles``): 403 ``auth.forbidden``;
 3. its ``BaseTransfer/copCode`` is one of the party's identifiers: 403 ``auth.sender_mismatch``;
+   and each list it files for an e-commerce enterprise (``ebcCode`` not the party's own) it
+   files as that enterprise's agent under a live commission (see **commission rule**): 403
+   ``auth.agent_mismatch``, ``auth.ebc_unregistered`` or ``auth.not_commissioned``;
 4. its signature holds (see **signature rule**): ``signature.*``;
 5. its guid is not another party's and none of its documents was filed by another party
    (409 ``CEB.guid.reused`` / 403 ``auth.not_owner``); the party is recorded as their owner;
@@ -17,6 +20,13 @@ registered key, and always on CEB621 inventory lists (the 202205 XSD requires ds
 XML carries ``ds:Signature`` checked against the party's registered certificates, JSON the
 Ed25519 headers of ``evidence.signatures`` over the exact request body (a bulk is signed once,
 as a whole).
+
+**Commission rule** (``parties.commissions.filing_violation``). A CEB621 list whose ebcCode
+is not the filing party's is filed as the enterprise's agent: its agentCode must be the
+party's own, the enterprise must be a registered party (an unregistered one has commissioned
+no one), and a commission from it to the party covering CEB621 must be live (registered, not
+revoked, within its validity) at the message's receipt time. Every list of the message is
+checked; the violations name each refused ebcCode or agentCode.
 """
 
 from __future__ import annotations
@@ -27,12 +37,15 @@ from datetime import datetime
 import msgspec
 
 from tradewindow.cbec.clearance import Answer, Submission
-from tradewindow.cbec.documents import Message, message_type
+from tradewindow.cbec.documents import InventoryMessage, Message, message_type
 from tradewindow.cbec.keys import identity, kind_of
 from tradewindow.evidence.signatures import SubmissionFormat, Verified, verify_submission
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.intake import Incoming, Refusal
+from tradewindow.parties.commission_registry import Declared
+from tradewindow.parties.commissions import Scope
 from tradewindow.parties.errors import PartyError
+from tradewindow.parties.model import Party
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import FILING_ACTIONS, require
 from tradewindow.violations import Violation
@@ -64,7 +77,10 @@ def file_messages(
     now = window.clock()
     party = window.registry.party(principal.party_id)
     own_codes = {identifier.value.upper() for identifier in party.identifiers}
-    outcomes = [_permitted(principal, own_codes, _decode(window, p, fmt, now)) for p in parts]
+    outcomes = [
+        _commissioned(window, party, _permitted(principal, own_codes, _decode(window, p, fmt, now)))
+        for p in parts
+    ]
     keys = signing_keys(window, principal.party_id)
     admitted = [o for o in outcomes if isinstance(o, Submission)]
     verified: Verified | None = None
@@ -94,7 +110,7 @@ def file_vouched(window: Window, principal: Principal, message: bytes, channel: 
     party = window.registry.party(principal.party_id)
     own_codes = {identifier.value.upper() for identifier in party.identifiers}
     item = _decode(window, message, SubmissionFormat.JSON, now)
-    item = _permitted(principal, own_codes, item)
+    item = _commissioned(window, party, _permitted(principal, own_codes, item))
     item = _claimed(window, principal, item, channel)
     if isinstance(item, Filed):
         return item
@@ -155,6 +171,26 @@ def _permitted(
             ],
         )
     )
+
+
+def _commissioned(window: Window, party: Party, item: Filed | Submission) -> Filed | Submission:
+    """The message when each list in it is the party's own or filed under a live commission
+    of its e-commerce enterprise (see **commission rule**); else every reason why not."""
+    if isinstance(item, Filed) or not isinstance(item.message, InventoryMessage):
+        return item
+    declared = [
+        Declared(
+            path=f"Inventory[{index}]/InventoryHead",
+            ebc_code=inventory.head.ebc_code,
+            agent_code=inventory.head.agent_code,
+        )
+        for index, inventory in enumerate(item.message.inventories, start=1)
+    ]
+    found = window.commissions.filing_violations(party, declared, Scope.INVENTORY, item.received_at)
+    if not found:
+        return item
+    first = found[0]
+    return Filed(error=ApiError(403, first.code, first.en, first.zh, violations=found))
 
 
 def _claimed(

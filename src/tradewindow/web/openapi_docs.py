@@ -12,7 +12,8 @@ XML = "application/xml"
 _PROBLEMS = {
     400: "bad request (e.g. missing Idempotency-Key, malformed signature)",
     401: "no valid credential, or the signature does not hold",
-    403: "the party's roles do not allow this, or the sender is not the party",
+    403: "the party's roles do not allow this, the sender is not the party, or the party"
+    " files for an e-commerce enterprise without its live commission",
     404: "not found — also for anything belonging to another party",
     409: "conflict (guid reused, request in flight, replayed signature, task state)",
     413: "body or bulk too large",

@@ -79,6 +79,7 @@ _PARTY_STATUS: tuple[tuple[type[party_errors.PartyError], int], ...] = (
     (party_errors.PartyNotFound, 404),
     (party_errors.CredentialNotFound, 404),
     (party_errors.CertificateNotFound, 404),
+    (party_errors.CommissionNotFound, 404),
     (party_errors.IdentifierTaken, 409),
 )
 

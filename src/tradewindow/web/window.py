@@ -15,8 +15,10 @@ from tradewindow.cbec.documents import SpecVersion
 from tradewindow.clearance.policy import Policy
 from tradewindow.clearance.queue import AgencyDesk
 from tradewindow.evidence.log import EvidenceLog
+from tradewindow.evidence.recorder import CommissionRecords
 from tradewindow.evidence.replay import SqlSeenSignatures
 from tradewindow.intake import Decoder
+from tradewindow.parties.commission_registry import CommissionRegistry
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.settings import ApiLimits
 from tradewindow.web.filings import Filings
@@ -32,6 +34,7 @@ def utc_now() -> datetime:
 class Window:
     app: App
     registry: PartyRegistry
+    commissions: CommissionRegistry
     evidence: EvidenceLog
     seen: SqlSeenSignatures
     desk: AgencyDesk
@@ -56,6 +59,9 @@ def open_window(app: App, *, clock: Callable[[], datetime] = utc_now) -> Window:
     return Window(
         app=app,
         registry=PartyRegistry(engine, pepper=credential_pepper(app.settings), clock=clock),
+        commissions=CommissionRegistry(
+            engine, evidence=CommissionRecords(app.evidence), clock=clock
+        ),
         evidence=app.evidence,
         seen=SqlSeenSignatures(engine),
         desk=app.desk,

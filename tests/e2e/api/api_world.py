@@ -2,8 +2,9 @@
 
 ``World`` registers a platform, a payment firm, a logistics firm and a customs broker under the
 codes ``tests/builders.py`` writes into documents, a second platform (party B) with its own
-code, and the five standard agencies; each gets an API key. The broker has an Ed25519 key
-registered (inventory lists are always signed).
+code, a second e-commerce enterprise, and the five standard agencies; each gets an API key.
+The broker has an Ed25519 key registered (inventory lists are always signed) and a commission
+from the enterprise to file its lists (``COMMISSION``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec.documents import Message
 from tradewindow.evidence.signatures import sign_json
 from tradewindow.formats import ceb_json
+from tradewindow.parties.commissions import GrantCommission
 from tradewindow.parties.model import RegisterParty
 from tradewindow.parties.seed import AGENCIES
 from tradewindow.settings import ApiLimits, Settings
@@ -33,6 +35,7 @@ from tradewindow.web.window import Window
 
 PEPPER = b"test-pepper-of-sixteen-or-more"
 OTHER_PLATFORM_CODE = "4403960009"
+OTHER_ENTERPRISE_CODE = "4403960008"
 
 ENTERPRISES = {
     "platform": ("ecommerce_platform", builders.EBP_CODE),
@@ -41,6 +44,7 @@ ENTERPRISES = {
     "broker": ("broker", "4403980099"),
     "other-platform": ("ecommerce_platform", OTHER_PLATFORM_CODE),
     "enterprise": ("ecommerce_enterprise", builders.EBC_CODE),
+    "other-enterprise": ("ecommerce_enterprise", OTHER_ENTERPRISE_CODE),
 }
 
 
@@ -51,6 +55,7 @@ class World:
     keys: dict[str, str]  # party id → API key
     signing_key: ed25519.Ed25519PrivateKey
     signing_key_id: str
+    commission_id: str  # the enterprise's commission of the broker for CEB621
     counter: int = 0
     agencies: list[str] = field(default_factory=list)
 
@@ -148,6 +153,9 @@ def open_world(database_url: str, data_dir: Path, **limits: Any) -> World:
     private = ed25519.Ed25519PrivateKey.generate()
     raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     registered = registry.register_certificate("broker", "ed25519", raw)
+    commission = window.commissions.grant(
+        "enterprise", GrantCommission(agent="broker", scope=("CEB621",)), by="enterprise"
+    )
     client = TestClient(app)
     return World(
         app=app,
@@ -155,6 +163,7 @@ def open_world(database_url: str, data_dir: Path, **limits: Any) -> World:
         keys=keys,
         signing_key=private,
         signing_key_id=registered.id,
+        commission_id=commission.id,
         agencies=agencies,
     )
 

@@ -46,6 +46,7 @@ def _parcel_of_b(world: World) -> dict[str, str]:
         "invt_no": filing["invtNo"],
         "task_id": str(tasks["tasks"][0]["id"]),
         "notice_id": str(notices["notices"][0]["id"]),
+        "commission_id": world.commission_id,  # given by the enterprise, held by the broker
     }
 
 
@@ -69,6 +70,8 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
             party = {"customs": "gacc-guangdong"}.get(intruder, intruder)
             if "/tax-bills/" in path:
                 party = "enterprise"
+            if "/commissions/" in path:
+                party = "other-enterprise"
             headers = {**world.auth(party), "Idempotency-Key": world.key()}
             response = world.client.request(
                 method.upper(), url, headers=headers, json={"decision": "release"}

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 
 from tradewindow.demo import parties as demo
+from tradewindow.evidence.log import EvidenceLog
+from tradewindow.evidence.recorder import CommissionRecords
 from tradewindow.parties import Action, Role, Scheme, may
 from tradewindow.parties.commands import register
+from tradewindow.parties.commission_registry import CommissionRegistry
 from tradewindow.parties.identifiers import uscc_problems
-from tradewindow.parties.seed import SEED, demo_uscc, seed_parties
+from tradewindow.parties.seed import SEED, commissioned_pairs, demo_uscc, seed_parties
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.store import SqlStore
 
@@ -69,13 +72,19 @@ def test_seeding_twice_keeps_parties_and_replaces_keys(registry: PartyRegistry) 
 
 
 @pytest.fixture
-def cli(registry: PartyRegistry) -> argparse.ArgumentParser:
+def cli(registry: PartyRegistry, store: SqlStore) -> argparse.ArgumentParser:
     @contextmanager
     def open_registry() -> Iterator[PartyRegistry]:
         yield registry
 
+    @contextmanager
+    def open_commissions() -> Iterator[CommissionRegistry]:
+        yield CommissionRegistry(
+            store.engine, evidence=CommissionRecords(EvidenceLog(store.engine))
+        )
+
     parser = argparse.ArgumentParser(prog="tradewindow")
-    register(parser.add_subparsers(), open_registry)
+    register(parser.add_subparsers(), open_registry, open_commissions)
     return parser
 
 
@@ -160,6 +169,7 @@ def test_cli_seed_prints_whole_keys(
 ) -> None:
     assert run(cli, "parties", "seed") == 0
     lines = capsys.readouterr().out.splitlines()[1:]
+    assert lines.pop() == f"{len(commissioned_pairs())} demo commissions registered"
     assert len(lines) == len(SEED)
     party_id, api_key = lines[0].split()[:2]
     principal = registry.authenticate(api_key)

@@ -1,6 +1,7 @@
 """The portals over a fresh database: parties that match the test builders' codes, an API
-key each, and portal accounts — a small firm's clerk, a rival firm's clerk, and one officer
-per standard agency. Shared by the portal's integration and browser tests."""
+key each, and portal accounts — a small firm's clerk, a rival firm's clerk, a customs broker's
+clerk (the builders' agentCode; not commissioned by anyone), and one officer per standard
+agency. Shared by the portal's integration and browser tests."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ ENTERPRISES = {
     "carrier": ("logistics_firm", builders.LOGISTICS_CODE),
     "firm": ("ecommerce_enterprise", builders.EBC_CODE),
     "rival": ("ecommerce_enterprise", RIVAL_CODE),
+    "broker": ("broker", "4403980099"),
 }
 
 
@@ -108,6 +110,7 @@ def open_world(database_url: str, data_dir: Path, *, allow_http: bool = True) ->
     accounts.add("firm", "clerk", PASSWORD, display_name="Li Na")
     accounts.add("rival", "rival-clerk", PASSWORD, display_name="Chen Wei")
     accounts.add("platform", "platform-clerk", PASSWORD)
+    accounts.add("broker", "broker-clerk", PASSWORD)
     for command in AGENCIES:
         registry.register(command)
         assert command.id is not None

@@ -21,7 +21,7 @@ from tradewindow.parties.roles import (
 )
 
 A, D, C = Action, Basis.DIRECT, Basis.COMMISSIONED
-_ALL_ENTERPRISE = {A.READ_OWN_FILINGS: D, A.MANAGE_KEYS: D}
+_ALL_ENTERPRISE = {A.READ_OWN_FILINGS: D, A.MANAGE_KEYS: D, A.READ_COMMISSIONS: D}
 _AGENCY = {A.VIEW_QUEUE: D, A.DECIDE: D, A.MANAGE_KEYS: D}
 
 # Written out independently of roles.PERMISSIONS: what each role may do, and on what basis.
@@ -33,6 +33,7 @@ EXPECTED: dict[Role, dict[Action, Basis]] = {
         A.FILE_CANCELLATION: D,
         A.FILE_RETURN: D,
         A.READ_TAX_BILLS: D,
+        A.GRANT_COMMISSIONS: D,  # 境外电商企业委托境内代理人
         **_ALL_ENTERPRISE,
     },
     Role.PAYMENT_FIRM: {A.FILE_PAYMENT: D, **_ALL_ENTERPRISE},

@@ -1,7 +1,8 @@
 """Filing from the portal, by the API's own steps (``tradewindow.web.filing``).
 
 * A **form** is read into a CEB JSON message (:mod:`.forms`), decoded by the API's reader,
-  checked by the role table and sender rule, claimed and cleared exactly as an API message.
+  checked by the role table, sender rule and commission rule (an agent's list needs its
+  enterprise's live commission), claimed and cleared exactly as an API message.
   It is not signed: the signed-in session (password, CSRF token) attests the sender, and the
   evidence log records the message with the party as actor and the portal account as its
   credential (``portal:<username>``), without a signature.

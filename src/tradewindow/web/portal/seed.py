@@ -11,7 +11,7 @@ import msgspec
 
 from tradewindow.bootstrap import App
 from tradewindow.parties.model import Party
-from tradewindow.parties.seed import seed_parties
+from tradewindow.parties.seed import seed_commissions, seed_parties
 from tradewindow.web.portal.accounts import Accounts, new_password
 
 
@@ -29,10 +29,13 @@ def accounts_of_app(app: App) -> Accounts:
 
 
 def seed_demo_accounts(app: App, parties: list[Party] | None = None) -> list[DemoAccount]:
-    """One account per role over ``parties`` (default: the demo parties, registered when
-    missing), with fresh passwords."""
+    """One account per role over ``parties`` (default: the demo parties and their
+    commissions, registered when missing), with fresh passwords."""
     accounts = accounts_of_app(app)
-    chosen = parties if parties is not None else [s.party for s in seed_parties(app.parties)]
+    chosen = parties
+    if chosen is None:
+        chosen = [s.party for s in seed_parties(app.parties)]
+        seed_commissions(app.commissions)
     made = []
     seen: set[str] = set()
     for party in chosen:
