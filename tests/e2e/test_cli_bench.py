@@ -38,3 +38,18 @@ def test_bench_analytics_prints_each_query_against_plain_duckdb(
         assert query["ours_s"] > 0
         assert query["duckdb_s"] > 0
         assert query["sql"].startswith(("SELECT", "WITH"))
+
+
+def test_bench_api_files_every_message_over_http_and_times_single_submissions(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the lists of the generated sets are filed by agents for e-commerce enterprises: the
+    # benchmark registers their commissions, or the HTTP path would time refusals
+    assert main(["bench", "api", "--sets", "60", "--singles", "64", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["http_messages_filed"] == report["messages"] > 0
+    assert report["documents"] == 240
+    assert report["in_process_docs_per_s"] > 0
+    assert report["http_docs_per_s"] > 0
+    assert report["single_requests"] == 64
+    assert 0 < report["single_p50_ms"] <= report["single_p99_ms"]
