@@ -150,14 +150,25 @@ class CommissionRegistry:
         receipt time), by :func:`parties.commissions.filing_violation`; one read."""
         codes = {i.value.upper() for i in filer.identifiers}
         found: list[Violation] = []
+        # a message's lists mostly name a few enterprises: each is looked up once
+        principals: dict[str, tuple[Party | None, list[Commission]]] = {}
         with self._reader() as connection:
             for document in declared:
                 ebc = None
                 held: list[Commission] = []
-                if document.ebc_code.upper() not in codes:
-                    ebc = _by_code(connection, document.ebc_code)
-                if ebc is not None:
-                    held = sql.load_commissions(connection, principal_id=ebc.id, agent_id=filer.id)
+                code = document.ebc_code
+                if code.upper() not in codes:
+                    if code not in principals:
+                        party = _by_code(connection, code)
+                        principals[code] = (
+                            party,
+                            []
+                            if party is None
+                            else sql.load_commissions(
+                                connection, principal_id=party.id, agent_id=filer.id
+                            ),
+                        )
+                    ebc, held = principals[code]
                 violation = filing_violation(
                     path=document.path,
                     ebc_code=document.ebc_code,
