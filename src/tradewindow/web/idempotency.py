@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import msgspec
+from litestar import Response
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -142,3 +143,43 @@ class IdempotencyKeys:
                     idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key
                 )
             )
+
+    def once(
+        self, party_id: str, raw_key: str | None, path: str, body: bytes, run: Run
+    ) -> Response[bytes]:
+        """``run``'s answer to a JSON POST, made once per (party, ``Idempotency-Key``): a
+        retry of the same request gets that answer again, byte for byte (see the module
+        docstring for the refusals); a request that raised leaves no key behind."""
+        key = checked_key(raw_key)
+        stored = self.begin(party_id, key, request_digest("POST", path, "json", body))
+        if stored is not None:
+            return replayed(stored)
+        try:
+            response = run()
+        except BaseException:
+            self.abandon(party_id, key)
+            raise
+        self.finish(party_id, key, stored_answer(response))
+        return response
+
+
+Run = Callable[[], "Response[bytes]"]
+
+
+def stored_answer(response: Response[bytes]) -> StoredResponse:
+    """What a key keeps of an answer (its length is recomputed when it is sent again)."""
+    return StoredResponse(
+        status_code=response.status_code or 200,
+        media_type=str(response.media_type),
+        headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
+        body=response.content,
+    )
+
+
+def replayed(stored: StoredResponse) -> Response[bytes]:
+    return Response(
+        content=stored.body,
+        status_code=stored.status_code,
+        media_type=stored.media_type,
+        headers=stored.headers,
+    )

@@ -5,6 +5,7 @@ for an unregistered enterprise, or naming another agent; nothing is stored when 
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,8 +21,11 @@ URL = "/v1/parties/commissions"
 BROKER_CODE = "4403980099"
 
 
-def grant(world: World, body: dict[str, Any], party: str = "enterprise") -> Any:
-    return world.client.post(URL, json=body, headers=world.auth(party))
+def grant(
+    world: World, body: dict[str, Any], party: str = "enterprise", key: str | None = None
+) -> Any:
+    headers = {**world.auth(party), "Idempotency-Key": key or f"grant-{uuid.uuid4()}"}
+    return world.client.post(URL, json=body, headers=headers)
 
 
 def revoke(world: World, commission_id: str, party: str = "enterprise") -> Any:
@@ -236,3 +240,22 @@ def test_a_bad_grant_gets_every_violation_at_once(world: World) -> None:
     answer = grant(world, {"scope": ["CEB621"]})  # no agent: not even a command
     assert answer.status_code == 400
     assert [e.kind for e in world.window.evidence.records()] == ["commission_granted"]
+
+
+def test_a_grant_needs_an_idempotency_key_and_a_retry_registers_nothing_twice(
+    world: World,
+) -> None:
+    body = {"agent": BROKER_CODE, "scope": ["CEB621"]}
+    missing = world.client.post(URL, json=body, headers=world.auth("enterprise"))
+    assert missing.status_code == 400
+    assert missing.json()["code"] == "idempotency.key_missing"
+    before = len(decoded(world.client.get(URL, headers=world.auth("enterprise")))["items"])
+    first = grant(world, body, key="grant-once")
+    again = grant(world, body, key="grant-once")
+    assert first.status_code == again.status_code == 201
+    assert again.content == first.content
+    given = decoded(world.client.get(URL, headers=world.auth("enterprise")))["items"]
+    assert len(given) == before + 1
+    other = grant(world, {**body, "scope": ["CEB623"]}, key="grant-once")
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency.key_reused"

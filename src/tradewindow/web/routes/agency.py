@@ -21,7 +21,6 @@ from tradewindow.clearance.tables import TaskStatus
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action
 from tradewindow.web.desk import agency_of, decided, view_notice, view_task
-from tradewindow.web.idempotency import StoredResponse, checked_key, request_digest
 from tradewindow.web.openapi_docs import document
 from tradewindow.web.window import Window
 
@@ -84,33 +83,18 @@ class AgencyController(Controller):
     ) -> Response[bytes]:
         window: Window = request.app.state.window
         agency = agency_of(principal, Action.DECIDE)
-        key = checked_key(idempotency_key)
-        digest = request_digest("POST", request.url.path, "json", body)
-        stored = window.idempotency.begin(principal.party_id, key, digest)
-        if stored is not None:
-            return Response(
-                content=stored.body,
-                status_code=stored.status_code,
-                media_type=stored.media_type,
-                headers=stored.headers,
-            )
-        try:
+
+        def run() -> Response[bytes]:
             task = window.desk.decide(
                 agency, principal.credential_id, task_id, data.decision, data.reason
             )
-        except BaseException:
-            window.idempotency.abandon(principal.party_id, key)
-            raise
-        decided(window, principal, task, body)
-        content = msgspec.json.encode(task)
-        window.idempotency.finish(
-            principal.party_id,
-            key,
-            StoredResponse(
-                status_code=200, media_type="application/json", headers={}, body=content
-            ),
+            decided(window, principal, task, body)
+            content = msgspec.json.encode(task)
+            return Response(content=content, status_code=200, media_type="application/json")
+
+        return window.idempotency.once(
+            principal.party_id, idempotency_key, request.url.path, body, run
         )
-        return Response(content=content, status_code=200, media_type="application/json")
 
 
 class AgencyNoticesController(Controller):

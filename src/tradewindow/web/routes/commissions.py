@@ -1,7 +1,9 @@
 """Commissions over HTTP: the principal grants, lists and revokes; the agent lists what it holds.
 
 Translation only (``parties.commission_registry`` holds the rules). A commission the party is
-no side of is 404 exactly like one that does not exist; only its principal may revoke it.
+no side of is 404 exactly like one that does not exist; only its principal may revoke it. A
+grant needs an ``Idempotency-Key`` like every JSON POST that makes something: a retry gets the
+first answer instead of a second commission.
 Every grant and revocation is appended to the evidence log by the registry.
 """
 
@@ -11,7 +13,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
 
 from tradewindow.parties.commissions import Commission, CommissionState, GrantCommission
 from tradewindow.parties.principal import Principal
@@ -74,8 +77,13 @@ class CommissionController(Controller):
         responses=document({201: (CommissionView, "the commission as registered")}),
     )
     def grant(
-        self, request: Request[Any, Any, Any], data: GrantRequest, principal: Principal
-    ) -> CommissionView:
+        self,
+        request: Request[Any, Any, Any],
+        data: GrantRequest,
+        body: bytes,
+        principal: Principal,
+        idempotency_key: str | None = Parameter(header="Idempotency-Key", required=False),
+    ) -> Response[bytes]:
         window: Window = request.app.state.window
         require(principal, Action.GRANT_COMMISSIONS)
         command = GrantCommission(
@@ -84,8 +92,15 @@ class CommissionController(Controller):
             valid_from=data.valid_from,
             valid_until=data.valid_until,
         )
-        granted = window.commissions.grant(principal.party_id, command, by=principal.party_id)
-        return _view(granted, window.clock())
+
+        def run() -> Response[bytes]:  # a retried grant must not register a second one
+            granted = window.commissions.grant(principal.party_id, command, by=principal.party_id)
+            content = msgspec.json.encode(_view(granted, window.clock()))
+            return Response(content=content, status_code=201, media_type="application/json")
+
+        return window.idempotency.once(
+            principal.party_id, idempotency_key, request.url.path, body, run
+        )
 
     @get(
         "/{commission_id:str}",

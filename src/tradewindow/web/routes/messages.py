@@ -25,7 +25,7 @@ from tradewindow.parties.roles import Action, require
 from tradewindow.web import answers
 from tradewindow.web.answers import BulkAnswer, BulkItem, SubmissionAnswer
 from tradewindow.web.filing import Filed, file_messages
-from tradewindow.web.idempotency import StoredResponse, checked_key, request_digest
+from tradewindow.web.idempotency import checked_key, replayed, request_digest, stored_answer
 from tradewindow.web.openapi_docs import XML, document
 from tradewindow.web.problems import PROBLEM_JSON, ApiError, Problem, not_found, problem_body
 from tradewindow.web.window import Window
@@ -66,7 +66,7 @@ class MessageController(Controller):
         digest = request_digest("POST", request.url.path, "json", body)
         stored = window.idempotency.begin(principal.party_id, key, digest)
         if stored is not None:
-            return _replayed(stored)
+            return replayed(stored)
         try:
             response = _respond(window, request, principal, body, fmt, key)
         except ApiError as error:
@@ -76,7 +76,7 @@ class MessageController(Controller):
             raise
         status = response.status_code or 200
         if status < 300 or status == 422:
-            window.idempotency.finish(principal.party_id, key, _stored(response))
+            window.idempotency.finish(principal.party_id, key, stored_answer(response))
         else:
             window.idempotency.abandon(principal.party_id, key)
         return response
@@ -239,22 +239,4 @@ def _problem(error: ApiError, path: str) -> Response[bytes]:
         status_code=error.status,
         media_type=PROBLEM_JSON,
         headers=error.headers,
-    )
-
-
-def _stored(response: Response[bytes]) -> StoredResponse:
-    return StoredResponse(
-        status_code=response.status_code or 200,
-        media_type=str(response.media_type),
-        headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
-        body=response.content,
-    )
-
-
-def _replayed(stored: StoredResponse) -> Response[bytes]:
-    return Response(
-        content=stored.body,
-        status_code=stored.status_code,
-        media_type=stored.media_type,
-        headers=stored.headers,
     )
