@@ -133,7 +133,7 @@ class Decider:
             verdict = self._gate.route(batch.uow, key, documents, where.value, reason)
         if verdict.outcome is GateOutcome.REFUSED:
             batch.set_status(key, DocStatus.RETURNED, verdict.info)
-            batch.answer(inventory, ReturnStatus.RETURNED, verdict.info, guid)
+            batch.answer(inventory, ReturnStatus.RETURNED, verdict.info, guid, verdict.codes)
             return
         if verdict.outcome is not GateOutcome.RELEASED:
             status, code = _WAITING[verdict.outcome]

@@ -313,10 +313,17 @@ class Batch:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def answer(self, document: Document, status: str, info: str, message_guid: str) -> None:
+    def answer(
+        self,
+        document: Document,
+        status: str,
+        info: str,
+        message_guid: str,
+        codes: tuple[str, ...] = (),
+    ) -> None:
         self.receipts.append(
             answers.receipt_record(
-                document, status, info, self.now, message_guid, seq=len(self.receipts)
+                document, status, info, self.now, message_guid, seq=len(self.receipts), codes=codes
             )
         )
 

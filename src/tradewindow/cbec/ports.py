@@ -194,6 +194,8 @@ class GateVerdict(msgspec.Struct, frozen=True, kw_only=True):
 
     outcome: GateOutcome
     info: str  # for the receipt's returnInfo: who decided what, or whom it waits for
+    # the stable codes of the stops (e.g. agency.refuse), kept with a refused list's receipt
+    codes: tuple[str, ...] = ()
 
 
 class ReleaseGate(Protocol):

@@ -18,7 +18,13 @@ from sqlalchemy import Connection
 from tradewindow.cbec.ports import GateOutcome, GateVerdict, UnitOfWork
 from tradewindow.clearance.policy import Policy
 from tradewindow.clearance.queue import AgencyDesk, filing_of
-from tradewindow.clearance.status import CombinedStatus, Decision, FilingStatus, return_info
+from tradewindow.clearance.status import (
+    CombinedStatus,
+    Decision,
+    FilingStatus,
+    return_info,
+    stop_codes,
+)
 
 CUSTOMS = "customs"
 AUTOMATED_OFFICER = "cbec-risk-engine"
@@ -59,7 +65,9 @@ class AgencyGate:
 
     def _verdict(self, combined: CombinedStatus) -> GateVerdict:
         return GateVerdict(
-            outcome=_OUTCOME[combined.status], info=return_info(self._policy, combined)
+            outcome=_OUTCOME[combined.status],
+            info=return_info(self._policy, combined),
+            codes=stop_codes(combined),
         )
 
 

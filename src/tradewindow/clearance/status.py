@@ -117,6 +117,12 @@ def return_info(policy: Policy, status: CombinedStatus, limit: int = 1000) -> st
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def stop_codes(status: CombinedStatus) -> tuple[str, ...]:
+    """The stable codes of what stopped the filing (``agency.refuse``, ``agency.hold``, …),
+    each once, in the order :func:`return_info` names them."""
+    return tuple(dict.fromkeys(f"agency.{outcome.decision}" for outcome in status.stopped_by))
+
+
 def _names(policy: Policy, code: str) -> str:
     agency = policy.agency(code)
     return f"{agency.name_en} / {agency.name_zh}" if agency else code

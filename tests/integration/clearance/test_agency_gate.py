@@ -11,9 +11,11 @@ import pytest
 from harness import Harness, info
 
 import builders as b
+from tradewindow.cbec.clearance import Answer
 from tradewindow.cbec.ports import DocKind
 from tradewindow.clearance.status import Decision
 from tradewindow.clearance.tables import TaskStatus
+from tradewindow.intake import Summary
 from tradewindow.store import SqlStore
 
 KEY = f"{b.EBP_CODE}|{b.ORDER_NO}"
@@ -84,6 +86,12 @@ def test_a_stop_anywhere_reaches_the_enterprise_with_its_reason(
     assert "label lacks Chinese ingredients list" in msgspec.json.decode(receipt.body)["returnInfo"]
     assert harness.document_status(DocKind.INVENTORY, KEY) == status
     assert harness.store.tax_total() == 0
+    # a return carries its stop's stable code, and summaries count it by that code
+    assert receipt.codes == (("agency.refuse",) if decision is Decision.REFUSE else ())
+    summary = Summary()
+    summary.tally([Answer(guid=f"decision:{task}", receipts=[receipt])])
+    expected = {"agency.refuse": 1} if decision is Decision.REFUSE else {}
+    assert dict(summary.returned_by_reason) == expected
 
 
 def test_settling_an_undecided_list_changes_nothing(harness: Harness) -> None:
