@@ -176,21 +176,31 @@ def _permitted(
 def _commissioned(window: Window, party: Party, item: Filed | Submission) -> Filed | Submission:
     """The message when each list in it is the party's own or filed under a live commission
     of its e-commerce enterprise (see **commission rule**); else every reason why not."""
-    if isinstance(item, Filed) or not isinstance(item.message, InventoryMessage):
+    if isinstance(item, Filed):
         return item
+    found = commission_violations(window, party, item.message, item.received_at)
+    if not found:
+        return item
+    first = found[0]
+    return Filed(error=ApiError(403, first.code, first.en, first.zh, violations=found))
+
+
+def commission_violations(
+    window: Window, party: Party, message: Message, at: datetime
+) -> list[Violation]:
+    """Every list of ``message`` that ``party`` may not file at ``at`` by the **commission
+    rule** (none for other message types); also what the portal's live check shows."""
+    if not isinstance(message, InventoryMessage):
+        return []
     declared = [
         Declared(
             path=f"Inventory[{index}]/InventoryHead",
             ebc_code=inventory.head.ebc_code,
             agent_code=inventory.head.agent_code,
         )
-        for index, inventory in enumerate(item.message.inventories, start=1)
+        for index, inventory in enumerate(message.inventories, start=1)
     ]
-    found = window.commissions.filing_violations(party, declared, Scope.INVENTORY, item.received_at)
-    if not found:
-        return item
-    first = found[0]
-    return Filed(error=ApiError(403, first.code, first.en, first.zh, violations=found))
+    return window.commissions.filing_violations(party, declared, Scope.INVENTORY, at)
 
 
 def _claimed(

@@ -69,3 +69,27 @@ def test_an_uploaded_list_is_checked_for_its_commission_before_its_signature(
     assert NOT_COMMISSIONED not in answer.text  # past the commission: the signature refuses it
     assert answer.status_code == 401
     assert "<code>signature.unknown_key</code>" in answer.text
+
+
+def test_the_live_check_names_a_missing_commission_beside_the_ebc_code(
+    world: World, client: Any
+) -> None:
+    parcel = builders.import_set()
+    world.file_by_api(client, parcel)
+    assert sign_in(client, "broker-clerk").status_code == 303
+
+    def live_check() -> str:
+        token = csrf_of(client, "/portal/file/inventory")
+        values = {**form_values(parcel), "csrf_token": token}
+        answer = client.post("/portal/file/inventory/check", data=values)
+        assert answer.status_code == 200
+        text: str = answer.text
+        return text
+
+    without = live_check()
+    ebc_errors = without.split('id="e-head-ebcCode"')[1].split("</span></span>")[0]
+    assert NOT_COMMISSIONED in ebc_errors  # beside the input, before anything is filed
+    listed = client.get("/v1/cbec/filings?kind=inventory", headers=world.auth("broker"))
+    assert listed.json()["items"] == []
+    commission_the_broker(world)
+    assert NOT_COMMISSIONED not in live_check()

@@ -27,7 +27,7 @@ from tradewindow.intake import Incoming, Refusal
 from tradewindow.parties.principal import Principal
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.violations import Violation
-from tradewindow.web.filing import Filed, file_messages, file_vouched
+from tradewindow.web.filing import Filed, commission_violations, file_messages, file_vouched
 from tradewindow.web.portal.forms import FormRead, FormSpec, read_form
 from tradewindow.web.problems import ApiError
 from tradewindow.web.window import Window
@@ -50,7 +50,8 @@ def check_form(
 ) -> Checked:
     """Every violation of the form's message, as the API would find them; nothing stored."""
     now = window.clock()
-    read = read_form(spec, form, window.registry.party(principal.party_id), now)
+    party = window.registry.party(principal.party_id)
+    read = read_form(spec, form, party, now)
     violations = list(read.violations)
     decoded = window.decoder.decode(Incoming("portal", read.message, "json"), now)
     if isinstance(decoded, Refusal):
@@ -61,6 +62,7 @@ def check_form(
         *checked.message,
         *(v for i in sorted(checked.documents) for v in checked.documents[i]),
     ]
+    found += commission_violations(window, party, decoded.message, now)
     violations += [v for v in found if v.path not in refused_inputs]
     return Checked(read=read, violations=violations)
 
