@@ -331,17 +331,7 @@ class Batch:
         """Answer ``document`` returned (100) for ``violations``: their summary as returnInfo,
         their codes on the record; the summary, for the document's status."""
         info = summarise(violations)
-        self.receipts.append(
-            answers.receipt_record(
-                document,
-                ReturnStatus.RETURNED,
-                info,
-                self.now,
-                message_guid,
-                seq=len(self.receipts),
-                codes=codes_of(violations),
-            )
-        )
+        self.answer(document, ReturnStatus.RETURNED, info, message_guid, codes_of(violations))
         return info
 
     def answer_tax_bill(self, inventory: Inventory, bill: TaxBill, message_guid: str) -> None:

@@ -154,24 +154,16 @@ class CommissionRegistry:
         principals: dict[str, tuple[Party | None, list[Commission]]] = {}
         with self._reader() as connection:
             for document in declared:
-                ebc = None
-                held: list[Commission] = []
                 code = document.ebc_code
+                ebc: Party | None = None
+                held: list[Commission] = []
                 if code.upper() not in codes:
                     if code not in principals:
-                        party = _by_code(connection, code)
-                        principals[code] = (
-                            party,
-                            []
-                            if party is None
-                            else sql.load_commissions(
-                                connection, principal_id=party.id, agent_id=filer.id
-                            ),
-                        )
+                        principals[code] = _principal(connection, code, filer)
                     ebc, held = principals[code]
                 violation = filing_violation(
                     path=document.path,
-                    ebc_code=document.ebc_code,
+                    ebc_code=code,
                     agent_code=document.agent_code,
                     filer_id=filer.id,
                     filer_codes=codes,
@@ -229,6 +221,16 @@ def _resolve(connection: Connection, reference: str) -> Party | None:
         owner = sql.owner_of(connection, Identifier(known, normalise(known, value)))
         return None if owner is None else sql.load_party(connection, owner)
     return _by_code(connection, reference)
+
+
+def _principal(
+    connection: Connection, code: str, agent: Party
+) -> tuple[Party | None, list[Commission]]:
+    """The party an ebcCode names, and the commissions it gave ``agent`` (none if no one)."""
+    party = _by_code(connection, code)
+    if party is None:
+        return None, []
+    return party, sql.load_commissions(connection, principal_id=party.id, agent_id=agent.id)
 
 
 def _by_code(connection: Connection, code: str) -> Party | None:

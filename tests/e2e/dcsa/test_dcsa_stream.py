@@ -3,34 +3,19 @@ with the same visibility and filters as GET /v2/events."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from dcsa_world import World, body, fresh
+from loopback import serve
 from tnt_samples import container
 
 
 @pytest.fixture
 def served(world: World) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(world.app, lifespan="off") as url:
+        yield url
 
 
 def first_message(base: str, world: World, party: str, query: str, publish: bytes) -> list[str]:

@@ -7,14 +7,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from litestar import Litestar
+from loopback import serve
 
 from tradewindow.bootstrap import bootstrap
 from tradewindow.settings import Settings
@@ -41,18 +39,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Litestar:
 @pytest.fixture(scope="session")
 def base_url(app: Litestar) -> Iterator[str]:
     """The app served by uvicorn in a background thread on a free loopback port."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
