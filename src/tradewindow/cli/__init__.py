@@ -1,4 +1,7 @@
-"""`tradewindow` commands. Each one only translates arguments into a call and prints the result."""
+"""`tradewindow` commands. Each one only translates arguments into a call and prints the result.
+
+Each capability's command group is a module of this package (``cli/<capability>.py`` with
+``register(subparsers)``), named once in ``_CAPABILITY_COMMANDS``."""
 
 from __future__ import annotations
 
@@ -248,7 +251,3 @@ def print_summary(summary: Summary) -> None:
         for code, count in (summary.returned_by_reason + summary.format_errors).most_common():
             reasons.add_row(code, f"{count:,}")
         console.print(reasons)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
