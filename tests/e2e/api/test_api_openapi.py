@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from api_world import World
 
-from tradewindow.web.commands import openapi_text
+from tradewindow.web.app import openapi_text
 
 CHECKED_IN = Path(__file__).parents[3] / "docs" / "openapi.json"
 

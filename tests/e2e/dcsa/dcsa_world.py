@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "logistics"))  # tnt
 import tnt_samples
 
 from tradewindow.bootstrap import bootstrap
+from tradewindow.demo.registry import AGENCIES
 from tradewindow.logistics.model import Event
 from tradewindow.logistics.services import Logistics
 from tradewindow.parties.model import RegisterParty
-from tradewindow.parties.seed import AGENCIES
 from tradewindow.settings import ApiLimits, Settings
 from tradewindow.web.app import create_app
 from tradewindow.web.window import Window

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 import msgspec
 
 from builders import NOW
+from tradewindow.agencies.policy_file import shipped_policy
+from tradewindow.agencies.queue import AgencyDesk
+from tradewindow.agencies.release_gate import AgencyGate
 from tradewindow.cbec.clearance import Answer, Clearance, Submission
 from tradewindow.cbec.documents import Message
 from tradewindow.cbec.ports import DocKind
-from tradewindow.clearance.gate import AgencyGate
-from tradewindow.clearance.policy_file import shipped_policy
-from tradewindow.clearance.queue import AgencyDesk
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.store import SqlStore

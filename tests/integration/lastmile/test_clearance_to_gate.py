@@ -18,11 +18,11 @@ sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "logistics"))  # tnt
 from tnt_samples import container, equipment
 
 import builders as b
+from tradewindow.agencies.status import Decision
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec.clearance import Submission
 from tradewindow.cbec.documents import Message
 from tradewindow.cbec.ports import DocStatus, ListDecided
-from tradewindow.clearance.status import Decision
 from tradewindow.logistics.customs import timeline
 from tradewindow.logistics.events import Viewer
 from tradewindow.logistics.model import DocumentReference, EquipmentEvent, ShipmentEvent

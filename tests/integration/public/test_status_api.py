@@ -13,8 +13,8 @@ from litestar.testing import TestClient
 from public_world import SAMPLES, open_app
 from sqlalchemy import func, insert, select
 
-from tradewindow.clearance.queue import Filing
-from tradewindow.clearance.tables import agency_tasks
+from tradewindow.agencies.queue import Filing
+from tradewindow.agencies.tables import agency_tasks
 from tradewindow.store.engine import head_revisions
 from tradewindow.store.schema import documents, messages
 
