@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from api_world import World
+from hypothesis import HealthCheck, given, settings
 
 from tradewindow.web.app import openapi_text
 
@@ -36,7 +37,6 @@ def test_every_api_operation_documents_its_problems() -> None:
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_error(world: World) -> None:
     schemathesis = pytest.importorskip("schemathesis")
-    from hypothesis import HealthCheck, given, settings
 
     schema = schemathesis.openapi.from_asgi("/schema/openapi.json", world.app)
     schema = schema.include(path_regex="^/v1/")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,6 @@ CUSTOMS = "gacc-guangdong"
 
 
 def spec() -> dict[str, Any]:
-    from importlib import resources
 
     text = (
         resources.files("tradewindow.logistics")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from agency_desk_setup import clear, key, parcel, route
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from tradewindow.agencies import errors
 from tradewindow.agencies.policy_file import shipped_policy
@@ -289,7 +289,6 @@ def test_a_filing_routed_from_wire_json(store: SqlStore, desk: AgencyDesk) -> No
 
 
 def test_the_migration_creates_the_table_the_code_uses(store: SqlStore) -> None:
-    from sqlalchemy import inspect
 
     schema = inspect(store.engine)
     columns = {c["name"] for c in schema.get_columns("agency_tasks")}

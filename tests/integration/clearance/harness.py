@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import msgspec
+from sqlalchemy import text
 
 from builders import NOW
 from tradewindow.agencies.policy_file import shipped_policy
@@ -54,8 +55,6 @@ class Harness:
 
     def rows(self, table: str) -> int:
         with self.store.engine.connect() as connection:
-            from sqlalchemy import text
-
             count: int = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608 - test-owned table names
             return count
 

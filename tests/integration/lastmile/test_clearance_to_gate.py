@@ -13,6 +13,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from tradewindow.parties.model import RegisterParty
+
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "logistics"))  # tnt_samples
 
 from tnt_samples import container, equipment
@@ -176,7 +178,6 @@ def test_each_list_decision_maps_to_its_customs_events(
 def test_the_enterprises_a_list_names_follow_its_shipment(app: App) -> None:
     """A registered party named on the list (here the e-commerce enterprise, by its customs
     code) sees the shipment's events; an unnamed registered party does not."""
-    from tradewindow.parties.model import RegisterParty
 
     def register(party_id: str, customs_code: str) -> None:
         app.parties.register(
