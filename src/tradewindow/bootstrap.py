@@ -44,10 +44,17 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
         self.store.close()
 
 
-def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now) -> App:
-    """Build the application from settings (the environment when not given)."""
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    store: SqlStore | None = None,
+) -> App:
+    """Build the application from settings (the environment when not given). With ``store``
+    it works on that open store (e.g. two services over one database with their own clocks:
+    the demo loads yesterday while it serves today); closing either App closes it."""
     settings = settings or Settings.from_env()
-    store = open_store(settings.database_url)
+    store = store or open_store(settings.database_url)
     policy = shipped_policy()
     desk = AgencyDesk(store.engine, policy, clock=clock)
     platform_key = load_platform_key(platform_key_path(settings), create=True)

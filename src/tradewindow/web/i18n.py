@@ -84,9 +84,16 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    """Every message of ``language`` by dotted key."""
-    with (MESSAGES / f"{language}.toml").open("rb") as file:
-        return _flatten(tomllib.load(file))
+    """Every message of ``language`` by dotted key: ``messages/<language>.toml`` and each
+    area's ``messages/<area>/<language>.toml`` (a key defined twice is an error)."""
+    merged: dict[str, str] = {}
+    for path in [MESSAGES / f"{language}.toml", *sorted(MESSAGES.glob(f"*/{language}.toml"))]:
+        with path.open("rb") as file:
+            found = _flatten(tomllib.load(file))
+        if twice := sorted(set(found) & set(merged)):
+            raise ValueError(f"{path}: messages defined twice: {', '.join(twice[:5])}")
+        merged |= found
+    return merged
 
 
 def message(language: str, key: str, **values: object) -> str:

@@ -25,6 +25,7 @@ from litestar.template import TemplateConfig
 from tradewindow.reference import HsEntry
 from tradewindow.web import i18n
 from tradewindow.web.pages import labels
+from tradewindow.web.progress import progress_of
 
 WEB = Path(__file__).resolve().parent.parent
 TEMPLATES = WEB / "templates"
@@ -75,6 +76,7 @@ def page(
         "path": request.url.path,
         "navigation": NAVIGATION,
         "language_links": language_links(request, language),
+        "progress": progress_of(request.app.state),  # a background load, while it runs
     }
     return Template(
         template_name=template,
