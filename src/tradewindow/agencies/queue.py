@@ -3,11 +3,12 @@
 Routing also informs the agencies that do not decide (their notices: :mod:`.notices`).
 
 One task per (filing, required agency). A task is *open*, then *claimed* by one officer
-(atomically: a conditional UPDATE, so two officers can never both hold it), then *decided*
-once and for all by that officer. Every method names the acting agency; a task of another
-agency is reported as not found. Views are cut by the policy in force now (a tightened policy
-applies to tasks routed before it), and say which personal-data fields they contain so that
-the caller records the read.
+(atomically: a conditional UPDATE, so two officers can never both hold it), then decided by
+that officer: *decided* once and for all when released or refused, or *followed up* after a
+hold, an inspection or a request for documents, until a next action concludes it. Every
+method names the acting agency; a task of another agency is reported as not found. Views are
+cut by the policy in force now (a tightened policy applies to tasks routed before it), and
+say which personal-data fields they contain so that the caller records the read.
 """
 
 from __future__ import annotations
@@ -31,8 +32,16 @@ from tradewindow.agencies.reading import (
 )
 from tradewindow.agencies.routing import required_agencies
 from tradewindow.agencies.sharing_policy import Policy
-from tradewindow.agencies.status import AgencyOutcome, CombinedStatus, Decision, combine
+from tradewindow.agencies.status import (
+    AgencyOutcome,
+    CombinedStatus,
+    Decision,
+    combine,
+    concludes,
+    next_actions,
+)
 from tradewindow.agencies.tables import TaskStatus, agency_tasks
+from tradewindow.agencies.task import Task, TaskPage
 from tradewindow.cbec.documents import Inventory, Order, Payment, Waybill
 from tradewindow.cbec.ports import DocKind
 from tradewindow.cbec.receipts import TaxBill
@@ -54,27 +63,6 @@ class Filing(msgspec.Struct, frozen=True, kw_only=True):
 
     key: str  # the list's key "ebpCode|orderNo"
     documents: dict[str, dict[str, Any]]
-
-
-class Task(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
-    id: int
-    filing: str
-    agency: str
-    status: TaskStatus
-    policy_version: str
-    created_at: datetime
-    officer: str | None = None
-    claimed_at: datetime | None = None
-    decision: Decision | None = None
-    reason: str | None = None
-    decided_at: datetime | None = None
-
-
-class TaskPage(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
-    tasks: list[Task]
-    page: int
-    size: int
-    has_more: bool
 
 
 class AgencyView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -203,20 +191,35 @@ class AgencyDesk:
     def decide(
         self, agency: str, officer: str, task: int, decision: Decision | str, reason: str | None
     ) -> Task:
-        """Record ``officer``'s final decision on a task they claimed. A reason is required
-        for everything but release."""
+        """Record ``officer``'s decision on a task they claimed, or the agency's next action on
+        a task it follows up (any of its officers; :func:`~.status.next_actions` says which).
+        A reason is required for everything but release. Release and refuse conclude the
+        task; a hold, an inspection or a request for documents leaves it to be followed up."""
         chosen, reason = _checked(decision, reason)
         now = self._clock()
         with self._engine.begin() as connection:
-            decided = connection.execute(
-                update(agency_tasks)
-                .where(
-                    agency_tasks.c.id == task,
-                    agency_tasks.c.agency == agency,
+            current = self._own_task(connection, agency, task)
+            if current.status is TaskStatus.FOLLOW_UP:
+                allowed = next_actions(current.decision)
+                if chosen not in allowed:
+                    raise errors.not_a_next_action(task, chosen.value, tuple(allowed))
+                # the step it followed must still be the last one: two officers acting on
+                # the same follow-up at once cannot both succeed
+                step = (
+                    agency_tasks.c.status == TaskStatus.FOLLOW_UP.value,
+                    agency_tasks.c.decided_at == current.decided_at,
+                )
+                values = {"officer": officer, **_decided(chosen, reason, now)}
+            else:
+                step = (
                     agency_tasks.c.status == TaskStatus.CLAIMED.value,
                     agency_tasks.c.officer == officer,
                 )
-                .values(**_decided(chosen, reason, now))
+                values = _decided(chosen, reason, now)
+            decided = connection.execute(
+                update(agency_tasks)
+                .where(agency_tasks.c.id == task, agency_tasks.c.agency == agency, *step)
+                .values(**values)
             )
             current = self._own_task(connection, agency, task)
         if decided.rowcount == 1:
@@ -226,6 +229,29 @@ class AgencyDesk:
         if current.status is TaskStatus.OPEN:
             raise errors.not_claimed(task)
         raise errors.already_claimed(task)
+
+    def claim_and_decide(
+        self, agency: str, officer: str, task: int, decision: Decision | str, reason: str | None
+    ) -> Task:
+        """An officer's decision from the workbench: an open task is claimed and decided in
+        one step, a task they hold or one being followed up is decided (:meth:`decide`). A
+        refused decision (no reason, unknown, not a next action) changes nothing: the task
+        stays as it was, open for anyone."""
+        chosen, reason = _checked(decision, reason)  # refused before anything is written
+        now = self._clock()
+        with self._engine.begin() as connection:
+            opened = connection.execute(
+                update(agency_tasks)
+                .where(
+                    agency_tasks.c.id == task,
+                    agency_tasks.c.agency == agency,
+                    agency_tasks.c.status == TaskStatus.OPEN.value,
+                )
+                .values(officer=officer, claimed_at=now, **_decided(chosen, reason, now))
+            )
+            if opened.rowcount == 1:
+                return self._own_task(connection, agency, task)
+        return self.decide(agency, officer, task, chosen, reason)
 
     def decide_many(
         self, agency: str, officer: str, decisions: Iterable[tuple[int, Decision, str | None]]
@@ -358,9 +384,10 @@ def _checked(decision: Decision | str, reason: str | None) -> tuple[Decision, st
 
 
 def _decided(decision: Decision, reason: str | None, at: datetime) -> dict[str, Any]:
-    """The columns of a task once decided."""
+    """The columns of a task once decided: concluded, or to be followed up."""
+    status = TaskStatus.DECIDED if concludes(decision) else TaskStatus.FOLLOW_UP
     return {
-        "status": TaskStatus.DECIDED.value,
+        "status": status.value,
         "decision": decision.value,
         "reason": reason,
         "decided_at": at,

@@ -6,21 +6,16 @@ and ``v0008_agency_notices.py`` (notices), both on the ``agencies`` branch.
 
 from __future__ import annotations
 
-import enum
-
 from sqlalchemy import Column, Index, MetaData, String, Table, UniqueConstraint
 
+from tradewindow.agencies.task import TaskStatus
 from tradewindow.store.types import Instant, RowId
+
+__all__ = ["TaskStatus", "agency_notices", "agency_tasks", "metadata"]
 
 metadata = MetaData()
 
 # BIGINT on PostgreSQL; plain INTEGER on SQLite so the id is the rowid and autoincrements.
-
-
-class TaskStatus(enum.StrEnum):
-    OPEN = "open"  # waiting for an officer
-    CLAIMED = "claimed"  # an officer works on it
-    DECIDED = "decided"  # final
 
 
 agency_tasks = Table(

@@ -176,16 +176,43 @@ def test_coded_refusals_of_the_queue(store: SqlStore, desk: AgencyDesk) -> None:
     assert code(lambda: desk.decide("customs", "li", customs.id, "approve", "ok")) == (
         "agency.decision.unknown"
     )
-    desk.decide("customs", "li", customs.id, "inspect", "x-ray anomaly")
-    # a decision is final
+    inspected = desk.decide("customs", "li", customs.id, "inspect", "x-ray anomaly")
+    # an inspection is followed up: only its result, release or refuse, may follow
+    assert inspected.status is TaskStatus.FOLLOW_UP
+    assert code(lambda: desk.decide("customs", "wong", customs.id, "hold", "why")) == (
+        "agency.decision.not_next"
+    )
+    assert code(lambda: desk.combined_status("nobody|nothing")) == "agency.filing.not_found"
+    status = desk.combined_status(key(first))
+    assert (status.status, status.return_status) == (FilingStatus.INSPECTION, "500")
+    # any officer of the agency concludes it; then the decision is final
+    concluded = desk.decide("customs", "wong", customs.id, "refuse", "undeclared goods found")
+    assert (concluded.status, concluded.officer) == (TaskStatus.DECIDED, "wong")
     assert code(lambda: desk.decide("customs", "li", customs.id, "release", None)) == (
         "agency.task.already_decided"
     )
     assert code(lambda: desk.claim("customs", "li", customs.id)) == "agency.task.already_decided"
-    assert code(lambda: desk.combined_status("nobody|nothing")) == "agency.filing.not_found"
-    status = desk.combined_status(key(first))
-    assert (status.status, status.return_status) == (FilingStatus.INSPECTION, "500")
+    assert desk.combined_status(key(first)).status is FilingStatus.REFUSED
     assert inspection.status is TaskStatus.OPEN
+
+
+def test_a_refused_decision_leaves_an_open_task_open(store: SqlStore, desk: AgencyDesk) -> None:
+    first = parcel(1)
+    clear(store, first)
+    customs, _ = route(desk, store, first)
+    for decision, reason in (("hold", ""), ("refuse", None), ("approve", "ok")):
+        with pytest.raises(errors.DecisionInvalid):
+            desk.claim_and_decide("customs", "li", customs.id, decision, reason)
+        assert desk.view("customs", customs.id).task == customs  # open, nobody's, as it was
+    held = desk.claim_and_decide("customs", "li", customs.id, "hold", "missing invoice")
+    assert (held.status, held.officer, held.decision) == (TaskStatus.FOLLOW_UP, "li", "hold")
+    asked = desk.claim_and_decide("customs", "wong", customs.id, "request_documents", "invoice")
+    assert (asked.status, asked.decision) == (TaskStatus.FOLLOW_UP, "request_documents")
+    assert desk.combined_status(key(first)).status is FilingStatus.HELD
+    with pytest.raises(errors.DecisionInvalid):
+        desk.claim_and_decide("customs", "wong", customs.id, "inspect", "why")  # not next
+    released = desk.claim_and_decide("customs", "wong", customs.id, "release", None)
+    assert released.status is TaskStatus.DECIDED
 
 
 def test_views_are_cut_by_the_policy_and_name_the_personal_data(
