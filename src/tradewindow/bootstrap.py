@@ -56,17 +56,17 @@ def bootstrap(
     settings = settings or Settings.from_env()
     store = store or open_store(settings.database_url)
     policy = shipped_policy()
-    desk = AgencyDesk(store.engine, policy, clock=clock)
+    desk = AgencyDesk(store.agencies, policy, clock=clock)
     platform_key = load_platform_key(platform_key_path(settings), create=True)
     parties = PartyRegistry(
-        store.engine,
+        store.parties,
         pepper=credential_pepper(settings),
         agencies=tuple(policy.agencies),
         clock=clock,
     )
-    evidence = EvidenceLog(store.engine, platform_key=platform_key)
+    evidence = EvidenceLog(store.evidence, platform_key=platform_key)
     commissions = CommissionRegistry(
-        store.engine, evidence=CommissionRecords(evidence), clock=clock
+        store.parties, evidence=CommissionRecords(evidence), clock=clock
     )
     logistics = open_logistics(
         store.engine, settings, clock=clock, party_of=_party_by_customs_code(parties)

@@ -14,10 +14,10 @@ from typing import Any
 
 import msgspec
 
+from tradewindow.agencies.ports import Task, TaskStatus
 from tradewindow.agencies.routing import Documents, holds, values_at
 from tradewindow.agencies.sharing_policy import AgencyPolicy, Condition, Operator, Policy
 from tradewindow.agencies.status import Decision, next_actions
-from tradewindow.agencies.task import Task, TaskStatus
 from tradewindow.agencies.views import agency_view
 
 PAGE_SIZE = 25

@@ -13,10 +13,11 @@ from sqlalchemy import func, inspect, select
 
 from tradewindow.agencies import errors
 from tradewindow.agencies.policy_file import shipped_policy
+from tradewindow.agencies.ports import AGENCY_ROUTING, TaskStatus
 from tradewindow.agencies.queue import MAX_PAGE_SIZE, AgencyDesk, Filing
 from tradewindow.agencies.status import Decision, FilingStatus
-from tradewindow.agencies.tables import TaskStatus, agency_tasks
 from tradewindow.store import SqlStore
+from tradewindow.store.agencies.tables import agency_tasks
 
 T0 = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
 
@@ -32,7 +33,7 @@ class Clock:
 
 @pytest.fixture
 def desk(store: SqlStore) -> AgencyDesk:
-    return AgencyDesk(store.engine, shipped_policy(), clock=Clock())
+    return AgencyDesk(store.agencies, shipped_policy(), clock=Clock())
 
 
 def task_count(store: SqlStore) -> int:
@@ -68,12 +69,12 @@ def test_routing_in_the_callers_transaction_is_undone_with_it(
     clear(store, first)
     with store.unit_of_work() as uow:
         desk.route_released_list(
-            key(first), first.inventory, (first.order,), connection=uow.connection
+            key(first), first.inventory, (first.order,), routing=uow.part(AGENCY_ROUTING)
         )
         # no commit: the unit of work rolls back
     assert task_count(store) == 0
     with store.unit_of_work() as uow:
-        desk.route_released_list(key(first), first.inventory, connection=uow.connection)
+        desk.route_released_list(key(first), first.inventory, routing=uow.part(AGENCY_ROUTING))
         uow.commit()
     assert task_count(store) == 2
 

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, MetaData, String, Table, UniqueConstraint
 
-from tradewindow.agencies.task import TaskStatus
 from tradewindow.store.types import Instant, RowId
-
-__all__ = ["TaskStatus", "agency_notices", "agency_tasks", "metadata"]
 
 metadata = MetaData()
 
