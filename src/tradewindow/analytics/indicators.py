@@ -110,6 +110,11 @@ class Indicators:
     def close(self) -> None:
         self._db.close()
 
+    def forget(self) -> None:
+        """Drop every answer kept in memory (a benchmark times the queries themselves)."""
+        with self._lock:
+            self._answers.clear()
+
     # --- indicators ---------------------------------------------------------------------
 
     def breakdown(self, query: Query) -> Result:
