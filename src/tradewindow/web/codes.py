@@ -17,6 +17,7 @@ from tradewindow.reference.offices import customs_offices
 from tradewindow.reference.trade_modes import trade_modes
 from tradewindow.reference.transport import transport_modes, wrap_types
 from tradewindow.reference.units import customs_units
+from tradewindow.web.hant import in_script
 
 Option = tuple[str, str]  # (code, name)
 
@@ -39,8 +40,9 @@ FIELD_TABLES = {
 
 
 def datalists(language: str) -> dict[str, list[Option]]:
-    """Every table's options in ``language`` (Chinese names for both Chinese scripts)."""
-    return _lists(language == "en")
+    """Every table's options in ``language``: English, or the Chinese names in the page's
+    script (Traditional through the reviewed term table, ``web.hant``)."""
+    return _lists(language if language in ("en", "zh-Hant") else "zh-Hans")
 
 
 def code_name(field: str, code: str, language: str) -> str | None:
@@ -49,19 +51,21 @@ def code_name(field: str, code: str, language: str) -> str | None:
     table = FIELD_TABLES.get(field)
     if table is None:
         return None
-    return _names(language == "en")[table].get(code)
+    return _names(language if language in ("en", "zh-Hant") else "zh-Hans")[table].get(code)
 
 
 @cache
-def _names(english: bool) -> dict[str, dict[str, str]]:
-    return {table: dict(options) for table, options in _lists(english).items()}
+def _names(language: str) -> dict[str, dict[str, str]]:
+    return {table: dict(options) for table, options in _lists(language).items()}
 
 
 @cache
-def _lists(english: bool) -> dict[str, list[Option]]:
+def _lists(language: str) -> dict[str, list[Option]]:
+    english = language == "en"
+
     def named(items: list[object]) -> list[Option]:
         return [
-            (item.code, item.name_en if english else item.name_zh)  # type: ignore[attr-defined]
+            (item.code, item.name_en if english else in_script(item.name_zh, language))  # type: ignore[attr-defined]
             for item in items
         ]
 
@@ -73,5 +77,7 @@ def _lists(english: bool) -> dict[str, list[Option]]:
         "trade-modes": named(list(trade_modes())),
         "transport-modes": named(list(transport_modes())),
         "wrap-types": named(list(wrap_types())),
-        "id-types": [(t.value, t.name_en if english else t.name_zh) for t in IdType],
+        "id-types": [
+            (t.value, t.name_en if english else in_script(t.name_zh, language)) for t in IdType
+        ],
     }

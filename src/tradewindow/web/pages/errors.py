@@ -13,6 +13,7 @@ from litestar.response import Template
 
 from tradewindow.violations import Rejected
 from tradewindow.web import i18n
+from tradewindow.web.hant import in_script
 from tradewindow.web.pages.shell import language_of, page
 from tradewindow.web.problems import ApiError, as_api_error, problem_response
 
@@ -79,7 +80,7 @@ def error_answer(request: Request[Any, Any, Any], error: Exception) -> Response[
         "status": found.status,
         "code": found.code,
         "title": i18n.message(language, f"error.page.{_title(found.status)}"),
-        "detail": found.en if language == "en" else found.zh,
+        "detail": found.en if language == "en" else in_script(found.zh, language),
         "asked": request.url.path,
     }
     response = page(request, "errors/page.html", context, status_code=found.status)

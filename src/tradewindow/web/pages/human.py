@@ -5,6 +5,7 @@
   own time zone and language. Takes a timezone-aware ``datetime`` or a CEB time
   (``yyyyMMddHHmmss`` with optional milliseconds, China time, as receipts carry it).
 - ``since(now)``: how long ago, ``3 h`` / ``3小时``.
+- ``zh``: a core's Chinese text (Simplified) in the page's script (``web.hant``).
 - ``code_name(field)``: a code followed by its name in the page's language (``502 United
   States``), for every field a code table names (``web.portal.pickers.FIELD_TABLES``).
 """
@@ -21,6 +22,7 @@ from markupsafe import Markup, escape
 from tradewindow.cbec.documents import CHINA_TZ
 from tradewindow.web import i18n
 from tradewindow.web.codes import code_name as picker_name
+from tradewindow.web.hant import in_script
 
 
 def moment_of(value: Any) -> datetime | None:
@@ -60,4 +62,10 @@ def code_name(context: Context, value: Any, field: str) -> str:
     return f"{text} {name}" if name else text
 
 
-FILTERS = {"when": when, "since": since, "code_name": code_name}
+@pass_context
+def zh(context: Context, text: Any) -> str:
+    """A Chinese text of the cores (Simplified) in the page's script."""
+    return in_script(str(text or ""), context["lang"])
+
+
+FILTERS = {"when": when, "since": since, "code_name": code_name, "zh": zh}
