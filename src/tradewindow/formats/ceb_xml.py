@@ -62,7 +62,7 @@ _SIGNATURE = f"{{{DS_NS}}}Signature"
 _SIGNATURE_METHOD = f"{{{DS_NS}}}SignedInfo/{{{DS_NS}}}SignatureMethod"
 _ROOT = re.compile(r"(CEB\d{3})Message")
 _SNIFF = re.compile(
-    rb"<(?:[\w.-]+:)?(CEB\d{3})Message\b[^>]*?\sguid\s*=\s*[\"']([^\"'<>]{1,64})[\"']"
+    rb"<(?:[\w.-]+:)?(CEB\d{3})Message\b[^>]*?\sguid\s*=\s*[\"']([A-Za-z0-9-]{1,64})[\"']"
 )
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tradewindow.formats import cursors, strict_json
 from tradewindow.logistics import codes, gate, v3
 from tradewindow.logistics.filters import EventFacts, EventQuery, facts
 from tradewindow.logistics.model import Event, decode_event, decode_raw_list, encode
@@ -200,13 +201,13 @@ class EventService:
         for index, raw in enumerate(raws):
             try:
                 decoded.append((index, decode_event(raw)))
-            except msgspec.DecodeError as error:
+            except (msgspec.DecodeError, strict_json.JsonRefused) as error:
                 failed.append(
                     Outcome(
                         index=index,
                         event_id=None,
                         status="rejected",
-                        violations=(_schema("", str(error)),),
+                        violations=(_unreadable(error),),
                     )
                 )
         published = self.publish([e for _, e in decoded], publisher=publisher)
@@ -228,8 +229,8 @@ class EventService:
         for index, raw in enumerate(raws):
             try:
                 event = v3.decode_event(raw)
-            except msgspec.DecodeError as error:
-                feedback.extend(v3.feedback(index, [_schema("", str(error))]))
+            except (msgspec.DecodeError, strict_json.JsonRefused) as error:
+                feedback.extend(v3.feedback(index, [_unreadable(error)]))
                 continue
             if event.is_retracted and event.event_id is not None:
                 self.retract(event.event_id, publisher=publisher)
@@ -621,7 +622,7 @@ def _read_cursor(cursor: str, fingerprint: str) -> int:
         after, issued_for = decoded["after"], decoded["query"]
     except (ValueError, KeyError, msgspec.DecodeError):
         after, issued_for = -1, ""
-    if not isinstance(after, int) or after < 0 or issued_for != fingerprint:
+    if cursors.position(after) is None or issued_for != fingerprint:
         raise Rejected(
             [
                 Violation(
@@ -632,6 +633,7 @@ def _read_cursor(cursor: str, fingerprint: str) -> int:
                 )
             ]
         )
+    assert isinstance(after, int)  # noqa: S101 - cursors.position said so
     return after
 
 
@@ -642,6 +644,15 @@ def _taken(event_id: str) -> Violation:
         en=f"eventID {event_id} belongs to an event of another publisher",
         zh=f"事件标识 {event_id} 已被其他发布方使用",
     )
+
+
+def _unreadable(error: msgspec.DecodeError | strict_json.JsonRefused) -> Violation:
+    """Why one event of a bulk was not read: its JSON refused (``json.*``, a path inside
+    the event) or not the schema (``TNT.event.schema``)."""
+    if isinstance(error, msgspec.DecodeError):
+        return _schema("", str(error))
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.where)
+    return Violation(path=path.removeprefix("."), code=error.code, en=error.en, zh=error.zh)
 
 
 def _schema(path: str, detail: str) -> Violation:

@@ -13,6 +13,8 @@ from datetime import datetime
 
 import msgspec
 
+from tradewindow.formats import strict_json
+
 
 class Address(msgspec.Struct, rename="camel", kw_only=True, omit_defaults=True, frozen=True):
     name: str | None = None
@@ -143,13 +145,18 @@ def type_code(event: Event) -> str:
 
 
 def decode_event(raw: bytes) -> Event:
-    """One 2.2 event from JSON; ``msgspec.ValidationError`` when it does not fit the schema."""
+    """One 2.2 event from JSON: :class:`~tradewindow.formats.strict_json.JsonRefused` when
+    the JSON itself is refused (a duplicate member, a NUL in a string …),
+    ``msgspec.ValidationError`` when it does not fit the schema."""
+    strict_json.check(raw)
     event: Event = _event_decoder.decode(raw)
     return event
 
 
 def decode_raw_list(raw: bytes) -> list[msgspec.Raw]:
-    """A JSON array split into its undecoded items, so each can fail on its own."""
+    """A JSON array split into its undecoded items, so each can fail on its own; the whole
+    must be UTF-8 JSON of bounded depth (else ``JsonRefused``)."""
+    strict_json.check_container(raw)
     return _raw_list_decoder.decode(raw)
 
 

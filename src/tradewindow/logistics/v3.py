@@ -12,6 +12,7 @@ from datetime import datetime
 
 import msgspec
 
+from tradewindow.formats import strict_json
 from tradewindow.logistics import model
 from tradewindow.violations import Violation
 
@@ -123,11 +124,15 @@ _event_decoder = msgspec.json.Decoder(Event)
 
 
 def split_request(body: bytes) -> list[msgspec.Raw]:
-    """The events of a ``PostEventsRequest``, undecoded, so each is judged on its own."""
+    """The events of a ``PostEventsRequest``, undecoded, so each is judged on its own; the
+    whole must be UTF-8 JSON of bounded depth (else ``JsonRefused``)."""
+    strict_json.check_container(body)
     return _request_decoder.decode(body).get("events", [])
 
 
 def decode_event(raw: bytes) -> Event:
+    """One 3.0 event: ``JsonRefused`` for refused JSON, ``msgspec.ValidationError`` else."""
+    strict_json.check(raw)
     event: Event = _event_decoder.decode(raw)
     return event
 

@@ -20,6 +20,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.settings import Settings
 from tradewindow.web.auth import principal_dependency
+from tradewindow.web.inputs import StrictRequest, refuse_unreadable
 from tradewindow.web.problems import problem_response
 from tradewindow.web.routes.agency import AgencyController, AgencyNoticesController
 from tradewindow.web.routes.commissions import CommissionController
@@ -53,6 +54,8 @@ def create_app(app: App | None = None, *, settings: Settings | None = None) -> L
     return Litestar(
         route_handlers=[api_router(), *page_routers],
         exception_handlers={Exception: problem_response},
+        request_class=StrictRequest,
+        before_request=refuse_unreadable,
         request_max_body_size=window.limits.max_body_bytes,
         state=State({"window": window}),
         lifespan=[lifespan],
