@@ -34,8 +34,6 @@ _encoder = msgspec.json.Encoder(decimal_format="string")
 _PATH = re.compile(r"at `\$(.*)`$")
 _TAG = re.compile(rb'"messageType"\s*:\s*"([A-Za-z0-9]{0,16})"')
 _GUID = re.compile(rb'"guid"\s*:\s*"([A-Za-z0-9-]{1,64})"')
-_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
 
 
 def read_message(data: bytes, *, max_bytes: int) -> Message:
@@ -83,22 +81,16 @@ def split_bulk(data: bytes) -> list[bytes] | None:
     """The bytes of each message of a bulk ``{"messages": [...]}``; None when ``data`` is not
     a bulk (one message, or not a JSON object: :func:`read_message` says what is wrong)."""
     try:
-        strict_json.check_container(data)
+        items = strict_json.split(data, member="messages")
     except strict_json.JsonRefused as refused:
+        if refused.kind == "structure" and not refused.where:
+            return None  # not an object: read_message says what is wrong
+        if refused.kind == "structure":
+            raise _bulk_invalid("messages must be a list of CEB JSON messages") from None
         raise _refused(data, refused) from None
-    try:
-        top = _TOP.decode(data)
-    except msgspec.DecodeError:
-        return None
-    if "messages" not in top:
-        return None
-    try:
-        items = _ITEMS.decode(top["messages"])
-    except msgspec.DecodeError:
-        raise _bulk_invalid("messages must be a list of CEB JSON messages") from None
-    if not items:
+    if items is not None and not items:
         raise _bulk_invalid("messages is empty")
-    return [bytes(item) for item in items]
+    return items
 
 
 def write_message(message: Message | ReceiptMessage) -> bytes:

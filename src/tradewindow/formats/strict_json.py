@@ -1,7 +1,7 @@
 """JSON as tradewindow reads it from outside: I-JSON (RFC 7493), strictly, with bounded depth.
 
-Every JSON body or file a partner sends passes :func:`check` (or :func:`check_container` for
-a bulk whose items are checked one by one) before a typed decoder sees it. It refuses, with a
+Every JSON body or file a partner sends passes :func:`check` (a bulk: :func:`split`, then
+:func:`check` of each item on its own) before a typed decoder sees it. It refuses, with a
 :class:`JsonRefused` naming the rule and where:
 
 * ``json.encoding`` — bytes that are not UTF-8, a byte-order mark, or a declared charset
@@ -16,6 +16,7 @@ a bulk whose items are checked one by one) before a typed decoder sees it. It re
   as CEB XML: C0 controls other than TAB, LF and CR (XML 1.0 §2.2 ``Char``; PostgreSQL
   text refuses U+0000), unpaired surrogates and noncharacters (RFC 7493 §2.1);
 * ``json.number`` — ``NaN`` / ``Infinity`` (not JSON, RFC 8259 §6);
+* ``json.structure`` — a bulk that is not the array or object it must be;
 * ``json.malformed`` — anything else that is not JSON, with line and column.
 
 Typed decoding (msgspec) follows; it sees only text that passed these rules.
@@ -95,29 +96,22 @@ def check(data: bytes, *, max_depth: int = MAX_DEPTH) -> None:
         raise _too_deep(max_depth) from None
 
 
-def check_container(data: bytes, *, max_depth: int = MAX_DEPTH) -> None:
-    """The rules of :func:`check` for a bulk whose items are checked one by one: encoding,
-    depth and syntax of the whole, duplicate keys and characters of the top level only."""
+def split(
+    data: bytes, *, member: str | None = None, max_depth: int = MAX_DEPTH
+) -> list[bytes] | None:
+    """The items of a bulk, as the bytes of each, so that each is checked (:func:`check`) and
+    read on its own and one bad item costs no other its answer: the top-level array, or with
+    ``member`` the array that the top-level object holds under that name (None when it holds
+    none). The whole is held to encoding, depth and syntax, the top-level object also to
+    unique member names and allowed characters; ``json.structure`` when it is not the array
+    or object expected (``where`` names the member when that is what is not an array)."""
     text = _text(data, max_depth)
     try:
-        top = json.loads(text, object_pairs_hook=list, parse_constant=_no_constant)
+        return _Splitter(text).bulk(member)
     except json.JSONDecodeError as error:
         raise _malformed(error) from None
-    except RecursionError:
+    except RecursionError:  # unreachable after the depth scan; kept as a safety net
         raise _too_deep(max_depth) from None
-    if isinstance(top, list) and all(isinstance(p, tuple) for p in top):
-        seen: set[str] = set()
-        for name, _ in top:
-            if name in seen:
-                raise JsonRefused(
-                    "duplicate_key",
-                    f"the member {_shown(name)!r} appears twice in one object",
-                    f"同一对象中成员 {_shown(name)!r} 出现两次",
-                    (name,),
-                )
-            seen.add(name)
-            if FORBIDDEN.search(name):
-                raise _character(name, (name,))
 
 
 def charset(content_type: str) -> None:
@@ -252,6 +246,99 @@ def _too_deep(max_depth: int) -> JsonRefused:
         f"arrays and objects nest deeper than {max_depth} levels",
         f"数组和对象嵌套超过 {max_depth} 层",
     )
+
+
+class _Splitter:
+    """Walks the top level of a JSON text with the standard library's scanner, which reads
+    each value whole and says where it ends."""
+
+    _decoder = json.JSONDecoder(object_pairs_hook=list)
+    _space = re.compile(r"[ \t\n\r]*")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def bulk(self, member: str | None) -> list[bytes] | None:
+        at = self._skip(0)
+        items: list[bytes] | None
+        if member is None:
+            items, at = self._array(at, ())
+        else:
+            items, at = self._object(at, member)
+        if self._skip(at) != len(self.text):
+            raise json.JSONDecodeError("Extra data", self.text, self._skip(at))
+        return items
+
+    def _object(self, at: int, member: str) -> tuple[list[bytes] | None, int]:
+        if not self.text.startswith("{", at):
+            raise JsonRefused(
+                "structure",
+                f"a JSON object with the member {member!r} is expected",
+                f"须为含成员 {member!r} 的 JSON 对象",
+            )
+        items: list[bytes] | None = None
+        seen: set[str] = set()
+        at = self._skip(at + 1)
+        if self.text.startswith("}", at):
+            return None, at + 1
+        while True:
+            if not self.text.startswith('"', at):
+                raise json.JSONDecodeError("Expecting property name", self.text, at)
+            name, at = self._decoder.raw_decode(self.text, at)
+            if name in seen:
+                raise JsonRefused(
+                    "duplicate_key",
+                    f"the member {_shown(name)!r} appears twice in one object",
+                    f"同一对象中成员 {_shown(name)!r} 出现两次",
+                    (name,),
+                )
+            seen.add(name)
+            if FORBIDDEN.search(name):
+                raise _character(name, (name,))
+            at = self._skip(at)
+            if not self.text.startswith(":", at):
+                raise json.JSONDecodeError("Expecting ':' delimiter", self.text, at)
+            at = self._skip(at + 1)
+            if name == member:
+                items, at = self._array(at, (name,))
+            else:  # another member: held to every rule, though nothing reads it
+                start = at
+                _, at = self._decoder.raw_decode(self.text, at)
+                try:
+                    check(self.text[start:at].encode())
+                except JsonRefused as refused:
+                    where = (name, *refused.where)
+                    raise JsonRefused(refused.kind, refused.en, refused.zh, where) from None
+            at = self._skip(at)
+            if self.text.startswith(",", at):
+                at = self._skip(at + 1)
+            elif self.text.startswith("}", at):
+                return items, at + 1
+            else:
+                raise json.JSONDecodeError("Expecting ',' delimiter", self.text, at)
+
+    def _array(self, at: int, where: Where) -> tuple[list[bytes], int]:
+        if not self.text.startswith("[", at):
+            raise JsonRefused("structure", "a JSON array is expected", "须为 JSON 数组", where)
+        items: list[bytes] = []
+        at = self._skip(at + 1)
+        if self.text.startswith("]", at):
+            return items, at + 1
+        while True:
+            start = at
+            _, at = self._decoder.raw_decode(self.text, at)
+            items.append(self.text[start:at].encode())
+            at = self._skip(at)
+            if self.text.startswith(",", at):
+                at = self._skip(at + 1)
+            elif self.text.startswith("]", at):
+                return items, at + 1
+            else:
+                raise json.JSONDecodeError("Expecting ',' delimiter", self.text, at)
+
+    def _skip(self, at: int) -> int:
+        found = self._space.match(self.text, at)
+        return found.end() if found else at
 
 
 # --- where: a second, slow walk that runs only to name the place of a refusal -------------

@@ -196,8 +196,8 @@ class EventService:
         failed: list[Outcome] = []
         try:
             raws = decode_raw_list(body)
-        except msgspec.DecodeError as error:
-            raise Rejected([_schema("$", str(error))]) from None
+        except strict_json.JsonRefused as refused:
+            raise _shapeless(refused) from None
         for index, raw in enumerate(raws):
             try:
                 decoded.append((index, decode_event(raw)))
@@ -222,8 +222,8 @@ class EventService:
         (``$.events[2].equipmentDetails.equipmentReference``)."""
         try:
             raws = v3.split_request(body)
-        except msgspec.DecodeError as error:
-            raise Rejected([_schema("$", str(error))]) from None
+        except strict_json.JsonRefused as refused:
+            raise _shapeless(refused) from None
         feedback: list[v3.FeedbackElement] = []
         accepted: list[tuple[int, Event]] = []
         for index, raw in enumerate(raws):
@@ -644,6 +644,14 @@ def _taken(event_id: str) -> Violation:
         en=f"eventID {event_id} belongs to an event of another publisher",
         zh=f"事件标识 {event_id} 已被其他发布方使用",
     )
+
+
+def _shapeless(refused: strict_json.JsonRefused) -> Exception:
+    """A body that is not the array (2.2) or ``{"events": [...]}`` (3.0) of the spec is the
+    schema's refusal, as before; one that is not JSON at all stays ``json.*``."""
+    if refused.kind == "structure":
+        return Rejected([_schema("$", refused.en)])
+    return refused
 
 
 def _unreadable(error: msgspec.DecodeError | strict_json.JsonRefused) -> Violation:

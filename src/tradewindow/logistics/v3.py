@@ -119,15 +119,14 @@ class PostEventsResponse(msgspec.Struct, rename="camel", kw_only=True, frozen=Tr
     feedback_elements: tuple[FeedbackElement, ...] = ()
 
 
-_request_decoder = msgspec.json.Decoder(dict[str, list[msgspec.Raw]])
 _event_decoder = msgspec.json.Decoder(Event)
 
 
-def split_request(body: bytes) -> list[msgspec.Raw]:
+def split_request(body: bytes) -> list[bytes]:
     """The events of a ``PostEventsRequest``, undecoded, so each is judged on its own; the
-    whole must be UTF-8 JSON of bounded depth (else ``JsonRefused``)."""
-    strict_json.check_container(body)
-    return _request_decoder.decode(body).get("events", [])
+    whole must be UTF-8 JSON of bounded depth (else ``JsonRefused``; ``json.structure`` when
+    it is not an object whose ``events`` is an array)."""
+    return strict_json.split(body, member="events") or []
 
 
 def decode_event(raw: bytes) -> Event:

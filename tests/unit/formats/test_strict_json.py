@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tradewindow.formats import strict_json
 from tradewindow.formats.characters import FORBIDDEN
-from tradewindow.formats.strict_json import JsonRefused, check, check_container
+from tradewindow.formats.strict_json import JsonRefused, check, split
 
 
 def refused(data: bytes, **limits: Any) -> JsonRefused:
@@ -89,15 +89,36 @@ def test_a_declared_charset_other_than_utf8_is_refused() -> None:
     assert "gbk" in caught.value.en
 
 
-def test_a_container_checks_its_own_members_and_leaves_the_items_to_their_readers() -> None:
-    check_container(b'{"messages": [{"a": 1, "a": 2}, {"b": "\\u0000"}]}')
-    check_container(b'[{"a": 1, "a": 2}]')
+def test_a_bulk_is_split_into_the_bytes_of_its_items_each_checked_on_its_own() -> None:
+    items = [b'{"a": 1, "a": 2}', b'{"b": "\\u0000"}', b'"\\ud800"', b"[NaN]", b"1"]
+    assert split(b" [" + b" ,\n".join(items) + b"] ") == items
+    assert split(b'{"x": 1, "messages": [' + b",".join(items) + b"]}", member="messages") == items
+    assert split(b'{"x": 1}', member="messages") is None
+    assert split(b"[]") == []
+
+
+@pytest.mark.parametrize(
+    ("whole", "member", "code", "pointer"),
+    [
+        (b'{"messages": [], "messages": []}', "messages", "json.duplicate_key", "/messages"),
+        (b'{"messages": [], "x": "\\u0000"}', "messages", "json.character", "/x"),
+        (b'{"messages": [], "x": {"a": 1, "a": 1}}', "messages", "json.duplicate_key", "/x/a"),
+        (b'{"messages": {}}', "messages", "json.structure", "/messages"),
+        (b"[1]", "messages", "json.structure", ""),
+        (b'{"a": 1}', None, "json.structure", ""),
+        (b"[" + b"[" * 40 + b"]" * 40 + b"]", None, "json.too_deep", ""),
+        (b'["\xff"]', None, "json.encoding", ""),
+        (b"[1,", None, "json.malformed", ""),
+        (b"[1] [2]", None, "json.malformed", ""),
+        (b'{"messages": [1] "x": 2}', "messages", "json.malformed", ""),
+    ],
+)
+def test_a_bulk_is_refused_whole_only_for_faults_of_its_own(
+    whole: bytes, member: str | None, code: str, pointer: str
+) -> None:
     with pytest.raises(JsonRefused) as caught:
-        check_container(b'{"messages": [], "messages": []}')
-    assert (caught.value.code, caught.value.pointer) == ("json.duplicate_key", "/messages")
-    for whole in (b'{"messages": [' + b"[" * 40 + b"]" * 40 + b"]}", b'["\xff"]', b"[1,"):
-        with pytest.raises(JsonRefused):
-            check_container(whole)
+        split(whole, member=member)
+    assert (caught.value.code, caught.value.pointer) == (code, pointer)
 
 
 def test_a_long_or_unprintable_name_is_shown_escaped_and_cut() -> None:
@@ -177,9 +198,13 @@ _pieces = st.sampled_from(
 @given(st.lists(_pieces, max_size=40))
 def test_fuzz_json_tokens(pieces: list[bytes]) -> None:
     answers(b"".join(pieces))
-    code = "json.none"
+    items: list[bytes] | JsonRefused | None
     try:
-        check_container(b"".join(pieces))
+        items = split(b"".join(pieces))
     except JsonRefused as error:
-        code = error.code
-    assert code.startswith("json.")
+        items = error
+    if isinstance(items, JsonRefused):
+        assert items.code.startswith("json.")
+    else:
+        for item in items or []:
+            answers(item)
