@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import msgspec
 
+from tradewindow.agencies.policy_file import shipped_policy
+from tradewindow.agencies.queue import AgencyDesk
+from tradewindow.agencies.release_gate import AgencyGate
+from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.cbec.clearance import Clearance
-from tradewindow.clearance.gate import AgencyGate
-from tradewindow.clearance.policy import Policy
-from tradewindow.clearance.policy_file import shipped_policy
-from tradewindow.clearance.queue import AgencyDesk
+from tradewindow.clock import utc_now
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
 from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords
@@ -26,10 +27,6 @@ from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.settings import Settings
 from tradewindow.store import SqlStore, open_store
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class App(msgspec.Struct, frozen=True, kw_only=True):

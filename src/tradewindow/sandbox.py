@@ -16,7 +16,7 @@ from __future__ import annotations
 import tempfile
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import msgspec
@@ -25,6 +25,7 @@ from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Clearance, Submission
 from tradewindow.cbec.documents import SpecVersion, message_type
 from tradewindow.cbec.rules import check_message
+from tradewindow.clock import utc_now
 from tradewindow.formats import ceb_json, ceb_schema, ceb_xml
 from tradewindow.formats.ceb_receipts_xml import format_error_receipt, write_receipt
 from tradewindow.intake import Decoder, Incoming, Refusal
@@ -85,7 +86,7 @@ def check(
     if len(uploads) > MAX_FILES:
         raise TooManyFiles(f"at most {MAX_FILES} files per check")
     settings = settings or Settings()
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     decoder = Decoder(settings, spec=spec, xsd=False)
     xsd = ceb_schema.schemas_available()
     codes = ReferenceCodeTables()

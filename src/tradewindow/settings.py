@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import msgspec
+from cryptography.fernet import Fernet
 
 
 class SettingsError(ValueError):
@@ -113,7 +114,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _callback_values(env: Mapping[str, str]) -> dict[str, object]:
-    from cryptography.fernet import Fernet
 
     values: dict[str, object] = {}
     if raw := env.get("TRADEWINDOW_CALLBACK_SECRET_KEYS"):

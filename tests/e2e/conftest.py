@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("browser tier: /usr/bin/chromium is absent (apt-get install -y chromium)")
+    # playwright is imported only by the browser tier, which may be absent
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

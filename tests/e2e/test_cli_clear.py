@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tradewindow.agencies.status import Decision
+from tradewindow.agencies.tables import TaskStatus
 from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec import answers
 from tradewindow.cbec.documents import SpecVersion
-from tradewindow.clearance.status import Decision
-from tradewindow.clearance.tables import TaskStatus
 from tradewindow.cli import main
 from tradewindow.formats import ceb_schema
 from tradewindow.formats.ceb_receipts_xml import read_receipt

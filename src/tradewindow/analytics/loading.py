@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from tradewindow.analytics.rows import TradeLine, bill_taxes, inventory_lines
 from tradewindow.cbec.documents import CHINA_TZ, Inventory
 from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.cbec.receipts import TaxBill
+from tradewindow.clock import utc_now
 from tradewindow.store.engine import READ_ONLY
 from tradewindow.store.schema import documents, tax_bills
 
@@ -56,7 +57,7 @@ def lake_rates(lake: Lake) -> RateTable:
 
 def load_day(engine: Engine, lake: Lake, day: date) -> DayLoad:
     """Rewrite ``day``'s file from the lists released with that statistics day."""
-    read_at = datetime.now(UTC)
+    read_at = utc_now()
     start, end = _china_day(day)
     condition = and_(documents.c.received_at >= start, documents.c.received_at < end)
     rates = lake_rates(lake)
@@ -67,7 +68,7 @@ def load_day(engine: Engine, lake: Lake, day: date) -> DayLoad:
 
 def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
     """Bring the lake up to date with every list changed since the last refresh."""
-    read_at = datetime.now(UTC)
+    read_at = utc_now()
     since = lake.state().get("watermark")
     if since is None:
         return rebuild(engine, lake)
@@ -101,7 +102,7 @@ def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
 
 def rebuild(engine: Engine, lake: Lake) -> list[DayLoad]:
     """Every day again from the system of record, in one pass ordered by day."""
-    read_at = datetime.now(UTC)
+    read_at = utc_now()
     rates = lake_rates(lake)
     lake.clear_lines()
     loads: list[DayLoad] = []

@@ -23,17 +23,20 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import msgspec
+import psycopg
+from cryptography.hazmat.primitives.asymmetric import rsa
 from rich.console import Console
 from rich.table import Table
 
 from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Clearance, Submission
 from tradewindow.cbec.documents import Message, SpecVersion, message_type
+from tradewindow.clock import utc_now
 from tradewindow.demo.sets import generate_sets
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
 from tradewindow.formats.ceb_receipts_xml import write_receipt
@@ -48,7 +51,7 @@ DOCS_PER_SET = 4
 def run(
     *, sets: int, formats: list[str], databases: list[str], progress: Console | None
 ) -> dict[str, Any]:
-    started = datetime.now(UTC)
+    started = utc_now()
     report: dict[str, Any] = {
         "benchmark": "clearance",
         "sets": sets,
@@ -130,7 +133,7 @@ def render(report: dict[str, Any], console: Console) -> None:
 
 def _full(url: str, fmt: str, sets: int, signer: _Signer) -> dict[str, Any]:
     store = open_store(url)
-    now = datetime.now(UTC)
+    now = utc_now()
     clearance = Clearance(
         store,
         codes=ReferenceCodeTables(),
@@ -196,7 +199,7 @@ def _decoder(fmt: str) -> Callable[[bytes], Message]:
 
 def _chunks(sets: int, fmt: str, signer: _Signer) -> Iterator[list[bytes]]:
     """The encoded messages, BATCH_MESSAGES at a time (generated lazily, untimed)."""
-    start = datetime.now(UTC) - timedelta(minutes=5)
+    start = utc_now() - timedelta(minutes=5)
     chunk: list[bytes] = []
     for message in generate_sets(sets, seed=7, start=start, per_message=100):
         if fmt == "json":
@@ -215,7 +218,6 @@ class _Signer:
     """A throwaway RSA key: CEB621 carries a ds:Signature (XSD), signed untimed here."""
 
     def __init__(self) -> None:
-        from cryptography.hazmat.primitives.asymmetric import rsa
 
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
@@ -238,7 +240,6 @@ def database(name: str) -> Iterator[str | None]:
     if not url:
         yield None
         return
-    import psycopg
 
     schema = f"tw_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(url, autocommit=True) as admin:
@@ -268,7 +269,6 @@ def _bare_table(url: str) -> Iterator[Callable[[list[tuple[str, str, bytes]]], N
         finally:
             connection.close()
         return
-    import psycopg
 
     with psycopg.connect(url) as pg:
         pg.execute("CREATE TABLE raw (kind text, key text, body bytea)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tradewindow.bus.jetstream import JetStreamBus
 from tradewindow.bus.memory import InProcessBus
 from tradewindow.bus.ports import Bus
 
@@ -20,8 +21,6 @@ async def open_bus(
     stream ``stream`` holds every subject under ``prefix``."""
     if not url:
         return InProcessBus(ack_wait=ack_wait)
-    from tradewindow.bus.jetstream import JetStreamBus
-
     return await JetStreamBus.connect(
         url, stream=stream, subjects=[f"{prefix}.>"], ack_wait=ack_wait
     )

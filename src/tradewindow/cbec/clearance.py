@@ -26,10 +26,10 @@ from datetime import datetime, timedelta
 
 import msgspec
 
+from tradewindow.cbec.customs_gate import CustomsOnly
 from tradewindow.cbec.decision import Decider
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import Message, SpecVersion, message_type
-from tradewindow.cbec.gate import CustomsOnly
 from tradewindow.cbec.keys import identity
 from tradewindow.cbec.ports import (
     ClearanceStore,

@@ -17,7 +17,6 @@ from tradewindow.cbec import answers
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import Inventory, parse_day
 from tradewindow.cbec.matching import match
-from tradewindow.cbec.policy import policy_on
 from tradewindow.cbec.ports import (
     DocKind,
     DocStatus,
@@ -26,6 +25,7 @@ from tradewindow.cbec.ports import (
     TaxBillRecord,
 )
 from tradewindow.cbec.receipts import ReturnStatus
+from tradewindow.cbec.retail_policy import policy_on
 from tradewindow.cbec.risk import route
 from tradewindow.cbec.tax import Assessment, Outcome, RateTable, assess, tax_bill
 from tradewindow.violations import Violation

@@ -29,13 +29,13 @@ from typing import Protocol
 import msgspec
 
 from tradewindow.cbec.documents import Inventory, InventoryItem, parse_day
-from tradewindow.cbec.policy import (
+from tradewindow.cbec.receipts import TaxBill, TaxHeadRd, TaxListRd, return_time
+from tradewindow.cbec.retail_policy import (
     CbecPolicy,
     clears_at_full_tax,
     exceeds_annual_limit,
     exceeds_transaction_limit,
 )
-from tradewindow.cbec.receipts import TaxBill, TaxHeadRd, TaxListRd, return_time
 from tradewindow.reference.tariff import ConsumptionTaxBasis, LineRates
 from tradewindow.violations import Violation
 

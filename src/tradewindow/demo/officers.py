@@ -9,10 +9,10 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+from tradewindow.agencies.status import Decision
+from tradewindow.agencies.tables import TaskStatus
 from tradewindow.bootstrap import App
 from tradewindow.cbec.ports import ReceiptRecord
-from tradewindow.clearance.status import Decision
-from tradewindow.clearance.tables import TaskStatus
 
 _REASONS = {
     Decision.HOLD: "label lacks a Chinese ingredients list / 缺少中文成分标签",

@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
-from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import msgspec
+import uvicorn
 from cryptography.hazmat.primitives.asymmetric import rsa
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -30,13 +31,17 @@ from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Answer
 from tradewindow.cbec.documents import CHINA_TZ, Message, SpecVersion, message_type
 from tradewindow.cbec.ports import DocKind, StoredDocument
+from tradewindow.clock import utc_now
+from tradewindow.demo.accounts import print_credentials, print_demo_accounts, seed_demo_accounts
 from tradewindow.demo.day import DemoDay, generate_day
 from tradewindow.demo.faults import Expectation, InventoryOutcome
 from tradewindow.demo.officers import agencies_decide
+from tradewindow.demo.registry import seed_commissions, seed_parties
 from tradewindow.demo.stats import build_lake
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
-from tradewindow.parties.seed import seed_commissions, seed_parties
+from tradewindow.logistics.worker import run_worker
 from tradewindow.settings import Settings
+from tradewindow.web.app import create_app
 
 _JSON_TYPES = ("CEB311", "CEB411")
 _FINAL: dict[InventoryOutcome, set[str | None]] = {
@@ -55,14 +60,21 @@ class Clock:
         self.offset = timedelta(0)
 
     def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return utc_now() + self.offset
 
 
 def run_demo(
-    folder: Path, *, sets: int, seed: int, console: Console, port: int | None = None
+    folder: Path,
+    *,
+    sets: int,
+    seed: int,
+    console: Console,
+    port: int | None = None,
+    show_summary: Callable[[intake.Summary], None] | None = None,
 ) -> intake.Summary:
     """Generate, clear and explain a demo day in ``folder``; with ``port``, then serve the
-    pages and the API over it on 127.0.0.1 until interrupted."""
+    pages and the API over it on 127.0.0.1 until interrupted. ``show_summary`` prints the
+    clearance summary (the command's own table, as ``tradewindow clear`` prints it)."""
     configured = Settings.from_env()  # a bad setting fails here, before any work
     if folder.exists():
         shutil.rmtree(folder)
@@ -130,9 +142,9 @@ def run_demo(
             f"statistics: {history:,} lines of generated history (24 months) and the "
             f"{today:,} lines cleared today loaded into {folder / 'lake'}"
         )
-        from tradewindow.cli import print_summary
 
-        print_summary(summary)
+        if show_summary is not None:
+            show_summary(summary)
         explain(app, generated, console)
         counts = app.store.status_counts()
         console.print(
@@ -155,11 +167,6 @@ def run_demo(
 
 def serve(app: App, folder: Path, port: int, console: Console) -> None:
     """The pages and the API over the demo's data, until Ctrl-C."""
-    import uvicorn
-
-    from tradewindow.web.app import create_app
-    from tradewindow.web.portal.commands import print_demo_accounts
-    from tradewindow.web.portal.seed import seed_demo_accounts
 
     url = f"http://127.0.0.1:{port}/"
     print_demo_accounts(seed_demo_accounts(app), console, url, folder / "portal-accounts.txt")
@@ -188,7 +195,6 @@ class _Worker(threading.Thread):
         self._stop = asyncio.Event()
 
     def run(self) -> None:
-        from tradewindow.logistics.worker import run_worker
 
         asyncio.set_event_loop(self._loop)
         work = run_worker(self._app.logistics, self._app.settings.bus_url, self._stop)
@@ -202,7 +208,6 @@ class _Worker(threading.Thread):
 def accounts(app: App, console: Console, file: Path | None = None) -> None:
     """Register the demo parties and print one API key per role (what a user signs in with),
     also written to ``file`` when one is given."""
-    from tradewindow.web.portal.commands import print_credentials
 
     seeded = seed_parties(app.parties)
     rows: list[tuple[str, ...]] = []
@@ -236,7 +241,7 @@ def write_messages(messages: list[Message], inbox: Path) -> int:
 def _clear(app: App, inbox: Path, outbox: Path, clock: Clock, console: Console) -> intake.Summary:
     items = list(intake.incoming([inbox]))
     decoder = intake.Decoder(app.settings, spec=SpecVersion.V202205)
-    started = datetime.now(UTC)
+    started = utc_now()
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -254,7 +259,7 @@ def _clear(app: App, inbox: Path, outbox: Path, clock: Clock, console: Console) 
             clock=clock,
             progress=lambda n: progress.advance(task, n),
         )
-    seconds = (datetime.now(UTC) - started).total_seconds()
+    seconds = (utc_now() - started).total_seconds()
     console.print(
         f"cleared {summary.messages:,} messages ({summary.documents:,} documents) in "
         f"{seconds:.1f} s, receipts written after each committed batch"

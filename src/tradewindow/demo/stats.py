@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 from tradewindow.analytics.entities import Entity, save_entities
-from tradewindow.analytics.history import HistoryPlan, generate, plan
 from tradewindow.analytics.lake import Lake
 from tradewindow.analytics.loading import refresh
 from tradewindow.bootstrap import App
+from tradewindow.demo.history import HistoryPlan, generate, plan
 from tradewindow.parties.identifiers import Scheme
 from tradewindow.reference.gba import gba_city
 

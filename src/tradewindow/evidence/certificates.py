@@ -16,13 +16,14 @@ import enum
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.x509.oid import NameOID
 
+from tradewindow.clock import utc_now
 from tradewindow.evidence import der
 from tradewindow.formats import xmldsig_sm2
 from tradewindow.formats.xmldsig_sm2 import Sm2PrivateKey, Sm2PublicKey
@@ -63,7 +64,7 @@ def new_key_pair(
     valid_for: timedelta = timedelta(days=730),
 ) -> KeyPair:
     """A fresh private key and a self-signed certificate valid from ``now`` for ``valid_for``."""
-    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    now = (now or utc_now()).replace(microsecond=0)
     serial = secrets.randbits(63) | (1 << 62)  # positive, always 16 hex digits
     if algorithm is KeyAlgorithm.SM2:
         sm2_key = Sm2PrivateKey.generate()

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
+from tradewindow.clock import utc_now
 from tradewindow.evidence import bundle, chain
 from tradewindow.evidence.chain import GENESIS, Entry, Record, RecordKind, VerifyReport
 from tradewindow.evidence.tables import records, subjects
@@ -67,7 +68,7 @@ class EvidenceLog:
             payload_digest=payload_digest,
             actor=actor,
             signature=signature,
-            at=at or datetime.now(UTC),
+            at=at or utc_now(),
         )
         return self.append_many([entry], connection=connection)[0]
 
@@ -92,9 +93,7 @@ class EvidenceLog:
             )
         with self._writer(None) as writer:
             head_seq, head_hash = _locked_head(writer)
-            record = chain.checkpoint(
-                self.platform_key, head_seq + 1, head_hash, at or datetime.now(UTC)
-            )
+            record = chain.checkpoint(self.platform_key, head_seq + 1, head_hash, at or utc_now())
             _insert(writer, [record])
         return record
 

@@ -51,6 +51,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from lxml import etree
 
+from tradewindow.clock import utc_now
 from tradewindow.evidence.certificates import (
     KeyAlgorithm,
     KeyFileError,
@@ -144,7 +145,7 @@ def verify_submission(
     request_id: str | None = None,
 ) -> Verified:
     """The signature on ``body`` checked against the party's ``keys``; raises SignatureError."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     body_digest = hashlib.sha256(body).hexdigest()
     lowered = {name.lower(): value for name, value in headers.items()}
     if fmt is SubmissionFormat.XML:

@@ -24,7 +24,7 @@ import msgspec
 from sqlalchemy import Connection, Engine, and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tradewindow.logistics.events import utc_now
+from tradewindow.clock import utc_now
 from tradewindow.logistics.guard import CallbackGuard
 from tradewindow.logistics.subscriptions import SubscriptionService, Target
 from tradewindow.logistics.tables import deliveries, events

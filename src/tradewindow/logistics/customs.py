@@ -5,7 +5,7 @@ a shipment event for the customs document (``documentTypeCode`` CUS; ``RELS`` re
 ``HOLD`` on hold) and, for each known container, the 3.0 equipment event ``CUSR`` (released),
 ``CUSI`` (selected for inspection) or ``CUSS`` (selected for scan). The decision on each
 container is kept: a laden gate-out is allowed only with a release on file
-(``logistics.gate``). Event IDs derive from the document, decision and container, so telling
+(``logistics.gate_out``). Event IDs derive from the document, decision and container, so telling
 the same decision twice publishes nothing twice.
 """
 
@@ -17,9 +17,10 @@ from datetime import datetime
 
 import msgspec
 
-from tradewindow.logistics import gate
-from tradewindow.logistics.events import EventService, Outcome, Viewer, utc_now
-from tradewindow.logistics.gate import CustomsDecision, Decision, GateAlert
+from tradewindow.clock import utc_now
+from tradewindow.logistics import gate_out
+from tradewindow.logistics.events import EventService, Outcome, Viewer
+from tradewindow.logistics.gate_out import CustomsDecision, Decision, GateAlert
 from tradewindow.logistics.model import (
     EquipmentEvent,
     Event,
@@ -74,12 +75,12 @@ class CustomsEvents:
     def may_gate_out(self, equipment_reference: str) -> Decision:
         """Yes only with a customs release on file for the container."""
         with self.events.engine.connect() as connection:
-            return gate.may_gate_out(connection, equipment_reference)
+            return gate_out.may_gate_out(connection, equipment_reference)
 
     def alerts(self) -> list[GateAlert]:
         """Refused gate-outs, oldest first: what customs must look into."""
         with self.events.engine.connect() as connection:
-            return gate.alerts(connection)
+            return gate_out.alerts(connection)
 
     def record(
         self, rulings: Sequence[tuple[CustomsRuling, CustomsDecision]], *, scan: bool = False
@@ -106,7 +107,7 @@ class CustomsEvents:
                 position += count
                 if all(o.status != "rejected" for o in mine):
                     for container in ruling.equipment_references:
-                        gate.record_decision(
+                        gate_out.record_decision(
                             connection, container, decision, ruling.document_id, ruling.decided_at
                         )
         return outcomes

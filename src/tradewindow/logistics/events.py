@@ -14,7 +14,7 @@ import base64
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import msgspec
 from sqlalchemy import (
@@ -32,8 +32,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tradewindow.clock import utc_now
 from tradewindow.formats import cursors, strict_json
-from tradewindow.logistics import codes, gate, v3
+from tradewindow.logistics import codes, gate_out, v3
 from tradewindow.logistics.filters import EventFacts, EventQuery, facts
 from tradewindow.logistics.model import Event, decode_event, decode_raw_list, encode
 from tradewindow.logistics.tables import entitlements, event_refs, events
@@ -86,10 +87,6 @@ class Audience(msgspec.Struct, frozen=True, kw_only=True):
 class EventPage(msgspec.Struct, frozen=True, kw_only=True):
     events: list[Event]
     next_cursor: str | None
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class EventService:
@@ -180,7 +177,7 @@ class EventService:
             if event.event_created_date_time <= created:
                 return Outcome(index=index, event_id=event_id, status="stale")
             status = "superseded"
-        refused = gate.refuse_unreleased_gate_out(connection, event, event_id, publisher, now)
+        refused = gate_out.refuse_unreleased_gate_out(connection, event, event_id, publisher, now)
         if refused:
             return Outcome(
                 index=index, event_id=event_id, status="rejected", violations=tuple(refused)

@@ -18,7 +18,7 @@ from sqlalchemy import false, select
 
 from tradewindow.cbec.ports import DocStatus, ListDecided
 from tradewindow.logistics.customs import CustomsEvents, CustomsRuling
-from tradewindow.logistics.gate import CustomsDecision
+from tradewindow.logistics.gate_out import CustomsDecision
 from tradewindow.logistics.tables import event_refs, events
 
 log = logging.getLogger("tradewindow.logistics")

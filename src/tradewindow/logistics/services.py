@@ -19,9 +19,10 @@ import httpx
 import msgspec
 from sqlalchemy import Engine
 
+from tradewindow.clock import utc_now
 from tradewindow.logistics.callbacks import CallbackDelivery, RetryPolicy
 from tradewindow.logistics.customs import CustomsEvents
-from tradewindow.logistics.events import EventService, utc_now
+from tradewindow.logistics.events import EventService
 from tradewindow.logistics.guard import CallbackGuard, SecretBox
 from tradewindow.logistics.lastmile import FollowClearance
 from tradewindow.logistics.settings import CallbackSettings

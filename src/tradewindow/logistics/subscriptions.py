@@ -17,7 +17,8 @@ from datetime import datetime
 import msgspec
 from sqlalchemy import Engine, delete, insert, select, update
 
-from tradewindow.logistics.events import Audience, Viewer, utc_now
+from tradewindow.clock import utc_now
+from tradewindow.logistics.events import Audience, Viewer
 from tradewindow.logistics.filters import EventFacts, EventFilter, matches, parse_filter
 from tradewindow.logistics.guard import CallbackGuard, SecretBox
 from tradewindow.logistics.tables import subscriptions

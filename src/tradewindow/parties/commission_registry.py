@@ -11,13 +11,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
 import msgspec
 from sqlalchemy import Connection, Engine
 
+from tradewindow.clock import utc_now
 from tradewindow.parties import repository as sql
 from tradewindow.parties.commissions import (
     Commission,
@@ -33,10 +34,6 @@ from tradewindow.store.engine import READ_ONLY
 from tradewindow.violations import Violation
 
 OPERATOR = "operator"  # who acts through the CLI: the registry's operator, not a party
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class CommissionEvent(StrEnum):

@@ -12,12 +12,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import msgspec
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from tradewindow.clock import utc_now
 from tradewindow.parties import repository as sql
 from tradewindow.parties.credentials import (
     ROTATION_GRACE,
@@ -56,10 +57,6 @@ from tradewindow.store.engine import READ_ONLY
 from tradewindow.violations import Violation
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class PartyRegistry:

@@ -1,7 +1,7 @@
 """PostgreSQL bulk paths: binary COPY on the unit of work's own psycopg connection.
 
 COPY runs inside the same transaction as everything else the unit of work does, so it is
-committed or rolled back with it. Measured with ``python -m tradewindow.store.bench`` on the
+committed or rolled back with it. Measured with ``python -m tradewindow.bench.store`` on the
 2-core development machine (PostgreSQL 15, 1.5 KB bodies, a commit per batch), documents/s:
 
     batch      COPY   executemany

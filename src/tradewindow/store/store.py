@@ -14,7 +14,7 @@ from tradewindow.store.types import Money, exact_money
 from tradewindow.store.unit_of_work import SqlUnitOfWork
 
 # pg_advisory_xact_lock key of the clearance units of work (any fixed 64-bit number; this is
-# the first 8 bytes of sha256("tradewindow.clearance") read as a signed integer)
+# the first 8 bytes of sha256("tradewindow.agencies") read as a signed integer)
 CLEARANCE_LOCK = 0x77A839F9E4D54B95
 
 

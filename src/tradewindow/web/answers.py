@@ -1,7 +1,7 @@
 """What the API answers with: receipts as CEB JSON messages (≤ 100 returns each) or CEB XML.
 
 The receipts are the engine's, which already reflect the agencies' combined status (399 while
-agencies decide, 800 only when every required agency released; see ``clearance.gate``).
+agencies decide, 800 only when every required agency released; see ``agencies.release_gate``).
 """
 
 from __future__ import annotations

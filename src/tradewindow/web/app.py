@@ -1,31 +1,39 @@
 """The Litestar application of the single window: ``create_app``.
 
-All state is in the database (see :mod:`tradewindow.web.window`). The page shell of
-``tradewindow.web.pages`` is mounted when that package is present.
+All state is in the database (see :mod:`tradewindow.web.window`). Every page is mounted
+beside the API (:func:`pages`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from litestar import Litestar, Router
-from litestar.datastructures import State
+from litestar.datastructures import ResponseHeader, State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template import TemplateConfig
 
 from tradewindow.bootstrap import App, bootstrap
+from tradewindow.logistics.callbacks import API_VERSION as DCSA_API_VERSION
 from tradewindow.settings import Settings
+from tradewindow.web import portal, public
 from tradewindow.web.auth import principal_dependency
 from tradewindow.web.inputs import StrictRequest, refuse_unreadable
+from tradewindow.web.pages import routers as shell_routers
+from tradewindow.web.pages import template_config as page_templates
 from tradewindow.web.problems import problem_response
 from tradewindow.web.routes.agency import AgencyController, AgencyNoticesController
 from tradewindow.web.routes.commissions import CommissionController
-from tradewindow.web.routes.dcsa import dcsa_router
+from tradewindow.web.routes.dcsa import EventController, dcsa_problem
 from tradewindow.web.routes.dcsa_lastmile import LastMileController
+from tradewindow.web.routes.dcsa_stream import EventStreamController
+from tradewindow.web.routes.dcsa_subscriptions import SubscriptionController
 from tradewindow.web.routes.filings import FilingController
 from tradewindow.web.routes.messages import MessageController
 from tradewindow.web.routes.oauth import OAuthController
@@ -84,6 +92,17 @@ def api_router() -> Router:
     )
 
 
+def dcsa_router() -> Router:
+    """Every DCSA route: API-Version on each answer, bad requests as 400 problem+json."""
+    return Router(
+        path="/",
+        route_handlers=[EventController, SubscriptionController, EventStreamController],
+        response_headers=[ResponseHeader(name="API-Version", value=DCSA_API_VERSION)],
+        exception_handlers={Exception: dcsa_problem},
+        tags=["dcsa"],
+    )
+
+
 def openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="tradewindow single window API",
@@ -107,10 +126,25 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
-def pages() -> tuple[list[Router], Any]:
-    """The page shell's routers and template config, when ``web.pages`` exists."""
-    try:
-        from tradewindow.web.pages import routers, template_config
-    except ImportError:
-        return [], None
-    return list(routers()), template_config()
+def pages() -> tuple[list[Router], TemplateConfig[JinjaTemplateEngine]]:
+    """Every page's router — the shell and the statistics (``web.pages``), the public services
+    (``web.public``: lookup, sandbox, status), the portals (``web.portal``: sign-in, portal,
+    workbench) — and the templates' config."""
+    return [*shell_routers(), *public.routers(), *portal.routers()], page_templates()
+
+
+def openapi_text() -> str:
+    """The OpenAPI document as checked in: sorted keys, two-space indent, final newline."""
+    return json.dumps(openapi_document(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def openapi_document() -> dict[str, object]:
+    """The document of the routes, without opening a database (no services are built)."""
+    routers, template_config = pages()
+    app = Litestar(
+        route_handlers=[api_router(), *routers],
+        openapi_config=openapi_config(),
+        template_config=template_config,
+    )
+    schema: dict[str, object] = app.openapi_schema.to_schema()
+    return schema

@@ -16,8 +16,8 @@ import hashlib
 
 import msgspec
 
-from tradewindow.clearance.notices import NoticeView
-from tradewindow.clearance.queue import AgencyView, Task
+from tradewindow.agencies.notices import NoticeView
+from tradewindow.agencies.queue import AgencyView, Task
 from tradewindow.evidence.chain import RecordKind
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action, require

@@ -16,7 +16,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from tradewindow.clearance import errors as agency_errors
+from tradewindow.agencies import errors as agency_errors
 from tradewindow.evidence.log import EvidenceError
 from tradewindow.formats import strict_json
 from tradewindow.formats.ceb_xml import FormatError

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from tradewindow.agencies.queue import AgencyDesk
+from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.bootstrap import App, credential_pepper
 from tradewindow.cbec.documents import SpecVersion
-from tradewindow.clearance.policy import Policy
-from tradewindow.clearance.queue import AgencyDesk
+from tradewindow.clock import utc_now
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.recorder import CommissionRecords
 from tradewindow.evidence.replay import SqlSeenSignatures
@@ -24,10 +25,7 @@ from tradewindow.settings import ApiLimits
 from tradewindow.web.filings import Filings
 from tradewindow.web.idempotency import IdempotencyKeys
 from tradewindow.web.limits import RateLimiter
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from tradewindow.web.portal.accounts import Accounts
 
 
 @dataclass(frozen=True)
@@ -72,3 +70,9 @@ def open_window(app: App, *, clock: Callable[[], datetime] = utc_now) -> Window:
         limiter=RateLimiter(engine, rate=app.settings.api.rate, burst=app.settings.api.burst),
         clock=clock,
     )
+
+
+def portal_accounts(app: App) -> Accounts:
+    """The portals' accounts over the application's store and registry (for commands and the
+    demo, which sign nobody in and so need no clock of their own)."""
+    return Accounts(app.store.engine, app.parties, app.settings.portal)

@@ -24,11 +24,11 @@ from litestar.testing import TestClient
 import builders
 from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec.documents import Message
+from tradewindow.demo.registry import AGENCIES
 from tradewindow.evidence.signatures import sign_json
 from tradewindow.formats import ceb_json
 from tradewindow.parties.commissions import GrantCommission
 from tradewindow.parties.model import RegisterParty
-from tradewindow.parties.seed import AGENCIES
 from tradewindow.settings import ApiLimits, Settings
 from tradewindow.web.app import create_app
 from tradewindow.web.window import Window

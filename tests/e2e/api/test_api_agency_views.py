@@ -9,8 +9,8 @@ import msgspec
 from api_world import World, decoded
 
 import builders
-from tradewindow.clearance.fields import ANY
-from tradewindow.clearance.policy_file import shipped_policy
+from tradewindow.agencies.fields import ANY
+from tradewindow.agencies.policy_file import shipped_policy
 
 POLICY = shipped_policy()
 

@@ -16,7 +16,7 @@ import pytest
 from api_world import World, decoded, open_world
 
 import builders
-from tradewindow.clearance.policy import Policy, parse_policy
+from tradewindow.agencies.sharing_policy import Policy, parse_policy
 
 TAX = "guangdong-tax"
 KEY = f"{builders.EBP_CODE}|{builders.ORDER_NO}"
@@ -130,7 +130,7 @@ def test_the_page_size_is_capped_by_the_apis_setting_and_filters_sort(tmp_path: 
 
 def taxation_sees_the_buyer() -> Policy:
     """The shipped policy, but taxation is given the buyer's name and ID (to test the log)."""
-    text = resources.files("tradewindow.clearance").joinpath("policy.toml").read_text("utf-8")
+    text = resources.files("tradewindow.agencies").joinpath("policy.toml").read_text("utf-8")
     table: dict[str, Any] = tomllib.loads(text)
     table["agencies"]["taxation"]["receives"]["order"]["OrderHead"] += [
         "buyerName",

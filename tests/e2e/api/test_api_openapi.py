@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 from api_world import World
+from hypothesis import HealthCheck, given, settings
 
-from tradewindow.web.commands import openapi_text
+from tradewindow.web.app import openapi_text
 
 CHECKED_IN = Path(__file__).parents[3] / "docs" / "openapi.json"
 
@@ -36,7 +37,6 @@ def test_every_api_operation_documents_its_problems() -> None:
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_error(world: World) -> None:
     schemathesis = pytest.importorskip("schemathesis")
-    from hypothesis import HealthCheck, given, settings
 
     schema = schemathesis.openapi.from_asgi("/schema/openapi.json", world.app)
     schema = schema.include(path_regex="^/v1/")

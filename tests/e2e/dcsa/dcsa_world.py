@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "logistics"))  # tnt
 import tnt_samples
 
 from tradewindow.bootstrap import bootstrap
+from tradewindow.demo.registry import AGENCIES
 from tradewindow.logistics.model import Event
 from tradewindow.logistics.services import Logistics
 from tradewindow.parties.model import RegisterParty
-from tradewindow.parties.seed import AGENCIES
 from tradewindow.settings import ApiLimits, Settings
 from tradewindow.web.app import create_app
 from tradewindow.web.window import Window
@@ -42,7 +43,6 @@ CUSTOMS = "gacc-guangdong"
 
 
 def spec() -> dict[str, Any]:
-    from importlib import resources
 
     text = (
         resources.files("tradewindow.logistics")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import pytest
-from dcsa_world import World, fresh, schema_errors
+from dcsa_world import World, body, fresh, schema_errors
 from tnt_samples import call, container
 
 from tradewindow.logistics.model import DocumentReference, Vessel
@@ -202,8 +203,6 @@ def test_unauthenticated_is_401_problem_with_api_version(world: World) -> None:
 
 
 def test_the_schema_check_itself_refuses_what_2_2_does_not_define() -> None:
-    import msgspec
-    from dcsa_world import body
 
     valid = msgspec.json.decode(body(fresh("equipment")))
     assert schema_errors(valid) == []

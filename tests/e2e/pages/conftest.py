@@ -15,14 +15,15 @@ from litestar.testing import TestClient
 from loopback import serve
 from stats_history import History, build
 
-from tradewindow.web.pages import routers, template_config
+from tradewindow.web.app import pages
 from tradewindow.web.pages.stats import LAKE_STATE
 
 
 def make_app(lake_root: Path) -> Litestar:
+    routers, template_config = pages()
     return Litestar(
-        route_handlers=routers(),
-        template_config=template_config(),
+        route_handlers=routers,
+        template_config=template_config,
         state=State({LAKE_STATE: lake_root}),
     )
 

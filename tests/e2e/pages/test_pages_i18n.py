@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,7 +60,6 @@ def test_counts_percentages_and_as_of_times() -> None:
     assert i18n.percent(Decimal("1.4000"), "en", signed=True) == "+140.0%"
     assert i18n.percent(Decimal("-0.0525"), "en", signed=True) == "-5.3%"
     assert i18n.percent(Decimal("0.80"), "zh-Hans") == "80.0%"
-    from datetime import UTC, datetime
 
     assert i18n.moment(datetime(2026, 3, 15, 16, 5, tzinfo=UTC), "en") == "2026-03-16 00:05 (UTC+8)"
 

@@ -10,11 +10,14 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
+import msgspec
+from litestar.testing import TestClient
 from playwright.sync_api import expect
 from portal_browser import shot
 from portal_world import PASSWORD, World, form_values
 
 import builders
+from tradewindow.formats import ceb_json
 
 
 def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
@@ -42,7 +45,6 @@ def fill_inventory(page: Any, parcel: builders.ImportSet) -> None:
 def test_a_small_firm_files_a_list_by_form_and_sees_it_released(
     world: World, page: Any, browser: Any, base_url: str
 ) -> None:
-    from litestar.testing import TestClient
 
     parcel = builders.import_set()
     with TestClient(world.app, base_url="http://127.0.0.1:8000") as client:
@@ -211,7 +213,6 @@ def _open(browser: Any, base_url: str) -> Any:
 
 def _file_all(world: World, parcel: builders.ImportSet) -> None:
     """Order, payment and waybill over the API and the list by the firm's form (HTTP)."""
-    from litestar.testing import TestClient
 
     with TestClient(world.app, base_url="http://127.0.0.1:8000") as client:
         world.file_by_api(client, parcel)
@@ -238,9 +239,6 @@ def _release_all_open(world: World, agency: str) -> None:
 
 
 def test_uploading_many_files_shows_each_ones_receipts_or_refusal(page: Any) -> None:
-    import msgspec
-
-    from tradewindow.formats import ceb_json
 
     parcel = builders.import_set(order_no="SO-UPLOAD-1", logistics_no="SF9990000003")
     sender = builders.base_transfer(cop_code=builders.EBC_CODE, cop_name="firm有限公司")

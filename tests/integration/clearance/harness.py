@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import msgspec
+from sqlalchemy import text
 
 from builders import NOW
+from tradewindow.agencies.policy_file import shipped_policy
+from tradewindow.agencies.queue import AgencyDesk
+from tradewindow.agencies.release_gate import AgencyGate
 from tradewindow.cbec.clearance import Answer, Clearance, Submission
 from tradewindow.cbec.documents import Message
 from tradewindow.cbec.ports import DocKind
-from tradewindow.clearance.gate import AgencyGate
-from tradewindow.clearance.policy_file import shipped_policy
-from tradewindow.clearance.queue import AgencyDesk
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.store import SqlStore
@@ -54,8 +55,6 @@ class Harness:
 
     def rows(self, table: str) -> int:
         with self.store.engine.connect() as connection:
-            from sqlalchemy import text
-
             count: int = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608 - test-owned table names
             return count
 

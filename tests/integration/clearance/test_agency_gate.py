@@ -11,10 +11,10 @@ import pytest
 from harness import Harness, info
 
 import builders as b
+from tradewindow.agencies.status import Decision
+from tradewindow.agencies.tables import TaskStatus
 from tradewindow.cbec.clearance import Answer
 from tradewindow.cbec.ports import DocKind
-from tradewindow.clearance.status import Decision
-from tradewindow.clearance.tables import TaskStatus
 from tradewindow.intake import Summary
 from tradewindow.store import SqlStore
 

@@ -13,16 +13,18 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from tradewindow.parties.model import RegisterParty
+
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "logistics"))  # tnt_samples
 
 from tnt_samples import container, equipment
 
 import builders as b
+from tradewindow.agencies.status import Decision
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec.clearance import Submission
 from tradewindow.cbec.documents import Message
 from tradewindow.cbec.ports import DocStatus, ListDecided
-from tradewindow.clearance.status import Decision
 from tradewindow.logistics.customs import timeline
 from tradewindow.logistics.events import Viewer
 from tradewindow.logistics.model import DocumentReference, EquipmentEvent, ShipmentEvent
@@ -176,7 +178,6 @@ def test_each_list_decision_maps_to_its_customs_events(
 def test_the_enterprises_a_list_names_follow_its_shipment(app: App) -> None:
     """A registered party named on the list (here the e-commerce enterprise, by its customs
     code) sees the shipment's events; an unnamed registered party does not."""
-    from tradewindow.parties.model import RegisterParty
 
     def register(party_id: str, customs_code: str) -> None:
         app.parties.register(

@@ -14,15 +14,15 @@ import pytest
 from sqlalchemy import func, select
 
 from tradewindow.cbec.documents import InventoryMessage
+from tradewindow.cli.parties import register
 from tradewindow.demo.day import generate_day
+from tradewindow.demo.registry import seed_commissions, seed_parties
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.recorder import CommissionRecords
-from tradewindow.parties.commands import register
 from tradewindow.parties.commission_registry import OPERATOR, CommissionRegistry, Declared
 from tradewindow.parties.commissions import CommissionState, GrantCommission, Scope
 from tradewindow.parties.errors import CommissionNotFound, InvalidCommission, PartyNotFound
 from tradewindow.parties.model import RegisterParty
-from tradewindow.parties.seed import seed_commissions, seed_parties
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.parties.tables import commissions as commission_rows
 from tradewindow.store import SqlStore

@@ -18,9 +18,9 @@ from litestar import Litestar
 import builders
 from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec.documents import Message
+from tradewindow.demo.registry import AGENCIES
 from tradewindow.formats import ceb_json
 from tradewindow.parties.model import RegisterParty
-from tradewindow.parties.seed import AGENCIES
 from tradewindow.settings import PortalLimits, Settings
 from tradewindow.web.app import create_app
 from tradewindow.web.portal.accounts import Accounts

@@ -17,9 +17,9 @@ from portal_world import World, csrf_of, form_values, open_world, sign_in
 from sqlalchemy import func, select
 
 import builders
-from tradewindow.clearance.policy import Policy, parse_policy
+from tradewindow.agencies.sharing_policy import Policy, parse_policy
+from tradewindow.demo.accounts import seed_demo_accounts
 from tradewindow.evidence.tables import records as evidence_records
-from tradewindow.web.portal.seed import seed_demo_accounts
 
 KEY = f"{builders.EBP_CODE}|{builders.ORDER_NO}"
 
@@ -123,7 +123,7 @@ def test_the_demos_taxation_officer_sees_notices(world: World, client: Any) -> N
 
 
 def taxation_sees_the_buyer() -> Policy:
-    text = resources.files("tradewindow.clearance").joinpath("policy.toml").read_text("utf-8")
+    text = resources.files("tradewindow.agencies").joinpath("policy.toml").read_text("utf-8")
     table: dict[str, Any] = tomllib.loads(text)
     table["agencies"]["taxation"]["receives"]["order"]["OrderHead"].append("buyerName")
     return parse_policy(table)

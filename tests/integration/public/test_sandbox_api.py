@@ -9,9 +9,12 @@ import pytest
 from public_world import SAMPLE_SET, SAMPLES
 from sqlalchemy import func, select
 
+from tradewindow.formats import ceb_json, ceb_xml
 from tradewindow.sandbox import MAX_FILES, check
 from tradewindow.store.schema import documents, messages
+from tradewindow.web.limits import RateLimiter
 from tradewindow.web.public.sandbox_report import MAX_FILE_BYTES
+from tradewindow.web.public.sandbox_routes import _LIMITER_STATE, BURST, RATE
 
 
 def faulty_order() -> bytes:
@@ -69,7 +72,6 @@ def test_the_page_lists_every_fault_under_its_document_and_field(client) -> None
 
 
 def test_a_pasted_json_message_is_read_as_json(client) -> None:
-    from tradewindow.formats import ceb_json, ceb_xml
 
     message = ceb_xml.read_message(
         (SAMPLES / "payment_411.xml").read_bytes(), max_bytes=1 << 20, max_depth=32
@@ -112,8 +114,6 @@ def test_the_samples_served_are_the_valid_sample_set(client, name) -> None:
 
 
 def test_each_address_gets_a_burst_of_checks_then_waits(client, app) -> None:
-    from tradewindow.web.limits import RateLimiter
-    from tradewindow.web.public.sandbox_routes import _LIMITER_STATE, BURST, RATE
 
     engine = app.state.window.app.store.engine  # the clock stands still: no token comes back
     app.state[_LIMITER_STATE] = RateLimiter(engine, rate=RATE, burst=BURST, clock=lambda: 1e9)

@@ -3,7 +3,9 @@ agency, messages and documents received per minute over the last hour."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,10 +15,12 @@ from litestar.testing import TestClient
 from public_world import SAMPLES, open_app
 from sqlalchemy import func, insert, select
 
-from tradewindow.clearance.queue import Filing
-from tradewindow.clearance.tables import agency_tasks
+from tradewindow.agencies.queue import Filing
+from tradewindow.agencies.tables import agency_tasks
+from tradewindow.intake import Incoming
 from tradewindow.store.engine import head_revisions
 from tradewindow.store.schema import documents, messages
+from tradewindow.web.public.status import bus_reachable
 
 NOW = datetime(2026, 3, 15, 10, 30, 20, tzinfo=UTC)
 
@@ -109,7 +113,6 @@ def test_queues_are_the_lists_waiting_and_each_agencys_open_tasks(world) -> None
     client, window = world
     core = window.app
     data = (SAMPLES / "inventory_621.xml").read_bytes()
-    from tradewindow.intake import Incoming
 
     submission = window.decoder.decode(Incoming("621.xml", data, "xml"), NOW)
     core.clearance.submit([submission])  # alone: it waits for its companions
@@ -155,10 +158,6 @@ def test_the_status_page_shows_the_api_figures(world) -> None:
 
 
 def test_the_bus_is_reachable_only_when_it_accepts_a_connection() -> None:
-    import asyncio
-    import os
-
-    from tradewindow.web.public.status import bus_reachable
 
     assert asyncio.run(bus_reachable(None)) is None
     assert asyncio.run(bus_reachable("nats://127.0.0.1:1")) is False

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from tradewindow.cbec.receipts import InventoryReturnMessage, OrderReturnMessage
-from tradewindow.formats import ceb_schema
+from tradewindow.formats import ceb_json, ceb_schema, ceb_xml
 from tradewindow.sandbox import MAX_FILES, TooManyFiles, check
 
 SAMPLES = Path(__file__).parents[2] / "data" / "ceb"
@@ -74,7 +74,6 @@ def test_an_unreadable_file_gets_its_format_errors_and_a_ceb900() -> None:
 
 
 def test_json_uploads_are_read_as_json() -> None:
-    from tradewindow.formats import ceb_json, ceb_xml
 
     message = ceb_xml.read_message(
         (SAMPLES / "order_311.xml").read_bytes(), max_bytes=1 << 20, max_depth=32

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradewindow.cbec.policy import (
+from tradewindow.cbec.retail_policy import (
     EDITIONS,
     POLICY_2016,
     POLICY_2019,

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tradewindow.cbec.documents import Inventory, InventoryHead, InventoryItem, parse_day
-from tradewindow.cbec.policy import POLICY_2016, POLICY_2019, policy_on
 from tradewindow.cbec.receipts import TaxBill
+from tradewindow.cbec.retail_policy import POLICY_2016, POLICY_2019, policy_on
 from tradewindow.cbec.tax import Assessment, Outcome, allocate, assess, tax_bill
 from tradewindow.reference.hs import hs_entry
 from tradewindow.reference.tariff import (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import tracemalloc
 from datetime import datetime
 from decimal import Decimal
@@ -118,7 +119,6 @@ def test_no_valid_buyer_gets_near_the_annual_limit(valid: list[Message]) -> None
 
 
 def test_pool_retires_a_buyer_before_the_headroom_is_spent() -> None:
-    import random
 
     pool = BuyerPool(Population(random.Random(5)), size=1)
     first = pool.draw(15_000, 2026)

@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from builders import import_set
+from tradewindow.cbec import documents, receipts
 from tradewindow.cbec.documents import (
     MESSAGE_TYPES,
     BaseTransfer,
@@ -95,7 +97,6 @@ def _xsd_sequences(spec: SpecVersion) -> dict[str, list[str]]:
 def test_struct_fields_follow_the_xsd_sequence(spec: SpecVersion) -> None:
     """The writer emits fields in Struct order; that order must be the XSD's."""
     sequences = _xsd_sequences(spec)
-    from tradewindow.cbec import documents, receipts
 
     structs = [
         documents.OrderHead,
@@ -173,7 +174,6 @@ def test_generated_messages_round_trip(message: Message) -> None:
 def test_written_import_set_validates_against_both_xsds(
     spec: SpecVersion, signer_key: rsa.RSAPrivateKey, signer_cert: x509.Certificate
 ) -> None:
-    from builders import import_set  # the shared test builders (tests/builders.py)
 
     for message in import_set().messages:
         written = write_message(message)

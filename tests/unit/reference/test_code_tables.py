@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,7 +73,6 @@ def test_other_checks_never_raise(text: str) -> None:
 
 def test_checks_are_fast() -> None:
     # validation calls these ~100k times per second; allow a wide margin for slow CI machines
-    import time
 
     calls = 40_000
     start = time.perf_counter()

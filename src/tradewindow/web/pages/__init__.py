@@ -1,11 +1,8 @@
 """Server-rendered pages: the shared shell (templates, languages, static assets) and the public
 statistics dashboard.
 
-The app factory mounts them with::
-
-    from tradewindow.web.pages import routers, template_config
-    Litestar(route_handlers=[*api_routers, *routers()], template_config=template_config())
-
+The app factory (``tradewindow.web.app.pages``) mounts them beside the public services
+(``web.public``) and the portals (``web.portal``), with ``template_config()``,
 and may point the dashboard at a lake with ``app.state["analytics_lake"] = Path(...)``
 (default ``<TRADEWINDOW_DATA_DIR>/lake``).
 """
@@ -42,7 +39,4 @@ def routers() -> list[Router]:
         directories=[STATIC],
         cache_control=CacheControlHeader(max_age=STATIC_CACHE_SECONDS, public=True),
     )
-    from tradewindow.web.portal import routers as portal  # sign-in, portal, workbench
-    from tradewindow.web.public import routers as public  # lookup, sandbox, status (no cycle)
-
-    return [pages, api, static, *public(), *portal()]
+    return [pages, api, static]

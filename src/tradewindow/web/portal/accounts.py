@@ -16,7 +16,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 import msgspec
@@ -24,6 +24,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from tradewindow.clock import utc_now
 from tradewindow.parties.principal import PartyKind
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.settings import PortalLimits
@@ -36,10 +37,6 @@ MIN_PASSWORD = 12
 TOUCH_RESOLUTION = timedelta(minutes=1)
 _HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4)
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))  # equal work for unknown usernames
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Account(msgspec.Struct, frozen=True, kw_only=True):

@@ -18,12 +18,12 @@ import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.response import Template
 
+from tradewindow.agencies.errors import NotFound
+from tradewindow.agencies.status import CombinedStatus
+from tradewindow.agencies.views import personal_data_in
 from tradewindow.cbec.documents import CHINA_TZ
 from tradewindow.cbec.ports import DocStatus
 from tradewindow.cbec.receipts import ReceiptMessage, TaxBill, TaxBillMessage
-from tradewindow.clearance.errors import NotFound
-from tradewindow.clearance.status import CombinedStatus
-from tradewindow.clearance.views import personal_data_in
 from tradewindow.evidence.chain import RecordKind
 from tradewindow.parties.roles import Action, may, require
 from tradewindow.web import answers

@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from tradewindow.clearance.notices import NoticeSort
+from tradewindow.agencies.notices import NoticeSort
 from tradewindow.parties.roles import Action
 from tradewindow.web.desk import agency_of, view_notice
 from tradewindow.web.portal.pages import portal_page

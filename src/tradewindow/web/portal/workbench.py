@@ -18,10 +18,10 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from tradewindow.clearance.errors import AgencyError
-from tradewindow.clearance.queue import Task
-from tradewindow.clearance.status import Decision
-from tradewindow.clearance.tables import TaskStatus
+from tradewindow.agencies.errors import AgencyError
+from tradewindow.agencies.queue import Task
+from tradewindow.agencies.status import Decision
+from tradewindow.agencies.tables import TaskStatus
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action
 from tradewindow.web.desk import agency_of, decided, view_task

@@ -2,8 +2,9 @@
 status page, each as pages (in English, Simplified and Traditional Chinese) and a JSON API
 under ``/api/v1`` (in the OpenAPI document).
 
-``routers()`` is mounted by ``tradewindow.web.pages.routers``; the status page reads the
-app's ``state["window"]`` (``tradewindow.web.window``), the lookup and the sandbox need none.
+``routers()`` is mounted by the app factory (``tradewindow.web.app.pages``); the status page
+reads the app's ``state["window"]`` (``tradewindow.web.window``), the lookup and the sandbox
+need none.
 """
 
 from __future__ import annotations

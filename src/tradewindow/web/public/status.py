@@ -22,12 +22,14 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import msgspec
+import nats
+from nats.errors import Error as NatsError
 from sqlalchemy import Connection, Engine, and_, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from tradewindow.agencies.sharing_policy import Policy
+from tradewindow.agencies.tables import TaskStatus, agency_tasks
 from tradewindow.cbec.ports import DocKind, DocStatus
-from tradewindow.clearance.policy import Policy
-from tradewindow.clearance.tables import TaskStatus, agency_tasks
 from tradewindow.settings import mask
 from tradewindow.store.engine import READ_ONLY, current_revision, head_revisions
 from tradewindow.store.schema import documents, messages
@@ -170,8 +172,6 @@ async def bus_reachable(url: str | None) -> bool | None:
     """Whether the NATS server at ``url`` accepts a connection (None: no bus configured)."""
     if not url:
         return None
-    import nats
-    from nats.errors import Error as NatsError
 
     try:
         client = await asyncio.wait_for(

@@ -14,10 +14,10 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
-from tradewindow.clearance.notices import NoticePage, NoticeSort, NoticeView
-from tradewindow.clearance.queue import AgencyView, Task, TaskPage
-from tradewindow.clearance.status import Decision
-from tradewindow.clearance.tables import TaskStatus
+from tradewindow.agencies.notices import NoticePage, NoticeSort, NoticeView
+from tradewindow.agencies.queue import AgencyView, Task, TaskPage
+from tradewindow.agencies.status import Decision
+from tradewindow.agencies.tables import TaskStatus
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action
 from tradewindow.web.desk import agency_of, decided, view_notice, view_task

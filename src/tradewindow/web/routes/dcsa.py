@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import msgspec
-from litestar import Controller, Request, Response, Router, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import ResponseHeader
 from litestar.params import Parameter
 
@@ -43,20 +43,6 @@ from tradewindow.web.problems import (
 
 V3_API_VERSION = "3.0.0"
 JSON = "application/json"
-
-
-def dcsa_router() -> Router:
-    """Every DCSA route: API-Version on each answer, bad requests as 400 problem+json."""
-    from tradewindow.web.routes.dcsa_stream import EventStreamController
-    from tradewindow.web.routes.dcsa_subscriptions import SubscriptionController
-
-    return Router(
-        path="/",
-        route_handlers=[EventController, SubscriptionController, EventStreamController],
-        response_headers=[ResponseHeader(name="API-Version", value=API_VERSION)],
-        exception_handlers={Exception: dcsa_problem},
-        tags=["dcsa"],
-    )
 
 
 def dcsa_problem(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:

@@ -1,5 +1,5 @@
 """The paperless last mile over HTTP: may this container gate out, customs' gate alerts, and a
-shipment's timeline. Translation only (``logistics.customs``, ``logistics.gate``).
+shipment's timeline. Translation only (``logistics.customs``, ``logistics.gate_out``).
 
 * ``GET /v1/lastmile/gate-out?equipment=<ref>``: yes only with a customs release on file;
   asked by terminal operators and carriers (who publish gate events) and by customs.

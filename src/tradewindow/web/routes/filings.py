@@ -17,10 +17,10 @@ import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import Parameter
 
+from tradewindow.agencies.errors import NotFound
+from tradewindow.agencies.status import CombinedStatus
+from tradewindow.agencies.views import personal_data_in
 from tradewindow.cbec.receipts import ReceiptMessage, TaxBill, TaxBillMessage
-from tradewindow.clearance.errors import NotFound
-from tradewindow.clearance.status import CombinedStatus
-from tradewindow.clearance.views import personal_data_in
 from tradewindow.evidence.chain import RecordKind
 from tradewindow.formats import cursors
 from tradewindow.parties.principal import Principal

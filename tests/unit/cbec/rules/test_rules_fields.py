@@ -10,6 +10,7 @@ import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import etree
 from rule_checks import check, found, inventory_line, order_line
 
 import builders as b
@@ -43,7 +44,6 @@ _TABLES: dict[str, tuple[tuple[Facet, ...], type[msgspec.Struct]]] = {
 
 def _xsd_facets(path: Path, element: str) -> list[Facet]:
     """The facets of ``element``'s children, read from the XSD the way the table states them."""
-    from lxml import etree  # test-time only: the XSD may not ship with the package
 
     xs = "{http://www.w3.org/2001/XMLSchema}"
     root = etree.parse(str(path)).getroot()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import msgspec
 import pytest
@@ -57,7 +57,6 @@ def test_now_must_be_timezone_aware() -> None:
 
 
 def test_now_in_another_zone_is_the_same_instant() -> None:
-    from datetime import UTC
 
     utc_now = b.NOW.astimezone(UTC)  # 04:00 UTC, same instant as 12:00 China time
     message = b.order_message(b.order(app_time="20260302120001"))

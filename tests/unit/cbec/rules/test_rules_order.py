@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import msgspec
-from rule_checks import found, order_line
+from rule_checks import check, found, order_line
 
 import builders as b
 
@@ -71,7 +71,6 @@ def test_id_number_valid_never_echoes_the_number() -> None:
     wrong_check = b.BUYER_ID[:17] + "1"
     result = found(b.order_message(b.order(buyer_id_number=wrong_check)))
     assert len(result) == 1
-    from rule_checks import check
 
     violation = check(b.order_message(b.order(buyer_id_number=wrong_check))).documents[0][0]
     assert wrong_check not in violation.en

@@ -4,7 +4,7 @@ Revision ID: 0004_agencies
 Revises: 0001
 Create Date: 2026-03-01
 
-The ``agencies`` branch of the capability migrations (tables used by ``tradewindow.clearance``).
+The ``agencies`` branch of the capability migrations (tables used by ``tradewindow.agencies``).
 Types are spelled out per database as in 0001: times are TIMESTAMPTZ on PostgreSQL and UTC
 ISO-8601 text on SQLite.
 """

@@ -4,7 +4,7 @@ Revision ID: 0008_agency_notices
 Revises: 0004_agencies
 Create Date: 2026-11-29
 
-On the ``agencies`` branch after the work queue (tables used by ``tradewindow.clearance``).
+On the ``agencies`` branch after the work queue (tables used by ``tradewindow.agencies``).
 A notice holds the filing's reference only, never any of its fields. Types are spelled out
 per database as in 0001: times are TIMESTAMPTZ on PostgreSQL and UTC ISO-8601 text on SQLite.
 """

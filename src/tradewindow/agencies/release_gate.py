@@ -1,0 +1,77 @@
+"""The CBEC release gate over the agencies' work queue (``cbec.ports.ReleaseGate``).
+
+When the CBEC engine concludes a list, the gate routes the filing to every agency the policy
+requires (in the clearance unit of work, so tasks exist exactly when the conclusion commits)
+and records customs' automated decision: a list the risk engine releases is released for
+customs by ``AUTOMATED_OFFICER``; a list it holds or selects for inspection keeps customs'
+task open for an officer. The list is released only when every required agency released it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+from sqlalchemy import Connection
+
+from tradewindow.agencies.queue import AgencyDesk, filing_of
+from tradewindow.agencies.sharing_policy import Policy
+from tradewindow.agencies.status import (
+    CombinedStatus,
+    Decision,
+    FilingStatus,
+    return_info,
+    stop_codes,
+)
+from tradewindow.cbec.ports import GateOutcome, GateVerdict, UnitOfWork
+
+CUSTOMS = "customs"
+AUTOMATED_OFFICER = "cbec-risk-engine"
+_HELD_BY_ENGINE = {"manual_review": GateOutcome.HELD, "inspection": GateOutcome.INSPECTION}
+_OUTCOME = {
+    FilingStatus.RELEASED: GateOutcome.RELEASED,
+    FilingStatus.PENDING: GateOutcome.PENDING,
+    FilingStatus.HELD: GateOutcome.HELD,
+    FilingStatus.INSPECTION: GateOutcome.INSPECTION,
+    FilingStatus.REFUSED: GateOutcome.REFUSED,
+}
+
+
+class AgencyGate:
+    def __init__(self, desk: AgencyDesk, policy: Policy) -> None:
+        self._desk = desk
+        self._policy = policy
+
+    def route(
+        self,
+        uow: UnitOfWork,
+        key: str,
+        documents: Mapping[str, msgspec.Struct],
+        customs: str,
+        reason: str,
+    ) -> GateVerdict:
+        connection = _connection(uow)
+        self._desk.route(filing_of(key, documents.values()), connection=connection)
+        if customs in _HELD_BY_ENGINE:
+            return GateVerdict(outcome=_HELD_BY_ENGINE[customs], info=f"customs: {reason}")
+        self._desk.record_automated(
+            connection, key, CUSTOMS, Decision.RELEASE, reason, AUTOMATED_OFFICER
+        )
+        return self._verdict(self._desk.combined_status(key, connection=connection))
+
+    def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict:
+        return self._verdict(self._desk.combined_status(key, connection=_connection(uow)))
+
+    def _verdict(self, combined: CombinedStatus) -> GateVerdict:
+        return GateVerdict(
+            outcome=_OUTCOME[combined.status],
+            info=return_info(self._policy, combined),
+            codes=stop_codes(combined),
+        )
+
+
+def _connection(uow: Any) -> Connection:
+    """The SQL unit of work's connection: tasks are written in the clearance transaction."""
+    connection: Connection = uow.connection
+    return connection

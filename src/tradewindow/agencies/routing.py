@@ -1,0 +1,70 @@
+"""Which agencies must decide on a filing, by the policy file's ``route_when`` rules, and
+which are informed of it.
+
+A filing is one inventory list together with its order, payment, waybill and (once issued)
+tax bill, each as wire JSON keyed by document kind. An agency is required when its
+``route_when`` is ``always`` or when any of its rules holds (a rule holds when all its
+conditions do; a condition on a line field holds when it holds for any line; a condition on a
+document the filing lacks does not hold).
+
+An agency without ``route_when`` never decides; it is *informed* of a filing when the policy
+grants it at least one of the filing's documents (a document of which it would see nothing,
+e.g. no line among those it may see, does not count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from tradewindow.agencies.fields import ANY
+from tradewindow.agencies.sharing_policy import AgencyPolicy, Condition, Policy
+from tradewindow.agencies.views import agency_view
+
+Documents = Mapping[str, Mapping[str, Any]]  # document kind → wire JSON
+
+
+def required_agencies(policy: Policy, documents: Documents) -> list[str]:
+    """The codes of the agencies that must decide on ``documents``, in policy-file order."""
+    return [code for code, agency in policy.agencies.items() if is_required(agency, documents)]
+
+
+def informed_agencies(policy: Policy, documents: Documents) -> list[str]:
+    """The codes of the agencies that do not decide but are granted at least one of
+    ``documents``, in policy-file order."""
+    return [
+        code
+        for code, agency in policy.agencies.items()
+        if not agency.decides
+        and any(agency_view(policy, code, kind, doc) is not None for kind, doc in documents.items())
+    ]
+
+
+def is_required(agency: AgencyPolicy, documents: Documents) -> bool:
+    if agency.always:
+        return True
+    return any(
+        all(holds(condition, documents) for condition in rule.conditions) for rule in agency.rules
+    )
+
+
+def holds(condition: Condition, documents: Documents) -> bool:
+    document = documents.get(condition.kind)
+    if document is None:
+        return False
+    return any(condition.test(value) for value in values_at(document, condition.path))
+
+
+def values_at(document: Mapping[str, Any], path: str) -> Iterator[object]:
+    """Every value found at ``path`` (one per line under a ``*``); nothing when absent."""
+    nodes: list[object] = [document]
+    for part in path.split("/"):
+        found: list[object] = []
+        for node in nodes:
+            if part == ANY:
+                if isinstance(node, list):
+                    found.extend(node)
+            elif isinstance(node, Mapping) and part in node:
+                found.append(node[part])
+        nodes = found
+    yield from nodes

@@ -1,0 +1,98 @@
+"""What one agency may see of one document: deny by default.
+
+:func:`agency_view` builds a *new* dict holding only the granted leaves; it never copies a
+document and deletes from it, so anything the policy does not name — including a field added
+to the documents after the policy was written, or a key that is not a field at all — is not in
+the view. A granted leaf is copied only when its value is a single value (string, number,
+boolean, null): if a document ever carried a structure where the policy expects a value, the
+structure is left out rather than passed on whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from tradewindow.agencies.fields import ANY
+from tradewindow.agencies.sharing_policy import AgencyPolicy, Condition, Policy, Tree
+
+_SINGLE = (str, int, float, bool, type(None))
+
+
+def agency_view(
+    policy: Policy, agency: str, kind: str, document: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """The part of ``document`` (wire JSON of kind ``kind``) that ``agency`` may see.
+
+    None when the agency is unknown, does not receive ``kind``, or sees only some lines
+    (inspection & quarantine) and no line of this document is among them.
+    """
+    granted = policy.agency(agency)
+    if granted is None or kind not in granted.trees:
+        return None
+    tree = granted.trees[kind]
+    condition = granted.only_lines
+    if condition is not None and condition.kind == kind:
+        return _lines_view(document, tree, condition)
+    return _pick(document, tree)
+
+
+def personal_data_in(policy: Policy, view: Mapping[str, Any]) -> list[str]:
+    """The personal-data paths (``InventoryHead/buyerName`` …) present in ``view``, sorted —
+    what the caller must record as read."""
+    return sorted({path for path in _leaf_paths(view, "") if path in policy.personal_data})
+
+
+def receivers(policy: Policy, kind: str) -> list[AgencyPolicy]:
+    """The agencies that receive documents of ``kind``."""
+    return [agency for agency in policy.agencies.values() if kind in agency.trees]
+
+
+def _lines_view(
+    document: Mapping[str, Any], tree: Tree, condition: Condition
+) -> dict[str, Any] | None:
+    container, field = condition.path.split(f"/{ANY}/")
+    lines = document.get(container)
+    if not isinstance(lines, list):
+        return None
+    kept = [line for line in lines if isinstance(line, Mapping) and condition.test(line.get(field))]
+    if not kept:
+        return None
+    view = _pick({key: value for key, value in document.items() if key != container}, tree)
+    line_tree = tree.get(container)
+    if line_tree is not None:
+        lines_tree = line_tree.get(ANY)
+        if lines_tree is not None:
+            view[container] = [_pick(line, lines_tree) for line in kept]
+    return view
+
+
+def _pick(source: Mapping[str, Any], tree: Tree) -> dict[str, Any]:
+    view: dict[str, Any] = {}
+    for name, sub in tree.items():
+        if name not in source:
+            continue
+        value = source[name]
+        if sub is None:
+            if isinstance(value, _SINGLE):
+                view[name] = value
+        elif ANY in sub:
+            element_tree = sub[ANY]
+            if isinstance(value, list) and element_tree is not None:
+                view[name] = [_pick(e, element_tree) for e in value if isinstance(e, Mapping)]
+        elif isinstance(value, Mapping):
+            view[name] = _pick(value, sub)
+    return view
+
+
+def _leaf_paths(node: Mapping[str, Any], prefix: str) -> Iterator[str]:
+    for name, value in node.items():
+        path = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            yield from _leaf_paths(value, f"{path}/")
+        elif isinstance(value, list):
+            for element in value:
+                if isinstance(element, Mapping):
+                    yield from _leaf_paths(element, f"{path}/{ANY}/")
+        else:
+            yield path

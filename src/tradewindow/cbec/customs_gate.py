@@ -1,0 +1,33 @@
+"""The release gate when customs is the only agency: its automated decision is final."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import msgspec
+
+from tradewindow.cbec.ports import GateOutcome, GateVerdict, UnitOfWork
+
+_AUTOMATED = {
+    "release": GateOutcome.RELEASED,
+    "manual_review": GateOutcome.HELD,
+    "inspection": GateOutcome.INSPECTION,
+}
+
+
+class CustomsOnly:
+    """No other agency takes part; lists held or inspected stay so until a later issue's
+    officer workflow (or the single window's agencies: ``tradewindow.agencies.release_gate``)."""
+
+    def route(
+        self,
+        uow: UnitOfWork,
+        key: str,
+        documents: Mapping[str, msgspec.Struct],
+        customs: str,
+        reason: str,
+    ) -> GateVerdict:
+        return GateVerdict(outcome=_AUTOMATED[customs], info=reason)
+
+    def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict:
+        return GateVerdict(outcome=GateOutcome.PENDING, info="")

@@ -1,0 +1,111 @@
+"""``tradewindow bench …``: every benchmark's arguments, translated into one ``bench/`` run.
+
+Each benchmark prints a table, or one JSON object with ``--json``; the measuring itself lives
+in ``tradewindow.bench`` (see there for what each one times and its raw baseline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from tradewindow.bench import analytics, api, clearance, events
+from tradewindow.cli.render import console
+
+
+def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    clearance_ = targets.add_parser("clearance", help="the whole clearance path, JSON and XML")
+    clearance_.add_argument("--sets", type=int, default=20_000)
+    clearance_.add_argument("--formats", default="json,xml")
+    clearance_.add_argument(
+        "--databases",
+        default="sqlite,postgresql",
+        help="postgresql uses TRADEWINDOW_BENCH_DATABASE_URL",
+    )
+    clearance_.add_argument("--json", action="store_true", help="print one JSON object")
+    clearance_.set_defaults(run=_clearance)
+
+    lake = targets.add_parser("analytics", help="lake append and dashboard queries")
+    lake.add_argument("--lines", type=int, default=10_000_000, help="lines to generate")
+    lake.add_argument("--months", type=int, default=24)
+    lake.add_argument("--dir", type=Path, help="build (and keep) the lake here")
+    lake.add_argument("--json", action="store_true", help="print one JSON object only")
+    lake.set_defaults(run=_analytics)
+
+    http = targets.add_parser("api", help="HTTP bulk intake vs in-process, single latency")
+    http.add_argument("--sets", type=int, default=2000)
+    http.add_argument("--singles", type=int, default=640, help="single submissions to time")
+    http.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    http.add_argument(
+        "--database", choices=["sqlite", "postgresql"], default="sqlite",
+        help="postgresql uses TRADEWINDOW_BENCH_DATABASE_URL or TRADEWINDOW_TEST_DATABASE_URL",
+    )  # fmt: skip
+    http.add_argument("--json", action="store_true", help="print one JSON object")
+    http.set_defaults(run=_api)
+
+    dcsa = targets.add_parser(
+        "events", help="DCSA events: HTTP ingest rate, callback fan-out latency"
+    )
+    dcsa.add_argument("--events", type=int, default=20_000, help="events to ingest")
+    dcsa.add_argument("--bulk", type=int, default=500, help="events per POST /v2/events")
+    dcsa.add_argument("--subscribers", type=int, default=200)
+    dcsa.add_argument("--rounds", type=int, default=20, help="fan-out rounds (one event each)")
+    dcsa.add_argument("--json", action="store_true", help="print one JSON object")
+    dcsa.set_defaults(run=_events)
+
+
+def _clearance(args: argparse.Namespace) -> int:
+    report = clearance.run(
+        sets=args.sets,
+        formats=[f.strip() for f in args.formats.split(",") if f.strip()],
+        databases=[d.strip() for d in args.databases.split(",") if d.strip()],
+        progress=None if args.json else console,
+    )
+    if args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+    else:
+        clearance.render(report, console)
+    return 0
+
+
+def _analytics(args: argparse.Namespace) -> int:
+    if not args.json:
+        analytics.run(args.lines, months=args.months, directory=args.dir, keep=args.dir is not None)
+        return 0
+    with open(os.devnull, "w") as quiet:  # the table and progress go nowhere; the JSON out
+        report = analytics.run(
+            args.lines,
+            months=args.months,
+            directory=args.dir,
+            keep=args.dir is not None,
+            console=Console(file=quiet),
+        )
+    sys.stdout.write(json.dumps(report, default=str) + "\n")
+    return 0
+
+
+def _api(args: argparse.Namespace) -> int:
+    report = api.run(
+        sets=args.sets, singles=args.singles, workers=args.workers, database_kind=args.database
+    )
+    if args.json:
+        sys.stdout.write(json.dumps(report) + "\n")
+    else:
+        api.render(report, Console())
+    return 0
+
+
+def _events(args: argparse.Namespace) -> int:
+    report = events.run(
+        events=args.events, bulk=args.bulk, subscribers=args.subscribers, rounds=args.rounds
+    )
+    if args.json:
+        sys.stdout.write(json.dumps(report) + "\n")
+    else:
+        events.render(report, Console())
+    return 0

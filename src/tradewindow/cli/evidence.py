@@ -1,0 +1,217 @@
+"""``tradewindow keys …`` and ``tradewindow evidence …``: translate arguments, call, print.
+
+``register(subparsers)`` adds both commands to the ``tradewindow`` parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from tradewindow.clock import utc_now
+from tradewindow.evidence import certificates, platform_key
+from tradewindow.evidence.certificates import KeyAlgorithm, KeyFileError
+from tradewindow.evidence.log import EvidenceError, EvidenceLog
+from tradewindow.evidence.signatures import (
+    SoftwareKey,
+    SubmissionFormat,
+    sign_json,
+    verify_submission,
+)
+from tradewindow.formats import xmldsig, xmldsig_sm2
+from tradewindow.formats.xmldsig import SignatureError
+from tradewindow.formats.xmldsig_sm2 import Sm2PrivateKey
+from tradewindow.settings import Settings
+from tradewindow.store import open_store
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    keys = subparsers.add_parser("keys", help="software signing keys: create, sign, verify")
+    actions = keys.add_subparsers(title="actions")
+    new = actions.add_parser("new", help="a new key pair and self-signed certificate")
+    new.add_argument("--algorithm", choices=[a.value for a in KeyAlgorithm], default="sm2")
+    new.add_argument("--out", type=Path, required=True, help="folder for the key files")
+    new.add_argument("--subject", default="tradewindow software key", help="certificate CN")
+    new.set_defaults(run=_keys_new)
+    sign = actions.add_parser("sign", help="XML: enveloped XMLDSig; JSON: signature headers")
+    sign.add_argument("file", type=Path)
+    sign.add_argument("--key", type=Path, required=True, help="private key PEM")
+    sign.add_argument("--cert", type=Path, help="certificate PEM (key id, KeyInfo)")
+    sign.add_argument("--algorithm", choices=[a.value for a in KeyAlgorithm])
+    sign.add_argument("--out", type=Path, help="signed XML file (default: standard output)")
+    sign.set_defaults(run=_keys_sign)
+    verify = actions.add_parser("verify", help="check a signed XML or JSON file")
+    verify.add_argument("file", type=Path)
+    verify.add_argument("--cert", type=Path, required=True, help="the signer's certificate")
+    verify.add_argument("--headers", type=Path, help="JSON: file of 'Name: value' lines")
+    verify.set_defaults(run=_keys_verify)
+
+    evidence = subparsers.add_parser("evidence", help="the tamper-evident evidence log")
+    steps = evidence.add_subparsers(title="actions")
+    check = steps.add_parser("verify", help="check the whole chain, or a bundle offline")
+    check.add_argument("--bundle", type=Path, help="an exported bundle (no database needed)")
+    check.add_argument("--public-key", type=Path, help="the platform public key PEM to trust")
+    check.set_defaults(run=_evidence_verify)
+    export = steps.add_parser("export", help="a filing's evidence bundle")
+    export.add_argument("--filing", required=True)
+    export.add_argument("--out", type=Path, required=True)
+    export.set_defaults(run=_evidence_export)
+    head = steps.add_parser("sign-head", help="append a checkpoint signed by the platform key")
+    head.set_defaults(run=_evidence_sign_head)
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+def _keys_new(args: argparse.Namespace) -> int:
+    pair = certificates.new_key_pair(KeyAlgorithm(args.algorithm), args.subject)
+    args.out.mkdir(parents=True, exist_ok=True)
+    private = args.out / f"{pair.key_id}.key.pem"
+    descriptor = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(pair.private_pem)
+    (args.out / f"{pair.key_id}.cert.pem").write_bytes(pair.certificate_pem)
+    (args.out / f"{pair.key_id}.pub.pem").write_bytes(pair.public_pem)
+    print(f"key id {pair.key_id} ({pair.algorithm}): {private}, {pair.key_id}.cert.pem, .pub.pem")
+    return 0
+
+
+def _keys_sign(args: argparse.Namespace) -> int:
+    try:
+        key = certificates.load_private_key(args.key.read_bytes())
+        certificate_pem = args.cert.read_bytes() if args.cert else None
+        key_id = certificates.certificate_serial(certificate_pem) if certificate_pem else None
+    except (OSError, KeyFileError) as error:
+        return _fail(str(error))
+    if args.algorithm and KeyAlgorithm(args.algorithm) is not certificates.algorithm_of(key):
+        return _fail(f"the key is {certificates.algorithm_of(key)}, not {args.algorithm}")
+    body = args.file.read_bytes()
+    if _is_xml(body):
+        if isinstance(key, ed25519.Ed25519PrivateKey):
+            return _fail("CEB XML is signed with SM2 or RSA keys, not Ed25519")
+        algorithm = xmldsig_sm2.SM2_SM3 if isinstance(key, Sm2PrivateKey) else xmldsig.RSA_SHA1
+        certificate = x509.load_pem_x509_certificate(certificate_pem) if certificate_pem else None
+        try:
+            signed = xmldsig.sign(body, key, certificate, key_name=key_id, algorithm=algorithm)
+        except SignatureError as error:
+            return _fail(f"{error.code}: {error.en}")
+        if args.out:
+            args.out.write_bytes(signed)
+        else:
+            sys.stdout.buffer.write(signed)
+        return 0
+    if not isinstance(key, ed25519.Ed25519PrivateKey):
+        return _fail("JSON submissions are signed with an Ed25519 key")
+    if key_id is None:
+        return _fail("--cert is needed: its serial number is the Signature-Key")
+    for name, value in sign_json(body, key, key_id, utc_now()).items():
+        print(f"{name}: {value}")
+    return 0
+
+
+def _keys_verify(args: argparse.Namespace) -> int:
+    certificate_pem = args.cert.read_bytes()
+    try:
+        public_key = certificates.load_public_key(certificate_pem)
+        certificate = x509.load_pem_x509_certificate(certificate_pem)
+    except (KeyFileError, ValueError) as error:
+        return _fail(str(error))
+    key = SoftwareKey(
+        key_id=f"{certificate.serial_number:x}",
+        algorithm=certificates.algorithm_of(public_key).value,
+        public_key_pem=certificate_pem,
+        valid_from=certificate.not_valid_before_utc,
+        valid_to=certificate.not_valid_after_utc,
+    )
+    body = args.file.read_bytes()
+    headers: dict[str, str] = {}
+    if args.headers:
+        for line in args.headers.read_text().splitlines():
+            name, _, value = line.partition(":")
+            if value:
+                headers[name.strip()] = value.strip()
+    fmt = SubmissionFormat.XML if _is_xml(body) else SubmissionFormat.JSON
+    try:
+        verified = verify_submission(body, fmt, headers, [key])
+    except SignatureError as error:
+        print(f"{error.code}: {error.en} / {error.zh}")
+        return 1
+    print(f"valid: signed by key {verified.key_id} ({verified.algorithm})")
+    return 0
+
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+def _evidence_verify(args: argparse.Namespace) -> int:
+    trusted = _trusted_key(args.public_key) if args.public_key else None
+    if args.bundle:
+        report = EvidenceLog.verify_bundle(args.bundle.read_bytes(), trusted)
+    else:
+        with _log() as log:
+            if trusted is not None:
+                log.public_key = trusted
+            report = log.verify()
+    if report.failure is None:
+        print(
+            f"ok: {report.records} records, {report.checkpoints} signed checkpoints"
+            f" (last at seq {report.last_checkpoint_seq}), head {report.head_hash}"
+        )
+        return 0
+    failure = report.failure
+    print(f"altered: record {failure.seq}: {failure.problem}: {failure.detail}")
+    return 1
+
+
+def _evidence_export(args: argparse.Namespace) -> int:
+    with _log() as log:
+        try:
+            data = log.export(args.filing)
+        except EvidenceError as error:
+            return _fail(f"{error.code}: {error.en}")
+    args.out.write_bytes(data)
+    print(f"{args.out}: {len(data)} bytes; verify with: tradewindow evidence verify --bundle FILE")
+    return 0
+
+
+def _evidence_sign_head(_args: argparse.Namespace) -> int:
+    with _log() as log:
+        record = log.sign_head()
+    print(f"checkpoint {record.seq} over head {record.prev_hash}")
+    return 0
+
+
+@contextmanager
+def _log() -> Iterator[EvidenceLog]:
+    """The evidence log of the configured store, with the platform key (made on first use)."""
+    settings = Settings.from_env()
+    key = platform_key.load_platform_key(platform_key.platform_key_path(settings), create=True)
+    store = open_store(settings.database_url)
+    try:
+        yield EvidenceLog(store.engine, key)
+    finally:
+        store.close()
+
+
+def _trusted_key(path: Path) -> ed25519.Ed25519PublicKey:
+    key = load_pem_public_key(path.read_bytes())
+    if not isinstance(key, ed25519.Ed25519PublicKey):
+        raise SystemExit(f"{path} is not an Ed25519 public key")
+    return key
+
+
+def _is_xml(body: bytes) -> bool:
+    return body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
