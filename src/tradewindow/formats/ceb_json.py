@@ -77,6 +77,15 @@ def read_message(data: bytes, *, max_bytes: int) -> Message:
         ) from None
 
 
+def check_charset(content_type: str) -> None:
+    """A CEB JSON message comes as UTF-8: a Content-Type declaring another charset (GBK …)
+    is refused as ``CEB900.json.encoding`` before the bytes are read."""
+    try:
+        strict_json.charset(content_type)
+    except strict_json.JsonRefused as refused:
+        raise _refused(b"", refused) from None
+
+
 def split_bulk(data: bytes) -> list[bytes] | None:
     """The bytes of each message of a bulk ``{"messages": [...]}``; None when ``data`` is not
     a bulk (one message, or not a JSON object: :func:`read_message` says what is wrong)."""

@@ -114,17 +114,24 @@ def split(
         raise _too_deep(max_depth) from None
 
 
-def charset(content_type: str) -> None:
-    """Refuse a JSON body whose Content-Type declares a charset other than UTF-8."""
+def declared_charset(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, lower case, or None."""
     for parameter in content_type.split(";")[1:]:
         name, _, value = parameter.partition("=")
-        declared = value.strip().strip('"').lower()
-        if name.strip().lower() == "charset" and declared not in ("utf-8", "utf8"):
-            raise JsonRefused(
-                "encoding",
-                f"JSON is exchanged as UTF-8 (RFC 8259 §8.1), not charset={declared[:40]}",
-                f"JSON 须以 UTF-8 编码传输（RFC 8259 §8.1），不接受 charset={declared[:40]}",
-            )
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
+def charset(content_type: str) -> None:
+    """Refuse a JSON body whose Content-Type declares a charset other than UTF-8."""
+    declared = declared_charset(content_type)
+    if declared is not None and declared not in ("utf-8", "utf8"):
+        raise JsonRefused(
+            "encoding",
+            f"JSON is exchanged as UTF-8 (RFC 8259 §8.1), not charset={declared[:40]}",
+            f"JSON 须以 UTF-8 编码传输（RFC 8259 §8.1），不接受 charset={declared[:40]}",
+        )
 
 
 def _text(data: bytes, max_depth: int) -> str:

@@ -13,7 +13,7 @@ import pytest
 from api_world import World, decoded, open_world
 
 import builders
-from tradewindow.formats import ceb_json
+from tradewindow.formats import ceb_json, ceb_xml
 
 DEEP = b'{"a":' * 100_000 + b"1" + b"}" * 100_000
 UNREADABLE = {
@@ -233,3 +233,21 @@ def test_oauth_token_refuses_bad_input_before_looking_up_any_client(world: World
     ]:
         response = send(world, "POST", "/v1/oauth/token", None, body, **headers)
         assert problem(response, 400)["code"] == code, body[:80]
+
+
+def test_a_ceb_message_declared_in_another_charset_is_refused_before_it_is_read(
+    world: World,
+) -> None:
+    order = ceb_json.write_message(builders.order_message())
+    gbk = {"Content-Type": "application/json; charset=GBK"}
+    found = problem(world.post_json("platform", order, headers=gbk), 422)
+    assert found["code"] == "CEB900.json.encoding"
+    xml = ceb_xml.write_message(builders.order_message())
+    for content_type, body in [
+        ("application/xml; charset=GB18030", xml),
+        ("application/xml", xml.replace(b'encoding="UTF-8"', b'encoding="GBK"')),
+    ]:
+        sent = {**world.auth("platform"), "Content-Type": content_type}
+        response = world.client.post("/v1/cbec/messages", content=body, headers=sent)
+        assert problem(response, 422)["code"] == "CEB900.xml.encoding"
+    assert filings(world, "platform") == []

@@ -20,7 +20,7 @@ from litestar.params import Parameter
 
 from tradewindow.cbec.receipts import ReceiptMessage
 from tradewindow.evidence.signatures import SubmissionFormat
-from tradewindow.formats import ceb_json
+from tradewindow.formats import ceb_json, ceb_xml
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action, require
@@ -129,8 +129,10 @@ class MessageController(Controller):
 def _format(content_type: str) -> SubmissionFormat:
     media = content_type.split(";")[0].strip().lower()
     if media in ("application/xml", "text/xml"):
+        ceb_xml.check_charset(content_type)
         return SubmissionFormat.XML
     if media == "application/json" or media.endswith("+json"):
+        ceb_json.check_charset(content_type)
         return SubmissionFormat.JSON
     raise ApiError(
         415,
