@@ -5,12 +5,9 @@ each a coded 400 / 404 / 413 / 422 problem, on SQLite and PostgreSQL, and nothin
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from api_world import World, decoded, open_world
+from api_world import World, decoded
 
 import builders
 from tradewindow.formats import ceb_json, ceb_xml
@@ -39,21 +36,13 @@ JSON_ROUTES = [  # (path, party, method)
 ]
 
 
-@pytest.fixture
-def world(database_url: str, tmp_path: Path) -> Iterator[World]:
-    opened = open_world(database_url, tmp_path)
-    with opened.client:
-        yield opened
-    opened.window.close()
-
-
 def send(
-    world: World, method: str, path: str, party: str | None, body: bytes, **headers: str
+    db_world: World, method: str, path: str, party: str | None, body: bytes, **headers: str
 ) -> Any:
-    sent = {"Content-Type": "application/json", "Idempotency-Key": world.key(), **headers}
+    sent = {"Content-Type": "application/json", "Idempotency-Key": db_world.key(), **headers}
     if party is not None:
-        sent.update(world.auth(party))
-    return world.client.request(method, path, content=body, headers=sent)
+        sent.update(db_world.auth(party))
+    return db_world.client.request(method, path, content=body, headers=sent)
 
 
 def problem(response: Any, status: int | tuple[int, ...]) -> dict[str, Any]:
@@ -66,56 +55,56 @@ def problem(response: Any, status: int | tuple[int, ...]) -> dict[str, Any]:
     return found
 
 
-def test_every_json_route_refuses_unreadable_bodies_with_a_coded_400(world: World) -> None:
+def test_every_json_route_refuses_unreadable_bodies_with_a_coded_400(db_world: World) -> None:
     wrong = []
     for path, party, method in JSON_ROUTES:
         for name, (body, code) in UNREADABLE.items():
-            response = send(world, method, path, party, body)
+            response = send(db_world, method, path, party, body)
             if response.status_code != 400 or decoded(response)["code"] != code:
                 wrong.append((path, name, response.status_code, response.text[:200]))
     assert not wrong
 
 
-def test_a_declared_charset_other_than_utf8_is_refused(world: World) -> None:
+def test_a_declared_charset_other_than_utf8_is_refused(db_world: World) -> None:
     body = b'{"agent": "broker", "scope": ["CEB621"]}'
     response = send(
-        world, "POST", "/v1/parties/commissions", "enterprise", body,
+        db_world, "POST", "/v1/parties/commissions", "enterprise", body,
         **{"Content-Type": "application/json; charset=GBK"},
     )  # fmt: skip
     assert problem(response, 400)["code"] == "json.encoding"
 
 
-def test_cbec_messages_refuse_unreadable_json_as_ceb900(world: World) -> None:
+def test_cbec_messages_refuse_unreadable_json_as_ceb900(db_world: World) -> None:
     for body, code in UNREADABLE.values():
-        found = problem(world.post_json("platform", body), 422)
+        found = problem(db_world.post_json("platform", body), 422)
         assert found["code"] == f"CEB900.{code}"
 
 
-def filings(world: World, party: str) -> list[dict[str, Any]]:
-    listed = world.client.get("/v1/cbec/filings", headers=world.auth(party))
+def filings(db_world: World, party: str) -> list[dict[str, Any]]:
+    listed = db_world.client.get("/v1/cbec/filings", headers=db_world.auth(party))
     assert listed.status_code == 200, listed.text
     items: list[dict[str, Any]] = decoded(listed)["items"]
     return items
 
 
 def test_a_nul_in_a_filed_message_is_refused_with_its_path_and_nothing_is_stored(
-    world: World,
+    db_world: World,
 ) -> None:
     poisoned = builders.order_message(builders.order(buyer_name="王\x00小明"))
-    found = problem(world.post_json("platform", poisoned), 422)
+    found = problem(db_world.post_json("platform", poisoned), 422)
     assert [(v["path"], v["code"]) for v in found["violations"]] == [
         ("Order[1]/OrderHead/buyerName", "CEB900.json.character")
     ]
-    assert filings(world, "platform") == []
+    assert filings(db_world, "platform") == []
 
 
-def test_one_bad_message_of_a_bulk_costs_the_others_nothing(world: World) -> None:
+def test_one_bad_message_of_a_bulk_costs_the_others_nothing(db_world: World) -> None:
     good = ceb_json.write_message(builders.order_message())
     bad = ceb_json.write_message(
         builders.order_message(builders.order(order_no="SO-NUL", buyer_name="a\x01"))
     )
     duplicated = good.replace(b'"guid":', b'"guid":"X","guid":', 1)
-    response = world.post_json(
+    response = db_world.post_json(
         "platform", b'{"messages": [' + b",".join([bad, good, duplicated]) + b"]}"
     )
     assert response.status_code == 200, response.text
@@ -123,33 +112,33 @@ def test_one_bad_message_of_a_bulk_costs_the_others_nothing(world: World) -> Non
     assert [i["status"] for i in items] == [422, 201, 422]
     assert items[0]["problem"]["code"] == "CEB900.json.character"
     assert items[2]["problem"]["code"] == "CEB900.json.duplicate_key"
-    assert [f["key"] for f in filings(world, "platform")] == [
+    assert [f["key"] for f in filings(db_world, "platform")] == [
         f"{builders.EBP_CODE}|{builders.ORDER_NO}"
     ]
 
 
-def test_a_bulk_whose_own_members_repeat_is_refused_whole(world: World) -> None:
+def test_a_bulk_whose_own_members_repeat_is_refused_whole(db_world: World) -> None:
     good = ceb_json.write_message(builders.order_message())
     body = b'{"messages": [' + good + b'], "messages": []}'
-    found = problem(world.post_json("platform", body), 422)
+    found = problem(db_world.post_json("platform", body), 422)
     assert found["code"] == "CEB900.json.duplicate_key"
-    assert filings(world, "platform") == []
+    assert filings(db_world, "platform") == []
 
 
 def test_duplicate_keys_in_a_signed_list_are_refused_before_anything_is_filed(
-    world: World,
+    db_world: World,
 ) -> None:
     parcel = builders.import_set()
     *companions, inventory = parcel.messages
     for party, message in zip(("platform", "payer", "carrier"), companions, strict=True):
-        assert world.post_json(party, message).status_code == 201
+        assert db_world.post_json(party, message).status_code == 201
     body = ceb_json.write_message(inventory)
     # a second copCode: one parser would read the broker's own code, another a stranger's
     twice = body.replace(b'"copCode":', b'"copCode":"4403980099","copCode":', 1)
-    found = problem(world.post_json("broker", twice), 422)  # signed over exactly these bytes
+    found = problem(db_world.post_json("broker", twice), 422)  # signed over exactly these bytes
     assert found["code"] == "CEB900.json.duplicate_key"
     assert found["violations"][0]["path"] == "BaseTransfer/copCode"
-    assert filings(world, "broker") == []
+    assert filings(db_world, "broker") == []
 
 
 UNREADABLE_URLS = [
@@ -168,10 +157,10 @@ UNREADABLE_URLS = [
 ]
 
 
-def test_nul_and_controls_in_paths_and_queries_are_refused(world: World) -> None:
+def test_nul_and_controls_in_paths_and_queries_are_refused(db_world: World) -> None:
     for url in UNREADABLE_URLS:
         for party in ("platform", "gacc-guangdong"):
-            response = world.client.get(url, headers=world.auth(party))
+            response = db_world.client.get(url, headers=db_world.auth(party))
             assert problem(response, 400)["code"] == "text.character", url
 
 
@@ -188,9 +177,9 @@ HUGE_NUMBERS = [
 ]
 
 
-def test_huge_numbers_are_refused_not_overflowed(world: World) -> None:
+def test_huge_numbers_are_refused_not_overflowed(db_world: World) -> None:
     for url, party, status in HUGE_NUMBERS:
-        problem(world.client.get(url, headers=world.auth(party)), status)
+        problem(db_world.client.get(url, headers=db_world.auth(party)), status)
 
 
 def cursor(text: str) -> str:
@@ -213,13 +202,13 @@ FOREIGN_CURSORS = [
 ]
 
 
-def test_huge_or_foreign_cursors_are_refused(world: World) -> None:
+def test_huge_or_foreign_cursors_are_refused(db_world: World) -> None:
     for url, code in FOREIGN_CURSORS:
-        response = world.client.get(url, headers=world.auth("platform"))
+        response = db_world.client.get(url, headers=db_world.auth("platform"))
         assert problem(response, (400, 422))["code"] == code, url
 
 
-def test_oauth_token_refuses_bad_input_before_looking_up_any_client(world: World) -> None:
+def test_oauth_token_refuses_bad_input_before_looking_up_any_client(db_world: World) -> None:
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     for body, headers, code in [
         (DEEP, {}, "json.too_deep"),
@@ -231,23 +220,23 @@ def test_oauth_token_refuses_bad_input_before_looking_up_any_client(world: World
             "text.character",
         ),
     ]:
-        response = send(world, "POST", "/v1/oauth/token", None, body, **headers)
+        response = send(db_world, "POST", "/v1/oauth/token", None, body, **headers)
         assert problem(response, 400)["code"] == code, body[:80]
 
 
 def test_a_ceb_message_declared_in_another_charset_is_refused_before_it_is_read(
-    world: World,
+    db_world: World,
 ) -> None:
     order = ceb_json.write_message(builders.order_message())
     gbk = {"Content-Type": "application/json; charset=GBK"}
-    found = problem(world.post_json("platform", order, headers=gbk), 422)
+    found = problem(db_world.post_json("platform", order, headers=gbk), 422)
     assert found["code"] == "CEB900.json.encoding"
     xml = ceb_xml.write_message(builders.order_message())
     for content_type, body in [
         ("application/xml; charset=GB18030", xml),
         ("application/xml", xml.replace(b'encoding="UTF-8"', b'encoding="GBK"')),
     ]:
-        sent = {**world.auth("platform"), "Content-Type": content_type}
-        response = world.client.post("/v1/cbec/messages", content=body, headers=sent)
+        sent = {**db_world.auth("platform"), "Content-Type": content_type}
+        response = db_world.client.post("/v1/cbec/messages", content=body, headers=sent)
         assert problem(response, 422)["code"] == "CEB900.xml.encoding"
-    assert filings(world, "platform") == []
+    assert filings(db_world, "platform") == []

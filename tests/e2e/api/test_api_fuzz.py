@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import pytest
-from api_world import World, open_world
+from api_world import World
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import builders
+from fuzz_edits import with_string
 from tradewindow.formats import ceb_json
 
 FUZZ = settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -25,18 +23,10 @@ SKIPPED = ("/static", "/schema", "/v2/events/stream")  # files, the document, an
 _PARAMETER = re.compile(r"\{(\w+):\w+\}")
 
 
-@pytest.fixture
-def world(database_url: str, tmp_path: Path) -> Iterator[World]:
-    opened = open_world(database_url, tmp_path)
-    with opened.client:
-        yield opened
-    opened.window.close()
-
-
-def get_routes(world: World) -> list[str]:
+def get_routes(db_world: World) -> list[str]:
     paths = {
         route.path
-        for route in world.app.routes
+        for route in db_world.app.routes
         for handler in getattr(route, "route_handlers", [])
         if "GET" in handler.http_methods
     }
@@ -76,32 +66,16 @@ def _quoted(text: str) -> str:
     st.sampled_from(["platform", "gacc-guangdong", "broker", None]),
 )
 def test_fuzz_query_and_path_parameters_of_every_get_route(
-    world: World, data: st.DataObject, params: dict[str, str], party: str | None
+    db_world: World, data: st.DataObject, params: dict[str, str], party: str | None
 ) -> None:
-    route = data.draw(st.sampled_from(get_routes(world)))
+    route = data.draw(st.sampled_from(get_routes(db_world)))
     path = _PARAMETER.sub(lambda _: _quoted(data.draw(_values)) or "x", route)
     query = urlencode(
         [(k.encode("utf-8", "surrogatepass"), v.encode("utf-8", "surrogatepass"))
          for k, v in params.items()]
     )  # fmt: skip
-    headers = world.auth(party) if party else {}
-    coded(world.client.get(f"{path}?{query}", headers=headers, follow_redirects=False))
-
-
-def _string_leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if isinstance(node, str):
-        return [path]
-    if isinstance(node, dict):
-        return [p for k, v in node.items() for p in _string_leaves(v, (*path, k))]
-    if isinstance(node, list):
-        return [p for i, v in enumerate(node) for p in _string_leaves(v, (*path, i))]
-    return []
-
-
-def _set(node: Any, path: tuple[Any, ...], value: Any) -> None:
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
+    headers = db_world.auth(party) if party else {}
+    coded(db_world.client.get(f"{path}?{query}", headers=headers, follow_redirects=False))
 
 
 _texts = st.text(max_size=40) | st.sampled_from(
@@ -114,11 +88,9 @@ FILERS = ("platform", "payer", "carrier", "broker")
 @FUZZ
 @given(st.integers(0, 3), st.integers(min_value=0), _texts, st.booleans())
 def test_fuzz_any_text_in_any_field_of_a_filed_message(
-    world: World, kind: int, which: int, text: str, ascii_only: bool
+    db_world: World, kind: int, which: int, text: str, ascii_only: bool
 ) -> None:
     message = builders.import_set(order_no=f"SO-F-{which}").messages[kind]
-    tree = json.loads(ceb_json.write_message(message))
-    leaves = _string_leaves(tree)
-    _set(tree, leaves[which % len(leaves)], text)
+    tree = with_string(json.loads(ceb_json.write_message(message)), which, text)
     body = json.dumps(tree, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
-    coded(world.post_json(FILERS[kind], body))
+    coded(db_world.post_json(FILERS[kind], body))

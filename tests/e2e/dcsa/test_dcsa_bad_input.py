@@ -5,26 +5,16 @@ that cannot be read as a whole is one coded 400; nothing reaches storage that it
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from dcsa_world import World, body, fresh, open_world
+from dcsa_world import World, body, fresh
 
 
-@pytest.fixture
-def world(database_url: str, tmp_path: Path) -> Iterator[World]:
-    opened = open_world(database_url, tmp_path)
-    with opened.client:
-        yield opened
-    opened.window.close()
-
-
-def post(world: World, path: str, data: bytes) -> Any:
-    headers = {**world.auth("terminal"), "Content-Type": "application/json"}
-    return world.client.post(path, content=data, headers=headers)
+def post(db_world: World, path: str, data: bytes) -> Any:
+    headers = {**db_world.auth("terminal"), "Content-Type": "application/json"}
+    return db_world.client.post(path, content=data, headers=headers)
 
 
 def three_events() -> list[dict[str, Any]]:
@@ -34,18 +24,18 @@ def three_events() -> list[dict[str, Any]]:
     return events
 
 
-def test_one_unreadable_event_is_rejected_alone_and_the_others_are_stored(world: World) -> None:
+def test_one_unreadable_event_is_rejected_alone_and_the_others_are_stored(db_world: World) -> None:
     events = three_events()
     events[1]["equipmentReference"] = "APZU\u00004896307"
     twice = b'"eventClassifierCode":"PLN","eventClassifierCode":'
     data = json.dumps(events).encode().replace(b'"eventClassifierCode":', twice, 1)
-    answer = post(world, "/v2/events", data).json()
+    answer = post(db_world, "/v2/events", data).json()
     assert [o["status"] for o in answer["outcomes"]] == ["rejected", "rejected", "stored"]
     assert [(v["path"], v["code"]) for o in answer["outcomes"] for v in o["violations"]] == [
         ("$[0].eventClassifierCode", "json.duplicate_key"),
         ("$[1].equipmentReference", "json.character"),
     ]
-    stored = world.events("terminal").json()
+    stored = db_world.events("terminal").json()
     assert [e["eventID"] for e in stored] == [events[2]["eventID"]]
 
 
@@ -65,25 +55,25 @@ def v3_event(event_id: str) -> dict[str, Any]:
     }
 
 
-def test_v3_gives_feedback_for_the_unreadable_event_and_takes_the_others(world: World) -> None:
+def test_v3_gives_feedback_for_the_unreadable_event_and_takes_the_others(db_world: World) -> None:
     events = [v3_event("v3-a\u001bb"), v3_event("v3-ok")]
-    response = post(world, "/v3/events", json.dumps({"events": events}).encode())
+    response = post(db_world, "/v3/events", json.dumps({"events": events}).encode())
     assert response.status_code == 200, response.text
     assert [
         (f["propertyPath"], f["message"][:16]) for f in response.json()["feedbackElements"]
     ] == [("$.events[0].eventID", "[json.character]")]
-    assert world.logistics.events.audience("v3-ok") is not None
+    assert db_world.logistics.events.audience("v3-ok") is not None
 
 
 @pytest.mark.parametrize("path", ["/v2/events", "/v3/events"])
-def test_a_body_unreadable_as_a_whole_is_one_coded_400(world: World, path: str) -> None:
+def test_a_body_unreadable_as_a_whole_is_one_coded_400(db_world: World, path: str) -> None:
     wrap = (lambda d: d) if path == "/v2/events" else (lambda d: b'{"events": ' + d + b"}")
     for data, code in [
         (b"[" * 10_000 + b"]" * 10_000, "json.too_deep"),
         ('[{"eventID": "中"}]'.encode("gbk"), "json.encoding"),
         (b"[{}", "json.malformed"),
     ]:
-        response = post(world, path, wrap(data))
+        response = post(db_world, path, wrap(data))
         assert response.status_code == 400, response.text
         assert response.json()["code"] == code
-    assert world.events("terminal").json() == []
+    assert db_world.events("terminal").json() == []

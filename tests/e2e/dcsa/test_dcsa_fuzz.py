@@ -5,33 +5,12 @@ unreadable as a whole), never a 500; the untouched event is judged on its own.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import pytest
-from dcsa_world import World, body, fresh, open_world
+from dcsa_world import World, body, fresh
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-
-@pytest.fixture
-def world(database_url: str, tmp_path: Path) -> Iterator[World]:
-    opened = open_world(database_url, tmp_path)
-    with opened.client:
-        yield opened
-    opened.window.close()
-
-
-def _string_leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if isinstance(node, str):
-        return [path]
-    if isinstance(node, dict):
-        return [p for k, v in node.items() for p in _string_leaves(v, (*path, k))]
-    if isinstance(node, list):
-        return [p for i, v in enumerate(node) for p in _string_leaves(v, (*path, i))]
-    return []
-
+from fuzz_edits import with_string
 
 _texts = st.text(max_size=40) | st.sampled_from(
     ["\x00", "APZU\x004896307", "\ud800", "\ufffe", "a" * 5000, "𠀀" * 40, "-1",
@@ -44,18 +23,13 @@ _texts = st.text(max_size=40) | st.sampled_from(
     st.sampled_from(["shipment", "transport", "equipment"]), st.integers(0), _texts, st.booleans()
 )
 def test_fuzz_any_text_in_any_field_of_a_published_event(
-    world: World, kind: str, which: int, text: str, ascii_only: bool
+    db_world: World, kind: str, which: int, text: str, ascii_only: bool
 ) -> None:
     events = json.loads(body(fresh(kind), fresh("equipment")))
-    leaves = _string_leaves(events[0])
-    node = events[0]
-    *parents, last = leaves[which % len(leaves)]
-    for part in parents:
-        node = node[part]
-    node[last] = text
+    with_string(events[0], which, text)
     data = json.dumps(events, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
-    headers = {**world.auth("terminal"), "Content-Type": "application/json"}
-    response = world.client.post("/v2/events", content=data, headers=headers)
+    headers = {**db_world.auth("terminal"), "Content-Type": "application/json"}
+    response = db_world.client.post("/v2/events", content=data, headers=headers)
     assert response.status_code in (200, 400), response.text[:500]
     if response.status_code == 400:  # only text that is not UTF-8 spoils the whole body
         assert response.json()["code"] == "json.encoding"

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import builders
+from fuzz_edits import Edit, edits, mutate, with_string
 from tradewindow.cbec.documents import Message
 from tradewindow.formats import ceb_json, ceb_xml
 from tradewindow.formats.ceb_receipts_xml import format_error_receipt, write_receipt
@@ -100,25 +100,6 @@ def test_fuzz_random_bytes(data: bytes) -> None:
     answered(data)
 
 
-def _string_leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if isinstance(node, str):
-        return [path]
-    if isinstance(node, dict):
-        return [p for k, v in node.items() for p in _string_leaves(v, (*path, k))]
-    if isinstance(node, list):
-        return [p for i, v in enumerate(node) for p in _string_leaves(v, (*path, i))]
-    return []
-
-
-def _replaced(node: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    head, *rest = path
-    if isinstance(node, dict):
-        return {**node, head: _replaced(node[head], tuple(rest), value)}
-    return [_replaced(v, tuple(rest), value) if i == head else v for i, v in enumerate(node)]
-
-
 @settings(max_examples=400)
 @given(
     st.sampled_from(SAMPLES),
@@ -131,9 +112,7 @@ def test_fuzz_any_text_in_any_string_field(
 ) -> None:
     """Every string of every message type, replaced by any text (controls, surrogates,
     noncharacters, astral characters), written raw or as \\u escapes."""
-    tree = json.loads(sample)
-    leaves = _string_leaves(tree)
-    edited = _replaced(tree, leaves[which % len(leaves)], text)
+    edited = with_string(json.loads(sample), which, text)
     data = json.dumps(edited, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
     answered(data)
 
@@ -143,42 +122,19 @@ _tokens = st.sampled_from(
      b"\xe4\xb8", b'"guid":"A"', b'"messageType":"CEB311"', b'"Order":[', b"1e999", b"-0",
      b"NaN", b"null", b'"qty":"1.5"', b'"appType":1', b"[" * 40]
 )  # fmt: skip
-_edit = st.tuples(
-    st.sampled_from(["delete", "insert", "replace", "truncate", "duplicate"]),
-    st.floats(min_value=0, max_value=1),
-    st.integers(min_value=1, max_value=30),
-    _tokens | st.binary(min_size=1, max_size=6),
-)
-
-
-def _mutate(data: bytes, edits: list[tuple[str, float, int, bytes]]) -> bytes:
-    for operation, where, length, token in edits:
-        at = int(where * len(data))
-        if operation == "delete":
-            data = data[:at] + data[at + length :]
-        elif operation == "insert":
-            data = data[:at] + token + data[at:]
-        elif operation == "replace":
-            data = data[:at] + token + data[at + len(token) :]
-        elif operation == "duplicate":  # a member written twice
-            data = data[:at] + data[at : at + length] + data[at:]
-        else:
-            data = data[:at]
-    return data
+_edit = edits(_tokens, max_token=6)
 
 
 @settings(max_examples=400)
 @given(st.sampled_from(SAMPLES), st.lists(_edit, min_size=1, max_size=4))
-def test_fuzz_mutated_valid_messages(
-    data: bytes, edits: list[tuple[str, float, int, bytes]]
-) -> None:
-    answered(_mutate(data, edits))
+def test_fuzz_mutated_valid_messages(data: bytes, changes: list[Edit]) -> None:
+    answered(mutate(data, changes))
 
 
 @settings(max_examples=200)
 @given(st.lists(st.sampled_from(SAMPLES), max_size=3), st.lists(_edit, max_size=3))
-def test_fuzz_bulks(items: list[bytes], edits: list[tuple[str, float, int, bytes]]) -> None:
-    body = _mutate(b'{"messages": [' + b",".join(items) + b"]}", edits)
+def test_fuzz_bulks(items: list[bytes], changes: list[Edit]) -> None:
+    body = mutate(b'{"messages": [' + b",".join(items) + b"]}", changes)
     split: list[bytes] | FormatError | None
     try:
         split = ceb_json.split_bulk(body)

@@ -11,6 +11,7 @@ from ceb_samples import LIMITS, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzz_edits import Edit, edits, mutate
 from tradewindow.cbec.documents import SpecVersion
 from tradewindow.formats import ceb_schema
 from tradewindow.formats.ceb_receipts_xml import format_error_receipt, read_receipt, write_receipt
@@ -107,40 +108,19 @@ def test_any_text_in_any_element(sample: bytes, which: int, text: str, escaped: 
     answers(sample[: span.start(1)] + value + sample[span.end(1) :])
 
 
-_edit = st.tuples(
-    st.sampled_from(["delete", "insert", "replace", "truncate"]),
-    st.floats(min_value=0, max_value=1),
-    st.integers(min_value=1, max_value=40),
-    st.sampled_from(TOKENS) | st.binary(min_size=1, max_size=8),
-)
-
-
-def _mutate(data: bytes, edits: list[tuple[str, float, int, bytes]]) -> bytes:
-    for operation, where, length, token in edits:
-        at = int(where * len(data))
-        if operation == "delete":
-            data = data[:at] + data[at + length :]
-        elif operation == "insert":
-            data = data[:at] + token + data[at:]
-        elif operation == "replace":
-            data = data[:at] + token + data[at + len(token) :]
-        else:
-            data = data[:at]
-    return data
+_edit = edits(st.sampled_from(TOKENS))
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SAMPLES), st.lists(_edit, min_size=1, max_size=4))
-def test_mutated_valid_messages(data: bytes, edits: list[tuple[str, float, int, bytes]]) -> None:
-    answers(_mutate(data, edits))
+def test_mutated_valid_messages(data: bytes, changes: list[Edit]) -> None:
+    answers(mutate(data, changes))
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(SAMPLES), st.lists(_edit, min_size=1, max_size=3))
-def test_read_receipt_raises_only_format_error(
-    data: bytes, edits: list[tuple[str, float, int, bytes]]
-) -> None:
-    mutated = _mutate(data.replace(b"CEB311Message", b"CEB312Message"), edits)
+def test_read_receipt_raises_only_format_error(data: bytes, changes: list[Edit]) -> None:
+    mutated = mutate(data.replace(b"CEB311Message", b"CEB312Message"), changes)
     refusal: FormatError | None = None
     try:
         read_receipt(mutated, **LIMITS)

@@ -14,6 +14,7 @@ import tnt_samples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fuzz_edits import with_string
 from tradewindow.formats.strict_json import JsonRefused
 from tradewindow.logistics import model, v3
 from tradewindow.logistics.filters import parse_query
@@ -57,22 +58,6 @@ def test_fuzz_random_bytes(data: bytes) -> None:
             event_answered(item)
 
 
-def _string_leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if isinstance(node, str):
-        return [path]
-    if isinstance(node, dict):
-        return [p for k, v in node.items() for p in _string_leaves(v, (*path, k))]
-    if isinstance(node, list):
-        return [p for i, v in enumerate(node) for p in _string_leaves(v, (*path, i))]
-    return []
-
-
-def _set(node: Any, path: tuple[Any, ...], value: Any) -> None:
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
-
-
 @settings(max_examples=300)
 @given(
     st.sampled_from(SAMPLES),
@@ -84,9 +69,7 @@ def _set(node: Any, path: tuple[Any, ...], value: Any) -> None:
 def test_fuzz_any_text_in_any_field_of_an_event(
     sample: bytes, which: int, text: str, ascii_only: bool
 ) -> None:
-    tree = json.loads(sample)
-    leaves = _string_leaves(tree)
-    _set(tree, leaves[which % len(leaves)], text)
+    tree = with_string(json.loads(sample), which, text)
     data = json.dumps(tree, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
     event_answered(data)
     for split in (model.decode_raw_list, v3.split_request):
