@@ -94,7 +94,8 @@ class Codes:
         self.units = tables.get("units", {"007", "011", "035", "122", "142"})
         self.offices = tables.get("offices", {"5300", "5301", "5349", "2200", "2244"})
         self.trade_modes = tables.get("trade_modes", {"9610", "1210", "1239", "0110", "9710"})
-        self.transport_modes = tables.get("transport_modes", {"2", "3", "4", "5", "7"})
+        self.transport_modes = tables.get("transport_modes", {"2", "3", "4", "5", "7", "W"})
+        self.crossing_modes = tables.get("crossing_modes", {"2", "3", "4", "5", "6", "9"})
         self.wrap_types = tables.get("wrap_types", {"1", "2", "3", "4", "5", "6", "7"})
         self.hs_codes = tables.get("hs_codes", {"3304990099", "1901101000", "2106909090"})
 
@@ -119,8 +120,16 @@ class Codes:
     def is_wrap_type(self, code: str) -> bool:
         return code in self.wrap_types
 
+    def crosses_border(self, transport_mode: str) -> bool:
+        return transport_mode in self.crossing_modes
+
     def is_hs_code(self, code: str) -> bool:
         return code in self.hs_codes
+
+
+def _given(head: dict[str, Any], name: str) -> tuple[str, ...]:
+    """``head[name]`` as a guid part when the caller set it: each document its own guid."""
+    return (str(head[name]),) if name in head else ()
 
 
 def order_items(count: int = 3) -> list[OrderItem]:
@@ -140,8 +149,9 @@ def order(*, items: list[OrderItem] | None = None, **head: Any) -> Order:
     items = order_items() if items is None else items
     goods_value = sum((item.total_price for item in items), Decimal(0))
     freight, discount, tax_total = Decimal("20.00"), Decimal("20.00"), Decimal("118.30")
+    own = guid("order", head.get("order_no", ORDER_NO))
     base = OrderHead(
-        guid=guid("order", ORDER_NO), app_type="1", app_time="20260301100000", app_status="2",
+        guid=own, app_type="1", app_time="20260301100000", app_status="2",
         order_type="I", order_no=ORDER_NO, ebp_code=EBP_CODE,
         ebp_name="深圳跨境优选电子商务有限公司", ebc_code=EBC_CODE,
         ebc_name="前海海淘贸易有限公司", goods_value=goods_value,
@@ -160,8 +170,9 @@ def payment(*, source: Order | None = None, **head: Any) -> Payment:
     """A valid CEB411 payment of ``source`` (default: ``order()``)."""
     source = order() if source is None else source
     ordered = source.head
+    own = guid("payment", head.get("order_no", ordered.order_no))
     base = PaymentHead(
-        guid=guid("payment", ordered.order_no), app_type="1", app_time="20260301100500",
+        guid=own, app_type="1", app_time="20260301100500",
         app_status="2", pay_code=ordered.pay_code or PAY_CODE,
         pay_name=ordered.pay_name or "财付通支付科技有限公司",
         pay_transaction_id=ordered.pay_transaction_id or "4200001234202603011234567890",
@@ -177,8 +188,9 @@ def waybill(*, source: Order | None = None, **head: Any) -> Waybill:
     """A valid CEB511 waybill carrying ``source`` (default: ``order()``)."""
     source = order() if source is None else source
     ordered = source.head
+    own = guid("waybill", head.get("order_no", ordered.order_no), *_given(head, "logistics_no"))
     base = LogisticsHead(
-        guid=guid("waybill", ordered.order_no), app_type="1", app_time="20260301101000",
+        guid=own, app_type="1", app_time="20260301101000",
         app_status="2", logistics_code=LOGISTICS_CODE, logistics_name="顺丰速运有限公司",
         logistics_no=LOGISTICS_NO, bill_no="784-12345675", order_no=ordered.order_no,
         freight=Decimal("20.00"), insured_fee=Decimal(0), currency="142",
@@ -225,8 +237,9 @@ def inventory(
                 msgspec.structs.replace(item, item_record_no=f"REC{item.gnum:04d}")
                 for item in items
             ]
+    own = guid("inventory", head.get("order_no", ordered.order_no))
     base = InventoryHead(
-        guid=guid("inventory", ordered.order_no), app_type="1", app_time="20260301101500",
+        guid=own, app_type="1", app_time="20260301101500",
         app_status="2", order_no=ordered.order_no, ebp_code=ordered.ebp_code,
         ebp_name=ordered.ebp_name, ebc_code=ordered.ebc_code, ebc_name=ordered.ebc_name,
         logistics_no=LOGISTICS_NO, logistics_code=LOGISTICS_CODE, logistics_name="顺丰速运有限公司",

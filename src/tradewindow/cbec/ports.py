@@ -173,6 +173,12 @@ class CodeTables(Protocol):
         """A CEB package type (包装种类) code, one digit."""
         ...
 
+    def crosses_border(self, transport_mode: str) -> bool:
+        """The transport mode is a means of transport across the border (2 waterway … 6 post,
+        9 other, G fixed installation, L passenger), not a kind of area such as W logistics
+        centre, whose goods have no actual entry on this leg."""
+        ...
+
     def is_hs_code(self, code: str) -> bool:
         """A China 10-digit commodity code whose 6-digit prefix is a real HS 2022 subheading."""
         ...

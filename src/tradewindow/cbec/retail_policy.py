@@ -85,19 +85,19 @@ def exceeds_annual_limit(
     return buyer_year_total + transaction_value > policy.annual_limit
 
 
-class _Line(Protocol):
+class Line(Protocol):
     @property
     def qty(self) -> Decimal: ...
 
 
-def is_single_indivisible_item(lines: Sequence[_Line]) -> bool:
+def is_single_indivisible_item(lines: Sequence[Line]) -> bool:
     """单个不可分割商品 / "订单下仅一件商品": the list has exactly one line, of quantity one."""
     return len(lines) == 1 and lines[0].qty == 1
 
 
 def clears_at_full_tax(
     policy: CbecPolicy,
-    lines: Sequence[_Line],
+    lines: Sequence[Line],
     transaction_value: Decimal,
 ) -> bool:
     """财关税〔2018〕49号, 二: one indivisible item over the per-transaction limit may still clear
@@ -109,3 +109,16 @@ def clears_at_full_tax(
         and exceeds_transaction_limit(policy, transaction_value)
         and is_single_indivisible_item(lines)
     )
+
+
+def over_transaction_limit(
+    policy: CbecPolicy, lines: Sequence[Line], transaction_value: Decimal
+) -> bool:
+    """The transaction cannot clear through the CBEC channel for its value alone, whatever
+    the buyer bought before: over the per-transaction limit and not the single indivisible
+    item that 财关税〔2018〕49号, 二 lets clear at full tax — which itself must stay within
+    the annual limit ("完税价格超过5000元单次交易限值但低于26000元年度交易限值")."""
+    if not exceeds_transaction_limit(policy, transaction_value):
+        return False
+    single_item = clears_at_full_tax(policy, lines, transaction_value)
+    return not single_item or exceeds_annual_limit(policy, Decimal(0), transaction_value)

@@ -36,6 +36,7 @@ from tradewindow.cbec.retail_policy import (
     exceeds_annual_limit,
     exceeds_transaction_limit,
 )
+from tradewindow.cbec.rules.limits import transaction_limit_violation
 from tradewindow.reference.tariff import ConsumptionTaxBasis, LineRates
 from tradewindow.violations import Violation
 
@@ -240,18 +241,7 @@ def _quota_violations(
 ) -> list[Violation]:
     violations = []
     if exceeds_transaction_limit(policy, value) and not full_tax:
-        single = " and the list is not a single item of quantity 1" * policy.single_item_full_tax
-        violations.append(
-            Violation(
-                path="InventoryHead",
-                code="CEB621.quota.transaction_limit",
-                en=f"the transaction value CNY {_show(value)} (goods, freight and insurance) "
-                f"exceeds the per-transaction limit of CNY {_show(policy.transaction_limit)}"
-                f"{single} ({policy.source})",
-                zh=f"清单的购买金额[{_show(value)}]超过单笔限额[{_show(policy.transaction_limit)}]"
-                f"（{policy.source}）",
-            )
-        )
+        violations.append(transaction_limit_violation(policy, value, "InventoryHead", "CEB621"))
     if exceeds_annual_limit(policy, buyer_year_total, value):
         violations.append(
             Violation(

@@ -46,6 +46,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sign.add_argument("--key", type=Path, required=True, help="private key PEM")
     sign.add_argument("--cert", type=Path, help="certificate PEM (key id, KeyInfo)")
     sign.add_argument("--algorithm", choices=[a.value for a in KeyAlgorithm])
+    sign.add_argument(
+        "--sm2-variant",
+        choices=list(xmldsig_sm2.VARIANTS),
+        default="chinaport-2022",
+        help="XML signed with SM2: the 202205 spec's URIs (default), or the xmldsig#sm2-sm3 "
+        "method of older China E-Port clients with an SM3 or SHA-1 digest",
+    )
     sign.add_argument("--out", type=Path, help="signed XML file (default: standard output)")
     sign.set_defaults(run=_keys_sign)
     verify = actions.add_parser("verify", help="check a signed XML or JSON file")
@@ -97,7 +104,8 @@ def _keys_sign(args: argparse.Namespace) -> int:
     if _is_xml(body):
         if isinstance(key, ed25519.Ed25519PrivateKey):
             return _fail("CEB XML is signed with SM2 or RSA keys, not Ed25519")
-        algorithm = xmldsig_sm2.SM2_SM3 if isinstance(key, Sm2PrivateKey) else xmldsig.RSA_SHA1
+        sm2 = isinstance(key, Sm2PrivateKey)
+        algorithm = xmldsig_sm2.VARIANTS[args.sm2_variant] if sm2 else xmldsig.RSA_SHA1
         certificate = x509.load_pem_x509_certificate(certificate_pem) if certificate_pem else None
         try:
             signed = xmldsig.sign(body, key, certificate, key_name=key_id, algorithm=algorithm)

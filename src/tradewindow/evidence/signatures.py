@@ -82,7 +82,7 @@ __all__ = [
     "verify_submission",
 ]
 
-assert xmldsig_sm2.SM2_SM3_URI in xmldsig.ALGORITHMS  # noqa: S101 - importing registers SM2
+assert xmldsig_sm2.SM2_SM3_URI in xmldsig.signature_methods()  # noqa: S101 - importing registers
 
 
 class RegisteredKey(Protocol):
@@ -288,7 +288,8 @@ def _verify_xml(
                 raise
             last = error
             continue
-        algorithm = KeyAlgorithm.SM2 if uri == xmldsig_sm2.SM2_SM3_URI else KeyAlgorithm.RSA
+        sm2 = uri in xmldsig_sm2.SIGNATURE_METHODS
+        algorithm = KeyAlgorithm.SM2 if sm2 else KeyAlgorithm.RSA
         return Verified(key.key_id, algorithm, value, body_digest, None)
     raise last or _error(
         "signature.unknown_key",

@@ -7,6 +7,14 @@ A message is one JSON object tagged by ``messageType`` with the XML's element na
      "BaseTransfer": {"copCode": …, "copName": …, "dxpMode": "DXP", "dxpId": …}}
 
 Amounts may be JSON numbers or strings; both decode exactly into ``Decimal``.
+
+Before decoding, the bytes pass the strict JSON rules of :mod:`~tradewindow.formats.strict_json`
+(UTF-8, bounded depth, no duplicate member names, no character XML or PostgreSQL cannot hold);
+a refusal is a :class:`FormatError` coded ``CEB900.json.<rule>`` with the path of the fault.
+
+An API bulk is ``{"messages": [message, …]}``: :func:`split_bulk` checks the whole (encoding,
+depth, syntax, its own member names) and hands back each message's bytes, which are then read
+one by one, so one bad message costs no other its answer.
 """
 
 from __future__ import annotations
@@ -17,14 +25,15 @@ import msgspec
 
 from tradewindow.cbec.documents import MESSAGE_TYPES, Message
 from tradewindow.cbec.receipts import ReceiptMessage
+from tradewindow.formats import strict_json
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.violations import Violation
 
 _decoder: msgspec.json.Decoder[Message] = msgspec.json.Decoder(Message)
 _encoder = msgspec.json.Encoder(decimal_format="string")
 _PATH = re.compile(r"at `\$(.*)`$")
-_TAG = re.compile(rb'"messageType"\s*:\s*"([^"]{0,16})"')
-_GUID = re.compile(rb'"guid"\s*:\s*"([^"]{1,64})"')
+_TAG = re.compile(rb'"messageType"\s*:\s*"([A-Za-z0-9]{0,16})"')
+_GUID = re.compile(rb'"guid"\s*:\s*"([A-Za-z0-9-]{1,64})"')
 
 
 def read_message(data: bytes, *, max_bytes: int) -> Message:
@@ -37,6 +46,10 @@ def read_message(data: bytes, *, max_bytes: int) -> Message:
             f"the message is larger than {max_bytes} bytes",
             f"报文超过{max_bytes}字节上限",
         )
+    try:
+        strict_json.check(data)
+    except strict_json.JsonRefused as refused:
+        raise _refused(data, refused) from None
     try:
         return _decoder.decode(data)
     except msgspec.ValidationError as error:
@@ -64,8 +77,61 @@ def read_message(data: bytes, *, max_bytes: int) -> Message:
         ) from None
 
 
+def check_charset(content_type: str) -> None:
+    """A CEB JSON message comes as UTF-8: a Content-Type declaring another charset (GBK …)
+    is refused as ``CEB900.json.encoding`` before the bytes are read."""
+    try:
+        strict_json.charset(content_type)
+    except strict_json.JsonRefused as refused:
+        raise _refused(b"", refused) from None
+
+
+def split_bulk(data: bytes) -> list[bytes] | None:
+    """The bytes of each message of a bulk ``{"messages": [...]}``; None when ``data`` is not
+    a bulk (one message, or not a JSON object: :func:`read_message` says what is wrong)."""
+    try:
+        items = strict_json.split(data, member="messages")
+    except strict_json.JsonRefused as refused:
+        if refused.kind == "structure" and not refused.where:
+            return None  # not an object: read_message says what is wrong
+        if refused.kind == "structure":
+            raise _bulk_invalid("messages must be a list of CEB JSON messages") from None
+        raise _refused(data, refused) from None
+    if items is not None and not items:
+        raise _bulk_invalid("messages is empty")
+    return items
+
+
 def write_message(message: Message | ReceiptMessage) -> bytes:
     return _encoder.encode(message)
+
+
+def _refused(data: bytes, refused: strict_json.JsonRefused) -> FormatError:
+    return _error(data, _path(refused.where), f"CEB900.{refused.code}", refused.en, refused.zh)
+
+
+def _bulk_invalid(en: str) -> FormatError:
+    return FormatError(
+        [
+            Violation(
+                path="messages",
+                code="CEB900.json.bulk_invalid",
+                en=en,
+                zh="批量申报格式错误：须为报文列表",
+            )
+        ]
+    )
+
+
+def _path(where: strict_json.Where) -> str:
+    """``("Order", 0, "OrderHead", "buyerName")`` → ``Order[1]/OrderHead/buyerName``."""
+    parts: list[str] = []
+    for part in where:
+        if isinstance(part, int) and parts:
+            parts[-1] += f"[{part + 1}]"
+        else:
+            parts.append(f"[{part + 1}]" if isinstance(part, int) else part)
+    return "/".join(parts)
 
 
 def _xpath(json_path: str) -> str:

@@ -28,7 +28,7 @@ from tradewindow.cbec.documents import (
     SpecVersion,
     message_type,
 )
-from tradewindow.formats import hardened_xml
+from tradewindow.formats import hardened_xml, strict_json
 from tradewindow.formats.ceb_layout import (
     DS_NS,
     NS,
@@ -62,7 +62,7 @@ _SIGNATURE = f"{{{DS_NS}}}Signature"
 _SIGNATURE_METHOD = f"{{{DS_NS}}}SignedInfo/{{{DS_NS}}}SignatureMethod"
 _ROOT = re.compile(r"(CEB\d{3})Message")
 _SNIFF = re.compile(
-    rb"<(?:[\w.-]+:)?(CEB\d{3})Message\b[^>]*?\sguid\s*=\s*[\"']([^\"'<>]{1,64})[\"']"
+    rb"<(?:[\w.-]+:)?(CEB\d{3})Message\b[^>]*?\sguid\s*=\s*[\"']([A-Za-z0-9-]{1,64})[\"']"
 )
 
 
@@ -167,6 +167,25 @@ def read_message(data: bytes, *, max_bytes: int, max_depth: int) -> ReadMessage:
         spec_hint=_spec_hint(message, signature),
         root=root,
     )
+
+
+def check_charset(content_type: str) -> None:
+    """A CEB XML message is UTF-8 (see ``hardened_xml``): a Content-Type declaring another
+    charset — which would override the XML declaration (RFC 7303 §3.2) — is refused as
+    ``CEB900.xml.encoding`` before the bytes are read."""
+    declared = strict_json.declared_charset(content_type)
+    if declared is not None and declared != "utf-8":
+        shown = declared[:40]
+        raise FormatError(
+            [
+                violation(
+                    "",
+                    "CEB900.xml.encoding",
+                    f"CEB messages are UTF-8; this one is declared charset={shown}: convert it",
+                    f"CEB 报文须为 UTF-8 编码，本报文声明为 charset={shown}：请转换为 UTF-8",
+                )
+            ]
+        )
 
 
 def write_message(message: Message) -> bytes:

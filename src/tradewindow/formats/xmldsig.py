@@ -4,8 +4,10 @@ A CEB signature is a ``ds:Signature`` appended as the last child of the message 
 one Reference to the whole document (``URI=""``) through the enveloped-signature transform,
 SignedInfo canonicalised with C14N 1.0 (20010315), and KeyInfo naming the key and carrying
 the X.509 certificate. The spec allows two algorithm pairs: SM2/SM3 (preferred in 202205)
-and RSA-SHA1 (older keys). RSA-SHA1 is implemented here; an :class:`Algorithm` for SM2/SM3
-can be added to the registry with :func:`register` without touching sign or verify.
+and RSA-SHA1 (older keys). RSA-SHA1 is implemented here; the SM2 variants in use are
+registered by :mod:`tradewindow.formats.xmldsig_sm2`. An :class:`Algorithm` is a signature
+method *and* a digest method: the registry holds each pair that is accepted, so one signature
+method may come with several digests (SM2 with SM3 or, from older clients, SHA-1).
 
 Verification fails with a :class:`SignatureError` whose ``code`` is one of
 ``signature.missing``, ``signature.malformed``, ``signature.unsupported_algorithm``,
@@ -99,14 +101,22 @@ RSA_SHA1 = Algorithm(
     sign=_rsa_sha1_sign,
     verify=_rsa_sha1_verify,
 )
-ALGORITHMS: dict[str, Algorithm] = {}
-DIGESTS: dict[str, Callable[[bytes], bytes]] = {}
+ALGORITHMS: dict[tuple[str, str], Algorithm] = {}  # (signature method, digest method) →
 
 
 def register(algorithm: Algorithm) -> None:
-    """Make ``algorithm`` known to :func:`verify` (and usable by :func:`sign`)."""
-    ALGORITHMS[algorithm.signature_method] = algorithm
-    DIGESTS[algorithm.digest_method] = algorithm.digest
+    """Make ``algorithm`` (its pair of methods) known to :func:`verify`, usable by :func:`sign`."""
+    ALGORITHMS[algorithm.signature_method, algorithm.digest_method] = algorithm
+
+
+def unregister(algorithm: Algorithm) -> None:
+    """Forget ``algorithm``'s pair."""
+    ALGORITHMS.pop((algorithm.signature_method, algorithm.digest_method), None)
+
+
+def signature_methods() -> frozenset[str]:
+    """Every signature method URI some registered pair uses."""
+    return frozenset(method for method, _ in ALGORITHMS)
 
 
 register(RSA_SHA1)
@@ -164,8 +174,7 @@ def verify(xml: bytes, public_key: Any) -> None:
         raise _malformed("the message carries more than one ds:Signature")
     signature = signatures[0]
     signed_info, algorithm, exclusive, expected_digest, signature_value = _read(signature)
-    digest = DIGESTS[algorithm.digest_method]
-    if digest(_enveloped_content(signature, exclusive=exclusive)) != expected_digest:
+    if algorithm.digest(_enveloped_content(signature, exclusive=exclusive)) != expected_digest:
         raise SignatureError(
             "signature.digest_mismatch",
             "the signed content has changed since it was signed",
@@ -253,8 +262,7 @@ def _read(
         raise _unsupported(method)
     exclusive = _CANONICALISATIONS[method]
     signature_method = _algorithm_of(signed_info, "SignatureMethod")
-    algorithm = ALGORITHMS.get(signature_method)
-    if algorithm is None:
+    if signature_method not in signature_methods():
         raise _unsupported(signature_method)
     references = signed_info.findall(_ds("Reference"))
     if len(references) != 1 or references[0].get("URI") != "":
@@ -270,7 +278,8 @@ def _read(
             raise _unsupported(transform or "")
         exclusive = _CANONICALISATIONS[transform]
     digest_method = _algorithm_of(reference, "DigestMethod")
-    if digest_method != algorithm.digest_method:
+    algorithm = ALGORITHMS.get((signature_method, digest_method))
+    if algorithm is None:  # a digest not used with this signature method
         raise _unsupported(digest_method)
     digest_value = reference.find(_ds("DigestValue"))
     signature_value = signature.find(_ds("SignatureValue"))

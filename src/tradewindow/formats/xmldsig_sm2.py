@@ -1,13 +1,17 @@
-"""SM2 signatures with SM3 digests for CEB XMLDSig (202205 spec, section 6.2).
+"""SM2 signatures for CEB XMLDSig, in every variant the field writes (202205 spec, 6.2).
 
 The 202205 spec prefers the Chinese national algorithms and names them by URI::
 
     SignatureMethod  http://www.chinaport.gov.cn/2022/04/xmldsig#sm2-sm3
     DigestMethod     http://www.chinaport.gov.cn/2022/04/xmldsig#sm3
 
-Importing this module registers :data:`SM2_SM3` with :mod:`tradewindow.formats.xmldsig`, so
-``xmldsig.sign(xml, Sm2PrivateKey, algorithm=SM2_SM3)`` and ``xmldsig.verify(xml, Sm2PublicKey)``
-handle it like RSA-SHA1.
+China E-Port's signing clients of before 2022 (still in use) name the same SM2 signature
+``http://www.w3.org/2000/09/xmldsig#sm2-sm3`` and digest the content with SM3
+(``http://www.w3.org/2000/09/xmldsig#sm3``) or SHA-1 (``…#sha1``). Importing this module
+registers all of them (:data:`VARIANTS`) with :mod:`tradewindow.formats.xmldsig`, so
+``xmldsig.sign(xml, Sm2PrivateKey, algorithm=SM2_SM3)`` and ``xmldsig.verify(xml,
+Sm2PublicKey)`` handle them like RSA-SHA1. Whatever the digest, the SignatureValue is the SM2
+signature (with SM3 and Z_A, below) of the canonical SignedInfo.
 
 The signature follows GB/T 32918.2 (SM2 digital signature): e = SM3(Z_A ‖ M) with
 Z_A = SM3(ENTL ‖ ID ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A) and the default signer ID
@@ -33,6 +37,8 @@ from tradewindow.formats import xmldsig
 
 SM2_SM3_URI = "http://www.chinaport.gov.cn/2022/04/xmldsig#sm2-sm3"
 SM3_URI = "http://www.chinaport.gov.cn/2022/04/xmldsig#sm3"
+W3C_SM2_SM3_URI = "http://www.w3.org/2000/09/xmldsig#sm2-sm3"
+W3C_SM3_URI = "http://www.w3.org/2000/09/xmldsig#sm3"
 DEFAULT_SIGNER_ID = b"1234567812345678"
 
 _TABLE = sm2.default_ecc_table
@@ -189,11 +195,27 @@ def _xmldsig_verify(public_key: Any, signature: bytes, data: bytes) -> bool:
     return isinstance(public_key, Sm2PublicKey) and verify(public_key, signature, data)
 
 
-SM2_SM3 = xmldsig.Algorithm(
-    signature_method=SM2_SM3_URI,
-    digest_method=SM3_URI,
-    digest=sm3,
-    sign=_xmldsig_sign,
-    verify=_xmldsig_verify,
-)
-xmldsig.register(SM2_SM3)
+def _variant(signature_method: str, digest_method: str) -> xmldsig.Algorithm:
+    digest = xmldsig.RSA_SHA1.digest if digest_method == xmldsig.SHA1 else sm3
+    return xmldsig.Algorithm(
+        signature_method=signature_method,
+        digest_method=digest_method,
+        digest=digest,
+        sign=_xmldsig_sign,
+        verify=_xmldsig_verify,
+    )
+
+
+SM2_SM3 = _variant(SM2_SM3_URI, SM3_URI)
+"""The 202205 spec's URIs (section 6.2.1.2, 6.2.1.3.2): what tradewindow signs with."""
+W3C_SM2_SM3 = _variant(W3C_SM2_SM3_URI, W3C_SM3_URI)
+W3C_SM2_SHA1 = _variant(W3C_SM2_SM3_URI, xmldsig.SHA1)
+VARIANTS = {
+    "chinaport-2022": SM2_SM3,
+    "w3c-sm3": W3C_SM2_SM3,
+    "w3c-sha1": W3C_SM2_SHA1,
+    "w3c-chinaport-sm3": _variant(W3C_SM2_SM3_URI, SM3_URI),  # the two spellings mixed
+}
+SIGNATURE_METHODS = frozenset({SM2_SM3_URI, W3C_SM2_SM3_URI})
+for _algorithm in VARIANTS.values():
+    xmldsig.register(_algorithm)

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tradewindow.clock import utc_now
+from tradewindow.formats import cursors, strict_json
 from tradewindow.logistics import codes, gate_out, v3
 from tradewindow.logistics.filters import EventFacts, EventQuery, facts
 from tradewindow.logistics.model import Event, decode_event, decode_raw_list, encode
@@ -192,18 +193,18 @@ class EventService:
         failed: list[Outcome] = []
         try:
             raws = decode_raw_list(body)
-        except msgspec.DecodeError as error:
-            raise Rejected([_schema("$", str(error))]) from None
+        except strict_json.JsonRefused as refused:
+            raise _shapeless(refused) from None
         for index, raw in enumerate(raws):
             try:
                 decoded.append((index, decode_event(raw)))
-            except msgspec.DecodeError as error:
+            except (msgspec.DecodeError, strict_json.JsonRefused) as error:
                 failed.append(
                     Outcome(
                         index=index,
                         event_id=None,
                         status="rejected",
-                        violations=(_schema("", str(error)),),
+                        violations=(_unreadable(error),),
                     )
                 )
         published = self.publish([e for _, e in decoded], publisher=publisher)
@@ -218,15 +219,15 @@ class EventService:
         (``$.events[2].equipmentDetails.equipmentReference``)."""
         try:
             raws = v3.split_request(body)
-        except msgspec.DecodeError as error:
-            raise Rejected([_schema("$", str(error))]) from None
+        except strict_json.JsonRefused as refused:
+            raise _shapeless(refused) from None
         feedback: list[v3.FeedbackElement] = []
         accepted: list[tuple[int, Event]] = []
         for index, raw in enumerate(raws):
             try:
                 event = v3.decode_event(raw)
-            except msgspec.DecodeError as error:
-                feedback.extend(v3.feedback(index, [_schema("", str(error))]))
+            except (msgspec.DecodeError, strict_json.JsonRefused) as error:
+                feedback.extend(v3.feedback(index, [_unreadable(error)]))
                 continue
             if event.is_retracted and event.event_id is not None:
                 self.retract(event.event_id, publisher=publisher)
@@ -618,7 +619,7 @@ def _read_cursor(cursor: str, fingerprint: str) -> int:
         after, issued_for = decoded["after"], decoded["query"]
     except (ValueError, KeyError, msgspec.DecodeError):
         after, issued_for = -1, ""
-    if not isinstance(after, int) or after < 0 or issued_for != fingerprint:
+    if cursors.position(after) is None or issued_for != fingerprint:
         raise Rejected(
             [
                 Violation(
@@ -629,6 +630,7 @@ def _read_cursor(cursor: str, fingerprint: str) -> int:
                 )
             ]
         )
+    assert isinstance(after, int)  # noqa: S101 - cursors.position said so
     return after
 
 
@@ -639,6 +641,23 @@ def _taken(event_id: str) -> Violation:
         en=f"eventID {event_id} belongs to an event of another publisher",
         zh=f"事件标识 {event_id} 已被其他发布方使用",
     )
+
+
+def _shapeless(refused: strict_json.JsonRefused) -> Exception:
+    """A body that is not the array (2.2) or ``{"events": [...]}`` (3.0) of the spec is the
+    schema's refusal, as before; one that is not JSON at all stays ``json.*``."""
+    if refused.kind == "structure":
+        return Rejected([_schema("$", refused.en)])
+    return refused
+
+
+def _unreadable(error: msgspec.DecodeError | strict_json.JsonRefused) -> Violation:
+    """Why one event of a bulk was not read: its JSON refused (``json.*``, a path inside
+    the event) or not the schema (``TNT.event.schema``)."""
+    if isinstance(error, msgspec.DecodeError):
+        return _schema("", str(error))
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.where)
+    return Violation(path=path.removeprefix("."), code=error.code, en=error.en, zh=error.zh)
 
 
 def _schema(path: str, detail: str) -> Violation:

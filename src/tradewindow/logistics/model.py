@@ -13,6 +13,8 @@ from datetime import datetime
 
 import msgspec
 
+from tradewindow.formats import strict_json
+
 
 class Address(msgspec.Struct, rename="camel", kw_only=True, omit_defaults=True, frozen=True):
     name: str | None = None
@@ -124,7 +126,6 @@ class EquipmentEvent(BaseEvent, tag="EQUIPMENT", kw_only=True, frozen=True):
 Event = ShipmentEvent | TransportEvent | EquipmentEvent
 
 _event_decoder = msgspec.json.Decoder(Event)
-_raw_list_decoder = msgspec.json.Decoder(list[msgspec.Raw])
 _encoder = msgspec.json.Encoder()
 
 
@@ -143,14 +144,19 @@ def type_code(event: Event) -> str:
 
 
 def decode_event(raw: bytes) -> Event:
-    """One 2.2 event from JSON; ``msgspec.ValidationError`` when it does not fit the schema."""
+    """One 2.2 event from JSON: :class:`~tradewindow.formats.strict_json.JsonRefused` when
+    the JSON itself is refused (a duplicate member, a NUL in a string …),
+    ``msgspec.ValidationError`` when it does not fit the schema."""
+    strict_json.check(raw)
     event: Event = _event_decoder.decode(raw)
     return event
 
 
-def decode_raw_list(raw: bytes) -> list[msgspec.Raw]:
-    """A JSON array split into its undecoded items, so each can fail on its own."""
-    return _raw_list_decoder.decode(raw)
+def decode_raw_list(raw: bytes) -> list[bytes]:
+    """A JSON array split into its undecoded items, so each can fail on its own; the whole
+    must be UTF-8 JSON of bounded depth (else ``JsonRefused``; ``json.structure`` when it
+    is not an array)."""
+    return strict_json.split(raw) or []
 
 
 def encode(value: object) -> bytes:

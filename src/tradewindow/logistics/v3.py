@@ -12,6 +12,7 @@ from datetime import datetime
 
 import msgspec
 
+from tradewindow.formats import strict_json
 from tradewindow.logistics import model
 from tradewindow.violations import Violation
 
@@ -118,16 +119,19 @@ class PostEventsResponse(msgspec.Struct, rename="camel", kw_only=True, frozen=Tr
     feedback_elements: tuple[FeedbackElement, ...] = ()
 
 
-_request_decoder = msgspec.json.Decoder(dict[str, list[msgspec.Raw]])
 _event_decoder = msgspec.json.Decoder(Event)
 
 
-def split_request(body: bytes) -> list[msgspec.Raw]:
-    """The events of a ``PostEventsRequest``, undecoded, so each is judged on its own."""
-    return _request_decoder.decode(body).get("events", [])
+def split_request(body: bytes) -> list[bytes]:
+    """The events of a ``PostEventsRequest``, undecoded, so each is judged on its own; the
+    whole must be UTF-8 JSON of bounded depth (else ``JsonRefused``; ``json.structure`` when
+    it is not an object whose ``events`` is an array)."""
+    return strict_json.split(body, member="events") or []
 
 
 def decode_event(raw: bytes) -> Event:
+    """One 3.0 event: ``JsonRefused`` for refused JSON, ``msgspec.ValidationError`` else."""
+    strict_json.check(raw)
     event: Event = _event_decoder.decode(raw)
     return event
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
+import msgspec
+
 from tradewindow.logistics import codes
 from tradewindow.logistics.codes import EventType
 from tradewindow.logistics.identifiers import container_problem, is_imo_number
@@ -83,6 +85,25 @@ def document_type_valid(event: Event) -> list[Violation]:
             f"{event.document_type_code!r} is not a DCSA document type code",
             f"{event.document_type_code!r} 不是有效的单证类型代码",
         )
+    ]
+
+
+DOCUMENT_REFERENCE_TYPES = ("BKG", "TRD")
+
+
+def document_references_valid(event: Event) -> list[Violation]:
+    """Each documentReferenceType is BKG or TRD (TNT 2.2 ``documentReferences_inner`` enum)."""
+    if isinstance(event, ShipmentEvent):
+        return []
+    return [
+        _violation(
+            f"documentReferences[{index}].documentReferenceType",
+            "TNT.documentReferenceType.invalid",
+            f"{reference.document_reference_type[:20]!r} is not BKG or TRD",
+            f"{reference.document_reference_type[:20]!r} 不是 BKG 或 TRD",
+        )
+        for index, reference in enumerate(event.document_references)
+        if reference.document_reference_type not in DOCUMENT_REFERENCE_TYPES
     ]
 
 
@@ -233,14 +254,65 @@ def times_sane(event: Event, now: datetime) -> list[Violation]:
     return found
 
 
+# maxLength of every string property that has one in the TNT 2.2 schema
+# (TNT_v2.2.0-resolved.yaml, components/schemas), and tradewindow's own bound where the
+# schema gives none but a column holds the value (eventID: a uuid in the spec, 500 stored;
+# documentReferenceValue and a shipment's documentID: a booking or transport document
+# reference, 100 stored).
+MAX_LENGTHS: dict[str, int] = {
+    "ISOEquipmentCode": 4, "UNLocationCode": 5, "addressName": 100, "bookingReference": 35,
+    "carrierBookingReference": 35, "carrierServiceCode": 5, "carrierVoyageNumber": 50,
+    "changeRemark": 250, "cityName": 65, "country": 75, "delayReasonCode": 3,
+    "documentTypeCode": 3, "equipmentReference": 15, "eventTypeCode": 4,
+    "exportVoyageNumber": 50, "facilityCode": 6, "floor": 50, "importVoyageNumber": 50,
+    "latitude": 10, "locationName": 100, "longitude": 11, "otherFacility": 50, "postCode": 10,
+    "referenceValue": 100, "sealNumber": 15, "shipmentInformationType": 3,
+    "stateRegion": 65, "streetName": 100, "streetNumber": 50, "transportCallID": 100,
+    "transportDocumentReference": 20, "vesselCallSignNumber": 10, "vesselFlag": 2,
+    "vesselIMONumber": 7, "vesselName": 35, "vesselOperatorCarrierCode": 10,
+    "vesselScheduleChangeRemark": 250,
+    "eventID": 500, "documentReferenceValue": 100, "documentID": 100,
+}  # fmt: skip
+
+
+def lengths_within_schema(event: Event) -> list[Violation]:
+    """Every string no longer than the TNT 2.2 schema's ``maxLength`` for its property
+    (:data:`MAX_LENGTHS`): a 6-character carrierServiceCode is not one, and would not fit
+    the column that indexes it either."""
+    return [
+        _violation(
+            path,
+            f"TNT.{path.rsplit('.', 1)[-1].split('[')[0]}.tooLong",
+            f"at most {limit} characters, not {length}",
+            f"最多 {limit} 个字符，实际为 {length} 个",
+        )
+        for path, limit, length in _too_long(msgspec.to_builtins(event), "")
+    ]
+
+
+def _too_long(node: object, path: str) -> Iterator[tuple[str, int, int]]:
+    if isinstance(node, dict):
+        for name, value in node.items():
+            where = f"{path}.{name}" if path else str(name)
+            limit = MAX_LENGTHS.get(str(name))
+            if isinstance(value, str) and limit is not None and len(value) > limit:
+                yield where, limit, len(value)
+            yield from _too_long(value, where)
+    elif isinstance(node, list | tuple):
+        for index, value in enumerate(node):
+            yield from _too_long(value, f"{path}[{index}]")
+
+
 def validate_event(
     event: Event, *, now: datetime, is_location: LocationCheck = is_locode
 ) -> list[Violation]:
     """Every violation of every rule, in rule order."""
     return [
+        *lengths_within_schema(event),
         *classifier_valid(event),
         *event_type_code_valid(event),
         *document_type_valid(event),
+        *document_references_valid(event),
         *equipment_valid(event),
         *vessel_valid(event),
         *locations_known(event, is_location),

@@ -11,7 +11,11 @@ from tradewindow.reference.currencies import customs_currency_codes
 from tradewindow.reference.hs import CHINA_CODE_LENGTH, subheadings
 from tradewindow.reference.offices import customs_office_codes
 from tradewindow.reference.trade_modes import trade_mode_codes
-from tradewindow.reference.transport import transport_mode_codes, wrap_type_codes
+from tradewindow.reference.transport import (
+    border_crossing_mode_codes,
+    transport_mode_codes,
+    wrap_type_codes,
+)
 from tradewindow.reference.units import customs_unit_codes
 
 
@@ -20,6 +24,7 @@ class ReferenceCodeTables:
 
     __slots__ = (
         "_countries",
+        "_crossing_modes",
         "_currencies",
         "_offices",
         "_subheadings",
@@ -36,6 +41,7 @@ class ReferenceCodeTables:
         self._offices = customs_office_codes()
         self._trade_modes = trade_mode_codes()
         self._transport_modes = transport_mode_codes()
+        self._crossing_modes = border_crossing_mode_codes()
         self._wrap_types = wrap_type_codes()
         self._subheadings = subheadings()
 
@@ -57,6 +63,9 @@ class ReferenceCodeTables:
 
     def is_transport_mode(self, code: str) -> bool:
         return code in self._transport_modes
+
+    def crosses_border(self, transport_mode: str) -> bool:
+        return transport_mode in self._crossing_modes
 
     def is_wrap_type(self, code: str) -> bool:
         return code in self._wrap_types

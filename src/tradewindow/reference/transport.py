@@ -16,6 +16,7 @@ class TransportMode(msgspec.Struct, frozen=True, kw_only=True):
     code: str  # one character, e.g. "5"
     name_zh: str  # e.g. "航空运输"
     name_en: str
+    crosses_border: bool  # a means of transport across the border, not a kind of area
 
 
 class WrapType(msgspec.Struct, frozen=True, kw_only=True):
@@ -27,9 +28,20 @@ class WrapType(msgspec.Struct, frozen=True, kw_only=True):
 @cache
 def _transport_modes() -> dict[str, TransportMode]:
     return {
-        row["code"]: TransportMode(code=row["code"], name_zh=row["name_zh"], name_en=row["name_en"])
+        row["code"]: TransportMode(
+            code=row["code"],
+            name_zh=row["name_zh"],
+            name_en=row["name_en"],
+            crosses_border=_yes_no(row["crosses_border"], row["code"]),
+        )
         for row in rows(TRANSPORT_FILE)
     }
+
+
+def _yes_no(text: str, code: str) -> bool:
+    if text not in ("yes", "no"):
+        raise ValueError(f"{TRANSPORT_FILE}: crosses_border of {code} is {text!r}, not yes/no")
+    return text == "yes"
 
 
 @cache
@@ -52,6 +64,12 @@ def transport_modes() -> list[TransportMode]:
 @cache
 def transport_mode_codes() -> frozenset[str]:
     return frozenset(_transport_modes())
+
+
+@cache
+def border_crossing_mode_codes() -> frozenset[str]:
+    """The modes that are a means of transport across the border (2-6, 9, G, L)."""
+    return frozenset(code for code, mode in _transport_modes().items() if mode.crosses_border)
 
 
 def wrap_type(code: str) -> WrapType | None:

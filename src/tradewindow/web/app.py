@@ -24,6 +24,7 @@ from tradewindow.logistics.callbacks import API_VERSION as DCSA_API_VERSION
 from tradewindow.settings import Settings
 from tradewindow.web import portal, public
 from tradewindow.web.auth import principal_dependency
+from tradewindow.web.inputs import StrictRequest, refuse_unreadable
 from tradewindow.web.pages import routers as shell_routers
 from tradewindow.web.pages import template_config as page_templates
 from tradewindow.web.pages.errors import error_answer
@@ -61,6 +62,8 @@ def create_app(app: App | None = None, *, settings: Settings | None = None) -> L
     return Litestar(
         route_handlers=[api_router(), *page_routers],
         exception_handlers={Exception: error_answer},
+        request_class=StrictRequest,
+        before_request=refuse_unreadable,
         request_max_body_size=window.limits.max_body_bytes,
         state=State({"window": window}),
         lifespan=[lifespan],

@@ -18,7 +18,9 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from tradewindow.agencies import errors as agency_errors
 from tradewindow.evidence.log import EvidenceError
+from tradewindow.formats import strict_json
 from tradewindow.formats.ceb_xml import FormatError
+from tradewindow.formats.characters import UnreadableText
 from tradewindow.formats.xmldsig import SignatureError
 from tradewindow.parties import errors as party_errors
 from tradewindow.violations import Rejected, Violation
@@ -92,8 +94,12 @@ def as_api_error(error: Exception) -> ApiError | None:
         status = _SIGNATURE_STATUS.get(error.code, 409 if error.code.endswith("replayed") else 401)
         return ApiError(status, error.code, error.en, error.zh, violations=[error.violation()])
     if isinstance(error, FormatError):
+        return format_refusal(error)
+    if isinstance(error, strict_json.JsonRefused):
+        return json_refusal(error)
+    if isinstance(error, UnreadableText):
         first = error.violations[0]
-        return _coded(422, error.code, first.en, first.zh, error.violations)
+        return _coded(400, first.code, first.en, first.zh, error.violations)
     if isinstance(error, Rejected):
         first = error.violations[0]
         return _coded(422, first.code, first.en, first.zh, error.violations)
@@ -108,6 +114,18 @@ def as_api_error(error: Exception) -> ApiError | None:
     if isinstance(error, HTTPException):
         return _http(error)
     return None
+
+
+def format_refusal(error: FormatError) -> ApiError:
+    """A message that cannot be read (``CEB900.*``): 422, every violation."""
+    first = error.violations[0]
+    return _coded(422, error.code, first.en, first.zh, error.violations)
+
+
+def json_refusal(error: strict_json.JsonRefused) -> ApiError:
+    """A request body that is not strict JSON (``json.*``): 400, with its JSON Pointer."""
+    where = Violation(path=error.pointer, code=error.code, en=error.en, zh=error.zh)
+    return _coded(400, error.code, error.en, error.zh, [where])
 
 
 def problem_response(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:

@@ -13,3 +13,12 @@ def world(sqlite_url: str, tmp_path: Path) -> Iterator[World]:
     with opened.client:
         yield opened
     opened.window.close()
+
+
+@pytest.fixture
+def db_world(database_url: str, tmp_path: Path) -> Iterator[World]:
+    """The same world on SQLite, then on a fresh PostgreSQL schema."""
+    opened = open_world(database_url, tmp_path)
+    with opened.client:
+        yield opened
+    opened.window.close()

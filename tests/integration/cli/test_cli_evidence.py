@@ -84,3 +84,24 @@ def test_evidence_verify_export_and_offline_bundle(
     bundle.write_bytes(bytes(data))
     assert run("evidence", "verify", "--bundle", str(bundle)) == 1
     assert "altered: record" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("variant", "methods"),
+    [
+        ("chinaport-2022", (b"chinaport.gov.cn/2022/04/xmldsig#sm2-sm3", b"2022/04/xmldsig#sm3")),
+        ("w3c-sm3", (b"2000/09/xmldsig#sm2-sm3", b"2000/09/xmldsig#sm3")),
+        ("w3c-sha1", (b"2000/09/xmldsig#sm2-sm3", b"2000/09/xmldsig#sha1")),
+    ],
+)
+def test_keys_sign_writes_each_sm2_variant_in_use_and_verify_accepts_it(
+    tmp_path: Path, variant: str, methods: tuple[bytes, bytes], capsys: pytest.CaptureFixture[str]
+) -> None:
+    key, cert = new_key(tmp_path, "sm2")
+    signed = tmp_path / "signed.xml"
+    assert run("keys", "sign", str(UNSIGNED), "--key", str(key), "--cert", str(cert),
+               "--sm2-variant", variant, "--out", str(signed)) == 0  # fmt: skip
+    text = signed.read_bytes()
+    assert all(method in text for method in methods)
+    assert run("keys", "verify", str(signed), "--cert", str(cert)) == 0
+    assert "(sm2)" in capsys.readouterr().out

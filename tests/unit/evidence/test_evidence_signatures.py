@@ -197,6 +197,20 @@ def test_sm2_signed_xml_names_the_202205_algorithms(sm2_pair: KeyPair) -> None:
     assert verified.key_id == sm2_pair.key_id
 
 
+@pytest.mark.parametrize("variant", ["w3c-sm3", "w3c-sha1", "w3c-chinaport-sm3"])
+def test_the_sm2_variants_of_older_signing_clients_are_verified_as_sm2(
+    sm2_pair: KeyPair, variant: str
+) -> None:
+    """China E-Port clients that name SM2 ``xmldsig#sm2-sm3`` (with an SM3 or SHA-1 digest)
+    were refused as signature.unsupported_algorithm; a filing so signed is now accepted."""
+    key = certificates.load_private_key(sm2_pair.private_pem)
+    algorithm = xmldsig_sm2.VARIANTS[variant]
+    signed = xmldsig.sign(UNSIGNED, key, key_name=sm2_pair.key_id, algorithm=algorithm)
+    assert b'Algorithm="http://www.w3.org/2000/09/xmldsig#sm2-sm3"' in signed
+    verified = verify_submission(signed, XML, {}, [registered(sm2_pair)], now=NOW)
+    assert verified.algorithm is KeyAlgorithm.SM2
+
+
 def test_the_older_rsa_sha1_form_is_verified(rsa_pair: KeyPair) -> None:
     key = certificates.load_private_key(rsa_pair.private_pem)
     signed = xmldsig.sign(UNSIGNED, key, key_name=rsa_pair.key_id)

@@ -82,11 +82,13 @@ def test_external_entity_is_refused_and_nothing_is_read() -> None:
     assert "root:" not in str(error.violations)
 
 
-def test_doctype_hidden_from_a_byte_scan_by_utf16_is_still_refused() -> None:
+def test_doctype_hidden_from_a_byte_scan_by_utf16_is_refused_before_any_parser() -> None:
+    # CEB messages are UTF-8: a UTF-16 one is refused as such, its DOCTYPE never parsed
     error = refused(
         EXTERNAL_ENTITY.replace(b'<?xml version="1.0"?>', b"").decode().encode("utf-16")
     )
-    assert error.codes == ["CEB900.xml.doctype"]
+    assert error.codes == ["CEB900.xml.encoding"]
+    assert "root:" not in str(error.violations)
 
 
 @pytest.mark.parametrize(
@@ -96,13 +98,36 @@ def test_doctype_hidden_from_a_byte_scan_by_utf16_is_still_refused() -> None:
         b"   ",
         b"<",
         b"<ceb:CEB311Message",
-        b"\xff\xfe\x00garbage",
         b"not xml at all",
         b"<a></b>",
     ],
 )
 def test_malformed_xml(data: bytes) -> None:
     assert refused(data).codes == ["CEB900.xml.malformed"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xfe\x00garbage",  # a UTF-16 byte-order mark
+        '<?xml version="1.0" encoding="GBK"?><a>中</a>'.encode("gbk"),
+        '<?xml version="1.0" encoding="GB18030"?><a>中</a>'.encode("gb18030"),
+        '<?xml version="1.0" encoding="GBK"?><a>中</a>'.encode(),  # declared GBK, sent UTF-8
+        "<a>中</a>".encode("utf-16"),
+        "<a>中</a>".encode("gbk"),  # undeclared GBK: not UTF-8
+    ],
+)
+def test_anything_but_utf8_is_refused_as_an_encoding_fault(data: bytes) -> None:
+    assert refused(data).codes == ["CEB900.xml.encoding"]
+
+
+def test_utf8_with_a_byte_order_mark_or_any_spelling_of_its_name_is_read() -> None:
+    for data in (
+        b"\xef\xbb\xbf" + ORDER,
+        ORDER.replace(b'encoding="UTF-8"', b"encoding='utf-8'"),
+        ORDER.replace(b'<?xml version="1.0" encoding="UTF-8"?>', b""),
+    ):
+        assert read_message(data, max_bytes=10**6, max_depth=32).message == sample_order()
 
 
 def test_truncated_message_is_malformed_but_keeps_its_guid_and_type_for_ceb900() -> None:

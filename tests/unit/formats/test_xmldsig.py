@@ -187,8 +187,7 @@ def test_an_algorithm_can_be_plugged_in() -> None:
         verify(signed, secret)
         assert failure(signed, b"another secret") == "signature.invalid"
     finally:
-        del xmldsig.ALGORITHMS[keyed.signature_method]
-        del xmldsig.DIGESTS[keyed.digest_method]
+        xmldsig.unregister(keyed)
     assert failure(signed, secret) == "signature.unsupported_algorithm"
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tnt_samples import NOW, call, equipment, shipment, transport
 
-from tradewindow.logistics.model import Location, Reference, Vessel
+from tradewindow.logistics.model import DocumentReference, Location, Reference, Vessel
 from tradewindow.logistics.validation import validate_event
 
 
@@ -143,3 +143,22 @@ def test_every_violation_is_reported_at_once() -> None:
     found = validate_event(event, now=NOW)
     assert len(found) == 6
     assert all(v.en and v.zh for v in found)
+
+
+def test_lengths_within_schema() -> None:
+    """The TNT 2.2 maxLength of each property; found by fuzzing PostgreSQL (a 6-character
+    carrierServiceCode made the whole bulk fail on its varchar(5) column)."""
+    assert codes(transport(transport_call=call(carrier_service_code="FE1234"))) == [
+        "TNT.carrierServiceCode.tooLong"
+    ]
+    assert codes(transport(transport_call=call(carrier_service_code="FE123"))) == []
+    long_reference = Reference(reference_type="FF", reference_value="R" * 101)
+    assert codes(shipment(references=(long_reference,))) == ["TNT.referenceValue.tooLong"]
+    found = validate_event(shipment(references=(long_reference,)), now=NOW)
+    assert [v.path for v in found] == ["references[0].referenceValue"]
+
+
+def test_document_references_valid() -> None:
+    """Found by fuzzing PostgreSQL: a documentReferenceType of 5 characters broke the bulk."""
+    wrong = DocumentReference(document_reference_type="00000", document_reference_value="B-1")
+    assert codes(transport(document_references=(wrong,))) == ["TNT.documentReferenceType.invalid"]

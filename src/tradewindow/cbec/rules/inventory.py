@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tradewindow.cbec.documents import Inventory, InventoryHead, InventoryItem
-from tradewindow.cbec.rules import codes, lines
+from tradewindow.cbec.rules import codes, limits, lines
 from tradewindow.cbec.rules import head as common
 from tradewindow.cbec.rules.codes import BONDED_MODES, DIRECT_MODES
 from tradewindow.cbec.rules.context import Context, negative, not_positive
@@ -58,6 +58,8 @@ def check_inventory(inventory: Inventory, at: str, ctx: Context, out: list[Viola
         codes.unit_known(item.unit, "unit", item_at, ctx, out)
         codes.unit_known(item.unit1, "unit1", item_at, ctx, out)
         codes.unit_known(item.unit2, "unit2", item_at, ctx, out)
+    value = sum((item.total_price for item in inventory.items), head.freight + head.insured_fee)
+    limits.within_transaction_limit(inventory.items, value, head.decl_time, head_at, ctx, out)
 
 
 def ie_flag_is_import(head: InventoryHead, at: str, ctx: Context, out: list[Violation]) -> None:
@@ -165,11 +167,23 @@ def bonded_list_complete(inventory: Inventory, at: str, ctx: Context, out: list[
 
 
 def direct_list_complete(head: InventoryHead, at: str, ctx: Context, out: list[Violation]) -> None:
-    """A direct-purchase list (9610) states trafNo, voyageNo and billNo.
+    """A direct-purchase list (9610) carried across the border states trafNo, voyageNo and
+    billNo; one whose transport mode is an area, not a conveyance (W logistics centre, Y
+    bonded port area, X logistics park, …), need not.
 
-    Source: spec 202205 表 3-31, 运输工具编号 / 航班航次号 / 提运单号 "直购进口必填".
+    Source: spec 202205 表 3-31 — 运输工具编号 trafNo "直购进口必填。货物进出境的运输工具的
+    名称或运输工具编号。填报内容应与运输部门向海关申报的载货清单所列相应内容一致；同报关单
+    填制规范。保税进口免填", 航班航次号 voyageNo and 提运单号 billNo "直购进口必填 …
+    保税进口免填"; 运输方式 trafMode "直购进口指跨境段物流运输方式". The declaration rules the
+    spec defers to (《中华人民共和国海关进出口货物报关单填制规范》, 海关总署公告2019年第18号,
+    运输工具名称及航次号 and 提运单号) exempt goods with no actual entry: "无实际进出境的货物，
+    免予填报". The JGS-20 transport modes that are areas (0 1 7 8 H T W X Y Z) mean exactly
+    that: the list's leg moves goods out of a special supervision area or bonded site, not
+    across the border, so there is no conveyance, voyage or bill to state.
     """
-    if head.trade_mode not in DIRECT_MODES:
+    if head.trade_mode not in DIRECT_MODES or not ctx.codes.is_transport_mode(head.traf_mode):
+        return  # an unknown trafMode is reported by transport_mode_known
+    if not ctx.codes.crosses_border(head.traf_mode):
         return
     for element, value in (
         ("trafNo", head.traf_no),

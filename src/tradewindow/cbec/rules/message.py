@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -87,7 +87,46 @@ def check_message(
                 check_document(document, f"{element}[{index + 1}]", ctx, found)
                 if found:
                     documents[index] = found
+            guids_unique(message.documents, element, ctx, documents)
     return MessageCheck(message=[_rooted(v) for v in envelope], documents=documents)
+
+
+_HEADS = {
+    "Order": "OrderHead",
+    "Payment": "PaymentHead",
+    "Logistics": "LogisticsHead",
+    "Inventory": "InventoryHead",
+}
+
+
+def guids_unique(
+    documents: Sequence[Any], element: str, ctx: Context, found: dict[int, list[Violation]]
+) -> None:
+    """Each document of a message has its own guid: every document sharing one is refused
+    (a receipt answers a document by its guid, so two could not be told apart).
+
+    Source: spec 202205 表 3-3 (表 3-10, 3-17, 3-31 alike), 系统唯一序号 guid "企业系统生成36位
+    唯一序号（英文字母大写）" — unique per document.
+    """
+    positions: dict[str, list[int]] = {}
+    for index, document in enumerate(documents):
+        positions.setdefault(document.head.guid.upper(), []).append(index)
+    head = _HEADS[element]
+    for guid, shared in positions.items():
+        if len(shared) < 2:
+            continue
+        for index in shared:
+            others = ", ".join(f"{element}[{i + 1}]" for i in shared if i != index)
+            found.setdefault(index, []).append(
+                ctx.violation(
+                    f"{element}[{index + 1}]/{head}/guid",
+                    "guid",
+                    "duplicate",
+                    f"guid {guid[:36]} is also the guid of {others} in this message: "
+                    "each document needs its own",
+                    f"系统唯一序号 {guid[:36]} 与本报文中 {others} 重复：每份单证须有自己的序号",
+                )
+            )
 
 
 def _rooted(violation: Violation) -> Violation:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tradewindow.cbec.documents import Order, OrderHead, OrderItem
-from tradewindow.cbec.rules import codes, lines
+from tradewindow.cbec.rules import codes, limits, lines
 from tradewindow.cbec.rules import head as common
 from tradewindow.cbec.rules.context import TOLERANCE, Context, negative
 from tradewindow.cbec.rules.fields import ORDER_HEAD, ORDER_LIST, FacetTable, label
@@ -43,6 +43,14 @@ def check_order(order: Order, at: str, ctx: Context, out: list[Violation]) -> No
         codes.country_known(item.country, "country", item_at, ctx, out)
         codes.currency_known(item.currency, item_at, ctx, out)
     goods_value_is_sum_of_lines(head, order.items, head_at, ctx, out)
+    limits.within_transaction_limit(
+        order.items,
+        head.goods_value + head.freight,
+        head.app_time,
+        f"{head_at}/goodsValue",
+        ctx,
+        out,
+    )
 
 
 def order_type_is_import(head: OrderHead, at: str, ctx: Context, out: list[Violation]) -> None:

@@ -27,6 +27,7 @@ from tradewindow.cbec.receipts import ReceiptMessage, TaxBill, TaxBillMessage
 from tradewindow.evidence.chain import RecordKind
 from tradewindow.parties.roles import Action, may, require
 from tradewindow.web import answers
+from tradewindow.web.inputs import RowAfter
 from tradewindow.web.portal.forms import KINDS
 from tradewindow.web.portal.pages import portal_page
 from tradewindow.web.portal.session import SignedIn, require_enterprise
@@ -49,7 +50,7 @@ class FilingsPages(Controller):
         request: Request[Any, Any, Any],
         kind: str | None = None,
         status: str | None = None,
-        after: int = 0,
+        after: RowAfter = 0,
     ) -> Template:
         who = require_enterprise(request)
         require(who.principal, Action.READ_OWN_FILINGS)

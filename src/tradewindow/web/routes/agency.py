@@ -21,6 +21,7 @@ from tradewindow.agencies.status import Decision
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action
 from tradewindow.web.desk import agency_of, decided, view_notice, view_task
+from tradewindow.web.inputs import PageNumber, PageSize
 from tradewindow.web.openapi_docs import document
 from tradewindow.web.window import Window
 
@@ -40,8 +41,8 @@ class AgencyController(Controller):
         request: Request[Any, Any, Any],
         principal: Principal,
         status: TaskStatus | None = None,
-        page: int = Parameter(default=1, ge=1),
-        size: int = Parameter(default=50, ge=1, description="capped at the server's page size"),
+        page: PageNumber = 1,
+        size: PageSize = 50,
     ) -> TaskPage:
         window: Window = request.app.state.window
         agency = agency_of(principal, Action.VIEW_QUEUE)
@@ -115,8 +116,8 @@ class AgencyNoticesController(Controller):
             default="", max_length=200, description="only filings whose key contains this"
         ),
         sort: NoticeSort = NoticeSort.OLDEST,
-        page: int = Parameter(default=1, ge=1),
-        size: int = Parameter(default=50, ge=1, description="capped at the server's page size"),
+        page: PageNumber = 1,
+        size: PageSize = 50,
     ) -> NoticePage:
         window: Window = request.app.state.window
         agency = agency_of(principal, Action.VIEW_QUEUE)

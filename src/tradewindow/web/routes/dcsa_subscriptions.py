@@ -7,8 +7,6 @@ of another party is 404, like one that does not exist. Translation only.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,6 +14,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import Parameter
 
+from tradewindow.formats import cursors
 from tradewindow.logistics.subscriptions import NewSubscription, Subscription
 from tradewindow.parties.principal import Principal
 from tradewindow.violations import Rejected, Violation
@@ -149,17 +148,13 @@ def _answer(subscription: Subscription, status: int = 200) -> Response[bytes]:
 
 
 def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset={offset}".encode()).decode().rstrip("=")
+    return cursors.write("offset=", offset)
 
 
 def _offset(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        name, _, value = raw.partition("=")
-        if name == "offset" and value.isdigit():
-            return int(value)
-    except (binascii.Error, ValueError):
-        pass
+    offset = cursors.read("offset=", cursor)
+    if offset is not None:
+        return offset
     raise Rejected(
         [
             Violation(

@@ -7,8 +7,6 @@ evidence log, as every such read is.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import uuid
@@ -24,9 +22,11 @@ from tradewindow.agencies.status import CombinedStatus
 from tradewindow.agencies.views import personal_data_in
 from tradewindow.cbec.receipts import ReceiptMessage, TaxBill, TaxBillMessage
 from tradewindow.evidence.chain import RecordKind
+from tradewindow.formats import cursors
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action, require
 from tradewindow.web import answers
+from tradewindow.web.inputs import PageSize
 from tradewindow.web.openapi_docs import XML, document
 from tradewindow.web.problems import ApiError, not_found
 from tradewindow.web.window import Window
@@ -81,7 +81,7 @@ class FilingController(Controller):
         since: datetime | None = _SINCE,
         until: datetime | None = _UNTIL,
         cursor: str | None = None,
-        limit: int = Parameter(default=50, ge=1, description="capped at the server's page size"),
+        limit: PageSize = 50,
     ) -> FilingPage:
         window: Window = request.app.state.window
         require(principal, Action.READ_OWN_FILINGS)
@@ -178,18 +178,15 @@ class FilingController(Controller):
 
 
 def _cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"f{last_id}".encode()).decode().rstrip("=")
+    return cursors.write("f", last_id)
 
 
 def _after(cursor: str | None) -> int:
     if not cursor:
         return 0
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if text.startswith("f") and text[1:].isdigit():
-            return int(text[1:])
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
+    after = cursors.read("f", cursor)
+    if after is not None:
+        return after
     raise ApiError(
         400, "http.cursor_invalid", "the cursor is not one this API gave", "分页游标无效"
     )

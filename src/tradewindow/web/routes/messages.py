@@ -20,6 +20,8 @@ from litestar.params import Parameter
 
 from tradewindow.cbec.receipts import ReceiptMessage
 from tradewindow.evidence.signatures import SubmissionFormat
+from tradewindow.formats import ceb_json, ceb_xml
+from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action, require
 from tradewindow.web import answers
@@ -27,11 +29,16 @@ from tradewindow.web.answers import BulkAnswer, BulkItem, SubmissionAnswer
 from tradewindow.web.filing import Filed, file_messages
 from tradewindow.web.idempotency import checked_key, replayed, request_digest, stored_answer
 from tradewindow.web.openapi_docs import XML, document
-from tradewindow.web.problems import PROBLEM_JSON, ApiError, Problem, not_found, problem_body
+from tradewindow.web.problems import (
+    PROBLEM_JSON,
+    ApiError,
+    Problem,
+    format_refusal,
+    not_found,
+    problem_body,
+)
 from tradewindow.web.window import Window
 
-_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
 _ANSWER_TYPE = {"CEB311": "CEB312", "CEB411": "CEB412", "CEB511": "CEB512", "CEB621": "CEB622"}
 
 
@@ -71,6 +78,8 @@ class MessageController(Controller):
             response = _respond(window, request, principal, body, fmt, key)
         except ApiError as error:
             response = _problem(error, request.url.path)
+        except FormatError as error:  # the bulk itself cannot be read: a content refusal
+            response = _problem(format_refusal(error), request.url.path)
         except BaseException:
             window.idempotency.abandon(principal.party_id, key)
             raise
@@ -120,8 +129,10 @@ class MessageController(Controller):
 def _format(content_type: str) -> SubmissionFormat:
     media = content_type.split(";")[0].strip().lower()
     if media in ("application/xml", "text/xml"):
+        ceb_xml.check_charset(content_type)
         return SubmissionFormat.XML
     if media == "application/json" or media.endswith("+json"):
+        ceb_json.check_charset(content_type)
         return SubmissionFormat.JSON
     raise ApiError(
         415,
@@ -162,30 +173,15 @@ def _respond(
 
 def _bulk_items(window: Window, body: bytes) -> list[bytes] | None:
     """The raw bytes of each message of a bulk; None when ``body`` is a single message."""
-    try:
-        top = _TOP.decode(body)
-    except msgspec.DecodeError:
-        return None  # not an object: the single-message reader says what is wrong
-    if "messages" not in top:
-        return None
-    try:
-        items = _ITEMS.decode(top["messages"])
-    except msgspec.DecodeError:
-        raise _bulk_invalid("messages must be a list of CEB JSON messages") from None
-    if not items:
-        raise _bulk_invalid("messages is empty")
-    if len(items) > window.limits.max_bulk:
+    items = ceb_json.split_bulk(body)
+    if items is not None and len(items) > window.limits.max_bulk:
         raise ApiError(
             413,
             "limits.bulk_too_large",
             f"a bulk holds at most {window.limits.max_bulk} messages, not {len(items)}",
             f"批量申报最多 {window.limits.max_bulk} 个报文，而非 {len(items)} 个",
         )
-    return [bytes(item) for item in items]
-
-
-def _bulk_invalid(en: str) -> ApiError:
-    return ApiError(422, "CEB900.json.bulk_invalid", en, "批量申报格式错误：须为报文列表")
+    return items
 
 
 def _bulk_item(window: Window, index: int, filed: Filed, path: str) -> BulkItem:

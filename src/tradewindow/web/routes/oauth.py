@@ -2,7 +2,8 @@
 
 The client authenticates with HTTP Basic or with ``client_id`` / ``client_secret`` in the
 body, which may be a form (``application/x-www-form-urlencoded``, as the RFC has it) or JSON.
-Any failure of the client is one 401 ``credential.invalid_client``.
+Any failure of the client is one 401 ``credential.invalid_client``; a body that is not strict
+JSON (or not UTF-8) is 400 before any client is looked up.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from urllib.parse import parse_qs
 import msgspec
 from litestar import Controller, Request, post
 
+from tradewindow.formats import strict_json
+from tradewindow.formats.characters import refuse_forbidden
 from tradewindow.web.openapi_docs import document
 from tradewindow.web.problems import ApiError
 from tradewindow.web.window import Window
@@ -51,6 +54,7 @@ class OAuthController(Controller):
         client_id, client_secret = _basic(request.headers.get("authorization"))
         client_id = client_id or fields.get("client_id", "")
         client_secret = client_secret or fields.get("client_secret", "")
+        refuse_forbidden([("client_id", client_id), ("client_secret", client_secret)])
         token = window.registry.issue_token(client_id, client_secret)
         return TokenAnswer(
             access_token=token.access_token,
@@ -63,12 +67,14 @@ def _fields(content_type: str, body: bytes) -> dict[str, str]:
     media = content_type.split(";")[0].strip().lower()
     try:
         if media == "application/json":
+            strict_json.charset(content_type)
+            strict_json.check(body)  # refusals are 400 json.* (web.problems)
             decoded = msgspec.json.decode(body)
             if isinstance(decoded, dict):
                 return {str(k): str(v) for k, v in decoded.items()}
             return {}
         text = body.decode("utf-8")
-    except (msgspec.DecodeError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         raise ApiError(
             400, "oauth.invalid_request", "the body cannot be read", "请求体无法解析"
         ) from None

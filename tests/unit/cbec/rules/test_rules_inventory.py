@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import msgspec
 from rule_checks import found, inventory_line
 
 import builders as b
@@ -165,3 +166,35 @@ def test_line_units_known() -> None:
         ("CEB621.unit1.unknown", f"{LINE}[2]/unit1"),
         ("CEB621.unit2.unknown", f"{LINE}[2]/unit2"),
     ]
+
+
+def test_direct_list_complete_only_for_goods_carried_across_the_border() -> None:
+    """9610 with trafMode W (logistics centre): no actual entry on this leg, so no conveyance,
+    voyage or bill (报关单填制规范 "无实际进出境的货物，免予填报"); with a conveyance mode
+    (waterway, air, road …) the three are required whatever else is declared."""
+    centre = {"traf_mode": "W", "traf_no": None, "voyage_no": "", "bill_no": None}
+    assert _found(**centre) == []
+    for crossing in ("2", "4", "5"):
+        assert [code for code, _ in _found(**{**centre, "traf_mode": crossing})] == [
+            "CEB621.trafNo.required_for_direct",
+            "CEB621.voyageNo.required_for_direct",
+            "CEB621.billNo.required_for_direct",
+        ]
+    assert _found(traf_mode="Q", traf_no=None) == [("CEB621.trafMode.unknown", f"{H}/trafMode")]
+
+
+def test_within_transaction_limit() -> None:
+    """A list over the single-transaction limit is told so with its other faults at once (it
+    used to learn only after matching and every other rule had passed)."""
+    order = b.order(
+        items=[msgspec.structs.replace(i, price=i.price * 50, total_price=i.total_price * 50)
+               for i in b.order_items()]
+    )  # fmt: skip
+    over = b.inventory(source=order, traf_no=None)
+    assert found(b.inventory_message(over)) == [
+        ("CEB621.trafNo.required_for_direct", f"{H}/trafNo"),
+        ("CEB621.quota.transaction_limit", H),
+    ]
+    single = b.inventory(items=[msgspec.structs.replace(b.inventory_items()[0], qty=Decimal(1),
+                                price=Decimal(9000), total_price=Decimal(9000))])  # fmt: skip
+    assert found(b.inventory_message(single)) == []

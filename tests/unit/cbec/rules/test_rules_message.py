@@ -43,7 +43,7 @@ def test_count_allowed_no_document() -> None:
 
 
 def test_envelope_violations_are_apart_from_documents() -> None:
-    message = b.order_message(b.order(), b.order(order_type="X"), guid_="SHORT")
+    message = b.order_message(b.order(), b.order(order_no="SO-2", order_type="X"), guid_="SHORT")
     result = check(message)
     assert [v.code for v in result.message] == ["CEB311.guid.wrong_length"]
     assert list(result.documents) == [1]
@@ -63,3 +63,24 @@ def test_now_in_another_zone_is_the_same_instant() -> None:
     assert found(message, now=utc_now) == [
         ("CEB311.appTime.in_future", "Order[1]/OrderHead/appTime")
     ]
+
+
+def test_guids_unique() -> None:
+    """Two documents of one message sharing a guid are both refused, each naming the other."""
+    shared = b.guid("shared")
+    message = b.order_message(
+        b.order(order_no="SO-1", guid=shared),
+        b.order(order_no="SO-2"),
+        b.order(order_no="SO-3", guid=shared.lower().upper()),
+    )
+    result = check(message)
+    assert [(v.code, v.path) for v in result.documents[0]] == [
+        ("CEB311.guid.duplicate", "Order[1]/OrderHead/guid")
+    ]
+    assert "Order[3]" in result.documents[0][0].en
+    assert [(v.code, v.path) for v in result.documents[2]] == [
+        ("CEB311.guid.duplicate", "Order[3]/OrderHead/guid")
+    ]
+    assert 1 not in result.documents
+    lists = b.inventory_message(b.inventory(), b.inventory(guid=b.inventory().head.guid))
+    assert [v.code for v in check(lists).documents[1]] == ["CEB621.guid.duplicate"]

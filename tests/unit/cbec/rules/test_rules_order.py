@@ -8,6 +8,7 @@ import msgspec
 from rule_checks import check, found, order_line
 
 import builders as b
+from tradewindow.cbec.documents import OrderItem, OrderMessage
 
 H = "Order[1]/OrderHead"
 
@@ -121,7 +122,8 @@ def test_count_allowed_empty() -> None:
 
 def test_count_allowed_too_many() -> None:
     item = b.order_items(1)[0]
-    items = [msgspec.structs.replace(item, gnum=n) for n in range(1, 101)]
+    one = {"qty": Decimal(1), "price": Decimal(1), "total_price": Decimal(1)}  # within limits
+    items = [msgspec.structs.replace(item, gnum=n, **one) for n in range(1, 101)]
     assert found(b.order_message(b.order(items=items))) == [
         ("CEB311.OrderList.too_many", "Order[1]/OrderList")
     ]
@@ -181,3 +183,57 @@ def test_malformed_code_is_reported_once() -> None:
     assert found(b.order_message(order_line(2, country="JP"))) == [
         ("CEB311.country.wrong_length", "Order[1]/OrderList[2]/country")
     ]
+
+
+def _priced(*prices: tuple[str, int]) -> list[OrderItem]:
+    """Order lines of the given (price, qty)."""
+    template = b.order_items(1)[0]
+    return [
+        msgspec.structs.replace(
+            template, gnum=n, qty=Decimal(qty), price=Decimal(price),
+            total_price=Decimal(price) * qty,
+        )
+        for n, (price, qty) in enumerate(prices, 1)
+    ]  # fmt: skip
+
+
+def _order_of(items: list[OrderItem], freight: str = "20.00", **head: object) -> OrderMessage:
+    goods = sum((item.total_price for item in items), Decimal(0))
+    paid = goods + Decimal(freight) + Decimal("118.30") - Decimal("20.00")
+    return b.order_message(
+        b.order(items=items, freight=Decimal(freight), actural_paid=paid, **head)
+    )
+
+
+def test_within_transaction_limit() -> None:
+    """As the GACC sample order (goods 14,000 + freight 700 CNY): over the 5,000 CNY
+    single-transaction limit of 财关税〔2018〕49号, reported on goodsValue with the order's
+    other faults, not left for the list to find."""
+    over = _order_of(_priced(("7000.00", 2)), freight="700.00", buyer_id_type="3")
+    assert found(over) == [
+        ("CEB311.buyerIdType.invalid", f"{H}/buyerIdType"),
+        ("CEB311.quota.transaction_limit", f"{H}/goodsValue"),
+    ]
+    [violation] = [v for v in check(over).documents[0] if "quota" in v.code]
+    assert "14700.00" in violation.en
+    assert "5000.00" in violation.en
+    assert "财关税〔2018〕49号" in violation.zh
+    assert found(_order_of(_priced(("4980.00", 1)), freight="20.00")) == []  # 5000: within
+    assert found(_order_of(_priced(("2490.00", 2)), freight="20.01")) == [
+        ("CEB311.quota.transaction_limit", f"{H}/goodsValue")
+    ]
+
+
+def test_within_transaction_limit_single_item_and_dated_policy() -> None:
+    # one indivisible item may clear at full tax (2019 edition) while within 26,000 …
+    assert found(_order_of(_priced(("9000.00", 1)))) == []
+    assert found(_order_of(_priced(("26000.00", 1)))) == [
+        ("CEB311.quota.transaction_limit", f"{H}/goodsValue")
+    ]
+    # … but not two of them, and not under the 2016 edition (limit 2,000, no exception)
+    assert found(_order_of(_priced(("3000.00", 2)))) == [
+        ("CEB311.quota.transaction_limit", f"{H}/goodsValue")
+    ]
+    old = _order_of(_priced(("2500.00", 1)), app_time="20180301100000")
+    assert [c for c, _ in found(old)] == ["CEB311.quota.transaction_limit"]
+    assert found(_order_of(_priced(("1900.00", 1)), app_time="20180301100000")) == []
