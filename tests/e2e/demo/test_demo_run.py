@@ -82,6 +82,7 @@ def test_the_printed_keys_work_all_run_nothing_is_dated_later_and_ctrl_c_is_clea
         assert answer.status_code == 200, "a printed key stopped working during the run"
         assert answer.json()["items"], "the platform's filings are listed"
         _nothing_dated_after(folder / "tradewindow.db", datetime.now(UTC))
+        _every_held_list_has_a_next_action(folder / "tradewindow.db")
     finally:
         out, err = interrupt(demo)
     assert demo.returncode == 0, err
@@ -139,3 +140,19 @@ def _nothing_dated_after(database: Path, now: datetime) -> None:
                 at = at if at.tzinfo else at.replace(tzinfo=UTC)
                 assert at <= now, f"{table}.{name} is dated {at}, after {now}"
     engine.dispose()
+
+
+def _every_held_list_has_a_next_action(database: Path) -> None:
+    """A list in manual review or inspection is some agency's follow-up, never nobody's."""
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        stranded = connection.execute(
+            text(
+                "SELECT d.key FROM documents d WHERE d.kind = 'inventory' "
+                "AND d.status IN ('review', 'inspection') AND NOT EXISTS (SELECT 1 FROM "
+                "agency_tasks t WHERE t.filing = d.key AND t.status IN ('open', 'claimed', "
+                "'follow_up'))"
+            )
+        ).all()
+    engine.dispose()
+    assert stranded == []
