@@ -44,22 +44,29 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
         self.store.close()
 
 
-def bootstrap(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now) -> App:
-    """Build the application from settings (the environment when not given)."""
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    store: SqlStore | None = None,
+) -> App:
+    """Build the application from settings (the environment when not given). With ``store``
+    it works on that open store (e.g. two services over one database with their own clocks:
+    the demo loads yesterday while it serves today); closing either App closes it."""
     settings = settings or Settings.from_env()
-    store = open_store(settings.database_url)
+    store = store or open_store(settings.database_url)
     policy = shipped_policy()
-    desk = AgencyDesk(store.engine, policy, clock=clock)
+    desk = AgencyDesk(store.agencies, policy, clock=clock)
     platform_key = load_platform_key(platform_key_path(settings), create=True)
     parties = PartyRegistry(
-        store.engine,
+        store.parties,
         pepper=credential_pepper(settings),
         agencies=tuple(policy.agencies),
         clock=clock,
     )
-    evidence = EvidenceLog(store.engine, platform_key=platform_key)
+    evidence = EvidenceLog(store.evidence, platform_key=platform_key)
     commissions = CommissionRegistry(
-        store.engine, evidence=CommissionRecords(evidence), clock=clock
+        store.parties, evidence=CommissionRecords(evidence), clock=clock
     )
     logistics = open_logistics(
         store.engine, settings, clock=clock, party_of=_party_by_customs_code(parties)

@@ -4,6 +4,7 @@ figures themselves are measured by people, never asserted as timings here)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,25 @@ def test_bench_api_files_every_message_over_http_and_times_single_submissions(
     assert report["http_docs_per_s"] > 0
     assert report["single_requests"] == 64
     assert 0 < report["single_p50_ms"] <= report["single_p99_ms"]
+
+
+def test_bench_pages_times_every_page_over_a_demo_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "demo"
+    assert main(["demo", "--sets", "60", "--history", "600", "--no-serve", "--dir",
+                 str(folder)]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["bench", "pages", "--dir", str(folder), "--rounds", "2", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    pages = {(p["page"].split("?")[0], p["who"]) for p in report["pages"]}
+    for page in ("/", "/stats", "/status", "/lookup", "/sandbox"):
+        assert (page, "public") in pages
+    assert ("/portal/filings", "broker") in pages
+    assert ("/workbench", "customs") in pages
+    assert ("/workbench/notices", "taxation") in pages
+    for page in report["pages"]:
+        assert page["status"] == 200, page
+        assert page["p99_s"] >= page["p50_s"] > 0
+    assert report["baseline"]["p50_s"] > 0
+    assert isinstance(report["all_under_target"], bool)

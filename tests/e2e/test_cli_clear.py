@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tradewindow.agencies.ports import TaskStatus
 from tradewindow.agencies.status import Decision
-from tradewindow.agencies.tables import TaskStatus
 from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec import answers
 from tradewindow.cbec.documents import SpecVersion

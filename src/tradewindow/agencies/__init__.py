@@ -1,10 +1,12 @@
 """The single window's agencies: data-sharing policy, agency views, routing, decisions and the
 combined status.
 
-Pure core: :mod:`.fields`, :mod:`.sharing_policy`, :mod:`.views`, :mod:`.routing`, :mod:`.status`.
-Adapters: :mod:`.policy_file` (reads ``policy.toml``), :mod:`.tables`, :mod:`.queue` (the work
-queue over SQLAlchemy Core), :mod:`.notices` (informed agencies' notices) and :mod:`.reading`
-(a filing's stored documents cut to an agency's share, for both).
+Rules: :mod:`.fields`, :mod:`.sharing_policy` (the data-sharing policy, read from
+``policy.toml`` by :mod:`.policy_file`), :mod:`.views`, :mod:`.routing`, :mod:`.status`.
+Use cases: :mod:`.queue` (the work queue, ``AgencyDesk``), :mod:`.notices` (informed
+agencies' notices), :mod:`.reading` (a filing's documents cut to an agency's share, for both)
+and :mod:`.release_gate` (the CBEC release gate over them). What they need stored is declared
+in :mod:`.ports` and implemented in ``store/agencies``.
 """
 
 from tradewindow.agencies.routing import informed_agencies, required_agencies

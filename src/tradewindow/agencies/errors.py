@@ -101,7 +101,17 @@ def reason_too_long(limit: int) -> DecisionInvalid:
 def unknown_decision(decision: str) -> DecisionInvalid:
     return DecisionInvalid(
         "agency.decision.unknown",
-        f"{decision!r} is not a decision (release, hold, inspect, refuse)",
-        f"{decision!r} 不是有效的决定（放行、扣留、查验、退单）",
+        f"{decision!r} is not a decision (release, hold, inspect, refuse, request_documents)",
+        f"{decision!r} 不是有效的决定（放行、扣留、查验、退单、要求补充单证）",
+        path="decision",
+    )
+
+
+def not_a_next_action(task: int, decision: str, allowed: tuple[str, ...]) -> DecisionInvalid:
+    return DecisionInvalid(
+        "agency.decision.not_next",
+        f"task {task} is being followed up: {decision!r} cannot follow; "
+        f"choose one of {', '.join(allowed)}",
+        f"任务 {task} 正在后续处理中，不能作出“{decision}”；可选：{'、'.join(allowed)}",
         path="decision",
     )

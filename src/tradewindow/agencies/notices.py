@@ -1,4 +1,4 @@
-"""Informed agencies' notices over SQLAlchemy Core: inform, list, count, view.
+"""Informed agencies' notices: inform, list, count, view (stored by ``agencies.ports``).
 
 An agency without ``route_when`` never decides (taxation: "taxation sees values and tax
 bills"). When a filing is routed, every such agency the policy grants at least one of the
@@ -11,38 +11,19 @@ is reported as not found.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, Row, func, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql import Select
 
 from tradewindow.agencies import errors
-from tradewindow.agencies.reading import agency_share, page_bounds, reader, stored_filing
+from tradewindow.agencies.ports import AgencyStore, Notice, NoticeSort, Routing
+from tradewindow.agencies.reading import agency_share, page_bounds
 from tradewindow.agencies.routing import informed_agencies
 from tradewindow.agencies.sharing_policy import Policy
-from tradewindow.agencies.tables import agency_notices
-from tradewindow.clock import utc_now
+from tradewindow.clock import Clock, utc_now
 
-
-class NoticeSort(enum.StrEnum):
-    """Orders of a notice listing (the workbench queue's names)."""
-
-    OLDEST = "oldest"
-    NEWEST = "newest"
-    FILING = "filing"
-
-
-class Notice(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
-    id: int
-    filing: str
-    agency: str
-    policy_version: str
-    created_at: datetime
+__all__ = ["Notice", "NoticeBoard", "NoticePage", "NoticeSort", "NoticeView"]
 
 
 class NoticePage(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -63,34 +44,19 @@ class NoticeView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
 
 
 class NoticeBoard:
-    def __init__(
-        self, engine: Engine, policy: Policy, *, clock: Callable[[], datetime] | None = None
-    ) -> None:
-        self._engine = engine
+    def __init__(self, store: AgencyStore, policy: Policy, *, clock: Clock = utc_now) -> None:
+        self._store = store
         self._policy = policy
-        self._clock = clock or (utc_now)
+        self._clock = clock
 
     def inform(
-        self, connection: Connection, filing: str, documents: Mapping[str, Mapping[str, Any]]
+        self, routing: Routing, filing: str, documents: Mapping[str, Mapping[str, Any]]
     ) -> None:
         """A notice of ``filing`` for every informed agency granted one of its ``documents``,
-        in the caller's transaction. Informing again adds nothing."""
-        now = self._clock()
-        rows = [
-            {
-                "filing": filing,
-                "agency": agency,
-                "policy_version": self._policy.version,
-                "created_at": now,
-            }
-            for agency in informed_agencies(self._policy, documents)
-        ]
-        if rows:
-            insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-            statement = insert(agency_notices).on_conflict_do_nothing(
-                index_elements=["filing", "agency"]
-            )
-            connection.execute(statement, rows)
+        in the routing's transaction. Informing again adds nothing."""
+        informed = informed_agencies(self._policy, documents)
+        if informed:
+            routing.add_notices(filing, informed, self._policy.version, self._clock())
 
     def list(
         self,
@@ -105,38 +71,23 @@ class NoticeBoard:
         ``agency``'s notices in ``sort`` order, only those whose filing key contains
         ``filing`` (ignoring case) when it is given."""
         page, size = page_bounds(page, size)
-        order = {
-            NoticeSort.OLDEST: (agency_notices.c.id,),
-            NoticeSort.NEWEST: (agency_notices.c.id.desc(),),
-            NoticeSort.FILING: (agency_notices.c.filing, agency_notices.c.id),
-        }[NoticeSort(sort)]
-        query = _scoped(select(agency_notices), agency, filing)
-        query = query.order_by(*order).limit(size + 1).offset((page - 1) * size)
-        with reader(self._engine) as connection:
-            notices = [_notice(row) for row in connection.execute(query)]
+        notices = self._store.notices(
+            agency, filing, NoticeSort(sort), offset=(page - 1) * size, limit=size + 1
+        )
         return NoticePage(
             notices=notices[:size], page=page, size=size, has_more=len(notices) > size
         )
 
     def count(self, agency: str, *, filing: str = "") -> int:
         """How many notices :meth:`list` pages through for the same ``agency`` and ``filing``."""
-        query = _scoped(select(func.count()).select_from(agency_notices), agency, filing)
-        with reader(self._engine) as connection:
-            found: int = connection.execute(query).scalar_one()
-        return found
+        return self._store.count_notices(agency, filing)
 
     def view(self, agency: str, notice: int) -> NoticeView:
         """The notice's filing as ``agency`` may see it (see :class:`NoticeView`)."""
-        with reader(self._engine) as connection:
-            row = connection.execute(
-                select(agency_notices).where(
-                    agency_notices.c.id == notice, agency_notices.c.agency == agency
-                )
-            ).first()
-            if row is None:
-                raise errors.notice_not_found(notice)
-            current = _notice(row)
-            stored = stored_filing(connection, current.filing)
+        current = self._store.notice(agency, notice)
+        if current is None:
+            raise errors.notice_not_found(notice)
+        stored = self._store.filing_documents(current.filing)
         views, personal = agency_share(self._policy, agency, stored)
         return NoticeView(
             notice=current,
@@ -144,23 +95,3 @@ class NoticeBoard:
             personal_data=personal,
             policy_version=self._policy.version,
         )
-
-
-def _scoped(query: Select[Any], agency: str, filing: str) -> Select[Any]:
-    query = query.where(agency_notices.c.agency == agency)
-    wanted = filing.strip().upper()
-    if wanted:
-        # autoescape: a "%" or "_" typed by the officer is a character, not a wildcard
-        query = query.where(func.upper(agency_notices.c.filing).contains(wanted, autoescape=True))
-    return query
-
-
-def _notice(row: Row[Any]) -> Notice:
-    fields = row._mapping
-    return Notice(
-        id=fields["id"],
-        filing=fields["filing"],
-        agency=fields["agency"],
-        policy_version=fields["policy_version"],
-        created_at=fields["created_at"],
-    )

@@ -1,10 +1,13 @@
-"""The agencies' work queue over SQLAlchemy Core: route, list, claim, view, decide, status.
+"""The agencies' work queue: route, list, claim, view, decide, status (stored by
+``agencies.ports``).
 
 Routing also informs the agencies that do not decide (their notices: :mod:`.notices`).
 
 One task per (filing, required agency). A task is *open*, then *claimed* by one officer
-(atomically: a conditional UPDATE, so two officers can never both hold it), then *decided*
-once and for all by that officer. Every method names the acting agency; a task of another
+(atomically: the store changes it only while it is open, so two officers can never both hold
+it), then decided by that officer: *decided* once and for all when released or refused, or
+*followed up* after a hold, an inspection or a request for documents, until one of the
+agency's officers concludes it. Every method names the acting agency; a task of another
 agency is reported as not found. Views are cut by the policy in force now (a tightened policy
 applies to tasks routed before it), and say which personal-data fields they contain so that
 the caller records the read.
@@ -12,33 +15,40 @@ the caller records the read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, Row, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tradewindow.agencies import errors
 from tradewindow.agencies.notices import NoticeBoard
-from tradewindow.agencies.reading import (
-    MAX_PAGE_SIZE,
-    agency_share,
-    page_bounds,
-    reader,
-    stored_filing,
-)
+from tradewindow.agencies.ports import AgencyStore, Outcome, Routing, Task, TaskStatus
+from tradewindow.agencies.reading import MAX_PAGE_SIZE, agency_share, page_bounds
 from tradewindow.agencies.routing import required_agencies
 from tradewindow.agencies.sharing_policy import Policy
-from tradewindow.agencies.status import AgencyOutcome, CombinedStatus, Decision, combine
-from tradewindow.agencies.tables import TaskStatus, agency_tasks
+from tradewindow.agencies.status import (
+    AgencyOutcome,
+    CombinedStatus,
+    Decision,
+    combine,
+    next_actions,
+)
+from tradewindow.agencies.worklist import WorkItem, WorkPage, WorkQuery, summarise
 from tradewindow.cbec.documents import Inventory, Order, Payment, Waybill
 from tradewindow.cbec.ports import DocKind
 from tradewindow.cbec.receipts import TaxBill
-from tradewindow.clock import utc_now
+from tradewindow.clock import Clock, utc_now
 
-__all__ = ["MAX_PAGE_SIZE", "AgencyDesk", "AgencyView", "Filing", "Task", "TaskPage", "filing_of"]
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "AgencyDesk",
+    "AgencyView",
+    "Filing",
+    "Task",
+    "TaskPage",
+    "TaskStatus",
+    "filing_of",
+]
 REASON_LIMIT = 500  # leaves room in a CEB622 returnInfo (1000) for the agency's name and code
 _COMPANION_KINDS: tuple[tuple[type[msgspec.Struct], str], ...] = (
     (Order, DocKind.ORDER.value),
@@ -54,20 +64,6 @@ class Filing(msgspec.Struct, frozen=True, kw_only=True):
 
     key: str  # the list's key "ebpCode|orderNo"
     documents: dict[str, dict[str, Any]]
-
-
-class Task(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
-    id: int
-    filing: str
-    agency: str
-    status: TaskStatus
-    policy_version: str
-    created_at: datetime
-    officer: str | None = None
-    claimed_at: datetime | None = None
-    decision: Decision | None = None
-    reason: str | None = None
-    decided_at: datetime | None = None
 
 
 class TaskPage(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -88,27 +84,26 @@ class AgencyView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
 
 
 class AgencyDesk:
-    def __init__(
-        self, engine: Engine, policy: Policy, *, clock: Callable[[], datetime] | None = None
-    ) -> None:
-        self._engine = engine
+    def __init__(self, store: AgencyStore, policy: Policy, *, clock: Clock = utc_now) -> None:
+        self._store = store
         self._policy = policy
-        self._clock = clock or (utc_now)
-        self.notices = NoticeBoard(engine, policy, clock=self._clock)
+        self._clock = clock
+        self.notices = NoticeBoard(store, policy, clock=clock)
 
     # --- routing -------------------------------------------------------------------------
 
-    def route(self, filing: Filing, *, connection: Connection | None = None) -> list[Task]:
+    def route(self, filing: Filing, *, routing: Routing | None = None) -> list[Task]:
         """Create a task for every agency the policy requires on ``filing``, and a notice
         for every agency it informs (:class:`~.notices.NoticeBoard`); returns the filing's
         tasks. Routing a filing again adds nothing (and changes no decision).
 
-        With ``connection`` the tasks are written in the caller's transaction (e.g. the CBEC
-        unit of work that releases the list), so they are durable exactly when it commits.
+        With ``routing`` the tasks are written in its transaction (e.g. the CBEC unit of
+        work's part ``AGENCY_ROUTING``, that releases the list), so they are durable exactly
+        when it commits.
         """
-        if connection is not None:
-            return self._route(connection, filing)
-        with self._engine.begin() as own:
+        if routing is not None:
+            return self._route(routing, filing)
+        with self._store.routing() as own:
             return self._route(own, filing)
 
     def route_released_list(
@@ -117,7 +112,7 @@ class AgencyDesk:
         inventory: Inventory,
         companions: Iterable[Order | Payment | Waybill | TaxBill | None] = (),
         *,
-        connection: Connection | None = None,
+        routing: Routing | None = None,
     ) -> list[Task]:
         """:meth:`route` for a list the CBEC engine released, with its order, payment, waybill
         and tax bill as Structs (None entries are skipped, so ``batch.companions(list)`` fits)."""
@@ -125,29 +120,14 @@ class AgencyDesk:
         for document in companions:
             if document is not None:
                 wire[_kind(document)] = _wire(document)
-        return self.route(Filing(key=inventory_key, documents=wire), connection=connection)
+        return self.route(Filing(key=inventory_key, documents=wire), routing=routing)
 
-    def _route(self, connection: Connection, filing: Filing) -> list[Task]:
-        now = self._clock()
-        rows = [
-            {
-                "filing": filing.key,
-                "agency": agency,
-                "status": TaskStatus.OPEN.value,
-                "policy_version": self._policy.version,
-                "created_at": now,
-            }
-            for agency in required_agencies(self._policy, filing.documents)
-        ]
-        if rows:
-            insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-            statement = insert(agency_tasks).on_conflict_do_nothing(
-                index_elements=["filing", "agency"]
-            )
-            connection.execute(statement, rows)
-        self.notices.inform(connection, filing.key, filing.documents)
-        query = select(agency_tasks).where(agency_tasks.c.filing == filing.key)
-        return [_task(row) for row in connection.execute(query.order_by(agency_tasks.c.id))]
+    def _route(self, routing: Routing, filing: Filing) -> list[Task]:
+        required = required_agencies(self._policy, filing.documents)
+        if required:
+            routing.add_tasks(filing.key, required, self._policy.version, self._clock())
+        self.notices.inform(routing, filing.key, filing.documents)
+        return routing.tasks_of(filing.key)
 
     # --- an agency's queue ---------------------------------------------------------------
 
@@ -157,29 +137,15 @@ class AgencyDesk:
         """One page (1-based; ``size`` capped at :data:`MAX_PAGE_SIZE`) of ``agency``'s
         tasks, oldest first, optionally only those in ``status``."""
         page, size = page_bounds(page, size)
-        query = select(agency_tasks).where(agency_tasks.c.agency == agency)
-        if status is not None:
-            query = query.where(agency_tasks.c.status == TaskStatus(status).value)
-        query = query.order_by(agency_tasks.c.id).limit(size + 1).offset((page - 1) * size)
-        with self._reader() as connection:
-            tasks = [_task(row) for row in connection.execute(query)]
+        wanted = None if status is None else TaskStatus(status)
+        tasks = self._store.tasks(agency, wanted, offset=(page - 1) * size, limit=size + 1)
         return TaskPage(tasks=tasks[:size], page=page, size=size, has_more=len(tasks) > size)
 
     def claim(self, agency: str, officer: str, task: int) -> Task:
         """Give ``task`` to ``officer``; claiming one's own task again is a no-op."""
-        now = self._clock()
-        with self._engine.begin() as connection:
-            claimed = connection.execute(
-                update(agency_tasks)
-                .where(
-                    agency_tasks.c.id == task,
-                    agency_tasks.c.agency == agency,
-                    agency_tasks.c.status == TaskStatus.OPEN.value,
-                )
-                .values(status=TaskStatus.CLAIMED.value, officer=officer, claimed_at=now)
-            )
-            current = self._own_task(connection, agency, task)
-        if claimed.rowcount == 1:
+        outcome = self._store.claim(agency, officer, task, self._clock())
+        current = _own(outcome, task)
+        if outcome.changed:
             return current
         if current.status is TaskStatus.DECIDED:
             raise errors.already_decided(task)
@@ -189,9 +155,10 @@ class AgencyDesk:
 
     def view(self, agency: str, task: int) -> AgencyView:
         """The task's filing as ``agency`` may see it (see :class:`AgencyView`)."""
-        with self._reader() as connection:
-            current = self._own_task(connection, agency, task)
-            stored = stored_filing(connection, current.filing)
+        current = self._store.task(agency, task)
+        if current is None:
+            raise errors.task_not_found(task)
+        stored = self._store.filing_documents(current.filing)
         views, personal = agency_share(self._policy, agency, stored)
         return AgencyView(
             task=current,
@@ -203,23 +170,26 @@ class AgencyDesk:
     def decide(
         self, agency: str, officer: str, task: int, decision: Decision | str, reason: str | None
     ) -> Task:
-        """Record ``officer``'s final decision on a task they claimed. A reason is required
-        for everything but release."""
+        """Record ``officer``'s decision on a task they claimed, or the agency's next action on
+        a task it follows up (any of its officers; :func:`~.status.next_actions` says which).
+        A reason is required for everything but release. Release and refuse conclude the
+        task; a hold, an inspection or a request for documents leaves it to be followed up."""
         chosen, reason = _checked(decision, reason)
         now = self._clock()
-        with self._engine.begin() as connection:
-            decided = connection.execute(
-                update(agency_tasks)
-                .where(
-                    agency_tasks.c.id == task,
-                    agency_tasks.c.agency == agency,
-                    agency_tasks.c.status == TaskStatus.CLAIMED.value,
-                    agency_tasks.c.officer == officer,
-                )
-                .values(**_decided(chosen, reason, now))
+        current = self._store.task(agency, task)
+        if current is None:
+            raise errors.task_not_found(task)
+        if current.status is TaskStatus.FOLLOW_UP:
+            allowed = next_actions(current.decision)
+            if chosen not in allowed:
+                raise errors.not_a_next_action(task, chosen.value, tuple(allowed))
+            outcome = self._store.follow_up(
+                agency, officer, task, current.decided_at, chosen, reason, now
             )
-            current = self._own_task(connection, agency, task)
-        if decided.rowcount == 1:
+        else:
+            outcome = self._store.decide(agency, officer, task, chosen, reason, now)
+        current = _own(outcome, task)
+        if outcome.changed:
             return current
         if current.status is TaskStatus.DECIDED:
             raise errors.already_decided(task)
@@ -227,32 +197,51 @@ class AgencyDesk:
             raise errors.not_claimed(task)
         raise errors.already_claimed(task)
 
+    def claim_and_decide(
+        self, agency: str, officer: str, task: int, decision: Decision | str, reason: str | None
+    ) -> Task:
+        """An officer's decision from the workbench: an open task is claimed and decided in
+        one step, a task they hold or one being followed up is decided (:meth:`decide`). A
+        refused decision (no reason, unknown, not a next action) changes nothing: the task
+        stays as it was, open for anyone."""
+        chosen, reason = _checked(decision, reason)  # refused before anything is written
+        outcome = self._store.decide_open(agency, officer, task, chosen, reason, self._clock())
+        if outcome.changed:
+            return _own(outcome, task)
+        return self.decide(agency, officer, task, chosen, reason)
+
+    def item(self, agency: str, task: int) -> WorkItem:
+        """One task as its work list line says it (goods, routing reasons, next actions)."""
+        current = self._store.task(agency, task)
+        if current is None:
+            raise errors.task_not_found(task)
+        return summarise(self._policy, current, self._store.filing_documents(current.filing))
+
+    def worklist(self, query: WorkQuery) -> WorkPage:
+        """One page of the agency's work list over its whole queue (status, search, order):
+        each task with its goods and value as the agency may see them, why it was routed
+        there and what may follow (:mod:`.worklist`)."""
+        query = msgspec.structs.replace(query, page=max(query.page, 1),
+                                        size=page_bounds(1, query.size)[1])  # fmt: skip
+        total, tasks = self._store.work(query)
+        items = [
+            summarise(self._policy, task, self._store.filing_documents(task.filing))
+            for task in tasks
+        ]
+        return WorkPage(items=items, total=total, page=query.page, size=query.size)
+
     def decide_many(
         self, agency: str, officer: str, decisions: Iterable[tuple[int, Decision, str | None]]
     ) -> int:
         """Claim and decide many open tasks at once, in one transaction (an officer working a
         pre-screened batch, or a simulation); tasks no longer open are skipped. Returns how
         many were decided."""
-        now = self._clock()
-        count = 0
-        with self._engine.begin() as connection:
-            for task, decision, given in decisions:
-                chosen, reason = _checked(decision, given)
-                decided = connection.execute(
-                    update(agency_tasks)
-                    .where(
-                        agency_tasks.c.id == task,
-                        agency_tasks.c.agency == agency,
-                        agency_tasks.c.status == TaskStatus.OPEN.value,
-                    )
-                    .values(officer=officer, claimed_at=now, **_decided(chosen, reason, now))
-                )
-                count += decided.rowcount
-        return count
+        checked = [(task, *_checked(decision, given)) for task, decision, given in decisions]
+        return self._store.decide_open_tasks(agency, officer, checked, self._clock())
 
     def record_automated(
         self,
-        connection: Connection,
+        routing: Routing,
         filing: str,
         agency: str,
         decision: Decision,
@@ -260,33 +249,15 @@ class AgencyDesk:
         actor: str,
     ) -> bool:
         """An automated system's decision on ``agency``'s open task for ``filing`` (e.g. the
-        CBEC risk engine releasing a list for customs), in the caller's transaction. Returns
+        CBEC risk engine releasing a list for customs), in the routing's transaction. Returns
         False when there is no open task to decide (decided before, or claimed by an officer)."""
-        decided = connection.execute(
-            update(agency_tasks)
-            .where(
-                agency_tasks.c.filing == filing,
-                agency_tasks.c.agency == agency,
-                agency_tasks.c.status == TaskStatus.OPEN.value,
-            )
-            .values(officer=actor, **_decided(decision, reason, self._clock()))
-        )
-        return decided.rowcount == 1
+        return routing.decide_open(filing, agency, decision, reason, actor, self._clock())
 
     # --- the enterprise's side -----------------------------------------------------------
 
-    def combined_status(
-        self, filing: str, *, connection: Connection | None = None
-    ) -> CombinedStatus:
+    def combined_status(self, filing: str, *, routing: Routing | None = None) -> CombinedStatus:
         """The filing's status over every agency routed to it (:mod:`.status`)."""
-        query = (
-            select(agency_tasks).where(agency_tasks.c.filing == filing).order_by(agency_tasks.c.id)
-        )
-        if connection is not None:
-            tasks = [_task(row) for row in connection.execute(query)]
-        else:
-            with self._reader() as reader:
-                tasks = [_task(row) for row in reader.execute(query)]
+        tasks = routing.tasks_of(filing) if routing is not None else self._store.tasks_of(filing)
         if not tasks:
             raise errors.filing_not_found(filing)
         return combine(
@@ -298,37 +269,11 @@ class AgencyDesk:
             ]
         )
 
-    # --- reading -------------------------------------------------------------------------
 
-    def _reader(self) -> Connection:
-        return reader(self._engine)
-
-    @staticmethod
-    def _own_task(connection: Connection, agency: str, task: int) -> Task:
-        query = select(agency_tasks).where(
-            agency_tasks.c.id == task, agency_tasks.c.agency == agency
-        )
-        row = connection.execute(query).first()
-        if row is None:
-            raise errors.task_not_found(task)
-        return _task(row)
-
-
-def _task(row: Row[Any]) -> Task:
-    fields = row._mapping
-    return Task(
-        id=fields["id"],
-        filing=fields["filing"],
-        agency=fields["agency"],
-        status=TaskStatus(fields["status"]),
-        policy_version=fields["policy_version"],
-        created_at=fields["created_at"],
-        officer=fields["officer"],
-        claimed_at=fields["claimed_at"],
-        decision=Decision(fields["decision"]) if fields["decision"] else None,
-        reason=fields["reason"],
-        decided_at=fields["decided_at"],
-    )
+def _own(outcome: Outcome, task: int) -> Task:
+    if outcome.task is None:
+        raise errors.task_not_found(task)
+    return outcome.task
 
 
 def _decision(decision: Decision | str) -> Decision:
@@ -355,16 +300,6 @@ def _checked(decision: Decision | str, reason: str | None) -> tuple[Decision, st
     if reason is not None and len(reason) > REASON_LIMIT:
         raise errors.reason_too_long(REASON_LIMIT)
     return chosen, reason
-
-
-def _decided(decision: Decision, reason: str | None, at: datetime) -> dict[str, Any]:
-    """The columns of a task once decided."""
-    return {
-        "status": TaskStatus.DECIDED.value,
-        "decision": decision.value,
-        "reason": reason,
-        "decided_at": at,
-    }
 
 
 def filing_of(key: str, documents: Iterable[msgspec.Struct | None]) -> Filing:

@@ -9,23 +9,12 @@ agency is not granted is ever stored for it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
-
-from sqlalchemy import Connection, Engine, select
 
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.agencies.views import agency_view, personal_data_in
-from tradewindow.cbec.ports import DocKind
-from tradewindow.store.engine import READ_ONLY
-from tradewindow.store.schema import documents, tax_bills
 
 MAX_PAGE_SIZE = 100  # rows of one listing page, whatever a caller asks for
-
-
-def reader(engine: Engine) -> Connection:
-    """A connection whose transactions only read (no writer lock on SQLite)."""
-    return engine.connect().execution_options(**{READ_ONLY: True})
 
 
 def page_bounds(page: int, size: int) -> tuple[int, int]:
@@ -46,34 +35,3 @@ def agency_share(
             views[kind] = view
     personal = sorted({p for view in views.values() for p in personal_data_in(policy, view)})
     return views, personal
-
-
-def stored_filing(connection: Connection, filing: str) -> dict[str, dict[str, Any]]:
-    """The list ``filing`` and its order, payment, waybill and latest tax bill, as wire JSON."""
-    kinds = (DocKind.INVENTORY.value, DocKind.ORDER.value, DocKind.PAYMENT.value)
-    query = select(documents.c.kind, documents.c.body, documents.c.waybill_ref).where(
-        documents.c.kind.in_(kinds), documents.c.key == filing
-    )
-    found: dict[str, dict[str, Any]] = {}
-    waybill_ref = None
-    for kind, body, ref in connection.execute(query):
-        found[kind] = json.loads(body)
-        if kind == DocKind.INVENTORY.value:
-            waybill_ref = ref
-    if waybill_ref is not None:
-        body = connection.execute(
-            select(documents.c.body).where(
-                documents.c.kind == DocKind.WAYBILL.value, documents.c.key == waybill_ref
-            )
-        ).scalar()
-        if body is not None:
-            found[DocKind.WAYBILL.value] = json.loads(body)
-    bill = connection.execute(
-        select(tax_bills.c.body)
-        .where(tax_bills.c.doc_key == filing)
-        .order_by(tax_bills.c.created_at.desc())
-        .limit(1)
-    ).scalar()
-    if bill is not None:
-        found["tax_bill"] = json.loads(bill)
-    return found

@@ -10,11 +10,10 @@ task open for an officer. The list is released only when every required agency r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import msgspec
-from sqlalchemy import Connection
 
+from tradewindow.agencies.ports import AGENCY_ROUTING
 from tradewindow.agencies.queue import AgencyDesk, filing_of
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.agencies.status import (
@@ -51,17 +50,17 @@ class AgencyGate:
         customs: str,
         reason: str,
     ) -> GateVerdict:
-        connection = _connection(uow)
-        self._desk.route(filing_of(key, documents.values()), connection=connection)
+        routing = uow.part(AGENCY_ROUTING)  # the tasks commit with the conclusion
+        self._desk.route(filing_of(key, documents.values()), routing=routing)
         if customs in _HELD_BY_ENGINE:
             return GateVerdict(outcome=_HELD_BY_ENGINE[customs], info=f"customs: {reason}")
         self._desk.record_automated(
-            connection, key, CUSTOMS, Decision.RELEASE, reason, AUTOMATED_OFFICER
+            routing, key, CUSTOMS, Decision.RELEASE, reason, AUTOMATED_OFFICER
         )
-        return self._verdict(self._desk.combined_status(key, connection=connection))
+        return self._verdict(self._desk.combined_status(key, routing=routing))
 
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict:
-        return self._verdict(self._desk.combined_status(key, connection=_connection(uow)))
+        return self._verdict(self._desk.combined_status(key, routing=uow.part(AGENCY_ROUTING)))
 
     def _verdict(self, combined: CombinedStatus) -> GateVerdict:
         return GateVerdict(
@@ -69,9 +68,3 @@ class AgencyGate:
             info=return_info(self._policy, combined),
             codes=stop_codes(combined),
         )
-
-
-def _connection(uow: Any) -> Connection:
-    """The SQL unit of work's connection: tasks are written in the clearance transaction."""
-    connection: Connection = uow.connection
-    return connection

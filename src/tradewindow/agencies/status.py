@@ -1,7 +1,7 @@
 """The combined status of a filing from its required agencies' decisions.
 
 - **refused** (CEB622 returnStatus 100) when any agency refused;
-- otherwise **held** (300, manual review) when any agency holds it;
+- otherwise **held** (300, manual review) when any agency holds it or asks for documents;
 - otherwise **inspection** (500) when any agency selected it for inspection;
 - otherwise **pending** (120, accepted) while any required agency has not decided;
 - **released** (800) only when every required agency released it.
@@ -28,6 +28,28 @@ class Decision(enum.StrEnum):
     HOLD = "hold"
     INSPECT = "inspect"
     REFUSE = "refuse"
+    REQUEST_DOCUMENTS = "request_documents"  # held until the enterprise sends documents
+
+
+# What an agency may do next about a filing it has stopped. Release and refuse conclude it;
+# a hold (人工审核) or a request for documents keeps the filing held with the agency; an
+# inspection (查验) is concluded by its result, release or refuse.
+NEXT_ACTIONS: dict[Decision, tuple[Decision, ...]] = {
+    Decision.HOLD: (Decision.RELEASE, Decision.REFUSE, Decision.REQUEST_DOCUMENTS),
+    Decision.REQUEST_DOCUMENTS: (Decision.RELEASE, Decision.REFUSE, Decision.REQUEST_DOCUMENTS),
+    Decision.INSPECT: (Decision.RELEASE, Decision.REFUSE),
+}
+
+
+def concludes(decision: Decision) -> bool:
+    """Whether ``decision`` is the agency's last word on the filing (release, refuse); any
+    other leaves the agency's task open for a next action (:data:`NEXT_ACTIONS`)."""
+    return decision not in NEXT_ACTIONS
+
+
+def next_actions(decision: Decision | None) -> tuple[Decision, ...]:
+    """What may follow ``decision`` (nothing after a conclusion or before any decision)."""
+    return NEXT_ACTIONS.get(decision, ()) if decision is not None else ()
 
 
 class FilingStatus(enum.StrEnum):
@@ -49,6 +71,7 @@ RETURN_STATUS = {
 _PRECEDENCE = (
     (Decision.REFUSE, FilingStatus.REFUSED),
     (Decision.HOLD, FilingStatus.HELD),
+    (Decision.REQUEST_DOCUMENTS, FilingStatus.HELD),
     (Decision.INSPECT, FilingStatus.INSPECTION),
 )
 

@@ -68,11 +68,12 @@ def _lines_view(
 
 
 def _pick(source: Mapping[str, Any], tree: Tree) -> dict[str, Any]:
+    """The granted part of ``source``, its fields in the document's own order (the XSD's)."""
     view: dict[str, Any] = {}
-    for name, sub in tree.items():
-        if name not in source:
+    for name, value in source.items():
+        if name not in tree:
             continue
-        value = source[name]
+        sub = tree[name]
         if sub is None:
             if isinstance(value, _SINGLE):
                 view[name] = value

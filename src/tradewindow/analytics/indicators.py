@@ -11,13 +11,17 @@
 
 Every ``Result`` carries its ``Definition`` (indicator, parameters, the exact SQL and its
 bound arguments) and the lake's ``as_of`` time, so any figure can be recomputed by running
-that SQL on the same files. Growth and shares are computed from the exact sums with Decimal
-and rounded at one named point (``RATIO``: four places, i.e. 0.01 %).
+that SQL on the same files. A question the monthly roll-ups answer exactly is asked of them
+(the view ``rollup``, see ``rollup.py``), any other of the day files (``lines``); the same
+question on the same files is answered once and then from memory (the lake's file times are
+the cache's key, so a load is seen at once). Growth and shares are computed from the exact
+sums with Decimal and rounded at one named point (``RATIO``: four places, i.e. 0.01 %).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,7 +30,7 @@ from typing import Any
 import duckdb
 import msgspec
 
-from tradewindow.analytics import entities, official
+from tradewindow.analytics import entities, official, rollup
 from tradewindow.analytics.lake import SCHEMA, Lake
 from tradewindow.analytics.query import (
     DIMENSIONS,
@@ -40,6 +44,7 @@ from tradewindow.analytics.query import (
 from tradewindow.violations import Rejected, Violation
 
 RATIO = Decimal("0.0001")
+CACHED_RESULTS = 512  # answers kept per Indicators, until the lake's files change
 DIGITAL_TARGET = Decimal("0.80")
 DIGITAL_DEFINITION = {
     "en": (
@@ -61,6 +66,8 @@ class Definition(msgspec.Struct, frozen=True, kw_only=True):
     parameters: dict[str, Any]
     sql: str
     arguments: list[Any]
+    # each view the SQL reads → the Parquet files it is, relative to the lake's root
+    views: dict[str, str] = {}
 
 
 class Result(msgspec.Struct, frozen=True, kw_only=True):
@@ -97,21 +104,29 @@ class Indicators:
         self._db.execute("SET enable_progress_bar = false")  # a service prints no bars
         self._lock = threading.Lock()
         self._generation: object = None
+        self._rolled = False
+        self._answers: OrderedDict[tuple[object, ...], Result] = OrderedDict()
 
     def close(self) -> None:
         self._db.close()
+
+    def forget(self) -> None:
+        """Drop every answer kept in memory (a benchmark times the queries themselves)."""
+        with self._lock:
+            self._answers.clear()
 
     # --- indicators ---------------------------------------------------------------------
 
     def breakdown(self, query: Query) -> Result:
         check(query)
+        source, rolled = self._source(query)
         dims = [DIMENSIONS[name] for name in query.by]
-        measures = [f"{measure_sql(m)} AS {m}" for m in query.measures]
+        measures = [f"{measure_sql(m, rolled=rolled)} AS {m}" for m in query.measures]
         clause, arguments = where(query)
         keys = ["period", *dims]
         sql = (
             f"SELECT {PERIODS[query.period]} AS period, {', '.join([*dims, *measures])} "  # noqa: S608 - whitelisted SQL only, values bound
-            f"FROM lines{clause} GROUP BY ALL"
+            f"FROM {source}{clause} GROUP BY ALL"
         )
         if query.top is not None:
             order = f"{query.measures[0]} DESC NULLS LAST, {', '.join(keys)}"
@@ -130,6 +145,7 @@ class Indicators:
         if query.period not in ("month", "quarter", "year"):
             raise Rejected([_bad("period", "growth needs month, quarter or year")])
         measure = query.measures[0]
+        source, rolled = self._source(query)
         dims = [DIMENSIONS[name] for name in query.by]
         first = _period_start(query.start, query.period) if query.start else None
         earlier = _year_before(first) if first else None
@@ -139,7 +155,7 @@ class Indicators:
         dim_list = "".join(f"{d}, " for d in dims)
         sql = (
             f"WITH base AS (SELECT {PERIODS[query.period]} AS period, {dim_list}"  # noqa: S608 - whitelisted SQL only, values bound
-            f"{measure_sql(measure)} AS m FROM lines{clause} GROUP BY ALL), "
+            f"{measure_sql(measure, rolled=rolled)} AS m FROM {source}{clause} GROUP BY ALL), "
             f"series AS (SELECT *, sum(m) OVER (PARTITION BY {partition} ORDER BY period) AS ytd "
             f"FROM base) "
             f"SELECT s.period, {''.join(f's.{d}, ' for d in dims)}s.m, "
@@ -187,6 +203,7 @@ class Indicators:
     ) -> Result:
         """1 January to ``through`` against 1 January to the same day a year earlier."""
         query = check(Query(period="all", by=tuple(by), measures=(measure,), filters=filters or {}))
+        source, rolled = self._source(query)
         before = _year_before(through)
         spans = [through.replace(month=1, day=1), through, before.replace(month=1, day=1), before]
         dims = [DIMENSIONS[name] for name in query.by]
@@ -195,8 +212,9 @@ class Indicators:
         condition = f"({span} OR {span})"
         clause = f"{clause} AND {condition}" if clause else f" WHERE {condition}"
         sql = (
-            f"SELECT {''.join(f'{d}, ' for d in dims)}{measure_sql(measure, span)} AS ytd, "  # noqa: S608 - whitelisted SQL only, values bound
-            f"{measure_sql(measure, span)} AS ytd_year_ago FROM lines{clause}"
+            f"SELECT {''.join(f'{d}, ' for d in dims)}"  # noqa: S608 - whitelisted SQL only, values bound
+            f"{measure_sql(measure, span, rolled=rolled)} AS ytd, "
+            f"{measure_sql(measure, span, rolled=rolled)} AS ytd_year_ago FROM {source}{clause}"
             + (f" GROUP BY ALL ORDER BY {', '.join(dims)}" if dims else "")
         )
         raw = self._run("year_to_date", query, sql, [*spans, *arguments, *spans])
@@ -249,15 +267,23 @@ class Indicators:
         query = check(Query(period="all", start=start, end=end))
         keys = ", ".join(f"e.{g}" for g in groups)
         select_keys = f"{keys}, " if groups else ""
+        if self._source(query)[1]:  # each day's filing parties, rolled up
+            filed = "SELECT DISTINCT party_id FROM filers WHERE day BETWEEN ? AND ?"
+            spans: list[Any] = [start, end]
+        else:
+            filed = (
+                "SELECT platform AS party_id FROM lines WHERE day BETWEEN ? AND ? "
+                "UNION SELECT enterprise FROM lines WHERE day BETWEEN ? AND ? "
+                "UNION SELECT agent FROM lines WHERE day BETWEEN ? AND ?"
+            )
+            spans = [start, end] * 3
         sql = (
-            "WITH filed AS (SELECT platform AS party_id FROM lines WHERE day BETWEEN ? AND ? "  # noqa: S608 - whitelisted SQL only, values bound
-            "UNION SELECT enterprise FROM lines WHERE day BETWEEN ? AND ? "
-            "UNION SELECT agent FROM lines WHERE day BETWEEN ? AND ?) "
+            f"WITH filed AS ({filed}) "  # noqa: S608 - whitelisted SQL only, values bound
             f"SELECT {select_keys}count(*) AS registered, count(f.party_id) AS filed "
             "FROM entities e LEFT JOIN filed f USING (party_id) WHERE e.registered <= ?"
             + (f" GROUP BY ALL ORDER BY {keys}" if groups else "")
         )
-        raw = self._run("digital_application_rate", query, sql, [start, end] * 3 + [end])
+        raw = self._run("digital_application_rate", query, sql, [*spans, end])
         rows = []
         for row in raw.rows:
             rate = ratio(row[-1], row[-2])
@@ -271,8 +297,25 @@ class Indicators:
 
     # --- running ------------------------------------------------------------------------
 
+    def _source(self, query: Query) -> tuple[str, bool]:
+        """The view that answers ``query`` exactly and fastest: ``("rollup", True)`` when the
+        roll-ups are current and hold every dimension it names (and, for documents, only
+        dimensions a whole list shares), else ``("lines", False)``."""
+        self._refresh()
+        named = set(query.by) | set(query.filters)
+        fits = named <= set(rollup.ROLLUP_DIMENSIONS) and not (
+            "documents" in query.measures and named & set(rollup.LINE_DIMENSIONS)
+        )
+        return ("rollup", True) if fits and self._rolled else ("lines", False)
+
     def _run(self, indicator: str, query: Query, sql: str, arguments: list[Any]) -> Result:
-        cursor = self._cursor()
+        generation = self._refresh()
+        key = (generation, sql, *(repr(argument) for argument in arguments))
+        with self._lock:
+            if (known := self._answers.get(key)) is not None:
+                self._answers.move_to_end(key)
+                return known
+            cursor = self._db.cursor()
         try:
             relation = cursor.execute(sql, arguments)
             columns = [column[0] for column in relation.description or ()]
@@ -284,16 +327,29 @@ class Indicators:
             parameters=msgspec.to_builtins(query),
             sql=sql,
             arguments=msgspec.to_builtins(arguments),
+            views={name: files for name, files in _VIEW_FILES.items() if f"FROM {name}" in sql},
         )
-        return Result(columns=columns, rows=rows, definition=definition, as_of=self.lake.as_of())
-
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        result = Result(columns=columns, rows=rows, definition=definition, as_of=self.lake.as_of())
         with self._lock:
-            generation = (self.lake.state().get("generation"), self._file_marks())
+            self._answers[key] = result
+            while len(self._answers) > CACHED_RESULTS:
+                self._answers.popitem(last=False)
+        return result
+
+    def _refresh(self) -> object:
+        """The lake's generation (state and file times); views made again when it changed."""
+        with self._lock:
+            generation = (
+                self.lake.state().get("generation"),
+                self._file_marks(),
+                rollup.marks(self.lake),
+            )
             if generation != self._generation:
                 self._create_views()
+                self._rolled = rollup.rolled_up(self.lake)
                 self._generation = generation
-            return self._db.cursor()
+                self._answers.clear()
+            return generation
 
     def _file_marks(self) -> tuple[float, ...]:
         marks = []
@@ -309,6 +365,13 @@ class Indicators:
             db.execute(f"CREATE OR REPLACE VIEW lines AS SELECT * FROM {source}")  # noqa: S608 - whitelisted SQL only, values bound
         else:
             _empty_view(db, "lines", SCHEMA)
+        for name, folder in (
+            ("rollup", rollup.rollup_dir(self.lake)),
+            ("filers", rollup.filers_dir(self.lake)),
+        ):
+            if any(folder.glob("month=*.parquet")):
+                glob = _literal(str(folder / "month=*.parquet"))
+                db.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({glob})")  # noqa: S608 - whitelisted SQL only, values bound
         for name, module in (("official", official), ("entities", entities)):
             path = self.lake.root / module.FILE
             if path.exists():
@@ -318,6 +381,15 @@ class Indicators:
                 )
             else:
                 _empty_view(db, name, module.SCHEMA)
+
+
+_VIEW_FILES = {
+    "lines": "lines/month=*/day-*.parquet",
+    "rollup": "rollup/month=*.parquet",
+    "filers": "filers/month=*.parquet",
+    "official": official.FILE,
+    "entities": entities.FILE,
+}
 
 
 def _empty_view(db: duckdb.DuckDBPyConnection, name: str, schema: Any) -> None:

@@ -7,6 +7,8 @@ Layout under the lake's root::
     entities.parquet                             registered trading entities (entities.py)
     rates.csv                                    an official rate file, once loaded
     state.json                                   as-of time and the loader's watermark
+    rollup/month=2026-03.parquet                 the month's sums, rolled up on each load
+    filers/month=2026-03.parquet                 the month's filing parties (rollup.py)
 
 **Why per-day files.** A day's file is always written whole, from the system of record, to a
 temporary name and then renamed over the old one (``os.replace`` is atomic on POSIX), so:
@@ -35,6 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from tradewindow.analytics import rollup
 from tradewindow.analytics.rows import COLUMNS, TradeLine
 
 MONEY = pa.decimal128(18, 2)
@@ -131,6 +134,8 @@ class Lake:
 
     def clear_lines(self) -> None:
         shutil.rmtree(self.lines_dir, ignore_errors=True)
+        shutil.rmtree(rollup.rollup_dir(self), ignore_errors=True)
+        shutil.rmtree(rollup.filers_dir(self), ignore_errors=True)
 
     def purge(self, current_day: Mapping[str, date | None]) -> int:
         """Remove each key's rows from every file but its current day's (``None``: from all
@@ -180,7 +185,9 @@ class Lake:
         return datetime.fromisoformat(text) if text else None
 
     def stamp(self, as_of: datetime) -> None:
-        """Record ``as_of`` and bump the generation readers use to notice new files."""
+        """A load is done: roll up the months it changed (``rollup``), then record ``as_of``
+        and bump the generation readers use to notice new files."""
+        rollup.roll_up(self)
         self.update_state(as_of=as_of, generation=int(self.state().get("generation", 0)) + 1)
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 import msgspec
 
+from tradewindow.analytics.rollup import ROLLUP_MEASURES
 from tradewindow.violations import Rejected, Violation
 
 # dimension → column of the ``lines`` view (identical names: the table is the whitelist)
@@ -126,8 +127,11 @@ def where(query: Query, *, start: date | None = None) -> tuple[str, list[object]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", arguments
 
 
-def measure_sql(name: str, condition: str = "") -> str:
-    return MEASURES[name].format(f=f" FILTER (WHERE {condition})" if condition else "")
+def measure_sql(name: str, condition: str = "", *, rolled: bool = False) -> str:
+    """The aggregate of measure ``name`` over the day files' lines or, ``rolled``, over the
+    roll-ups' rows (``rollup.ROLLUP_MEASURES``), optionally filtered by ``condition``."""
+    table = ROLLUP_MEASURES if rolled else MEASURES
+    return table[name].format(f=f" FILTER (WHERE {condition})" if condition else "")
 
 
 _ZH = {

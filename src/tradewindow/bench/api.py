@@ -275,8 +275,8 @@ def _server(
     codes = set(groups) | {m.base_transfer.cop_code for m in orders}
     commissioned = _commissioned_pairs(groups)
     codes |= {ebc for ebc, _ in commissioned}
-    senders = _register(PartyRegistry(app.store.engine, pepper=PEPPER.encode()), codes)
-    commissions = CommissionRegistry(app.store.engine, evidence=CommissionRecords(app.evidence))
+    senders = _register(PartyRegistry(app.store.parties, pepper=PEPPER.encode()), codes)
+    commissions = CommissionRegistry(app.store.parties, evidence=CommissionRecords(app.evidence))
     for ebc, agent in sorted(commissioned):  # lists filed by an agent for a store need one
         grant = GrantCommission(agent=senders[agent].party_id, scope=(Scope.INVENTORY.value,))
         commissions.grant(senders[ebc].party_id, grant, by=OPERATOR)

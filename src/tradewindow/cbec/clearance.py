@@ -34,7 +34,6 @@ from tradewindow.cbec.keys import identity
 from tradewindow.cbec.ports import (
     ClearanceStore,
     CodeTables,
-    ConcurrentWrite,
     EvidenceItem,
     EvidenceRecorder,
     ListDecided,
@@ -45,6 +44,7 @@ from tradewindow.cbec.ports import (
 )
 from tradewindow.cbec.rules import MessageCheck, check_message
 from tradewindow.cbec.tax import RateTable
+from tradewindow.transaction import ConcurrentWrite
 from tradewindow.violations import Violation
 
 

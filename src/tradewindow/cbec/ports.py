@@ -16,11 +16,7 @@ from typing import Protocol
 
 import msgspec
 
-
-class ConcurrentWrite(Exception):
-    """Another transaction stored the same identity first (e.g. two processes clearing one
-    message guid at the same moment). The unit of work is spoiled; running it again sees
-    the other's result."""
+from tradewindow.transaction import Transaction
 
 
 class DocKind(enum.StrEnum):
@@ -99,8 +95,9 @@ class TaxBillRecord(msgspec.Struct, frozen=True, kw_only=True):
     body: bytes  # msgspec JSON of the TaxBill
 
 
-class UnitOfWork(Protocol):
-    """One transaction. Nothing is visible to others, nor durable, before ``commit``."""
+class UnitOfWork(Transaction, Protocol):
+    """One transaction. Nothing is visible to others, nor durable, before ``commit``. Other
+    capabilities' writes join it as parts (``uow.part(…)``, see ``tradewindow.transaction``)."""
 
     def message_digests(self, guids: Collection[str]) -> dict[str, str]: ...
 

@@ -101,6 +101,11 @@ class TaxHeadRd(_Receipt, kw_only=True):
     agent_code: str | None = None
     customs_code: str | None = None
 
+    @property
+    def total(self) -> Decimal:
+        """What the bill charges: customs duty + import VAT + consumption tax."""
+        return self.customs_tax + self.value_added_tax + self.consumption_tax
+
 
 class TaxListRd(_Receipt, kw_only=True):
     gnum: int

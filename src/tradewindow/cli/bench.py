@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tradewindow.bench import analytics, api, clearance, events
+from tradewindow.bench import analytics, api, clearance, events, pages
 from tradewindow.cli.render import console
 
 
@@ -57,6 +57,22 @@ def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser])
     dcsa.add_argument("--rounds", type=int, default=20, help="fan-out rounds (one event each)")
     dcsa.add_argument("--json", action="store_true", help="print one JSON object")
     dcsa.set_defaults(run=_events)
+    register_pages(targets)
+
+
+def register_pages(targets: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    timed = targets.add_parser("pages", help="p50 / p99 of every page over the demo's data")
+    timed.add_argument("--dir", type=Path, default=Path("var/demo"), help="the demo's folder")
+    timed.add_argument("--rounds", type=int, default=20, help="requests per page, timed")
+    timed.add_argument("--json", action="store_true", help="print one JSON object")
+    timed.set_defaults(run=_pages)
+
+
+def _pages(args: argparse.Namespace) -> int:
+    report = pages.run(args.dir, rounds=args.rounds, console=None if args.json else console)
+    if args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+    return 0
 
 
 def _clearance(args: argparse.Namespace) -> int:

@@ -204,7 +204,7 @@ def _log() -> Iterator[EvidenceLog]:
     key = platform_key.load_platform_key(platform_key.platform_key_path(settings), create=True)
     store = open_store(settings.database_url)
     try:
-        yield EvidenceLog(store.engine, key)
+        yield EvidenceLog(store.evidence, key)
     finally:
         store.close()
 

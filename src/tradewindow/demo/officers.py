@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+from tradewindow.agencies.ports import TaskStatus
 from tradewindow.agencies.status import Decision
-from tradewindow.agencies.tables import TaskStatus
 from tradewindow.bootstrap import App
 from tradewindow.cbec.ports import ReceiptRecord
 

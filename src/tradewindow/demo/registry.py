@@ -237,9 +237,19 @@ SEED = ENTERPRISES + CROSS_BORDER + AGENCIES
 def seed_parties(registry: PartyRegistry) -> list[SeededParty]:
     """Register every seed party not yet registered and give each a fresh API key labelled
     ``seed`` (revoking earlier ones), so running it twice is safe."""
+    return issue_seed_keys(registry, register_seed_parties(registry))
+
+
+def register_seed_parties(registry: PartyRegistry) -> list[Party]:
+    """Every seed party, registered now when it is not yet (no key is issued or revoked)."""
+    return [_registered(registry, command) for command in SEED]
+
+
+def issue_seed_keys(registry: PartyRegistry, parties: list[Party]) -> list[SeededParty]:
+    """A fresh ``seed`` API key for each party, revoking its earlier seed keys: call it once
+    per run and print what it returns (a key printed before a second call stops working)."""
     seeded = []
-    for command in SEED:
-        party = _registered(registry, command)
+    for party in parties:
         for credential in registry.credentials_of(party.id):
             if credential.label == SEED_LABEL and credential.revoked_at is None:
                 registry.revoke_key(credential.id)

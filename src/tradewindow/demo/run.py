@@ -1,11 +1,15 @@
-"""`tradewindow demo`: a generated GBA day written as files, cleared, and explained.
+"""`tradewindow demo`: a generated GBA day written as files, cleared, explained and served.
 
-The day's messages are written in arrival order, one file each — orders and payments as
-JSON (as platforms and payment firms send them over the API), waybills and inventory lists as
-CEB XML (the lists signed with a demo key, as the XSD requires) — then cleared from those
-files on the embedded default (a SQLite file), exactly as ``tradewindow clear`` does. Then
-the match timeout is let pass so lists whose waybill never came are returned, and the run
-is compared, fault by fault, with what the generator injected.
+The parties, their commissions, one API key per role and one portal account per role are
+registered first and printed at once — each key is issued exactly once per run, so every
+key printed works for the whole run. Then the pages and the API are served straight away
+while the day is built behind them (:mod:`.loading`: the day's messages written as files —
+orders and payments as JSON, waybills and inventory lists as CEB XML, the lists signed — and
+cleared from those files exactly as ``tradewindow clear`` does, the match timeout let pass,
+the agencies' officers deciding, two years of statistics history); the terminal and every
+page show how far it has come. With ``--no-serve`` the same steps run in the foreground and
+the command ends with the summary, comparing fault by fault what the generator injected
+with what became of it.
 """
 
 from __future__ import annotations
@@ -13,54 +17,36 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import msgspec
 import uvicorn
-from cryptography.hazmat.primitives.asymmetric import rsa
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from tradewindow import intake
-from tradewindow.analytics.lake import Lake
 from tradewindow.bootstrap import App, bootstrap
-from tradewindow.cbec import answers
-from tradewindow.cbec.clearance import Answer
-from tradewindow.cbec.documents import CHINA_TZ, Message, SpecVersion, message_type
-from tradewindow.cbec.ports import DocKind, StoredDocument
-from tradewindow.clock import utc_now
+from tradewindow.cbec.documents import CHINA_TZ
 from tradewindow.demo.accounts import print_credentials, print_demo_accounts, seed_demo_accounts
-from tradewindow.demo.day import DemoDay, generate_day
-from tradewindow.demo.faults import Expectation, InventoryOutcome
-from tradewindow.demo.officers import agencies_decide
-from tradewindow.demo.registry import seed_commissions, seed_parties
-from tradewindow.demo.stats import build_lake
-from tradewindow.formats import ceb_json, ceb_xml, xmldsig
+from tradewindow.demo.loading import STAGES, DemoLoad, LoadingClock, Stopped
+from tradewindow.demo.registry import (
+    SeededParty,
+    issue_seed_keys,
+    register_seed_parties,
+    seed_commissions,
+)
+from tradewindow.demo.stats import HISTORY_LINES
 from tradewindow.logistics.worker import run_worker
+from tradewindow.progress import Progress
 from tradewindow.settings import Settings
+from tradewindow.store import open_store
 from tradewindow.web.app import create_app
+from tradewindow.web.pages.stats import LAKE_STATE
+from tradewindow.web.progress import PROGRESS_STATE
 
-_JSON_TYPES = ("CEB311", "CEB411")
-_FINAL: dict[InventoryOutcome, set[str | None]] = {
-    InventoryOutcome.RELEASED: {"released", "inspection"},
-    InventoryOutcome.RELEASED_FULL_TAX: {"released", "inspection", "review"},
-    InventoryOutcome.REFUSED: {"returned", None},  # None: refused unread, nothing stored
-    InventoryOutcome.TIMED_OUT: {"returned"},
-    InventoryOutcome.NOT_RELEASED: {"returned", None},
-}
-
-
-class Clock:
-    """Real time, plus an offset the demo moves forward to let the match timeout pass."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return utc_now() + self.offset
+STOP_SECONDS = 30  # how long Ctrl-C waits for the loading to reach a committed batch
 
 
 def run_demo(
@@ -70,28 +56,23 @@ def run_demo(
     seed: int,
     console: Console,
     port: int | None = None,
+    history_lines: int = HISTORY_LINES,
     show_summary: Callable[[intake.Summary], None] | None = None,
-) -> intake.Summary:
-    """Generate, clear and explain a demo day in ``folder``; with ``port``, then serve the
-    pages and the API over it on 127.0.0.1 until interrupted. ``show_summary`` prints the
-    clearance summary (the command's own table, as ``tradewindow clear`` prints it)."""
+) -> intake.Summary | None:
+    """Register, print the credentials, then build the demo day in ``folder``: with ``port``
+    in the background while the pages and the API are served on 127.0.0.1 until Ctrl-C
+    (returns None), else in the foreground (returns the clearance summary). ``show_summary``
+    prints the summary (the command's own table, as ``tradewindow clear`` prints it)."""
+    started = time.monotonic()
     configured = Settings.from_env()  # a bad setting fails here, before any work
     if folder.exists():
         shutil.rmtree(folder)
-    inbox, outbox = folder / "in", folder / "out"
-    inbox.mkdir(parents=True)
+    folder.mkdir(parents=True)
     day = (datetime.now(CHINA_TZ) - timedelta(days=1)).date()
     console.print(
         f"[bold]tradewindow demo[/] — a Greater Bay Area CBEC import day ({day}), "
         f"{sets:,} purchases"
     )
-    generated = generate_day(day, sets=sets, seed=seed)
-    written = write_messages(generated.messages, inbox)
-    console.print(
-        f"wrote {written:,} messages to {inbox} (orders and payments as JSON, "
-        "waybills and signed inventory lists as CEB XML)"
-    )
-    clock = Clock()
     # the demo keeps its own database and data folder, and is served over plain http on
     # loopback only: its session cookies may drop Secure there (never for any other host,
     # see web/portal/session.py); the API's and portal's other limits are as configured
@@ -101,87 +82,113 @@ def run_demo(
         api=configured.api,
         portal=msgspec.structs.replace(configured.portal, allow_http=True),
     )
-    app = bootstrap(settings, clock=clock)
+    store = open_store(settings.database_url)
+    # the day is yesterday: it is cleared by a clock a match timeout in the past, which
+    # reaches now when the timeout is let pass; the pages, keys and accounts live in real time
+    clock = LoadingClock(settings.match_timeout + timedelta(hours=1))
+    loader = bootstrap(settings, clock=clock, store=store)
+    served = bootstrap(settings, store=store)
     try:
-        # the parties and their commissions are registered before the day's messages arrive
-        # (and before the clock moves on: a commission takes effect when it is registered)
-        seed_parties(app.parties)
-        seed_commissions(app.commissions)
-        summary = _clear(app, inbox, outbox, clock, console)
-        clock.offset = settings.match_timeout + timedelta(hours=1)
-        expired = app.clearance.expire_waiting()
-        summary.tally([Answer(guid="timeout", receipts=expired)])
-        writer = intake.ReceiptWriter(outbox, "xml")
-        for receipt_message in answers.receipt_messages("timeout", expired):
-            summary.receipt_files += writer.write(receipt_message)
-        console.print(
-            f"{settings.match_timeout} later: {len(expired):,} lists still waiting were returned "
-            "(CEB621.match.timeout)"
-        )
-        decided, made = agencies_decide(app, seed=seed)
-        summary.tally([Answer(guid="agencies", receipts=decided)])
-        for receipt_message in answers.receipt_messages("agencies", decided):
-            summary.receipt_files += writer.write(receipt_message)
-        console.print(
-            "agencies decided: "
-            + ", ".join(f"{key} {count:,}" for key, count in sorted(made.items()))
-        )
-        informed = [code for code, agency in app.policy.agencies.items() if not agency.decides]
-        console.print(
-            "agencies informed (notices, on the workbench of e.g. demo-taxation): "
-            + ", ".join(f"{code} {app.desk.notices.count(code):,}" for code in informed)
-        )
-        checkpoint = app.evidence.sign_head()
-        console.print(
-            f"evidence: {checkpoint.seq:,} records chained, head signed by the platform key "
-            f"({checkpoint.hash[:16]}…); check with `tradewindow evidence verify`"
-        )
-        accounts(app, console, folder / "api-keys.txt")
-        history, today = build_lake(app, Lake(folder / "lake"), day, seed=seed)
-        console.print(
-            f"statistics: {history:,} lines of generated history (24 months) and the "
-            f"{today:,} lines cleared today loaded into {folder / 'lake'}"
-        )
-
-        if show_summary is not None:
-            show_summary(summary)
-        explain(app, generated, console)
-        counts = app.store.status_counts()
-        console.print(
-            f"final state: {counts.get(('inventory', 'released'), 0):,} lists released, "
-            f"{counts.get(('inventory', 'returned'), 0):,} returned, "
-            f"{counts.get(('inventory', 'waiting'), 0):,} waiting; "
-            f"tax collected CNY {app.store.tax_total():,.2f}"
-        )
-        console.print(
-            f"receipts: {outbox} ({summary.receipt_files:,} files); database: "
-            f"{folder / 'tradewindow.db'}"
-        )
-        if port is not None:
-            clock.offset = timedelta(0)
-            serve(app, folder, port, console)
+        # parties and commissions exist before the day's first message (on the loading clock)
+        parties = register_seed_parties(loader.parties)
+        seed_commissions(loader.commissions)
+        keys = issue_seed_keys(served.parties, parties)  # once: each printed key stays valid
+        load = DemoLoad(
+            loader, clock, folder, day=day, sets=sets, seed=seed, history_lines=history_lines,
+            console=console, progress=Progress(STAGES),
+            credentials={seeded.party.id: seeded.key.credential.id for seeded in keys},
+        )  # fmt: skip
+        print_api_keys(keys, console, folder / "api-keys.txt")
+        accounts = seed_demo_accounts(served, [seeded.party for seeded in keys])
+        url = f"http://127.0.0.1:{port}/" if port is not None else ""
+        print_demo_accounts(accounts, console, url, folder / "portal-accounts.txt")
+        if port is None:
+            summary = load.run()
+            if show_summary is not None:
+                show_summary(summary)
+            load.explain()
+            return summary
+        serve(served, load, port, console, started, show_summary)
+        return None
     finally:
-        app.close()
-    return summary
+        store.close()
 
 
-def serve(app: App, folder: Path, port: int, console: Console) -> None:
-    """The pages and the API over the demo's data, until Ctrl-C."""
+def print_api_keys(seeded: list[SeededParty], console: Console, file: Path) -> None:
+    """One API key per role (what a user calls the API with), also written to ``file``."""
+    rows: list[tuple[str, ...]] = []
+    shown: set[str] = set()
+    for entry in seeded:
+        role = entry.party.roles[0]
+        if role not in shown:
+            shown.add(role)
+            rows.append((role, entry.party.id, entry.api_key))
+    title = "Demo accounts: one API key per role / 演示账户（每个角色一个 API 密钥）"
+    print_credentials(console, title, ("role", "party", "API key"), rows, file)
 
-    url = f"http://127.0.0.1:{port}/"
-    print_demo_accounts(seed_demo_accounts(app), console, url, folder / "portal-accounts.txt")
+
+def serve(
+    app: App,
+    load: DemoLoad,
+    port: int,
+    console: Console,
+    started: float,
+    show_summary: Callable[[intake.Summary], None] | None,
+) -> None:
+    """The pages and the API at once, the demo day loading behind them, until Ctrl-C."""
     web = create_app(app)
-    web.state["analytics_lake"] = folder / "lake"
+    web.state[LAKE_STATE] = load.folder / "lake"
+    web.state[PROGRESS_STATE] = load.progress
     worker = _Worker(app)
     worker.start()
+    loading = threading.Thread(
+        target=_load, args=(load, show_summary), name="tradewindow-demo-load", daemon=True
+    )
+    server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning"))
+    loading.start()
+    threading.Thread(
+        target=_announce,
+        args=(server, port, console, started),
+        name="tradewindow-demo-url",
+        daemon=True,
+    ).start()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn shuts down, then raises the signal again
+        pass
+    finally:
+        load.stop.set()
+        loading.join(timeout=STOP_SECONDS)
+        worker.stop()
+        console.print("tradewindow demo stopped")
+
+
+def _announce(server: uvicorn.Server, port: int, console: Console, started: float) -> None:
+    """The URL, once the server answers (the time since start is the first page's)."""
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.05)
     console.print(
         f"\n[bold green]tradewindow is serving the demo at http://127.0.0.1:{port}/[/] "
-        f"(statistics at /stats, the API at /v1, its OpenAPI at /schema) — Ctrl-C to stop"
+        f"({time.monotonic() - started:.0f} s after start; the day and its statistics fill in "
+        "behind the pages, which show how far it has come) — Ctrl-C to stop"
     )
+
+
+def _load(load: DemoLoad, show_summary: Callable[[intake.Summary], None] | None) -> None:
     try:
-        uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning")
-    finally:
-        worker.stop()
+        summary = load.run()
+    except Stopped:
+        load.progress.fail("stopped")
+        return
+    except Exception as error:  # the server goes on serving what was loaded; say what broke
+        load.progress.fail(f"{type(error).__name__}: {error}")
+        load.console.print_exception()
+        return
+    if show_summary is not None:
+        show_summary(summary)
+    load.explain()
 
 
 class _Worker(threading.Thread):
@@ -192,108 +199,17 @@ class _Worker(threading.Thread):
         super().__init__(name="tradewindow-worker", daemon=True)
         self._app = app
         self._loop = asyncio.new_event_loop()
-        self._stop = asyncio.Event()
+        # not ``_stop``: threading.Thread has a method of that name, which join() calls
+        self._stopping = asyncio.Event()
 
     def run(self) -> None:
-
         asyncio.set_event_loop(self._loop)
-        work = run_worker(self._app.logistics, self._app.settings.bus_url, self._stop)
+        work = run_worker(self._app.logistics, self._app.settings.bus_url, self._stopping)
         self._loop.run_until_complete(work)
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._stop.set)
+        self._loop.call_soon_threadsafe(self._stopping.set)
         self.join(timeout=10)
-
-
-def accounts(app: App, console: Console, file: Path | None = None) -> None:
-    """Register the demo parties and print one API key per role (what a user signs in with),
-    also written to ``file`` when one is given."""
-
-    seeded = seed_parties(app.parties)
-    rows: list[tuple[str, ...]] = []
-    shown: set[str] = set()
-    for entry in seeded:
-        role = entry.party.roles[0]
-        if role in shown:
-            continue
-        shown.add(role)
-        rows.append((role, entry.party.id, entry.api_key))
-    title = "Demo accounts: one API key per role / 演示账户（每个角色一个 API 密钥）"
-    print_credentials(console, title, ("role", "party", "API key"), rows, file)
-
-
-def write_messages(messages: list[Message], inbox: Path) -> int:
-    """One file per message, named in arrival order."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    for number, message in enumerate(messages):
-        kind = message_type(message)
-        stem = f"{number:06d}_{kind}_{message.guid}"
-        if kind in _JSON_TYPES:
-            (inbox / f"{stem}.json").write_bytes(ceb_json.write_message(message))
-            continue
-        data = ceb_xml.write_message(message)
-        if kind == "CEB621":
-            data = xmldsig.sign(data, key, key_name="demo-agent")
-        (inbox / f"{stem}.xml").write_bytes(data)
-    return len(messages)
-
-
-def _clear(app: App, inbox: Path, outbox: Path, clock: Clock, console: Console) -> intake.Summary:
-    items = list(intake.incoming([inbox]))
-    decoder = intake.Decoder(app.settings, spec=SpecVersion.V202205)
-    started = utc_now()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("clearing", total=len(items))
-        summary = intake.clear(
-            items,
-            clearance=app.clearance,
-            decoder=decoder,
-            writer=intake.ReceiptWriter(outbox, "xml"),
-            clock=clock,
-            progress=lambda n: progress.advance(task, n),
-        )
-    seconds = (utc_now() - started).total_seconds()
-    console.print(
-        f"cleared {summary.messages:,} messages ({summary.documents:,} documents) in "
-        f"{seconds:.1f} s, receipts written after each committed batch"
-    )
-    return summary
-
-
-def explain(app: App, generated: DemoDay, console: Console) -> None:
-    """Each kind of injected fault: how many sets, what should happen, what did."""
-    table = Table(title="Faults injected on purpose / 故意注入的差错")
-    for column in ("fault", "sets", "expected", "as expected"):
-        table.add_column(column, justify="right" if column in ("sets", "as expected") else "left")
-    by_kind: dict[str, list[Expectation]] = {}
-    for expectation in generated.expectations:
-        by_kind.setdefault(expectation.fault.value, []).append(expectation)
-    with app.store.unit_of_work() as uow:
-        for kind, expectations in sorted(by_kind.items()):
-            keys = [k for e in expectations for k in e.order_keys]
-            found = uow.documents(DocKind.INVENTORY, keys)
-            ok = sum(_as_expected(e, found) for e in expectations)
-            table.add_row(
-                kind, f"{len(keys):,}", f"{expectations[0].en}", f"{ok}/{len(expectations)}"
-            )
-    console.print(table)
-
-
-def _as_expected(expectation: Expectation, found: Mapping[str, StoredDocument]) -> bool:
-    values = [found[k].status.value if k in found else None for k in expectation.order_keys]
-    if expectation.inventory is InventoryOutcome.LIMIT_REACHED:
-        released = values.count("released") + values.count("inspection")
-        low, high = expectation.released or (0, len(values))
-        return low <= released <= high
-    allowed = _FINAL.get(expectation.inventory, set())
-    return all(v in allowed for v in values)
 
 
 __all__ = ["run_demo"]

@@ -8,32 +8,13 @@ registered trading entities for the digital application rate come from the party
 
 from __future__ import annotations
 
-from datetime import date
-
-from tradewindow.analytics.entities import Entity, save_entities
-from tradewindow.analytics.lake import Lake
-from tradewindow.analytics.loading import refresh
+from tradewindow.analytics.entities import Entity
 from tradewindow.bootstrap import App
-from tradewindow.demo.history import HistoryPlan, generate, plan
 from tradewindow.parties.identifiers import Scheme
 from tradewindow.reference.gba import gba_city
 
 HISTORY_MONTHS = 24
-HISTORY_LINES = 300_000
-
-
-def build_lake(app: App, lake: Lake, day: date, *, seed: int) -> tuple[int, int]:
-    """History for the 24 months before ``day`` plus what the store released (lines are
-    dated by when their list was declared, i.e. today); returns (history lines, lines
-    loaded from the store)."""
-    first = date(day.year - 2, day.month, 1)
-    history = plan(start=first, months=HISTORY_MONTHS + 1, total_lines=HISTORY_LINES)
-    # the store first: a first load rebuilds the lake from the system of record
-    loaded = refresh(app.store.engine, lake)
-    before = HistoryPlan([entry for entry in history.days if entry[0] < day])
-    written = generate(lake, before, seed=seed)
-    save_entities(lake, registered_entities(app))
-    return written, sum(load.lines for load in loaded)
+HISTORY_LINES = 300_000  # of the 24 months together (``demo --history``)
 
 
 def registered_entities(app: App) -> list[Entity]:

@@ -1,27 +1,25 @@
-"""``EvidenceLog``: the append-only evidence chain in the store (SQLite or PostgreSQL).
+"""``EvidenceLog``: the append-only evidence chain, over an ``evidence.ports.EvidenceStore``.
 
-Appends serialise: on PostgreSQL a transaction-scoped advisory lock is taken before the head
-is read, and ``UNIQUE(prev_hash)`` refuses any second record linking to the same head; on
-SQLite the store's engine opens every write transaction with ``BEGIN IMMEDIATE`` (pass
-``store.engine``). Hashes are computed in Python; a batch is one INSERT round trip.
+Appends serialise (the store's lock, taken before the head is read; see ``evidence.ports``).
+Hashes are computed here; a batch is stored in one round trip. An append may join another
+capability's transaction (``within``), so that its records commit with the work they
+describe.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from tradewindow.clock import utc_now
 from tradewindow.evidence import bundle, chain
-from tradewindow.evidence.chain import GENESIS, Entry, Record, RecordKind, VerifyReport
-from tradewindow.evidence.tables import records, subjects
-from tradewindow.store.engine import READ_ONLY
+from tradewindow.evidence.chain import Entry, Record, RecordKind, VerifyReport
+from tradewindow.evidence.ports import EVIDENCE_CHAIN, ChainRecords, EvidenceStore
+from tradewindow.transaction import Transaction
 
-_LOCK_KEY = 0x7477_6576_6964  # "twevid": the advisory lock every evidence writer takes
 _PAGE = 2000
 
 
@@ -42,11 +40,11 @@ class EvidenceLog:
 
     def __init__(
         self,
-        engine: Engine,
+        store: EvidenceStore,
         platform_key: ed25519.Ed25519PrivateKey | None = None,
         public_key: ed25519.Ed25519PublicKey | None = None,
     ) -> None:
-        self.engine = engine
+        self.store = store
         self.platform_key = platform_key
         self.public_key = public_key or (platform_key.public_key() if platform_key else None)
 
@@ -59,7 +57,7 @@ class EvidenceLog:
         signature: str | None = None,
         at: datetime | None = None,
         *,
-        connection: Connection | None = None,
+        within: Transaction | None = None,
     ) -> Record:
         """Append one record and return it as stored."""
         entry = Entry(
@@ -70,19 +68,19 @@ class EvidenceLog:
             signature=signature,
             at=at or utc_now(),
         )
-        return self.append_many([entry], connection=connection)[0]
+        return self.append_many([entry], within=within)[0]
 
     def append_many(
-        self, entries: Sequence[Entry], *, connection: Connection | None = None
+        self, entries: Sequence[Entry], *, within: Transaction | None = None
     ) -> list[Record]:
-        """Append ``entries`` in order, in one transaction (the caller's, if ``connection``
-        is given: then the records commit or roll back with the caller's work)."""
+        """Append ``entries`` in order, in one transaction (``within``, when given: then the
+        records commit or roll back with the caller's work)."""
         if not entries:
             return []
-        with self._writer(connection) as writer:
-            head_seq, head_hash = _locked_head(writer)
+        with self._chain(within) as records:
+            head_seq, head_hash = records.locked_head()
             sealed = chain.seal_all(entries, head_seq, head_hash)
-            _insert(writer, sealed)
+            records.insert(sealed)
         return sealed
 
     def sign_head(self, at: datetime | None = None) -> Record:
@@ -91,31 +89,25 @@ class EvidenceLog:
             raise EvidenceError(
                 "evidence.no_platform_key", "no platform key to sign with", "未配置平台签名密钥"
             )
-        with self._writer(None) as writer:
-            head_seq, head_hash = _locked_head(writer)
+        with self.store.appending() as records:
+            head_seq, head_hash = records.locked_head()
             record = chain.checkpoint(self.platform_key, head_seq + 1, head_hash, at or utc_now())
-            _insert(writer, [record])
+            records.insert([record])
         return record
 
     def head(self) -> tuple[int, str]:
         """(seq, hash) of the newest record; (0, GENESIS) for an empty log."""
-        with self._reader() as connection:
-            return _head(connection)
+        return self.store.head()
 
     def records(self, first: int = 1, last: int | None = None) -> Iterator[Record]:
         """Stored records ``first``..``last`` in seq order, read page by page."""
         after = first - 1
         while True:
-            query = select(*records.c).where(records.c.seq > after)
-            if last is not None:
-                query = query.where(records.c.seq <= last)
-            with self._reader() as connection:
-                rows = connection.execute(query.order_by(records.c.seq).limit(_PAGE)).all()
-            for row in rows:
-                yield Record(**row._asdict())
-            if len(rows) < _PAGE:
+            page = self.store.records(after, last, _PAGE)
+            yield from page
+            if len(page) < _PAGE:
                 return
-            after = rows[-1].seq
+            after = page[-1].seq
 
     def verify(self) -> VerifyReport:
         """Walk the whole chain; the report names the first record that does not hold."""
@@ -132,25 +124,14 @@ class EvidenceLog:
             raise EvidenceError(
                 "evidence.no_platform_key", "no platform key to export with", "未配置平台签名密钥"
             )
-        with self._reader() as connection:
-            seqs = list(
-                connection.scalars(
-                    select(subjects.c.seq)
-                    .where(subjects.c.subject == filing_id)
-                    .order_by(subjects.c.seq)
-                )
+        seqs = self.store.seqs_naming(filing_id)
+        if not seqs:
+            raise EvidenceError(
+                "evidence.unknown_filing",
+                f"no evidence names {filing_id[:80]}",
+                f"没有与 {filing_id[:80]} 有关的证据记录",
             )
-            if not seqs:
-                raise EvidenceError(
-                    "evidence.unknown_filing",
-                    f"no evidence names {filing_id[:80]}",
-                    f"没有与 {filing_id[:80]} 有关的证据记录",
-                )
-            end = connection.scalar(
-                select(func.min(records.c.seq)).where(
-                    records.c.kind == RecordKind.CHECKPOINT.value, records.c.seq > seqs[-1]
-                )
-            )
+        end = self.store.first_checkpoint_after(seqs[-1])
         if end is None:
             end = self.sign_head().seq
         segment = list(self.records(seqs[0], end))
@@ -164,57 +145,7 @@ class EvidenceLog:
         report, _ = bundle.verify_bundle(data, trusted_key)
         return report
 
-    @contextmanager
-    def _writer(self, connection: Connection | None) -> Iterator[Connection]:
-        if connection is not None:
-            yield connection
-            return
-        with self.engine.begin() as own:
-            yield own
-
-    @contextmanager
-    def _reader(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection:
-            connection.execution_options(**{READ_ONLY: True})
-            yield connection
-
-
-def _locked_head(connection: Connection) -> tuple[int, str]:
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    return _head(connection)
-
-
-def _head(connection: Connection) -> tuple[int, str]:
-    row = connection.execute(
-        select(records.c.seq, records.c.hash).order_by(records.c.seq.desc()).limit(1)
-    ).first()
-    return (0, GENESIS) if row is None else (row.seq, row.hash)
-
-
-def _insert(connection: Connection, sealed: list[Record]) -> None:
-    connection.execute(
-        insert(records),
-        [
-            {
-                "seq": r.seq,
-                "at": r.at,
-                "kind": r.kind,
-                "subjects": r.subjects,
-                "payload_digest": r.payload_digest,
-                "signature": r.signature,
-                "actor": r.actor,
-                "prev_hash": r.prev_hash,
-                "hash": r.hash,
-            }
-            for r in sealed
-        ],
-    )
-    index = [
-        {"subject": subject, "seq": r.seq}
-        for r in sealed
-        if r.kind != RecordKind.CHECKPOINT.value
-        for subject in dict.fromkeys(r.subject_ids)
-    ]
-    if index:
-        connection.execute(insert(subjects), index)
+    def _chain(self, within: Transaction | None) -> AbstractContextManager[ChainRecords]:
+        if within is not None:
+            return nullcontext(within.part(EVIDENCE_CHAIN))
+        return self.store.appending()

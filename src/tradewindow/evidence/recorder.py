@@ -1,28 +1,28 @@
 """The evidence ports of the services over the log: clearance's (``cbec.ports``) and the
-commission registry's (``parties.commission_registry.CommissionEvidence``)."""
+commission registry's (``parties.ports.CommissionEvidence``). Both append in the caller's
+transaction (the part ``evidence.ports.EVIDENCE_CHAIN`` of it)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import msgspec
-from sqlalchemy import Connection
 
-from tradewindow.cbec.ports import EvidenceItem
+from tradewindow.cbec.ports import EvidenceItem, UnitOfWork
 from tradewindow.evidence.chain import Entry, RecordKind
 from tradewindow.evidence.log import EvidenceLog
-from tradewindow.parties.commission_registry import CommissionEvent
 from tradewindow.parties.commissions import Commission
+from tradewindow.parties.ports import CommissionEvent
+from tradewindow.transaction import Transaction
 
 
 class ClearanceEvidence:
     def __init__(self, log: EvidenceLog) -> None:
         self._log = log
 
-    def record(self, uow: Any, items: Sequence[EvidenceItem], at: datetime) -> None:
+    def record(self, uow: UnitOfWork, items: Sequence[EvidenceItem], at: datetime) -> None:
         """Append ``items`` in the clearance unit of work's own transaction."""
         entries = [
             Entry(
@@ -35,7 +35,7 @@ class ClearanceEvidence:
             )
             for item in items
         ]
-        self._log.append_many(entries, connection=uow.connection)
+        self._log.append_many(entries, within=uow)
 
 
 class CommissionRecords:
@@ -47,7 +47,7 @@ class CommissionRecords:
 
     def record(
         self,
-        connection: Connection,
+        transaction: Transaction,
         event: CommissionEvent,
         commission: Commission,
         actor: str,
@@ -64,5 +64,5 @@ class CommissionRecords:
             hashlib.sha256(msgspec.json.encode(commission)).hexdigest(),
             actor,
             at=at,
-            connection=connection,
+            within=transaction,
         )

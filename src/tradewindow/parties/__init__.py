@@ -2,11 +2,11 @@
 and Macao identifiers; their roles and what each may do; API keys, OAuth2 clients, bearer
 tokens and registered signing keys.
 
-Pure core: ``identifiers``, ``roles``, ``model``, ``principal``, ``credentials``, ``keys``,
+Rules: ``identifiers``, ``roles``, ``model``, ``principal``, ``credentials``, ``keys``,
 ``commissions`` (who may file for whom, and the filing rule).
-Adapters: ``tables`` / ``repository`` (SQLAlchemy Core), ``service`` (``PartyRegistry``),
-``commission_registry`` (``CommissionRegistry``), ``commands`` (CLI), ``seed`` (demo parties
-and their commissions).
+Use cases: ``service`` (``PartyRegistry``) and ``commission_registry``
+(``CommissionRegistry``), over the Protocols of ``ports`` (implemented in ``store/parties``).
+The commands are ``cli/parties.py``; the demo parties and commissions ``demo/registry.py``.
 """
 
 from tradewindow.parties.credentials import Credential, CredentialKind, IssuedSecret, Token

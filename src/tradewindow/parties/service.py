@@ -1,7 +1,7 @@
 """``PartyRegistry``: register parties, hold their credentials and keys, authenticate calls.
 
-Over SQLAlchemy Core with the store's engine (SQLite or PostgreSQL). Every write is one
-transaction; every check reads the database, never a cache, so a revoked key or deactivated
+Over a ``parties.ports.PartyStore`` (``store/parties``: SQLite or PostgreSQL). Every write
+is one transaction; every check reads the database, never a cache, so a revoked key or deactivated
 party fails at once in every API process. ``authenticate`` is one indexed read, plus at most
 one write a minute per key to keep ``last_used_at`` (a write per request would serialise
 SQLite writers and cost PostgreSQL a WAL flush for every call).
@@ -10,16 +10,12 @@ SQLite writers and cost PostgreSQL a WAL flush for every call).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import msgspec
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from tradewindow.clock import utc_now
-from tradewindow.parties import repository as sql
 from tradewindow.parties.credentials import (
     ROTATION_GRACE,
     TOKEN_LIFETIME,
@@ -50,10 +46,10 @@ from tradewindow.parties.errors import (
 from tradewindow.parties.identifiers import Identifier, Scheme, normalise, parse_identifier
 from tradewindow.parties.keys import KeyAlgorithm, RegisteredKey, key_fingerprint
 from tradewindow.parties.model import Party, RegisterParty, prepare_party, role_violations
+from tradewindow.parties.ports import CredentialCheck, PartyRecords, PartyStore
 from tradewindow.parties.principal import PartyKind, Principal
-from tradewindow.parties.repository import CredentialCheck
 from tradewindow.parties.roles import check_agency_codes
-from tradewindow.store.engine import READ_ONLY
+from tradewindow.transaction import ConcurrentWrite
 from tradewindow.violations import Violation
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -69,14 +65,14 @@ class PartyRegistry:
 
     def __init__(
         self,
-        engine: Engine,
+        store: PartyStore,
         *,
         pepper: bytes,
         agencies: Iterable[str] = (),
         clock: Callable[[], datetime] = utc_now,
         token_lifetime: timedelta = TOKEN_LIFETIME,
     ) -> None:
-        self._engine = engine
+        self._store = store
         self._hasher = SecretHasher(pepper)
         self._agencies = check_agency_codes(agencies)
         self._clock = clock
@@ -89,18 +85,18 @@ class PartyRegistry:
         party_id = command.id or f"p-{secrets.token_hex(6)}"
         party = prepare_party(command, party_id, self._clock(), self._agencies)
         try:
-            with self._writer() as connection:
-                if sql.load_party(connection, party_id) is not None:
+            with self._store.writing() as records:
+                if records.load_party(party_id) is not None:
                     raise InvalidParty([_id_taken(party_id)])
-                self._claim(connection, party.id, party.identifiers)
-                sql.insert_party(connection, party)
-        except IntegrityError as error:  # a concurrent registration won the race
+                self._claim(records, party.id, party.identifiers)
+                records.insert_party(party)
+        except ConcurrentWrite as error:  # a concurrent registration won the race
             raise IdentifierTaken(", ".join(map(str, party.identifiers))) from error
         return party
 
     def party(self, party_id: str) -> Party:
-        with self._reader() as connection:
-            found = sql.load_party(connection, party_id)
+        with self._store.reading() as records:
+            found = records.load_party(party_id)
         if found is None:
             raise PartyNotFound(party_id)
         return found
@@ -112,48 +108,48 @@ class PartyRegistry:
         except ValueError:
             return None
         identifier = Identifier(known, normalise(known, value))
-        with self._reader() as connection:
-            owner = sql.owner_of(connection, identifier)
-            return None if owner is None else sql.load_party(connection, owner)
+        with self._store.reading() as records:
+            owner = records.owner_of(identifier)
+            return None if owner is None else records.load_party(owner)
 
     def parties(self, kind: PartyKind | None = None, role: str | None = None) -> list[Party]:
-        with self._reader() as connection:
-            found = sql.load_parties(connection, kind)
+        with self._store.reading() as records:
+            found = records.load_parties(kind)
         return [p for p in found if role is None or role in p.roles]
 
     def add_identifier(self, party_id: str, scheme: str, value: str) -> Party:
         """Give a party one more identifier; ``InvalidIdentifier`` or ``IdentifierTaken``."""
         identifier = parse_identifier(scheme, value)
         try:
-            with self._writer() as connection:
-                party = self._existing(connection, party_id)
+            with self._store.writing() as records:
+                party = self._existing(records, party_id)
                 if identifier in party.identifiers:
                     return party
-                self._claim(connection, party_id, [identifier])
-                sql.insert_identifiers(connection, party_id, [identifier])
+                self._claim(records, party_id, [identifier])
+                records.insert_identifiers(party_id, [identifier])
                 jurisdictions = sorted({*party.jurisdictions, identifier.jurisdiction})
-                sql.update_party(connection, party_id, {"jurisdictions": " ".join(jurisdictions)})
-                return self._existing(connection, party_id)
-        except IntegrityError as error:  # a concurrent registration won the race
+                records.update_party(party_id, {"jurisdictions": " ".join(jurisdictions)})
+                return self._existing(records, party_id)
+        except ConcurrentWrite as error:  # a concurrent registration won the race
             raise IdentifierTaken(str(identifier)) from error
 
     def set_roles(self, party_id: str, roles: Iterable[str]) -> Party:
         """Replace a party's roles; takes effect on its next request."""
         roles = sorted(set(roles))
-        with self._writer() as connection:
-            party = self._existing(connection, party_id)
+        with self._store.writing() as records:
+            party = self._existing(records, party_id)
             violations = role_violations(party.kind, roles, self._agencies)
             if violations:
                 raise InvalidParty(violations)
-            sql.update_party(connection, party_id, {"roles": " ".join(roles)})
-            return self._existing(connection, party_id)
+            records.update_party(party_id, {"roles": " ".join(roles)})
+            return self._existing(records, party_id)
 
     def set_active(self, party_id: str, active: bool) -> Party:
         """Deactivate (or reactivate) a party: none of its credentials work while inactive."""
-        with self._writer() as connection:
-            self._existing(connection, party_id)
-            sql.update_party(connection, party_id, {"active": active})
-            return self._existing(connection, party_id)
+        with self._store.writing() as records:
+            self._existing(records, party_id)
+            records.update_party(party_id, {"active": active})
+            return self._existing(records, party_id)
 
     # --- API keys and OAuth2 clients ----------------------------------------------------
 
@@ -175,11 +171,11 @@ class PartyRegistry:
             created_at=self._clock(),
             expires_at=expires_at,
         )
-        with self._writer() as connection:
-            party = self._existing(connection, party_id)
+        with self._store.writing() as records:
+            party = self._existing(records, party_id)
             if not party.active:
                 raise PartyInactive(party_id)
-            sql.insert_credential(connection, credential, self._hasher.digest(secret))
+            records.insert_credential(credential, self._hasher.digest(secret))
         return IssuedSecret(credential=credential, secret=secret)
 
     def register_client(
@@ -195,11 +191,10 @@ class PartyRegistry:
         secret = new_secret()
         now = self._clock()
         keep_old = grace > timedelta(0)
-        with self._writer() as connection:
-            self._live_credential(connection, credential_id, now)
-            old_hash = sql.secret_hash_of(connection, credential_id)
-            sql.update_credential(
-                connection,
+        with self._store.writing() as records:
+            self._live_credential(records, credential_id, now)
+            old_hash = records.secret_hash_of(credential_id)
+            records.update_credential(
                 credential_id,
                 {
                     "secret_hash": self._hasher.digest(secret),
@@ -208,22 +203,22 @@ class PartyRegistry:
                     "rotated_at": now,
                 },
             )
-            rotated = self._credential(connection, credential_id)
+            rotated = self._credential(records, credential_id)
         return IssuedSecret(credential=rotated, secret=secret)
 
     def revoke_key(self, credential_id: str) -> Credential:
         """Revoke at once (with every bearer token of an OAuth2 client); idempotent."""
         now = self._clock()
-        with self._writer() as connection:
-            if self._credential(connection, credential_id).revoked_at is not None:
-                return self._credential(connection, credential_id)
-            sql.update_credential(connection, credential_id, {"revoked_at": now})
-            return self._credential(connection, credential_id)
+        with self._store.writing() as records:
+            if self._credential(records, credential_id).revoked_at is not None:
+                return self._credential(records, credential_id)
+            records.update_credential(credential_id, {"revoked_at": now})
+            return self._credential(records, credential_id)
 
     def credentials_of(self, party_id: str) -> list[Credential]:
-        with self._reader() as connection:
-            self._existing(connection, party_id)
-            return sql.load_credentials(connection, party_id)
+        with self._store.reading() as records:
+            self._existing(records, party_id)
+            return records.load_credentials(party_id)
 
     def authenticate(self, api_key: str) -> Principal | None:
         """The principal an API key stands for, or None (malformed, unknown, wrong secret,
@@ -233,8 +228,8 @@ class PartyRegistry:
             return None
         credential_id, secret = parsed
         now = self._clock()
-        with self._reader() as connection:
-            row = sql.credential_for_authentication(connection, credential_id)
+        with self._store.reading() as records:
+            row = records.credential_for_authentication(credential_id)
         if row is None or row.kind != CredentialKind.API_KEY.value:
             return None
         if not self._usable(row, now) or not secret_accepted(
@@ -253,8 +248,8 @@ class PartyRegistry:
         """OAuth2 client credentials grant: a bearer token for ``token_lifetime``; raises
         ``InvalidClient`` for any failure."""
         now = self._clock()
-        with self._reader() as connection:
-            row = sql.credential_for_authentication(connection, client_id)
+        with self._store.reading() as records:
+            row = records.credential_for_authentication(client_id)
         if (
             row is None
             or row.kind != CredentialKind.OAUTH_CLIENT.value
@@ -271,11 +266,9 @@ class PartyRegistry:
             raise InvalidClient
         token_id, secret = new_credential_id(), new_secret()
         expires_at = now + self._token_lifetime
-        with self._writer() as connection:
-            sql.insert_token(
-                connection, token_id, client_id, self._hasher.digest(secret), now, expires_at
-            )
-            sql.update_credential(connection, client_id, {"last_used_at": now})
+        with self._store.writing() as records:
+            records.insert_token(token_id, client_id, self._hasher.digest(secret), now, expires_at)
+            records.update_credential(client_id, {"last_used_at": now})
         return Token(
             access_token=format_token(token_id, secret),
             expires_at=expires_at,
@@ -290,8 +283,8 @@ class PartyRegistry:
             return None
         token_id, secret = parsed
         now = self._clock()
-        with self._reader() as connection:
-            row = sql.token_for_authentication(connection, token_id)
+        with self._store.reading() as records:
+            row = records.token_for_authentication(token_id)
         if row is None or row.token_expires_at is None or now >= row.token_expires_at:
             return None
         if not self._usable(row, now):
@@ -302,8 +295,8 @@ class PartyRegistry:
 
     def purge_expired_tokens(self) -> int:
         """Delete bearer tokens past their expiry; returns how many."""
-        with self._writer() as connection:
-            return sql.delete_expired_tokens(connection, self._clock())
+        with self._store.writing() as records:
+            return records.delete_expired_tokens(self._clock())
 
     # --- signing keys and certificates --------------------------------------------------
 
@@ -349,24 +342,24 @@ class PartyRegistry:
         )
         taken = InvalidKeyMaterial("this key is registered already", "该密钥已登记")
         try:
-            with self._writer() as connection:
-                self._existing(connection, party_id)
-                if sql.key_id_by_fingerprint(connection, fingerprint) is not None:
+            with self._store.writing() as records:
+                self._existing(records, party_id)
+                if records.key_id_by_fingerprint(fingerprint) is not None:
                     raise taken
-                sql.insert_key(connection, key)
-        except IntegrityError as error:  # registered concurrently
+                records.insert_key(key)
+        except ConcurrentWrite as error:  # registered concurrently
             raise taken from error
         return key
 
     def revoke_certificate(self, key_id: str) -> RegisteredKey:
-        with self._writer() as connection:
-            key = sql.load_key(connection, key_id)
+        with self._store.writing() as records:
+            key = records.load_key(key_id)
             if key is None:
                 raise CertificateNotFound(key_id)
             if key.revoked_at is not None:
                 return key
             now = self._clock()
-            sql.revoke_key(connection, key_id, now)
+            records.revoke_key(key_id, now)
             return msgspec.structs.replace(key, revoked_at=now)
 
     def certificates_of(
@@ -374,47 +367,36 @@ class PartyRegistry:
     ) -> list[RegisteredKey]:
         """The party's registered keys, oldest first; only those usable at ``usable_at``
         (within validity, not yet revoked) when it is given."""
-        with self._reader() as connection:
-            keys = sql.load_keys(connection, party_id)
+        with self._store.reading() as records:
+            keys = records.load_keys(party_id)
         return [k for k in keys if usable_at is None or k.usable_at(usable_at)]
 
     # --- inside -------------------------------------------------------------------------
 
-    @contextmanager
-    def _writer(self) -> Iterator[Connection]:
-        with self._engine.begin() as connection:
-            yield connection
-
-    @contextmanager
-    def _reader(self) -> Iterator[Connection]:
-        with self._engine.connect() as connection:
-            connection.execution_options(**{READ_ONLY: True})
-            yield connection
-
-    def _existing(self, connection: Connection, party_id: str) -> Party:
-        party = sql.load_party(connection, party_id)
+    def _existing(self, records: PartyRecords, party_id: str) -> Party:
+        party = records.load_party(party_id)
         if party is None:
             raise PartyNotFound(party_id)
         return party
 
     @staticmethod
-    def _claim(connection: Connection, party_id: str, identifiers: Iterable[Identifier]) -> None:
+    def _claim(records: PartyRecords, party_id: str, identifiers: Iterable[Identifier]) -> None:
         """Refuse identifiers another party holds (the primary key refuses a racing one)."""
-        for identifier, owner in sql.owners(connection, identifiers).items():
+        for identifier, owner in records.owners(identifiers).items():
             if owner != party_id:
                 raise IdentifierTaken(str(identifier))
 
     @staticmethod
-    def _credential(connection: Connection, credential_id: str) -> Credential:
-        credential = sql.load_credential(connection, credential_id)
+    def _credential(records: PartyRecords, credential_id: str) -> Credential:
+        credential = records.load_credential(credential_id)
         if credential is None:
             raise CredentialNotFound(credential_id)
         return credential
 
     def _live_credential(
-        self, connection: Connection, credential_id: str, now: datetime
+        self, records: PartyRecords, credential_id: str, now: datetime
     ) -> Credential:
-        credential = self._credential(connection, credential_id)
+        credential = self._credential(records, credential_id)
         if credential.revoked_at is not None:
             raise CredentialRevoked(credential_id)
         if credential.expires_at is not None and now >= credential.expires_at:
@@ -432,8 +414,8 @@ class PartyRegistry:
     def _touch(self, credential_id: str, last_used_at: datetime | None, now: datetime) -> None:
         if last_used_at is not None and now - last_used_at < LAST_USED_RESOLUTION:
             return
-        with self._engine.begin() as connection:
-            sql.update_credential(connection, credential_id, {"last_used_at": now})
+        with self._store.writing() as records:
+            records.update_credential(credential_id, {"last_used_at": now})
 
 
 def _principal(row: CredentialCheck) -> Principal:

@@ -161,7 +161,9 @@ def _search_index() -> tuple[_Indexed, ...]:
 def search_hs(text: str, limit: int = 20) -> list[HsEntry]:
     """Entries matching a search, at most ``limit``.
 
-    A run of digits (dots and spaces ignored) matches codes starting with it, in code order.
+    A run of digits (dots and spaces ignored) matches codes starting with it, in code order;
+    a longer national code (``0402290000``) finds the HS entries it falls under, most
+    specific first.
     Otherwise every word must occur in the entry's English description, Chinese names or
     Chinese search words (奶粉, 面霜 …); Traditional and Simplified input, full-width and
     ASCII, upper and lower case all match alike. Entries where the whole query is a name or
@@ -170,7 +172,13 @@ def search_hs(text: str, limit: int = 20) -> list[HsEntry]:
     query = search_text(text.strip())
     digits = query.replace(".", "").replace(" ", "")
     if digits.isascii() and digits.isdigit():
-        return [entry for code, entry in _entries().items() if code.startswith(digits)][:limit]
+        found = [entry for code, entry in _entries().items() if code.startswith(digits)]
+        if not found and len(digits) > 6:
+            # a national tariff code (8 or 10 digits, e.g. CEB621 gcode 0402290000) is found
+            # as the HS entries it falls under, the most specific first
+            found = [entry for code, entry in _entries().items() if digits.startswith(code)]
+            found.reverse()
+        return found[:limit]
     words = re.findall(r"\w+", query)
     if not words:
         return []

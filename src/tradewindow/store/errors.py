@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tradewindow.cbec.ports import ConcurrentWrite
+from tradewindow.transaction import ConcurrentWrite
 
 
 class StoreError(Exception):

@@ -82,6 +82,8 @@ tax_bills = Table(
     Column("consumption_tax", Money(), nullable=False),
     Column("created_at", Instant(), nullable=False),
     Column("body", LargeBinary, nullable=False),
+    Index("ix_tax_bills_doc_key_created_at", "doc_key", "created_at"),
+    Index("ix_tax_bills_invt_no", "invt_no"),
 )
 
 buyer_totals = Table(

@@ -1,14 +1,19 @@
-"""``SqlStore``: the clearance store over SQLite or PostgreSQL (see ``cbec.ports``)."""
+"""``SqlStore``: the clearance store over SQLite or PostgreSQL (see ``cbec.ports``), and the
+door to every other capability's storage over the same database (``store.parties`` …)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy import Connection, Engine, func, select, text, type_coerce
 
+from tradewindow.store.agencies import SqlAgencyStore
 from tradewindow.store.engine import READ_ONLY, create_store_engine, migrate_engine
+from tradewindow.store.evidence import SqlEvidenceStore
+from tradewindow.store.parties import SqlPartyStore
 from tradewindow.store.schema import documents, tax_bills
 from tradewindow.store.types import Money, exact_money
 from tradewindow.store.unit_of_work import SqlUnitOfWork
@@ -33,6 +38,23 @@ class SqlStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+
+    # the other capabilities' storage over the same database (their ports' adapters)
+
+    @cached_property
+    def agencies(self) -> SqlAgencyStore:
+        """The agencies' tasks and notices (``agencies.ports.AgencyStore``)."""
+        return SqlAgencyStore(self.engine)
+
+    @cached_property
+    def parties(self) -> SqlPartyStore:
+        """The party and commission registries' records (``parties.ports.PartyStore``)."""
+        return SqlPartyStore(self.engine)
+
+    @cached_property
+    def evidence(self) -> SqlEvidenceStore:
+        """The evidence chain (``evidence.ports.EvidenceStore``)."""
+        return SqlEvidenceStore(self.engine)
 
     @property
     def dialect(self) -> str:

@@ -39,6 +39,7 @@ from tradewindow.store.errors import (
     MissingDocument,
     StoreError,
 )
+from tradewindow.store.parts import PARTS
 from tradewindow.store.schema import (
     buyer_totals,
     documents,
@@ -47,6 +48,7 @@ from tradewindow.store.schema import (
     receipts,
     tax_bills,
 )
+from tradewindow.store.transaction import SqlTransaction
 
 # Bound parameters per IN list: well under SQLite's 32,766 (and old builds' 999 would need
 # two chunks per lookup of a 100-document message, which is fine too).
@@ -84,7 +86,7 @@ _RECEIPT_COLUMNS = (
 )
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(SqlTransaction):
     """One transaction on one connection; see ``tradewindow.cbec.ports.UnitOfWork``.
 
     Made by ``SqlStore.unit_of_work()``. After ``commit`` it is finished: any further call
@@ -92,7 +94,7 @@ class SqlUnitOfWork:
     """
 
     def __init__(self, connection: Connection, transaction: RootTransaction) -> None:
-        self._connection = connection
+        super().__init__(connection, PARTS)
         self._transaction = transaction
         self._postgres = connection.dialect.name == "postgresql"
         self._upsert = postgresql.insert if self._postgres else sqlite.insert

@@ -27,7 +27,7 @@ from tradewindow.web.auth import principal_dependency
 from tradewindow.web.inputs import StrictRequest, refuse_unreadable
 from tradewindow.web.pages import routers as shell_routers
 from tradewindow.web.pages import template_config as page_templates
-from tradewindow.web.problems import problem_response
+from tradewindow.web.pages.errors import error_answer
 from tradewindow.web.routes.agency import AgencyController, AgencyNoticesController
 from tradewindow.web.routes.commissions import CommissionController
 from tradewindow.web.routes.dcsa import EventController, dcsa_problem
@@ -61,7 +61,7 @@ def create_app(app: App | None = None, *, settings: Settings | None = None) -> L
     page_routers, template_config = pages()
     return Litestar(
         route_handlers=[api_router(), *page_routers],
-        exception_handlers={Exception: problem_response},
+        exception_handlers={Exception: error_answer},
         request_class=StrictRequest,
         before_request=refuse_unreadable,
         request_max_body_size=window.limits.max_body_bytes,

@@ -143,8 +143,10 @@ class Filings:
         status: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        newest_first: bool = False,
     ) -> list[FilingRow]:
-        """Up to ``size`` of the party's filings with id > ``after``, oldest first."""
+        """Up to ``size`` of the party's filings with id > ``after``, oldest first; or,
+        ``newest_first``, with id < ``after`` (0: from the newest), newest first."""
         query = (
             select(
                 filings.c.id,
@@ -159,8 +161,12 @@ class Filings:
                 documents,
                 and_(documents.c.kind == filings.c.kind, documents.c.key == filings.c.key),
             )
-            .where(filings.c.party_id == party_id, filings.c.id > after)
+            .where(filings.c.party_id == party_id)
         )
+        if newest_first:
+            query = query.where(filings.c.id < after) if after else query
+        else:
+            query = query.where(filings.c.id > after)
         if kind is not None:
             query = query.where(filings.c.kind == kind)
         if status is not None:
@@ -170,7 +176,8 @@ class Filings:
         if until is not None:
             query = query.where(filings.c.filed_at < until)
         with self._reader() as connection:
-            rows = connection.execute(query.order_by(filings.c.id).limit(size)).all()
+            order = filings.c.id.desc() if newest_first else filings.c.id
+            rows = connection.execute(query.order_by(order).limit(size)).all()
         return [FilingRow(**row._asdict()) for row in rows]
 
     def filing(self, party_id: str, kind: str, key: str) -> StoredFiling | None:

@@ -84,9 +84,16 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    """Every message of ``language`` by dotted key."""
-    with (MESSAGES / f"{language}.toml").open("rb") as file:
-        return _flatten(tomllib.load(file))
+    """Every message of ``language`` by dotted key: ``messages/<language>.toml`` and each
+    area's ``messages/<area>/<language>.toml`` (a key defined twice is an error)."""
+    merged: dict[str, str] = {}
+    for path in [MESSAGES / f"{language}.toml", *sorted(MESSAGES.glob(f"*/{language}.toml"))]:
+        with path.open("rb") as file:
+            found = _flatten(tomllib.load(file))
+        if twice := sorted(set(found) & set(merged)):
+            raise ValueError(f"{path}: messages defined twice: {', '.join(twice[:5])}")
+        merged |= found
+    return merged
 
 
 def message(language: str, key: str, **values: object) -> str:
@@ -164,3 +171,22 @@ def _scaled(value: Decimal, language: str, plain: str) -> str:
             return message(language, key, value=f"{shown:,}")
     places = Decimal("1") if plain == "number.count" else Decimal("0.01")
     return message(language, plain, value=f"{value.quantize(places, rounding=ROUND_HALF_UP):,}")
+
+
+def age(seconds: float | None, language: str) -> str:
+    """How long something has waited, in the largest whole unit: ``45 min``, ``3 h``,
+    ``2 d`` / ``45分钟``, ``3小时``, ``2天`` (``number.none`` for an unknown time)."""
+    if seconds is None:
+        return message(language, "number.none")
+    minutes = max(int(seconds // 60), 0)
+    if minutes < 60:
+        return message(language, "age.minutes", value=minutes)
+    if minutes < 48 * 60:
+        return message(language, "age.hours", value=minutes // 60)
+    return message(language, "age.days", value=minutes // (24 * 60))
+
+
+def local_time(value: datetime) -> str:
+    """A moment as people in the Bay Area read it: China time to the minute, no zone name
+    (the page's script shows it in the reader's own time zone when that differs)."""
+    return value.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")

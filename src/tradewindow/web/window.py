@@ -17,11 +17,11 @@ from tradewindow.cbec.documents import SpecVersion
 from tradewindow.clock import utc_now
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.recorder import CommissionRecords
-from tradewindow.evidence.replay import SqlSeenSignatures
 from tradewindow.intake import Decoder
 from tradewindow.parties.commission_registry import CommissionRegistry
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.settings import ApiLimits
+from tradewindow.store.evidence import SqlSeenSignatures
 from tradewindow.web.filings import Filings
 from tradewindow.web.idempotency import IdempotencyKeys
 from tradewindow.web.limits import RateLimiter
@@ -56,9 +56,11 @@ def open_window(app: App, *, clock: Callable[[], datetime] = utc_now) -> Window:
     engine = app.store.engine  # open_store has migrated it to every head, 0006_web included
     return Window(
         app=app,
-        registry=PartyRegistry(engine, pepper=credential_pepper(app.settings), clock=clock),
+        registry=PartyRegistry(
+            app.store.parties, pepper=credential_pepper(app.settings), clock=clock
+        ),
         commissions=CommissionRegistry(
-            engine, evidence=CommissionRecords(app.evidence), clock=clock
+            app.store.parties, evidence=CommissionRecords(app.evidence), clock=clock
         ),
         evidence=app.evidence,
         seen=SqlSeenSignatures(engine),

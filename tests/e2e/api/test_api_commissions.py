@@ -100,7 +100,7 @@ def test_a_list_is_refused_after_valid_until(world: World) -> None:
     revoke_the_worlds(world)
     earlier = datetime.now(UTC) - timedelta(days=30)
     registry = CommissionRegistry(
-        world.app.state.window.app.store.engine,
+        world.app.state.window.app.store.parties,
         evidence=CommissionRecords(world.window.evidence),
         clock=lambda: earlier,
     )

@@ -170,10 +170,17 @@ def test_choosing_a_language_is_remembered_in_a_cookie(client) -> None:
     assert "跨境贸易统计" in client.get("/stats").text
 
 
-def test_home_leads_to_the_statistics(client) -> None:
+def test_home_says_what_the_platform_is_and_leads_each_audience_in(client) -> None:
     response = client.get("/?lang=zh-Hant", follow_redirects=False)
-    assert response.status_code == 302
-    assert response.headers["location"] == "/stats?lang=zh-Hant"
+    assert response.status_code == 200
+    page = response.text
+    assert "粵港澳大灣區國際貿易單一窗口" in page
+    for audience, link in (("enterprises", "/portal"), ("officers", "/workbench"),
+                           ("public", "/stats"), ("developers", "/sandbox")):  # fmt: skip
+        assert f'data-audience="{audience}"' in page
+        assert f'href="{link}"' in page
+    assert "load-progress" not in page  # no background load here: nothing to follow
+    assert "load-banner" not in client.get("/stats").text
 
 
 def test_vendored_libraries_are_served_locally(client) -> None:

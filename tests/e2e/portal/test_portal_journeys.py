@@ -110,9 +110,12 @@ def test_an_officer_decides_a_held_filing_with_a_reason(
     page.fill("textarea[name=reason]", "Infant formula: registration certificate needed")
     page.click("form[action$='/decision'] button[type=submit]")
     expect(page.locator("[data-decision=hold]")).to_be_visible()
-    page.click("a[href='/workbench/history']")
-    expect(page.locator(f"tr[data-filing='{key}']")).to_contain_text("registration certificate")
-    shot(page, "workbench-history")
+    # a hold is not the end: the filing waits in the follow-up list for the next action
+    page.click("a[href='/workbench/follow-up']")
+    held = page.locator(f"tr[data-filing='{key}']")
+    expect(held).to_contain_text("registration certificate")
+    expect(held).to_have_attribute("data-status", "follow_up")
+    shot(page, "workbench-follow-up")
 
     firm = _open(browser, base_url)
     sign_in(firm, "clerk")
@@ -120,6 +123,15 @@ def test_an_officer_decides_a_held_filing_with_a_reason(
     expect(firm.locator("[data-agencies]")).to_have_attribute("data-agencies", "held")
     expect(firm.locator(".agencies")).to_contain_text("registration certificate needed")
     firm.context.close()
+
+    held.locator("a[data-next]").click()
+    expect(page.locator("input[name=decision]")).to_have_count(3)  # release, refuse, request
+    page.check("input[name=decision][value=release]")
+    page.click("form[action$='/decision'] button[type=submit]")
+    expect(page.locator("[data-decision=release]")).to_be_visible()
+    page.click("a[href='/workbench/history']")
+    expect(page.locator(f"tr[data-filing='{key}']")).to_have_attribute("data-status", "decided")
+    shot(page, "workbench-history")
 
 
 def test_a_taxation_officer_reads_a_released_filings_notice_read_only(

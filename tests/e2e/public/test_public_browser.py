@@ -5,12 +5,15 @@ on a phone. Screenshots go to ``$TRADEWINDOW_SCREENSHOTS`` (else a temporary fol
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import insert
 
 from tradewindow.sandbox import check
+from tradewindow.store.schema import documents, messages
 
 SAMPLES = Path(__file__).parents[2] / "data" / "ceb"
 PAGES = ("/lookup?q=milk", "/lookup/hs/0401", "/lookup/codes/countries", "/sandbox", "/status")
@@ -136,3 +139,43 @@ def test_a_phone_sized_screen_needs_no_horizontal_scrolling(
     phone.screenshot(path=str(screenshots / f"phone-sandbox-report-{language}.png"), full_page=True)
     context.close()
     assert problems == []
+
+
+def test_the_throughput_chart_stays_inside_its_card(app, page) -> None:
+    """A busy hour: each message carries many documents, and the bars (documents per minute)
+    are scaled by the busiest minute's documents — none grows out of its card."""
+    engine = app.state.window.app.store.engine
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        for minute in range(1, 40, 3):
+            at = now - timedelta(minutes=minute)
+            guid = f"BUSY-{minute:03d}"
+            connection.execute(
+                insert(messages).values(guid=guid, message_type="CEB311", sender="4403960001",
+                                        digest="d", received_at=at, document_count=60 + minute)
+            )  # fmt: skip
+            connection.execute(
+                insert(documents),
+                [
+                    {"kind": "order", "key": f"{guid}|{n}", "status": "accepted",
+                     "message_guid": guid, "version": 1, "body": b"{}", "received_at": at,
+                     "updated_at": at}
+                    for n in range(60 + minute)
+                ],
+            )  # fmt: skip
+    page.goto("/status")
+    card = page.locator("section.card:has(.minutes__bars)").bounding_box()
+    chart = page.locator(".minutes__bars").bounding_box()
+    bars = page.locator(".minutes__bar")
+    assert bars.count() == 60
+    tallest = 0.0
+    for index in range(bars.count()):
+        bar = bars.nth(index).bounding_box()
+        if bar is None or bar["height"] == 0:
+            continue
+        tallest = max(tallest, bar["height"])
+        assert bar["y"] >= chart["y"] - 0.5, index
+        assert bar["y"] + bar["height"] <= chart["y"] + chart["height"] + 0.5, index
+        assert card["y"] <= bar["y"] <= card["y"] + card["height"], index
+    assert tallest >= 0.9 * chart["height"]  # the busiest minute fills the chart (less padding)
+    assert page.problems == []

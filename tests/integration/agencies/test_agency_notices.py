@@ -19,11 +19,12 @@ from tradewindow.agencies import errors
 from tradewindow.agencies.fields import ANY
 from tradewindow.agencies.notices import NoticeSort
 from tradewindow.agencies.policy_file import shipped_policy
+from tradewindow.agencies.ports import AGENCY_ROUTING
 from tradewindow.agencies.queue import MAX_PAGE_SIZE, AgencyDesk
 from tradewindow.agencies.sharing_policy import Policy, parse_policy
 from tradewindow.agencies.status import Decision, FilingStatus
-from tradewindow.agencies.tables import agency_notices
 from tradewindow.store import SqlStore
+from tradewindow.store.agencies.tables import agency_notices
 
 T0 = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
 
@@ -47,7 +48,7 @@ def policy_with(edit: Callable[[dict[str, Any]], None]) -> Policy:
 
 @pytest.fixture
 def desk(store: SqlStore) -> AgencyDesk:
-    return AgencyDesk(store.engine, shipped_policy(), clock=Clock())
+    return AgencyDesk(store.agencies, shipped_policy(), clock=Clock())
 
 
 def notice_count(store: SqlStore) -> int:
@@ -99,11 +100,11 @@ def test_informing_in_the_callers_transaction_is_undone_with_it(
     first = parcel(1)
     clear(store, first)
     with store.unit_of_work() as uow:
-        desk.route_released_list(key(first), first.inventory, connection=uow.connection)
+        desk.route_released_list(key(first), first.inventory, routing=uow.part(AGENCY_ROUTING))
         # no commit: the unit of work rolls back
     assert notice_count(store) == 0
     with store.unit_of_work() as uow:
-        desk.route_released_list(key(first), first.inventory, connection=uow.connection)
+        desk.route_released_list(key(first), first.inventory, routing=uow.part(AGENCY_ROUTING))
         uow.commit()
     assert notice_count(store) == 1
 
@@ -148,7 +149,7 @@ def test_a_notice_names_the_personal_data_it_shows(store: SqlStore) -> None:
     def give_taxation_the_buyer(table: dict[str, Any]) -> None:
         table["agencies"]["taxation"]["receives"]["order"]["OrderHead"].append("buyerName")
 
-    desk = AgencyDesk(store.engine, policy_with(give_taxation_the_buyer), clock=Clock())
+    desk = AgencyDesk(store.agencies, policy_with(give_taxation_the_buyer), clock=Clock())
     first = parcel(1)
     clear(store, first)
     route(desk, store, first)
@@ -172,7 +173,7 @@ def test_a_tightened_policy_applies_to_notices_made_before_it(
         receives = table["agencies"]["taxation"]["receives"]
         del receives["order"], receives["inventory"]
 
-    later = AgencyDesk(store.engine, policy_with(tax_bills_only), clock=Clock())
+    later = AgencyDesk(store.agencies, policy_with(tax_bills_only), clock=Clock())
     assert list(later.notices.view("taxation", notice.id).documents) == ["tax_bill"]
 
 

@@ -13,10 +13,11 @@ from sqlalchemy import func, inspect, select
 
 from tradewindow.agencies import errors
 from tradewindow.agencies.policy_file import shipped_policy
+from tradewindow.agencies.ports import AGENCY_ROUTING, TaskStatus
 from tradewindow.agencies.queue import MAX_PAGE_SIZE, AgencyDesk, Filing
 from tradewindow.agencies.status import Decision, FilingStatus
-from tradewindow.agencies.tables import TaskStatus, agency_tasks
 from tradewindow.store import SqlStore
+from tradewindow.store.agencies.tables import agency_tasks
 
 T0 = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
 
@@ -32,7 +33,7 @@ class Clock:
 
 @pytest.fixture
 def desk(store: SqlStore) -> AgencyDesk:
-    return AgencyDesk(store.engine, shipped_policy(), clock=Clock())
+    return AgencyDesk(store.agencies, shipped_policy(), clock=Clock())
 
 
 def task_count(store: SqlStore) -> int:
@@ -68,12 +69,12 @@ def test_routing_in_the_callers_transaction_is_undone_with_it(
     clear(store, first)
     with store.unit_of_work() as uow:
         desk.route_released_list(
-            key(first), first.inventory, (first.order,), connection=uow.connection
+            key(first), first.inventory, (first.order,), routing=uow.part(AGENCY_ROUTING)
         )
         # no commit: the unit of work rolls back
     assert task_count(store) == 0
     with store.unit_of_work() as uow:
-        desk.route_released_list(key(first), first.inventory, connection=uow.connection)
+        desk.route_released_list(key(first), first.inventory, routing=uow.part(AGENCY_ROUTING))
         uow.commit()
     assert task_count(store) == 2
 
@@ -176,16 +177,43 @@ def test_coded_refusals_of_the_queue(store: SqlStore, desk: AgencyDesk) -> None:
     assert code(lambda: desk.decide("customs", "li", customs.id, "approve", "ok")) == (
         "agency.decision.unknown"
     )
-    desk.decide("customs", "li", customs.id, "inspect", "x-ray anomaly")
-    # a decision is final
+    inspected = desk.decide("customs", "li", customs.id, "inspect", "x-ray anomaly")
+    # an inspection is followed up: only its result, release or refuse, may follow
+    assert inspected.status is TaskStatus.FOLLOW_UP
+    assert code(lambda: desk.decide("customs", "wong", customs.id, "hold", "why")) == (
+        "agency.decision.not_next"
+    )
+    assert code(lambda: desk.combined_status("nobody|nothing")) == "agency.filing.not_found"
+    status = desk.combined_status(key(first))
+    assert (status.status, status.return_status) == (FilingStatus.INSPECTION, "500")
+    # any officer of the agency concludes it; then the decision is final
+    concluded = desk.decide("customs", "wong", customs.id, "refuse", "undeclared goods found")
+    assert (concluded.status, concluded.officer) == (TaskStatus.DECIDED, "wong")
     assert code(lambda: desk.decide("customs", "li", customs.id, "release", None)) == (
         "agency.task.already_decided"
     )
     assert code(lambda: desk.claim("customs", "li", customs.id)) == "agency.task.already_decided"
-    assert code(lambda: desk.combined_status("nobody|nothing")) == "agency.filing.not_found"
-    status = desk.combined_status(key(first))
-    assert (status.status, status.return_status) == (FilingStatus.INSPECTION, "500")
+    assert desk.combined_status(key(first)).status is FilingStatus.REFUSED
     assert inspection.status is TaskStatus.OPEN
+
+
+def test_a_refused_decision_leaves_an_open_task_open(store: SqlStore, desk: AgencyDesk) -> None:
+    first = parcel(1)
+    clear(store, first)
+    customs, _ = route(desk, store, first)
+    for decision, reason in (("hold", ""), ("refuse", None), ("approve", "ok")):
+        with pytest.raises(errors.DecisionInvalid):
+            desk.claim_and_decide("customs", "li", customs.id, decision, reason)
+        assert desk.view("customs", customs.id).task == customs  # open, nobody's, as it was
+    held = desk.claim_and_decide("customs", "li", customs.id, "hold", "missing invoice")
+    assert (held.status, held.officer, held.decision) == (TaskStatus.FOLLOW_UP, "li", "hold")
+    asked = desk.claim_and_decide("customs", "wong", customs.id, "request_documents", "invoice")
+    assert (asked.status, asked.decision) == (TaskStatus.FOLLOW_UP, "request_documents")
+    assert desk.combined_status(key(first)).status is FilingStatus.HELD
+    with pytest.raises(errors.DecisionInvalid):
+        desk.claim_and_decide("customs", "wong", customs.id, "inspect", "why")  # not next
+    released = desk.claim_and_decide("customs", "wong", customs.id, "release", None)
+    assert released.status is TaskStatus.DECIDED
 
 
 def test_views_are_cut_by_the_policy_and_name_the_personal_data(

@@ -32,7 +32,7 @@ class Harness:
 
     def __post_init__(self) -> None:
         policy = shipped_policy()
-        self.desk = AgencyDesk(self.store.engine, policy, clock=lambda: self.now)
+        self.desk = AgencyDesk(self.store.agencies, policy, clock=lambda: self.now)
         self.clearance = Clearance(
             self.store,
             codes=ReferenceCodeTables(),

@@ -11,8 +11,8 @@ import pytest
 from harness import Harness, info
 
 import builders as b
+from tradewindow.agencies.ports import TaskStatus
 from tradewindow.agencies.status import Decision
-from tradewindow.agencies.tables import TaskStatus
 from tradewindow.cbec.clearance import Answer
 from tradewindow.cbec.ports import DocKind
 from tradewindow.intake import Summary

@@ -69,7 +69,7 @@ def test_evidence_verify_export_and_offline_bundle(
     monkeypatch.setenv("TRADEWINDOW_DATABASE_URL", url)
     monkeypatch.setenv("TRADEWINDOW_PLATFORM_KEY_FILE", str(key_file))
     store = open_store(url)
-    log = EvidenceLog(store.engine, load_platform_key(key_file, create=True))
+    log = EvidenceLog(store.evidence, load_platform_key(key_file, create=True))
     for n in range(5):
         payload = hashlib.sha256(bytes([n])).hexdigest()
         log.append(RecordKind.MESSAGE_ACCEPTED, f"F{n % 2}", payload, "party:1")

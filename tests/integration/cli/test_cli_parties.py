@@ -23,7 +23,7 @@ from tradewindow.store import SqlStore
 
 @pytest.fixture
 def registry(store: SqlStore) -> PartyRegistry:
-    return PartyRegistry(store.engine, pepper=b"seed-pepper")
+    return PartyRegistry(store.parties, pepper=b"seed-pepper")
 
 
 def test_seed_covers_every_role_with_working_keys(registry: PartyRegistry) -> None:
@@ -80,7 +80,7 @@ def cli(registry: PartyRegistry, store: SqlStore) -> argparse.ArgumentParser:
     @contextmanager
     def open_commissions() -> Iterator[CommissionRegistry]:
         yield CommissionRegistry(
-            store.engine, evidence=CommissionRecords(EvidenceLog(store.engine))
+            store.parties, evidence=CommissionRecords(EvidenceLog(store.evidence))
         )
 
     parser = argparse.ArgumentParser(prog="tradewindow")

@@ -15,9 +15,9 @@ from sqlalchemy import TextClause, text
 
 from tradewindow.evidence.chain import Entry, RecordKind
 from tradewindow.evidence.log import EvidenceError, EvidenceLog
-from tradewindow.evidence.replay import SqlSeenSignatures
 from tradewindow.store import SqlStore
 from tradewindow.store.engine import create_store_engine
+from tradewindow.store.evidence import SqlEvidenceStore, SqlSeenSignatures
 
 PLATFORM_KEY = ed25519.Ed25519PrivateKey.from_private_bytes(b"\x07" * 32)
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
@@ -39,7 +39,7 @@ def digest(text_: str) -> str:
 
 
 def filled(store: SqlStore, count: int = 12) -> EvidenceLog:
-    log = EvidenceLog(store.engine, PLATFORM_KEY)
+    log = EvidenceLog(store.evidence, PLATFORM_KEY)
     entries = [
         Entry(
             kind=RecordKind.MESSAGE_ACCEPTED if n % 2 else RecordKind.RECEIPT,
@@ -77,7 +77,7 @@ def test_appended_records_verify_with_their_checkpoint(store: SqlStore) -> None:
 def test_changing_one_byte_of_any_column_is_found(
     store: SqlStore, column: str, seq: int, position: int
 ) -> None:
-    log = EvidenceLog(store.engine, PLATFORM_KEY)
+    log = EvidenceLog(store.evidence, PLATFORM_KEY)
     if log.head()[0] == 0:
         filled(store)
     with store.engine.begin() as connection:
@@ -161,7 +161,7 @@ def test_appends_from_two_engines_serialise(store: SqlStore, database_url: str) 
     errors: list[BaseException] = []
 
     def writer(index: int) -> None:
-        log = EvidenceLog(engines[index])
+        log = EvidenceLog(SqlEvidenceStore(engines[index]))
         try:
             for batch in range(15):
                 log.append_many(
@@ -187,7 +187,7 @@ def test_appends_from_two_engines_serialise(store: SqlStore, database_url: str) 
     for engine in engines:
         engine.dispose()
     assert errors == []
-    log = EvidenceLog(store.engine, PLATFORM_KEY)
+    log = EvidenceLog(store.evidence, PLATFORM_KEY)
     report = log.verify()
     assert report.ok, report.failure
     assert report.records == 2 * 15 * 20
@@ -197,15 +197,18 @@ def test_appends_from_two_engines_serialise(store: SqlStore, database_url: str) 
 
 
 def test_append_many_joins_the_callers_transaction(store: SqlStore) -> None:
-    log = EvidenceLog(store.engine)
+    log = EvidenceLog(store.evidence)
     entry = Entry(
         kind=RecordKind.RECEIPT, subjects=("F",), payload_digest=digest("r"), actor="p", at=T0
     )
-    with store.engine.connect() as connection:
-        transaction = connection.begin()
-        log.append_many([entry], connection=connection)
-        transaction.rollback()
+    with store.unit_of_work() as uow:
+        log.append_many([entry], within=uow)
+        # no commit: the unit of work rolls back, and the record with it
     assert log.head()[0] == 0
+    with store.unit_of_work() as uow:
+        log.append_many([entry], within=uow)
+        uow.commit()
+    assert log.head()[0] == 1
 
 
 def test_seen_signatures_are_shared_through_the_database(store: SqlStore) -> None:

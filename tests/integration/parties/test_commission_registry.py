@@ -24,8 +24,8 @@ from tradewindow.parties.commissions import CommissionState, GrantCommission, Sc
 from tradewindow.parties.errors import CommissionNotFound, InvalidCommission, PartyNotFound
 from tradewindow.parties.model import RegisterParty
 from tradewindow.parties.service import PartyRegistry
-from tradewindow.parties.tables import commissions as commission_rows
 from tradewindow.store import SqlStore
+from tradewindow.store.parties.tables import commissions as commission_rows
 
 STORE_CODE, BROKER_CODE, OTHER_CODE = "4403960002", "4403980099", "4403960008"
 HOUR = timedelta(hours=1)
@@ -46,12 +46,12 @@ def clock() -> Clock:
 
 @pytest.fixture
 def log(store: SqlStore) -> EvidenceLog:
-    return EvidenceLog(store.engine)
+    return EvidenceLog(store.evidence)
 
 
 @pytest.fixture
 def parties(store: SqlStore) -> PartyRegistry:
-    registry = PartyRegistry(store.engine, pepper=b"commission-pepper")
+    registry = PartyRegistry(store.parties, pepper=b"commission-pepper")
     for party_id, role, code in (
         ("store", "ecommerce_enterprise", STORE_CODE),
         ("other", "ecommerce_enterprise", OTHER_CODE),
@@ -74,7 +74,7 @@ def parties(store: SqlStore) -> PartyRegistry:
 def registry(
     store: SqlStore, parties: PartyRegistry, log: EvidenceLog, clock: Clock
 ) -> CommissionRegistry:
-    return CommissionRegistry(store.engine, evidence=CommissionRecords(log), clock=clock)
+    return CommissionRegistry(store.parties, evidence=CommissionRecords(log), clock=clock)
 
 
 def inventory(scope: tuple[str, ...] = ("CEB621",), **times: datetime) -> GrantCommission:
@@ -265,9 +265,9 @@ def test_cli_reports_every_violation_of_a_grant(
 def test_the_demo_commissions_cover_every_list_of_a_demo_day_once(
     store: SqlStore, log: EvidenceLog
 ) -> None:
-    parties = PartyRegistry(store.engine, pepper=b"commission-pepper")
+    parties = PartyRegistry(store.parties, pepper=b"commission-pepper")
     seed_parties(parties)
-    registry = CommissionRegistry(store.engine, evidence=CommissionRecords(log))
+    registry = CommissionRegistry(store.parties, evidence=CommissionRecords(log))
     first = seed_commissions(registry)
     assert seed_commissions(registry) == []  # twice is safe
     assert ("hk-goods-select", "qianhai-cbec-agent") in {

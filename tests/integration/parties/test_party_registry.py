@@ -25,9 +25,9 @@ from tradewindow.parties import (
     Scheme,
 )
 from tradewindow.parties.service import PartyRegistry
-from tradewindow.parties.tables import credentials
 from tradewindow.store import SqlStore, open_store
 from tradewindow.store.engine import current_revision
+from tradewindow.store.parties.tables import credentials
 
 PEPPER = b"test-pepper"
 START = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
@@ -51,7 +51,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def registry(store: SqlStore, clock: Clock) -> PartyRegistry:
-    return PartyRegistry(store.engine, pepper=PEPPER, clock=clock, agencies={"maritime_safety"})
+    return PartyRegistry(store.parties, pepper=PEPPER, clock=clock, agencies={"maritime_safety"})
 
 
 def sf_express(**changes: object) -> RegisterParty:
@@ -258,7 +258,7 @@ def second_process(database_url: str, store: SqlStore) -> Iterator[PartyRegistry
     """Another API process: its own engine and connection pool on the same database."""
     other = open_store(database_url)
     try:
-        yield PartyRegistry(other.engine, pepper=PEPPER)
+        yield PartyRegistry(other.parties, pepper=PEPPER)
     finally:
         other.close()
 

@@ -12,8 +12,8 @@ from portal_world import PASSWORD, World, csrf_of, decoded, form_values, sign_in
 from sqlalchemy import func, select
 
 import builders
-from tradewindow.evidence.tables import records as evidence_records
 from tradewindow.settings import PortalLimits
+from tradewindow.store.evidence.tables import records as evidence_records
 from tradewindow.web.portal.accounts import Accounts
 from tradewindow.web.portal.session import STATE_KEY
 

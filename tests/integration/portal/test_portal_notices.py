@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 import builders
 from tradewindow.agencies.sharing_policy import Policy, parse_policy
 from tradewindow.demo.accounts import seed_demo_accounts
-from tradewindow.evidence.tables import records as evidence_records
+from tradewindow.store.evidence.tables import records as evidence_records
 
 KEY = f"{builders.EBP_CODE}|{builders.ORDER_NO}"
 

@@ -82,3 +82,10 @@ def test_the_chapter_list_names_every_chapter_in_the_pages_script(client, langua
         else "濃縮、加糖或其他甜物質的乳及奶油"
     )
     assert heading.xpath("//p[@data-hs-zh-note]")
+
+
+def test_searching_a_ten_digit_code_finds_its_page(client) -> None:
+    page = html(client, "/lookup?q=0402290000&lang=zh-Hant")
+    (row,) = page.xpath('//table[@data-hs-results]//tr[@data-code="040229"]')
+    assert row.xpath(".//a/@href")[0].startswith("/lookup/hs/040229")
+    assert "Nothing matches" not in page.text_content()

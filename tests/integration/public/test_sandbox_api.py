@@ -81,6 +81,9 @@ def test_a_pasted_json_message_is_read_as_json(client) -> None:
     assert page.status_code == 200
     assert 'data-source="pasted.json"' in page.text
     assert "is-clean" in page.text
+    # the XSD describes the XML form: for JSON it is not "missing", it does not apply
+    assert 'data-xsd="json"' in page.text
+    assert "XSDs are not installed" not in page.text
 
 
 def test_limits_are_coded_refusals(client) -> None:

@@ -16,8 +16,8 @@ from public_world import SAMPLES, open_app
 from sqlalchemy import func, insert, select
 
 from tradewindow.agencies.queue import Filing
-from tradewindow.agencies.tables import agency_tasks
 from tradewindow.intake import Incoming
+from tradewindow.store.agencies.tables import agency_tasks
 from tradewindow.store.engine import head_revisions
 from tradewindow.store.schema import documents, messages
 from tradewindow.web.public.status import bus_reachable

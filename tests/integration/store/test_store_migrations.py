@@ -55,8 +55,10 @@ def test_the_agencies_branch_adds_the_informed_agencies_notices(database_url: st
         assert indexes["ix_agency_notices_agency_id"] == ["agency", "id"]
         uniques = [u["column_names"] for u in schema.get_unique_constraints("agency_notices")]
         assert ["filing", "agency"] in uniques
-        assert "0008_agency_notices" in head_revisions().split("+")
-        assert "0004_agencies" not in head_revisions().split("+")  # the same branch, moved on
+        assert "0009_agency_follow_up" in head_revisions().split("+")
+        heads = head_revisions().split("+")
+        assert "0004_agencies" not in heads  # the same branch, moved on
+        assert "0008_agency_notices" not in heads
     finally:
         engine.dispose()
 
@@ -219,5 +221,35 @@ def test_the_codes_column_goes_on_downgrade_and_comes_back(database_url: str) ->
         migrate(database_url)
         assert "codes" in {c["name"] for c in inspect(engine).get_columns("receipts")}
         assert current_revision(engine) == head_revisions()
+    finally:
+        engine.dispose()
+
+
+def test_tasks_held_or_inspected_before_follow_ups_are_followed_up(database_url: str) -> None:
+    engine = create_store_engine(database_url)
+    columns = "filing, agency, status, decision, reason, policy_version, created_at, decided_at"
+    rows = [
+        {"filing": f"E|{n}", "agency": "customs", "status": "decided", "decision": decision,
+         "reason": None if decision == "release" else "why", "policy_version": "2026.1",
+         "created_at": T0.isoformat(), "decided_at": T0.isoformat()}
+        for n, decision in enumerate(("release", "hold", "inspect", "refuse"))
+    ] + [{"filing": "E|9", "agency": "customs", "status": "open", "decision": None,
+          "reason": None, "policy_version": "2026.1", "created_at": T0.isoformat(),
+          "decided_at": None}]  # fmt: skip
+    try:
+        _alembic(engine, "upgrade", "0008_agency_notices")
+        values = ", ".join(f":{name.strip()}" for name in columns.split(","))
+        with engine.begin() as connection:
+            connection.execute(
+                text(f"INSERT INTO agency_tasks ({columns}) VALUES ({values})"),  # noqa: S608
+                rows,
+            )
+        migrate(database_url)
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT filing, status FROM agency_tasks"))
+            assert dict(found.all()) == {
+                "E|0": "decided", "E|1": "follow_up", "E|2": "follow_up", "E|3": "decided",
+                "E|9": "open",
+            }  # fmt: skip
     finally:
         engine.dispose()

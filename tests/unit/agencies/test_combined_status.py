@@ -36,7 +36,7 @@ def outcomes(decisions: tuple[Decision | None, ...]) -> list[AgencyOutcome]:
 def expected(decisions: tuple[Decision | None, ...]) -> tuple[FilingStatus, str]:
     if Decision.REFUSE in decisions:
         return FilingStatus.REFUSED, "100"
-    if Decision.HOLD in decisions:
+    if Decision.HOLD in decisions or Decision.REQUEST_DOCUMENTS in decisions:
         return FilingStatus.HELD, "300"
     if Decision.INSPECT in decisions:
         return FilingStatus.INSPECTION, "500"

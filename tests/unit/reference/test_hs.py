@@ -82,3 +82,9 @@ def test_search_by_words_and_code() -> None:
     assert [e.code for e in search_hs("33.04", limit=2)] == ["3304", "330410"]
     assert search_hs("zzzzqqq") == []
     assert search_hs("   ") == []
+
+
+def test_a_national_ten_digit_code_finds_the_entries_it_falls_under() -> None:
+    for typed in ("0402290000", "0402.29.00.00", "04022900"):
+        assert [e.code for e in search_hs(typed)] == ["040229", "0402", "04"], typed
+    assert search_hs("9999999999") == []  # no HS entry above it: nothing, not everything

@@ -14,7 +14,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
 from tradewindow.violations import Rejected
-from tradewindow.web.pages import errors, stats
+from tradewindow.web.pages import errors, home, stats
 from tradewindow.web.pages.shell import STATIC, template_config
 
 STATIC_CACHE_SECONDS = 24 * 3600
@@ -23,10 +23,11 @@ __all__ = ["routers", "template_config"]
 
 
 def routers() -> list[Router]:
-    """The pages' routers: ``/`` and ``/stats`` (HTML), ``/stats/api`` (JSON), ``/static``."""
+    """The pages' routers: ``/`` (the landing page), ``/progress``, ``/stats`` (HTML),
+    ``/stats/api`` (JSON), ``/static``."""
     pages = Router(
         path="/",
-        route_handlers=[stats.home, stats.StatsPages],
+        route_handlers=[home.landing, home.ProgressPages, stats.StatsPages],
         exception_handlers={Rejected: errors.rejected_page},
     )
     api = Router(

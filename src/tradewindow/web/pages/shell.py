@@ -5,7 +5,8 @@ request's language (and remembers a ``?lang=`` choice in a cookie), the navigati
 the same page in each language, and the template functions: ``_("key", name=value)`` for
 catalogue messages, and the filters ``money``, ``count``, ``percent``, ``exact``, ``moment``
 ``label(dimension)`` that write figures and codes in the page's language, and ``chinese_name``
-that gives an HS entry's Chinese name on Chinese pages (nothing on English ones).
+that gives an HS entry's Chinese name on Chinese pages (nothing on English ones); and
+``human``'s ``when``, ``since`` and ``code_name`` for business data.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from litestar.template import TemplateConfig
 
 from tradewindow.reference import HsEntry
 from tradewindow.web import i18n
-from tradewindow.web.pages import labels
+from tradewindow.web.pages import human, labels
+from tradewindow.web.progress import progress_of
 
 WEB = Path(__file__).resolve().parent.parent
 TEMPLATES = WEB / "templates"
@@ -75,6 +77,7 @@ def page(
         "path": request.url.path,
         "navigation": NAVIGATION,
         "language_links": language_links(request, language),
+        "progress": progress_of(request.app.state),  # a background load, while it runs
     }
     return Template(
         template_name=template,
@@ -128,6 +131,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         chinese_name=_chinese_name,
         exact=i18n.exact,
     )
+    environment.filters.update(human.FILTERS)  # when, since, code_name
 
 
 @pass_context

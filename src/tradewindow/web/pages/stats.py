@@ -26,7 +26,7 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from tradewindow.analytics.indicators import Indicators
 from tradewindow.web.pages import dashboard
@@ -60,12 +60,6 @@ def provide_indicators(state: State) -> Indicators:
 
 
 DEPENDENCIES = {"indicators": Provide(provide_indicators, sync_to_thread=False)}
-
-
-@get("/", include_in_schema=False)
-async def home(request: AnyRequest) -> Redirect:
-    query = request.url.query
-    return Redirect(path=f"/stats?{query}" if query else "/stats", status_code=302)
 
 
 class StatsPages(Controller):

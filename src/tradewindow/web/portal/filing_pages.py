@@ -3,6 +3,7 @@ CEB files, and a message's receipts. Translation only: the steps are :mod:`.fili
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 from urllib.parse import unquote
 
@@ -11,6 +12,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from tradewindow.cbec.prefill import Firm, inventory_prefill
+from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.roles import FILING_ACTIONS, Action, may, require
 from tradewindow.reference.hs import search_hs
 from tradewindow.web import answers
@@ -40,6 +43,7 @@ from tradewindow.web.problems import not_found
 from tradewindow.web.window import Window
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+RECENT = 10  # previous lists a clerk may copy from
 
 
 class FilingPages(Controller):
@@ -59,11 +63,20 @@ class FilingPages(Controller):
         return portal_page(request, "portal/home.html", context, who)
 
     @get("/file/{kind:str}", sync_to_thread=True)
-    def form(self, request: Request[Any, Any, Any], kind: str) -> Template:
+    def form(self, request: Request[Any, Any, Any], kind: str, copy: str = "") -> Template:
+        """A new filing: defaults, and for a list the firm's own codes, the trade lane of
+        its last list (or of the list it copies, goods included) and today's dates."""
         who, spec = _filer(request, kind)
         values = {f"head.{k}": v for k, v in DEFAULTS[spec.kind].items()}
         values |= {f"line.1.{k}": v for k, v in LINE_DEFAULTS.get(spec.kind, {}).items()}
-        return _form_page(request, who, spec, values, {}, [])
+        recent: list[str] = []
+        if spec.kind == "inventory":
+            window: Window = request.app.state.window
+            recent = _recent_lists(window, who)
+            chosen = copy if copy in recent else (recent[0] if recent else None)
+            previous = _stored_list(window, who, chosen) if chosen else None
+            values |= inventory_prefill(_firm(who), previous, window.clock(), lines=bool(copy))
+        return _form_page(request, who, spec, values, {}, [], recent=recent, copied=copy)
 
     @post("/file/{kind:str}/check", sync_to_thread=True, status_code=200)
     def check(self, request: Request[Any, Any, Any], kind: str, data: Form) -> Template:
@@ -73,12 +86,11 @@ class FilingPages(Controller):
         check_csrf(request, who, data)
         checked = check_form(request.app.state.window, who.principal, spec, data)
         errors, general = _placed(request, checked.violations, checked.read.filled)
+        every, whole = _placed(request, checked.violations, None)
         names = _input_names(spec, checked.read.lines)
-        pending = sum(
-            1 for v in checked.violations if input_name(v.path) not in checked.read.filled
-        )
-        context = {"names": names, "errors": errors, "general": general, "pending": pending,
-                   "total": len(checked.violations)}  # fmt: skip
+        summary = _summary(spec, every, whole)
+        context = {"names": names, "errors": errors, "general": general,
+                   "summary": summary, "total": len(summary)}  # fmt: skip
         return portal_page(request, "portal/_check.html", context, who)
 
     @post("/file/{kind:str}", sync_to_thread=True, status_code=303)
@@ -174,6 +186,31 @@ def _filer(request: Request[Any, Any, Any], kind: str) -> tuple[SignedIn, FormSp
     return who, spec
 
 
+def _firm(who: SignedIn) -> Firm:
+    customs = who.party.identifier(Scheme.CUSTOMS)
+    return Firm(
+        customs_code=customs.value if customs else None,
+        name=who.party.name_zh or who.party.name_en,
+        roles=who.party.roles,
+        city=who.party.city,
+    )
+
+
+def _recent_lists(window: Window, who: SignedIn) -> list[str]:
+    """The keys of the firm's last lists, newest first (what it may copy)."""
+    rows = window.filings.page(who.principal.party_id, size=RECENT, kind="inventory",
+                               newest_first=True)  # fmt: skip
+    return [row.key for row in rows]
+
+
+def _stored_list(window: Window, who: SignedIn, key: str) -> dict[str, Any] | None:
+    found = window.filings.filing(who.principal.party_id, "inventory", key)
+    if found is None:
+        return None
+    document: dict[str, Any] = json.loads(found.body)
+    return document
+
+
 def _form_page(
     request: Request[Any, Any, Any],
     who: SignedIn,
@@ -183,9 +220,14 @@ def _form_page(
     general: list[dict[str, str]],
     *,
     status: int = 200,
+    recent: list[str] | None = None,
+    copied: str = "",
 ) -> Template:
     values = {"message_guid": new_guid(), "document_guid": new_guid()} | values
     context = {
+        "recent": recent or [],
+        "copied": copied,
+        "summary": _summary(spec, errors, general),
         "spec": spec,
         "values": values,
         "errors": errors,
@@ -214,6 +256,22 @@ def _placed(
         elif filled is None or name in filled:
             by_input.setdefault(name, []).append(shown)
     return by_input, general
+
+
+def _summary(
+    spec: FormSpec, errors: dict[str, list[dict[str, str]]], general: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """Every problem once, in the form's order: the field (its input's id to jump to, its
+    name) and the message; problems of no single field last."""
+    order = {name: n for n, name in enumerate(_input_names(spec, MAX_LINES))}
+    listed = []
+    for name in sorted(errors, key=lambda n: order.get(n, len(order))):
+        element = name.rsplit(".", 1)[-1]
+        line = name.split(".")[1] if name.startswith("line.") else ""
+        for error in errors[name]:
+            listed.append({"id": "f-" + name.replace(".", "-"), "element": element,
+                           "line": line, **error})  # fmt: skip
+    return listed + [{"id": "", "element": "", "line": "", **error} for error in general]
 
 
 def _input_names(spec: FormSpec, lines: int) -> list[str]:

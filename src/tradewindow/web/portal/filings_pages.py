@@ -59,8 +59,9 @@ class FilingsPages(Controller):
         status = status if status in STATUSES else None
         size = min(PAGE_SIZE, window.limits.page_size)
         rows = window.filings.page(
-            who.principal.party_id, after=max(after, 0), size=size + 1, kind=kind, status=status
-        )
+            who.principal.party_id, after=max(after, 0), size=size + 1, kind=kind,
+            status=status, newest_first=True,
+        )  # fmt: skip
         more = len(rows) > size
         rows = rows[:size]
         listed = [{"row": row, "agencies": _agencies(window, row.kind, row.key)} for row in rows]
@@ -90,12 +91,15 @@ class FilingsPages(Controller):
         if found.invt_no and may(who.principal, Action.READ_TAX_BILLS):
             body = window.filings.tax_bill(who.principal.party_id, found.invt_no)
             tax = _TAX_BILL.decode(body) if body else None
+        views = [receipt_view(m) for m in receipts]
         context = {
             "filing": found,
             "document": _flat(document),
-            "receipts": [receipt_view(m) for m in receipts],
+            "receipts": views,
+            "receipt_rows": receipt_rows(views),
             "agencies": agencies,
-            "tax": msgspec.to_builtins(tax) if tax else None,
+            "tax": tax.head if tax else None,
+            "tax_lines": tax.items if tax else [],
             "timeline": _timeline(receipts, agencies),
         }
         return portal_page(request, "portal/filing.html", context, who)
@@ -141,6 +145,23 @@ def receipt_view(message: ReceiptMessage) -> dict[str, Any]:
             if isinstance(item, dict):  # a tax bill's return is its head
                 returns.append(item.get("TaxHeadRd", item))
     return {"type": message_type(message), "guid": message.guid, "returns": returns}
+
+
+def receipt_rows(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every return of a filing's receipts, newest first; the newest of each receipt type
+    is ``current`` (where the filing stands), the others are earlier steps — a CEB622 399
+    "waiting for …" is history once a later CEB622 has concluded the list."""
+    rows = [
+        {"type": view["type"], "guid": view["guid"], "item": item}
+        for view in views
+        for item in view["returns"]
+    ]
+    rows.reverse()  # receipts are stored in the order they were made
+    seen: set[str] = set()
+    for row in rows:
+        row["current"] = row["type"] not in seen
+        seen.add(row["type"])
+    return rows
 
 
 def message_type(message: ReceiptMessage) -> str:
@@ -192,17 +213,17 @@ def _timeline(
     for message in receipts:
         for item in receipt_view(message)["returns"]:
             when = str(item.get("returnTime") or "")
-            events.append({"sort": when[:14], "when": _receipt_time(when),
+            events.append({"sort": when[:14], "when": _receipt_time(when), "at": when,
                            "what": f"{message_type(message)} {item.get('returnStatus', '')}",
                            "info": item.get("returnInfo", "")})  # fmt: skip
     for outcome in agencies.agencies if agencies else []:
         if outcome.decided_at is not None:
             local = outcome.decided_at.astimezone(CHINA_TZ)
-            events.append({"sort": local.strftime("%Y%m%d%H%M%S"),
+            events.append({"sort": local.strftime("%Y%m%d%H%M%S"), "at": outcome.decided_at,
                            "when": local.strftime("%Y-%m-%d %H:%M:%S"),
                            "agency": outcome.agency, "decision": str(outcome.decision),
                            "info": outcome.reason or ""})  # fmt: skip
-    return sorted(events, key=lambda e: e["sort"])
+    return sorted(events, key=lambda e: e["sort"], reverse=True)  # newest first
 
 
 def _receipt_time(text: str) -> str:

@@ -14,6 +14,7 @@ from litestar import Request, Response
 from litestar.response import Redirect, Template
 
 from tradewindow.web import i18n
+from tradewindow.web.hant import in_script
 from tradewindow.web.pages.shell import language_of, page
 from tradewindow.web.portal.session import CsrfRefused, SignedIn, SignInNeeded, sign_in_url
 from tradewindow.web.problems import ApiError, as_api_error
@@ -60,8 +61,8 @@ def is_htmx(request: Request[Any, Any, Any]) -> bool:
 
 
 def coded_text(language: str, en: str, zh: str) -> str:
-    """A core message (English / Simplified Chinese) in the page's language."""
-    return en if language == "en" else zh
+    """A core message (English / Simplified Chinese) in the page's language and script."""
+    return en if language == "en" else in_script(zh, language)
 
 
 def portal_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:

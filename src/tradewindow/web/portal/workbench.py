@@ -19,9 +19,9 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from tradewindow.agencies.errors import AgencyError
-from tradewindow.agencies.queue import Task
-from tradewindow.agencies.status import Decision
-from tradewindow.agencies.tables import TaskStatus
+from tradewindow.agencies.ports import Task, TaskStatus
+from tradewindow.agencies.status import Decision, next_actions
+from tradewindow.agencies.worklist import WorkQuery, WorkSort
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action
 from tradewindow.web.desk import agency_of, decided, view_task
@@ -31,24 +31,16 @@ from tradewindow.web.portal.session import SignedIn, check_csrf, require_officer
 from tradewindow.web.window import Window
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-QUEUE_LIMIT = 2000  # tasks one listing reads (pages of the desk's maximum size)
-PAGE_SIZE = 25
-SORTS = {
-    "oldest": (lambda t: t.id, False),
-    "newest": (lambda t: t.id, True),
-    "filing": (lambda t: t.filing, False),
-    "decided": (lambda t: t.decided_at.isoformat() if t.decided_at else "", True),
-}
+STATUSES = {status.value: status for status in TaskStatus}
 
 
 def decide_task(
     window: Window, principal: Principal, task_id: int, decision: str, reason: str | None
 ) -> Task:
-    """Claim (when open) and decide the task, record the decision, settle the list."""
+    """Decide the task (claimed and decided in one step when open; a refused decision
+    changes nothing), record the decision, settle the list."""
     agency = agency_of(principal, Action.DECIDE)
-    officer = principal.credential_id
-    window.desk.claim(agency, officer, task_id)
-    task = window.desk.decide(agency, officer, task_id, decision, reason)
+    task = window.desk.claim_and_decide(agency, principal.credential_id, task_id, decision, reason)
     decided(
         window,
         principal,
@@ -67,7 +59,7 @@ class Workbench(Controller):
         self,
         request: Request[Any, Any, Any],
         status: str | None = "open",
-        sort: str = "oldest",
+        sort: str = "newest",
         filing: str = "",
         page: int = 1,
     ) -> Template | Redirect:
@@ -76,15 +68,24 @@ class Workbench(Controller):
         granted = window.policy.agency(agency_of(who.principal, Action.VIEW_QUEUE))
         if granted is not None and not granted.decides:
             return Redirect(path="/workbench/notices", status_code=303)  # it is only informed
-        chosen = TaskStatus(status) if status in {s.value for s in TaskStatus} else None
-        return _listing(request, who, chosen, sort, filing, page, "portal/workbench.html")
+        chosen = STATUSES.get(status or "")
+        return _listing(request, who, chosen, sort, filing, page, "queue")
+
+    @get("/follow-up", sync_to_thread=True)
+    def follow_up(
+        self,
+        request: Request[Any, Any, Any],
+        sort: str = "newest",
+        filing: str = "",
+        page: int = 1,
+    ) -> Template:
+        who = require_officer(request)
+        return _listing(request, who, TaskStatus.FOLLOW_UP, sort, filing, page, "follow_up")
 
     @get("/history", sync_to_thread=True)
     def history(self, request: Request[Any, Any, Any], filing: str = "", page: int = 1) -> Template:
         who = require_officer(request)
-        return _listing(
-            request, who, TaskStatus.DECIDED, "decided", filing, page, "portal/history.html"
-        )
+        return _listing(request, who, TaskStatus.DECIDED, "decided", filing, page, "history")
 
     @get("/tasks/{task_id:int}", sync_to_thread=True)
     def task(self, request: Request[Any, Any, Any], task_id: int) -> Template:
@@ -118,39 +119,30 @@ def _listing(
     sort: str,
     filing: str,
     page: int,
-    template: str,
+    view: str,
 ) -> Template:
+    """A page of the agency's work list, found over the whole queue in the database."""
     window: Window = request.app.state.window
     agency = agency_of(who.principal, Action.VIEW_QUEUE)
-    tasks: list[Task] = []
-    number = 1
-    while len(tasks) < QUEUE_LIMIT:
-        found = window.desk.list_tasks(agency, status, number, 100)
-        tasks += found.tasks
-        if not found.has_more:
-            break
-        number += 1
-    wanted = filing.strip().upper()
-    if wanted:
-        tasks = [t for t in tasks if wanted in t.filing.upper()]
-    sort = sort if sort in SORTS else "oldest"
-    key, reverse = SORTS[sort]
-    tasks.sort(key=key, reverse=reverse)
-    page = max(page, 1)
-    shown = tasks[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    chosen = WorkSort(sort) if sort in {s.value for s in WorkSort} else WorkSort.NEWEST
+    query = WorkQuery(agency=agency, status=status, search=filing, sort=chosen, page=page)
+    found = window.desk.worklist(query)
     context = {
-        "tasks": shown,
-        "total": len(tasks),
+        "work": found,
+        "items": found.items,
+        "total": found.total,
         "status": status.value if status else "",
         "statuses": [s.value for s in TaskStatus],
-        "sort": sort,
-        "sorts": list(SORTS),
-        "filing": filing,
-        "page": page,
-        "pages": max(1, -(-len(tasks) // PAGE_SIZE)),
+        "sort": chosen.value,
+        "sorts": [s.value for s in WorkSort],
+        "filing": query.wanted,
+        "page": found.page,
+        "pages": found.pages,
+        "view": view,
+        "now": window.clock(),
         "agency": window.policy.agency(agency),
     }
-    return portal_page(request, template, context, who)
+    return portal_page(request, "portal/workbench.html", context, who)
 
 
 def _task_page(
@@ -164,12 +156,18 @@ def _task_page(
 ) -> Template:
     window: Window = request.app.state.window
     view = view_task(window, who.principal, task_id)
+    task = view.task
+    following = task.status is TaskStatus.FOLLOW_UP
+    choices = next_actions(task.decision) if following else tuple(Decision)
     context = {
         "view": view,
-        "task": view.task,
+        "task": task,
+        "item": window.desk.item(task.agency, task.id),
         "documents": view.documents,
-        "decisions": [d.value for d in Decision],
-        "mine": view.task.officer in (None, who.principal.credential_id),
+        "decisions": [d.value for d in choices],
+        "following": following,
+        # a task being followed up is the agency's: any of its officers takes the next step
+        "mine": following or task.officer in (None, who.principal.credential_id),
         "error": error,
         "form": form or {},
         "decided": request.query_params.get("decided") == "1",

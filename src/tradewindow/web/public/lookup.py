@@ -38,6 +38,7 @@ from tradewindow.reference import (
     wrap_types,
 )
 from tradewindow.reference.locode import all_locodes
+from tradewindow.web.hant import to_hans
 
 HS_LIMIT = 50
 PORT_LIMIT = 50
@@ -233,7 +234,8 @@ def code_entries(table: str) -> tuple[CodeEntry, ...]:
 
 def code_search(table: str, query: str = "", limit: int = CODE_LIMIT) -> CodeTable:
     """Entries of ``table`` whose code starts with ``query``, whose English or Chinese name
-    contains it, or whose mapped code (ISO, Rec 20 …) equals it; all entries for no query."""
+    (in either script) contains it, or whose mapped code (ISO, Rec 20 …) equals it; all
+    entries for no query."""
     query = query.strip()
     found = [entry for entry in code_entries(table) if matches(entry, query)]
     return CodeTable(table=table, query=query, entries=found[:limit], truncated=len(found) > limit)
@@ -246,6 +248,6 @@ def matches(entry: CodeEntry, query: str) -> bool:
     return (
         entry.code.startswith(query)
         or folded in entry.name_en.casefold()
-        or query in entry.name_zh
+        or to_hans(query) in entry.name_zh  # Traditional input too: 韓國 finds 韩国
         or any(value.casefold() == folded for value in entry.mapping.values() if value)
     )

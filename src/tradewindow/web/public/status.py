@@ -27,10 +27,11 @@ from nats.errors import Error as NatsError
 from sqlalchemy import Connection, Engine, and_, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from tradewindow.agencies.ports import TaskStatus
 from tradewindow.agencies.sharing_policy import Policy
-from tradewindow.agencies.tables import TaskStatus, agency_tasks
 from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.settings import mask
+from tradewindow.store.agencies.tables import agency_tasks
 from tradewindow.store.engine import READ_ONLY, current_revision, head_revisions
 from tradewindow.store.schema import documents, messages
 

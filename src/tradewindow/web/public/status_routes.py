@@ -27,8 +27,10 @@ class StatusPages(Controller):
     @get("/")
     async def status_page(self, request: AnyRequest) -> Template:
         status = await _status(request)
+        # the bars are documents per minute, so the tallest bar is the busiest minute's
+        # documents (a message carries up to 100 of them: scaled by messages, bars overflowed)
         peak = (
-            max((m.messages for m in status.throughput.minutes), default=0)
+            max((m.documents for m in status.throughput.minutes), default=0)
             if status.throughput
             else 0
         )

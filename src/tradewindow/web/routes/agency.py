@@ -15,9 +15,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
 from tradewindow.agencies.notices import NoticePage, NoticeSort, NoticeView
+from tradewindow.agencies.ports import TaskStatus
 from tradewindow.agencies.queue import AgencyView, Task, TaskPage
 from tradewindow.agencies.status import Decision
-from tradewindow.agencies.tables import TaskStatus
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action
 from tradewindow.web.desk import agency_of, decided, view_notice, view_task

@@ -6,8 +6,6 @@ and ``v0008_agency_notices.py`` (notices), both on the ``agencies`` branch.
 
 from __future__ import annotations
 
-import enum
-
 from sqlalchemy import Column, Index, MetaData, String, Table, UniqueConstraint
 
 from tradewindow.store.types import Instant, RowId
@@ -15,12 +13,6 @@ from tradewindow.store.types import Instant, RowId
 metadata = MetaData()
 
 # BIGINT on PostgreSQL; plain INTEGER on SQLite so the id is the rowid and autoincrements.
-
-
-class TaskStatus(enum.StrEnum):
-    OPEN = "open"  # waiting for an officer
-    CLAIMED = "claimed"  # an officer works on it
-    DECIDED = "decided"  # final
 
 
 agency_tasks = Table(

@@ -1,0 +1,54 @@
+"""What the evidence log needs from the store, as Protocols (``store/evidence`` implements
+them over SQLite and PostgreSQL).
+
+Appends serialise: :meth:`ChainRecords.locked_head` takes the chain's lock before it reads
+the head, so two writers never link to the same record (the store also refuses a second
+record after the same ``prev_hash``). The chain's records may join another capability's
+transaction as the part :data:`EVIDENCE_CHAIN` (clearance, commission grants), so that the
+records commit or roll back with the work they describe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from tradewindow.evidence.chain import Record
+from tradewindow.transaction import Part
+
+
+class ChainRecords(Protocol):
+    """The chain inside one write transaction."""
+
+    def locked_head(self) -> tuple[int, str]:
+        """(seq, hash) of the newest record, (0, GENESIS) for an empty log, read after taking
+        the chain's lock (held until the transaction ends)."""
+        ...
+
+    def insert(self, sealed: Sequence[Record]) -> None:
+        """Store sealed records, and index every record but a checkpoint by its subjects."""
+        ...
+
+
+EVIDENCE_CHAIN: Part[ChainRecords] = Part("evidence.chain")
+
+
+class EvidenceStore(Protocol):
+    def appending(self) -> AbstractContextManager[ChainRecords]:
+        """A write transaction of its own, committed when the block ends."""
+        ...
+
+    def head(self) -> tuple[int, str]: ...
+
+    def records(self, after: int, last: int | None, limit: int) -> list[Record]:
+        """Up to ``limit`` records with ``after`` < seq (≤ ``last`` when given), by seq."""
+        ...
+
+    def seqs_naming(self, subject: str) -> list[int]:
+        """The seqs of the records naming ``subject``, ascending."""
+        ...
+
+    def first_checkpoint_after(self, seq: int) -> int | None:
+        """The seq of the first checkpoint after record ``seq``, if any."""
+        ...

@@ -1,0 +1,16 @@
+"""Which adapter serves each part of a transaction (``tradewindow.transaction.Part``): the
+one table from a capability's part to the store's adapter of its Protocol. A new part is one
+line here."""
+
+from __future__ import annotations
+
+from tradewindow.agencies.ports import AGENCY_ROUTING
+from tradewindow.evidence.ports import EVIDENCE_CHAIN
+from tradewindow.store.agencies.desk import SqlRouting
+from tradewindow.store.evidence.chain import SqlChainRecords
+from tradewindow.store.transaction import PartAdapters
+
+PARTS: PartAdapters = {
+    AGENCY_ROUTING.name: SqlRouting,
+    EVIDENCE_CHAIN.name: SqlChainRecords,
+}

@@ -1,0 +1,44 @@
+"""What every capability's ports share about transactions.
+
+A capability's writes sometimes belong in another capability's transaction: the agencies'
+tasks and the evidence records commit with the clearance unit of work that made them, a
+commission's evidence with the grant. The owner of the transaction offers the others'
+adapters as **parts**: a capability declares, in its ``ports.py``, the Protocol of its writes
+and a :class:`Part` naming it; a use case that holds any :class:`Transaction` asks it for
+``transaction.part(THAT_PART)`` and gets that Protocol, bound to the same transaction. The
+store (``store/parts.py``) says which adapter serves each part, so no core sees a connection
+and no adapter downcasts another's unit of work.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class ConcurrentWrite(Exception):
+    """Another transaction stored the same identity first (e.g. two processes clearing one
+    message guid, or registering one identifier, at the same moment). The transaction is
+    spoiled; running the work again sees the other's result."""
+
+
+class Part(Generic[T]):
+    """A typed name of one capability's writes that join another's transaction; ``T`` is the
+    Protocol the part offers."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Part({self.name!r})"
+
+
+class Transaction(Protocol):
+    """One open transaction that other capabilities' writes may join."""
+
+    def part(self, part: Part[T]) -> T:
+        """The adapter of ``part``, bound to this transaction (the same one on every call)."""
+        ...
