@@ -26,6 +26,7 @@ from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
+from tradewindow.services.departments import departments
 from tradewindow.services.disclosure import shipped_disclosure
 from tradewindow.services.documents import EicarScanner
 from tradewindow.services.hk_register import SimulatedRegister
@@ -69,7 +70,8 @@ def bootstrap(
     parties = PartyRegistry(
         store.parties,
         pepper=credential_pepper(settings),
-        agencies=tuple(policy.agencies),
+        # the registries' departments are agencies too: their officers' accounts name them
+        agencies=(*policy.agencies, *departments()),
         clock=clock,
     )
     evidence = EvidenceLog(store.evidence, platform_key=platform_key)

@@ -41,7 +41,7 @@ class Profession(msgspec.Struct, frozen=True, kw_only=True):
     authority: str  # issuing authority code, e.g. "hk-arb" (Architects Registration Board)
     authority_en: str
     authority_zh: str
-    department: str  # mainland competent department, e.g. "sz-housing"
+    department: str  # mainland competent department, e.g. "sz_housing"
     department_en: str
     department_zh: str
     conditions_en: str

@@ -17,6 +17,7 @@ from enum import StrEnum
 import msgspec
 
 from tradewindow.reference.gba import gba_city
+from tradewindow.services.departments import department
 from tradewindow.services.errors import Conflict, Forbidden
 from tradewindow.violations import Violation
 
@@ -103,7 +104,7 @@ class ItemContent(msgspec.Struct, frozen=True, kw_only=True):
     counterpart_rule: str  # the Hong Kong / Macao rule it is joined with
     measure_en: str
     measure_zh: str
-    departments: tuple[str, ...]  # responsible departments (codes, e.g. "gz-commerce")
+    departments: tuple[str, ...]  # responsible departments (``departments.csv`` codes)
     cities: tuple[str, ...]  # GBA city keys, e.g. "guangzhou"
     status: ItemStatus
     milestones: tuple[Milestone, ...] = ()
@@ -145,7 +146,7 @@ class Editor(msgspec.Struct, frozen=True, kw_only=True):
 
 _LIST_CODE = re.compile(r"[a-z]{2,8}-[0-9a-z]{1,8}")
 _NUMBER = re.compile(r"[0-9A-Za-z.\-]{1,12}")
-_DEPARTMENT = re.compile(r"[a-z][a-z0-9\-]{1,40}")
+
 _ORDER = (ItemStatus.PLANNED, ItemStatus.IN_PROGRESS, ItemStatus.IN_FORCE)
 
 
@@ -178,12 +179,12 @@ def content_violations(content: ItemContent, path: str = "") -> list[Violation]:
             "the counterpart is HK, MO or both",
             "对接方应为香港和/或澳门",
         )
-    if not content.departments or not all(_DEPARTMENT.fullmatch(d) for d in content.departments):
+    if not content.departments or not all(department(d) for d in content.departments):
         add(
             "departments",
             "departments",
-            "at least one responsible department, as a code like gz-commerce",
-            "至少一个责任部门（代码形如 gz-commerce）",
+            "at least one responsible department, each a known department code (gz_commerce …)",
+            "至少一个责任部门，且须为已登记的部门代码（如 gz_commerce）",
         )
     for index, city in enumerate(content.cities, start=1):
         found = gba_city(city)

@@ -21,8 +21,8 @@ from tradewindow.services.recognition_service import Officer, Recognitions, Swee
 from tradewindow.store import SqlStore
 from tradewindow.violations import Rejected
 
-OFFICER = Officer(officer="zhou", department="sz-housing")
-OTHER_DEPARTMENT = Officer(officer="he", department="sz-health")
+OFFICER = Officer(officer="zhou", department="sz_housing")
+OTHER_DEPARTMENT = Officer(officer="he", department="sz_health")
 LICENCE_UNTIL = date(2028, 3, 31)
 
 

@@ -26,9 +26,9 @@ from tradewindow.services.registry_service import RuleRegistry
 from tradewindow.store import SqlStore
 from tradewindow.violations import Rejected
 
-LI = Editor(officer="li", department="gz-justice")
-WANG = Editor(officer="wang", department="gz-justice")
-WU = Editor(officer="wu", department="gz-commerce")
+LI = Editor(officer="li", department="gz_justice")
+WANG = Editor(officer="wang", department="gz_justice")
+WU = Editor(officer="wu", department="gz_commerce")
 
 
 class Clock:
@@ -116,7 +116,7 @@ def test_only_responsible_departments_edit_or_see_the_history(registry: RuleRegi
         registry.draft(WU, sb.item())
     publish(registry, sb.item())
     with pytest.raises(Forbidden):
-        registry.draft(WU, sb.item(departments=("gz-commerce",)))
+        registry.draft(WU, sb.item(departments=("gz_commerce",)))
     with pytest.raises(Forbidden):
         registry.history(WU, "gz-72/1")
     assert registry.worklist(WU) == []
@@ -142,7 +142,7 @@ def test_public_search_filters_and_counts(registry: RuleRegistry) -> None:
             title_en="Hong Kong doctors in Shenzhen hospitals",
             title_zh="港澳医师内地短期执业",
             cities=("shenzhen", "guangzhou"),
-            departments=("gz-justice", "sz-health"),
+            departments=("gz_justice", "sz_health"),
             status=ItemStatus.IN_PROGRESS,
             milestones=(Milestone(on=date(2026, 2, 1), status=ItemStatus.IN_PROGRESS),),
         ),
@@ -158,7 +158,7 @@ def test_public_search_filters_and_counts(registry: RuleRegistry) -> None:
     assert keys(field="healthcare") == ["gz-72/3"]
     assert keys(city="shenzhen") == ["gz-72/3"]
     assert keys(status=ItemStatus.IN_FORCE) == ["gz-72/2"]
-    assert keys(department="sz-health") == ["gz-72/3"]
+    assert keys(department="sz_health") == ["gz-72/3"]
     assert keys(text="DOCTORS shenzhen") == ["gz-72/3"]
     assert keys(text="医师") == ["gz-72/3"]
     assert keys(text="100%") == []

@@ -99,7 +99,7 @@ def submitted() -> Application:
         owner="chan",
         form=sb.form(),
         home=Home.HK,
-        department="sz-housing",
+        department="sz_housing",
         state=State.SUBMITTED,
         documents=(),
         submitted_at=NOW,

@@ -99,25 +99,25 @@ def revision(state: Workflow, author: str = "li") -> Revision:
         content=sb.item(),
         state=state,
         author=author,
-        author_department="gz-justice",
+        author_department="gz_justice",
         created_at=datetime(2026, 1, 5, tzinfo=UTC),
     )
 
 
 def test_only_responsible_departments_work_on_an_item() -> None:
-    require_responsible(Editor(officer="li", department="gz-justice"), sb.item())
+    require_responsible(Editor(officer="li", department="gz_justice"), sb.item())
     with pytest.raises(Forbidden) as refused:
-        require_responsible(Editor(officer="wu", department="gz-commerce"), sb.item())
+        require_responsible(Editor(officer="wu", department="gz_commerce"), sb.item())
     assert refused.value.code == "services.registry.not_responsible"
 
 
 def test_four_eyes() -> None:
     require_other_reviewer(
-        Editor(officer="wang", department="gz-justice"), revision(Workflow.IN_REVIEW)
+        Editor(officer="wang", department="gz_justice"), revision(Workflow.IN_REVIEW)
     )
     with pytest.raises(Forbidden):
         require_other_reviewer(
-            Editor(officer="li", department="gz-justice"), revision(Workflow.IN_REVIEW)
+            Editor(officer="li", department="gz_justice"), revision(Workflow.IN_REVIEW)
         )
 
 
