@@ -19,6 +19,7 @@ from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
 from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords
 from tradewindow.evidence.service_trade import ServiceRecords
+from tradewindow.filing.use_case import FileMessages
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
 from tradewindow.logistics.services import Logistics, open_logistics
 from tradewindow.parties.commission_registry import CommissionRegistry
@@ -44,6 +45,7 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     desk: AgencyDesk
     policy: Policy
     evidence: EvidenceLog
+    filing: FileMessages  # every channel files through it (API, portal, ``clear``)
     parties: PartyRegistry
     commissions: CommissionRegistry  # who may file for whom (委托关系)
     logistics: Logistics  # events, subscriptions, customs last mile (the bus: ``bus.open_bus``)
@@ -98,6 +100,7 @@ def bootstrap(
         desk=desk,
         policy=policy,
         evidence=evidence,
+        filing=FileMessages(parties=parties, commissions=commissions, clearance=clearance),
         parties=parties,
         commissions=commissions,
         logistics=logistics,

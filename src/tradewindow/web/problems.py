@@ -18,6 +18,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from tradewindow.agencies import errors as agency_errors
 from tradewindow.evidence.log import EvidenceError
+from tradewindow.filing.refusals import FilingRefused
 from tradewindow.formats import strict_json
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.formats.characters import UnreadableText
@@ -103,6 +104,8 @@ def as_api_error(error: Exception) -> ApiError | None:
         return ApiError(status, error.code, error.en, error.zh, violations=[error.violation()])
     if isinstance(error, FormatError):
         return format_refusal(error)
+    if isinstance(error, FilingRefused):
+        return filing_error(error)
     if isinstance(error, strict_json.JsonRefused):
         return json_refusal(error)
     if isinstance(error, UnreadableText):
@@ -125,6 +128,25 @@ def as_api_error(error: Exception) -> ApiError | None:
     if isinstance(error, HTTPException):
         return _http(error)
     return None
+
+
+# the HTTP status of each refusal code of the filing use case (``filing.refusals``); a code
+# not listed is a content refusal (422) when it is a CEB900.*, else a conflict (409)
+_FILING_STATUS = {
+    "auth.forbidden": 403,
+    "auth.sender_mismatch": 403,
+    "auth.agent_mismatch": 403,
+    "auth.ebc_unregistered": 403,
+    "auth.not_commissioned": 403,
+    "auth.not_owner": 403,
+    "CEB.guid.reused": 409,
+}
+
+
+def filing_error(refusal: FilingRefused) -> ApiError:
+    """A message the filing use case refused, as its HTTP problem."""
+    status = _FILING_STATUS.get(refusal.code, 422 if refusal.code.startswith("CEB900") else 409)
+    return _coded(status, refusal.code, refusal.en, refusal.zh, refusal.violations)
 
 
 def format_refusal(error: FormatError) -> ApiError:

@@ -3,7 +3,7 @@ my filings, keys) and the agency workbench (``/workbench``; ``/workbench/notices
 agency that is informed but does not decide).
 
 Mounted by the app factory with ``*portal.routers()``; every page reads and writes through
-the same services and role checks as the HTTP API (``web.filing``, ``web.filings``, the
+the same services and role checks as the HTTP API (``filing``, ``store.filing``, the
 agency desk), so a page never shows what the API would refuse.
 """
 
