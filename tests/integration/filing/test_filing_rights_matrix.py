@@ -1,0 +1,242 @@
+"""The filing rights as a generated matrix, through the use case every channel calls, on
+SQLite and PostgreSQL: sender role × message type × who holds the principal code (the
+sender, another registered firm, nobody) × the commission that firm gave the sender (none,
+live, expired, revoked, wrong scope) → accepted, or refused with the exact code. A refused
+message leaves no sender row and no owner row; an accepted one is the sender's.
+
+The expectations are written here from the XSD's "who sends" notes, not read from the code's
+tables (``parties.roles``, ``filing.rights``), so a change to those tables fails this test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import msgspec
+import pytest
+from sqlalchemy import select
+
+import builders
+from tradewindow.bootstrap import App, bootstrap
+from tradewindow.cbec.clearance import Submission
+from tradewindow.cbec.documents import Message
+from tradewindow.filing.use_case import Sender
+from tradewindow.parties.commissions import GrantCommission
+from tradewindow.parties.errors import InvalidCommission
+from tradewindow.parties.model import RegisterParty
+from tradewindow.settings import Settings
+from tradewindow.store.filing.tables import api_messages, filings
+
+START = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+FILED_AT = START + 3 * DAY  # every message arrives after all the grants, expiries, revocations
+
+ROLES = ("ecommerce_platform", "ecommerce_enterprise", "payment_firm", "logistics_firm", "broker")
+TYPES = ("CEB311", "CEB411", "CEB511", "CEB621")
+# who may send each message at all (the XSD's xs:documentation of each root element)
+MAY_SEND = {
+    "CEB311": {"ecommerce_platform", "ecommerce_enterprise", "logistics_firm"},
+    "CEB411": {"payment_firm", "logistics_firm"},
+    "CEB511": {"logistics_firm"},
+    "CEB621": {"ecommerce_enterprise", "broker"},
+}
+# who may be commissioned for each (受委托 express / postal firms; an enterprise's declarants;
+# a waybill's line-haul partner)
+MAY_BE_COMMISSIONED = {
+    "CEB311": {"logistics_firm"},
+    "CEB411": {"logistics_firm"},
+    "CEB511": {"logistics_firm"},
+    "CEB621": {"broker"},
+}
+WRONG_SCOPE = {"CEB311": "CEB411", "CEB411": "CEB311", "CEB511": "CEB311", "CEB621": "CEB625"}
+HOLDERS = ("sender", "other", "nobody")
+STATES = ("none", "live", "expired", "revoked", "wrong scope")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def cases() -> Iterator[tuple[str, str, str, str]]:
+    for role, kind, holder in itertools.product(ROLES, TYPES, HOLDERS):
+        for state in STATES if holder == "other" else ("none",):
+            yield role, kind, holder, state
+
+
+def expected(role: str, kind: str, holder: str, state: str) -> str:
+    if role not in MAY_SEND[kind]:
+        return "auth.forbidden"
+    if holder == "sender":
+        return "accepted"
+    if kind == "CEB621" and holder == "nobody":
+        return "auth.ebc_unregistered"
+    if holder == "other" and state == "live" and role in MAY_BE_COMMISSIONED[kind]:
+        return "accepted"
+    return "auth.not_commissioned"
+
+
+def message(kind: str, number: int, principal: str, sender: str) -> Message:
+    order_no = f"SOMX{number:06d}"
+    logistics_no = f"LX{number:09d}"
+    source = builders.order(order_no=order_no)
+    built: Message
+    if kind == "CEB311":
+        built = builders.order_message(builders.order(order_no=order_no, ebp_code=principal))
+    elif kind == "CEB411":
+        built = builders.payment_message(builders.payment(source=source, pay_code=principal))
+    elif kind == "CEB511":
+        built = builders.waybill_message(
+            builders.waybill(source=source, logistics_code=principal, logistics_no=logistics_no)
+        )
+    else:
+        built = builders.inventory_message(
+            builders.inventory(
+                source=source,
+                ebc_code=principal,
+                agent_code=sender,
+                logistics_no=logistics_no,
+                cop_no=None,
+                guid=builders.guid("inventory", order_no),
+            )
+        )
+    return msgspec.structs.replace(
+        built,
+        guid=builders.guid("matrix", kind, str(number)),
+        base_transfer=builders.base_transfer(cop_code=sender),
+    )
+
+
+def register(app: App, party_id: str, roles: tuple[str, ...], code: str) -> None:
+    app.parties.register(
+        RegisterParty(
+            id=party_id,
+            name_zh=party_id,
+            name_en=party_id,
+            kind="enterprise",
+            roles=roles,
+            identifiers=(("cn.customs", code),),
+        )
+    )
+
+
+def commission(app: App, clock: Clock, principal: str, agent: str, kind: str, state: str) -> None:
+    """The commission of ``state`` from ``principal`` to ``agent`` (none when the roles do not
+    allow it: then no commission can exist)."""
+    if state == "none":
+        return
+    scope = WRONG_SCOPE[kind] if state == "wrong scope" else kind
+    until = START + DAY if state == "expired" else None
+    try:
+        granted = app.commissions.grant(
+            principal, GrantCommission(agent=agent, scope=(scope,), valid_until=until), by=principal
+        )
+    except InvalidCommission:
+        return
+    if state == "revoked":
+        clock.now = START + DAY
+        app.commissions.revoke(granted.id, by=principal)
+        clock.now = START
+
+
+@pytest.fixture
+def world(database_url: str, tmp_path: Path) -> Iterator[tuple[App, Clock]]:
+    clock = Clock()
+    settings = Settings(
+        database_url=database_url, data_dir=tmp_path, credential_pepper="matrix-pepper-0123456789"
+    )
+    app = bootstrap(settings, clock=clock)
+    for index, role in enumerate(ROLES):
+        register(app, f"s-{role.replace('_', '-')}", (role,), f"44039700{index:02d}")
+    try:
+        yield app, clock
+    finally:
+        app.close()
+
+
+def rows(app: App, guid: str, submitted: Message) -> tuple[list[str], list[str]]:
+    keys = _keys(submitted)
+    with app.store.engine.connect() as connection:
+        senders = connection.execute(
+            select(api_messages.c.party_id).where(api_messages.c.guid == guid)
+        ).scalars()
+        owners = connection.execute(
+            select(filings.c.party_id).where(filings.c.key.in_(keys))
+        ).scalars()
+        return list(senders), list(owners)
+
+
+def _keys(submitted: Message) -> list[str]:
+    found = []
+    for document in submitted.documents:
+        head = document.head
+        ebp = getattr(head, "ebp_code", None)
+        if ebp is not None:
+            found.append(f"{ebp}|{head.order_no}")
+        else:
+            found.append(f"{head.logistics_code}|{head.logistics_no}")
+    return found
+
+
+def test_every_sender_role_type_holder_and_commission_state(
+    world: tuple[App, Clock],
+) -> None:
+    app, clock = world
+    mismatches = []
+    checked = 0
+    for number, (role, kind, holder, state) in enumerate(cases()):
+        sender_id = f"s-{role.replace('_', '-')}"
+        sender_code = f"44039700{ROLES.index(role):02d}"
+        principal_code = {
+            "sender": sender_code,
+            "other": f"45{number:08d}",
+            "nobody": f"46{number:08d}",
+        }[holder]
+        if holder == "other":
+            principal_id = f"p-{number}"
+            register(
+                app,
+                principal_id,
+                ("ecommerce_platform", "ecommerce_enterprise", "payment_firm", "logistics_firm"),
+                principal_code,
+            )
+            commission(app, clock, principal_id, sender_id, kind, state)
+        submitted = message(kind, number, principal_code, sender_code)
+        item = Submission(
+            message=submitted,
+            digest=hashlib.sha256(submitted.guid.encode()).hexdigest(),
+            received_at=FILED_AT,
+        )
+        sender = Sender(party_id=sender_id, credential_id="test", channel="test")
+        [outcome] = app.filing.file(sender, [item])
+        got = "accepted" if outcome.refusal is None else outcome.refusal.code
+        want = expected(role, kind, holder, state)
+        senders, owners = rows(app, submitted.guid, submitted)
+        if got != want:
+            mismatches.append((role, kind, holder, state, want, got))
+        elif want != "accepted" and (senders or owners):
+            mismatches.append((role, kind, holder, state, "no rows", (senders, owners)))
+        elif want == "accepted" and (senders != [sender_id] or set(owners) - {sender_id}):
+            mismatches.append((role, kind, holder, state, "the sender's rows", (senders, owners)))
+        checked += 1
+    assert mismatches == []
+    assert checked == len(ROLES) * len(TYPES) * (2 + len(STATES))
+
+
+def test_the_matrix_has_every_answer() -> None:
+    answers = {expected(*case) for case in cases()}
+    assert answers == {
+        "accepted",
+        "auth.forbidden",
+        "auth.not_commissioned",
+        "auth.ebc_unregistered",
+    }
+    accepted_by_commission = [c for c in cases() if c[2] == "other" and expected(*c) == "accepted"]
+    assert {c[1] for c in accepted_by_commission} == set(TYPES)
