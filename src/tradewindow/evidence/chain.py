@@ -46,6 +46,8 @@ class RecordKind(enum.StrEnum):
     TAX_BILL = "tax_bill"
     COMMISSION_GRANTED = "commission_granted"  # a principal commissions an agent
     COMMISSION_REVOKED = "commission_revoked"
+    REGISTRY_PUBLISHED = "registry_published"  # a rule-integration item's revision published
+    RECOGNITION_CHANGED = "recognition_changed"  # a qualification application's state changed
     CHECKPOINT = "checkpoint"
 
 
