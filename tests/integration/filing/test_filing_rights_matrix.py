@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,10 +22,12 @@ import pytest
 from sqlalchemy import select
 
 import builders
+from tradewindow import intake
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec.clearance import Submission
-from tradewindow.cbec.documents import Message
+from tradewindow.cbec.documents import Message, SpecVersion
 from tradewindow.filing.use_case import Sender
+from tradewindow.formats import ceb_json
 from tradewindow.parties.commissions import GrantCommission
 from tradewindow.parties.errors import InvalidCommission
 from tradewindow.parties.model import RegisterParty
@@ -185,12 +188,19 @@ def _keys(submitted: Message) -> list[str]:
     return found
 
 
-def test_every_sender_role_type_holder_and_commission_state(
-    world: tuple[App, Clock],
-) -> None:
-    app, clock = world
-    mismatches = []
-    checked = 0
+class Case(msgspec.Struct, frozen=True):
+    role: str
+    kind: str
+    holder: str
+    state: str
+    sender_id: str
+    message: Message
+    want: str
+
+
+def prepared(app: App, clock: Clock) -> list[Case]:
+    """Every case's parties and commissions registered, and its message built."""
+    made = []
     for number, (role, kind, holder, state) in enumerate(cases()):
         sender_id = f"s-{role.replace('_', '-')}"
         sender_code = f"44039700{ROLES.index(role):02d}"
@@ -209,25 +219,71 @@ def test_every_sender_role_type_holder_and_commission_state(
             )
             commission(app, clock, principal_id, sender_id, kind, state)
         submitted = message(kind, number, principal_code, sender_code)
+        want = expected(role, kind, holder, state)
+        made.append(Case(role, kind, holder, state, sender_id, submitted, want))
+    assert len(made) == len(ROLES) * len(TYPES) * (2 + len(STATES))
+    return made
+
+
+def row_mismatch(app: App, case: Case) -> tuple[object, ...] | None:
+    """Why the rows of ``case`` are wrong: none for a refusal, the sender's for an acceptance."""
+    senders, owners = rows(app, case.message.guid, case.message)
+    where = (case.role, case.kind, case.holder, case.state)
+    if case.want != "accepted" and (senders or owners):
+        return (*where, "no rows", (senders, owners))
+    if case.want == "accepted" and (senders != [case.sender_id] or set(owners) - {case.sender_id}):
+        return (*where, "the sender's rows", (senders, owners))
+    return None
+
+
+def test_every_sender_role_type_holder_and_commission_state(
+    world: tuple[App, Clock],
+) -> None:
+    app, clock = world
+    mismatches = []
+    for case in prepared(app, clock):
+        submitted = case.message
         item = Submission(
             message=submitted,
             digest=hashlib.sha256(submitted.guid.encode()).hexdigest(),
             received_at=FILED_AT,
         )
-        sender = Sender(party_id=sender_id, credential_id="test", channel="test")
+        sender = Sender(party_id=case.sender_id, credential_id="test", channel="test")
         [outcome] = app.filing.file(sender, [item])
         got = "accepted" if outcome.refusal is None else outcome.refusal.code
-        want = expected(role, kind, holder, state)
-        senders, owners = rows(app, submitted.guid, submitted)
-        if got != want:
-            mismatches.append((role, kind, holder, state, want, got))
-        elif want != "accepted" and (senders or owners):
-            mismatches.append((role, kind, holder, state, "no rows", (senders, owners)))
-        elif want == "accepted" and (senders != [sender_id] or set(owners) - {sender_id}):
-            mismatches.append((role, kind, holder, state, "the sender's rows", (senders, owners)))
-        checked += 1
+        if got != case.want:
+            mismatches.append((case.role, case.kind, case.holder, case.state, case.want, got))
+        elif (wrong := row_mismatch(app, case)) is not None:
+            mismatches.append(wrong)
     assert mismatches == []
-    assert checked == len(ROLES) * len(TYPES) * (2 + len(STATES))
+
+
+def test_the_cli_applies_the_same_matrix(world: tuple[App, Clock], tmp_path: Path) -> None:
+    """``tradewindow clear --as`` (``intake.clear`` with the use case), one run per sender:
+    the refusals it counts by code are the matrix's, and so are the rows."""
+    app, clock = world
+    cases_ = prepared(app, clock)
+    decoder = intake.Decoder(app.settings, spec=SpecVersion.V202205, xsd=False)
+    mismatches = []
+    for role in ROLES:
+        mine = [c for c in cases_ if c.role == role]
+        sender = Sender(party_id=mine[0].sender_id, credential_id="cli", channel="cli")
+        summary = intake.clear(
+            [
+                intake.Incoming(c.message.guid, ceb_json.write_message(c.message), "json")
+                for c in mine
+            ],
+            clearance=app.clearance,
+            decoder=decoder,
+            writer=intake.ReceiptWriter(tmp_path / role, "xml"),
+            clock=lambda: FILED_AT,
+            filing=(app.filing, sender),
+        )
+        want = Counter(c.want for c in mine if c.want != "accepted")
+        if summary.refused != want:
+            mismatches.append((role, "refusals", dict(want), dict(summary.refused)))
+        mismatches += [w for c in mine if (w := row_mismatch(app, c)) is not None]
+    assert mismatches == []
 
 
 def test_the_matrix_has_every_answer() -> None:
