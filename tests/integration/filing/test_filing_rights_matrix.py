@@ -241,7 +241,8 @@ def test_every_sender_role_type_holder_and_commission_state(
 ) -> None:
     app, clock = world
     mismatches = []
-    for case in prepared(app, clock):
+    cases_ = prepared(app, clock)
+    for case in cases_:
         submitted = case.message
         item = Submission(
             message=submitted,
@@ -256,6 +257,15 @@ def test_every_sender_role_type_holder_and_commission_state(
         elif (wrong := row_mismatch(app, case)) is not None:
             mismatches.append(wrong)
     assert mismatches == []
+    # the evidence log holds each message's fate: accepted, or refused with its code
+    fate = {}
+    for record in app.evidence.records():
+        subjects = record.subject_ids
+        if record.kind == "message_accepted":
+            fate[subjects[0]] = ("accepted", record.actor)
+        elif record.kind == "message_refused":
+            fate[subjects[0]] = (subjects[2].removeprefix("refused:"), record.actor)
+    assert {c.message.guid: (c.want, c.sender_id) for c in cases_} == fate
 
 
 def test_the_cli_applies_the_same_matrix(world: tuple[App, Clock], tmp_path: Path) -> None:
