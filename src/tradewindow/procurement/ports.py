@@ -12,8 +12,8 @@ from typing import Protocol
 from tradewindow.procurement.model import (
     Agent,
     Buyer,
+    BuyerDocument,
     Commission,
-    DocumentKind,
     FxReceipt,
     Market,
     Operator,
@@ -40,7 +40,7 @@ class ProcurementRecords(Protocol):
     def add_buyer(self, buyer: Buyer) -> None: ...
     def buyer(self, buyer_id: str) -> Buyer | None: ...
     def buyer_with_document(
-        self, market_id: str, kind: DocumentKind, number: str
+        self, market_id: str, kind: BuyerDocument, number: str
     ) -> Buyer | None: ...
     def buyers(
         self, *, market_id: str | None = None, party_id: str | None = None

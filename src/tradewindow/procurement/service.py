@@ -41,7 +41,7 @@ from tradewindow.procurement.registry import (
     market_violations,
     operator_violations,
 )
-from tradewindow.procurement.sales import SaleForm
+from tradewindow.procurement.sales import SaleChanges, SaleForm
 from tradewindow.violations import Rejected, Violation
 
 
@@ -159,6 +159,19 @@ class Procurement:
             records.add_agent(agent)
         return agent
 
+    def markets(self) -> list[Market]:
+        with self.store.reading() as records:
+            return records.markets()
+
+    def registrations(self, party_id: str) -> tuple[list[Operator], list[Buyer], list[Agent]]:
+        """What ``party_id`` is registered as: its operators, buyers and agents."""
+        with self.store.reading() as records:
+            return (
+                records.operators(party_id=party_id),
+                records.buyers(party_id=party_id),
+                records.agents(party_id=party_id),
+            )
+
     def commission(self, party_id: str, buyer_id: str, agent_id: str) -> Commission:
         """The buyer (signed in as ``party_id``) commissions an agent of its market."""
         with self.store.writing() as records:
@@ -258,14 +271,16 @@ class Procurement:
             ]
         return sorted(found, key=lambda sale: (sale.sold_on, sale.id), reverse=True)
 
-    def correct_sale(self, party_id: str, key: str, form: SaleForm, note: str) -> Transaction:
+    def correct_sale(self, party_id: str, key: str, changes: SaleChanges) -> Transaction:
+        """The operator corrects its sale: the given fields replace the recorded ones."""
         with self.store.writing() as records:
             sale = self._own(records, party_id, key)
+            form = changes.applied_to(sale)
             market = self._market(records, sale.market_id)
             violations = sale_rules.sale_violations(form, market, self._today())
             if violations:
                 raise Rejected(violations)
-            changed = sale_rules.corrected(sale, form, party_id, self.clock(), note)
+            changed = sale_rules.corrected(sale, form, party_id, self.clock(), changes.note)
             records.save_transaction(changed, sale.revision)
         return changed
 

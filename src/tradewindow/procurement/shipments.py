@@ -18,6 +18,8 @@ from tradewindow.procurement.consolidation import (
 from tradewindow.procurement.declaration import Declaration, simplified
 from tradewindow.procurement.errors import Conflict, not_found
 from tradewindow.procurement.model import (
+    Agent,
+    Buyer,
     FxReceipt,
     Shipment,
     ShipmentState,
@@ -111,6 +113,14 @@ class Shipments:
         with self.procurement.store.reading() as records:
             shipment = self._visible(records, party_id, key)
             return shipment, self.declaration_of(records, shipment)
+
+    def parties_of(self, shipment: Shipment) -> tuple[Agent, Buyer]:
+        """The agent and the buyer of a shipment the caller already reached."""
+        with self.procurement.store.reading() as records:
+            agent, buyer = records.agent(shipment.agent_id), records.buyer(shipment.buyer_id)
+        if agent is None or buyer is None:  # registrations are never deleted
+            raise not_found("shipment", shipment.id)
+        return agent, buyer
 
     def declare(self, party_id: str, key: str) -> Shipment:
         """The agent sends the drafted declaration to customs."""

@@ -37,6 +37,7 @@ from tradewindow.web.routes.dcsa_subscriptions import SubscriptionController
 from tradewindow.web.routes.filings import FilingController
 from tradewindow.web.routes.messages import MessageController
 from tradewindow.web.routes.oauth import OAuthController
+from tradewindow.web.routes.procurement import ProcurementController
 from tradewindow.web.routes.services import (
     EmployerVerificationController,
     MyApplicationsController,
@@ -92,6 +93,7 @@ def api_router() -> Router:
             OAuthController,
             CommissionController,
             LastMileController,
+            ProcurementController,
             RuleEditorController,
             RecognitionOfficerController,
             MyApplicationsController,
