@@ -52,7 +52,7 @@ class Upload(msgspec.Struct, frozen=True, kw_only=True):
     content: bytes
 
 
-class Document(msgspec.Struct, frozen=True, kw_only=True):
+class Document(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     """A file as kept: checked, hashed and scanned (content stored beside it)."""
 
     kind: DocumentKind

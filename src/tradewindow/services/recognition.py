@@ -30,7 +30,7 @@ from tradewindow.violations import Violation
 REMINDER_DAYS = 60  # a recognition expiring within this many days is due for renewal
 
 
-class Profession(msgspec.Struct, frozen=True, kw_only=True):
+class Profession(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     """One recognised profession (a row of the dated reference table)."""
 
     code: str  # e.g. "hk-architect"
@@ -123,14 +123,14 @@ class LicenceRecord(msgspec.Struct, frozen=True, kw_only=True):
     valid_until: date
 
 
-class Verification(msgspec.Struct, frozen=True, kw_only=True):
+class Verification(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     at: datetime
     register: str  # which register answered
     outcome: str  # "confirmed" or a services.verification.* code
     valid_until: date | None = None
 
 
-class Application(msgspec.Struct, frozen=True, kw_only=True):
+class Application(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     id: str
     owner: str  # the applicant's account (party or portal account id)
     form: ApplicationForm
@@ -150,7 +150,7 @@ class Application(msgspec.Struct, frozen=True, kw_only=True):
     illustrative: bool = False
 
 
-class Event(msgspec.Struct, frozen=True, kw_only=True):
+class Event(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     application_id: str
     at: datetime
     actor: str
@@ -231,6 +231,30 @@ def form_violations(
                 code="services.applicant.city",
                 en=f"{form.city!r} is no mainland GBA city",
                 zh=f"{form.city!r} 不是大湾区内地城市",
+            )
+        )
+    return out
+
+
+def renewal_violations(number: str, valid_until: date | None, on: date) -> list[Violation]:
+    """Every problem with a renewal's licence number and new validity."""
+    out = []
+    if not number.strip() or len(number) > 32:
+        out.append(
+            Violation(
+                path="number",
+                code="services.licence.number",
+                en="the licence number is 1 to 32 characters",
+                zh="执业资格编号应为1至32个字符",
+            )
+        )
+    if valid_until is None or valid_until <= on:
+        out.append(
+            Violation(
+                path="validUntil",
+                code="services.licence.expired",
+                en="the renewed licence's validity is a date after today",
+                zh="续期后的执业资格有效期应晚于今天",
             )
         )
     return out

@@ -54,6 +54,7 @@ from tradewindow.services.recognition import (
     form_violations,
     rechecked,
     refused,
+    renewal_violations,
     renewed,
     verification_outcome,
     verified,
@@ -195,13 +196,22 @@ class Recognitions:
             lambda app: app.owner == owner,
         )
 
-    def renew(self, owner: str, application_id: str, licence: HomeLicence) -> Application:
-        """Renew with the home licence's new validity, confirmed by the home register."""
+    def renew(
+        self, owner: str, application_id: str, number: str, valid_until: date | None
+    ) -> Application:
+        """Renew with the home licence's new validity (and number, when it changed),
+        confirmed by the home register."""
         with self._store.reading() as records:
             found = records.application(application_id)
             professions = {p.code: p for p in records.professions()}
         if found is None or found.owner != owner:
             raise _absent(application_id)
+        problems = renewal_violations(number, valid_until, self._clock().date())
+        if problems or valid_until is None:
+            raise Rejected(problems)
+        licence = HomeLicence(
+            authority=found.form.licence.authority, number=number.strip(), valid_until=valid_until
+        )
         renewed_form = msgspec.structs.replace(found.form, licence=licence)
         check = self._check(renewed_form, found.home)
         profession = professions[found.form.profession]
@@ -276,21 +286,31 @@ class Recognitions:
         return found.documents[index - 1].media_type, content
 
     def decide(
-        self, officer: Officer, application_id: str, approve: bool, reasons: str
+        self, officer: Officer, application_id: str, decision: str, reasons: str
     ) -> Application:
-        """Recognise (only a verified application) or refuse (with reasons)."""
+        """``approve`` (only a verified application) or ``refuse`` (with reasons)."""
         with self._store.reading() as records:
             professions = {p.code: p for p in records.professions()}
         now = self._clock()
 
-        def decision(app: Application) -> tuple[Application, Event]:
-            if approve:
-                return approved(
-                    app, professions[app.form.profession], officer.officer, reasons, now
-                )
-            return refused(app, officer.officer, reasons, now)
+        def decided(app: Application) -> tuple[Application, Event]:
+            if decision == "approve":
+                profession = professions[app.form.profession]
+                return approved(app, profession, officer.officer, reasons, now)
+            if decision == "refuse":
+                return refused(app, officer.officer, reasons, now)
+            raise Rejected(
+                [
+                    Violation(
+                        path="decision",
+                        code="services.decision.unknown",
+                        en=f"a decision is approve or refuse, not {decision!r}",
+                        zh="决定应为 approve（予以备案）或 refuse（不予备案）",
+                    )
+                ]
+            )
 
-        return self._change(application_id, decision, lambda a: a.department == officer.department)
+        return self._change(application_id, decided, lambda a: a.department == officer.department)
 
     # --- the public and employers -----------------------------------------------------------
 

@@ -83,7 +83,7 @@ class Action(StrEnum):
     PUBLISHED = "published"
 
 
-class Milestone(msgspec.Struct, frozen=True, kw_only=True):
+class Milestone(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     on: date
     status: ItemStatus
     note_en: str = ""
@@ -91,7 +91,7 @@ class Milestone(msgspec.Struct, frozen=True, kw_only=True):
     evidence_url: str | None = None  # the announcement, gazette or press release
 
 
-class ItemContent(msgspec.Struct, frozen=True, kw_only=True):
+class ItemContent(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     """What an editor writes for an item (one revision's content)."""
 
     list_code: str  # the list it belongs to, e.g. "gz-72" (Guangzhou's 72 items)
@@ -115,7 +115,7 @@ class ItemContent(msgspec.Struct, frozen=True, kw_only=True):
         return f"{self.list_code}/{self.number}"
 
 
-class Revision(msgspec.Struct, frozen=True, kw_only=True):
+class Revision(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     item_id: str
     revision: int  # 1, 2, … per item
     content: ItemContent
@@ -127,7 +127,7 @@ class Revision(msgspec.Struct, frozen=True, kw_only=True):
     published_at: datetime | None = None
 
 
-class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
+class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     item_id: str
     revision: int
     action: Action

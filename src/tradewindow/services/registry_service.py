@@ -13,7 +13,7 @@ from datetime import datetime
 import msgspec
 
 from tradewindow.clock import utc_now
-from tradewindow.services.errors import Conflict, NotFound
+from tradewindow.services.errors import NotFound
 from tradewindow.services.ports import (
     RegistryQuery,
     RegistryRecords,
@@ -51,21 +51,26 @@ class RuleRegistry:
     # --- the editors' workflow -------------------------------------------------------------
 
     def draft(self, editor: Editor, content: ItemContent) -> Revision:
-        """A new item, or a new revision of a published one, as a draft."""
+        """Save a draft: a new item, a new revision of a published one, or a change of the
+        item's draft (a revision in review is sent back before it changes)."""
         _check(content)
+        require_responsible(editor, content)
         with self._store.writing() as records:
             revisions = records.revisions(content.key)
-            if any(r.state in (Workflow.DRAFT, Workflow.IN_REVIEW) for r in revisions):
-                raise Conflict(
-                    "services.registry.open_revision",
-                    f"item {content.key} already has a revision in draft or review",
-                    f"事项 {content.key} 已有草稿或待审修订",
-                )
             current = _published(revisions)
+            if revisions:
+                _require_mine(editor, revisions[-1])
             if current is not None:
-                require_responsible(editor, current.content)
                 _check_status(current, content)
-            require_responsible(editor, content)
+            open_revision = next(
+                (r for r in revisions if r.state in (Workflow.DRAFT, Workflow.IN_REVIEW)), None
+            )
+            if open_revision is not None:
+                require_state(open_revision, Workflow.DRAFT)
+                changed = msgspec.structs.replace(open_revision, content=content)
+                records.update_revision(changed)
+                self._history(records, changed, Action.EDITED, editor, "")
+                return changed
             revision = Revision(
                 item_id=content.key,
                 revision=len(revisions) + 1,
@@ -79,43 +84,12 @@ class RuleRegistry:
             self._history(records, revision, Action.DRAFTED, editor, "")
             return revision
 
-    def edit(self, editor: Editor, item_id: str, content: ItemContent) -> Revision:
-        """Change the item's draft (its list and number stay)."""
-        _check(content)
-        with self._store.writing() as records:
-            revisions = records.revisions(item_id)
-            revision = _open(revisions, item_id)
-            require_state(revision, Workflow.DRAFT)
-            require_responsible(editor, revision.content)
-            require_responsible(editor, content)
-            if content.key != item_id:
-                raise Conflict(
-                    "services.registry.key_changed",
-                    "an item's list and number do not change",
-                    "事项的清单和编号不可更改",
-                )
-            current = _published(revisions)
-            if current is not None:
-                _check_status(current, content)
-            changed = msgspec.structs.replace(revision, content=content)
-            records.update_revision(changed)
-            self._history(records, changed, Action.EDITED, editor, "")
-            return changed
-
     def submit(self, editor: Editor, item_id: str) -> Revision:
         """Send the draft for review."""
         return self._move(editor, item_id, Workflow.DRAFT, Workflow.IN_REVIEW, Action.SUBMITTED, "")
 
     def send_back(self, editor: Editor, item_id: str, note: str) -> Revision:
         """Return a revision in review to its draft, saying why."""
-        if not note.strip():
-            raise Rejected(
-                [
-                    _violation(
-                        "note", "services.registry.note", "say why it goes back", "请说明退回理由"
-                    )
-                ]
-            )
         return self._move(
             editor, item_id, Workflow.IN_REVIEW, Workflow.DRAFT, Action.RETURNED, note
         )
@@ -125,8 +99,8 @@ class RuleRegistry:
         with self._store.writing() as records:
             revisions = records.revisions(item_id)
             revision = _open(revisions, item_id)
+            _require_mine(editor, revision)
             require_state(revision, Workflow.IN_REVIEW)
-            require_responsible(editor, revision.content)
             require_other_reviewer(editor, revision)
             now = self._clock()
             current = _published(revisions)
@@ -151,8 +125,19 @@ class RuleRegistry:
     ) -> Revision:
         with self._store.writing() as records:
             revision = _open(records.revisions(item_id), item_id)
+            _require_mine(editor, revision)
             require_state(revision, before)
-            require_responsible(editor, revision.content)
+            if action is Action.RETURNED and not note.strip():
+                raise Rejected(
+                    [
+                        _violation(
+                            "note",
+                            "services.registry.note",
+                            "say why it goes back",
+                            "请说明退回理由",
+                        )
+                    ]
+                )
             changed = msgspec.structs.replace(revision, state=after)
             records.update_revision(changed)
             self._history(records, changed, action, editor, note)
@@ -213,13 +198,13 @@ class RuleRegistry:
                 raise NotFound(
                     "services.registry.not_found", f"no item {item_id}", f"无事项 {item_id}"
                 )
-            require_responsible(editor, revisions[-1].content)
+            _require_mine(editor, revisions[-1])
             return records.history(item_id)
 
     def open_revision(self, editor: Editor, item_id: str) -> Revision:
         with self._store.reading() as records:
             revision = _open(records.revisions(item_id), item_id)
-        require_responsible(editor, revision.content)
+        _require_mine(editor, revision)
         return revision
 
     def worklist(self, editor: Editor) -> list[Revision]:
@@ -246,6 +231,16 @@ def _check_status(current: Revision, content: ItemContent) -> None:
     problems = status_change_violations(current.content.status, content.status)
     if problems:
         raise Rejected(problems)
+
+
+def _require_mine(editor: Editor, revision: Revision) -> None:
+    """An item's workflow is its departments' business: to any other it is not there."""
+    if editor.department not in revision.content.departments:
+        raise _no_item(revision.item_id)
+
+
+def _no_item(item_id: str) -> NotFound:
+    return NotFound("services.registry.not_found", f"no item {item_id}", f"无事项 {item_id}")
 
 
 def _published(revisions: list[Revision]) -> Revision | None:

@@ -24,6 +24,7 @@ from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.formats.characters import UnreadableText
 from tradewindow.formats.xmldsig import SignatureError
 from tradewindow.parties import errors as party_errors
+from tradewindow.services import errors as service_errors
 from tradewindow.violations import Rejected, Violation
 
 PROBLEM_JSON = "application/problem+json"
@@ -86,6 +87,13 @@ _PARTY_STATUS: tuple[tuple[type[party_errors.PartyError], int], ...] = (
     (party_errors.IdentifierTaken, 409),
 )
 
+_SERVICE_STATUS: dict[type[service_errors.ServiceError], int] = {
+    service_errors.NotFound: 404,
+    service_errors.Forbidden: 403,
+    service_errors.Conflict: 409,
+    service_errors.Unavailable: 503,
+}
+
 
 def as_api_error(error: Exception) -> ApiError | None:
     """The domain error as an ApiError (status, code, violations), or None when unknown."""
@@ -112,6 +120,9 @@ def as_api_error(error: Exception) -> ApiError | None:
     if isinstance(error, party_errors.PartyError):
         status = next((s for kind, s in _PARTY_STATUS if isinstance(error, kind)), 400)
         return _coded(status, error.code, error.en, error.zh, error.violations)
+    if isinstance(error, service_errors.ServiceError):
+        status = _SERVICE_STATUS.get(type(error), 422)
+        return _coded(status, error.code, error.en, error.zh, [error.violation])
     if isinstance(error, EvidenceError):
         return _coded(503, error.code, error.en, error.zh, [])
     if isinstance(error, HTTPException):

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import msgspec
 import pytest
 from api_world import OTHER_PLATFORM_CODE, World, decoded
+from services_world import seed_services
 
 import builders
 from tradewindow.parties.commissions import GrantCommission
@@ -55,6 +56,7 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
     world: World,
 ) -> None:
     owned = _parcel_of_b(world)  # owned by platform / broker / quarantine / taxation
+    owned |= seed_services(world)  # the broker's application, a justice bureau's draft item
     schema = decoded(world.client.get("/schema/openapi.json"))
     walked = []
     for path, operations in schema["paths"].items():
@@ -73,6 +75,9 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
                 party = "enterprise"
             if "/commissions/" in path:
                 party = "other-enterprise"
+            # a service-trade department's resources: another department's officer
+            if path.startswith(("/v1/services/applications/", "/v1/services/rules/")):
+                party = "sz-health-office"
             headers = {**world.auth(party), "Idempotency-Key": world.key()}
             response = world.client.request(
                 method.upper(), url, headers=headers, json={"decision": "release"}
@@ -89,11 +94,17 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
             owner = "gacc-guangdong-quarantine" if intruder == "customs" else "broker"
             if "/agency/notices/" in path:
                 owner = "guangdong-tax"  # informed, not deciding: its notices, not tasks
+            if path.startswith("/v1/services/applications/"):
+                owner = "sz-housing-office"
+            if path.startswith("/v1/services/rules/"):
+                owner = "gz-justice-office"
             if method == "get":
                 mine = world.client.get(url, headers=world.auth(owner))
                 assert mine.status_code == 200, (url, mine.text)
     assert len(walked) >= 7
     assert ("get", "/v1/agency/notices/{notice_id}") in walked
+    assert ("post", "/v1/services/applications/{application_id}/decision") in walked
+    assert ("get", "/v1/services/my-applications/{application_id}") in walked
 
 
 def test_a_stranger_resending_another_partys_message_learns_nothing_of_it(world: World) -> None:

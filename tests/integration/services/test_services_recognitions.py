@@ -71,7 +71,7 @@ def recognitions(
 def recognised(recognitions: Recognitions) -> str:
     app = recognitions.apply("chan", sb.form(), sb.uploads())
     assert app.state is State.VERIFIED
-    return recognitions.decide(OFFICER, app.id, approve=True, reasons="conditions met").id
+    return recognitions.decide(OFFICER, app.id, "approve", reasons="conditions met").id
 
 
 def test_apply_verify_decide_and_publish(recognitions: Recognitions, evidence: EvidenceLog) -> None:
@@ -81,7 +81,7 @@ def test_apply_verify_decide_and_publish(recognitions: Recognitions, evidence: E
     assert app.verification.register == "hk-simulated"
     assert app.form.identity_number == "A123456(3)"
     assert recognitions.register() == []  # nothing public before the decision
-    decided = recognitions.decide(OFFICER, app.id, approve=True, reasons="conditions met")
+    decided = recognitions.decide(OFFICER, app.id, "approve", reasons="conditions met")
     assert decided.state is State.RECOGNISED
     assert decided.recognised_until == LICENCE_UNTIL
     [entry] = recognitions.register()
@@ -156,13 +156,13 @@ def test_bola_applicants_see_only_their_own_officers_only_their_department(
     with pytest.raises(NotFound):
         recognitions.withdraw("chan", wongs.id)
     with pytest.raises(NotFound):
-        recognitions.renew("chan", wongs.id, sb.form().licence)
+        recognitions.renew("chan", wongs.id, "ARB-5678", LICENCE_UNTIL)
     with pytest.raises(NotFound):
         recognitions.for_officer(OTHER_DEPARTMENT, chans.id)
     with pytest.raises(NotFound):
         recognitions.document(OTHER_DEPARTMENT, chans.id, 1)
     with pytest.raises(NotFound):
-        recognitions.decide(OTHER_DEPARTMENT, chans.id, approve=True, reasons="")
+        recognitions.decide(OTHER_DEPARTMENT, chans.id, "approve", reasons="")
     assert recognitions.worklist(OTHER_DEPARTMENT) == []
     assert {v.id for v in recognitions.worklist(OFFICER)} == {chans.id, wongs.id}
     assert recognitions.own("chan", chans.id)[0].state is State.VERIFIED  # nothing changed
@@ -200,10 +200,13 @@ def test_an_unconfirmed_licence_cannot_be_approved_and_a_refusal_needs_reasons(
     assert app.verification is not None
     assert app.verification.outcome == "services.verification.lapsed"
     with pytest.raises(Conflict):
-        recognitions.decide(OFFICER, app.id, approve=True, reasons="")
+        recognitions.decide(OFFICER, app.id, "approve", reasons="")
     with pytest.raises(Conflict):
-        recognitions.decide(OFFICER, app.id, approve=False, reasons="")
-    refused = recognitions.decide(OFFICER, app.id, approve=False, reasons="licence lapsed")
+        recognitions.decide(OFFICER, app.id, "refuse", reasons="")
+    with pytest.raises(Rejected) as unknown:
+        recognitions.decide(OFFICER, app.id, "maybe", reasons="")
+    assert [v.code for v in unknown.value.violations] == ["services.decision.unknown"]
+    refused = recognitions.decide(OFFICER, app.id, "refuse", reasons="licence lapsed")
     assert refused.state is State.REFUSED
 
 
@@ -249,8 +252,13 @@ def test_expiry_reminders_and_renewal(
     assert [a.id for a in recognitions.reminders(clock.now.date())] == [app_id]
     new_until = date(2031, 3, 31)
     register.enrol("hk-arb", "ARB-1234", "CHAN Tai Man", new_until)
-    licence = HomeLicence(authority="hk-arb", number="ARB-1234", valid_until=new_until)
-    renewed = recognitions.renew("chan", app_id, licence)
+    with pytest.raises(Rejected) as refused:
+        recognitions.renew("chan", app_id, " ", None)
+    assert [v.code for v in refused.value.violations] == [
+        "services.licence.number",
+        "services.licence.expired",
+    ]
+    renewed = recognitions.renew("chan", app_id, "ARB-1234", new_until)
     assert renewed.recognised_until == date(2031, 2, 15)
     clock.now = datetime(2031, 2, 16, 0, 1, tzinfo=UTC)
     assert recognitions.recheck() == Sweep(checked=1, expired=1)

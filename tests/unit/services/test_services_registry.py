@@ -21,6 +21,7 @@ from tradewindow.services.registry import (
     require_state,
     status_change_violations,
 )
+from tradewindow.services.search import fold, words
 
 
 def codes(content: object) -> list[str]:
@@ -130,3 +131,8 @@ def test_workflow_state_guard() -> None:
 def test_content_round_trips_as_json() -> None:
     content = sb.in_force()
     assert msgspec.json.decode(msgspec.json.encode(content), type=type(content)) == content
+
+
+def test_search_folds_scripts_and_case() -> None:
+    assert fold("Hong Kong 律師 陳大文") == fold("hong kong 律师 陈大文")
+    assert words("  醫師  Doctors ") == ["医师", "doctors"]

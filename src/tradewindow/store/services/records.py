@@ -21,6 +21,7 @@ from tradewindow.services.registry import (
     Revision,
     Workflow,
 )
+from tradewindow.services.search import fold, words
 from tradewindow.store.errors import DuplicateRecord
 from tradewindow.store.parts import PARTS
 from tradewindow.store.services.tables import (
@@ -52,7 +53,7 @@ def _item_text(content: ItemContent) -> str:
         content.measure_zh,
         *content.departments,
     )
-    return "\n".join(texts).lower()
+    return fold("\n".join(texts))
 
 
 def _revision(row: Row[Any]) -> Revision:
@@ -160,8 +161,8 @@ class SqlRegistryRecords(SqlTransaction):
             conditions.append(
                 table.c.departments.contains(f"|{query.department}|", autoescape=True)
             )
-        if query.text and query.text.strip():
-            for word in query.text.lower().split():
+        if query.text:
+            for word in words(query.text):
                 conditions.append(table.c.search_text.contains(word, autoescape=True))
         where = and_(*conditions)
         total = self.connection.execute(select(func.count()).where(where)).scalar_one()
@@ -215,7 +216,7 @@ def _application_text(app: Application) -> str:
         app.filing_number or "",
         form.employer.name,
     )
-    return "\n".join(texts).lower()
+    return fold("\n".join(texts))
 
 
 def _application(row: Row[Any]) -> Application:
@@ -327,7 +328,7 @@ class SqlRecognitionRecords(SqlTransaction):
 
     def register(self, text: str | None, limit: int, offset: int) -> list[Application]:
         conditions: list[ColumnElement[bool]] = [applications.c.state.in_(_REGISTER)]
-        for word in (text or "").lower().split():
+        for word in words(text or ""):
             conditions.append(applications.c.search_text.contains(word, autoescape=True))
         query = (
             select(applications.c.body)
