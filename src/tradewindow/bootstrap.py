@@ -17,7 +17,7 @@ from tradewindow.cbec.clearance import Clearance
 from tradewindow.clock import utc_now
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
-from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords
+from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, FilingRefusals
 from tradewindow.evidence.service_trade import ServiceRecords
 from tradewindow.filing.use_case import FileMessages
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
@@ -100,7 +100,12 @@ def bootstrap(
         desk=desk,
         policy=policy,
         evidence=evidence,
-        filing=FileMessages(parties=parties, commissions=commissions, clearance=clearance),
+        filing=FileMessages(
+            parties=parties,
+            commissions=commissions,
+            clearance=clearance,
+            evidence=FilingRefusals(evidence),
+        ),
         parties=parties,
         commissions=commissions,
         logistics=logistics,

@@ -40,6 +40,7 @@ _TIME_WIDTH = len("2024-01-01T00:00:00.000000+00:00")
 
 class RecordKind(enum.StrEnum):
     MESSAGE_ACCEPTED = "message_accepted"
+    MESSAGE_REFUSED = "message_refused"  # a message the filing rules refused, never cleared
     RECEIPT = "receipt"
     DECISION = "decision"
     PERSONAL_DATA_READ = "personal_data_read"

@@ -80,3 +80,19 @@ class Clearing(Protocol):
     def submit(
         self, submissions: Sequence[Submission], *, admission: Admission | None = None
     ) -> list[Answer]: ...
+
+
+class Refused(msgspec.Struct, frozen=True, kw_only=True):
+    """A decoded message the filing use case refused: for the evidence log."""
+
+    guid: str
+    digest: str  # SHA-256 hex of the bytes received
+    actor: str  # the sender's party id
+    code: str
+    at: datetime
+
+
+class RefusalEvidence(Protocol):
+    """Appends refused messages to the evidence log (their answer is the channel's)."""
+
+    def record(self, refusals: Sequence[Refused]) -> None: ...

@@ -17,7 +17,8 @@ For each message, in this order (the first failure answers, with a stable code):
    owners (``CEB.guid.reused``: the guid is another party's; ``auth.not_owner``: a document
    is another party's — only a party with the right to the document's codes gets this far)
    and, once cleared, the guid and the documents it stored are claimed for the sender:
-   nothing is claimed for a refused message or a refused document.
+   nothing is claimed for a refused message or a refused document. A refused message is
+   recorded in the evidence log (``message_refused``: sender, code, digest), nothing else.
 
 The **operator** (``tradewindow clear`` without ``--as``: an on-premises platform clearing
 for many firms) files with no party's rights checked; its documents are claimed by
@@ -41,6 +42,8 @@ from tradewindow.filing.ports import (
     Clearing,
     Commissions,
     Parties,
+    RefusalEvidence,
+    Refused,
 )
 from tradewindow.filing.refusals import FilingRefused
 from tradewindow.filing.rights import (
@@ -95,10 +98,21 @@ SignatureCheck = Callable[[bool], str | None]
 
 
 class FileMessages:
-    def __init__(self, *, parties: Parties, commissions: Commissions, clearance: Clearing) -> None:
+    """See the module docstring. ``evidence`` records every decoded message it refuses (the
+    sender, the code, the digest of the bytes): nothing else of it is stored."""
+
+    def __init__(
+        self,
+        *,
+        parties: Parties,
+        commissions: Commissions,
+        clearance: Clearing,
+        evidence: RefusalEvidence | None = None,
+    ) -> None:
         self._parties = parties
         self._commissions = commissions
         self._clearance = clearance
+        self._evidence = evidence
 
     def file(
         self,
@@ -121,10 +135,33 @@ class FileMessages:
         ]
         claims = _Claims(sender, channel or sender.channel, submissions)
         answers = iter(self._clearance.submit(submissions, admission=claims) if submissions else [])
-        return [
+        filed = [
             _filed(next(answers)) if isinstance(c, Submission) else Filed(refusal=c)
             for c in checked
         ]
+        self._record_refusals(sender, items, filed)
+        return filed
+
+    def _record_refusals(
+        self, sender: Sender, items: Sequence[Submission | FilingRefused], filed: Sequence[Filed]
+    ) -> None:
+        """The evidence of each decoded message refused (one the channel could not read has
+        its CEB900 answer only: it names no guid one could trust)."""
+        if self._evidence is None:
+            return
+        refused = [
+            Refused(
+                guid=item.message.guid,
+                digest=item.digest,
+                actor=sender.party_id,
+                code=outcome.refusal.code,
+                at=item.received_at,
+            )
+            for item, outcome in zip(items, filed, strict=True)
+            if isinstance(item, Submission) and outcome.refusal is not None
+        ]
+        if refused:
+            self._evidence.record(refused)
 
     def violations(self, party_id: str, message: Message, at: datetime) -> list[Violation]:
         """Every code of ``message`` that ``party_id`` may not write at ``at`` (step 4 alone;
