@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
-from portal_browser import shot
+from portal_browser import open_page, shot
 from portal_world import PASSWORD, World
+from test_every_page_browser import OWN_TEXT, simplified_only
 from test_portal_journeys import sign_in, sign_out
 
 import services_builders as sb
 from tradewindow.parties.model import RegisterParty
+from tradewindow.services.recognition_service import Officer
+from tradewindow.services.registry import Editor
 
 
 def seed(world: World) -> None:
@@ -119,3 +122,51 @@ def test_another_firms_clerk_and_another_department_find_nothing(world: World, p
     answer = page.goto(f"/workbench/services/{app.id}")
     assert answer is not None
     assert answer.status == 403
+
+
+def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
+    world: World, browser: Any, base_url: str
+) -> None:
+    seed(world)
+    trade = world.window.app.service_trade
+    li = Editor(officer="li", department="gz_justice")
+    trade.registry.draft(li, sb.in_force())
+    trade.registry.submit(li, "gz-72/1")
+    trade.registry.publish(Editor(officer="wang", department="gz_justice"), "gz-72/1")
+    app = trade.recognitions.apply("firm", sb.form(), sb.uploads())
+    officer = Officer(officer="zhou", department="sz_housing")
+    trade.recognitions.decide(officer, app.id, "approve", "符合条件")
+    visits = [
+        (None, "/services/"),
+        (None, "/services/?q=律師&status=in_force"),
+        (None, "/services/rules/gz-72/1"),
+        (None, "/services/register"),
+        ("clerk", "/portal/services"),
+        ("clerk", "/portal/services/apply"),
+        ("clerk", f"/portal/services/{app.id}"),
+        ("officer-sz-housing", "/workbench/services"),
+        ("officer-sz-housing", f"/workbench/services/{app.id}"),
+    ]
+    phones: dict[str | None, Any] = {}
+    try:
+        for who, path in visits:
+            if who not in phones:
+                phones[who] = open_page(browser, base_url, width=390, height=844)
+                phones[who].goto("/?lang=zh-Hant")
+                if who:
+                    sign_in(phones[who], who)
+            phone = phones[who]
+            phone.goto(path)
+            expect(phone.locator("html")).to_have_attribute("lang", "zh-Hant")
+            overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (path, overflow)
+            simplified = {c for c in phone.evaluate(OWN_TEXT) if c in simplified_only()}
+            assert not simplified, (path, "".join(sorted(simplified)))
+        found = phones[None]
+        found.goto("/services/?q=律師")
+        expect(found.locator("[data-total]")).to_have_attribute("data-total", "1")
+        for phone in phones.values():
+            assert phone.problems == []
+    finally:
+        for phone in phones.values():
+            phone.context.close()
