@@ -141,6 +141,7 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
         (None, "/services/?q=律師&status=in_force"),
         (None, "/services/rules/gz-72/1"),
         (None, "/services/register"),
+        (None, "/services/statistics"),
         ("clerk", "/portal/services"),
         ("clerk", "/portal/services/apply"),
         ("clerk", f"/portal/services/{app.id}"),
@@ -163,6 +164,10 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
             simplified = {c for c in phone.evaluate(OWN_TEXT) if c in simplified_only()}
             assert not simplified, (path, "".join(sorted(simplified)))
         found = phones[None]
+        found.goto("/services/statistics")
+        expect(found.locator("[data-in-register]")).to_have_attribute("data-in-register", "1")
+        expect(found.locator("[data-chart=monthly]")).to_have_attribute("data-drawn", "true")
+        expect(found.locator("tr[data-profession='hk-architect'] td")).to_have_text("1")
         found.goto("/services/?q=律師")
         expect(found.locator("[data-total]")).to_have_attribute("data-total", "1")
         for phone in phones.values():

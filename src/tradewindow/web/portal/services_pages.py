@@ -35,6 +35,7 @@ from tradewindow.web.portal.session import (
     require_officer,
 )
 from tradewindow.web.problems import ApiError
+from tradewindow.web.routes.services_public import professional_statistics_of
 from tradewindow.web.window import Window
 
 AnyRequest = Request[Any, Any, Any]
@@ -117,6 +118,16 @@ class ServicesPublicPages(Controller):
             "q": q,
         }
         return page(request, "services/register.html", context)
+
+    @get("/statistics", sync_to_thread=True)
+    def statistics(self, request: AnyRequest) -> Template:
+        trade = _trade(request)
+        context = {
+            "stats": professional_statistics_of(trade),
+            "professions": {p.code: p for p in trade.recognitions.professions()},
+            "cities": {c.key: c for c in gba_cities()},
+        }
+        return page(request, "services/statistics.html", context)
 
 
 class ApplicantPages(Controller):
