@@ -128,6 +128,7 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
     world: World, browser: Any, base_url: str
 ) -> None:
     seed(world)
+    editors(world)
     trade = world.window.app.service_trade
     li = Editor(officer="li", department="gz_justice")
     trade.registry.draft(li, sb.in_force())
@@ -147,6 +148,9 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
         ("clerk", f"/portal/services/{app.id}"),
         ("officer-sz-housing", "/workbench/services"),
         ("officer-sz-housing", f"/workbench/services/{app.id}"),
+        ("editor-li", "/workbench/rules/"),
+        ("editor-li", "/workbench/rules/new"),
+        ("editor-li", "/workbench/rules/gz-72/1"),
     ]
     phones: dict[str | None, Any] = {}
     try:
@@ -175,3 +179,74 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
     finally:
         for phone in phones.values():
             phone.context.close()
+
+
+def editors(world: World) -> None:
+    parties = world.window.app.parties
+    parties.register(
+        RegisterParty(
+            id="gz-justice-office",
+            name_zh="广州市司法局",
+            name_en="Guangzhou Municipal Justice Bureau",
+            kind="agency",
+            roles=("gz_justice",),
+            jurisdictions=("CN",),
+        )
+    )
+    world.accounts.add("gz-justice-office", "editor-li", PASSWORD)
+    world.accounts.add("gz-justice-office", "editor-wang", PASSWORD)
+
+
+def test_the_editors_draft_submit_and_another_publishes(world: World, page: Any) -> None:
+    editors(world)
+    sign_in(page, "editor-li")
+    page.goto("/workbench/rules/new?lang=zh-Hant")
+    page.fill("input[name=list_code]", "gz-72")
+    page.fill("input[name=number]", "5")
+    page.select_option("select[name=field]", "legal")
+    page.fill("input[name=title_en]", "Hong Kong lawyers in partnership firms")
+    page.fill("input[name=title_zh]", "粤港澳合伙联营律师事务所")
+    page.fill("textarea[name=mainland_rule]", "《律师事务所管理办法》")
+    page.check("input[name=counterpart][value=MO]")
+    page.fill("textarea[name=counterpart_rule]", "Cap. 159")
+    page.fill("textarea[name=measure_en]", "Partnership firms may take Hong Kong partners")
+    page.fill("textarea[name=measure_zh]", "可吸收港澳律师为合伙人")
+    page.select_option("select[name=cities]", ["guangzhou", "shenzhen"])
+    page.select_option("select[name=status]", "in_force")
+    page.fill("textarea[name=milestones]", "2026-01-05 planned\n2026-06-01 in_force")
+    page.click("form[action='/workbench/rules/draft'] button[type=submit]")
+    expect(page.locator("[data-code]")).to_have_attribute(
+        "data-code", "services.registry.in_force.evidence"
+    )  # in force needs its evidence link; nothing is kept
+    page.fill(
+        "textarea[name=milestones]",
+        "2026-01-05 planned\n2026-06-01 in_force https://www.gd.gov.cn/notice",
+    )
+    page.click("form[action='/workbench/rules/draft'] button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/workbench/rules/gz-72/5$"))
+    expect(page.locator(".lead [data-workflow]")).to_have_attribute("data-workflow", "draft")
+    page.click("[data-step=submit]")
+    expect(page.locator(".lead [data-workflow]")).to_have_attribute("data-workflow", "in_review")
+    page.click("[data-step=publish]")  # the author may not
+    expect(page.locator("[data-code]")).to_have_attribute(
+        "data-code", "services.registry.four_eyes"
+    )
+    sign_out(page)
+    sign_in(page, "editor-wang")
+    page.goto("/workbench/rules/")
+    page.click("li[data-item='gz-72/5'] a")
+    page.fill("form[action$='/publish'] input[name=note]", "checked")
+    page.click("[data-step=publish]")
+    expect(page.locator(".lead [data-workflow]")).to_have_attribute("data-workflow", "published")
+    actions = page.locator("li[data-action]")
+    expect(actions).to_have_count(3)
+    sign_out(page)
+    page.goto("/services/?lang=zh-Hant&q=律師")
+    expect(page.locator("tr[data-item='gz-72/5']")).to_be_visible()
+    page.goto("/services/rules/gz-72/5?lang=en")
+    expect(page.locator("[data-milestone=in_force] a")).to_have_attribute(
+        "href", "https://www.gd.gov.cn/notice"
+    )
+    assert [
+        p for p in page.problems if "(Unprocessable Entity)" not in p and "(Conflict)" not in p
+    ] == []

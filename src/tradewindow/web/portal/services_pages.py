@@ -211,7 +211,7 @@ class OfficerPages(Controller):
     @get("/", sync_to_thread=True)
     def applications(self, request: AnyRequest) -> Template:
         who = require_officer(request)
-        officer = _officer(who)
+        officer = officer_of_session(who)
         found = _trade(request).recognitions.worklist(officer, limit=200)
         context = {"applications": found, "department": departments()[officer.department]}
         return portal_page(request, "services/officer_list.html", context, who)
@@ -228,7 +228,10 @@ class OfficerPages(Controller):
         recognitions = _trade(request).recognitions
         try:
             recognitions.decide(
-                _officer(who), application_id, data.get("decision", ""), data.get("reasons", "")
+                officer_of_session(who),
+                application_id,
+                data.get("decision", ""),
+                data.get("reasons", ""),
             )
         except (Rejected, Conflict) as refused:
             problems = refused.violations if isinstance(refused, Rejected) else [refused.violation]
@@ -236,7 +239,7 @@ class OfficerPages(Controller):
         return Redirect(path=f"/workbench/services/{application_id}", status_code=303)
 
 
-def _officer(who: SignedIn) -> Officer:
+def officer_of_session(who: SignedIn) -> Officer:
     agency = who.principal.agency
     if agency is None or agency not in departments():
         raise ApiError(
@@ -256,12 +259,12 @@ def _officer_page(
     *,
     status: int = 200,
 ) -> Template:
-    view, events = _trade(request).recognitions.for_officer(_officer(who), application_id)
+    view, events = _trade(request).recognitions.for_officer(officer_of_session(who), application_id)
     context = {
         "app": view,
         "events": events,
         "officer": True,
-        "problems": _shown(request, problems or []),
+        "problems": shown(request, problems or []),
     }
     return portal_page(request, "services/application.html", context, who, status_code=status)
 
@@ -278,12 +281,12 @@ def _apply_page(
         "professions": _trade(request).recognitions.professions(on=_today(request)),
         "cities": _mainland_cities(),
         "form": fields,
-        "problems": _shown(request, problems),
+        "problems": shown(request, problems),
     }
     return portal_page(request, "services/apply.html", context, who, status_code=status)
 
 
-def _shown(request: AnyRequest, problems: list[Violation]) -> list[tuple[str, str, str]]:
+def shown(request: AnyRequest, problems: list[Violation]) -> list[tuple[str, str, str]]:
     """(path, code, text in the page's language) of each problem."""
     language = language_of(request)
     return [(v.path, v.code, coded_text(language, v.en, v.zh)) for v in problems]
