@@ -13,6 +13,9 @@ Each code that names a firm is one of:
   enterprise selling on a platform's order, the platform of a payment, the guarantor):
   not checked here; matching checks that the documents of one parcel agree.
 
+A list's key is its order's (``ebpCode|orderNo``) while its principal code is the enterprise's:
+:func:`list_squatted` says when a genuine enterprise's list takes the key back from another's.
+
 The table :data:`CODE_RULES` is the one place this is written; ``docs/filing-rights.md``
 shows it. Codes are compared in upper case, as registration codes are stored.
 """
@@ -25,7 +28,8 @@ from enum import StrEnum
 
 import msgspec
 
-from tradewindow.cbec.documents import Document, Message, message_type
+from tradewindow.cbec.documents import Document, Inventory, Message, Order, message_type
+from tradewindow.cbec.ports import DocStatus, StoredDocument
 from tradewindow.parties.commissions import Commission, Scope, filing_violation
 from tradewindow.parties.model import Party
 from tradewindow.violations import Violation
@@ -179,6 +183,25 @@ def _documents(message: Message) -> Iterator[tuple[str, Document]]:
 def _code(document: Document, rule: CodeRule) -> str:
     value = getattr(document.head, rule.attribute, None)
     return value if isinstance(value, str) else ""
+
+
+_ORDER = msgspec.json.Decoder(Order)
+_INVENTORY = msgspec.json.Decoder(Inventory)
+_NOT_LIVE = (DocStatus.RETURNED, DocStatus.DELETED)
+
+
+def list_squatted(new_ebc_code: str, stored: StoredDocument, order: StoredDocument | None) -> bool:
+    """Whether a list filed under key ``ebpCode|orderNo`` may take the key from the party that
+    claimed it first: the list on file (``stored``) is no longer live (returned — matching
+    returns a list naming another enterprise than the order — or withdrawn), and the
+    platform's order on file names the newcomer's enterprise (``new_ebc_code``), not the
+    stored list's. So a declarant that squatted an order number with its own enterprise's
+    list never locks out the enterprise the platform sold for."""
+    if order is None or stored.status not in _NOT_LIVE:
+        return False
+    ordered = _ORDER.decode(order.body).head.ebc_code.upper()
+    squatter = _INVENTORY.decode(stored.body).head.ebc_code.upper()
+    return new_ebc_code.upper() == ordered != squatter
 
 
 def filer_of(party: Party) -> Filer:
