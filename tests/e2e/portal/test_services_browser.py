@@ -6,7 +6,7 @@ the workbench (Simplified Chinese); the public register shows the recognition (E
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from test_portal_journeys import sign_in, sign_out
 
 import services_builders as sb
 from tradewindow.parties.model import RegisterParty
+from tradewindow.services.recognition import HomeLicence
 from tradewindow.services.recognition_service import Officer
 from tradewindow.services.registry import Editor
 
@@ -250,3 +251,35 @@ def test_the_editors_draft_submit_and_another_publishes(world: World, page: Any)
     assert [
         p for p in page.problems if "(Unprocessable Entity)" not in p and "(Conflict)" not in p
     ] == []
+
+
+def test_the_applicant_is_reminded_renews_and_withdraws(world: World, page: Any) -> None:
+    seed(world)
+    trade = world.window.app.service_trade
+    today = datetime.now(UTC).date()  # the served app's clock
+    soon = today + timedelta(days=30)
+    later = today + timedelta(days=900)
+    register = trade.registers["HK"]
+    register.enrol("hk-arb", "ARB-1234", "CHAN Tai Man", soon)
+    form = sb.form(licence=HomeLicence(authority="hk-arb", number="ARB-1234", valid_until=soon))
+    recognised = trade.recognitions.apply("firm", form, sb.uploads())
+    officer = Officer(officer="zhou", department="sz_housing")
+    trade.recognitions.decide(officer, recognised.id, "approve", "")
+    waiting = trade.recognitions.apply("firm", sb.form(), sb.uploads())
+    sign_in(page, "clerk")
+    page.goto(f"/portal/services/{recognised.id}?lang=en")
+    expect(page.locator("[data-reminder]")).to_contain_text(soon.isoformat())
+    page.fill("#renew input[name=valid_until]", today.isoformat())
+    page.click("[data-step=renew]")  # a validity that is not after today: refused
+    expect(page.locator("#renew [data-code]")).to_have_attribute(
+        "data-code", "services.licence.expired"
+    )
+    register.enrol("hk-arb", "ARB-1234", "CHAN Tai Man", later)
+    page.fill("#renew input[name=valid_until]", later.isoformat())
+    page.click("[data-step=renew]")
+    expect(page.locator("li[data-event=renewed]")).to_have_count(1)
+    expect(page.locator("[data-reminder]")).to_have_count(0)
+    page.goto(f"/portal/services/{waiting.id}")
+    page.click("[data-step=withdraw]")
+    expect(page.locator(".lead [data-state]")).to_have_attribute("data-state", "withdrawn")
+    assert [p for p in page.problems if "(Unprocessable Entity)" not in p] == []

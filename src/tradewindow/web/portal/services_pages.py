@@ -21,7 +21,12 @@ from tradewindow.services.departments import departments
 from tradewindow.services.documents import Upload
 from tradewindow.services.errors import Conflict
 from tradewindow.services.ports import RegistryQuery
-from tradewindow.services.recognition import ApplicationForm, Employer, HomeLicence
+from tradewindow.services.recognition import (
+    REMINDER_DAYS,
+    ApplicationForm,
+    Employer,
+    HomeLicence,
+)
 from tradewindow.services.recognition_service import Officer
 from tradewindow.services.registry import Field, ItemStatus
 from tradewindow.services.trade import ServiceTrade
@@ -195,13 +200,55 @@ class ApplicantPages(Controller):
     @get("/{application_id:str}", sync_to_thread=True)
     def application(self, request: AnyRequest, application_id: str) -> Template:
         who = require_enterprise(request)
-        view, events = _trade(request).recognitions.own(who.party.id, application_id)
-        return portal_page(
-            request,
-            "services/application.html",
-            {"app": view, "events": events, "officer": False},
-            who,
-        )
+        return _applicant_page(request, who, application_id)
+
+    @post("/{application_id:str}/withdraw", sync_to_thread=True, status_code=303)
+    def withdraw(self, request: AnyRequest, application_id: str, data: Form) -> Template | Redirect:
+        who = require_enterprise(request)
+        check_csrf(request, who, data)
+        try:
+            _trade(request).recognitions.withdraw(who.party.id, application_id)
+        except Conflict as refused:
+            return _applicant_page(request, who, application_id, [refused.violation], status=409)
+        return Redirect(path=f"/portal/services/{application_id}", status_code=303)
+
+    @post("/{application_id:str}/renew", sync_to_thread=True, status_code=303)
+    def renew(self, request: AnyRequest, application_id: str, data: Form) -> Template | Redirect:
+        who = require_enterprise(request)
+        check_csrf(request, who, data)
+        try:
+            valid_until: date | None = date.fromisoformat(data.get("valid_until", ""))
+        except ValueError:
+            valid_until = None
+        try:
+            _trade(request).recognitions.renew(
+                who.party.id, application_id, data.get("number", ""), valid_until
+            )
+        except Rejected as refused:
+            return _applicant_page(request, who, application_id, refused.violations, status=422)
+        except Conflict as refused:
+            return _applicant_page(request, who, application_id, [refused.violation], status=409)
+        return Redirect(path=f"/portal/services/{application_id}", status_code=303)
+
+
+def _applicant_page(
+    request: AnyRequest,
+    who: SignedIn,
+    application_id: str,
+    problems: list[Violation] | None = None,
+    *,
+    status: int = 200,
+) -> Template:
+    view, events = _trade(request).recognitions.own(who.party.id, application_id)
+    until = view.recognised_until
+    context = {
+        "app": view,
+        "events": events,
+        "officer": False,
+        "problems": shown(request, problems or []),
+        "renewal_due": until is not None and (until - _today(request)).days <= REMINDER_DAYS,
+    }
+    return portal_page(request, "services/application.html", context, who, status_code=status)
 
 
 class OfficerPages(Controller):
