@@ -92,6 +92,8 @@ class Project(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     purpose: str
     sender: str  # the institution that provides the data (the data handler, 数据处理者)
     recipient: str
+    sender_region: Region = Region.MAINLAND_GBA
+    recipient_region: Region = Region.HONG_KONG
     members: tuple[Member, ...] = ()
     approvals: tuple[ProjectApproval, ...] = ()
 
@@ -146,4 +148,6 @@ class Transfer(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     state: TransferState
     retain_until: date
     approvals: tuple[Approval, ...] = ()
+    size: int = 0  # bytes of the version being uploaded (0: not begun)
+    chunk_size: int = 0
     manifest_root: str = ""
