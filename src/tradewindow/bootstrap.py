@@ -17,7 +17,9 @@ from tradewindow.cbec.clearance import Clearance
 from tradewindow.clock import utc_now
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
-from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords
+from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, FilingRefusals
+from tradewindow.evidence.service_trade import ServiceRecords
+from tradewindow.filing.use_case import FileMessages
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
 from tradewindow.logistics.services import Logistics, open_logistics
 from tradewindow.parties.commission_registry import CommissionRegistry
@@ -25,6 +27,13 @@ from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
+from tradewindow.services.departments import departments
+from tradewindow.services.disclosure import shipped_disclosure
+from tradewindow.services.documents import EicarScanner
+from tradewindow.services.hk_register import SimulatedRegister
+from tradewindow.services.recognition_service import Recognitions
+from tradewindow.services.registry_service import RuleRegistry
+from tradewindow.services.trade import ServiceTrade
 from tradewindow.settings import Settings
 from tradewindow.store import SqlStore, open_store
 
@@ -36,9 +45,11 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     desk: AgencyDesk
     policy: Policy
     evidence: EvidenceLog
+    filing: FileMessages  # every channel files through it (API, portal, ``clear``)
     parties: PartyRegistry
     commissions: CommissionRegistry  # who may file for whom (委托关系)
     logistics: Logistics  # events, subscriptions, customs last mile (the bus: ``bus.open_bus``)
+    service_trade: ServiceTrade  # rule-integration registry, qualification recognition
 
     def close(self) -> None:
         self.store.close()
@@ -61,7 +72,8 @@ def bootstrap(
     parties = PartyRegistry(
         store.parties,
         pepper=credential_pepper(settings),
-        agencies=tuple(policy.agencies),
+        # the registries' departments are agencies too: their officers' accounts name them
+        agencies=(*policy.agencies, *departments()),
         clock=clock,
     )
     evidence = EvidenceLog(store.evidence, platform_key=platform_key)
@@ -88,9 +100,37 @@ def bootstrap(
         desk=desk,
         policy=policy,
         evidence=evidence,
+        filing=FileMessages(
+            parties=parties,
+            commissions=commissions,
+            clearance=clearance,
+            evidence=FilingRefusals(evidence),
+        ),
         parties=parties,
         commissions=commissions,
         logistics=logistics,
+        service_trade=open_service_trade(store, evidence, clock=clock),
+    )
+
+
+def open_service_trade(
+    store: SqlStore, evidence: EvidenceLog, *, clock: Callable[[], datetime] = utc_now
+) -> ServiceTrade:
+    """The rule-integration registry and qualification recognition over ``store``, verifying
+    licences against the simulated Hong Kong and Macao registers (``services.hk_register``)."""
+    records = ServiceRecords(evidence)
+    registers = {"HK": SimulatedRegister("hk-simulated"), "MO": SimulatedRegister("mo-simulated")}
+    return ServiceTrade(
+        registry=RuleRegistry(store.rule_registry, evidence=records, clock=clock),
+        recognitions=Recognitions(
+            store.recognitions,
+            registers=dict(registers),
+            scanner=EicarScanner(),
+            evidence=records,
+            disclosure=shipped_disclosure(),
+            clock=clock,
+        ),
+        registers=registers,
     )
 
 

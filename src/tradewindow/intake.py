@@ -23,6 +23,7 @@ from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Answer, Clearance, Submission
 from tradewindow.cbec.documents import Message, SpecVersion, message_type
 from tradewindow.cbec.receipts import ReceiptMessage, ReturnStatus, TaxBill
+from tradewindow.filing.use_case import FileMessages, Sender
 from tradewindow.formats import ceb_json, ceb_schema, ceb_xml
 from tradewindow.formats.ceb_receipts_xml import format_error_receipt, write_receipt
 from tradewindow.formats.ceb_xml import FormatError
@@ -108,6 +109,7 @@ class Summary(msgspec.Struct, kw_only=True):
     replayed: int = 0
     final: dict[tuple[str, str], str] = msgspec.field(default_factory=dict)  # doc → last status
     returned_by_reason: Counter[str] = msgspec.field(default_factory=Counter)
+    refused: Counter[str] = msgspec.field(default_factory=Counter)  # filing rights, by code
     tax_bills: int = 0
     tax_total: Decimal = Decimal("0.00")
     receipt_files: int = 0
@@ -183,14 +185,29 @@ def clear(
     clock: Callable[[], datetime],
     batch_documents: int = 2000,
     progress: Callable[[int], None] | None = None,
+    filing: tuple[FileMessages, Sender] | None = None,
 ) -> Summary:
-    """Clear every message of ``items``; receipts are written after each batch commits."""
+    """Clear every message of ``items``; receipts are written after each batch commits.
+
+    With ``filing`` (``tradewindow clear``), every message is filed through the filing use
+    case for that sender: its rights to each code are checked, and what is accepted is
+    claimed as the sender's; a message it refuses gets a CEB900 naming the refusal's code.
+    Without (the demo's loader, which records each message as its own sender's), messages
+    go to ``clearance`` directly."""
     summary = Summary()
     for chunk in _batches(items, batch_documents):
         now = clock()
         decoded = [decoder.decode(item, now) for item in chunk]
         submissions = [d for d in decoded if isinstance(d, Submission)]
-        answers_ = clearance.submit(submissions) if submissions else []
+        if filing is None:
+            answers_ = clearance.submit(submissions) if submissions else []
+        else:
+            originals = [
+                item.data
+                for item, d in zip(chunk, decoded, strict=True)
+                if isinstance(d, Submission)
+            ]
+            answers_ = _filed(filing, submissions, originals, summary, writer, now)
         for answer in answers_:
             for message in answers.receipt_messages(answer.guid, answer.receipts):
                 summary.receipt_files += writer.write(message)
@@ -206,6 +223,39 @@ def clear(
         if progress is not None:
             progress(len(chunk))
     return summary
+
+
+def _filed(
+    filing: tuple[FileMessages, Sender],
+    submissions: list[Submission],
+    originals: list[bytes],
+    summary: Summary,
+    writer: ReceiptWriter,
+    now: datetime,
+) -> list[Answer]:
+    """The answers of the messages the use case cleared; a CEB900 for each it refused."""
+    use_case, sender = filing
+    outcomes = use_case.file(sender, submissions) if submissions else []
+    answers_ = []
+    for submission, original, outcome in zip(submissions, originals, outcomes, strict=True):
+        if outcome.answer is not None:
+            answers_.append(outcome.answer)
+            continue
+        assert outcome.refusal is not None  # noqa: S101 - Filed holds one or the other
+        refusal = outcome.refusal
+        if refusal.code == "CEB.guid.reused":
+            summary.guid_reused += 1
+        else:
+            summary.refused[refusal.code] += 1
+        message = submission.message
+        error = FormatError(
+            refusal.violations, guid=message.guid, message_type=message_type(message)
+        )
+        guid = str(uuid.uuid4()).upper()
+        summary.receipt_files += writer.write(
+            format_error_receipt(error, original, guid=guid, at=now)
+        )
+    return answers_
 
 
 def _batches(items: Iterable[Incoming], documents: int) -> Iterator[list[Incoming]]:

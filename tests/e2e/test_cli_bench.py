@@ -11,21 +11,31 @@ import pytest
 from tradewindow.cli import main
 
 
-def test_bench_clearance_prints_full_path_and_raw_baseline(
+def test_bench_clearance_prints_production_path_core_only_and_raw_baseline(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["bench", "clearance", "--sets", "300", "--databases", "sqlite", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["sets"] == 300
+    assert report["cpu_count"] >= 1
     runs = {(r["format"], r["database"]): r for r in report["runs"]}
     assert set(runs) == {("json", "sqlite"), ("xml", "sqlite")}
     for run in runs.values():
+        assert run["path"] == "production"
         assert run["sets_per_s"] > 0
         assert run["raw_sets_per_s"] > 0
         assert run["ratio_to_raw"] == pytest.approx(
             run["sets_per_s"] / run["raw_sets_per_s"], abs=0.001
         )  # the report rounds the ratio to 3 places
-        assert run["released"] > 250  # the generated sets are valid: nearly all released
+        assert run["core_only_sets_per_s"] > 0
+        assert sum(run["stages"].values()) == pytest.approx(1, abs=0.01)
+        # the production wiring routes lists to the agencies: every generated set is valid, so
+        # each of its four documents has an outcome and none is returned
+        outcomes = run["outcomes"]
+        assert sum(n for k, n in outcomes.items() if k.startswith("inventory:")) == 300
+        assert outcomes["order:accepted"] == outcomes["waybill:accepted"] == 300
+        assert not [k for k in outcomes if k.endswith(":returned")]
+        assert 0 < run["released"] <= 300
 
 
 def test_bench_analytics_prints_each_query_against_plain_duckdb(

@@ -30,9 +30,9 @@ from sqlalchemy import select
 from tradewindow.bootstrap import bootstrap
 from tradewindow.settings import PortalLimits, Settings
 from tradewindow.store.agencies.tables import agency_tasks
+from tradewindow.store.filing.tables import filings
 from tradewindow.web.app import create_app
 from tradewindow.web.pages.stats import LAKE_STATE
-from tradewindow.web.tables import filings
 
 TARGET_S = 1.0
 BASELINE = "/static/favicon.svg"

@@ -30,10 +30,12 @@ from tradewindow.cbec.customs_gate import CustomsOnly
 from tradewindow.cbec.decision import Decider
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import Message, SpecVersion, message_type
-from tradewindow.cbec.keys import identity
+from tradewindow.cbec.keys import identity, kind_of
 from tradewindow.cbec.ports import (
+    Admission,
     ClearanceStore,
     CodeTables,
+    DocRef,
     EvidenceItem,
     EvidenceRecorder,
     ListDecided,
@@ -89,17 +91,23 @@ class Clearance:
         self._evidence = evidence
         self._on_decided = on_decided
 
-    def submit(self, submissions: Sequence[Submission]) -> list[Answer]:
+    def submit(
+        self, submissions: Sequence[Submission], *, admission: Admission | None = None
+    ) -> list[Answer]:
         """Clear a batch of messages; returns one answer per submission, in order.
 
+        ``admission`` (the filing use case's ownership claims) refuses messages whose guid or
+        documents are another party's, and claims what was stored, in this unit of work.
         When another process stored one of the same messages or documents first, the batch
         is run again once: it then sees the other's result (a replay, a duplicate)."""
         try:
-            return self._submit(submissions)
+            return self._submit(submissions, admission)
         except ConcurrentWrite:
-            return self._submit(submissions)
+            return self._submit(submissions, admission)
 
-    def _submit(self, submissions: Sequence[Submission]) -> list[Answer]:
+    def _submit(
+        self, submissions: Sequence[Submission], admission: Admission | None
+    ) -> list[Answer]:
         now = self._clock()
         # validation needs nothing stored: done before the unit of work, which holds the
         # database's write order (see SqlStore.unit_of_work) no longer than it must
@@ -109,6 +117,7 @@ class Clearance:
         ]
         with self._store.unit_of_work() as uow:
             known = uow.message_digests([s.message.guid for s in submissions])
+            refused = admission.refused(uow, [s.message for s in submissions]) if admission else {}
             batch = Batch(uow, now)
             answers_: list[Answer] = []
             replays: list[str] = []
@@ -116,6 +125,9 @@ class Clearance:
             fresh_checks: list[MessageCheck] = []
             for sub, check in zip(submissions, checks, strict=True):
                 guid = sub.message.guid
+                if guid in refused:
+                    answers_.append(Answer(guid=guid, receipts=[], refused=refused[guid]))
+                    continue
                 if guid in known:
                     if known[guid] == sub.digest:
                         replays.append(guid)
@@ -135,6 +147,8 @@ class Clearance:
             uow.add_messages(records)
             self._decider.decide(batch)
             batch.flush()
+            if admission is not None:
+                admission.accepted(uow, [(s.message, _stored_by(batch, s.message)) for s in fresh])
             self._record(uow, now, fresh, batch)
             stored = uow.receipts_for_messages(replays) if replays else []
             uow.commit()
@@ -220,6 +234,18 @@ def _message_record(sub: Submission) -> MessageRecord:
         received_at=sub.received_at,
         document_count=len(message.documents),
     )
+
+
+def _stored_by(batch: Batch, message: Message) -> list[DocRef]:
+    """The documents of ``message`` that it stored (the batch's state names it as the message
+    that last declared them): not those refused, staged, or answered without storing."""
+    found = []
+    for document in message.documents:
+        kind, key = kind_of(document), identity(document)
+        stored = batch.stored(kind, key)
+        if stored is not None and stored.message_guid == message.guid:
+            found.append((kind.value, key))
+    return list(dict.fromkeys(found))
 
 
 def _guid_reused(guid: str) -> Answer:

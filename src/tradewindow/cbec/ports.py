@@ -16,7 +16,9 @@ from typing import Protocol
 
 import msgspec
 
+from tradewindow.cbec.documents import Message
 from tradewindow.transaction import Transaction
+from tradewindow.violations import Violation
 
 
 class DocKind(enum.StrEnum):
@@ -238,6 +240,25 @@ class EvidenceRecorder(Protocol):
     """Appends clearance steps to the evidence log inside the clearance unit of work."""
 
     def record(self, uow: UnitOfWork, items: Sequence[EvidenceItem], at: datetime) -> None: ...
+
+
+DocRef = tuple[str, str]  # (DocKind value, key)
+
+
+class Admission(Protocol):
+    """Who may clear each message, judged inside the clearance unit of work by the caller
+    that knows the sender (the filing use case's ownership claims): :meth:`refused` before
+    anything is declared, :meth:`accepted` after, in the same transaction."""
+
+    def refused(self, uow: UnitOfWork, messages: Sequence[Message]) -> dict[str, list[Violation]]:
+        """guid → why the message may not be cleared (its guid or a document is another
+        party's); messages not named are cleared."""
+        ...
+
+    def accepted(self, uow: UnitOfWork, accepted: Sequence[tuple[Message, list[DocRef]]]) -> None:
+        """Each cleared message with the documents it stored (kind, key): not those refused,
+        staged or answered without being stored."""
+        ...
 
 
 class ListDecided(msgspec.Struct, frozen=True, kw_only=True):

@@ -10,10 +10,12 @@ from pathlib import Path
 import msgspec
 
 from tradewindow import intake
-from tradewindow.bootstrap import bootstrap
+from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec.documents import SpecVersion
 from tradewindow.cli.render import console, print_summary, progress
 from tradewindow.clock import utc_now
+from tradewindow.filing.use_case import Sender
+from tradewindow.parties.errors import PartyNotFound
 from tradewindow.sandbox import check
 
 
@@ -24,6 +26,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     clear.add_argument("--receipts", choices=["xml", "json"], default="xml")
     clear.add_argument("--spec", choices=[v.value for v in SpecVersion], default="202205")
     clear.add_argument("--no-xsd", action="store_true", help="skip the official XSD check")
+    clear.add_argument(
+        "--as",
+        dest="as_party",
+        metavar="PARTY",
+        help="file as this registered party (id, SCHEME:CODE or code): its rights to every"
+        " code are checked and what is accepted is its own; default: the platform operator"
+        " (operator:local), recorded as such in the evidence log",
+    )
     clear.set_defaults(run=_clear)
 
     sandbox = subparsers.add_parser(
@@ -40,6 +50,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _clear(args: argparse.Namespace) -> int:
     app = bootstrap()
     try:
+        sender = _sender(app, args.as_party)
+        if sender is None:
+            console.print(f"no registered party {args.as_party} / 未找到登记主体 {args.as_party}")
+            return 2
+        console.print(f"filing as {sender.party_id} / 申报 主体 {sender.party_id}")
         decoder = intake.Decoder(
             app.settings, spec=SpecVersion(args.spec), xsd=False if args.no_xsd else None
         )
@@ -53,6 +68,7 @@ def _clear(args: argparse.Namespace) -> int:
                 writer=intake.ReceiptWriter(args.out, args.receipts),
                 clock=utc_now,
                 progress=lambda n: bar.advance(task, n),
+                filing=(app.filing, sender),
             )
         app.evidence.sign_head()  # the run's records end under a signed checkpoint
     finally:
@@ -60,6 +76,18 @@ def _clear(args: argparse.Namespace) -> int:
     print_summary(summary)
     console.print(f"receipts written to {args.out} ({summary.receipt_files} files)")
     return 0
+
+
+def _sender(app: App, reference: str | None) -> Sender | None:
+    """Who ``clear`` files as: the party ``--as`` names (None: no such party), or the
+    operator."""
+    if reference is None or reference == "operator":
+        return Sender.of_operator("local", "cli")
+    try:
+        party = app.commissions.resolve(reference)
+    except PartyNotFound:
+        return None
+    return Sender(party_id=party.id, credential_id="cli", channel="cli")
 
 
 def _sandbox(args: argparse.Namespace) -> int:

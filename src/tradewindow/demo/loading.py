@@ -37,10 +37,11 @@ from tradewindow.demo.faults import Expectation, InventoryOutcome
 from tradewindow.demo.history import HistoryPlan, generate, plan
 from tradewindow.demo.officers import agencies_decide
 from tradewindow.demo.stats import HISTORY_MONTHS, registered_entities
+from tradewindow.filing.ports import Claim
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
 from tradewindow.parties.identifiers import Scheme
 from tradewindow.progress import Progress
-from tradewindow.web.filings import Claim, Filings
+from tradewindow.store.filing.reads import Filings
 
 STAGES = ("generate", "clear", "expire", "decide", "statistics")
 # documents per clearance unit of work: small enough that the pages' own writes (sign-in,
@@ -267,12 +268,13 @@ class _Owners:
 
     def claim(self, messages: Sequence[Message], data: Sequence[bytes]) -> None:
         now = self._clock()
+        claims = []
         for message, raw in zip(messages, data, strict=True):
             party = self._sender(message.base_transfer.cop_code)
             if party is None or party not in self._credentials:
                 continue
             kind = message_type(message)
-            self._filings.claim(
+            claims.append(
                 Claim(
                     guid=message.guid,
                     party_id=party,
@@ -286,6 +288,7 @@ class _Owners:
                     ),
                 )
             )
+        self._filings.record(claims)  # a document already claimed keeps its first filer
 
     def _sender(self, code: str) -> str | None:
         if code not in self._parties:

@@ -40,12 +40,15 @@ _TIME_WIDTH = len("2024-01-01T00:00:00.000000+00:00")
 
 class RecordKind(enum.StrEnum):
     MESSAGE_ACCEPTED = "message_accepted"
+    MESSAGE_REFUSED = "message_refused"  # a message the filing rules refused, never cleared
     RECEIPT = "receipt"
     DECISION = "decision"
     PERSONAL_DATA_READ = "personal_data_read"
     TAX_BILL = "tax_bill"
     COMMISSION_GRANTED = "commission_granted"  # a principal commissions an agent
     COMMISSION_REVOKED = "commission_revoked"
+    REGISTRY_PUBLISHED = "registry_published"  # a rule-integration item's revision published
+    RECOGNITION_CHANGED = "recognition_changed"  # a qualification application's state changed
     CHECKPOINT = "checkpoint"
 
 

@@ -1,5 +1,6 @@
-"""The evidence ports of the services over the log: clearance's (``cbec.ports``) and the
-commission registry's (``parties.ports.CommissionEvidence``). Both append in the caller's
+"""The evidence ports of the services over the log: clearance's (``cbec.ports``), the filing
+use case's refusals (``filing.ports.RefusalEvidence``) and the commission registry's
+(``parties.ports.CommissionEvidence``). Both append in the caller's
 transaction (the part ``evidence.ports.EVIDENCE_CHAIN`` of it)."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import msgspec
 from tradewindow.cbec.ports import EvidenceItem, UnitOfWork
 from tradewindow.evidence.chain import Entry, RecordKind
 from tradewindow.evidence.log import EvidenceLog
+from tradewindow.filing.ports import Refused
 from tradewindow.parties.commissions import Commission
 from tradewindow.parties.ports import CommissionEvent
 from tradewindow.transaction import Transaction
@@ -36,6 +38,29 @@ class ClearanceEvidence:
             for item in items
         ]
         self._log.append_many(entries, within=uow)
+
+
+class FilingRefusals:
+    """Messages the filing use case refused (``filing.ports.RefusalEvidence``): subjects the
+    message guid, the sender (``party:<id>``) and the refusal code (``refused:<code>``),
+    payload the SHA-256 of the message's bytes; one transaction for a request's refusals."""
+
+    def __init__(self, log: EvidenceLog) -> None:
+        self._log = log
+
+    def record(self, refusals: Sequence[Refused]) -> None:
+        self._log.append_many(
+            [
+                Entry(
+                    kind=RecordKind.MESSAGE_REFUSED,
+                    subjects=(r.guid, f"party:{r.actor}", f"refused:{r.code}"),
+                    payload_digest=r.digest,
+                    actor=r.actor,
+                    at=r.at,
+                )
+                for r in refusals
+            ]
+        )
 
 
 class CommissionRecords:

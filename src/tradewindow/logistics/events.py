@@ -298,17 +298,18 @@ class EventService:
 
     def may_grant(self, party_id: str, kind: str, value: str) -> bool:
         """Whether ``party_id`` may let others follow this call, container, booking or
-        transport document: it published an event about it, or follows it itself."""
+        transport document: it is a party to it — the first to publish an event about it
+        (a carrier that names another's container afterwards is not), or entitled to it
+        (a customs release named it, or that first publisher let it follow)."""
         if kind not in ENTITLEMENT_KINDS:
             return False
-        published = (
-            select(event_refs.c.event_id)
-            .join(events, events.c.event_id == event_refs.c.event_id)
-            .where(
-                event_refs.c.kind == kind,
-                event_refs.c.value == value,
-                events.c.publisher == party_id,
-            )
+        naming = event_refs.join(events, events.c.event_id == event_refs.c.event_id)
+        about = (event_refs.c.kind == kind, event_refs.c.value == value)
+        first = (
+            select(events.c.publisher)
+            .select_from(naming)
+            .where(*about)
+            .order_by(events.c.seq)
             .limit(1)
         )
         follows = select(entitlements.c.party_id).where(
@@ -318,7 +319,7 @@ class EventService:
         )
         with self.engine.connect() as connection:
             return (
-                connection.execute(published).first() is not None
+                connection.execute(first).scalar() == party_id
                 or connection.execute(follows).first() is not None
             )
 

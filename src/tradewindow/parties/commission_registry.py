@@ -9,7 +9,7 @@ revocation holds in every API process on its next request.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 import msgspec
@@ -154,6 +154,14 @@ class CommissionRegistry:
                 if violation is not None:
                     found.append(violation)
         return found
+
+    def principals(
+        self, agent: Party, codes: Iterable[str]
+    ) -> dict[str, tuple[Party | None, list[Commission]]]:
+        """For each code: the party holding it (None: none, or an ambiguous code) and the
+        commissions it gave ``agent``, revoked and lapsed ones included; one read."""
+        with self._store.reading() as records:
+            return {code: _principal(records, code, agent) for code in sorted(set(codes))}
 
     # --- inside -------------------------------------------------------------------------
 

@@ -23,15 +23,19 @@ import msgspec
 
 from tradewindow.parties.errors import InvalidCommission
 from tradewindow.parties.model import Party
-from tradewindow.parties.roles import FILING_ACTIONS, PERMISSIONS
+from tradewindow.parties.roles import FILING_ACTIONS, PERMISSIONS, Role
 from tradewindow.violations import Violation
 
 
 class Scope(StrEnum):
-    """What a commission lets the agent file for the principal: the messages the XSD gives to
-    "电商企业或其代理人". Only CEB621 is filed today; CEB623 and CEB625 can be granted already
-    and are checked when those messages are filed."""
+    """What a commission lets the agent file for the principal, per message type: every code
+    of a filed document that names a firm must be the sender's own or a principal's whose
+    live commission covers that type (``filing.rights``). CEB623 and CEB625 can be granted
+    already and are checked when those messages are filed."""
 
+    ORDER = "CEB311"  # 电子订单: a platform or enterprise commissions e.g. an express operator
+    PAYMENT = "CEB411"  # 支付凭证: a payment firm commissions e.g. a postal enterprise
+    WAYBILL = "CEB511"  # 物流运单: a logistics firm commissions another (e.g. its line-haul)
     INVENTORY = "CEB621"  # 进口清单
     CANCELLATION = "CEB623"  # 撤销申请单
     RETURN = "CEB625"  # 退货申请单
@@ -185,13 +189,22 @@ def _agent_violations(
         _violation(
             "agent",
             "agent.role",
-            f"party {agent.id} holds no role that may file {s.value} for another party"
-            " (declaring_agent or broker)",
-            f"主体 {agent.id} 无代理申报 {s.value} 的角色（境内代理人或报关企业）",
+            f"party {agent.id} holds no role that may file {s.value}"
+            " (for CEB621: declaring_agent or broker)",
+            f"主体 {agent.id} 无申报 {s.value} 的角色（进口清单：境内代理人或报关企业）",
         )
         for s in scope
-        if not roles & PERMISSIONS[FILING_ACTIONS[s.value]].commissioned
+        if not roles & _may_file(s)
     ]
+
+
+def _may_file(scope: Scope) -> frozenset[Role]:
+    """The roles that may be commissioned for ``scope``: those the XSD lets file it as
+    commissioned (受委托: CEB311/411 express and postal firms, CEB621 declarants); for a type
+    no role files only as commissioned (CEB511), those that file it in their own name (a
+    logistics firm's line-haul partner)."""
+    grant = PERMISSIONS[FILING_ACTIONS[scope.value]]
+    return grant.commissioned or grant.direct
 
 
 def _validity_violations(

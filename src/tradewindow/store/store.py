@@ -15,6 +15,7 @@ from tradewindow.store.engine import READ_ONLY, create_store_engine, migrate_eng
 from tradewindow.store.evidence import SqlEvidenceStore
 from tradewindow.store.parties import SqlPartyStore
 from tradewindow.store.schema import documents, tax_bills
+from tradewindow.store.services import SqlRecognitionStore, SqlRegistryStore
 from tradewindow.store.types import Money, exact_money
 from tradewindow.store.unit_of_work import SqlUnitOfWork
 
@@ -55,6 +56,16 @@ class SqlStore:
     def evidence(self) -> SqlEvidenceStore:
         """The evidence chain (``evidence.ports.EvidenceStore``)."""
         return SqlEvidenceStore(self.engine)
+
+    @cached_property
+    def rule_registry(self) -> SqlRegistryStore:
+        """The rule-integration registry (``services.ports.RegistryStore``)."""
+        return SqlRegistryStore(self.engine)
+
+    @cached_property
+    def recognitions(self) -> SqlRecognitionStore:
+        """Qualification recognition (``services.ports.RecognitionStore``)."""
+        return SqlRecognitionStore(self.engine)
 
     @property
     def dialect(self) -> str:

@@ -28,6 +28,7 @@ from tradewindow.web.inputs import StrictRequest, refuse_unreadable
 from tradewindow.web.pages import routers as shell_routers
 from tradewindow.web.pages import template_config as page_templates
 from tradewindow.web.pages.errors import error_answer
+from tradewindow.web.portal.services_pages import ServicesPublicPages
 from tradewindow.web.routes.agency import AgencyController, AgencyNoticesController
 from tradewindow.web.routes.commissions import CommissionController
 from tradewindow.web.routes.dcsa import EventController, dcsa_problem
@@ -37,6 +38,13 @@ from tradewindow.web.routes.dcsa_subscriptions import SubscriptionController
 from tradewindow.web.routes.filings import FilingController
 from tradewindow.web.routes.messages import MessageController
 from tradewindow.web.routes.oauth import OAuthController
+from tradewindow.web.routes.services import (
+    EmployerVerificationController,
+    MyApplicationsController,
+    RecognitionOfficerController,
+    RuleEditorController,
+)
+from tradewindow.web.routes.services_public import ServicesPublicApi
 from tradewindow.web.window import open_window
 
 API_VERSION = "1.0.0"
@@ -85,6 +93,10 @@ def api_router() -> Router:
             OAuthController,
             CommissionController,
             LastMileController,
+            RuleEditorController,
+            RecognitionOfficerController,
+            MyApplicationsController,
+            EmployerVerificationController,
             dcsa_router(),
         ],
         dependencies={"principal": Provide(principal_dependency, sync_to_thread=True)},
@@ -130,7 +142,10 @@ def pages() -> tuple[list[Router], TemplateConfig[JinjaTemplateEngine]]:
     """Every page's router — the shell and the statistics (``web.pages``), the public services
     (``web.public``: lookup, sandbox, status), the portals (``web.portal``: sign-in, portal,
     workbench) — and the templates' config."""
-    return [*shell_routers(), *public.routers(), *portal.routers()], page_templates()
+    # service trade's public API and pages (no sign-in)
+    services_api = Router(path="/", route_handlers=[ServicesPublicApi, ServicesPublicPages])
+    routers = [*shell_routers(), *public.routers(), services_api, *portal.routers()]
+    return routers, page_templates()
 
 
 def openapi_text() -> str:

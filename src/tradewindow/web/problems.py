@@ -18,11 +18,13 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from tradewindow.agencies import errors as agency_errors
 from tradewindow.evidence.log import EvidenceError
+from tradewindow.filing.refusals import FilingRefused
 from tradewindow.formats import strict_json
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.formats.characters import UnreadableText
 from tradewindow.formats.xmldsig import SignatureError
 from tradewindow.parties import errors as party_errors
+from tradewindow.services import errors as service_errors
 from tradewindow.violations import Rejected, Violation
 
 PROBLEM_JSON = "application/problem+json"
@@ -85,6 +87,13 @@ _PARTY_STATUS: tuple[tuple[type[party_errors.PartyError], int], ...] = (
     (party_errors.IdentifierTaken, 409),
 )
 
+_SERVICE_STATUS: dict[type[service_errors.ServiceError], int] = {
+    service_errors.NotFound: 404,
+    service_errors.Forbidden: 403,
+    service_errors.Conflict: 409,
+    service_errors.Unavailable: 503,
+}
+
 
 def as_api_error(error: Exception) -> ApiError | None:
     """The domain error as an ApiError (status, code, violations), or None when unknown."""
@@ -95,6 +104,8 @@ def as_api_error(error: Exception) -> ApiError | None:
         return ApiError(status, error.code, error.en, error.zh, violations=[error.violation()])
     if isinstance(error, FormatError):
         return format_refusal(error)
+    if isinstance(error, FilingRefused):
+        return filing_error(error)
     if isinstance(error, strict_json.JsonRefused):
         return json_refusal(error)
     if isinstance(error, UnreadableText):
@@ -109,11 +120,33 @@ def as_api_error(error: Exception) -> ApiError | None:
     if isinstance(error, party_errors.PartyError):
         status = next((s for kind, s in _PARTY_STATUS if isinstance(error, kind)), 400)
         return _coded(status, error.code, error.en, error.zh, error.violations)
+    if isinstance(error, service_errors.ServiceError):
+        status = _SERVICE_STATUS.get(type(error), 422)
+        return _coded(status, error.code, error.en, error.zh, [error.violation])
     if isinstance(error, EvidenceError):
         return _coded(503, error.code, error.en, error.zh, [])
     if isinstance(error, HTTPException):
         return _http(error)
     return None
+
+
+# the HTTP status of each refusal code of the filing use case (``filing.refusals``); a code
+# not listed is a content refusal (422) when it is a CEB900.*, else a conflict (409)
+_FILING_STATUS = {
+    "auth.forbidden": 403,
+    "auth.sender_mismatch": 403,
+    "auth.agent_mismatch": 403,
+    "auth.ebc_unregistered": 403,
+    "auth.not_commissioned": 403,
+    "auth.not_owner": 403,
+    "CEB.guid.reused": 409,
+}
+
+
+def filing_error(refusal: FilingRefused) -> ApiError:
+    """A message the filing use case refused, as its HTTP problem."""
+    status = _FILING_STATUS.get(refusal.code, 422 if refusal.code.startswith("CEB900") else 409)
+    return _coded(status, refusal.code, refusal.en, refusal.zh, refusal.violations)
 
 
 def format_refusal(error: FormatError) -> ApiError:

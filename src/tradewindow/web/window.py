@@ -22,7 +22,7 @@ from tradewindow.parties.commission_registry import CommissionRegistry
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.settings import ApiLimits
 from tradewindow.store.evidence import SqlSeenSignatures
-from tradewindow.web.filings import Filings
+from tradewindow.store.filing.reads import Filings
 from tradewindow.web.idempotency import IdempotencyKeys
 from tradewindow.web.limits import RateLimiter
 from tradewindow.web.portal.accounts import Accounts

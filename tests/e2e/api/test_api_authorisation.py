@@ -9,8 +9,10 @@ from urllib.parse import quote
 import msgspec
 import pytest
 from api_world import OTHER_PLATFORM_CODE, World, decoded
+from services_world import seed_services
 
 import builders
+from tradewindow.parties.commissions import GrantCommission
 from tradewindow.parties.principal import PartyKind, Principal
 from tradewindow.parties.roles import Action, Role, may
 
@@ -54,6 +56,7 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
     world: World,
 ) -> None:
     owned = _parcel_of_b(world)  # owned by platform / broker / quarantine / taxation
+    owned |= seed_services(world)  # the broker's application, a justice bureau's draft item
     schema = decoded(world.client.get("/schema/openapi.json"))
     walked = []
     for path, operations in schema["paths"].items():
@@ -72,6 +75,9 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
                 party = "enterprise"
             if "/commissions/" in path:
                 party = "other-enterprise"
+            # a service-trade department's resources: another department's officer
+            if path.startswith(("/v1/services/applications/", "/v1/services/rules/")):
+                party = "sz-health-office"
             headers = {**world.auth(party), "Idempotency-Key": world.key()}
             response = world.client.request(
                 method.upper(), url, headers=headers, json={"decision": "release"}
@@ -88,33 +94,65 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
             owner = "gacc-guangdong-quarantine" if intruder == "customs" else "broker"
             if "/agency/notices/" in path:
                 owner = "guangdong-tax"  # informed, not deciding: its notices, not tasks
+            if path.startswith("/v1/services/applications/"):
+                owner = "sz-housing-office"
+            if path.startswith("/v1/services/rules/"):
+                owner = "gz-justice-office"
             if method == "get":
                 mine = world.client.get(url, headers=world.auth(owner))
                 assert mine.status_code == 200, (url, mine.text)
     assert len(walked) >= 7
     assert ("get", "/v1/agency/notices/{notice_id}") in walked
+    assert ("post", "/v1/services/applications/{application_id}/decision") in walked
+    assert ("get", "/v1/services/my-applications/{application_id}") in walked
 
 
-def test_a_message_guid_of_another_party_is_refused_without_its_answer(world: World) -> None:
+def test_a_stranger_resending_another_partys_message_learns_nothing_of_it(world: World) -> None:
     world.file_set(builders.import_set())
     order = builders.order_message()  # the platform's own message, sent again by party B
     stolen = msgspec.structs.replace(
         order, base_transfer=builders.base_transfer(cop_code=OTHER_PLATFORM_CODE)
     )
     answer = world.post_json("other-platform", stolen)
-    assert answer.status_code == 409
-    assert decoded(answer)["code"] == "CEB.guid.reused"
+    fresh = world.post_json(
+        "other-platform", msgspec.structs.replace(stolen, guid=builders.guid("never-used"))
+    )
+    assert answer.status_code == fresh.status_code == 403
+    assert decoded(answer)["code"] == decoded(fresh)["code"] == "auth.not_commissioned"
+    assert decoded(answer)["violations"] == decoded(fresh)["violations"]
 
 
-def test_a_document_filed_by_another_party_cannot_be_redeclared_by_a_second(world: World) -> None:
+def test_a_document_is_refused_to_a_stranger_as_if_it_did_not_exist(world: World) -> None:
     world.file_set(builders.import_set())
-    # the enterprise (a legitimate CEB311 filer) re-declares the platform's order
+    # the enterprise (a legitimate CEB311 filer) re-declares the platform's order, and
+    # declares one the platform never filed: the same answer, the ebpCode is not its to write
+    answers = []
+    for order_no, app_type in ((builders.ORDER_NO, "2"), ("SO-NEVER-FILED", "1")):
+        order = builders.order(app_type=app_type, order_no=order_no)
+        message = builders.order_message(order, guid_=builders.guid(f"again-{order_no}"))
+        message = msgspec.structs.replace(
+            message, base_transfer=builders.base_transfer(cop_code=builders.EBC_CODE)
+        )
+        answers.append(world.post_json("enterprise", message))
+    assert [a.status_code for a in answers] == [403, 403]
+    assert [decoded(a)["code"] for a in answers] == ["auth.not_commissioned"] * 2
+    assert [v["path"] for a in answers for v in decoded(a)["violations"]] == [
+        "Order[1]/OrderHead/ebpCode"
+    ] * 2
+
+
+def test_a_commissioned_agent_cannot_redeclare_its_principals_document(world: World) -> None:
+    world.file_set(builders.import_set())
+    # the platform commissions the express operator to file its orders (受委托)
+    world.window.commissions.grant(
+        "platform", GrantCommission(agent="carrier", scope=("CEB311",)), by="platform"
+    )
     order = builders.order(app_type="2")
     message = builders.order_message(order, guid_=builders.guid("again"))
     message = msgspec.structs.replace(
-        message, base_transfer=builders.base_transfer(cop_code=builders.EBC_CODE)
+        message, base_transfer=builders.base_transfer(cop_code=builders.LOGISTICS_CODE)
     )
-    answer = world.post_json("enterprise", message)
+    answer = world.post_json("carrier", message)
     assert answer.status_code == 403
     assert decoded(answer)["code"] == "auth.not_owner"
 

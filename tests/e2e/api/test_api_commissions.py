@@ -219,7 +219,7 @@ def test_a_bad_grant_gets_every_violation_at_once(world: World) -> None:
         world,
         {
             "agent": "platform",
-            "scope": ["CEB621", "CEB311"],
+            "scope": ["CEB621", "CEB999"],
             "validFrom": "2099-01-01T00:00:00",
             "validUntil": "2098-01-01T00:00:00+08:00",
         },

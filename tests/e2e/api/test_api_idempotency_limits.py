@@ -49,10 +49,10 @@ def test_the_same_key_still_in_flight_is_409(world: World) -> None:
     started, release = threading.Event(), threading.Event()
     submit = window.app.clearance.submit
 
-    def slow(submissions):  # type: ignore[no-untyped-def]
+    def slow(submissions, **options):  # type: ignore[no-untyped-def]
         started.set()
         release.wait(10)
-        return submit(submissions)
+        return submit(submissions, **options)
 
     object.__setattr__(window.app.clearance, "submit", slow)
     results = {}

@@ -252,9 +252,10 @@ def _release_all_open(world: World, agency: str) -> None:
 
 def test_uploading_many_files_shows_each_ones_receipts_or_refusal(page: Any) -> None:
 
-    parcel = builders.import_set(order_no="SO-UPLOAD-1", logistics_no="SF9990000003")
+    # the enterprise's own order (its own shop: ebpCode its code too, as the filing rights ask)
+    own = builders.order(order_no="SO-UPLOAD-1", ebp_code=builders.EBC_CODE)
     sender = builders.base_transfer(cop_code=builders.EBC_CODE, cop_name="firm有限公司")
-    order = msgspec.structs.replace(parcel.messages[0], base_transfer=sender)
+    order = msgspec.structs.replace(builders.order_message(own), base_transfer=sender)
     files = [
         {"name": "order.json", "mimeType": "application/json",
          "buffer": ceb_json.write_message(order)},

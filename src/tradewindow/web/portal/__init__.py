@@ -3,7 +3,7 @@ my filings, keys) and the agency workbench (``/workbench``; ``/workbench/notices
 agency that is informed but does not decide).
 
 Mounted by the app factory with ``*portal.routers()``; every page reads and writes through
-the same services and role checks as the HTTP API (``web.filing``, ``web.filings``, the
+the same services and role checks as the HTTP API (``filing``, ``store.filing``, the
 agency desk), so a page never shows what the API would refuse.
 """
 
@@ -16,6 +16,7 @@ from tradewindow.web.portal.filings_pages import FilingsPages
 from tradewindow.web.portal.keys_pages import KeysPages
 from tradewindow.web.portal.notice_pages import NoticePages
 from tradewindow.web.portal.pages import portal_error
+from tradewindow.web.portal.services_pages import ApplicantPages, OfficerPages
 from tradewindow.web.portal.signin import SignInController
 from tradewindow.web.portal.workbench import Workbench
 
@@ -34,6 +35,8 @@ def routers() -> list[Router]:
                 KeysPages,
                 Workbench,
                 NoticePages,
+                ApplicantPages,
+                OfficerPages,
             ],
             exception_handlers={Exception: portal_error},
             include_in_schema=False,

@@ -1,8 +1,8 @@
-"""Filing from the portal, by the API's own steps (``tradewindow.web.filing``).
+"""Filing from the portal, through the filing use case as the API (``tradewindow.filing``).
 
 * A **form** is read into a CEB JSON message (:mod:`.forms`), decoded by the API's reader,
-  checked by the role table, sender rule and commission rule (an agent's list needs its
-  enterprise's live commission), claimed and cleared exactly as an API message.
+  checked by the role table, sender rule and the rights to every role code (an agent's
+  list needs its enterprise's live commission), claimed and cleared exactly as an API message.
   It is not signed: the signed-in session (password, CSRF token) attests the sender, and the
   evidence log records the message with the party as actor and the portal account as its
   credential (``portal:<username>``), without a signature.
@@ -27,7 +27,7 @@ from tradewindow.intake import Incoming, Refusal
 from tradewindow.parties.principal import Principal
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.violations import Violation
-from tradewindow.web.filing import Filed, commission_violations, file_messages, file_vouched
+from tradewindow.web.filing import Filed, file_messages, file_vouched, rights_violations
 from tradewindow.web.portal.forms import FormRead, FormSpec, read_form
 from tradewindow.web.problems import ApiError
 from tradewindow.web.window import Window
@@ -62,7 +62,7 @@ def check_form(
         *checked.message,
         *(v for i in sorted(checked.documents) for v in checked.documents[i]),
     ]
-    found += commission_violations(window, party, decoded.message, now)
+    found += rights_violations(window, principal, decoded.message, now)
     violations += [v for v in found if v.path not in refused_inputs]
     return Checked(read=read, violations=violations)
 

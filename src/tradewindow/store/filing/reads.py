@@ -1,4 +1,4 @@
-"""Who filed what: message senders and document owners, and the reads an owner may make.
+"""The reads of who filed what: a party's filings, one filing, a tax bill, a message's sender.
 
 Object-level authorisation lives here: every read takes the acting party and finds nothing
 (None) for another party's message, filing or tax bill, exactly as for one that does not
@@ -13,32 +13,13 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import Connection, Engine, and_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tradewindow.cbec.ports import ReceiptRecord
+from tradewindow.filing.ports import Claim
 from tradewindow.store.engine import READ_ONLY
+from tradewindow.store.filing.claims import SqlClaimRecords
+from tradewindow.store.filing.tables import api_messages, filings
 from tradewindow.store.schema import documents, receipts, tax_bills
-from tradewindow.web.tables import api_messages, filings
-
-
-class Claim(msgspec.Struct, frozen=True, kw_only=True):
-    """A message about to be cleared: who sends it and which documents it files."""
-
-    guid: str
-    party_id: str
-    credential_id: str
-    message_type: str
-    format: str
-    digest: str
-    received_at: datetime
-    documents: list[tuple[str, str]]  # (kind, key)
-
-
-class Refused(msgspec.Struct, frozen=True, kw_only=True):
-    """Why a claim failed: the guid is another party's, or these documents are."""
-
-    guid_taken: bool
-    foreign: list[tuple[str, str]]
 
 
 class FilingRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,68 +44,17 @@ class StoredFiling(msgspec.Struct, frozen=True, kw_only=True):
     receipts: list[ReceiptRecord]
 
 
-class _Taken(Exception):
-    def __init__(self, refused: Refused) -> None:
-        super().__init__("claim refused")
-        self.refused = refused
-
-
 class Filings:
+    """The reads of the filing tables, each for one acting party, and the demo's own claims."""
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def claim(self, claim: Claim) -> Refused | None:
-        """Record the sender of the message and the owner of each document it files, unless
-        the guid or a document is another party's (then nothing is recorded)."""
-        try:
-            with self._engine.begin() as connection:
-                self._claim(connection, claim)
-        except _Taken as taken:  # the transaction rolled back: nothing of the claim stays
-            return taken.refused
-        return None
-
-    def _claim(self, connection: Connection, claim: Claim) -> None:
-        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-        connection.execute(
-            insert(api_messages)
-            .values(
-                guid=claim.guid,
-                party_id=claim.party_id,
-                credential_id=claim.credential_id,
-                message_type=claim.message_type,
-                format=claim.format,
-                digest=claim.digest,
-                received_at=claim.received_at,
-            )
-            .on_conflict_do_nothing(index_elements=["guid"])
-        )
-        sender = connection.execute(
-            select(api_messages.c.party_id).where(api_messages.c.guid == claim.guid)
-        ).scalar_one()
-        if sender != claim.party_id:
-            raise _Taken(Refused(guid_taken=True, foreign=[]))
-        if claim.documents:
-            connection.execute(
-                insert(filings).on_conflict_do_nothing(index_elements=["kind", "key"]),
-                [
-                    {
-                        "kind": kind,
-                        "key": key,
-                        "party_id": claim.party_id,
-                        "credential_id": claim.credential_id,
-                        "message_guid": claim.guid,
-                        "filed_at": claim.received_at,
-                    }
-                    for kind, key in claim.documents
-                ],
-            )
-            foreign = [
-                (kind, key)
-                for kind, key, owner in _owners(connection, claim.documents)
-                if owner != claim.party_id
-            ]
-            if foreign:
-                raise _Taken(Refused(guid_taken=False, foreign=foreign))
+    def record(self, claims: Sequence[Claim]) -> None:
+        """Record ``claims`` in a transaction of their own (the demo's loader, which clears
+        files as their senders would have filed them)."""
+        with self._engine.begin() as connection:
+            SqlClaimRecords(connection).record(claims)
 
     def sent_by(self, party_id: str, guid: str) -> bool:
         with self._reader() as connection:
@@ -202,9 +132,15 @@ class Filings:
             row = connection.execute(query).first()
             if row is None:
                 return None
+            # not the receipts of another party's message under this key (a list squatted
+            # before its enterprise took the key back: filing.rights.list_squatted)
+            theirs = select(api_messages.c.guid).where(
+                api_messages.c.guid == receipts.c.message_guid,
+                api_messages.c.party_id != party_id,
+            )
             found = connection.execute(
                 select(receipts)
-                .where(receipts.c.kind == kind, receipts.c.doc_key == key)
+                .where(receipts.c.kind == kind, receipts.c.doc_key == key, ~theirs.exists())
                 .order_by(receipts.c.id)
             ).all()
         return StoredFiling(**row._asdict(), receipts=[_receipt(r._mapping) for r in found])
@@ -227,19 +163,6 @@ class Filings:
 
     def _reader(self) -> Connection:
         return self._engine.connect().execution_options(**{READ_ONLY: True})
-
-
-def _owners(connection: Connection, keys: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    found = []
-    by_kind: dict[str, list[str]] = {}
-    for kind, key in keys:
-        by_kind.setdefault(kind, []).append(key)
-    for kind, wanted in by_kind.items():
-        query = select(filings.c.kind, filings.c.key, filings.c.party_id).where(
-            filings.c.kind == kind, filings.c.key.in_(wanted)
-        )
-        found += [(row.kind, row.key, row.party_id) for row in connection.execute(query)]
-    return found
 
 
 def _receipt(row: Any) -> ReceiptRecord:
