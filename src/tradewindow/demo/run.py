@@ -37,6 +37,7 @@ from tradewindow.demo.registry import (
     register_seed_parties,
     seed_commissions,
 )
+from tradewindow.demo.services import seed_service_offices, seed_service_trade
 from tradewindow.demo.stats import HISTORY_LINES
 from tradewindow.logistics.worker import run_worker
 from tradewindow.progress import Progress
@@ -99,7 +100,13 @@ def run_demo(
             credentials={seeded.party.id: seeded.key.credential.id for seeded in keys},
         )  # fmt: skip
         print_api_keys(keys, console, folder / "api-keys.txt")
-        accounts = seed_demo_accounts(served, [seeded.party for seeded in keys])
+        offices = seed_service_offices(served)  # the service-trade departments' officers
+        accounts = seed_demo_accounts(served, [seeded.party for seeded in keys] + offices)
+        built = seed_service_trade(served, seed=seed, today=day)
+        console.print(
+            f"service trade (illustrative): {built.items} rule-integration items, "
+            f"{built.professions} professions, {sum(built.applications.values())} applications"
+        )
         url = f"http://127.0.0.1:{port}/" if port is not None else ""
         print_demo_accounts(accounts, console, url, folder / "portal-accounts.txt")
         if port is None:

@@ -13,7 +13,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from tradewindow.bootstrap import App
 from tradewindow.evidence.service_trade import ServiceRecords
+from tradewindow.parties.errors import PartyNotFound
 from tradewindow.parties.identifiers import organisation_check_character, uscc_check_character
+from tradewindow.parties.model import Party, RegisterParty
+from tradewindow.services.departments import departments
 from tradewindow.services.disclosure import shipped_disclosure
 from tradewindow.services.documents import EicarScanner, Upload
 from tradewindow.services.errors import Conflict
@@ -325,3 +328,30 @@ def _uscc(rng: random.Random) -> str:
     organisation = f"{rng.randint(0, 99_999_999):08d}"
     body = "91440300" + organisation + organisation_check_character(organisation)
     return body + uscc_check_character(body)
+
+
+def seed_service_offices(app: App) -> list[Party]:
+    """An agency party for each department deciding the demo's professions (registered when
+    missing), so that each gets a demo officer account for ``/workbench/services``."""
+    wanted = sorted({row[8] for row in PROFESSIONS})
+    known = departments()
+    offices = []
+    for code in wanted:
+        party_id = f"{code.replace('_', '-')}-office"
+        try:
+            offices.append(app.parties.party(party_id))
+        except PartyNotFound:
+            offices.append(
+                app.parties.register(
+                    RegisterParty(
+                        id=party_id,
+                        name_zh=known[code].name_zh,
+                        name_en=known[code].name_en,
+                        kind="agency",
+                        roles=(code,),
+                        jurisdictions=("CN",),
+                        city=known[code].city,
+                    )
+                )
+            )
+    return offices

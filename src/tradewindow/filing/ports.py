@@ -51,6 +51,11 @@ class ClaimRecords(Protocol):
         document already recorded keeps its first party)."""
         ...
 
+    def reassign(self, claim: Claim) -> None:
+        """Make the claim's documents, each claimed before by another party, the claim's
+        sender's (``filing.rights.list_squatted``, ``payment_squatted``)."""
+        ...
+
 
 FILING_CLAIMS: Part[ClaimRecords] = Part("filing.claims")
 

@@ -33,9 +33,9 @@ from datetime import datetime
 import msgspec
 
 from tradewindow.cbec.clearance import Answer, Submission
-from tradewindow.cbec.documents import Message, message_type
+from tradewindow.cbec.documents import InventoryMessage, Message, PaymentMessage, message_type
 from tradewindow.cbec.keys import identity, kind_of
-from tradewindow.cbec.ports import DocRef, UnitOfWork
+from tradewindow.cbec.ports import DocKind, DocRef, UnitOfWork
 from tradewindow.filing.ports import (
     FILING_CLAIMS,
     Claim,
@@ -52,6 +52,8 @@ from tradewindow.filing.rights import (
     code_violations,
     filer_of,
     foreign_codes,
+    list_squatted,
+    payment_squatted,
     sender_violation,
 )
 from tradewindow.parties.errors import PartyError
@@ -225,6 +227,7 @@ class _Claims:
         self._sender = sender
         self._channel = channel
         self._by_guid = {s.message.guid: s for s in submissions}
+        self._taking: set[DocRef] = set()  # lists squatted by another party, taken back
 
     def refused(self, uow: UnitOfWork, messages: Sequence[Message]) -> dict[str, list[Violation]]:
         records = uow.part(FILING_CLAIMS)
@@ -237,7 +240,9 @@ class _Claims:
                 found[message.guid] = [_guid_taken()]
                 continue
             foreign = [d for d in _documents(message) if owners.get(d, me) != me]
-            if foreign:
+            if foreign and _squatted(uow, message, foreign):
+                self._taking.update(foreign)
+            elif foreign:
                 found[message.guid] = [_not_owner(kind, key) for kind, key in foreign]
         return found
 
@@ -258,7 +263,32 @@ class _Claims:
                     documents=stored,
                 )
             )
-        uow.part(FILING_CLAIMS).record(claims)
+        records = uow.part(FILING_CLAIMS)
+        records.record(claims)
+        for claim in claims:
+            taken = [d for d in claim.documents if d in self._taking]
+            if taken:
+                records.reassign(msgspec.structs.replace(claim, documents=taken))
+
+
+def _squatted(uow: UnitOfWork, message: Message, foreign: Sequence[DocRef]) -> bool:
+    """Every foreign document of ``message`` is a list or payment the sender may take back
+    from a squatter (``filing.rights.list_squatted``, ``payment_squatted``)."""
+    if isinstance(message, InventoryMessage):
+        kind, rule = DocKind.INVENTORY, list_squatted
+        principal = {identity(i): i.head.ebc_code for i in message.inventories}
+    elif isinstance(message, PaymentMessage):
+        kind, rule = DocKind.PAYMENT, payment_squatted
+        principal = {identity(p): p.head.pay_code for p in message.payments}
+    else:
+        return False
+    keys = [key for _, key in foreign]
+    stored = uow.documents(kind, keys)
+    orders = uow.documents(DocKind.ORDER, keys)
+    return all(
+        each == kind.value and key in stored and rule(principal[key], stored[key], orders.get(key))
+        for each, key in foreign
+    )
 
 
 def _documents(message: Message) -> list[DocRef]:

@@ -17,6 +17,11 @@ class Department(msgspec.Struct, frozen=True, kw_only=True):
     city: str  # GBA city key
     name_en: str
     name_zh: str
+    name_zh_hant: str
+
+    def name(self, language: str) -> str:
+        """The name in ``language`` (en, zh-Hans or zh-Hant)."""
+        return {"en": self.name_en, "zh-Hant": self.name_zh_hant}.get(language, self.name_zh)
 
 
 @cache
@@ -28,7 +33,11 @@ def departments() -> dict[str, Department]:
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     return {
         row["code"]: Department(
-            code=row["code"], city=row["city"], name_en=row["name_en"], name_zh=row["name_zh"]
+            code=row["code"],
+            city=row["city"],
+            name_en=row["name_en"],
+            name_zh=row["name_zh"],
+            name_zh_hant=row["name_zh_hant"],
         )
         for row in csv.DictReader(io.StringIO(body))
     }

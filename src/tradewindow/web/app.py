@@ -28,6 +28,7 @@ from tradewindow.web.inputs import StrictRequest, refuse_unreadable
 from tradewindow.web.pages import routers as shell_routers
 from tradewindow.web.pages import template_config as page_templates
 from tradewindow.web.pages.errors import error_answer
+from tradewindow.web.portal.services_pages import ServicesPublicPages
 from tradewindow.web.routes.agency import AgencyController, AgencyNoticesController
 from tradewindow.web.routes.commissions import CommissionController
 from tradewindow.web.routes.dcsa import EventController, dcsa_problem
@@ -143,7 +144,8 @@ def pages() -> tuple[list[Router], TemplateConfig[JinjaTemplateEngine]]:
     """Every page's router — the shell and the statistics (``web.pages``), the public services
     (``web.public``: lookup, sandbox, status), the portals (``web.portal``: sign-in, portal,
     workbench) — and the templates' config."""
-    services_api = Router(path="/", route_handlers=[ServicesPublicApi])  # public, no sign-in
+    # service trade's public API and pages (no sign-in)
+    services_api = Router(path="/", route_handlers=[ServicesPublicApi, ServicesPublicPages])
     routers = [*shell_routers(), *public.routers(), services_api, *portal.routers()]
     return routers, page_templates()
 

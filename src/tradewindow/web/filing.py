@@ -77,7 +77,7 @@ def file_vouched(window: Window, principal: Principal, message: bytes, channel: 
     return _translated(window.app.filing.file(_sender(principal, channel), [item])[0])
 
 
-def commission_violations(
+def rights_violations(
     window: Window, principal: Principal, message: Message, at: datetime
 ) -> list[Violation]:
     """Every code of ``message`` the party may not write at ``at`` (the portal's live check)."""

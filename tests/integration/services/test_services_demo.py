@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from tradewindow.bootstrap import bootstrap
-from tradewindow.demo.services import seed_service_trade
+from tradewindow.demo.services import seed_service_offices, seed_service_trade
 from tradewindow.services.ports import RegistryQuery
 from tradewindow.services.recognition import State
 from tradewindow.settings import Settings
@@ -39,3 +39,22 @@ def test_the_demo_fills_every_state(sqlite_url: str, tmp_path: Path) -> None:
 
 def evidence_ok(app: object) -> bool:
     return bool(app.evidence.verify().ok)  # type: ignore[attr-defined]
+
+
+def test_each_deciding_department_gets_an_office(sqlite_url: str, tmp_path: Path) -> None:
+    app = bootstrap(Settings(database_url=sqlite_url, data_dir=tmp_path))
+    try:
+        offices = seed_service_offices(app)
+        assert [o.agency for o in offices] == [
+            "hq_authority",
+            "qh_authority",
+            "sz_finance",
+            "sz_health",
+            "sz_housing",
+            "sz_justice",
+            "sz_tax",
+            "sz_tourism",
+        ]
+        assert seed_service_offices(app) == offices  # registered once
+    finally:
+        app.close()

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import builders
 from tradewindow.cbec.documents import Message
+from tradewindow.cbec.ports import DocKind, DocStatus, StoredDocument
 from tradewindow.filing.rights import (
     CODE_RULES,
     Authority,
@@ -19,6 +20,8 @@ from tradewindow.filing.rights import (
     Need,
     code_violations,
     foreign_codes,
+    list_squatted,
+    payment_squatted,
     sender_violation,
 )
 from tradewindow.parties.commissions import Commission, Scope
@@ -158,3 +161,55 @@ def test_the_sender_code_must_be_ones_own() -> None:
     found = sender_violation(message, other)
     assert found is not None
     assert (found.path, found.code) == ("BaseTransfer/copCode", "auth.sender_mismatch")
+
+
+def stored(kind: DocKind, document: object, status: DocStatus) -> StoredDocument:
+    return StoredDocument(
+        kind=kind,
+        key="k",
+        status=status,
+        message_guid="m",
+        body=msgspec.json.encode(document),
+        received_at=AT,
+        updated_at=AT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("newcomer", "squatter", "status", "order_on_file", "taken"),
+    [
+        (builders.EBC_CODE, THEM, DocStatus.RETURNED, True, True),
+        (builders.EBC_CODE, THEM, DocStatus.DELETED, True, True),
+        (builders.EBC_CODE, THEM, DocStatus.WAITING, True, False),  # still live: no
+        (builders.EBC_CODE, THEM, DocStatus.RETURNED, False, False),  # no order says whose
+        (THEM, builders.EBC_CODE, DocStatus.RETURNED, True, False),  # the order names another
+        (builders.EBC_CODE, builders.EBC_CODE, DocStatus.RETURNED, True, False),  # not squatted
+    ],
+)
+def test_a_list_key_is_taken_back_only_by_the_enterprise_the_order_names(
+    newcomer: str, squatter: str, status: DocStatus, order_on_file: bool, taken: bool
+) -> None:
+    order = builders.order()  # ebcCode EBC_CODE
+    on_file = stored(DocKind.INVENTORY, builders.inventory(source=order, ebc_code=squatter), status)
+    ordered = stored(DocKind.ORDER, order, DocStatus.ACCEPTED) if order_on_file else None
+    assert list_squatted(newcomer, on_file, ordered) is taken
+
+
+@pytest.mark.parametrize(
+    ("newcomer", "squatter", "order_on_file", "taken"),
+    [
+        (builders.PAY_CODE, THEM, True, True),
+        (builders.PAY_CODE, THEM, False, False),  # no order says whose
+        (THEM, builders.PAY_CODE, True, False),  # the order names another payment firm
+        (builders.PAY_CODE, builders.PAY_CODE, True, False),  # not squatted
+    ],
+)
+def test_a_payment_key_is_taken_back_only_by_the_payment_firm_the_order_names(
+    newcomer: str, squatter: str, order_on_file: bool, taken: bool
+) -> None:
+    order = builders.order()  # payCode PAY_CODE
+    on_file = stored(
+        DocKind.PAYMENT, builders.payment(source=order, pay_code=squatter), DocStatus.ACCEPTED
+    )
+    ordered = stored(DocKind.ORDER, order, DocStatus.ACCEPTED) if order_on_file else None
+    assert payment_squatted(newcomer, on_file, ordered) is taken

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from tradewindow.filing.ports import Claim
 from tradewindow.store.filing.tables import api_messages, filings
@@ -74,4 +74,17 @@ class SqlClaimRecords:
         if rows:
             self._connection.execute(
                 insert(filings).on_conflict_do_nothing(index_elements=["kind", "key"]), rows
+            )
+
+    def reassign(self, claim: Claim) -> None:
+        for kind, key in claim.documents:
+            self._connection.execute(
+                update(filings)
+                .where(filings.c.kind == kind, filings.c.key == key)
+                .values(
+                    party_id=claim.party_id,
+                    credential_id=claim.credential_id,
+                    message_guid=claim.guid,
+                    filed_at=claim.received_at,
+                )
             )

@@ -132,9 +132,15 @@ class Filings:
             row = connection.execute(query).first()
             if row is None:
                 return None
+            # not the receipts of another party's message under this key (a list squatted
+            # before its enterprise took the key back: filing.rights.list_squatted)
+            theirs = select(api_messages.c.guid).where(
+                api_messages.c.guid == receipts.c.message_guid,
+                api_messages.c.party_id != party_id,
+            )
             found = connection.execute(
                 select(receipts)
-                .where(receipts.c.kind == kind, receipts.c.doc_key == key)
+                .where(receipts.c.kind == kind, receipts.c.doc_key == key, ~theirs.exists())
                 .order_by(receipts.c.id)
             ).all()
         return StoredFiling(**row._asdict(), receipts=[_receipt(r._mapping) for r in found])

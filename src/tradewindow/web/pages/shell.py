@@ -38,6 +38,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("public.nav.lookup", "/lookup"),
     ("public.nav.sandbox", "/sandbox"),
     ("public.nav.status", "/status"),
+    ("services.nav.registry", "/services"),
     ("portal.nav.portal", "/portal"),
 ]
 LANGUAGE_NAMES = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}

@@ -27,7 +27,7 @@ from tradewindow.intake import Incoming, Refusal
 from tradewindow.parties.principal import Principal
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.violations import Violation
-from tradewindow.web.filing import Filed, commission_violations, file_messages, file_vouched
+from tradewindow.web.filing import Filed, file_messages, file_vouched, rights_violations
 from tradewindow.web.portal.forms import FormRead, FormSpec, read_form
 from tradewindow.web.problems import ApiError
 from tradewindow.web.window import Window
@@ -62,7 +62,7 @@ def check_form(
         *checked.message,
         *(v for i in sorted(checked.documents) for v in checked.documents[i]),
     ]
-    found += commission_violations(window, principal, decoded.message, now)
+    found += rights_violations(window, principal, decoded.message, now)
     violations += [v for v in found if v.path not in refused_inputs]
     return Checked(read=read, violations=violations)
 

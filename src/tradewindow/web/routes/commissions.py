@@ -25,7 +25,7 @@ from tradewindow.web.window import Window
 
 class GrantRequest(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     agent: str  # the agent's party id, or a registration code of it (e.g. its agentCode)
-    scope: list[str]  # message types: CEB621, CEB623, CEB625
+    scope: list[str]  # message types: CEB311, CEB411, CEB511, CEB621, CEB623, CEB625
     valid_from: datetime | None = None  # timezone-aware; now when absent
     valid_until: datetime | None = None  # timezone-aware; open-ended when absent
 
