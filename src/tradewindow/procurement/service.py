@@ -215,29 +215,43 @@ class Procurement:
     # --- sales ---------------------------------------------------------------------------
 
     def record_sale(self, party_id: str, operator_id: str, form: SaleForm) -> Transaction:
+        return self.record_sales(party_id, operator_id, [("", form)])[0]
+
+    def record_sales(
+        self, party_id: str, operator_id: str, forms: list[tuple[str, SaleForm]]
+    ) -> list[Transaction]:
+        """Record sales of one operator, all or none (a CSV upload: each sale's violations
+        under ``sale[ref]``)."""
         with self.store.writing() as records:
             operator = records.operator(operator_id)
             if operator is None or operator.party_id != party_id:
                 raise not_found("operator", operator_id)
             market = self._market(records, operator.market_id)
-            violations = sale_rules.sale_violations(form, market, self._today())
-            buyer = records.buyer(form.buyer_id)
-            if buyer is None or buyer.market_id != operator.market_id:
-                violations.append(
-                    Violation(
-                        path="buyer_id",
-                        code="MPT.sale.buyer.unknown",
-                        en="no such buyer in the operator's market",
-                        zh="本市场没有该采购商",
+            violations: list[Violation] = []
+            for ref, form in forms:
+                found = sale_rules.sale_violations(form, market, self._today())
+                buyer = records.buyer(form.buyer_id)
+                if buyer is None or buyer.market_id != operator.market_id:
+                    found.append(
+                        Violation(
+                            path="buyer_id",
+                            code="MPT.sale.buyer.unknown",
+                            en="no such buyer in the operator's market",
+                            zh="本市场没有该采购商",
+                        )
                     )
-                )
+                violations += [v.at(f"sale[{ref}]") if ref else v for v in found]
             if violations:
                 raise Rejected(violations)
-            sale = sale_rules.recorded(
-                self.new_id("tx"), market.id, operator.id, form, party_id, self.clock()
-            )
-            records.add_transaction(sale)
-        return sale
+            recorded = [
+                sale_rules.recorded(
+                    self.new_id("tx"), market.id, operator.id, form, party_id, self.clock()
+                )
+                for _, form in forms
+            ]
+            for sale in recorded:
+                records.add_transaction(sale)
+        return recorded
 
     def _reachable(self, records: ProcurementRecords, party_id: str, key: str) -> Transaction:
         sale = records.transaction(key)
