@@ -113,7 +113,9 @@ def bootstrap(
         commissions=commissions,
         logistics=logistics,
         service_trade=open_service_trade(store, evidence, clock=clock),
-        market_procurement=open_market_procurement(store.procurement, shipped_rates(), clock=clock),
+        market_procurement=open_market_procurement(
+            store.procurement, shipped_rates(), policy, clock=clock
+        ),
     )
 
 

@@ -4,7 +4,9 @@
 operator's act: markets have no self-registration); ``sales-upload FILE --party P --operator
 OP`` records an operator's sales from CSV (``formats.procurement_csv``), all or none;
 ``sales --party P`` lists what a party reaches; ``declaration SHIPMENT --party P [--xml]``
-prints a shipment's simplified declaration (a table, or the WCO DM XML). Each command only
+prints a shipment's simplified declaration (a table, or the WCO DM XML); ``demo-day`` fills
+the store with the illustrative six-market day (``demo.procurement``; not part of ``tradewindow
+demo`` yet, which serves at once: this day takes about ten seconds to record). Each command only
 translates its arguments into one call and prints the result or the refusal's codes.
 """
 
@@ -20,6 +22,8 @@ from rich.table import Table
 
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cli.render import console
+from tradewindow.clock import utc_now
+from tradewindow.demo.procurement import seed_market_procurement
 from tradewindow.formats.procurement_csv import read_sales
 from tradewindow.formats.wco_declaration import declaration_xml, document_of
 from tradewindow.procurement.errors import ProcurementError
@@ -52,6 +56,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     declaration.add_argument("--party", required=True)
     declaration.add_argument("--xml", action="store_true", help="the WCO DM 3.x XML")
     declaration.set_defaults(run=_declaration)
+    demo = commands.add_parser(
+        "demo-day", help="fill the store with the illustrative six-market day (demo only)"
+    )
+    demo.add_argument("--seed", type=int, default=7)
+    demo.set_defaults(run=_demo_day)
     group.set_defaults(run=lambda _args: _usage(group))
 
 
@@ -172,6 +181,20 @@ def _declaration(args: argparse.Namespace) -> int:
             )
         console.print(table)
         console.print(f"total USD {declaration.value:,} in {len(declaration.items)} item(s)")
+        return 0
+
+    return _answer(work)
+
+
+def _demo_day(args: argparse.Namespace) -> int:
+    def work(app: App) -> int:
+        built = seed_market_procurement(app, seed=args.seed, today=utc_now().date())
+        console.print(
+            f"market procurement (1039, illustrative): {built.markets} markets, "
+            f"{built.operators} operators, {built.buyers} foreign buyers, {built.sales} sales, "
+            f"{built.shipments} shipments via Nansha and Huangpu ({built.released} released), "
+            f"{built.receipts} FX receipts"
+        )
         return 0
 
     return _answer(work)

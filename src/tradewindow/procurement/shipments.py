@@ -244,6 +244,14 @@ class Shipments:
             for key in sorted(expected.keys() | received.keys())
         ]
 
+    def reconcile_in_store(self, key: str) -> list[Settlement]:
+        """The reconciliation of any shipment (the platform's own view: agencies, the demo)."""
+        with self.procurement.store.reading() as records:
+            shipment = records.shipment(key)
+            if shipment is None:
+                raise not_found("shipment", key)
+            return self.reconcile_in(records, shipment)
+
     def reconcile(self, party_id: str, key: str) -> list[Settlement]:
         """Each operator's expected value in the shipment against its receipts (USD)."""
         with self.procurement.store.reading() as records:

@@ -38,7 +38,7 @@ from tradewindow.web.routes.dcsa_subscriptions import SubscriptionController
 from tradewindow.web.routes.filings import FilingController
 from tradewindow.web.routes.messages import MessageController
 from tradewindow.web.routes.oauth import OAuthController
-from tradewindow.web.routes.procurement import ProcurementController
+from tradewindow.web.routes.procurement import ProcurementController, ProcurementViewsController
 from tradewindow.web.routes.services import (
     EmployerVerificationController,
     MyApplicationsController,
@@ -95,6 +95,7 @@ def api_router() -> Router:
             CommissionController,
             LastMileController,
             ProcurementController,
+            ProcurementViewsController,
             RuleEditorController,
             RecognitionOfficerController,
             MyApplicationsController,

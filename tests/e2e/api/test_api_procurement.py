@@ -3,6 +3,8 @@ XML, coded refusals (registrations, value cap, excluded goods), FX settlement, w
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from api_world import World, decoded
 from lxml import etree
 from procurement_world import (
@@ -16,6 +18,7 @@ from procurement_world import (
     seed_procurement,
 )
 
+from tradewindow.analytics.rates import shipped_rates
 from tradewindow.clock import utc_now
 from tradewindow.formats.wco_declaration import NAMESPACE
 
@@ -131,6 +134,30 @@ def test_operators_sales_to_a_customs_decision(world: World) -> None:
             headers=world.auth(party),
         )
         assert receipt.status_code == 201, receipt.text
+    # the agencies: taxation's VAT exemption records, foreign exchange's receipts, each cut
+    month = utc_now().strftime("%Y-%m")
+    exempt = decoded(
+        world.client.get(
+            f"/v1/procurement/views/vat-exemptions?month={month}",
+            headers=world.auth("guangdong-tax"),
+        )
+    )
+    usd = shipped_rates().rate("USD", utc_now().date())  # the shipped (approximate) table
+    assert {(e["operator_id"], e["total_cny"]) for e in exempt["items"]} == {
+        (chen, str((Decimal("2999.00") * usd).quantize(Decimal("0.01")))),
+        (li, str((Decimal("700.00") * usd).quantize(Decimal("0.01")))),
+    }
+    receipts = decoded(
+        world.client.get("/v1/procurement/views/fx-receipts", headers=world.auth("safe-guangdong"))
+    )
+    assert len(receipts["views"]) == 2
+    assert "buyerDocumentNumber" not in str(receipts)
+    taxation_sales = decoded(
+        world.client.get("/v1/procurement/views/sales", headers=world.auth("guangdong-tax"))
+    )
+    assert all("buyerId" not in v["MarketSale"] for v in taxation_sales["views"])
+    refused = world.client.get("/v1/procurement/views/sales", headers=world.auth("broker"))
+    assert (refused.status_code, decoded(refused)["code"]) == (403, "MPT.views.agency_only")
     settled = decoded(world.client.get(f"{url}/settlement", headers=world.auth("broker")))
     assert {row["operator_id"]: row["unmatched_usd"] for row in settled["items"]} == {
         chen: "0.00",

@@ -18,6 +18,8 @@
 ``POST …/{shipment_id}/decision``                      customs: released or refused
 ``POST /v1/procurement/fx-receipts``                   an operator's foreign-exchange receipt
 ``GET  …/{shipment_id}/settlement``                    receipts reconciled per operator
+``GET  /v1/procurement/views/sales|fx-receipts``       an agency's views (its policy's fields)
+``GET  /v1/procurement/views/vat-exemptions``          taxation: exempt sales per operator/month
 =====================================================  =======================================
 
 Anything the caller may not reach is 404 exactly like what does not exist; the customs decision
@@ -52,7 +54,9 @@ from tradewindow.procurement.platform import MarketProcurement
 from tradewindow.procurement.registry import AgentForm, BuyerForm, OperatorForm
 from tradewindow.procurement.sales import SaleChanges, SaleForm
 from tradewindow.procurement.service import FxForm, Settlement
+from tradewindow.procurement.sharing import AgencyViews, Exemption
 from tradewindow.web.openapi_docs import XML, document
+from tradewindow.web.problems import ApiError
 from tradewindow.web.window import Window
 
 AnyRequest = Request[Any, Any, Any]
@@ -362,3 +366,60 @@ class ProcurementController(Controller):
     ) -> SettlementList:
         found = _platform(request).shipments.reconcile(principal.party_id, shipment_id)
         return SettlementList(items=found)
+
+
+class ExemptionList(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[Exemption]
+
+
+def _agency_of(principal: Principal) -> str:
+    if principal.kind is not PartyKind.AGENCY or principal.agency is None:
+        raise ApiError(
+            403,
+            "MPT.views.agency_only",
+            "only an agency reads the shared views",
+            "仅限监管部门查阅共享数据",
+        )
+    return principal.agency
+
+
+class ProcurementViewsController(Controller):
+    """The agencies' views of market procurement: exactly the fields ``policy.toml`` grants
+    each (an agency granted none of a kind gets an empty list)."""
+
+    path = "/v1/procurement/views"
+    tags = ["procurement"]  # noqa: RUF012 - Litestar reads it as a plain attribute
+
+    @get(
+        "/sales",
+        sync_to_thread=True,
+        summary="Confirmed sales as the agency may see them (month YYYY-MM)",
+        responses=document({200: (AgencyViews, "views and the personal-data paths they hold")}),
+    )
+    def sales(
+        self, request: AnyRequest, principal: Principal, month: str | None = None
+    ) -> AgencyViews:
+        return _platform(request).sharing.sales(_agency_of(principal), month)
+
+    @get(
+        "/fx-receipts",
+        sync_to_thread=True,
+        summary="Operators' foreign-exchange receipts as the agency may see them",
+        responses=document({200: (AgencyViews, "views")}),
+    )
+    def receipts(
+        self, request: AnyRequest, principal: Principal, month: str | None = None
+    ) -> AgencyViews:
+        return _platform(request).sharing.receipts(_agency_of(principal), month)
+
+    @get(
+        "/vat-exemptions",
+        sync_to_thread=True,
+        summary="VAT-exempt sales per operator and month (from the agency's own views)",
+        responses=document({200: (ExemptionList, "per operator and month")}),
+    )
+    def exemptions(
+        self, request: AnyRequest, principal: Principal, month: str | None = None
+    ) -> ExemptionList:
+        found = _platform(request).sharing.exemptions(_agency_of(principal), month)
+        return ExemptionList(items=found)
