@@ -196,6 +196,16 @@ class Procurement:
             records.put_commission(granted)
         return granted
 
+    def reach_of(self, party_id: str) -> Reach:
+        with self.store.reading() as records:
+            return self.reach(records, party_id)
+
+    def buyers_for_operators(self, party_id: str) -> list[Buyer]:
+        """The buyers of the markets where ``party_id`` is an operator (whom it may sell to)."""
+        with self.store.reading() as records:
+            markets = {o.market_id for o in records.operators(party_id=party_id)}
+            return [b for m in sorted(markets) for b in records.buyers(market_id=m)]
+
     def reach(self, records: ProcurementRecords, party_id: str) -> Reach:
         operators = tuple(o.id for o in records.operators(party_id=party_id))
         agents = tuple(a.id for a in records.agents(party_id=party_id))

@@ -93,6 +93,11 @@ class Shipments:
         with self.procurement.store.reading() as records:
             return self._visible(records, party_id, key)
 
+    def declared(self) -> list[Shipment]:
+        """Every shipment waiting for customs' decision (customs' workbench)."""
+        with self.procurement.store.reading() as records:
+            return [s for s in records.shipments() if s.state is ShipmentState.DECLARED]
+
     def shipments(self, party_id: str) -> list[Shipment]:
         with self.procurement.store.reading() as records:
             reach = self.procurement.reach(records, party_id)
