@@ -172,6 +172,8 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
         found.goto("/services/statistics")
         expect(found.locator("[data-in-register]")).to_have_attribute("data-in-register", "1")
         expect(found.locator("[data-chart=monthly]")).to_have_attribute("data-drawn", "true")
+        expect(found.locator("[data-chart=fields]")).to_have_attribute("data-drawn", "true")
+        expect(found.locator("tr[data-field=legal] td[data-status=in_force]")).to_have_text("1")
         expect(found.locator("tr[data-profession='hk-architect'] td")).to_have_text("1")
         found.goto("/services/?q=律師")
         expect(found.locator("[data-total]")).to_have_attribute("data-total", "1")

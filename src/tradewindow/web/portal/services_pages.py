@@ -40,7 +40,10 @@ from tradewindow.web.portal.session import (
     require_officer,
 )
 from tradewindow.web.problems import ApiError
-from tradewindow.web.routes.services_public import professional_statistics_of
+from tradewindow.web.routes.services_public import (
+    professional_statistics_of,
+    registry_statistics_of,
+)
 from tradewindow.web.window import Window
 
 AnyRequest = Request[Any, Any, Any]
@@ -129,6 +132,9 @@ class ServicesPublicPages(Controller):
         trade = _trade(request)
         context = {
             "stats": professional_statistics_of(trade),
+            "rules": registry_statistics_of(trade),
+            "fields": list(Field),
+            "statuses": list(ItemStatus),
             "professions": {p.code: p for p in trade.recognitions.professions()},
             "cities": {c.key: c for c in gba_cities()},
         }
