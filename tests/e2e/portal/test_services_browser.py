@@ -177,6 +177,12 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
         expect(found.locator("tr[data-profession='hk-architect'] td")).to_have_text("1")
         found.goto("/services/?q=律師")
         expect(found.locator("[data-total]")).to_have_attribute("data-total", "1")
+        found.goto("/services/")
+        found.select_option("select[name=department]", "gz_justice")
+        found.click("form[role=search] button[type=submit]")
+        expect(found.locator("[data-total]")).to_have_attribute("data-total", "1")
+        found.goto("/services/?department=sz_health")
+        expect(found.locator("[data-total]")).to_have_attribute("data-total", "0")
         for phone in phones.values():
             assert phone.problems == []
     finally:
