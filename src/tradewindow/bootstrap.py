@@ -13,6 +13,7 @@ from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.release_gate import AgencyGate
 from tradewindow.agencies.sharing_policy import Policy
+from tradewindow.analytics.rates import shipped_rates
 from tradewindow.cbec.clearance import Clearance
 from tradewindow.clock import utc_now
 from tradewindow.evidence.log import EvidenceLog
@@ -25,6 +26,7 @@ from tradewindow.logistics.services import Logistics, open_logistics
 from tradewindow.parties.commission_registry import CommissionRegistry
 from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.service import PartyRegistry
+from tradewindow.procurement.platform import MarketProcurement, open_market_procurement
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.services.departments import departments
@@ -50,6 +52,7 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     commissions: CommissionRegistry  # who may file for whom (委托关系)
     logistics: Logistics  # events, subscriptions, customs last mile (the bus: ``bus.open_bus``)
     service_trade: ServiceTrade  # rule-integration registry, qualification recognition
+    market_procurement: MarketProcurement  # market procurement trade (1039)
 
     def close(self) -> None:
         self.store.close()
@@ -110,6 +113,7 @@ def bootstrap(
         commissions=commissions,
         logistics=logistics,
         service_trade=open_service_trade(store, evidence, clock=clock),
+        market_procurement=open_market_procurement(store.procurement, shipped_rates(), clock=clock),
     )
 
 

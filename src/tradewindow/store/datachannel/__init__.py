@@ -1,0 +1,1 @@
+"""The research-data channel's records (SQL) and object stores (local file system, S3)."""
