@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from tradewindow.analytics.rates import shipped_rates
 from tradewindow.bootstrap import App
+from tradewindow.evidence.market_procurement import MarketProcurementRecords
 from tradewindow.parties.identifiers import (
     USCC_CHARSET,
     organisation_check_character,
@@ -165,7 +166,11 @@ def seed_market_procurement(app: App, *, seed: int, today: date) -> ProcurementD
     rng = random.Random(seed)
     clock = _Clock(datetime.combine(today, time(1), UTC))
     platform = open_market_procurement(
-        app.store.procurement, shipped_rates(), app.policy, clock=clock
+        app.store.procurement,
+        shipped_rates(),
+        app.policy,
+        MarketProcurementRecords(app.evidence),
+        clock=clock,
     )
     built = ProcurementDemo()
     for market_id, name_zh, name_en, region, operators, goods in MARKETS:

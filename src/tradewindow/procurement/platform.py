@@ -10,7 +10,7 @@ from datetime import datetime
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.clock import utc_now
 from tradewindow.procurement.consolidation import Rates
-from tradewindow.procurement.ports import ProcurementStore
+from tradewindow.procurement.ports import ProcurementEvidence, ProcurementStore
 from tradewindow.procurement.service import Procurement
 from tradewindow.procurement.sharing import Sharing
 from tradewindow.procurement.shipments import Shipments
@@ -27,10 +27,11 @@ def open_market_procurement(
     store: ProcurementStore,
     rates: Rates,
     policy: Policy,
+    evidence: ProcurementEvidence,
     *,
     clock: Callable[[], datetime] = utc_now,
 ) -> MarketProcurement:
     sales = Procurement(store, rates, clock=clock)
     return MarketProcurement(
-        sales=sales, shipments=Shipments(sales), sharing=Sharing(sales, policy)
+        sales=sales, shipments=Shipments(sales), sharing=Sharing(sales, policy, evidence)
     )

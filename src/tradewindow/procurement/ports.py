@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Protocol
 
 from tradewindow.procurement.model import (
@@ -96,6 +97,14 @@ class ProcurementRecords(Protocol):
     def fx_receipts(
         self, *, shipment_id: str | None = None, operator_id: str | None = None
     ) -> list[FxReceipt]: ...
+
+
+class ProcurementEvidence(Protocol):
+    """Where reads of personal data are recorded (``evidence.market_procurement``)."""
+
+    def personal_reads(self, reads: list[tuple[str, list[str]]], actor: str, at: datetime) -> None:
+        """One record per sale read: its id and the personal-data paths the view held."""
+        ...
 
 
 class ProcurementStore(Protocol):

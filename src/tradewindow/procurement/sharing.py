@@ -40,6 +40,7 @@ from tradewindow.procurement.model import (
     Shipment,
     Transaction,
 )
+from tradewindow.procurement.ports import ProcurementEvidence
 from tradewindow.procurement.sales import CENT, line_total
 from tradewindow.procurement.service import Procurement
 
@@ -168,8 +169,10 @@ def exemptions(views: list[dict[str, Any]]) -> list[Exemption]:
 class Sharing:
     """The agencies' reads of market procurement, cut by the data-sharing policy."""
 
-    def __init__(self, procurement: Procurement, policy: Policy) -> None:
-        self.procurement, self.policy = procurement, policy
+    def __init__(
+        self, procurement: Procurement, policy: Policy, evidence: ProcurementEvidence
+    ) -> None:
+        self.procurement, self.policy, self.evidence = procurement, policy, evidence
 
     def sale_documents(self, month: str | None = None) -> list[dict[str, Any]]:
         """Every sale its buyer confirmed (recorded and cancelled ones are nobody's business
@@ -205,12 +208,21 @@ class Sharing:
                     documents.append(receipt_document(receipt, operator, buyer))
         return documents
 
-    def sales(self, agency: str, month: str | None = None) -> AgencyViews:
-        return views_for(self.policy, agency, SALE, self.sale_documents(month))
+    def sales(self, agency: str, actor: str, month: str | None = None) -> AgencyViews:
+        """``agency``'s views of the sales; each view holding personal data is recorded as
+        read by ``actor`` (the officer's credential)."""
+        found = views_for(self.policy, agency, SALE, self.sale_documents(month))
+        reads = []
+        for view in found.views:
+            fields = personal_data_in(self.policy, view)
+            if fields:
+                reads.append((str(view["MarketSale"].get("transactionId", "")), fields))
+        self.evidence.personal_reads(reads, actor, self.procurement.clock())
+        return found
 
     def receipts(self, agency: str, month: str | None = None) -> AgencyViews:
         return views_for(self.policy, agency, RECEIPT, self.receipt_documents(month))
 
-    def exemptions(self, agency: str, month: str | None = None) -> list[Exemption]:
+    def exemptions(self, agency: str, actor: str, month: str | None = None) -> list[Exemption]:
         """VAT-exempt sales per operator and month, from ``agency``'s views (taxation's)."""
-        return exemptions(self.sales(agency, month).views)
+        return exemptions(self.sales(agency, actor, month).views)

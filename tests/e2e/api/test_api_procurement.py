@@ -20,6 +20,7 @@ from procurement_world import (
 
 from tradewindow.analytics.rates import shipped_rates
 from tradewindow.clock import utc_now
+from tradewindow.evidence.chain import RecordKind
 from tradewindow.formats.wco_declaration import NAMESPACE
 
 
@@ -156,6 +157,17 @@ def test_operators_sales_to_a_customs_decision(world: World) -> None:
         world.client.get("/v1/procurement/views/sales", headers=world.auth("guangdong-tax"))
     )
     assert all("buyerId" not in v["MarketSale"] for v in taxation_sales["views"])
+    customs = decoded(
+        world.client.get("/v1/procurement/views/sales", headers=world.auth("gacc-guangdong"))
+    )
+    assert customs["personal_data"] == ["MarketSale/buyerDocumentNumber"]
+    reads = [
+        r
+        for r in world.window.app.evidence.records()
+        if r.kind == RecordKind.PERSONAL_DATA_READ and r.subject_ids[0].startswith("mpt-sale:")
+    ]
+    assert sorted(r.subject_ids[0] for r in reads) == sorted(f"mpt-sale:{key}" for key in sales)
+    assert {r.subject_ids[1] for r in reads} == {"field:MarketSale/buyerDocumentNumber"}
     refused = world.client.get("/v1/procurement/views/sales", headers=world.auth("broker"))
     assert (refused.status_code, decoded(refused)["code"]) == (403, "MPT.views.agency_only")
     settled = decoded(world.client.get(f"{url}/settlement", headers=world.auth("broker")))

@@ -399,7 +399,9 @@ class ProcurementViewsController(Controller):
     def sales(
         self, request: AnyRequest, principal: Principal, month: str | None = None
     ) -> AgencyViews:
-        return _platform(request).sharing.sales(_agency_of(principal), month)
+        return _platform(request).sharing.sales(
+            _agency_of(principal), principal.credential_id, month
+        )
 
     @get(
         "/fx-receipts",
@@ -421,5 +423,6 @@ class ProcurementViewsController(Controller):
     def exemptions(
         self, request: AnyRequest, principal: Principal, month: str | None = None
     ) -> ExemptionList:
-        found = _platform(request).sharing.exemptions(_agency_of(principal), month)
+        agency = _agency_of(principal)
+        found = _platform(request).sharing.exemptions(agency, principal.credential_id, month)
         return ExemptionList(items=found)
