@@ -20,6 +20,8 @@ from pathlib import Path
 
 from rich.table import Table
 
+from tradewindow.analytics.lake import Lake
+from tradewindow.analytics.procurement import BY, breakdown, procurement_lines, write_lines
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cli.render import console
 from tradewindow.clock import utc_now
@@ -56,6 +58,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     declaration.add_argument("--party", required=True)
     declaration.add_argument("--xml", action="store_true", help="the WCO DM 3.x XML")
     declaration.set_defaults(run=_declaration)
+    lake = commands.add_parser(
+        "lake-load", help="write the released shipments' lines to the statistics lake"
+    )
+    lake.add_argument("--lake", type=Path, help="default: <data dir>/lake")
+    lake.set_defaults(run=_lake_load)
+    stats = commands.add_parser("stats", help="value by market, destination or HS chapter")
+    stats.add_argument("--by", choices=sorted(BY), default="market")
+    stats.add_argument("--month", help="YYYY-MM")
+    stats.add_argument("--lake", type=Path, help="default: <data dir>/lake")
+    stats.set_defaults(run=_stats)
     demo = commands.add_parser(
         "demo-day", help="fill the store with the illustrative six-market day (demo only)"
     )
@@ -195,6 +207,32 @@ def _demo_day(args: argparse.Namespace) -> int:
             f"{built.shipments} shipments via Nansha and Huangpu ({built.released} released), "
             f"{built.receipts} FX receipts"
         )
+        return 0
+
+    return _answer(work)
+
+
+def _lake(args: argparse.Namespace, app: App) -> Lake:
+    return Lake(args.lake or app.settings.data_dir / "lake")
+
+
+def _lake_load(args: argparse.Namespace) -> int:
+    def work(app: App) -> int:
+        written = write_lines(_lake(args, app), procurement_lines(app.market_procurement))
+        console.print(f"{written:,} market procurement line(s) in the lake")
+        return 0
+
+    return _answer(work)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    def work(app: App) -> int:
+        table = Table(args.by, "lines", "USD", "CNY", title="market procurement (1039), released")
+        for share in breakdown(_lake(args, app), args.by, args.month):
+            table.add_row(
+                share.key, f"{share.lines:,}", f"{share.value_usd:,}", f"{share.value_cny:,}"
+            )
+        console.print(table)
         return 0
 
     return _answer(work)

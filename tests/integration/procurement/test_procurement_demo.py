@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from tradewindow.analytics.lake import Lake
+from tradewindow.analytics.procurement import breakdown, procurement_lines, write_lines
 from tradewindow.bootstrap import bootstrap
 from tradewindow.demo.procurement import seed_market_procurement
 from tradewindow.procurement.consolidation import VALUE_CAP_USD
@@ -47,5 +49,19 @@ def test_six_markets_on_one_platform(sqlite_url: str, tmp_path: Path) -> None:
         ]
         unmatched = [row for row in settlements if row.unmatched_usd != Decimal(0)]
         assert 0 < len(unmatched) < len(settlements)
+        # the lake: one line per goods line of a released shipment, the declared USD exactly
+        lake = Lake(tmp_path / "lake")
+        lines = procurement_lines(app.market_procurement)
+        assert write_lines(lake, lines) == len(lines) > 0
+        released = [s for s in shipments if s.state.value == "released"]
+        declared = sum((s.value_usd for s in released), Decimal(0))
+        for by in ("market", "destination", "chapter"):
+            shares = breakdown(lake, by)
+            assert sum((share.value_usd for share in shares), Decimal(0)) == declared
+            assert [s.value_usd for s in shares] == sorted(
+                (s.value_usd for s in shares), reverse=True
+            )
+        assert {share.key for share in breakdown(lake, "chapter")} >= {"42", "94", "95"}
+        assert breakdown(lake, "market", month="1999-01") == []
     finally:
         app.close()
