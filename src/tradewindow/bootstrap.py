@@ -17,6 +17,7 @@ from tradewindow.analytics.rates import shipped_rates
 from tradewindow.cbec.clearance import Clearance
 from tradewindow.clock import utc_now
 from tradewindow.evidence.log import EvidenceLog
+from tradewindow.evidence.market_procurement import MarketProcurementRecords
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
 from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, FilingRefusals
 from tradewindow.evidence.service_trade import ServiceRecords
@@ -113,7 +114,13 @@ def bootstrap(
         commissions=commissions,
         logistics=logistics,
         service_trade=open_service_trade(store, evidence, clock=clock),
-        market_procurement=open_market_procurement(store.procurement, shipped_rates(), clock=clock),
+        market_procurement=open_market_procurement(
+            store.procurement,
+            shipped_rates(),
+            policy,
+            MarketProcurementRecords(evidence),
+            clock=clock,
+        ),
     )
 
 

@@ -7,7 +7,8 @@ whole head or line, so a field added to a Struct later is granted to nobody unti
 names it.
 
 The document kinds are the CBEC store's (``order``, ``payment``, ``waybill``, ``inventory``)
-and the CEB816 electronic tax bill (``tax_bill``).
+the CEB816 electronic tax bill (``tax_bill``), and market procurement's sales and
+foreign-exchange receipts (``mpt_sale``, ``mpt_receipt``: ``procurement.documents``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import msgspec
 
 from tradewindow.cbec.documents import Inventory, Order, Payment, Waybill
 from tradewindow.cbec.receipts import TaxBill
+from tradewindow.procurement.documents import ReceiptDocument, SaleDocument
 
 ANY = "*"  # a path segment standing for every element of a list
 
@@ -29,6 +31,8 @@ DOCUMENT_STRUCTS: MappingProxyType[str, type[msgspec.Struct]] = MappingProxyType
         "waybill": Waybill,  # CEB511
         "inventory": Inventory,  # CEB621
         "tax_bill": TaxBill,  # CEB816
+        "mpt_sale": SaleDocument,  # a market procurement sale (procurement.documents)
+        "mpt_receipt": ReceiptDocument,  # an operator's foreign-exchange receipt
     }
 )
 

@@ -24,6 +24,7 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.cli.web",
     "tradewindow.cli.portal",
     "tradewindow.cli.logistics",
+    "tradewindow.cli.procurement",
     "tradewindow.cli.services",
 )
 # … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).

@@ -35,7 +35,7 @@ class LicenceKind(StrEnum):
     REGISTRATION = "registration"  # 个体工商户营业执照注册号 (15 digits, before the USCC)
 
 
-class Status(StrEnum):
+class RegistrationStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
 
@@ -49,11 +49,11 @@ class Operator(msgspec.Struct, frozen=True, kw_only=True):
     licence_number: str
     stall: str
     bank_account: str  # where the operator's foreign-exchange receipts arrive
-    status: Status = Status.ACTIVE
+    status: RegistrationStatus = RegistrationStatus.ACTIVE
     registered_at: datetime
 
 
-class DocumentKind(StrEnum):
+class BuyerDocument(StrEnum):
     PASSPORT = "passport"
     REGISTRATION = "registration"  # a foreign firm's registration number
 
@@ -64,9 +64,9 @@ class Buyer(msgspec.Struct, frozen=True, kw_only=True):
     party_id: str
     name: str
     country: str  # ISO 3166-1 alpha-2
-    document_kind: DocumentKind
+    document_kind: BuyerDocument
     document_number: str  # personal data: agency views cut it by policy, reads are logged
-    status: Status = Status.ACTIVE
+    status: RegistrationStatus = RegistrationStatus.ACTIVE
     registered_at: datetime
 
 
@@ -77,7 +77,7 @@ class Agent(msgspec.Struct, frozen=True, kw_only=True):
     uscc: str
     customs_code: str  # 海关注册编码, 10 characters
     markets: tuple[str, ...]  # the markets it consolidates in
-    status: Status = Status.ACTIVE
+    status: RegistrationStatus = RegistrationStatus.ACTIVE
     registered_at: datetime
 
 
@@ -110,7 +110,7 @@ class SaleState(StrEnum):
     DECLARED = "declared"  # the shipment's customs decision came back
 
 
-class Revision(msgspec.Struct, frozen=True, kw_only=True):
+class SaleRevision(msgspec.Struct, frozen=True, kw_only=True):
     """One step of a transaction's history: who did what, when, and why."""
 
     number: int
@@ -132,7 +132,7 @@ class Transaction(msgspec.Struct, frozen=True, kw_only=True):
     state: SaleState
     shipment_id: str | None = None
     decision: str | None = None  # the shipment's customs decision once it came back
-    history: tuple[Revision, ...] = ()
+    history: tuple[SaleRevision, ...] = ()
 
     @property
     def revision(self) -> int:

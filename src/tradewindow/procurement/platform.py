@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.clock import utc_now
 from tradewindow.procurement.consolidation import Rates
-from tradewindow.procurement.ports import ProcurementStore
+from tradewindow.procurement.ports import ProcurementEvidence, ProcurementStore
 from tradewindow.procurement.service import Procurement
+from tradewindow.procurement.sharing import Sharing
 from tradewindow.procurement.shipments import Shipments
 
 
@@ -18,10 +20,18 @@ from tradewindow.procurement.shipments import Shipments
 class MarketProcurement:
     sales: Procurement  # registries and sales
     shipments: Shipments  # consolidation, declaration, decision, foreign exchange
+    sharing: Sharing  # what the agencies see, cut by the data-sharing policy
 
 
 def open_market_procurement(
-    store: ProcurementStore, rates: Rates, *, clock: Callable[[], datetime] = utc_now
+    store: ProcurementStore,
+    rates: Rates,
+    policy: Policy,
+    evidence: ProcurementEvidence,
+    *,
+    clock: Callable[[], datetime] = utc_now,
 ) -> MarketProcurement:
     sales = Procurement(store, rates, clock=clock)
-    return MarketProcurement(sales=sales, shipments=Shipments(sales))
+    return MarketProcurement(
+        sales=sales, shipments=Shipments(sales), sharing=Sharing(sales, policy, evidence)
+    )

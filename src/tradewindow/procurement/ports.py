@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Protocol
 
 from tradewindow.procurement.model import (
     Agent,
     Buyer,
+    BuyerDocument,
     Commission,
-    DocumentKind,
     FxReceipt,
     Market,
     Operator,
@@ -40,7 +41,7 @@ class ProcurementRecords(Protocol):
     def add_buyer(self, buyer: Buyer) -> None: ...
     def buyer(self, buyer_id: str) -> Buyer | None: ...
     def buyer_with_document(
-        self, market_id: str, kind: DocumentKind, number: str
+        self, market_id: str, kind: BuyerDocument, number: str
     ) -> Buyer | None: ...
     def buyers(
         self, *, market_id: str | None = None, party_id: str | None = None
@@ -96,6 +97,14 @@ class ProcurementRecords(Protocol):
     def fx_receipts(
         self, *, shipment_id: str | None = None, operator_id: str | None = None
     ) -> list[FxReceipt]: ...
+
+
+class ProcurementEvidence(Protocol):
+    """Where reads of personal data are recorded (``evidence.market_procurement``)."""
+
+    def personal_reads(self, reads: list[tuple[str, list[str]]], actor: str, at: datetime) -> None:
+        """One record per sale read: its id and the personal-data paths the view held."""
+        ...
 
 
 class ProcurementStore(Protocol):

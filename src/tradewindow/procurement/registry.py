@@ -13,7 +13,7 @@ from datetime import date
 import msgspec
 
 from tradewindow.parties.identifiers import Scheme, identifier_problems
-from tradewindow.procurement.model import DocumentKind, LicenceKind, Market
+from tradewindow.procurement.model import BuyerDocument, LicenceKind, Market
 from tradewindow.reference.iso import iso_country
 from tradewindow.violations import Violation
 
@@ -46,7 +46,7 @@ class BuyerForm(msgspec.Struct, frozen=True, kw_only=True):
     market_id: str
     name: str
     country: str
-    document_kind: DocumentKind
+    document_kind: BuyerDocument
     document_number: str
 
 
@@ -224,17 +224,17 @@ def buyer_violations(
                 "市场采购的采购商应为境外采购商",
             )
         )
-    shape = _PASSPORT if form.document_kind is DocumentKind.PASSPORT else _FOREIGN_REGISTRATION
+    shape = _PASSPORT if form.document_kind is BuyerDocument.PASSPORT else _FOREIGN_REGISTRATION
     if not shape.fullmatch(form.document_number):
         found.append(
             _violation(
                 "document_number",
                 f"MPT.buyer.document.{form.document_kind.value}.format",
                 "a passport number of 5 to 20 capital letters and digits"
-                if form.document_kind is DocumentKind.PASSPORT
+                if form.document_kind is BuyerDocument.PASSPORT
                 else "a registration number of 3 to 40 capital letters, digits, spaces, . / -",
                 "护照号码应为5至20位大写字母或数字"
-                if form.document_kind is DocumentKind.PASSPORT
+                if form.document_kind is BuyerDocument.PASSPORT
                 else "注册号应为3至40位大写字母、数字或 . / -",
             )
         )

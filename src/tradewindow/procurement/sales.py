@@ -1,7 +1,7 @@
 """Transactions (交易登记): an operator's sale to a foreign buyer, its checks and its life.
 
 An operator records a sale; the buyer (or the agent it commissioned) confirms it; until it is
-consolidated the operator may correct it or cancel it. Every step is a ``Revision`` appended to
+consolidated the operator may correct it or cancel it. Every step is a ``SaleRevision`` appended to
 the transaction's history; nothing is overwritten without a trace. Totals are ``Decimal``,
 rounded to the cent at one named point (``line_total``).
 """
@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import msgspec
 
 from tradewindow.procurement.errors import Conflict
-from tradewindow.procurement.model import Line, Market, Revision, SaleState, Transaction
+from tradewindow.procurement.model import Line, Market, SaleRevision, SaleState, Transaction
 from tradewindow.reference.hs import hs_entry
 from tradewindow.reference.iso import iso_currency
 from tradewindow.reference.units import customs_unit
@@ -29,6 +29,23 @@ class SaleForm(msgspec.Struct, frozen=True, kw_only=True):
     sold_on: date
     currency: str
     lines: tuple[Line, ...]
+
+
+class SaleChanges(msgspec.Struct, frozen=True, kw_only=True):
+    """A correction: the fields given replace the sale's, the others stay as recorded."""
+
+    sold_on: date | None = None
+    currency: str | None = None
+    lines: tuple[Line, ...] | None = None
+    note: str = ""
+
+    def applied_to(self, sale: Transaction) -> SaleForm:
+        return SaleForm(
+            buyer_id=sale.buyer_id,
+            sold_on=self.sold_on or sale.sold_on,
+            currency=self.currency or sale.currency,
+            lines=sale.lines if self.lines is None else self.lines,
+        )
 
 
 def line_total(line: Line) -> Decimal:
@@ -151,16 +168,16 @@ def recorded(
         lines=form.lines,
         total=sale_total(form.lines),
         state=SaleState.RECORDED,
-        history=(Revision(number=1, action="recorded", by=by, at=at),),
+        history=(SaleRevision(number=1, action="recorded", by=by, at=at),),
     )
 
 
 def _step(
     sale: Transaction, action: str, by: str, at: datetime, note: str = ""
-) -> tuple[Revision, ...]:
+) -> tuple[SaleRevision, ...]:
     return (
         *sale.history,
-        Revision(number=sale.revision + 1, action=action, by=by, at=at, note=note),
+        SaleRevision(number=sale.revision + 1, action=action, by=by, at=at, note=note),
     )
 
 

@@ -41,7 +41,7 @@ from tradewindow.procurement.registry import (
     market_violations,
     operator_violations,
 )
-from tradewindow.procurement.sales import SaleForm
+from tradewindow.procurement.sales import SaleChanges, SaleForm
 from tradewindow.violations import Rejected, Violation
 
 
@@ -159,6 +159,19 @@ class Procurement:
             records.add_agent(agent)
         return agent
 
+    def markets(self) -> list[Market]:
+        with self.store.reading() as records:
+            return records.markets()
+
+    def registrations(self, party_id: str) -> tuple[list[Operator], list[Buyer], list[Agent]]:
+        """What ``party_id`` is registered as: its operators, buyers and agents."""
+        with self.store.reading() as records:
+            return (
+                records.operators(party_id=party_id),
+                records.buyers(party_id=party_id),
+                records.agents(party_id=party_id),
+            )
+
     def commission(self, party_id: str, buyer_id: str, agent_id: str) -> Commission:
         """The buyer (signed in as ``party_id``) commissions an agent of its market."""
         with self.store.writing() as records:
@@ -183,6 +196,16 @@ class Procurement:
             records.put_commission(granted)
         return granted
 
+    def reach_of(self, party_id: str) -> Reach:
+        with self.store.reading() as records:
+            return self.reach(records, party_id)
+
+    def buyers_for_operators(self, party_id: str) -> list[Buyer]:
+        """The buyers of the markets where ``party_id`` is an operator (whom it may sell to)."""
+        with self.store.reading() as records:
+            markets = {o.market_id for o in records.operators(party_id=party_id)}
+            return [b for m in sorted(markets) for b in records.buyers(market_id=m)]
+
     def reach(self, records: ProcurementRecords, party_id: str) -> Reach:
         operators = tuple(o.id for o in records.operators(party_id=party_id))
         agents = tuple(a.id for a in records.agents(party_id=party_id))
@@ -202,29 +225,43 @@ class Procurement:
     # --- sales ---------------------------------------------------------------------------
 
     def record_sale(self, party_id: str, operator_id: str, form: SaleForm) -> Transaction:
+        return self.record_sales(party_id, operator_id, [("", form)])[0]
+
+    def record_sales(
+        self, party_id: str, operator_id: str, forms: list[tuple[str, SaleForm]]
+    ) -> list[Transaction]:
+        """Record sales of one operator, all or none (a CSV upload: each sale's violations
+        under ``sale[ref]``)."""
         with self.store.writing() as records:
             operator = records.operator(operator_id)
             if operator is None or operator.party_id != party_id:
                 raise not_found("operator", operator_id)
             market = self._market(records, operator.market_id)
-            violations = sale_rules.sale_violations(form, market, self._today())
-            buyer = records.buyer(form.buyer_id)
-            if buyer is None or buyer.market_id != operator.market_id:
-                violations.append(
-                    Violation(
-                        path="buyer_id",
-                        code="MPT.sale.buyer.unknown",
-                        en="no such buyer in the operator's market",
-                        zh="本市场没有该采购商",
+            violations: list[Violation] = []
+            for ref, form in forms:
+                found = sale_rules.sale_violations(form, market, self._today())
+                buyer = records.buyer(form.buyer_id)
+                if buyer is None or buyer.market_id != operator.market_id:
+                    found.append(
+                        Violation(
+                            path="buyer_id",
+                            code="MPT.sale.buyer.unknown",
+                            en="no such buyer in the operator's market",
+                            zh="本市场没有该采购商",
+                        )
                     )
-                )
+                violations += [v.at(f"sale[{ref}]") if ref else v for v in found]
             if violations:
                 raise Rejected(violations)
-            sale = sale_rules.recorded(
-                self.new_id("tx"), market.id, operator.id, form, party_id, self.clock()
-            )
-            records.add_transaction(sale)
-        return sale
+            recorded = [
+                sale_rules.recorded(
+                    self.new_id("tx"), market.id, operator.id, form, party_id, self.clock()
+                )
+                for _, form in forms
+            ]
+            for sale in recorded:
+                records.add_transaction(sale)
+        return recorded
 
     def _reachable(self, records: ProcurementRecords, party_id: str, key: str) -> Transaction:
         sale = records.transaction(key)
@@ -258,14 +295,16 @@ class Procurement:
             ]
         return sorted(found, key=lambda sale: (sale.sold_on, sale.id), reverse=True)
 
-    def correct_sale(self, party_id: str, key: str, form: SaleForm, note: str) -> Transaction:
+    def correct_sale(self, party_id: str, key: str, changes: SaleChanges) -> Transaction:
+        """The operator corrects its sale: the given fields replace the recorded ones."""
         with self.store.writing() as records:
             sale = self._own(records, party_id, key)
+            form = changes.applied_to(sale)
             market = self._market(records, sale.market_id)
             violations = sale_rules.sale_violations(form, market, self._today())
             if violations:
                 raise Rejected(violations)
-            changed = sale_rules.corrected(sale, form, party_id, self.clock(), note)
+            changed = sale_rules.corrected(sale, form, party_id, self.clock(), changes.note)
             records.save_transaction(changed, sale.revision)
         return changed
 

@@ -18,6 +18,8 @@ from tradewindow.procurement.consolidation import (
 from tradewindow.procurement.declaration import Declaration, simplified
 from tradewindow.procurement.errors import Conflict, not_found
 from tradewindow.procurement.model import (
+    Agent,
+    Buyer,
     FxReceipt,
     Shipment,
     ShipmentState,
@@ -91,6 +93,11 @@ class Shipments:
         with self.procurement.store.reading() as records:
             return self._visible(records, party_id, key)
 
+    def declared(self) -> list[Shipment]:
+        """Every shipment waiting for customs' decision (customs' workbench)."""
+        with self.procurement.store.reading() as records:
+            return [s for s in records.shipments() if s.state is ShipmentState.DECLARED]
+
     def shipments(self, party_id: str) -> list[Shipment]:
         with self.procurement.store.reading() as records:
             reach = self.procurement.reach(records, party_id)
@@ -111,6 +118,14 @@ class Shipments:
         with self.procurement.store.reading() as records:
             shipment = self._visible(records, party_id, key)
             return shipment, self.declaration_of(records, shipment)
+
+    def parties_of(self, shipment: Shipment) -> tuple[Agent, Buyer]:
+        """The agent and the buyer of a shipment the caller already reached."""
+        with self.procurement.store.reading() as records:
+            agent, buyer = records.agent(shipment.agent_id), records.buyer(shipment.buyer_id)
+        if agent is None or buyer is None:  # registrations are never deleted
+            raise not_found("shipment", shipment.id)
+        return agent, buyer
 
     def declare(self, party_id: str, key: str) -> Shipment:
         """The agent sends the drafted declaration to customs."""
@@ -233,6 +248,14 @@ class Shipments:
             )
             for key in sorted(expected.keys() | received.keys())
         ]
+
+    def reconcile_in_store(self, key: str) -> list[Settlement]:
+        """The reconciliation of any shipment (the platform's own view: agencies, the demo)."""
+        with self.procurement.store.reading() as records:
+            shipment = records.shipment(key)
+            if shipment is None:
+                raise not_found("shipment", key)
+            return self.reconcile_in(records, shipment)
 
     def reconcile(self, party_id: str, key: str) -> list[Settlement]:
         """Each operator's expected value in the shipment against its receipts (USD)."""

@@ -39,6 +39,7 @@ from tradewindow.web.routes.dcsa_subscriptions import SubscriptionController
 from tradewindow.web.routes.filings import FilingController
 from tradewindow.web.routes.messages import MessageController
 from tradewindow.web.routes.oauth import OAuthController
+from tradewindow.web.routes.procurement import ProcurementController, ProcurementViewsController
 from tradewindow.web.routes.services import (
     EmployerVerificationController,
     MyApplicationsController,
@@ -94,6 +95,8 @@ def api_router() -> Router:
             OAuthController,
             CommissionController,
             LastMileController,
+            ProcurementController,
+            ProcurementViewsController,
             RuleEditorController,
             RecognitionOfficerController,
             MyApplicationsController,

@@ -24,6 +24,7 @@ from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.formats.characters import UnreadableText
 from tradewindow.formats.xmldsig import SignatureError
 from tradewindow.parties import errors as party_errors
+from tradewindow.procurement import errors as procurement_errors
 from tradewindow.services import errors as service_errors
 from tradewindow.violations import Rejected, Violation
 
@@ -94,6 +95,12 @@ _SERVICE_STATUS: dict[type[service_errors.ServiceError], int] = {
     service_errors.Unavailable: 503,
 }
 
+_PROCUREMENT_STATUS: dict[type[procurement_errors.ProcurementError], int] = {
+    procurement_errors.NotFound: 404,
+    procurement_errors.Forbidden: 403,
+    procurement_errors.Conflict: 409,
+}
+
 
 def as_api_error(error: Exception) -> ApiError | None:
     """The domain error as an ApiError (status, code, violations), or None when unknown."""
@@ -122,6 +129,9 @@ def as_api_error(error: Exception) -> ApiError | None:
         return _coded(status, error.code, error.en, error.zh, error.violations)
     if isinstance(error, service_errors.ServiceError):
         status = _SERVICE_STATUS.get(type(error), 422)
+        return _coded(status, error.code, error.en, error.zh, [error.violation])
+    if isinstance(error, procurement_errors.ProcurementError):
+        status = _PROCUREMENT_STATUS.get(type(error), 422)
         return _coded(status, error.code, error.en, error.zh, [error.violation])
     if isinstance(error, EvidenceError):
         return _coded(503, error.code, error.en, error.zh, [])

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import msgspec
 import pytest
 from api_world import OTHER_PLATFORM_CODE, World, decoded
+from procurement_world import seed_procurement
 from services_world import seed_services
 
 import builders
@@ -57,6 +58,7 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
 ) -> None:
     owned = _parcel_of_b(world)  # owned by platform / broker / quarantine / taxation
     owned |= seed_services(world)  # the broker's application, a justice bureau's draft item
+    owned |= seed_procurement(world)  # the broker's sale and shipment (as operator, buyer, agent)
     schema = decoded(world.client.get("/schema/openapi.json"))
     walked = []
     for path, operations in schema["paths"].items():
@@ -105,6 +107,7 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
     assert ("get", "/v1/agency/notices/{notice_id}") in walked
     assert ("post", "/v1/services/applications/{application_id}/decision") in walked
     assert ("get", "/v1/services/my-applications/{application_id}") in walked
+    assert ("post", "/v1/procurement/shipments/{shipment_id}/decision") in walked
 
 
 def test_a_stranger_resending_another_partys_message_learns_nothing_of_it(world: World) -> None:

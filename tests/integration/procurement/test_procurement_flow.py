@@ -12,14 +12,14 @@ import pytest
 from tradewindow.procurement.consolidation import ShipmentForm
 from tradewindow.procurement.errors import Conflict, Forbidden, NotFound
 from tradewindow.procurement.model import (
-    DocumentKind,
+    BuyerDocument,
     LicenceKind,
     Line,
     SaleState,
     ShipmentState,
 )
 from tradewindow.procurement.registry import AgentForm, BuyerForm, MarketForm, OperatorForm
-from tradewindow.procurement.sales import SaleForm
+from tradewindow.procurement.sales import SaleChanges, SaleForm
 from tradewindow.procurement.service import FxForm, Procurement
 from tradewindow.procurement.shipments import Shipments
 from tradewindow.store import SqlStore
@@ -91,7 +91,7 @@ def buyer_form(**changes: object) -> BuyerForm:
         "market_id": "gz-liuhua",
         "name": "Amina Okafor",
         "country": "NG",
-        "document_kind": DocumentKind.PASSPORT,
+        "document_kind": BuyerDocument.PASSPORT,
         "document_number": "A01234567",
     } | changes
     return BuyerForm(**fields)  # type: ignore[arg-type]
@@ -242,13 +242,7 @@ def test_corrections_and_cancellations_keep_history(world: World, store: SqlStor
     corrected = p.correct_sale(
         "p-chen",
         key,
-        SaleForm(
-            buyer_id=world.buyer.id,
-            sold_on=DAY,
-            currency="CNY",
-            lines=(line("6109100021", "12", "10"),),
-        ),
-        "two more boxes",
+        SaleChanges(lines=(line("6109100021", "12", "10"),), note="two more boxes"),
     )
     assert (corrected.total, corrected.state) == (Decimal("120.00"), SaleState.RECORDED)
     with pytest.raises(Forbidden):
@@ -277,12 +271,7 @@ def test_each_party_reaches_only_its_own(world: World) -> None:
     with pytest.raises(NotFound):
         world.sale("p-li", world.operator.id, line("6109100021", "1", "1"))  # not Li's stall
     with pytest.raises(Forbidden):
-        p.correct_sale(
-            "p-okafor",
-            key,
-            SaleForm(buyer_id=world.buyer.id, sold_on=DAY, currency="CNY", lines=()),
-            "",
-        )
+        p.correct_sale("p-okafor", key, SaleChanges(currency="EUR"))
     with pytest.raises(NotFound):
         s.consolidate(
             "p-chen",

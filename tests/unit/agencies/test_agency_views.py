@@ -147,6 +147,7 @@ PERSONAL = {
     "LogisticsHead/consigneeAddress", "InventoryHead/buyerName",
     "InventoryHead/buyerIdNumber", "InventoryHead/buyerTelephone",
     "InventoryHead/consigneeAddress",
+    "MarketSale/buyerDocumentNumber",  # market procurement: a foreign buyer's passport number
 }  # fmt: skip
 
 

@@ -41,6 +41,7 @@ def test_the_shipped_policy_loads_with_its_version_and_date() -> None:
     assert policy.effective_from == date(2026, 3, 1)
     assert list(policy.agencies) == [
         "customs", "inspection_quarantine", "border_control", "taxation", "foreign_exchange",
+        "commerce",
     ]  # fmt: skip
     assert policy.agencies["inspection_quarantine"].name_zh == "检验检疫"
 

@@ -21,7 +21,7 @@ from tradewindow.procurement.declaration import Declaration, Good, simplified
 from tradewindow.procurement.model import (
     Agent,
     Buyer,
-    DocumentKind,
+    BuyerDocument,
     Shipment,
     ShipmentState,
 )
@@ -79,7 +79,7 @@ def parts() -> tuple[Shipment, Declaration, Agent, Buyer]:
         party_id="q",
         name="Amina Okafor",
         country="NG",
-        document_kind=DocumentKind.PASSPORT,
+        document_kind=BuyerDocument.PASSPORT,
         document_number="A01234567",
         registered_at=NOW,
     )

@@ -16,11 +16,11 @@ from tradewindow.procurement.consolidation import (
     usd_value,
 )
 from tradewindow.procurement.model import (
-    DocumentKind,
+    BuyerDocument,
     LicenceKind,
     Line,
     Market,
-    Revision,
+    SaleRevision,
     SaleState,
     Transaction,
 )
@@ -117,7 +117,7 @@ def test_buyer_checks() -> None:
         market_id=MARKET.id,
         name="Amina Okafor",
         country="NG",
-        document_kind=DocumentKind.PASSPORT,
+        document_kind=BuyerDocument.PASSPORT,
         document_number="A01234567",
     )
     assert buyer_violations(form, MARKET, TODAY, duplicate=False) == []
@@ -128,7 +128,7 @@ def test_buyer_checks() -> None:
         market_id=MARKET.id,
         name="x",
         country="CN",
-        document_kind=DocumentKind.PASSPORT,
+        document_kind=BuyerDocument.PASSPORT,
         document_number="a1",
     )
     assert codes(buyer_violations(bad, MARKET, TODAY, duplicate=False)) == [
@@ -222,7 +222,7 @@ def sale(key: str, lines: tuple[Line, ...], state: SaleState = SaleState.CONFIRM
         lines=lines,
         total=sale_total(lines),
         state=state,
-        history=(Revision(number=1, action="recorded", by="p", at=MARKET_TIME),),
+        history=(SaleRevision(number=1, action="recorded", by="p", at=MARKET_TIME),),
     )
 
 

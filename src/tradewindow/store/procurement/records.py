@@ -15,8 +15,8 @@ from tradewindow.procurement.errors import Conflict
 from tradewindow.procurement.model import (
     Agent,
     Buyer,
+    BuyerDocument,
     Commission,
-    DocumentKind,
     FxReceipt,
     Market,
     Operator,
@@ -114,7 +114,7 @@ class SqlProcurementRecords:
     def buyer(self, buyer_id: str) -> Buyer | None:
         return self._one(buyers, Buyer, buyers.c.id == buyer_id)
 
-    def buyer_with_document(self, market_id: str, kind: DocumentKind, number: str) -> Buyer | None:
+    def buyer_with_document(self, market_id: str, kind: BuyerDocument, number: str) -> Buyer | None:
         return self._one(
             buyers,
             Buyer,

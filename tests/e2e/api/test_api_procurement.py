@@ -1,0 +1,260 @@
+"""Market procurement over HTTP: operators' sales to a customs decision, the declaration as WCO
+XML, coded refusals (registrations, value cap, excluded goods), FX settlement, who reaches what."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from api_world import World, decoded
+from lxml import etree
+from procurement_world import (
+    MARKET,
+    agent_body,
+    buyer_body,
+    operator_body,
+    register,
+    register_market,
+    sale_body,
+    seed_procurement,
+)
+
+from tradewindow.analytics.rates import shipped_rates
+from tradewindow.clock import utc_now
+from tradewindow.evidence.chain import RecordKind
+from tradewindow.formats.wco_declaration import NAMESPACE
+
+
+def test_operators_sales_to_a_customs_decision(world: World) -> None:
+    register_market(world)
+    chen = register(world, "platform", "operators", operator_body())
+    li = register(
+        world,
+        "payer",
+        "operators",
+        operator_body(licence_kind="registration", licence_number="440104600001236"),
+    )
+    buyer = register(world, "enterprise", "buyers", buyer_body())
+    agent = register(world, "broker", "agents", agent_body())
+    granted = world.client.post(
+        "/v1/procurement/commissions",
+        json={"buyer_id": buyer, "agent_id": agent},
+        headers=world.auth("enterprise"),
+    )
+    assert granted.status_code == 201, granted.text
+    sales = []
+    for party, operator, lines in (
+        ("platform", chen, (("6109100021", "1000", "2.00"), ("6110200099", "100", "9.99"))),
+        ("payer", li, (("4202221000", "20", "35.00"),)),
+    ):
+        answer = world.client.post(
+            "/v1/procurement/sales",
+            json=sale_body(operator, buyer, *lines),
+            headers=world.auth(party),
+        )
+        assert answer.status_code == 201, answer.text
+        sales.append(decoded(answer)["id"])
+    assert (
+        decoded(world.client.get("/v1/procurement/sales", headers=world.auth("payer")))["items"][0][
+            "id"
+        ]
+        == sales[1]
+    )  # Li sees only its own sale
+    listed = world.client.get("/v1/procurement/sales?state=recorded", headers=world.auth("broker"))
+    assert {item["id"] for item in decoded(listed)["items"]} == set(sales)  # the agent: both
+    for key, party in zip(sales, ("enterprise", "broker"), strict=True):
+        confirmed = world.client.post(
+            f"/v1/procurement/sales/{key}/confirm", headers=world.auth(party)
+        )
+        assert confirmed.status_code == 200, confirmed.text
+    shipment = world.client.post(
+        "/v1/procurement/shipments",
+        json={
+            "agent_id": agent,
+            "shipment": {
+                "buyer_id": buyer,
+                "transaction_ids": sales,
+                "containers": ["CSQU3054383"],
+                "port_of_loading": "CNHUA",
+                "destination": "NG",
+            },
+        },
+        headers=world.auth("broker"),
+    )
+    assert shipment.status_code == 201, shipment.text
+    shipment_id = decoded(shipment)["id"]
+    assert decoded(shipment)["value_usd"] == "3699.00"
+    url = f"/v1/procurement/shipments/{shipment_id}"
+    drafted = decoded(world.client.get(f"{url}/declaration", headers=world.auth("broker")))
+    assert [(i["hs_code"], i["value"]) for i in drafted["declaration"]["items"]] == [
+        ("6109100021", "2000.00"),
+        ("6110200099", "999.00"),
+        ("4202221000", "700.00"),
+    ]
+    xml = world.client.get(
+        f"{url}/declaration", headers={**world.auth("broker"), "Accept": "application/xml"}
+    )
+    assert xml.status_code == 200
+    assert xml.headers["content-type"].startswith("application/xml")
+    root = etree.fromstring(xml.content)
+    assert root.findtext(f"{{{NAMESPACE}}}InvoiceAmount") == "3699.00"
+    assert b"A01234567" not in xml.content  # the buyer's passport stays on the platform
+    # customs decides only what was declared; only customs may decide at all
+    early = world.client.post(
+        f"{url}/decision", json={"decision": "released"}, headers=world.auth("gacc-guangdong")
+    )
+    assert (early.status_code, decoded(early)["code"]) == (409, "MPT.shipment.decide.state")
+    assert world.client.post(f"{url}/declare", headers=world.auth("broker")).status_code == 200
+    broker = world.client.post(
+        f"{url}/decision", json={"decision": "released"}, headers=world.auth("broker")
+    )
+    assert broker.status_code == 404
+    bad = world.client.post(
+        f"{url}/decision", json={"decision": "maybe"}, headers=world.auth("gacc-guangdong")
+    )
+    assert (bad.status_code, decoded(bad)["code"]) == (422, "MPT.decision.unknown")
+    decided = world.client.post(
+        f"{url}/decision",
+        json={"decision": "released", "note": "document review"},
+        headers=world.auth("gacc-guangdong"),
+    )
+    assert decided.status_code == 200, decided.text
+    for key, party in zip(sales, ("platform", "payer"), strict=True):
+        sale = decoded(world.client.get(f"/v1/procurement/sales/{key}", headers=world.auth(party)))
+        assert (sale["state"], sale["decision"]) == ("declared", "released: document review")
+    # foreign exchange: Chen received all, Li part
+    for party, operator, amount in (("platform", chen, "2999.00"), ("payer", li, "500")):
+        receipt = world.client.post(
+            "/v1/procurement/fx-receipts",
+            json={
+                "operator_id": operator,
+                "shipment_id": shipment_id,
+                "currency": "USD",
+                "amount": amount,
+                "received_on": utc_now().date().isoformat(),
+            },
+            headers=world.auth(party),
+        )
+        assert receipt.status_code == 201, receipt.text
+    # the agencies: taxation's VAT exemption records, foreign exchange's receipts, each cut
+    month = utc_now().strftime("%Y-%m")
+    exempt = decoded(
+        world.client.get(
+            f"/v1/procurement/views/vat-exemptions?month={month}",
+            headers=world.auth("guangdong-tax"),
+        )
+    )
+    usd = shipped_rates().rate("USD", utc_now().date())  # the shipped (approximate) table
+    assert {(e["operator_id"], e["total_cny"]) for e in exempt["items"]} == {
+        (chen, str((Decimal("2999.00") * usd).quantize(Decimal("0.01")))),
+        (li, str((Decimal("700.00") * usd).quantize(Decimal("0.01")))),
+    }
+    receipts = decoded(
+        world.client.get("/v1/procurement/views/fx-receipts", headers=world.auth("safe-guangdong"))
+    )
+    assert len(receipts["views"]) == 2
+    assert "buyerDocumentNumber" not in str(receipts)
+    taxation_sales = decoded(
+        world.client.get("/v1/procurement/views/sales", headers=world.auth("guangdong-tax"))
+    )
+    assert all("buyerId" not in v["MarketSale"] for v in taxation_sales["views"])
+    customs = decoded(
+        world.client.get("/v1/procurement/views/sales", headers=world.auth("gacc-guangdong"))
+    )
+    assert customs["personal_data"] == ["MarketSale/buyerDocumentNumber"]
+    reads = [
+        r
+        for r in world.window.app.evidence.records()
+        if r.kind == RecordKind.PERSONAL_DATA_READ and r.subject_ids[0].startswith("mpt-sale:")
+    ]
+    assert sorted(r.subject_ids[0] for r in reads) == sorted(f"mpt-sale:{key}" for key in sales)
+    assert {r.subject_ids[1] for r in reads} == {"field:MarketSale/buyerDocumentNumber"}
+    refused = world.client.get("/v1/procurement/views/sales", headers=world.auth("broker"))
+    assert (refused.status_code, decoded(refused)["code"]) == (403, "MPT.views.agency_only")
+    settled = decoded(world.client.get(f"{url}/settlement", headers=world.auth("broker")))
+    assert {row["operator_id"]: row["unmatched_usd"] for row in settled["items"]} == {
+        chen: "0.00",
+        li: "200.00",
+    }
+
+
+def test_refusals_are_coded(world: World) -> None:
+    register_market(world)
+    bad = world.client.post(
+        "/v1/procurement/operators",
+        json=operator_body(licence_number="914401017M4Y9K2P01", bank_account="x"),
+        headers=world.auth("platform"),
+    )
+    assert bad.status_code == 422
+    assert [v["code"] for v in decoded(bad)["violations"]] == [
+        "MPT.operator.licence.check",
+        "MPT.operator.bank_account.format",
+    ]
+    operator = register(world, "platform", "operators", operator_body())
+    again = world.client.post(
+        "/v1/procurement/operators", json=operator_body(), headers=world.auth("payer")
+    )
+    assert decoded(again)["code"] == "MPT.operator.licence.duplicate"
+    other = world.client.post(
+        "/v1/procurement/buyers",
+        json=buyer_body(market_id="fs-zhangcha"),
+        headers=world.auth("enterprise"),
+    )
+    assert decoded(other)["code"] == "MPT.buyer.market.unknown"  # scoped to its market
+    buyer = register(world, "enterprise", "buyers", buyer_body())
+    agent = register(world, "broker", "agents", agent_body())
+    world.client.post(
+        "/v1/procurement/commissions",
+        json={"buyer_id": buyer, "agent_id": agent},
+        headers=world.auth("enterprise"),
+    )
+    keys = []
+    for lines in ((("8517130000", "200", "800.01"),), (("9302000000", "1", "500"),)):
+        answer = world.client.post(
+            "/v1/procurement/sales",
+            json=sale_body(operator, buyer, *lines),
+            headers=world.auth("platform"),
+        )
+        keys.append(decoded(answer)["id"])
+        world.client.post(
+            f"/v1/procurement/sales/{keys[-1]}/confirm", headers=world.auth("enterprise")
+        )
+    refused = world.client.post(
+        "/v1/procurement/shipments",
+        json={
+            "agent_id": agent,
+            "shipment": {
+                "buyer_id": buyer,
+                "transaction_ids": keys,
+                "containers": [],
+                "port_of_loading": "CNNSA",
+                "destination": "NG",
+            },
+        },
+        headers=world.auth("broker"),
+    )
+    assert refused.status_code == 422
+    assert [v["code"] for v in decoded(refused)["violations"]] == [
+        "MPT.goods.excluded.restricted",
+        "MPT.shipment.value.cap",
+    ]
+    assert MARKET in {m["id"] for m in decoded(world.client.get(
+        "/v1/procurement/markets", headers=world.auth("platform")))["items"]}  # fmt: skip
+
+
+def test_another_partys_sale_and_shipment_are_404(world: World) -> None:
+    owned = seed_procurement(world)
+    for url in (
+        f"/v1/procurement/sales/{owned['sale_id']}",
+        f"/v1/procurement/shipments/{owned['shipment_id']}",
+        f"/v1/procurement/shipments/{owned['shipment_id']}/declaration",
+    ):
+        assert world.client.get(url, headers=world.auth("broker")).status_code == 200
+        stranger = world.client.get(url, headers=world.auth("other-platform"))
+        assert stranger.status_code == 404
+        assert decoded(stranger)["code"].endswith("not_found")
+    assert (
+        decoded(world.client.get("/v1/procurement/me", headers=world.auth("other-platform")))[
+            "operators"
+        ]
+        == []
+    )
