@@ -216,8 +216,18 @@ class Channel:
         self.records.record(id, "request", person, now, _text(requirement))
         return transfer
 
-    def approve(self, person: str, id: str, kind: ApprovalKind, reference: str = "") -> Transfer:
+    def approve(
+        self, person: str, id: str, kind: ApprovalKind | str, reference: str = ""
+    ) -> Transfer:
         transfer, project, dataset = self.transfer_for(person, id)
+        if kind not in set(ApprovalKind):
+            raise _refused(
+                "approval.kind",
+                f"an approval is one of {', '.join(ApprovalKind)}",
+                "批准类型不正确",
+                "kind",
+            )
+        kind = ApprovalKind(kind)
         now = self.clock()
         approval = Approval(kind=kind, person=person, at=now, reference=reference)
         changed = workflow.approve(transfer, project, approval)

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import msgspec
 import pytest
 from api_world import OTHER_PLATFORM_CODE, World, decoded
+from data_world import seed_data
 from services_world import seed_services
 
 import builders
@@ -57,6 +58,7 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
 ) -> None:
     owned = _parcel_of_b(world)  # owned by platform / broker / quarantine / taxation
     owned |= seed_services(world)  # the broker's application, a justice bureau's draft item
+    owned |= seed_data(world)  # a research-data project of two campuses, its transfer released
     schema = decoded(world.client.get("/schema/openapi.json"))
     walked = []
     for path, operations in schema["paths"].items():
@@ -98,6 +100,8 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
                 owner = "sz-housing-office"
             if path.startswith("/v1/services/rules/"):
                 owner = "gz-justice-office"
+            if path.startswith("/v1/data/"):
+                owner = "data-recipient"  # a project member, the transfer's named recipient
             if method == "get":
                 mine = world.client.get(url, headers=world.auth(owner))
                 assert mine.status_code == 200, (url, mine.text)
@@ -105,6 +109,7 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
     assert ("get", "/v1/agency/notices/{notice_id}") in walked
     assert ("post", "/v1/services/applications/{application_id}/decision") in walked
     assert ("get", "/v1/services/my-applications/{application_id}") in walked
+    assert ("get", "/v1/data/transfers/{transfer_id}/content") in walked
 
 
 def test_a_stranger_resending_another_partys_message_learns_nothing_of_it(world: World) -> None:
