@@ -25,6 +25,7 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.cli.portal",
     "tradewindow.cli.logistics",
     "tradewindow.cli.services",
+    "tradewindow.cli.data",
 )
 # … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).
 _CAPABILITY_BENCHMARKS = ("tradewindow.cli.bench",)
