@@ -15,6 +15,7 @@ from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.release_gate import AgencyGate
 from tradewindow.agencies.sharing_policy import Policy
+from tradewindow.analytics.rates import shipped_rates
 from tradewindow.cbec.clearance import Clearance
 from tradewindow.clock import utc_now
 from tradewindow.datachannel.channel import Channel
@@ -30,6 +31,7 @@ from tradewindow.logistics.services import Logistics, open_logistics
 from tradewindow.parties.commission_registry import CommissionRegistry
 from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.service import PartyRegistry
+from tradewindow.procurement.platform import MarketProcurement, open_market_procurement
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.services.departments import departments
@@ -58,6 +60,7 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     commissions: CommissionRegistry  # who may file for whom (委托关系)
     logistics: Logistics  # events, subscriptions, customs last mile (the bus: ``bus.open_bus``)
     service_trade: ServiceTrade  # rule-integration registry, qualification recognition
+    market_procurement: MarketProcurement  # market procurement trade (1039)
     data: Channel  # the cross-border research-data channel
 
     def close(self) -> None:
@@ -119,6 +122,7 @@ def bootstrap(
         commissions=commissions,
         logistics=logistics,
         service_trade=open_service_trade(store, evidence, clock=clock),
+        market_procurement=open_market_procurement(store.procurement, shipped_rates(), clock=clock),
         data=Channel(
             SqlChannelRecords(store.engine),
             data_objects(settings),

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import msgspec
 
-from tradewindow.evidence.chain import RecordKind
+from tradewindow.evidence.chain import Entry, RecordKind
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.services.recognition import Application, Event
 from tradewindow.services.registry import Revision
@@ -52,12 +52,20 @@ class ServiceRecords:
     def personal_read(
         self, application_id: str, fields: list[str], actor: str, at: datetime
     ) -> None:
-        self._log.append(
-            RecordKind.PERSONAL_DATA_READ,
-            [f"recognition:{application_id}", *(f"field:{name}" for name in fields)],
-            hashlib.sha256(",".join(fields).encode()).hexdigest(),
-            actor,
-            at=at,
+        self.personal_reads([(application_id, fields)], actor, at)
+
+    def personal_reads(self, reads: list[tuple[str, list[str]]], actor: str, at: datetime) -> None:
+        self._log.append_many(
+            [
+                Entry(
+                    kind=RecordKind.PERSONAL_DATA_READ,
+                    subjects=(f"recognition:{application_id}", *(f"field:{n}" for n in fields)),
+                    payload_digest=hashlib.sha256(",".join(fields).encode()).hexdigest(),
+                    actor=actor,
+                    at=at,
+                )
+                for application_id, fields in reads
+            ]
         )
 
 

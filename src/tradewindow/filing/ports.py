@@ -53,7 +53,7 @@ class ClaimRecords(Protocol):
 
     def reassign(self, claim: Claim) -> None:
         """Make the claim's documents, each claimed before by another party, the claim's
-        sender's (``filing.rights.list_squatted``)."""
+        sender's (``filing.rights.list_squatted``, ``payment_squatted``)."""
         ...
 
 

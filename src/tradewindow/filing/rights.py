@@ -14,7 +14,8 @@ Each code that names a firm is one of:
   not checked here; matching checks that the documents of one parcel agree.
 
 A list's key is its order's (``ebpCode|orderNo``) while its principal code is the enterprise's:
-:func:`list_squatted` says when a genuine enterprise's list takes the key back from another's.
+:func:`list_squatted` says when a genuine enterprise's list takes the key back from another's
+(and :func:`payment_squatted` the same of a payment, whose principal is the payment firm).
 
 The table :data:`CODE_RULES` is the one place this is written; ``docs/filing-rights.md``
 shows it. Codes are compared in upper case, as registration codes are stored.
@@ -28,7 +29,14 @@ from enum import StrEnum
 
 import msgspec
 
-from tradewindow.cbec.documents import Document, Inventory, Message, Order, message_type
+from tradewindow.cbec.documents import (
+    Document,
+    Inventory,
+    Message,
+    Order,
+    Payment,
+    message_type,
+)
 from tradewindow.cbec.ports import DocStatus, StoredDocument
 from tradewindow.parties.commissions import Commission, Scope, filing_violation
 from tradewindow.parties.model import Party
@@ -190,18 +198,34 @@ _INVENTORY = msgspec.json.Decoder(Inventory)
 _NOT_LIVE = (DocStatus.RETURNED, DocStatus.DELETED)
 
 
-def list_squatted(new_ebc_code: str, stored: StoredDocument, order: StoredDocument | None) -> bool:
+def list_squatted(newcomer: str, stored: StoredDocument, order: StoredDocument | None) -> bool:
     """Whether a list filed under key ``ebpCode|orderNo`` may take the key from the party that
     claimed it first: the list on file (``stored``) is no longer live (returned — matching
     returns a list naming another enterprise than the order — or withdrawn), and the
-    platform's order on file names the newcomer's enterprise (``new_ebc_code``), not the
+    platform's order on file names the newcomer's enterprise (``newcomer``), not the
     stored list's. So a declarant that squatted an order number with its own enterprise's
     list never locks out the enterprise the platform sold for."""
     if order is None or stored.status not in _NOT_LIVE:
         return False
     ordered = _ORDER.decode(order.body).head.ebc_code.upper()
     squatter = _INVENTORY.decode(stored.body).head.ebc_code.upper()
-    return new_ebc_code.upper() == ordered != squatter
+    return newcomer.upper() == ordered != squatter
+
+
+_PAYMENT = msgspec.json.Decoder(Payment)
+
+
+def payment_squatted(newcomer: str, stored: StoredDocument, order: StoredDocument | None) -> bool:
+    """The same for a payment (its key is its order's too, its principal the payment firm):
+    the platform's order on file names the newcomer as its payment firm (``payCode``) and
+    the payment on file names another. The genuine payment firm then changes it (appType 2;
+    a new declaration while the squatter's is live is answered as a duplicate) and takes the
+    key; matching would return every list against the squatter's payment meanwhile."""
+    if order is None:
+        return False
+    ordered = _ORDER.decode(order.body).head.pay_code
+    squatter = _PAYMENT.decode(stored.body).head.pay_code.upper()
+    return ordered is not None and newcomer.upper() == ordered.upper() != squatter
 
 
 def filer_of(party: Party) -> Filer:

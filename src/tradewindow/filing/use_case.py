@@ -33,7 +33,7 @@ from datetime import datetime
 import msgspec
 
 from tradewindow.cbec.clearance import Answer, Submission
-from tradewindow.cbec.documents import InventoryMessage, Message, message_type
+from tradewindow.cbec.documents import InventoryMessage, Message, PaymentMessage, message_type
 from tradewindow.cbec.keys import identity, kind_of
 from tradewindow.cbec.ports import DocKind, DocRef, UnitOfWork
 from tradewindow.filing.ports import (
@@ -53,6 +53,7 @@ from tradewindow.filing.rights import (
     filer_of,
     foreign_codes,
     list_squatted,
+    payment_squatted,
     sender_violation,
 )
 from tradewindow.parties.errors import PartyError
@@ -271,19 +272,22 @@ class _Claims:
 
 
 def _squatted(uow: UnitOfWork, message: Message, foreign: Sequence[DocRef]) -> bool:
-    """Every foreign document of ``message`` is a list the sender may take back
-    (``filing.rights.list_squatted``)."""
-    if not isinstance(message, InventoryMessage):
+    """Every foreign document of ``message`` is a list or payment the sender may take back
+    from a squatter (``filing.rights.list_squatted``, ``payment_squatted``)."""
+    if isinstance(message, InventoryMessage):
+        kind, rule = DocKind.INVENTORY, list_squatted
+        principal = {identity(i): i.head.ebc_code for i in message.inventories}
+    elif isinstance(message, PaymentMessage):
+        kind, rule = DocKind.PAYMENT, payment_squatted
+        principal = {identity(p): p.head.pay_code for p in message.payments}
+    else:
         return False
     keys = [key for _, key in foreign]
-    stored = uow.documents(DocKind.INVENTORY, keys)
+    stored = uow.documents(kind, keys)
     orders = uow.documents(DocKind.ORDER, keys)
-    ebc = {identity(i): i.head.ebc_code for i in message.inventories}
     return all(
-        kind == DocKind.INVENTORY.value
-        and key in stored
-        and list_squatted(ebc[key], stored[key], orders.get(key))
-        for kind, key in foreign
+        each == kind.value and key in stored and rule(principal[key], stored[key], orders.get(key))
+        for each, key in foreign
     )
 
 

@@ -175,3 +175,7 @@ class ServiceEvidence(Protocol):
     def personal_read(
         self, application_id: str, fields: list[str], actor: str, at: datetime
     ) -> None: ...
+
+    def personal_reads(self, reads: list[tuple[str, list[str]]], actor: str, at: datetime) -> None:
+        """One record per (application id, fields read), appended together."""
+        ...

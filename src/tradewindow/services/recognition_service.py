@@ -261,7 +261,11 @@ class Recognitions:
         """The department's applications (cut for officers; the read of each is logged)."""
         with self._store.reading() as records:
             found = records.applications_for(officer.department, states, limit, offset)
-        return [self._read(Viewer.OFFICER, app, officer.officer) for app in found]
+        fields = personal_read(self._disclosure, Viewer.OFFICER)
+        if fields and found:  # one evidence record per application read, appended at once
+            reads = [(app.id, fields) for app in found]
+            self._evidence.personal_reads(reads, officer.officer, self._clock())
+        return [cut(self._disclosure, Viewer.OFFICER, app) for app in found]
 
     def for_officer(
         self, officer: Officer, application_id: str

@@ -14,6 +14,7 @@ from tradewindow.store.agencies import SqlAgencyStore
 from tradewindow.store.engine import READ_ONLY, create_store_engine, migrate_engine
 from tradewindow.store.evidence import SqlEvidenceStore
 from tradewindow.store.parties import SqlPartyStore
+from tradewindow.store.procurement import SqlProcurementStore
 from tradewindow.store.schema import documents, tax_bills
 from tradewindow.store.services import SqlRecognitionStore, SqlRegistryStore
 from tradewindow.store.types import Money, exact_money
@@ -56,6 +57,11 @@ class SqlStore:
     def evidence(self) -> SqlEvidenceStore:
         """The evidence chain (``evidence.ports.EvidenceStore``)."""
         return SqlEvidenceStore(self.engine)
+
+    @cached_property
+    def procurement(self) -> SqlProcurementStore:
+        """Market procurement (``procurement.ports.ProcurementStore``)."""
+        return SqlProcurementStore(self.engine)
 
     @cached_property
     def rule_registry(self) -> SqlRegistryStore:

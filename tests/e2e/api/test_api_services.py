@@ -7,9 +7,12 @@ from __future__ import annotations
 import base64
 from datetime import date
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pytest
 from api_world import World, decoded
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import services_builders as sb
 from tradewindow.parties.model import RegisterParty
@@ -260,3 +263,79 @@ def test_the_editors_workflow_and_the_public_registry(
         "services.registry.required",
         "services.registry.city",
     ]
+
+
+SERVICE_GETS = (
+    "/services/", "/services/register", "/services/statistics", "/services/rules/{a}/{b}",
+    "/api/v1/services/rules", "/api/v1/services/rules.csv", "/api/v1/services/rules/{a}/{b}",
+    "/api/v1/services/register", "/api/v1/services/professions", "/api/v1/services/stats",
+    "/v1/services/applications", "/v1/services/applications/{a}",
+    "/v1/services/applications/{a}/documents/{b}", "/v1/services/my-applications",
+    "/v1/services/my-applications/{a}", "/v1/services/rules/worklist",
+    "/v1/services/rules/{a}/{b}/history",
+)  # fmt: skip
+_values = st.text(max_size=12) | st.sampled_from(
+    ["", "0", "-1", "99999999999999999999", "\x00", "中文", "律師", "%", "_", "../..", "x" * 300,
+     "in_force", "legal", "shenzhen", "gz-72", "1"]
+)  # fmt: skip
+_names = st.sampled_from(["q", "field", "city", "status", "department", "list", "limit",
+                          "offset", "page", "state", "lang"])  # fmt: skip
+
+
+@settings(max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.sampled_from(SERVICE_GETS),
+    st.dictionaries(_names, _values, max_size=4),
+    _values,
+    _values,
+    st.sampled_from(["platform", "sz-housing-office", None]),
+)
+def test_every_services_get_answers_coded_whatever_it_is_given(
+    world: World,
+    officers: dict[str, str],
+    route: str,
+    params: dict[str, str],
+    a: str,
+    b: str,
+    who: str | None,
+) -> None:
+    path = route.format(a=quote(a.encode("utf-8", "surrogatepass"), safe="") or "x",
+                        b=quote(b.encode("utf-8", "surrogatepass"), safe="") or "x")  # fmt: skip
+    query = urlencode([(k, v.encode("utf-8", "surrogatepass")) for k, v in params.items()])
+    headers = {}
+    if who == "platform":
+        headers = world.auth("platform")
+    elif who:
+        headers = bearer(officers["housing"])
+    answer = world.client.get(f"{path}?{query}", headers=headers, follow_redirects=False)
+    assert answer.status_code < 500, (path, query, answer.text[:300])
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.sampled_from(
+        ["/v1/services/my-applications", "/v1/services/rules", "/v1/services/verifications"]
+    ),
+    st.sampled_from(["documents", "licence", "listCode", "milestones", "employer", "filingNumber"]),
+    _json,
+)
+def test_every_services_post_answers_coded_whatever_a_field_holds(
+    world: World, officers: dict[str, str], path: str, field: str, value: Any
+) -> None:
+    body = (application_body() if "applications" in path else item_body("9")) | {field: value}
+    headers = {**bearer(officers["justice-li"]), "Idempotency-Key": world.key()}
+    if "applications" in path or "verifications" in path:
+        headers = {**world.auth("platform"), "Idempotency-Key": world.key()}
+    answer = world.client.post(path, json=body, headers=headers)
+    assert answer.status_code < 500, (path, field, answer.text[:300])
+    if answer.status_code >= 400:
+        assert decoded(answer)["code"]

@@ -6,7 +6,7 @@ the workbench (Simplified Chinese); the public register shows the recognition (E
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from test_portal_journeys import sign_in, sign_out
 
 import services_builders as sb
 from tradewindow.parties.model import RegisterParty
+from tradewindow.services.recognition import HomeLicence
 from tradewindow.services.recognition_service import Officer
 from tradewindow.services.registry import Editor
 
@@ -128,6 +129,7 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
     world: World, browser: Any, base_url: str
 ) -> None:
     seed(world)
+    editors(world)
     trade = world.window.app.service_trade
     li = Editor(officer="li", department="gz_justice")
     trade.registry.draft(li, sb.in_force())
@@ -141,11 +143,15 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
         (None, "/services/?q=律師&status=in_force"),
         (None, "/services/rules/gz-72/1"),
         (None, "/services/register"),
+        (None, "/services/statistics"),
         ("clerk", "/portal/services"),
         ("clerk", "/portal/services/apply"),
         ("clerk", f"/portal/services/{app.id}"),
         ("officer-sz-housing", "/workbench/services"),
         ("officer-sz-housing", f"/workbench/services/{app.id}"),
+        ("editor-li", "/workbench/rules/"),
+        ("editor-li", "/workbench/rules/new"),
+        ("editor-li", "/workbench/rules/gz-72/1"),
     ]
     phones: dict[str | None, Any] = {}
     try:
@@ -163,6 +169,10 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
             simplified = {c for c in phone.evaluate(OWN_TEXT) if c in simplified_only()}
             assert not simplified, (path, "".join(sorted(simplified)))
         found = phones[None]
+        found.goto("/services/statistics")
+        expect(found.locator("[data-in-register]")).to_have_attribute("data-in-register", "1")
+        expect(found.locator("[data-chart=monthly]")).to_have_attribute("data-drawn", "true")
+        expect(found.locator("tr[data-profession='hk-architect'] td")).to_have_text("1")
         found.goto("/services/?q=律師")
         expect(found.locator("[data-total]")).to_have_attribute("data-total", "1")
         for phone in phones.values():
@@ -170,3 +180,106 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
     finally:
         for phone in phones.values():
             phone.context.close()
+
+
+def editors(world: World) -> None:
+    parties = world.window.app.parties
+    parties.register(
+        RegisterParty(
+            id="gz-justice-office",
+            name_zh="广州市司法局",
+            name_en="Guangzhou Municipal Justice Bureau",
+            kind="agency",
+            roles=("gz_justice",),
+            jurisdictions=("CN",),
+        )
+    )
+    world.accounts.add("gz-justice-office", "editor-li", PASSWORD)
+    world.accounts.add("gz-justice-office", "editor-wang", PASSWORD)
+
+
+def test_the_editors_draft_submit_and_another_publishes(world: World, page: Any) -> None:
+    editors(world)
+    sign_in(page, "editor-li")
+    page.goto("/workbench/rules/new?lang=zh-Hant")
+    page.fill("input[name=list_code]", "gz-72")
+    page.fill("input[name=number]", "5")
+    page.select_option("select[name=field]", "legal")
+    page.fill("input[name=title_en]", "Hong Kong lawyers in partnership firms")
+    page.fill("input[name=title_zh]", "粤港澳合伙联营律师事务所")
+    page.fill("textarea[name=mainland_rule]", "《律师事务所管理办法》")
+    page.check("input[name=counterpart][value=MO]")
+    page.fill("textarea[name=counterpart_rule]", "Cap. 159")
+    page.fill("textarea[name=measure_en]", "Partnership firms may take Hong Kong partners")
+    page.fill("textarea[name=measure_zh]", "可吸收港澳律师为合伙人")
+    page.select_option("select[name=cities]", ["guangzhou", "shenzhen"])
+    page.select_option("select[name=status]", "in_force")
+    page.fill("textarea[name=milestones]", "2026-01-05 planned\n2026-06-01 in_force")
+    page.click("form[action='/workbench/rules/draft'] button[type=submit]")
+    expect(page.locator("[data-code]")).to_have_attribute(
+        "data-code", "services.registry.in_force.evidence"
+    )  # in force needs its evidence link; nothing is kept
+    page.fill(
+        "textarea[name=milestones]",
+        "2026-01-05 planned\n2026-06-01 in_force https://www.gd.gov.cn/notice",
+    )
+    page.click("form[action='/workbench/rules/draft'] button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/workbench/rules/gz-72/5$"))
+    expect(page.locator(".lead [data-workflow]")).to_have_attribute("data-workflow", "draft")
+    page.click("[data-step=submit]")
+    expect(page.locator(".lead [data-workflow]")).to_have_attribute("data-workflow", "in_review")
+    page.click("[data-step=publish]")  # the author may not
+    expect(page.locator("[data-code]")).to_have_attribute(
+        "data-code", "services.registry.four_eyes"
+    )
+    sign_out(page)
+    sign_in(page, "editor-wang")
+    page.goto("/workbench/rules/")
+    page.click("li[data-item='gz-72/5'] a")
+    page.fill("form[action$='/publish'] input[name=note]", "checked")
+    page.click("[data-step=publish]")
+    expect(page.locator(".lead [data-workflow]")).to_have_attribute("data-workflow", "published")
+    actions = page.locator("li[data-action]")
+    expect(actions).to_have_count(3)
+    sign_out(page)
+    page.goto("/services/?lang=zh-Hant&q=律師")
+    expect(page.locator("tr[data-item='gz-72/5']")).to_be_visible()
+    page.goto("/services/rules/gz-72/5?lang=en")
+    expect(page.locator("[data-milestone=in_force] a")).to_have_attribute(
+        "href", "https://www.gd.gov.cn/notice"
+    )
+    assert [
+        p for p in page.problems if "(Unprocessable Entity)" not in p and "(Conflict)" not in p
+    ] == []
+
+
+def test_the_applicant_is_reminded_renews_and_withdraws(world: World, page: Any) -> None:
+    seed(world)
+    trade = world.window.app.service_trade
+    today = datetime.now(UTC).date()  # the served app's clock
+    soon = today + timedelta(days=30)
+    later = today + timedelta(days=900)
+    register = trade.registers["HK"]
+    register.enrol("hk-arb", "ARB-1234", "CHAN Tai Man", soon)
+    form = sb.form(licence=HomeLicence(authority="hk-arb", number="ARB-1234", valid_until=soon))
+    recognised = trade.recognitions.apply("firm", form, sb.uploads())
+    officer = Officer(officer="zhou", department="sz_housing")
+    trade.recognitions.decide(officer, recognised.id, "approve", "")
+    waiting = trade.recognitions.apply("firm", sb.form(), sb.uploads())
+    sign_in(page, "clerk")
+    page.goto(f"/portal/services/{recognised.id}?lang=en")
+    expect(page.locator("[data-reminder]")).to_contain_text(soon.isoformat())
+    page.fill("#renew input[name=valid_until]", today.isoformat())
+    page.click("[data-step=renew]")  # a validity that is not after today: refused
+    expect(page.locator("#renew [data-code]")).to_have_attribute(
+        "data-code", "services.licence.expired"
+    )
+    register.enrol("hk-arb", "ARB-1234", "CHAN Tai Man", later)
+    page.fill("#renew input[name=valid_until]", later.isoformat())
+    page.click("[data-step=renew]")
+    expect(page.locator("li[data-event=renewed]")).to_have_count(1)
+    expect(page.locator("[data-reminder]")).to_have_count(0)
+    page.goto(f"/portal/services/{waiting.id}")
+    page.click("[data-step=withdraw]")
+    expect(page.locator(".lead [data-state]")).to_have_attribute("data-state", "withdrawn")
+    assert [p for p in page.problems if "(Unprocessable Entity)" not in p] == []

@@ -24,6 +24,7 @@ from tradewindow.store.filing.reads import Filings
 
 SQUATTER_CODE = "4403960031"
 THIRD_CODE = "4403960032"
+OTHER_PAY_CODE = "3120980033"
 ORDER_NO = "SO-SQUAT-LIST-1"
 LOGISTICS_NO = "SQL0000001"
 KEY = f"{builders.EBP_CODE}|{ORDER_NO}"
@@ -109,3 +110,36 @@ def test_the_enterprise_the_order_names_takes_a_squatted_list_key_back(app: App)
     assert mine is not None
     squat_guid = list_of(SQUATTER_CODE, "squat").guid
     assert all(r.message_guid != squat_guid for r in mine.receipts)
+
+
+def test_the_payment_firm_the_order_names_takes_a_squatted_payment_key_back(app: App) -> None:
+    for party_id, code in (("payer", builders.PAY_CODE), ("other-payer", OTHER_PAY_CODE)):
+        app.parties.register(
+            RegisterParty(
+                id=party_id,
+                name_zh=party_id,
+                name_en=party_id,
+                kind="enterprise",
+                roles=("payment_firm",),
+                identifiers=(("cn.customs", code),),
+            )
+        )
+    order = builders.order(order_no="SO-SQUAT-PAY-1")  # payCode: the genuine payer's
+    squatted = builders.payment_message(
+        builders.payment(source=order, pay_code=OTHER_PAY_CODE), guid_=builders.guid("p-squat")
+    )
+    squatted = msgspec.structs.replace(
+        squatted, base_transfer=builders.base_transfer(cop_code=OTHER_PAY_CODE)
+    )
+    assert file(app, party("other-payer"), squatted).refusal is None  # before the order
+    operator = Sender.of_operator("local", "test")
+    assert file(app, operator, builders.order_message(order)).refusal is None
+    genuine = builders.payment_message(
+        builders.payment(source=order, app_type="2"), guid_=builders.guid("p-genuine")
+    )
+    filed = file(app, party("payer"), genuine)
+    assert filed.refusal is None, filed.refusal
+    key = f"{builders.EBP_CODE}|SO-SQUAT-PAY-1"
+    reads = Filings(app.store.engine)
+    assert reads.filing("payer", "payment", key) is not None
+    assert reads.filing("other-payer", "payment", key) is None

@@ -135,6 +135,13 @@ def test_officers_reads_of_identity_are_logged(
     assert [r.actor for r in reads] == ["zhou", "zhou"]
     assert "field:identityNumber" in reads[0].subject_ids
     assert reads[1].subject_ids == [f"recognition:{app.id}", "field:documents"]
+    other = recognitions.apply("chan", sb.form(), sb.uploads())
+    listed = recognitions.worklist(OFFICER)
+    assert {v.id for v in listed} == {app.id, other.id}
+    reads = [r for r in evidence.records() if r.kind == RecordKind.PERSONAL_DATA_READ][2:]
+    assert sorted(r.subject_ids[0] for r in reads) == sorted(
+        f"recognition:{a}" for a in (app.id, other.id)
+    )  # one record per application listed
 
 
 def test_bola_applicants_see_only_their_own_officers_only_their_department(

@@ -21,6 +21,7 @@ from tradewindow.filing.rights import (
     code_violations,
     foreign_codes,
     list_squatted,
+    payment_squatted,
     sender_violation,
 )
 from tradewindow.parties.commissions import Commission, Scope
@@ -192,3 +193,23 @@ def test_a_list_key_is_taken_back_only_by_the_enterprise_the_order_names(
     on_file = stored(DocKind.INVENTORY, builders.inventory(source=order, ebc_code=squatter), status)
     ordered = stored(DocKind.ORDER, order, DocStatus.ACCEPTED) if order_on_file else None
     assert list_squatted(newcomer, on_file, ordered) is taken
+
+
+@pytest.mark.parametrize(
+    ("newcomer", "squatter", "order_on_file", "taken"),
+    [
+        (builders.PAY_CODE, THEM, True, True),
+        (builders.PAY_CODE, THEM, False, False),  # no order says whose
+        (THEM, builders.PAY_CODE, True, False),  # the order names another payment firm
+        (builders.PAY_CODE, builders.PAY_CODE, True, False),  # not squatted
+    ],
+)
+def test_a_payment_key_is_taken_back_only_by_the_payment_firm_the_order_names(
+    newcomer: str, squatter: str, order_on_file: bool, taken: bool
+) -> None:
+    order = builders.order()  # payCode PAY_CODE
+    on_file = stored(
+        DocKind.PAYMENT, builders.payment(source=order, pay_code=squatter), DocStatus.ACCEPTED
+    )
+    ordered = stored(DocKind.ORDER, order, DocStatus.ACCEPTED) if order_on_file else None
+    assert payment_squatted(newcomer, on_file, ordered) is taken

@@ -18,6 +18,7 @@ from tradewindow.services.disclosure import (
 )
 from tradewindow.services.identity import Home
 from tradewindow.services.recognition import Application, State
+from tradewindow.services.statistics import professional_statistics
 from tradewindow.violations import Rejected
 
 NOW = datetime(2026, 12, 5, tzinfo=UTC)
@@ -91,4 +92,35 @@ def test_a_typo_in_the_policy_refuses_to_load() -> None:
         "viewers/public",
         "viewers",
         "retention/recognised",
+    ]
+
+
+def test_professional_statistics() -> None:
+    found = professional_statistics(
+        [
+            ("hk-architect", "HK", "shenzhen", "recognised", 3),
+            ("hk-architect", "HK", "guangzhou", "suspended", 1),
+            ("mo-doctor", "MO", "zhuhai", "recognised", 2),
+            ("mo-doctor", "MO", "zhuhai", "refused", 5),
+        ],
+        [("2026-01", "hk-architect", 2), ("2025-12", "mo-doctor", 2), ("2026-01", "mo-doctor", 2)],
+    )
+    assert found.in_register == 6
+    assert [(c.key, c.count) for c in found.by_profession] == [
+        ("hk-architect", 4),
+        ("mo-doctor", 2),
+    ]
+    assert [(c.key, c.count) for c in found.by_city] == [
+        ("shenzhen", 3),
+        ("zhuhai", 2),
+        ("guangzhou", 1),
+    ]
+    assert [(c.key, c.count) for c in found.by_state] == [
+        ("recognised", 5),
+        ("refused", 5),
+        ("suspended", 1),
+    ]
+    assert [(m.month, m.recognitions, m.total) for m in found.months] == [
+        ("2025-12", 2, 2),
+        ("2026-01", 4, 6),
     ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 import services_builders as sb
 from tradewindow.services.documents import (
     EICAR,
@@ -71,3 +74,21 @@ def test_a_kept_document_is_hashed_and_typed_by_its_bytes() -> None:
     document = kept(upload, ScanVerdict.CLEAN)
     assert (document.media_type, document.size) == ("image/png", len(sb.PNG))
     assert len(document.sha256) == 64
+
+
+@given(
+    st.lists(
+        st.builds(
+            Upload,
+            kind=st.sampled_from(["identity", "licence", "employment", "photo", "x", ""]),
+            filename=st.text(max_size=20),
+            media_type=st.sampled_from(["application/pdf", "image/png", "image/jpeg", "", "a/b"]),
+            content=st.binary(max_size=64) | st.sampled_from([sb.PDF, sb.PNG, b"\xff\xd8\xff"]),
+        ),
+        max_size=14,
+    )
+)
+def test_document_checks_never_crash_and_always_code(uploads: list[Upload]) -> None:
+    for violation in document_violations(uploads):
+        assert violation.code.startswith("services.document.")
+        assert violation.path.startswith("documents")

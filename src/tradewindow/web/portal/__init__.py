@@ -16,6 +16,7 @@ from tradewindow.web.portal.filings_pages import FilingsPages
 from tradewindow.web.portal.keys_pages import KeysPages
 from tradewindow.web.portal.notice_pages import NoticePages
 from tradewindow.web.portal.pages import portal_error
+from tradewindow.web.portal.rule_pages import RulePages
 from tradewindow.web.portal.services_pages import ApplicantPages, OfficerPages
 from tradewindow.web.portal.signin import SignInController
 from tradewindow.web.portal.workbench import Workbench
@@ -37,6 +38,7 @@ def routers() -> list[Router]:
                 NoticePages,
                 ApplicantPages,
                 OfficerPages,
+                RulePages,
             ],
             exception_handlers={Exception: portal_error},
             include_in_schema=False,

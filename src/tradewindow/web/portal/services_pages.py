@@ -21,7 +21,12 @@ from tradewindow.services.departments import departments
 from tradewindow.services.documents import Upload
 from tradewindow.services.errors import Conflict
 from tradewindow.services.ports import RegistryQuery
-from tradewindow.services.recognition import ApplicationForm, Employer, HomeLicence
+from tradewindow.services.recognition import (
+    REMINDER_DAYS,
+    ApplicationForm,
+    Employer,
+    HomeLicence,
+)
 from tradewindow.services.recognition_service import Officer
 from tradewindow.services.registry import Field, ItemStatus
 from tradewindow.services.trade import ServiceTrade
@@ -35,6 +40,7 @@ from tradewindow.web.portal.session import (
     require_officer,
 )
 from tradewindow.web.problems import ApiError
+from tradewindow.web.routes.services_public import professional_statistics_of
 from tradewindow.web.window import Window
 
 AnyRequest = Request[Any, Any, Any]
@@ -118,6 +124,16 @@ class ServicesPublicPages(Controller):
         }
         return page(request, "services/register.html", context)
 
+    @get("/statistics", sync_to_thread=True)
+    def statistics(self, request: AnyRequest) -> Template:
+        trade = _trade(request)
+        context = {
+            "stats": professional_statistics_of(trade),
+            "professions": {p.code: p for p in trade.recognitions.professions()},
+            "cities": {c.key: c for c in gba_cities()},
+        }
+        return page(request, "services/statistics.html", context)
+
 
 class ApplicantPages(Controller):
     path = "/portal/services"
@@ -184,13 +200,55 @@ class ApplicantPages(Controller):
     @get("/{application_id:str}", sync_to_thread=True)
     def application(self, request: AnyRequest, application_id: str) -> Template:
         who = require_enterprise(request)
-        view, events = _trade(request).recognitions.own(who.party.id, application_id)
-        return portal_page(
-            request,
-            "services/application.html",
-            {"app": view, "events": events, "officer": False},
-            who,
-        )
+        return _applicant_page(request, who, application_id)
+
+    @post("/{application_id:str}/withdraw", sync_to_thread=True, status_code=303)
+    def withdraw(self, request: AnyRequest, application_id: str, data: Form) -> Template | Redirect:
+        who = require_enterprise(request)
+        check_csrf(request, who, data)
+        try:
+            _trade(request).recognitions.withdraw(who.party.id, application_id)
+        except Conflict as refused:
+            return _applicant_page(request, who, application_id, [refused.violation], status=409)
+        return Redirect(path=f"/portal/services/{application_id}", status_code=303)
+
+    @post("/{application_id:str}/renew", sync_to_thread=True, status_code=303)
+    def renew(self, request: AnyRequest, application_id: str, data: Form) -> Template | Redirect:
+        who = require_enterprise(request)
+        check_csrf(request, who, data)
+        try:
+            valid_until: date | None = date.fromisoformat(data.get("valid_until", ""))
+        except ValueError:
+            valid_until = None
+        try:
+            _trade(request).recognitions.renew(
+                who.party.id, application_id, data.get("number", ""), valid_until
+            )
+        except Rejected as refused:
+            return _applicant_page(request, who, application_id, refused.violations, status=422)
+        except Conflict as refused:
+            return _applicant_page(request, who, application_id, [refused.violation], status=409)
+        return Redirect(path=f"/portal/services/{application_id}", status_code=303)
+
+
+def _applicant_page(
+    request: AnyRequest,
+    who: SignedIn,
+    application_id: str,
+    problems: list[Violation] | None = None,
+    *,
+    status: int = 200,
+) -> Template:
+    view, events = _trade(request).recognitions.own(who.party.id, application_id)
+    until = view.recognised_until
+    context = {
+        "app": view,
+        "events": events,
+        "officer": False,
+        "problems": shown(request, problems or []),
+        "renewal_due": until is not None and (until - _today(request)).days <= REMINDER_DAYS,
+    }
+    return portal_page(request, "services/application.html", context, who, status_code=status)
 
 
 class OfficerPages(Controller):
@@ -200,7 +258,7 @@ class OfficerPages(Controller):
     @get("/", sync_to_thread=True)
     def applications(self, request: AnyRequest) -> Template:
         who = require_officer(request)
-        officer = _officer(who)
+        officer = officer_of_session(who)
         found = _trade(request).recognitions.worklist(officer, limit=200)
         context = {"applications": found, "department": departments()[officer.department]}
         return portal_page(request, "services/officer_list.html", context, who)
@@ -217,7 +275,10 @@ class OfficerPages(Controller):
         recognitions = _trade(request).recognitions
         try:
             recognitions.decide(
-                _officer(who), application_id, data.get("decision", ""), data.get("reasons", "")
+                officer_of_session(who),
+                application_id,
+                data.get("decision", ""),
+                data.get("reasons", ""),
             )
         except (Rejected, Conflict) as refused:
             problems = refused.violations if isinstance(refused, Rejected) else [refused.violation]
@@ -225,7 +286,7 @@ class OfficerPages(Controller):
         return Redirect(path=f"/workbench/services/{application_id}", status_code=303)
 
 
-def _officer(who: SignedIn) -> Officer:
+def officer_of_session(who: SignedIn) -> Officer:
     agency = who.principal.agency
     if agency is None or agency not in departments():
         raise ApiError(
@@ -245,12 +306,12 @@ def _officer_page(
     *,
     status: int = 200,
 ) -> Template:
-    view, events = _trade(request).recognitions.for_officer(_officer(who), application_id)
+    view, events = _trade(request).recognitions.for_officer(officer_of_session(who), application_id)
     context = {
         "app": view,
         "events": events,
         "officer": True,
-        "problems": _shown(request, problems or []),
+        "problems": shown(request, problems or []),
     }
     return portal_page(request, "services/application.html", context, who, status_code=status)
 
@@ -267,12 +328,12 @@ def _apply_page(
         "professions": _trade(request).recognitions.professions(on=_today(request)),
         "cities": _mainland_cities(),
         "form": fields,
-        "problems": _shown(request, problems),
+        "problems": shown(request, problems),
     }
     return portal_page(request, "services/apply.html", context, who, status_code=status)
 
 
-def _shown(request: AnyRequest, problems: list[Violation]) -> list[tuple[str, str, str]]:
+def shown(request: AnyRequest, problems: list[Violation]) -> list[tuple[str, str, str]]:
     """(path, code, text in the page's language) of each problem."""
     language = language_of(request)
     return [(v.path, v.code, coded_text(language, v.en, v.zh)) for v in problems]

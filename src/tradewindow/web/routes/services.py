@@ -24,6 +24,8 @@ Officers are agency principals whose agency is one of the departments
 (``services/data/departments.csv``); the officer acting is the credential (API key or OAuth
 client), so two officers of one department hold two credentials. An application of another
 department, or of another applicant, is 404 exactly like one that does not exist.
+(Over 400 lines: the four audiences' controllers share the request shapes and the officer
+check above them; each handler is a few lines.)
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from tradewindow.services.disclosure import RecognitionView
 from tradewindow.services.ports import RegistryQuery
 from tradewindow.services.recognition import Profession
 from tradewindow.services.registry import ItemContent, ItemStatus, Revision
+from tradewindow.services.statistics import ProfessionalStatistics, professional_statistics
 from tradewindow.services.trade import ServiceTrade
 from tradewindow.web.window import Window
 
@@ -215,6 +216,22 @@ class ServicesPublicApi(Controller):
                 for m, p, n in services.recognitions.by_month()
             ],
         )
+
+    @get(
+        "/stats/professionals",
+        sync_to_thread=True,
+        summary="Recognised professionals by profession, home and city, and month by month",
+    )
+    def professionals(self, request: AnyRequest) -> ProfessionalStatistics:
+        """The figures of ``/services/statistics``: those in the register now (recognised or
+        suspended) by profession, home jurisdiction and city; every application by state;
+        recognitions decided each month with the running total."""
+        return professional_statistics_of(trade(request))
+
+
+def professional_statistics_of(services: ServiceTrade) -> ProfessionalStatistics:
+    recognitions = services.recognitions
+    return professional_statistics(recognitions.counts(), recognitions.by_month())
 
 
 CSV_COLUMNS = (
