@@ -150,9 +150,20 @@ def data_master_keys(settings: Settings) -> MasterKeys:
     path = settings.data_dir / "data-master-key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # written whole under a private name, then linked into place: of two processes
+        # starting at once, one key wins and both read it
+        draft = path.with_name(f".data-master-key.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as file:
             file.write(Fernet.generate_key())
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return MasterKeys([path.read_bytes().strip()])
 
 
