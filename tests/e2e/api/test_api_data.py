@@ -227,3 +227,37 @@ def test_nobody_outside_the_project_sees_anything_and_the_register_has_no_conten
     ]
     assert c.get("/v1/data/transfers/T-1/content", headers=agency).status_code == 404
     assert c.get("/v1/data/transfers/T-1", headers=agency).status_code == 404
+
+
+def test_a_data_officer_registers_a_project_and_nobody_else_changes_it(world: World) -> None:
+    who = people(world)
+    c = world.client
+    ids = {person: credential for person, (credential, _) in who.items()}
+    body = {
+        "code": "P-NEW",
+        "title": "Tide gauges",
+        "purpose": "sea level",
+        "sender": "NANSHA",
+        "recipient": "HKMAIN",
+        "members": [
+            {"person": ids["wang"], "institution": "NANSHA", "role": "data_officer"},
+            {"person": ids["chan"], "institution": "HKMAIN", "role": "member"},
+        ],
+    }
+    researcher = {
+        **body,
+        "members": [{"person": ids["li"], "institution": "NANSHA", "role": "member"}],
+    }
+    refused = c.post("/v1/data/projects", json=researcher, headers=who["li"][1])
+    assert refused.status_code == 422
+    assert decoded(refused)["code"] == "DATA.project.role"
+    assert c.post("/v1/data/projects", json=body, headers=who["wang"][1]).status_code == 201
+    assert [
+        p["code"] for p in decoded(c.get("/v1/data/projects", headers=who["chan"][1]))["items"]
+    ] == ["P-NEW"]
+    takeover = {
+        **body,
+        "members": [{"person": ids["stranger"], "institution": "NANSHA", "role": "data_officer"}],
+    }
+    assert c.post("/v1/data/projects", json=takeover, headers=who["stranger"][1]).status_code == 404
+    assert c.post("/v1/data/projects", json=body, headers=who["chan"][1]).status_code == 422

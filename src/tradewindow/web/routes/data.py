@@ -3,6 +3,7 @@ every rule; who may see what is decided by :class:`tradewindow.datachannel.chann
 
 =====================================================  ======================================
 ``GET  /v1/data/projects``                             the caller's projects
+``POST /v1/data/projects``                             register or change one (sender's officer)
 ``GET  /v1/data/projects/{code}/datasets``             a project's catalogue (members only)
 ``POST /v1/data/datasets``                             catalogue a dataset (sender's members)
 ``GET  /v1/data/transfers``                            the transfers of the caller's projects
@@ -138,6 +139,18 @@ class DataController(Controller):
     )
     def projects(self, request: AnyRequest, principal: Principal) -> ProjectList:
         return ProjectList(items=channel_of(request).projects_of(principal.credential_id))
+
+    @post(
+        "/projects",
+        sync_to_thread=True,
+        status_code=201,
+        summary="Register a project (or change one): the caller is a data officer of the"
+        " sending institution, named in it",
+        responses=document({201: (Project, "the project as registered")}),
+    )
+    def register_project(self, request: AnyRequest, data: Project, principal: Principal) -> Project:
+        found: Project = _found(channel_of(request).register_project, principal.credential_id, data)
+        return found
 
     @get(
         "/projects/{project_code:str}/datasets",
