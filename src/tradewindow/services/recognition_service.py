@@ -32,7 +32,7 @@ from tradewindow.services.documents import (
     kept,
 )
 from tradewindow.services.errors import NotFound, Unavailable
-from tradewindow.services.identity import IdentityKind, normalise_identity
+from tradewindow.services.identity import Home, IdentityKind, normalise_identity
 from tradewindow.services.ports import (
     HomeRegister,
     RecognitionRecords,
@@ -232,13 +232,13 @@ class Recognitions:
         check = self._check(found.form, found.home)
         return self._change(application_id, lambda app: verified(app, check, actor), None)
 
-    def _check(self, form: ApplicationForm, home: object) -> Verification:
-        register = self._registers.get(str(home))
+    def _check(self, form: ApplicationForm, home: Home) -> Verification:
+        register = self._registers.get(home.value)
         if register is None:
             raise Unavailable(
                 "services.verification.no_register",
-                f"no register of {home} is connected",
-                f"未接入{home}的登记机构",
+                f"no register of {home.value} is connected",
+                f"未接入{home.value}的登记机构",
             )
         record = register.look_up(form.licence.authority, form.licence.number)
         now = self._clock()

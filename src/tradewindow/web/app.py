@@ -22,12 +22,13 @@ from litestar.template import TemplateConfig
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.logistics.callbacks import API_VERSION as DCSA_API_VERSION
 from tradewindow.settings import Settings
-from tradewindow.web import portal, public
+from tradewindow.web import public
 from tradewindow.web.auth import principal_dependency
 from tradewindow.web.inputs import StrictRequest, refuse_unreadable
 from tradewindow.web.pages import routers as shell_routers
 from tradewindow.web.pages import template_config as page_templates
 from tradewindow.web.pages.errors import error_answer
+from tradewindow.web.portal.mount import routers as portal_routers
 from tradewindow.web.portal.services_pages import ServicesPublicPages
 from tradewindow.web.routes.agency import AgencyController, AgencyNoticesController
 from tradewindow.web.routes.commissions import CommissionController
@@ -146,7 +147,7 @@ def pages() -> tuple[list[Router], TemplateConfig[JinjaTemplateEngine]]:
     workbench) — and the templates' config."""
     # service trade's public API and pages (no sign-in)
     services_api = Router(path="/", route_handlers=[ServicesPublicApi, ServicesPublicPages])
-    routers = [*shell_routers(), *public.routers(), services_api, *portal.routers()]
+    routers = [*shell_routers(), *public.routers(), services_api, *portal_routers()]
     return routers, page_templates()
 
 

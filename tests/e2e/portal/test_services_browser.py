@@ -172,9 +172,17 @@ def test_every_services_page_fits_a_phone_and_speaks_traditional_chinese(
         found.goto("/services/statistics")
         expect(found.locator("[data-in-register]")).to_have_attribute("data-in-register", "1")
         expect(found.locator("[data-chart=monthly]")).to_have_attribute("data-drawn", "true")
+        expect(found.locator("[data-chart=fields]")).to_have_attribute("data-drawn", "true")
+        expect(found.locator("tr[data-field=legal] td[data-status=in_force]")).to_have_text("1")
         expect(found.locator("tr[data-profession='hk-architect'] td")).to_have_text("1")
         found.goto("/services/?q=律師")
         expect(found.locator("[data-total]")).to_have_attribute("data-total", "1")
+        found.goto("/services/")
+        found.select_option("select[name=department]", "gz_justice")
+        found.click("form[role=search] button[type=submit]")
+        expect(found.locator("[data-total]")).to_have_attribute("data-total", "1")
+        found.goto("/services/?department=sz_health")
+        expect(found.locator("[data-total]")).to_have_attribute("data-total", "0")
         for phone in phones.values():
             assert phone.problems == []
     finally:

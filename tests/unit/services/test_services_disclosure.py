@@ -18,7 +18,7 @@ from tradewindow.services.disclosure import (
 )
 from tradewindow.services.identity import Home
 from tradewindow.services.recognition import Application, State
-from tradewindow.services.statistics import professional_statistics
+from tradewindow.services.statistics import professional_statistics, registry_statistics
 from tradewindow.violations import Rejected
 
 NOW = datetime(2026, 12, 5, tzinfo=UTC)
@@ -123,4 +123,23 @@ def test_professional_statistics() -> None:
     assert [(m.month, m.recognitions, m.total) for m in found.months] == [
         ("2025-12", 2, 2),
         ("2026-01", 4, 6),
+    ]
+
+
+def test_registry_statistics() -> None:
+    found = registry_statistics(
+        [("legal", "in_force", 2), ("legal", "planned", 1), ("finance", "planned", 1)],
+        [
+            (datetime(2026, 1, 3, tzinfo=UTC), "legal", "planned"),
+            (datetime(2026, 1, 9, tzinfo=UTC), "legal", "in_force"),
+            (datetime(2026, 3, 1, tzinfo=UTC), "finance", "planned"),
+        ],
+    )
+    assert [(f.field, f.planned, f.in_force) for f in found.by_field] == [
+        ("legal", 1, 2),
+        ("finance", 1, 0),
+    ]
+    assert [(m.month, m.publications, m.in_force) for m in found.months] == [
+        ("2026-01", 2, 1),
+        ("2026-03", 1, 0),
     ]

@@ -40,7 +40,10 @@ from tradewindow.web.portal.session import (
     require_officer,
 )
 from tradewindow.web.problems import ApiError
-from tradewindow.web.routes.services_public import professional_statistics_of
+from tradewindow.web.routes.services_public import (
+    professional_statistics_of,
+    registry_statistics_of,
+)
 from tradewindow.web.window import Window
 
 AnyRequest = Request[Any, Any, Any]
@@ -76,6 +79,7 @@ class ServicesPublicPages(Controller):
         field: str = "",
         city: str = "",
         status: str = "",
+        department: str = "",
         page_number: Annotated[int, Parameter(query="page", ge=1, le=10_000)] = 1,
     ) -> Template:
         known_status = ItemStatus(status) if status in ItemStatus.__members__.values() else None
@@ -83,6 +87,7 @@ class ServicesPublicPages(Controller):
             field=field or None,
             city=city or None,
             status=known_status,
+            department=department or None,
             text=q[:100] or None,
             limit=PAGE,
             offset=PAGE * (max(page_number, 1) - 1),
@@ -95,7 +100,14 @@ class ServicesPublicPages(Controller):
             "items": found,
             "total": total,
             "counts": counts,
-            "query": {"q": q, "field": field, "city": city, "status": status},
+            "query": {
+                "q": q,
+                "field": field,
+                "city": city,
+                "status": status,
+                "department": department,
+            },
+            "departments": list(departments().values()),
             "fields": list(Field),
             "statuses": list(ItemStatus),
             "cities": _mainland_cities(),
@@ -129,6 +141,9 @@ class ServicesPublicPages(Controller):
         trade = _trade(request)
         context = {
             "stats": professional_statistics_of(trade),
+            "rules": registry_statistics_of(trade),
+            "fields": list(Field),
+            "statuses": list(ItemStatus),
             "professions": {p.code: p for p in trade.recognitions.professions()},
             "cities": {c.key: c for c in gba_cities()},
         }

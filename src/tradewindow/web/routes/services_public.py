@@ -32,7 +32,12 @@ from tradewindow.services.disclosure import RecognitionView
 from tradewindow.services.ports import RegistryQuery
 from tradewindow.services.recognition import Profession
 from tradewindow.services.registry import ItemContent, ItemStatus, Revision
-from tradewindow.services.statistics import ProfessionalStatistics, professional_statistics
+from tradewindow.services.statistics import (
+    ProfessionalStatistics,
+    RegistryStatistics,
+    professional_statistics,
+    registry_statistics,
+)
 from tradewindow.services.trade import ServiceTrade
 from tradewindow.web.window import Window
 
@@ -227,6 +232,19 @@ class ServicesPublicApi(Controller):
         suspended) by profession, home jurisdiction and city; every application by state;
         recognitions decided each month with the running total."""
         return professional_statistics_of(trade(request))
+
+    @get(
+        "/stats/rules",
+        sync_to_thread=True,
+        summary="Rule-integration items by field and status, and publications month by month",
+    )
+    def rule_statistics(self, request: AnyRequest) -> RegistryStatistics:
+        return registry_statistics_of(trade(request))
+
+
+def registry_statistics_of(services: ServiceTrade) -> RegistryStatistics:
+    registry = services.registry
+    return registry_statistics(registry.counts(), registry.publications())
 
 
 def professional_statistics_of(services: ServiceTrade) -> ProfessionalStatistics:

@@ -1,6 +1,7 @@
 // Draws the professionals' statistics from /api/v1/services/stats/professionals (the same
 // figures the page prints in its tables): recognitions decided each month with the running
-// total, and those in the register now by home jurisdiction.
+// total, and those in the register now by home jurisdiction; the rule-integration items by
+// field and status from /api/v1/services/stats/rules.
 (function () {
   "use strict";
 
@@ -38,20 +39,34 @@
     };
   }
 
-  var charts = document.querySelectorAll("[data-chart]");
-  if (!charts.length || typeof echarts === "undefined") return;
-  fetch(charts[0].getAttribute("data-src"), { headers: { Accept: "application/json" } })
-    .then(function (answer) { if (!answer.ok) throw new Error(answer.status); return answer.json(); })
-    .then(function (data) {
-      charts.forEach(function (element) {
-        var draw = element.getAttribute("data-chart") === "monthly" ? monthly : homes;
+  function fields(data) {
+    var rows = data.byField.slice().reverse();  // most items at the top
+    var statuses = ["planned", "in_progress", "in_force", "withdrawn"];
+    return {
+      color: ["#c9a227", "#2f6fd6", "#0f9d8a", "#6b7b8c"],
+      textStyle: { fontFamily: font },
+      legend: { top: 0, data: statuses.map(function (s) { return text.statuses[s]; }) },
+      grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      xAxis: { type: "value", axisLabel: AXIS },
+      yAxis: { type: "category", data: rows.map(function (r) { return text.fields[r.field] || r.field; }), axisLabel: AXIS },
+      series: statuses.map(function (s) {
+        return { name: text.statuses[s], type: "bar", stack: "items", data: rows.map(function (r) { return r[s]; }) };
+      }),
+    };
+  }
+
+  var DRAW = { monthly: monthly, homes: homes, fields: fields };
+  if (typeof echarts === "undefined") return;
+  document.querySelectorAll("[data-chart]").forEach(function (element) {
+    fetch(element.getAttribute("data-src"), { headers: { Accept: "application/json" } })
+      .then(function (answer) { if (!answer.ok) throw new Error(answer.status); return answer.json(); })
+      .then(function (data) {
         var chart = echarts.init(element, null, { renderer: "svg" });
-        chart.setOption(draw(data));
+        chart.setOption(DRAW[element.getAttribute("data-chart")](data));
         window.addEventListener("resize", function () { chart.resize(); });
         element.setAttribute("data-drawn", "true");
-      });
-    })
-    .catch(function () {
-      charts.forEach(function (element) { element.textContent = text.failed; });
-    });
+      })
+      .catch(function () { element.textContent = text.failed; });
+  });
 })();
