@@ -6,8 +6,10 @@ import os
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import msgspec
+from cryptography.fernet import Fernet
 
 from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
@@ -16,6 +18,9 @@ from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.analytics.rates import shipped_rates
 from tradewindow.cbec.clearance import Clearance
 from tradewindow.clock import utc_now
+from tradewindow.datachannel.channel import Channel
+from tradewindow.datachannel.ports import ObjectStore
+from tradewindow.datachannel.sealing import MasterKeys
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.market_procurement import MarketProcurementRecords
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
@@ -39,6 +44,9 @@ from tradewindow.services.registry_service import RuleRegistry
 from tradewindow.services.trade import ServiceTrade
 from tradewindow.settings import Settings
 from tradewindow.store import SqlStore, open_store
+from tradewindow.store.datachannel.objects import LocalObjects
+from tradewindow.store.datachannel.records import SqlChannelRecords
+from tradewindow.store.datachannel.s3 import S3Objects
 
 
 class App(msgspec.Struct, frozen=True, kw_only=True):
@@ -54,6 +62,7 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     logistics: Logistics  # events, subscriptions, customs last mile (the bus: ``bus.open_bus``)
     service_trade: ServiceTrade  # rule-integration registry, qualification recognition
     market_procurement: MarketProcurement  # market procurement trade (1039)
+    data: Channel  # the cross-border research-data channel
 
     def close(self) -> None:
         self.store.close()
@@ -121,7 +130,48 @@ def bootstrap(
             MarketProcurementRecords(evidence),
             clock=clock,
         ),
+        data=Channel(
+            SqlChannelRecords(store.engine),
+            data_objects(settings),
+            data_master_keys(settings),
+            platform_key,
+            clock=clock,
+        ),
     )
+
+
+def data_objects(settings: Settings) -> ObjectStore:
+    """The research-data channel's object store: S3-compatible for an ``s3://`` URL, else the
+    local content-addressed directory (``data_dir/objects`` by default)."""
+    url = settings.data_objects_url
+    if url and url.startswith("s3://"):
+        return S3Objects.from_url(url)
+    return LocalObjects(Path(url) if url else settings.data_dir / "objects")
+
+
+def data_master_keys(settings: Settings) -> MasterKeys:
+    """The master keys from settings or, embedded, one kept in ``data_dir`` (as the callback
+    secrets' key is: created on first use, readable by the owner only)."""
+    if settings.data_master_keys:
+        return MasterKeys([key.encode() for key in settings.data_master_keys])
+    path = settings.data_dir / "data-master-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # written whole under a private name, then linked into place: of two processes
+        # starting at once, one key wins and both read it
+        draft = path.with_name(f".data-master-key.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(Fernet.generate_key())
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return MasterKeys([path.read_bytes().strip()])
 
 
 def open_service_trade(

@@ -65,6 +65,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     callback_allow_loopback: bool = False
     callback_retry_first: timedelta = timedelta(seconds=60)
     callback_retry_cap: timedelta = timedelta(hours=24)
+    # the research-data channel: where encrypted chunks are kept (a directory, or
+    # s3://ACCESS:SECRET@host/bucket/prefix; unset: data_dir/objects) and the Fernet master
+    # keys its dataset keys are sealed with (the first seals; unset: one kept in data_dir)
+    data_objects_url: str | None = None
+    data_master_keys: tuple[str, ...] = ()
     api: ApiLimits = msgspec.field(default_factory=ApiLimits)
     portal: PortalLimits = msgspec.field(default_factory=PortalLimits)
 
@@ -108,9 +113,28 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if raw := env.get("TRADEWINDOW_PLATFORM_KEY_FILE"):
             values["platform_key_file"] = Path(raw)
         values.update(_callback_values(env))
+        values.update(_data_channel_values(env))
         values["api"] = _api_limits(env)
         values["portal"] = _portal_limits(env)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _data_channel_values(env: Mapping[str, str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    if raw := env.get("TRADEWINDOW_DATA_OBJECTS_URL"):
+        values["data_objects_url"] = raw
+    if raw := env.get("TRADEWINDOW_DATA_MASTER_KEYS"):
+        keys = tuple(key.strip() for key in raw.split(",") if key.strip())
+        for key in keys:
+            try:
+                Fernet(key)
+            except ValueError:
+                raise SettingsError(
+                    "TRADEWINDOW_DATA_MASTER_KEYS must hold Fernet keys "
+                    "(32 url-safe base64-encoded bytes, comma-separated)"
+                ) from None
+        values["data_master_keys"] = keys
+    return values
 
 
 def _callback_values(env: Mapping[str, str]) -> dict[str, object]:

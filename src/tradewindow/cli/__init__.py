@@ -26,6 +26,7 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.cli.logistics",
     "tradewindow.cli.procurement",
     "tradewindow.cli.services",
+    "tradewindow.cli.data",
 )
 # … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).
 _CAPABILITY_BENCHMARKS = ("tradewindow.cli.bench",)

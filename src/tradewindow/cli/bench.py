@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tradewindow.bench import analytics, api, clearance, events, pages
+from tradewindow.bench import analytics, api, clearance, data, events, pages
 from tradewindow.cli.render import console
 
 
@@ -36,6 +36,13 @@ def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser])
     lake.add_argument("--dir", type=Path, help="build (and keep) the lake here")
     lake.add_argument("--json", action="store_true", help="print one JSON object only")
     lake.set_defaults(run=_analytics)
+
+    channel = targets.add_parser("data", help="research-data upload/download vs a file copy")
+    channel.add_argument("--megabytes", type=int, default=256, help="size of the dataset")
+    channel.add_argument("--rounds", type=int, default=2, help="best of this many")
+    channel.add_argument("--dir", type=Path, help="work here (a temporary directory inside)")
+    channel.add_argument("--json", action="store_true", help="print one JSON object")
+    channel.set_defaults(run=_data)
 
     http = targets.add_parser("api", help="HTTP bulk intake vs in-process, single latency")
     http.add_argument("--sets", type=int, default=2000)
@@ -102,6 +109,15 @@ def _analytics(args: argparse.Namespace) -> int:
             console=Console(file=quiet),
         )
     sys.stdout.write(json.dumps(report, default=str) + "\n")
+    return 0
+
+
+def _data(args: argparse.Namespace) -> int:
+    report = data.run(megabytes=args.megabytes, rounds=args.rounds, directory=args.dir)
+    if args.json:
+        sys.stdout.write(json.dumps(report) + "\n")
+    else:
+        data.render(report, Console())
     return 0
 
 

@@ -151,7 +151,45 @@ class Channel:
     # -- catalogue -------------------------------------------------------------------------
 
     def save_project(self, project: Project) -> None:
+        """Register or change a project as the platform operator (the demo, tests)."""
         self.records.save_project(project)
+
+    def register_project(self, person: str, project: Project) -> Project:
+        """A project registered by a data officer of its sending institution, who must be
+        named in it as such; an existing project is changed only by one of its sender's data
+        officers (another's project is not found)."""
+        existing = self.records.project(project.code)
+        if existing is not None:
+            before = existing.member(person)
+            if before is None:
+                raise NotFound(project.code)
+            if before.role is not Role.DATA_OFFICER or before.institution != existing.sender:
+                raise _refused(
+                    "project.role",
+                    "a project is changed by its sending institution's data officer",
+                    "项目由提供方机构的数据保护负责人修改",
+                )
+        member = project.member(person)
+        if (
+            member is None
+            or member.role is not Role.DATA_OFFICER
+            or (member.institution != project.sender)
+        ):
+            raise _refused(
+                "project.role",
+                "a project is registered by its sending institution's data officer, named in it",
+                "项目由提供方机构的数据保护负责人登记，且须列为成员",
+                "members",
+            )
+        if project.sender == project.recipient:
+            raise _refused(
+                "project.institutions",
+                "the sending and receiving institutions differ",
+                "提供方与接收方机构须不同",
+                "recipient",
+            )
+        self.records.save_project(project)
+        return project
 
     def save_dataset(self, person: str, dataset: Dataset) -> None:
         project = self.project_for(person, dataset.project)
@@ -216,8 +254,18 @@ class Channel:
         self.records.record(id, "request", person, now, _text(requirement))
         return transfer
 
-    def approve(self, person: str, id: str, kind: ApprovalKind, reference: str = "") -> Transfer:
+    def approve(
+        self, person: str, id: str, kind: ApprovalKind | str, reference: str = ""
+    ) -> Transfer:
         transfer, project, dataset = self.transfer_for(person, id)
+        if kind not in set(ApprovalKind):
+            raise _refused(
+                "approval.kind",
+                f"an approval is one of {', '.join(ApprovalKind)}",
+                "批准类型不正确",
+                "kind",
+            )
+        kind = ApprovalKind(kind)
         now = self.clock()
         approval = Approval(kind=kind, person=person, at=now, reference=reference)
         changed = workflow.approve(transfer, project, approval)

@@ -37,6 +37,7 @@ from tradewindow.demo.registry import (
     register_seed_parties,
     seed_commissions,
 )
+from tradewindow.demo.research_data import seed_research_data
 from tradewindow.demo.services import seed_service_offices, seed_service_trade
 from tradewindow.demo.stats import HISTORY_LINES
 from tradewindow.logistics.worker import run_worker
@@ -106,6 +107,12 @@ def run_demo(
         console.print(
             f"service trade (illustrative): {built.items} rule-integration items, "
             f"{built.professions} professions, {sum(built.applications.values())} applications"
+        )
+        research = seed_research_data(served, keys[0].party.id, folder, today=day)
+        console.print(
+            f"research data (illustrative): {research.projects} projects of two campuses, "
+            f"{len(research.transfers)} transfers, one refused ({', '.join(research.refused)}); "
+            f"keys in {folder / 'research-data-keys.txt'}"
         )
         url = f"http://127.0.0.1:{port}/" if port is not None else ""
         print_demo_accounts(accounts, console, url, folder / "portal-accounts.txt")

@@ -32,6 +32,7 @@ from tradewindow.web.portal.mount import routers as portal_routers
 from tradewindow.web.portal.services_pages import ServicesPublicPages
 from tradewindow.web.routes.agency import AgencyController, AgencyNoticesController
 from tradewindow.web.routes.commissions import CommissionController
+from tradewindow.web.routes.data import DataController
 from tradewindow.web.routes.dcsa import EventController, dcsa_problem
 from tradewindow.web.routes.dcsa_lastmile import LastMileController
 from tradewindow.web.routes.dcsa_stream import EventStreamController
@@ -94,6 +95,7 @@ def api_router() -> Router:
             AgencyNoticesController,
             OAuthController,
             CommissionController,
+            DataController,
             LastMileController,
             ProcurementController,
             ProcurementViewsController,

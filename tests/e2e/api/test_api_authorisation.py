@@ -9,6 +9,7 @@ from urllib.parse import quote
 import msgspec
 import pytest
 from api_world import OTHER_PLATFORM_CODE, World, decoded
+from data_world import seed_data
 from procurement_world import seed_procurement
 from services_world import seed_services
 
@@ -59,6 +60,7 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
     owned = _parcel_of_b(world)  # owned by platform / broker / quarantine / taxation
     owned |= seed_services(world)  # the broker's application, a justice bureau's draft item
     owned |= seed_procurement(world)  # the broker's sale and shipment (as operator, buyer, agent)
+    owned |= seed_data(world)  # a research-data project of two campuses, its transfer released
     schema = decoded(world.client.get("/schema/openapi.json"))
     walked = []
     for path, operations in schema["paths"].items():
@@ -100,6 +102,8 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
                 owner = "sz-housing-office"
             if path.startswith("/v1/services/rules/"):
                 owner = "gz-justice-office"
+            if path.startswith("/v1/data/"):
+                owner = "data-recipient"  # a project member, the transfer's named recipient
             if method == "get":
                 mine = world.client.get(url, headers=world.auth(owner))
                 assert mine.status_code == 200, (url, mine.text)
@@ -108,6 +112,7 @@ def test_another_partys_resources_are_404_on_every_route_of_the_openapi_document
     assert ("post", "/v1/services/applications/{application_id}/decision") in walked
     assert ("get", "/v1/services/my-applications/{application_id}") in walked
     assert ("post", "/v1/procurement/shipments/{shipment_id}/decision") in walked
+    assert ("get", "/v1/data/transfers/{transfer_id}/content") in walked
 
 
 def test_a_stranger_resending_another_partys_message_learns_nothing_of_it(world: World) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from litestar import Router
 
+from tradewindow.web.portal.data_pages import DataPages, RegisterPages
 from tradewindow.web.portal.filing_pages import FilingPages
 from tradewindow.web.portal.filings_pages import FilingsPages
 from tradewindow.web.portal.keys_pages import KeysPages
@@ -37,6 +38,8 @@ def routers() -> list[Router]:
                 RulePages,
                 ProcurementPages,
                 ProcurementWorkbench,
+                DataPages,
+                RegisterPages,
             ],
             exception_handlers={Exception: portal_error},
             include_in_schema=False,
