@@ -129,16 +129,19 @@ def format_error_receipt(
     first, cut at the XSD's 5000 characters); oriBizMessage carries the original text, with
     characters XML cannot hold replaced.
     """
-    original_guid = error.guid if error.guid is not None and len(error.guid) == 36 else guid
+    read = error.guid
+    original_guid = (
+        read if read is not None and len(read) == 36 and not _NOT_XML.search(read) else guid
+    )
     return FormatErrorMessage(
         guid=guid,
         message_return=MessageReturn(
             guid=original_guid,
             return_status=return_status,
-            return_info=summarise(error.violations, limit=5000),
+            return_info=_NOT_XML.sub("\ufffd", summarise(error.violations, limit=5000)),
             return_time=return_time(at),
-            ori_cop_msg_id=cop_msg_id[:255],
-            ori_message_type=error.ori_message_type,
+            ori_cop_msg_id=_NOT_XML.sub("\ufffd", cop_msg_id[:255]),
+            ori_message_type=_NOT_XML.sub("\ufffd", error.ori_message_type),
             ori_biz_message=original_text(original),
         ),
     )

@@ -35,6 +35,7 @@ from tradewindow.formats.ceb_receipts_xml import (
     write_receipt,
 )
 from tradewindow.formats.ceb_xml import FormatError, read_message
+from tradewindow.violations import Violation
 
 AT = datetime(2026, 3, 16, 9, 5, 7, 123000, tzinfo=CHINA_TZ)
 WHEN = return_time(AT)  # 20260316090507123
@@ -229,3 +230,19 @@ def test_read_receipt_refusals(data: bytes, code: str) -> None:
     with pytest.raises(FormatError) as caught:
         read_receipt(data, **LIMITS)
     assert caught.value.code == code
+
+
+def test_format_error_receipt_carries_no_character_xml_cannot_hold() -> None:
+    """What the reader recovered from a broken message (its guid, its type, words of the
+    violations) may hold control characters; the CEB900 is still written, without them."""
+    bad = "\x01\x1f"
+    error = FormatError(
+        [Violation(code="CEB900.xml.malformed", path="", en=f"broken {bad}", zh=f"损坏 {bad}")],
+        guid="AE0B1F9A-3C7D-4E2A-9B8C-1D2E3F4A5B\x016",
+        message_type=f"CEB311{bad}",
+    )
+    receipt = format_error_receipt(error, b"<x/>", guid="0" * 36, at=AT, cop_msg_id=bad)
+    written = write_receipt(receipt)
+    assert b"CEB900Message" in written
+    assert receipt.message_return.guid == "0" * 36
+    assert "\x01" not in written.decode()
