@@ -53,6 +53,7 @@ from tradewindow.services.registry import Editor, HistoryEntry, ItemContent, Rev
 from tradewindow.services.registry_service import RuleRegistry
 from tradewindow.web.openapi_docs import document
 from tradewindow.web.problems import ApiError
+from tradewindow.web.routes.services_public import MAX_OFFSET
 from tradewindow.web.window import Window
 
 AnyRequest = Request[Any, Any, Any]
@@ -249,7 +250,7 @@ class RecognitionOfficerController(Controller):
         principal: Principal,
         in_state: Annotated[State | None, Parameter(query="state")] = None,
         limit: int = Parameter(default=100, ge=1, le=500),
-        offset: int = Parameter(default=0, ge=0),
+        offset: int = Parameter(default=0, ge=0, le=MAX_OFFSET),
     ) -> ApplicationList:
         states = None if in_state is None else frozenset({in_state})
         found = _recognitions(request).worklist(officer_of(principal), states, limit, offset)

@@ -44,8 +44,9 @@ from tradewindow.web.window import Window
 AnyRequest = Request[Any, Any, Any]
 Text = Annotated[str, QueryParameter(default="", max_length=100)]
 Code = Annotated[str, QueryParameter(default="", max_length=40)]
+MAX_OFFSET = 2**31 - 1  # beyond any register; a larger offset is a coded 400, not an overflow
 Limit = Annotated[int, QueryParameter(default=50, ge=1, le=500)]
-Offset = Annotated[int, QueryParameter(default=0, ge=0)]
+Offset = Annotated[int, QueryParameter(default=0, ge=0, le=MAX_OFFSET)]
 CSV_LIMIT = 10_000
 
 
