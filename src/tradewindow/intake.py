@@ -22,21 +22,29 @@ import msgspec
 from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Answer, Clearance, Submission
 from tradewindow.cbec.documents import Message, SpecVersion, message_type
+from tradewindow.cbec.ports import ReceiptRecord
 from tradewindow.cbec.receipts import ReceiptMessage, ReturnStatus, TaxBill
+from tradewindow.filing.refusals import FilingRefused
 from tradewindow.filing.use_case import FileMessages, Sender
 from tradewindow.formats import ceb_json, ceb_schema, ceb_xml
 from tradewindow.formats.ceb_receipts_xml import format_error_receipt, write_receipt
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.settings import Settings
+from tradewindow.violations import Violation
 
-Format = Literal["xml", "json"]
+Format = Literal["xml", "json", "other"]
 _SUFFIXES = {".xml": "xml", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
 
 
 class Incoming(msgspec.Struct, frozen=True):
+    """One message as received: where from, its bytes, how to read them. ``format`` "other"
+    is a file that is neither XML nor JSON (an EDIFACT interchange, a PDF …); ``unread`` says
+    why a file could not be read at all. Both are answered with a CEB900, never skipped."""
+
     source: str
     data: bytes
     format: Format
+    unread: str | None = None
 
 
 class Refusal(msgspec.Struct, frozen=True):
@@ -51,21 +59,64 @@ def incoming(paths: Sequence[Path]) -> Iterator[Incoming]:
     """Every message in the given files and folders (recursively, in name order).
 
     ``.xml`` files hold one CEB message; ``.json`` one JSON message; ``.jsonl`` / ``.ndjson``
-    one JSON message per line.
+    one JSON message per line. Any other file is read by what it starts with (``<``: XML,
+    ``{``: JSON, else "other"); a file that cannot be read (missing, no permission) is
+    still yielded, with ``unread`` saying why: every file given gets an answer.
     """
     for path in paths:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            kind = _SUFFIXES.get(file.suffix.lower())
-            if kind is None:
+            suffix = file.suffix.lower()
+            try:
+                if suffix in (".jsonl", ".ndjson"):
+                    yield from _lines(file)
+                    continue
+                data = file.read_bytes()
+            except OSError as error:
+                yield Incoming(str(file), b"", "other", unread=error.strerror or str(error))
                 continue
-            if file.suffix.lower() in (".jsonl", ".ndjson"):
-                with file.open("rb") as lines:
-                    for number, line in enumerate(lines, 1):
-                        if line.strip():
-                            yield Incoming(f"{file}:{number}", line.rstrip(b"\r\n"), "json")
-            else:
-                yield Incoming(str(file), file.read_bytes(), kind)  # type: ignore[arg-type]
+            kind = _SUFFIXES.get(suffix) or _sniffed(data)
+            yield Incoming(str(file), data, kind)  # type: ignore[arg-type]
+
+
+def _lines(file: Path) -> Iterator[Incoming]:
+    with file.open("rb") as lines:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                yield Incoming(f"{file}:{number}", line.rstrip(b"\r\n"), "json")
+
+
+def _sniffed(data: bytes) -> Format:
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return "xml" if head == b"<" else "json" if head in (b"{", b"[") else "other"
+
+
+def _not_ceb(item: Incoming) -> FormatError:
+    """Why a file that is neither XML nor JSON (or cannot be read) is not cleared."""
+    if item.unread is not None:
+        return FormatError(
+            [
+                Violation(
+                    path="",
+                    code="CEB900.file.unreadable",
+                    en=f"the file could not be read: {item.unread[:200]}",
+                    zh=f"文件无法读取：{item.unread[:200]}",
+                )
+            ]
+        )
+    edifact = item.data.lstrip()[:3] in (b"UNA", b"UNB")
+    what = "an EDIFACT interchange" if edifact else "neither CEB XML nor CEB JSON"
+    what_zh = "EDIFACT 报文" if edifact else "既非CEB XML也非CEB JSON"
+    return FormatError(
+        [
+            Violation(
+                path="",
+                code="CEB900.message.not_ceb",
+                en=f"not a CEB message: {what}; clear reads CEB messages as XML or JSON",
+                zh=f"不是CEB报文：{what_zh}；仅受理XML或JSON格式的CEB报文",
+            )
+        ]
+    )
 
 
 class Decoder:
@@ -80,6 +131,8 @@ class Decoder:
         digest = hashlib.sha256(item.data).hexdigest()
         limits = self._settings
         try:
+            if item.format == "other":
+                raise _not_ceb(item)
             if item.format == "json":
                 message: Message = ceb_json.read_message(
                     item.data, max_bytes=limits.max_message_bytes
@@ -99,6 +152,42 @@ class Decoder:
         except FormatError as error:
             return Refusal(item.source, error, item.data)
         return Submission(message=message, digest=digest, received_at=received_at, spec=spec)
+
+
+class DocumentOutcome(msgspec.Struct, frozen=True, kw_only=True):
+    """One document's answer in a run: its latest receipt's status and, for a return, the
+    codes of the rules it was returned for."""
+
+    kind: str  # order / payment / waybill / inventory
+    key: str
+    status: str  # returnStatus: 100, 120, 300, 399, 500, 800 …
+    codes: tuple[str, ...] = ()
+
+
+class FileOutcome(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """What one input (a file, or one line of a JSON-lines file) got: ``clear --report``
+    writes one per line, and the terminal table lists those that were not all accepted.
+
+    ``outcome``: ``answered`` (receipts per document), ``replayed`` (same guid and bytes as
+    a message on file: its receipts again), ``refused`` (a CEB900 naming the refusal: the
+    sender's rights, a guid reused …) or ``unreadable`` (a CEB900: not a readable, valid CEB
+    message)."""
+
+    source: str
+    outcome: Literal["answered", "replayed", "refused", "unreadable"]
+    message_type: str | None = None
+    guid: str | None = None
+    documents: tuple[DocumentOutcome, ...] = ()
+    codes: tuple[str, ...] = ()  # a refusal's or a CEB900's codes
+    conflict: str | None = None  # guid reused: the input of this run that used it first
+    receipts: tuple[str, ...] = ()  # receipt files written for it
+
+    @property
+    def accepted(self) -> bool:
+        """Nothing in it was returned or refused."""
+        return self.outcome in ("answered", "replayed") and not any(
+            d.status == ReturnStatus.RETURNED for d in self.documents
+        )
 
 
 class Summary(msgspec.Struct, kw_only=True):
@@ -121,6 +210,22 @@ class Summary(msgspec.Struct, kw_only=True):
             f"{kind}:{_STATUS_NAMES.get(status, status)}"
             for (kind, _), status in self.final.items()
         )
+
+    @property
+    def statuses(self) -> Counter[tuple[str, str]]:
+        """``(kind, returnStatus)`` → number of documents, by each one's latest receipt."""
+        return Counter((kind, status) for (kind, _), status in self.final.items())
+
+    @property
+    def exit_status(self) -> int:
+        """``tradewindow clear``'s exit status: 2 when some input was unreadable (it got a
+        CEB900), else 1 when some document was returned or some message refused, else 0."""
+        if self.format_errors:
+            return 2
+        returned = any(status == ReturnStatus.RETURNED for status in self.final.values())
+        if returned or self.returned_by_reason or self.guid_reused or self.refused:
+            return 1
+        return 0
 
     def tally(self, answers_: Iterable[Answer]) -> None:
         for answer in answers_:
@@ -151,6 +256,7 @@ _STATUS_NAMES: dict[str, str] = {
     ReturnStatus.RETURNED: "returned",
     ReturnStatus.ACCEPTED: "accepted",
     ReturnStatus.MANUAL_REVIEW: "manual review",
+    ReturnStatus.CONCLUDED: "concluded",
     ReturnStatus.INSPECTION: "inspection",
     ReturnStatus.RELEASED: "released",
 }
@@ -165,15 +271,18 @@ class ReceiptWriter:
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
 
-    def write(self, message: ReceiptMessage) -> int:
+    def write(self, message: ReceiptMessage) -> str | None:
+        """The name of the file written (None: no folder, nothing written)."""
         if self._out is None:
-            return 0
+            return None
         tag = type(message).__struct_config__.tag
         if self._format == "xml":
-            (self._out / f"{tag}_{message.guid}.xml").write_bytes(write_receipt(message))
+            name = f"{tag}_{message.guid}.xml"
+            (self._out / name).write_bytes(write_receipt(message))
         else:
-            (self._out / f"{tag}_{message.guid}.json").write_bytes(ceb_json.write_message(message))
-        return 1
+            name = f"{tag}_{message.guid}.json"
+            (self._out / name).write_bytes(ceb_json.write_message(message))
+        return name
 
 
 def clear(
@@ -186,76 +295,153 @@ def clear(
     batch_documents: int = 2000,
     progress: Callable[[int], None] | None = None,
     filing: tuple[FileMessages, Sender] | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
 ) -> Summary:
     """Clear every message of ``items``; receipts are written after each batch commits.
 
+    Every item gets an answer: its documents' receipts, or a CEB900 (unreadable, or refused
+    by the filing use case, naming the refusal's code); ``on_file`` hears each item's
+    :class:`FileOutcome`, in input order.
+
     With ``filing`` (``tradewindow clear``), every message is filed through the filing use
     case for that sender: its rights to each code are checked, and what is accepted is
-    claimed as the sender's; a message it refuses gets a CEB900 naming the refusal's code.
-    Without (the demo's loader, which records each message as its own sender's), messages
-    go to ``clearance`` directly."""
+    claimed as the sender's. Without (the demo's loader, which records each message as its
+    own sender's), messages go to ``clearance`` directly."""
     summary = Summary()
+    first_source: dict[str, str] = {}  # guid → the input of this run that used it first
     for chunk in _batches(items, batch_documents):
         now = clock()
         decoded = [decoder.decode(item, now) for item in chunk]
         submissions = [d for d in decoded if isinstance(d, Submission)]
+        originals = [
+            item.data for item, d in zip(chunk, decoded, strict=True) if isinstance(d, Submission)
+        ]
         if filing is None:
-            answers_ = clearance.submit(submissions) if submissions else []
-        else:
-            originals = [
-                item.data
-                for item, d in zip(chunk, decoded, strict=True)
-                if isinstance(d, Submission)
-            ]
-            answers_ = _filed(filing, submissions, originals, summary, writer, now)
-        for answer in answers_:
-            for message in answers.receipt_messages(answer.guid, answer.receipts):
-                summary.receipt_files += writer.write(message)
-        for refusal in (d for d in decoded if isinstance(d, Refusal)):
-            summary.format_errors[refusal.error.code] += 1
-            guid = str(uuid.uuid4()).upper()
-            summary.receipt_files += writer.write(
-                format_error_receipt(refusal.error, refusal.data, guid=guid, at=now)
+            answered: list[Answer | FilingRefused] = list(
+                clearance.submit(submissions) if submissions else []
             )
+        else:
+            use_case, sender = filing
+            outcomes = use_case.file(sender, submissions) if submissions else []
+            answered = [o.answer if o.answer is not None else o.refusal for o in outcomes]  # type: ignore[misc]
+        results = iter(zip(submissions, originals, answered, strict=True))
+        for item, read in zip(chunk, decoded, strict=True):
+            if isinstance(read, Refusal):
+                outcome = _unreadable(read, summary, writer, now)
+            else:
+                submission, original, result = next(results)
+                source = item.source
+                earlier = first_source.setdefault(submission.message.guid, source)
+                conflict = earlier if earlier != source else None
+                if isinstance(result, Answer) and result.refused:  # the core's own refusal
+                    result = FilingRefused.of(*result.refused)
+                if isinstance(result, Answer):
+                    outcome = _answered(source, submission, result, summary, writer)
+                else:
+                    outcome = _refused(
+                        source, submission, original, result, summary, writer, now, conflict
+                    )
+            if on_file is not None:
+                on_file(outcome)
         summary.messages += len(chunk)
         summary.documents += sum(len(s.message.documents) for s in submissions)
-        summary.tally(answers_)
         if progress is not None:
             progress(len(chunk))
     return summary
 
 
-def _filed(
-    filing: tuple[FileMessages, Sender],
-    submissions: list[Submission],
-    originals: list[bytes],
+def _answered(
+    source: str,
+    submission: Submission,
+    answer: Answer,
+    summary: Summary,
+    writer: ReceiptWriter,
+) -> FileOutcome:
+    message = submission.message
+    summary.tally([answer])
+    names = [writer.write(m) for m in answers.receipt_messages(answer.guid, answer.receipts)]
+    written = tuple(name for name in names if name is not None)
+    summary.receipt_files += len(names)
+    latest: dict[tuple[str, str], ReceiptRecord] = {}
+    for record in answer.receipts:
+        if record.receipt_type != "CEB816":
+            latest[(record.kind, record.doc_key)] = record
+    return FileOutcome(
+        source=source,
+        outcome="replayed" if answer.replayed else "answered",
+        message_type=message_type(message),
+        guid=message.guid,
+        documents=tuple(
+            DocumentOutcome(kind=r.kind, key=r.doc_key, status=r.status, codes=r.codes)
+            for r in latest.values()
+        ),
+        receipts=written,
+    )
+
+
+def _refused(
+    source: str,
+    submission: Submission,
+    original: bytes,
+    refusal: FilingRefused,
     summary: Summary,
     writer: ReceiptWriter,
     now: datetime,
-) -> list[Answer]:
-    """The answers of the messages the use case cleared; a CEB900 for each it refused."""
-    use_case, sender = filing
-    outcomes = use_case.file(sender, submissions) if submissions else []
-    answers_ = []
-    for submission, original, outcome in zip(submissions, originals, outcomes, strict=True):
-        if outcome.answer is not None:
-            answers_.append(outcome.answer)
-            continue
-        assert outcome.refusal is not None  # noqa: S101 - Filed holds one or the other
-        refusal = outcome.refusal
-        if refusal.code == "CEB.guid.reused":
-            summary.guid_reused += 1
-        else:
-            summary.refused[refusal.code] += 1
-        message = submission.message
-        error = FormatError(
-            refusal.violations, guid=message.guid, message_type=message_type(message)
-        )
-        guid = str(uuid.uuid4()).upper()
-        summary.receipt_files += writer.write(
-            format_error_receipt(error, original, guid=guid, at=now)
-        )
-    return answers_
+    conflict: str | None,
+) -> FileOutcome:
+    """A CEB900 naming the refusal; for a reused guid, the input of this run that used it
+    first (the operator's own files: nothing about another party is said)."""
+    message = submission.message
+    violations = list(refusal.violations)
+    if refusal.code == "CEB.guid.reused":
+        summary.guid_reused += 1
+        if conflict is not None:
+            violations = [_named_conflict(v, conflict) for v in violations]
+    else:
+        summary.refused[refusal.code] += 1
+    error = FormatError(violations, guid=message.guid, message_type=message_type(message))
+    name = writer.write(
+        format_error_receipt(error, original, guid=str(uuid.uuid4()).upper(), at=now)
+    )
+    summary.receipt_files += 1
+    return FileOutcome(
+        source=source,
+        outcome="refused",
+        message_type=message_type(message),
+        guid=message.guid,
+        codes=tuple(error.codes),
+        conflict=conflict,
+        receipts=(name,) if name else (),
+    )
+
+
+def _named_conflict(violation: Violation, conflict: str) -> Violation:
+    if violation.code != "CEB.guid.reused":
+        return violation
+    return msgspec.structs.replace(
+        violation,
+        en=f"{violation.en} (first used in this run by {conflict})",
+        zh=f"{violation.zh}（本次处理中首先由 {conflict} 使用）",
+    )
+
+
+def _unreadable(
+    refusal: Refusal, summary: Summary, writer: ReceiptWriter, now: datetime
+) -> FileOutcome:
+    error = refusal.error
+    summary.format_errors[error.code] += 1
+    name = writer.write(
+        format_error_receipt(error, refusal.data, guid=str(uuid.uuid4()).upper(), at=now)
+    )
+    summary.receipt_files += 1
+    return FileOutcome(
+        source=refusal.source,
+        outcome="unreadable",
+        message_type=error.message_type,
+        guid=error.guid,
+        codes=tuple(error.codes),
+        receipts=(name,) if name else (),
+    )
 
 
 def _batches(items: Iterable[Incoming], documents: int) -> Iterator[list[Incoming]]:

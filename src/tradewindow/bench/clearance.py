@@ -211,7 +211,7 @@ class _TimedWriter(intake.ReceiptWriter):
         super().__init__(out, fmt)
         self._folder = out
 
-    def write(self, message: Any) -> int:
+    def write(self, message: Any) -> str | None:
         start = time.perf_counter()
         try:
             return super().write(message)

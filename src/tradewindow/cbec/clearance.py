@@ -150,7 +150,11 @@ class Clearance:
             if admission is not None:
                 admission.accepted(uow, [(s.message, _stored_by(batch, s.message)) for s in fresh])
             self._record(uow, now, fresh, batch)
-            stored = uow.receipts_for_messages(replays) if replays else []
+            # a replay of a message first received in this batch is answered by what the
+            # batch made (``_attach``); reading it back as well would answer it twice
+            first_here = {s.message.guid for s in fresh}
+            earlier = [guid for guid in replays if guid not in first_here]
+            stored = uow.receipts_for_messages(earlier) if earlier else []
             uow.commit()
         self._publish(batch)
         return _attach(answers_, batch.receipts, stored)
@@ -222,6 +226,21 @@ class Clearance:
         """The receipts stored for one message guid (empty when unknown)."""
         with self._store.unit_of_work() as uow:
             return uow.receipts_for_messages([guid])
+
+    def receipts_of_documents(self, guids: Sequence[str]) -> list[ReceiptRecord]:
+        """Every receipt of the documents these messages declared, in the order made: the
+        answer to filing and every decision since (a release after an agency's decision, the
+        tax bill, a return after a timeout). Empty for guids never answered."""
+        with self._store.unit_of_work() as uow:
+            answered = uow.receipts_for_messages(guids)
+            documents = {(r.kind, r.doc_key) for r in answered if r.kind != "message"}
+            found = uow.receipts_for_documents({key for _, key in documents})
+        return [r for r in found if (r.kind, r.doc_key) in documents]
+
+    def receipts_since(self, since: datetime, limit: int = 100_000) -> list[ReceiptRecord]:
+        """Up to ``limit`` receipts made at or after ``since``, in the order made."""
+        with self._store.unit_of_work() as uow:
+            return uow.receipts_since(since, limit)
 
 
 def _message_record(sub: Submission) -> MessageRecord:

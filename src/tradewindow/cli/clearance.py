@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from datetime import datetime
 from pathlib import Path
 
 import msgspec
 
 from tradewindow import intake
 from tradewindow.bootstrap import App, bootstrap
+from tradewindow.cbec import answers
 from tradewindow.cbec.documents import SpecVersion
-from tradewindow.cli.render import console, print_summary, progress
+from tradewindow.cbec.ports import ReceiptRecord
+from tradewindow.cli.render import console, print_files, print_summary, progress
 from tradewindow.clock import utc_now
 from tradewindow.filing.use_case import Sender
 from tradewindow.parties.errors import PartyNotFound
@@ -20,7 +24,14 @@ from tradewindow.sandbox import check
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    clear = subparsers.add_parser("clear", help="clear CEB XML / JSON files and write receipts")
+    clear = subparsers.add_parser(
+        "clear",
+        help="clear CEB XML / JSON files and write receipts",
+        description="Clear CEB messages from files and folders; every input gets an answer"
+        " (its documents' receipts, or a CEB900 naming why it was refused or unreadable).",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     clear.add_argument("paths", nargs="+", type=Path, help="files or folders of messages")
     clear.add_argument("--out", type=Path, required=True, help="folder for receipt files")
     clear.add_argument("--receipts", choices=["xml", "json"], default="xml")
@@ -34,7 +45,47 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         " code are checked and what is accepted is its own; default: the platform operator"
         " (operator:local), recorded as such in the evidence log",
     )
+    clear.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="write one JSON line per input: file, message type, guid, outcome, each"
+        " document's status and codes, the receipt files written",
+    )
+    clear.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="after filing, wait up to SECONDS for the decisions still pending (agencies,"
+        " manual review, companions) and write their receipts too",
+    )
     clear.set_defaults(run=_clear)
+
+    receipts = subparsers.add_parser(
+        "receipts",
+        help="write the receipts decided after filing (releases, tax bills, returns)",
+        description="Write receipt files again, for the messages named or made since a time:"
+        " a release after an agency's decision, a CEB816 tax bill, a return after a timeout."
+        " File names are stable: fetching twice writes the same files.",
+    )
+    which = receipts.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--guid",
+        action="append",
+        metavar="GUID",
+        help="every receipt of the documents this message declared (repeatable)",
+    )
+    which.add_argument(
+        "--since",
+        type=_instant,
+        metavar="TIME",
+        help="every receipt made at or after TIME (ISO 8601 with a UTC offset,"
+        " e.g. 2026-12-05T08:00:00+08:00)",
+    )
+    receipts.add_argument("--out", type=Path, required=True, help="folder for receipt files")
+    receipts.add_argument("--receipts", choices=["xml", "json"], default="xml")
+    receipts.set_defaults(run=_receipts)
 
     sandbox = subparsers.add_parser(
         "sandbox", help="check CEB messages: format, XSD, every rule, the receipts; files nothing"
@@ -59,22 +110,143 @@ def _clear(args: argparse.Namespace) -> int:
             app.settings, spec=SpecVersion(args.spec), xsd=False if args.no_xsd else None
         )
         items = list(intake.incoming(args.paths))
-        with progress() as bar:
-            task = bar.add_task("clearing", total=len(items))
-            summary = intake.clear(
-                items,
-                clearance=app.clearance,
-                decoder=decoder,
-                writer=intake.ReceiptWriter(args.out, args.receipts),
-                clock=utc_now,
-                progress=lambda n: bar.advance(task, n),
-                filing=(app.filing, sender),
-            )
+        writer = intake.ReceiptWriter(args.out, args.receipts)
+        files = _FileLog(args.report)
+        try:
+            with progress() as bar:
+                task = bar.add_task("clearing", total=len(items))
+                summary = intake.clear(
+                    items,
+                    clearance=app.clearance,
+                    decoder=decoder,
+                    writer=writer,
+                    clock=utc_now,
+                    progress=lambda n: bar.advance(task, n),
+                    filing=(app.filing, sender),
+                    on_file=files.add,
+                )
+        finally:
+            files.close()
         app.evidence.sign_head()  # the run's records end under a signed checkpoint
+        later = _wait(app, files.guids, args.wait, writer) if args.wait > 0 else 0
     finally:
         app.close()
     print_summary(summary)
-    console.print(f"receipts written to {args.out} ({summary.receipt_files} files)")
+    print_files(files.shown, more=files.more)
+    console.print(f"receipts written to {args.out} ({summary.receipt_files + later} files)")
+    if args.report:
+        console.print(f"report: {args.report} / 逐文件报告：{args.report}")
+    return summary.exit_status
+
+
+EXIT_STATUSES = """exit status:
+  0  every document accepted (no returns, no refusals)
+  1  some document returned (100) or some message refused (rights, guid reused)
+  2  some input unreadable: not a valid CEB message (it got a CEB900)
+"""
+_SHOWN = 50  # files listed on the terminal; the report has them all
+
+
+class _FileLog:
+    """Each input's outcome: into the report file (when asked), the first inputs not all
+    accepted kept for the terminal, the guids answered kept for ``--wait``."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._file = path.open("wb") if path else None
+        self.shown: list[intake.FileOutcome] = []
+        self.more = 0
+        self.guids: list[str] = []
+
+    def add(self, outcome: intake.FileOutcome) -> None:
+        if self._file is not None:
+            self._file.write(_encode(outcome) + b"\n")
+        if outcome.outcome in ("answered", "replayed") and outcome.guid:
+            self.guids.append(outcome.guid)
+        if not outcome.accepted:
+            if len(self.shown) < _SHOWN:
+                self.shown.append(outcome)
+            else:
+                self.more += 1
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+_encode = msgspec.json.Encoder().encode
+_SINCE_LIMIT = 100_000  # receipts per ``receipts --since`` run
+_PENDING = frozenset({"120", "300", "399", "500"})  # a list not yet released or returned
+
+
+def _wait(app: App, guids: list[str], seconds: float, writer: intake.ReceiptWriter) -> int:
+    """Wait up to ``seconds`` for the run's lists still pending to be decided; write the
+    receipts decided meanwhile; the number of files written."""
+    deadline = time.monotonic() + seconds
+    answered = set(guids)
+    while True:
+        found = app.clearance.receipts_of_documents(guids)
+        latest = {(r.kind, r.doc_key): r.status for r in found if r.receipt_type != "CEB816"}
+        pending = sum(
+            1 for (kind, _), status in latest.items() if kind == "inventory" and status in _PENDING
+        )
+        if not pending or time.monotonic() >= deadline:
+            break
+        time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+    later = [r for r in found if r.message_guid not in answered]
+    written = _write(later, writer)
+    console.print(
+        f"waited: {written} receipt files decided after filing; {pending} lists still pending"
+        f" / 等待期间新增回执 {written} 个；仍待决定的清单 {pending} 份"
+    )
+    return written
+
+
+def _write(records: list[ReceiptRecord], writer: intake.ReceiptWriter) -> int:
+    """Receipt messages for ``records``, grouped by what made them (stable file names)."""
+    grouped: dict[str, list[ReceiptRecord]] = {}
+    for record in records:
+        grouped.setdefault(record.message_guid, []).append(record)
+    count = 0
+    for made_by, group in grouped.items():
+        for message in answers.receipt_messages(made_by, group):
+            writer.write(message)
+            count += 1
+    return count
+
+
+def _instant(text: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text}") from None
+    if at.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give a UTC offset (e.g. {text}+08:00)")
+    return at
+
+
+def _receipts(args: argparse.Namespace) -> int:
+    app = bootstrap()
+    try:
+        if args.guid:
+            found = app.clearance.receipts_of_documents(args.guid)
+        else:
+            found = app.clearance.receipts_since(args.since, _SINCE_LIMIT)
+    finally:
+        app.close()
+    written = _write(found, intake.ReceiptWriter(args.out, args.receipts))
+    console.print(
+        f"{written} receipt files ({len(found)} receipts) written to {args.out}"
+        f" / 已写出回执文件 {written} 个"
+    )
+    if not found:
+        console.print("no receipts found / 未找到回执")
+        return 1
+    if args.since and len(found) >= _SINCE_LIMIT:
+        last = found[-1].created_at.isoformat()
+        console.print(
+            f"the first {_SINCE_LIMIT:,} only: run again with --since {last} for the rest"
+            f" / 仅前 {_SINCE_LIMIT:,} 条，请以 --since {last} 继续"
+        )
     return 0
 
 

@@ -175,7 +175,8 @@ class DemoLoad:
         expired = self.app.clearance.expire_waiting()
         self.summary.tally([Answer(guid="timeout", receipts=expired)])
         for receipt_message in answers.receipt_messages("timeout", expired):
-            self.summary.receipt_files += writer.write(receipt_message)
+            writer.write(receipt_message)
+            self.summary.receipt_files += 1
         self.progress.finish_stage()
         self.console.print(
             f"{waited} later: {len(expired):,} lists still waiting were returned "
@@ -187,7 +188,8 @@ class DemoLoad:
         decided, made = agencies_decide(self.app, seed=self.seed)
         self.summary.tally([Answer(guid="agencies", receipts=decided)])
         for receipt_message in answers.receipt_messages("agencies", decided):
-            self.summary.receipt_files += writer.write(receipt_message)
+            writer.write(receipt_message)
+            self.summary.receipt_files += 1
         self.progress.finish_stage()
         self.console.print(
             "agencies decided: "

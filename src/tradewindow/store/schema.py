@@ -68,6 +68,8 @@ receipts = Table(
     Column("codes", String(), nullable=False, server_default=""),
     Index("ix_receipts_message_guid", "message_guid"),
     Index("ix_receipts_kind_doc_key", "kind", "doc_key"),
+    Index("ix_receipts_doc_key", "doc_key"),  # 0010_cbec_receipt_times
+    Index("ix_receipts_created_at", "created_at"),  # 0010_cbec_receipt_times
 )
 
 tax_bills = Table(

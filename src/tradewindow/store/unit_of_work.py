@@ -274,20 +274,23 @@ class SqlUnitOfWork(SqlTransaction):
             self._select_in(query, receipts.c.message_guid, guids),
             key=lambda row: (row.message_guid, row.seq, row.id),
         )
-        return [
-            ReceiptRecord(
-                receipt_type=row.receipt_type,
-                kind=row.kind,
-                doc_key=row.doc_key,
-                message_guid=row.message_guid,
-                status=row.status,
-                created_at=row.created_at,
-                body=bytes(row.body),
-                seq=row.seq,
-                codes=tuple(row.codes.split()),
-            )
-            for row in rows
-        ]
+        return [_receipt_record(row) for row in rows]
+
+    def receipts_for_documents(self, keys: Collection[str]) -> list[ReceiptRecord]:
+        """Every receipt of the documents with these keys (any kind), in the order made."""
+        query = select(receipts.c.id, *_RECEIPT_COLUMNS)
+        rows = sorted(self._select_in(query, receipts.c.doc_key, keys), key=lambda row: row.id)
+        return [_receipt_record(row) for row in rows]
+
+    def receipts_since(self, since: datetime, limit: int) -> list[ReceiptRecord]:
+        """Up to ``limit`` receipts made at or after ``since``, in the order made."""
+        query = (
+            select(receipts.c.id, *_RECEIPT_COLUMNS)
+            .where(receipts.c.created_at >= since)
+            .order_by(receipts.c.created_at, receipts.c.id)
+            .limit(limit)
+        )
+        return [_receipt_record(row) for row in self._execute(query)]
 
     def add_tax_bills(self, bills: Sequence[TaxBillRecord]) -> None:
         params = [
@@ -461,3 +464,17 @@ def _is_unique_violation(error: IntegrityError) -> bool:
 def _chunks(values: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _receipt_record(row: Row[Any]) -> ReceiptRecord:
+    return ReceiptRecord(
+        receipt_type=row.receipt_type,
+        kind=row.kind,
+        doc_key=row.doc_key,
+        message_guid=row.message_guid,
+        status=row.status,
+        created_at=row.created_at,
+        body=bytes(row.body),
+        seq=row.seq,
+        codes=tuple(row.codes.split()),
+    )

@@ -76,7 +76,7 @@ def owners(workdir: Path) -> dict[str, str]:
 def test_a_stranger_is_refused_with_a_ceb900_and_claims_nothing(workdir: Path) -> None:
     path = order_file(workdir / "in", "SO-CLI-1", "4403960009")
     out = workdir / "out"
-    assert main(["clear", str(path), "--out", str(out), "--as", "other-platform"]) == 0
+    assert main(["clear", str(path), "--out", str(out), "--as", "other-platform"]) == 1  # refused
     [receipt] = [etree.fromstring(f.read_bytes()) for f in out.iterdir()]
     assert etree.QName(receipt).localname == "CEB900Message"
     assert "auth.not_commissioned" in etree.tostring(receipt, encoding="unicode")
