@@ -308,6 +308,36 @@ def clear(
     claimed as the sender's. Without (the demo's loader, which records each message as its
     own sender's), messages go to ``clearance`` directly."""
     summary = Summary()
+    for outcome in clearing(
+        items,
+        summary=summary,
+        clearance=clearance,
+        decoder=decoder,
+        writer=writer,
+        clock=clock,
+        batch_documents=batch_documents,
+        progress=progress,
+        filing=filing,
+    ):
+        if on_file is not None:
+            on_file(outcome)
+    return summary
+
+
+def clearing(
+    items: Iterable[Incoming],
+    *,
+    summary: Summary,
+    clearance: Clearance,
+    decoder: Decoder,
+    writer: ReceiptWriter,
+    clock: Callable[[], datetime],
+    batch_documents: int = 2000,
+    progress: Callable[[int], None] | None = None,
+    filing: tuple[FileMessages, Sender] | None = None,
+) -> Iterator[FileOutcome]:
+    """:func:`clear` as a stream: each item's outcome once its batch has committed (items
+    are read as they are needed), ``summary`` kept up to date."""
     first_source: dict[str, str] = {}  # guid → the input of this run that used it first
     for chunk in _batches(items, batch_documents):
         now = clock()
@@ -325,29 +355,28 @@ def clear(
             outcomes = use_case.file(sender, submissions) if submissions else []
             answered = [o.answer if o.answer is not None else o.refusal for o in outcomes]  # type: ignore[misc]
         results = iter(zip(submissions, originals, answered, strict=True))
+        made: list[FileOutcome] = []
         for item, read in zip(chunk, decoded, strict=True):
             if isinstance(read, Refusal):
-                outcome = _unreadable(read, summary, writer, now)
+                made.append(_unreadable(read, summary, writer, now))
+                continue
+            submission, original, result = next(results)
+            source = item.source
+            earlier = first_source.setdefault(submission.message.guid, source)
+            conflict = earlier if earlier != source else None
+            if isinstance(result, Answer) and result.refused:  # the core's own refusal
+                result = FilingRefused.of(*result.refused)
+            if isinstance(result, Answer):
+                made.append(_answered(source, submission, result, summary, writer))
             else:
-                submission, original, result = next(results)
-                source = item.source
-                earlier = first_source.setdefault(submission.message.guid, source)
-                conflict = earlier if earlier != source else None
-                if isinstance(result, Answer) and result.refused:  # the core's own refusal
-                    result = FilingRefused.of(*result.refused)
-                if isinstance(result, Answer):
-                    outcome = _answered(source, submission, result, summary, writer)
-                else:
-                    outcome = _refused(
-                        source, submission, original, result, summary, writer, now, conflict
-                    )
-            if on_file is not None:
-                on_file(outcome)
+                made.append(
+                    _refused(source, submission, original, result, summary, writer, now, conflict)
+                )
         summary.messages += len(chunk)
         summary.documents += sum(len(s.message.documents) for s in submissions)
         if progress is not None:
             progress(len(chunk))
-    return summary
+        yield from made
 
 
 def _answered(

@@ -6,36 +6,43 @@ For each message an enterprise uploads (CEB XML or JSON), the report lists
 - every violation of the official XSD (when the XSDs are available);
 - every business-rule violation (``cbec.rules``), each with its path, code and English and
   Chinese message — also when the XSD check failed, so one round trip shows everything;
-- the receipts the platform would return, produced by clearing the uploaded messages
-  together on a throwaway database: companions uploaded together match each other;
-  nothing on file is consulted (no other party's data can leak) and nothing is kept.
+- its enveloped signature, when it carries one: intact against its own certificate or not
+  (whether that certificate is registered to the filer is for filing to tell);
+- what the platform would answer: the **same engine as** ``tradewindow clear`` — the wiring
+  of ``bootstrap`` (filing use case, clearance, agency routing by ``policy.toml``, evidence)
+  on a throwaway database, filing as the operator — so a list that ``clear`` holds at 399
+  for inspection & quarantine is predicted at 399, and a return is a fault. Messages of one
+  check match each other; nothing on file is consulted and nothing is kept.
+
+Uploads are checked as a stream, in batches: any number of files (the public page limits
+one upload, not the engine).
 """
 
 from __future__ import annotations
 
 import tempfile
-import uuid
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections import deque
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import msgspec
 
-from tradewindow.cbec import answers
-from tradewindow.cbec.clearance import Clearance, Submission
+from tradewindow import intake
+from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec.documents import SpecVersion, message_type
+from tradewindow.cbec.receipts import ReceiptMessage, ReturnStatus
 from tradewindow.cbec.rules import check_message
 from tradewindow.clock import utc_now
-from tradewindow.formats import ceb_json, ceb_schema, ceb_xml
-from tradewindow.formats.ceb_receipts_xml import format_error_receipt, write_receipt
-from tradewindow.intake import Decoder, Incoming, Refusal
+from tradewindow.filing.use_case import Sender
+from tradewindow.formats import ceb_json, ceb_schema, xmldsig
+from tradewindow.formats.ceb_receipts_xml import write_receipt
+from tradewindow.intake import Decoder, DocumentOutcome, Incoming, Refusal
 from tradewindow.reference import ReferenceCodeTables
-from tradewindow.reference.tariff import TariffRates
 from tradewindow.settings import Settings
-from tradewindow.store import open_store
 from tradewindow.violations import Violation
 
-MAX_FILES = 20
+MAX_FILES = 20  # files in one upload of the public page (the engine takes any number)
 
 
 class Receipt(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,11 +62,26 @@ class MessageReport(msgspec.Struct, kw_only=True, rename="camel"):
     xsd_checked: bool = False
     xsd_errors: list[Violation] = msgspec.field(default_factory=list)
     rule_violations: list[Violation] = msgspec.field(default_factory=list)
+    signed: bool = False
+    signature_errors: list[Violation] = msgspec.field(default_factory=list)
+    # what ``clear`` would answer: answered / replayed / refused / unreadable, and each
+    # document's predicted status (120, 399, 800, 100 …)
+    outcome: str | None = None
+    documents: list[DocumentOutcome] = msgspec.field(default_factory=list)
+    refusal_codes: list[str] = msgspec.field(default_factory=list)
     receipts: list[Receipt] = msgspec.field(default_factory=list)
 
     @property
+    def returned(self) -> bool:
+        """Some predicted receipt is a return (100) or the message would be refused."""
+        return self.outcome in ("refused", "unreadable") or any(
+            d.status == ReturnStatus.RETURNED for d in self.documents
+        )
+
+    @property
     def clean(self) -> bool:
-        return self.readable and not self.xsd_errors and not self.rule_violations
+        faults = self.xsd_errors or self.rule_violations or self.signature_errors
+        return self.readable and not faults and not self.returned
 
 
 class SandboxReport(msgspec.Struct, kw_only=True, rename="camel"):
@@ -71,101 +93,172 @@ class SandboxReport(msgspec.Struct, kw_only=True, rename="camel"):
         return all(m.clean for m in self.messages)
 
 
-class TooManyFiles(ValueError):
-    code = "sandbox.too_many_files"
+def exit_status(reports: Iterable[MessageReport]) -> int:
+    """As ``tradewindow clear``'s: 2 some message unreadable, 1 some fault or return, 0."""
+    found = list(reports)
+    if any(not r.readable or r.outcome == "unreadable" for r in found):
+        return 2
+    return 0 if all(r.clean for r in found) else 1
 
 
 def check(
-    uploads: Sequence[tuple[str, bytes]],
+    uploads: Iterable[tuple[str, bytes]],
     *,
     settings: Settings | None = None,
     spec: SpecVersion = SpecVersion.V202205,
     now: datetime | None = None,
 ) -> SandboxReport:
-    """The report on ``uploads`` (file name, bytes); ``.json`` names are read as JSON."""
-    if len(uploads) > MAX_FILES:
-        raise TooManyFiles(f"at most {MAX_FILES} files per check")
-    settings = settings or Settings()
+    """The report on ``uploads`` (file name, bytes)."""
     now = now or utc_now()
-    decoder = Decoder(settings, spec=spec, xsd=False)
-    xsd = ceb_schema.schemas_available()
-    codes = ReferenceCodeTables()
-    reports: list[MessageReport] = []
-    submissions: list[tuple[MessageReport, Submission]] = []
-    for name, data in uploads:
-        fmt = "json" if name.lower().endswith((".json", ".jsonl")) else "xml"
-        report = MessageReport(source=name)
-        reports.append(report)
-        decoded = decoder.decode(Incoming(name, data, fmt), now)  # type: ignore[arg-type]
+    return SandboxReport(
+        checked_at=now, messages=list(check_each(uploads, settings=settings, spec=spec, now=now))
+    )
+
+
+def check_each(
+    uploads: Iterable[tuple[str, bytes]],
+    *,
+    settings: Settings | None = None,
+    spec: SpecVersion = SpecVersion.V202205,
+    now: datetime | None = None,
+) -> Iterator[MessageReport]:
+    """Each upload's report, in order, as its batch is cleared (for any number of files):
+    the uploads go through :func:`tradewindow.intake.clearing` exactly as ``clear`` sends
+    its files (the same batches), each one diagnosed as it is read."""
+    settings = settings or Settings()
+    at = now or utc_now()
+    with tempfile.TemporaryDirectory(prefix="tw-sandbox-") as folder:
+        throwaway = msgspec.structs.replace(
+            settings,
+            database_url=f"sqlite:///{Path(folder) / 'sandbox.db'}",
+            bus_url=None,
+            data_dir=Path(folder) / "var",
+            data_objects_url=None,
+        )
+        app = bootstrap(throwaway, clock=lambda: at)
+        try:
+            yield from _Engine(app, settings, spec, at).reports(uploads)
+        finally:
+            app.close()
+
+
+class _Engine:
+    """One throwaway platform: ``intake.clearing`` as ``clear`` runs it (the filing use case
+    for the operator, the app's clearance and agencies), every message diagnosed as read."""
+
+    def __init__(self, app: App, settings: Settings, spec: SpecVersion, now: datetime):
+        self._app = app
+        self._now = now
+        self._reader = Decoder(settings, spec=spec, xsd=False)  # diagnostics: rules also
+        self._decoder = Decoder(settings, spec=spec)  # as ``clear`` decodes
+        self._xsd = ceb_schema.schemas_available()
+        self._codes = ReferenceCodeTables()
+        self._sender = Sender.of_operator("sandbox", "sandbox")
+
+    def reports(self, uploads: Iterable[tuple[str, bytes]]) -> Iterator[MessageReport]:
+        diagnosed: deque[MessageReport] = deque()
+
+        def items() -> Iterator[Incoming]:
+            for name, data in uploads:
+                item = _incoming(name, data)
+                diagnosed.append(self._diagnosed(item))
+                yield item
+
+        collected = _Collected()
+        outcomes = intake.clearing(
+            items(),
+            summary=intake.Summary(),
+            clearance=self._app.clearance,
+            decoder=self._decoder,
+            writer=collected,
+            clock=lambda: self._now,
+            filing=(self._app.filing, self._sender),
+        )
+        for outcome in outcomes:
+            report = diagnosed.popleft()
+            report.outcome = outcome.outcome
+            report.documents = list(outcome.documents)
+            if outcome.outcome in ("refused", "unreadable"):
+                report.refusal_codes = list(outcome.codes)
+            report.receipts = [collected.receipts[name] for name in outcome.receipts]
+            if not diagnosed:  # the batch is answered: its receipts are in the reports
+                collected.receipts.clear()
+            yield report
+
+    def _diagnosed(self, item: Incoming) -> MessageReport:
+        report = MessageReport(source=item.source)
+        decoded = self._reader.decode(item, self._now)
         if isinstance(decoded, Refusal):
-            _unreadable(report, decoded, now)
-            continue
+            report.readable = False
+            report.format_errors = decoded.error.violations
+            report.message_type = decoded.error.message_type
+            report.guid = decoded.error.guid
+            return report
         message = decoded.message
         report.message_type, report.guid, report.spec = (
             message_type(message),
             message.guid,
             decoded.spec.value,
         )
-        if fmt == "xml" and xsd:
+        if item.format == "xml" and self._xsd:
             report.xsd_checked = True
-            report.xsd_errors = ceb_schema.validate(data, decoded.spec)
-        outcome = check_message(message, codes=codes, spec=decoded.spec, now=now)
+            report.xsd_errors = ceb_schema.validate(item.data, decoded.spec)
+        if item.format == "xml" and b"Signature" in item.data:
+            report.signed, report.signature_errors = _signature(item.data)
+        outcome = check_message(message, codes=self._codes, spec=decoded.spec, now=self._now)
         report.rule_violations = [
             *outcome.message,
             *(v for index in sorted(outcome.documents) for v in outcome.documents[index]),
         ]
-        if report.xsd_errors:
-            error = ceb_xml.FormatError(
-                report.xsd_errors, guid=message.guid, message_type=report.message_type
-            )
-            _unreadable(report, Refusal(name, error, data), now, readable=True)
-            continue
-        submissions.append((report, decoded))
-    if submissions:
-        _clear_on_throwaway(submissions, now)
-    return SandboxReport(checked_at=now, messages=reports)
+        return report
 
 
-def _unreadable(
-    report: MessageReport, refusal: Refusal, now: datetime, *, readable: bool = False
-) -> None:
-    report.readable = readable
-    if not readable:
-        report.format_errors = refusal.error.violations
-        report.message_type = refusal.error.message_type
-        report.guid = refusal.error.guid
-    receipt = format_error_receipt(
-        refusal.error, refusal.data, guid=str(uuid.uuid4()).upper(), at=now
-    )
-    report.receipts.append(_receipt(receipt))
+def _incoming(name: str, data: bytes) -> Incoming:
+    lowered = name.lower()
+    if lowered.endswith((".json", ".jsonl", ".ndjson")):
+        return Incoming(name, data, "json")
+    if lowered.endswith(".xml"):
+        return Incoming(name, data, "xml")
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return Incoming(name, data, "xml" if head == b"<" else "json" if head in b"{[" else "other")
 
 
-def _clear_on_throwaway(submissions: list[tuple[MessageReport, Submission]], now: datetime) -> None:
-    with tempfile.TemporaryDirectory(prefix="tw-sandbox-") as folder:
-        store = open_store(f"sqlite:///{Path(folder) / 'sandbox.db'}")
-        try:
-            clearance = Clearance(
-                store,
-                codes=ReferenceCodeTables(),
-                rates=TariffRates(),
-                match_timeout=timedelta(hours=24),
-                clock=lambda: now,
-            )
-            results = clearance.submit([s for _, s in submissions])
-        finally:
-            store.close()
-    for (report, _), answer in zip(submissions, results, strict=True):
-        if answer.refused:
-            report.rule_violations.extend(answer.refused)
-        for message in answers.receipt_messages(answer.guid, answer.receipts):
-            report.receipts.append(_receipt(message))
+def _signature(data: bytes) -> tuple[bool, list[Violation]]:
+    """Whether the XML carries ds:Signature, and what is wrong with it against its own
+    certificate (nothing: intact)."""
+    try:
+        certificate = xmldsig.embedded_certificate(data)
+        if certificate is None:
+            return True, [
+                Violation(
+                    path="Signature/KeyInfo",
+                    code="signature.no_certificate",
+                    en="the signature carries no X509Certificate to check it with",
+                    zh="签名未携带可用于验签的X509证书",
+                )
+            ]
+        xmldsig.verify(data, certificate)
+    except xmldsig.SignatureError as error:
+        if error.code == "signature.missing":
+            return False, []
+        return True, [error.violation()]
+    return True, []
 
 
-def _receipt(message: msgspec.Struct) -> Receipt:
-    tag = type(message).__struct_config__.tag
-    return Receipt(
-        message_type=str(tag),
-        guid=message.guid,  # type: ignore[attr-defined]
-        xml=write_receipt(message).decode(),  # type: ignore[arg-type]
-        json=ceb_json.write_message(message).decode(),  # type: ignore[arg-type]
-    )
+class _Collected(intake.ReceiptWriter):
+    """The receipt messages ``clear`` would write, kept by file name for the report."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.receipts: dict[str, Receipt] = {}
+
+    def write(self, message: ReceiptMessage) -> str | None:
+        tag = str(type(message).__struct_config__.tag)
+        name = f"{tag}_{message.guid}.xml"
+        self.receipts[name] = Receipt(
+            message_type=tag,
+            guid=message.guid,
+            xml=write_receipt(message).decode(),
+            json=ceb_json.write_message(message).decode(),
+        )
+        return name

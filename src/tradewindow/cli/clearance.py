@@ -20,7 +20,7 @@ from tradewindow.cli.render import console, print_files, print_summary, progress
 from tradewindow.clock import utc_now
 from tradewindow.filing.use_case import Sender
 from tradewindow.parties.errors import PartyNotFound
-from tradewindow.sandbox import check
+from tradewindow.sandbox import MessageReport, check_each, exit_status
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -88,10 +88,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     receipts.set_defaults(run=_receipts)
 
     sandbox = subparsers.add_parser(
-        "sandbox", help="check CEB messages: format, XSD, every rule, the receipts; files nothing"
+        "sandbox",
+        help="check CEB messages: format, XSD, every rule, signature, the receipts; files nothing",
+        description="Check CEB messages with the same engine as clear (filing, clearance,"
+        " agency routing) on a throwaway database: every fault, and the receipts clear would"
+        " give. Any number of files and folders, checked as a stream.",
+        epilog=EXIT_STATUSES.replace("accepted (no", "clean (no faults, no"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sandbox.add_argument("files", nargs="+", type=Path)
-    sandbox.add_argument("--json", action="store_true", help="print the report as JSON")
+    sandbox.add_argument("files", nargs="+", type=Path, help="files or folders of messages")
+    sandbox.add_argument("--json", action="store_true", help="print one JSON report per line")
     sandbox.set_defaults(run=_sandbox)
 
     expire = subparsers.add_parser("expire", help="return lists that waited too long")
@@ -263,23 +269,39 @@ def _sender(app: App, reference: str | None) -> Sender | None:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
-    report = check([(path.name, path.read_bytes()) for path in args.files])
-    if args.json:
-        sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
-        return 0 if report.clean else 1
-    for message in report.messages:
+    uploads = ((item.source, item.data) for item in intake.incoming(args.files))
+    seen: list[MessageReport] = []
+    for message in check_each(uploads):
+        seen.append(_verdict_only(message))
+        if args.json:
+            sys.stdout.write(msgspec.json.encode(message).decode() + "\n")
+            continue
         verdict = "[green]clean[/]" if message.clean else "[red]faults[/]"
         console.print(f"[bold]{message.source}[/] {message.message_type or '?'} {verdict}")
         for title, found in (
             ("format", message.format_errors),
             ("XSD", message.xsd_errors),
             ("rules", message.rule_violations),
+            ("signature", message.signature_errors),
         ):
             for v in found:
                 console.print(f"  {title}: [{v.code}] {v.path}: {v.en} / {v.zh}", markup=False)
+        for document in message.documents:
+            codes = f": {', '.join(document.codes)}" if document.codes else ""
+            console.print(
+                f"  predicted {document.kind} {document.key} {document.status}{codes}",
+                markup=False,
+            )
+        if message.refusal_codes:
+            console.print(f"  predicted refusal: {', '.join(message.refusal_codes)}")
         for receipt in message.receipts:
             console.print(f"  receipt {receipt.message_type} {receipt.guid}")
-    return 0 if report.clean else 1
+    return exit_status(seen)
+
+
+def _verdict_only(report: MessageReport) -> MessageReport:
+    """The report without its receipts' text: what the exit status needs, kept per file."""
+    return msgspec.structs.replace(report, receipts=[])
 
 
 def _expire(args: argparse.Namespace) -> int:

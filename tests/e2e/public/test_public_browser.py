@@ -47,8 +47,33 @@ def test_a_visitor_checks_a_faulty_message_and_sees_each_error(page, screenshots
         assert shown.count() >= 1, (violation.path, violation.code)
         assert violation.en in shown.first.inner_text()
     assert report.locator('[data-receipt="CEB900"]').count() == 1
+    predicted = report.locator('ul.predicted[data-outcome="unreadable"]')
+    assert "would get a CEB900" in predicted.inner_text()  # what filing it would answer
     assert page.locator("#sandbox-report").evaluate("e => e === document.activeElement")
     page.screenshot(path=str(screenshots / "sandbox-report-en.png"), full_page=True)
+    assert page.problems == []
+
+
+def test_the_sample_set_is_predicted_as_filing_would_decide_it(page) -> None:
+    """The sandbox runs the agencies' routing: the sample list waits for inspection &
+    quarantine (399), as ``clear`` and the API decide it; the page says so."""
+    page.goto("/sandbox")
+    samples = Path(__file__).parents[2] / "data" / "ceb"
+    names = ["order_311.xml", "payment_411.xml", "waybill_511.xml", "inventory_621.xml"]
+    page.set_input_files(
+        "#sandbox-files",
+        [
+            {"name": n, "mimeType": "application/xml", "buffer": (samples / n).read_bytes()}
+            for n in names
+        ],
+    )
+    page.get_by_role("button", name="Check", exact=True).click()
+    listed = page.locator('[data-source="inventory_621.xml"] li[data-document="inventory"]')
+    listed.wait_for()
+    assert listed.get_attribute("data-status") == "399"
+    assert "inspection & quarantine" in listed.inner_text()
+    signature = page.locator('[data-source="inventory_621.xml"] [data-signature]')
+    assert signature.get_attribute("data-signature") == "intact"
     assert page.problems == []
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tradewindow.cbec.receipts import InventoryReturnMessage, OrderReturnMessage
 from tradewindow.formats import ceb_json, ceb_schema, ceb_xml
-from tradewindow.sandbox import MAX_FILES, TooManyFiles, check
+from tradewindow.sandbox import check, check_each
 
 SAMPLES = Path(__file__).parents[2] / "data" / "ceb"
 SET = ["order_311.xml", "payment_411.xml", "waybill_511.xml", "inventory_621.xml"]
@@ -20,13 +20,17 @@ def uploads(*names: str) -> list[tuple[str, bytes]]:
     return [(name, (SAMPLES / name).read_bytes()) for name in names]
 
 
-def test_a_complete_set_uploaded_together_is_clean_and_would_be_released() -> None:
+def test_a_complete_set_is_clean_and_waits_for_the_agencies_as_clear_says() -> None:
     report = check(uploads(*SET))
     assert report.clean
     inventory = report.messages[3]
-    assert [r.message_type for r in inventory.receipts] == ["CEB622", "CEB816"]
+    # the agencies' routing runs: infant formula and vitamins go to inspection & quarantine
+    assert [r.message_type for r in inventory.receipts] == ["CEB622"]
     returns = msgspec.json.decode(inventory.receipts[0].json, type=InventoryReturnMessage)
-    assert [r.return_status for r in returns.returns] == ["120", "800"]
+    assert [r.return_status for r in returns.returns] == ["120", "399"]
+    assert [(d.kind, d.status) for d in inventory.documents] == [("inventory", "399")]
+    assert inventory.signed
+    assert inventory.signature_errors == []
 
 
 def test_a_list_alone_waits_for_companions_it_cannot_see() -> None:
@@ -89,6 +93,28 @@ def test_nothing_is_filed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert list(tmp_path.iterdir()) == []  # no database, no key, nothing written here
 
 
-def test_too_many_files_are_refused() -> None:
-    with pytest.raises(TooManyFiles):
-        check([("x.xml", b"")] * (MAX_FILES + 1))
+def test_any_number_of_files_is_checked_as_a_stream() -> None:
+    many = ((f"{n:03d}.xml", b"<not-ceb/>") for n in range(450))  # more than two batches
+    reports = check_each(many)
+    first = next(reports)  # the first report comes before the last file is read
+    assert first.outcome == "unreadable"
+    assert sum(1 for _ in reports) == 449
+
+
+def test_a_signature_broken_after_signing_is_a_fault() -> None:
+    data = (SAMPLES / "inventory_621.xml").read_bytes()
+    tampered = data.replace("湾区优选国际贸易".encode(), "湾区优品国际贸易".encode(), 1)
+    assert tampered != data
+    (report,) = check([("inventory.xml", tampered)]).messages
+    assert report.signed
+    assert [v.code for v in report.signature_errors] == ["signature.digest_mismatch"]
+    assert not report.clean
+
+
+def test_a_predicted_return_is_not_clean() -> None:
+    """The single-transaction limit returns the order: the sandbox says so, not clean."""
+    data = (SAMPLES / "order_311.xml").read_bytes()
+    data = data.replace(b"<ceb:goodsValue>500.00", b"<ceb:goodsValue>9500.00")
+    (report,) = check([("order.xml", data)]).messages
+    assert report.returned
+    assert not report.clean
