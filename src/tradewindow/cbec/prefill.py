@@ -14,6 +14,11 @@ the parcel's order and waybill numbers, the buyer and the goods.
   number ``copNo`` is made unique from its code and the moment.
 - **A customs office default** when the firm has filed nothing yet: the customs district of
   its Bay Area city (``reference.offices``).
+- **From an order** the firm filed (:func:`from_order`): the parcel's order number, the
+  platform and the e-commerce enterprise, the buyer, the consignee's address, the freight and
+  the goods — each line's number, name, model, bar code, origin, quantity, unit, price and
+  total — so the clerk adds only what an order does not say: the waybill, the weights and each
+  line's HS code and legal quantity.
 
 Nothing here is decided for the clerk: every value is an input they may change, and the
 list is checked by the same rules as any other when it is filed.
@@ -41,6 +46,16 @@ LANE = (
 LINE = (
     "itemRecordNo", "itemNo", "itemName", "gcode", "gname", "gmodel", "barCode", "country",
     "tradeCountry", "currency", "qty", "unit", "qty1", "unit1", "qty2", "unit2", "price",
+    "totalPrice", "note",
+)  # fmt: skip
+# what a list takes from its order (CEB311 OrderHead element → CEB621 InventoryHead element)
+ORDER_HEAD = (
+    "orderNo", "ebpCode", "ebpName", "ebcCode", "ebcName", "buyerIdType", "buyerIdNumber",
+    "buyerName", "buyerTelephone", "consigneeAddress", "freight", "currency",
+)  # fmt: skip
+# what a list line takes from its order line (the same element names in both)
+ORDER_LINE = (
+    "itemNo", "itemName", "gmodel", "barCode", "country", "currency", "qty", "unit", "price",
     "totalPrice", "note",
 )  # fmt: skip
 _ROLE_ELEMENTS = (
@@ -85,6 +100,21 @@ def inventory_prefill(
     local = now.astimezone(CHINA_TZ)
     values["head.declTime"] = values["head.ieDate"] = local.strftime("%Y%m%d")
     values["head.copNo"] = f"{firm.customs_code or 'TW'}{local:%Y%m%d%H%M%S}"[:20]
+    return values
+
+
+def from_order(order: Mapping[str, Any]) -> dict[str, str]:
+    """The form values a list takes from ``order`` (a stored CEB311 Order: ``OrderHead`` and
+    ``OrderList``): the parcel's head and its goods lines, ``gname`` starting as the item's
+    name (the clerk states the customs description if it differs)."""
+    head = order.get("OrderHead") or {}
+    values = {f"head.{name}": str(head[name]) for name in ORDER_HEAD if head.get(name) is not None}
+    for n, line in enumerate(order.get("OrderList") or [], start=1):
+        values |= {
+            f"line.{n}.{name}": str(line[name]) for name in ORDER_LINE if line.get(name) is not None
+        }
+        if line.get("itemName") is not None:
+            values[f"line.{n}.gname"] = str(line["itemName"])
     return values
 
 

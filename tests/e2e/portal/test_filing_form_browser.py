@@ -100,3 +100,58 @@ def test_a_list_is_copied_goods_and_all_and_a_draft_survives_a_reload(
     expect(page.locator("[name='head.buyerName']")).to_have_value("李四")
     expect(page.locator("[name='line.1.gname']")).to_have_value(gname)
     assert page.problems == []
+
+
+# what a list needs that its order does not say: the waybill, the weights, each line's HS
+# code and legal quantity
+NOT_IN_ORDER = ("logisticsNo", "packNo", "grossWeight", "netWeight")
+LINE_NOT_IN_ORDER = ("gcode", "qty1", "unit1")
+
+
+def test_a_list_starts_from_the_order_the_platform_filed_for_the_firm(
+    world: World, page: Any
+) -> None:
+    first = builders.import_set(order_no="SO-LANE-1", logistics_no="SF9990000204")
+    _file_all(world, first)  # the firm's last list: its trade lane (platform, office …)
+    parcel = builders.import_set(order_no="SO-FROM-ORDER-1", logistics_no="SF9990000205")
+    with TestClient(world.app, base_url="http://127.0.0.1:8000") as client:
+        world.file_by_api(client, parcel)  # the platform filed the order naming the firm
+    sign_in(page, "clerk")
+    page.goto("/portal/file/inventory")
+    page.fill(".order-form input[name=order]", "SO-FROM-ORDER-1")
+    page.click(".order-form button[type=submit]")
+    expect(page.locator("[data-from-order]")).to_be_visible()
+    wanted = form_values(parcel)
+    head = parcel.order.head
+    expect(page.locator("[name='head.orderNo']")).to_have_value("SO-FROM-ORDER-1")
+    expect(page.locator("[name='head.buyerName']")).to_have_value(head.buyer_name)
+    expect(page.locator("[name='head.buyerIdNumber']")).to_have_value(head.buyer_id_number)
+    lines = len(parcel.order.items)
+    for n in range(1, lines + 1):
+        expect(page.locator(f"[name='line.{n}.itemName']")).to_have_value(
+            parcel.order.items[n - 1].item_name
+        )
+    typed = {f"head.{name}": wanted[f"head.{name}"] for name in NOT_IN_ORDER}
+    typed |= {
+        f"line.{n}.{name}": wanted[f"line.{n}.{name}"]
+        for n in range(1, lines + 1)
+        for name in LINE_NOT_IN_ORDER
+    }
+    for name, value in typed.items():
+        page.fill(f"[name='{name}']", value)
+    expect(page.locator(".check-ok")).to_be_visible()
+    shot(page, "portal-form-from-order")
+    page.click(".submit-bar button[type=submit]")
+    expect(page.locator("tr[data-type=CEB622]").first).to_be_visible()
+    assert page.problems == []
+
+
+def test_an_order_of_another_firm_cannot_start_a_list(world: World, page: Any) -> None:
+    parcel = builders.import_set(order_no="SO-NOT-YOURS-1", logistics_no="SF9990000206")
+    with TestClient(world.app, base_url="http://127.0.0.1:8000") as client:
+        world.file_by_api(client, parcel)  # names the firm, not the rival
+    sign_in(page, "rival-clerk")
+    page.goto(f"/portal/file/inventory?order={builders.EBP_CODE}|SO-NOT-YOURS-1")
+    expect(page.locator("[data-from-order-missing]")).to_be_visible()
+    expect(page.locator("[name='head.buyerName']")).to_have_value("")
+    assert page.problems == []

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import msgspec
 
 import builders
-from tradewindow.cbec.prefill import LANE, Firm, home_office, inventory_prefill
+from tradewindow.cbec.prefill import LANE, Firm, from_order, home_office, inventory_prefill
 
 NOW = datetime(2026, 12, 4, 17, 30, tzinfo=UTC)  # 5 December, 01:30 in China
 
@@ -47,3 +47,22 @@ def test_the_last_list_gives_its_lane_and_a_copy_its_goods_never_the_parcel() ->
 def test_no_office_outside_the_bay_area() -> None:
     assert home_office(None) is None
     assert home_office("nowhere") is None
+
+
+def test_an_order_gives_the_parcel_the_buyer_and_the_goods_not_what_it_cannot_know() -> None:
+    parcel = builders.import_set(order_no="SO-PREFILL-1")
+    order = msgspec.to_builtins(parcel.order)
+    values = from_order(order)
+    head = parcel.order.head
+    assert values["head.orderNo"] == "SO-PREFILL-1"
+    assert values["head.ebcCode"] == head.ebc_code
+    assert values["head.buyerIdNumber"] == head.buyer_id_number
+    assert values["head.consigneeAddress"] == head.consignee_address
+    for n, item in enumerate(parcel.order.items, start=1):
+        assert values[f"line.{n}.itemName"] == values[f"line.{n}.gname"] == item.item_name
+        assert values[f"line.{n}.qty"] == str(item.qty)
+        assert values[f"line.{n}.totalPrice"] == str(item.total_price)
+        assert f"line.{n}.gcode" not in values  # an order carries no HS code
+    assert "head.logisticsNo" not in values  # nor the waybill
+    assert "head.grossWeight" not in values
+    assert from_order({}) == {}

@@ -7,7 +7,7 @@ exist, so the HTTP layer answers 404 either way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -161,8 +161,37 @@ class Filings:
             body: bytes | None = connection.execute(query).scalar()
         return body
 
+    def order_for_list(self, party_id: str, ebc_codes: Collection[str], key: str) -> bytes | None:
+        """The order ``key`` (its JSON body) a list may start from: one the party filed, or one
+        naming one of ``ebc_codes`` (the party's own customs codes) as its e-commerce
+        enterprise — the firm's own sale. None for any other, as for one that does not
+        exist."""
+        query = select(documents.c.body).where(documents.c.kind == "order", documents.c.key == key)
+        filed = select(filings.c.id).where(
+            filings.c.party_id == party_id, filings.c.kind == "order", filings.c.key == key
+        )
+        with self._reader() as connection:
+            body = connection.execute(query).scalar()
+            if body is None:
+                return None
+            if connection.execute(filed).first() is not None:
+                return bytes(body)
+        head = _ORDER_EBC.decode(body).head
+        return bytes(body) if head.ebc_code in ebc_codes else None
+
     def _reader(self) -> Connection:
         return self._engine.connect().execution_options(**{READ_ONLY: True})
+
+
+class _EbcOf(msgspec.Struct, rename="camel"):
+    ebc_code: str = ""
+
+
+class _OrderEbc(msgspec.Struct):
+    head: _EbcOf = msgspec.field(name="OrderHead", default_factory=_EbcOf)
+
+
+_ORDER_EBC = msgspec.json.Decoder(_OrderEbc)
 
 
 def _receipt(row: Any) -> ReceiptRecord:

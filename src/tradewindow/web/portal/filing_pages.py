@@ -12,7 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from tradewindow.cbec.prefill import Firm, inventory_prefill
+from tradewindow.cbec.prefill import Firm, from_order, inventory_prefill
 from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.roles import FILING_ACTIONS, Action, may, require
 from tradewindow.reference.hs import search_hs
@@ -63,20 +63,32 @@ class FilingPages(Controller):
         return portal_page(request, "portal/home.html", context, who)
 
     @get("/file/{kind:str}", sync_to_thread=True)
-    def form(self, request: Request[Any, Any, Any], kind: str, copy: str = "") -> Template:
+    def form(
+        self, request: Request[Any, Any, Any], kind: str, copy: str = "", order: str = ""
+    ) -> Template:
         """A new filing: defaults, and for a list the firm's own codes, the trade lane of
-        its last list (or of the list it copies, goods included) and today's dates."""
+        its last list (or of the list it copies, goods included) and today's dates; from one
+        of the firm's orders, that order's parcel, buyer and goods."""
         who, spec = _filer(request, kind)
         values = {f"head.{k}": v for k, v in DEFAULTS[spec.kind].items()}
         values |= {f"line.1.{k}": v for k, v in LINE_DEFAULTS.get(spec.kind, {}).items()}
         recent: list[str] = []
+        orders: list[str] = []
         if spec.kind == "inventory":
             window: Window = request.app.state.window
-            recent = _recent_lists(window, who)
+            recent = _recent(window, who, "inventory")
+            orders = _recent(window, who, "order")
             chosen = copy if copy in recent else (recent[0] if recent else None)
-            previous = _stored_list(window, who, chosen) if chosen else None
+            previous = _stored(window, who, "inventory", chosen) if chosen else None
             values |= inventory_prefill(_firm(who), previous, window.clock(), lines=bool(copy))
-        return _form_page(request, who, spec, values, {}, [], recent=recent, copied=copy)
+            ordered = _order(window, who, values.get("head.ebpCode", ""), order)
+            if ordered is not None:
+                values = {k: v for k, v in values.items() if not k.startswith("line.")}
+                values |= from_order(ordered)
+        return _form_page(
+            request, who, spec, values, {}, [], recent=recent, copied=copy, orders=orders,
+            ordered=order,
+        )  # fmt: skip
 
     @post("/file/{kind:str}/check", sync_to_thread=True, status_code=200)
     def check(self, request: Request[Any, Any, Any], kind: str, data: Form) -> Template:
@@ -196,15 +208,32 @@ def _firm(who: SignedIn) -> Firm:
     )
 
 
-def _recent_lists(window: Window, who: SignedIn) -> list[str]:
-    """The keys of the firm's last lists, newest first (what it may copy)."""
-    rows = window.filings.page(who.principal.party_id, size=RECENT, kind="inventory",
-                               newest_first=True)  # fmt: skip
+def _recent(window: Window, who: SignedIn, kind: str) -> list[str]:
+    """The keys of the firm's last filings of ``kind``, newest first (what it may copy or
+    start a list from)."""
+    rows = window.filings.page(who.principal.party_id, size=RECENT, kind=kind, newest_first=True)
     return [row.key for row in rows]
 
 
-def _stored_list(window: Window, who: SignedIn, key: str) -> dict[str, Any] | None:
-    found = window.filings.filing(who.principal.party_id, "inventory", key)
+def _order(window: Window, who: SignedIn, platform: str, typed: str) -> dict[str, Any] | None:
+    """The order a list starts from: ``typed`` is its key or its number on ``platform``
+    (the lane's ebpCode). Only an order the firm filed or that names it as the e-commerce
+    enterprise; any other reads as none (``Filings.order_for_list``)."""
+    typed = typed.strip()
+    if not typed:
+        return None
+    key = typed if "|" in typed else f"{platform}|{typed}"
+    customs = who.party.identifier(Scheme.CUSTOMS)
+    codes = [customs.value] if customs else []
+    body = window.filings.order_for_list(who.principal.party_id, codes, key)
+    if body is None:
+        return None
+    order: dict[str, Any] = json.loads(body)
+    return order
+
+
+def _stored(window: Window, who: SignedIn, kind: str, key: str) -> dict[str, Any] | None:
+    found = window.filings.filing(who.principal.party_id, kind, key)
     if found is None:
         return None
     document: dict[str, Any] = json.loads(found.body)
@@ -222,11 +251,15 @@ def _form_page(
     status: int = 200,
     recent: list[str] | None = None,
     copied: str = "",
+    orders: list[str] | None = None,
+    ordered: str = "",
 ) -> Template:
     values = {"message_guid": new_guid(), "document_guid": new_guid()} | values
     context = {
         "recent": recent or [],
         "copied": copied,
+        "orders": orders or [],
+        "ordered": ordered,
         "summary": _summary(spec, errors, general),
         "spec": spec,
         "values": values,
