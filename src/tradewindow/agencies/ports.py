@@ -10,7 +10,7 @@ commits.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -87,6 +87,15 @@ class Routing(Protocol):
 
     def tasks_of(self, filing: str) -> list[Task]:
         """The filing's tasks, in the order they were made."""
+        ...
+
+    def prepare(self, filings: Collection[str]) -> None:
+        """From now on, read these filings' tasks at once and keep what is added until
+        :meth:`flush` (which the transaction's owner calls before it commits)."""
+        ...
+
+    def flush(self) -> None:
+        """Write what was kept since :meth:`prepare`."""
         ...
 
     def decide_open(

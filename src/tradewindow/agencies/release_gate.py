@@ -9,7 +9,7 @@ task open for an officer. The list is released only when every required agency r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import msgspec
 
@@ -41,6 +41,11 @@ class AgencyGate:
     def __init__(self, desk: AgencyDesk, policy: Policy) -> None:
         self._desk = desk
         self._policy = policy
+
+    def prepare(self, uow: UnitOfWork, keys: Collection[str]) -> None:
+        """Read the lists' tasks at once; write what routing makes when the unit of work
+        commits (``store.agencies.desk.SqlRouting``)."""
+        uow.part(AGENCY_ROUTING).prepare(keys)
 
     def route(
         self,

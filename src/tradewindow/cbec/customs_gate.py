@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import msgspec
 
@@ -18,6 +18,9 @@ _AUTOMATED = {
 class CustomsOnly:
     """No other agency takes part; lists held or inspected stay so until a later issue's
     officer workflow (or the single window's agencies: ``tradewindow.agencies.release_gate``)."""
+
+    def prepare(self, uow: UnitOfWork, keys: Collection[str]) -> None:
+        return None
 
     def route(
         self,

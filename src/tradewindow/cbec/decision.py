@@ -49,12 +49,14 @@ class Decider:
     def decide(self, batch: Batch) -> None:
         """Decide every list the batch declared or woke."""
         pending = list(batch.to_decide.items())
+        self._gate.prepare(batch.uow, [key for key, _ in pending])
         totals = _BuyerTotals(batch, _buyers(batch, [key for key, _ in pending]))
         for key, guid in pending:
             self._decide_one(batch, key, guid, totals)
 
     def settle(self, batch: Batch, keys: list[str], guid: str) -> None:
         """Lists whose agencies decided something: follow the combined verdict."""
+        self._gate.prepare(batch.uow, keys)
         totals = _BuyerTotals(batch, _buyers(batch, keys))
         for key in keys:
             stored = batch.stored(DocKind.INVENTORY, key)

@@ -214,8 +214,11 @@ class ReleaseGate(Protocol):
     quota and tax: ``customs`` is the automated customs decision ("release",
     "manual_review" or "inspection") with its reason; the gate records it, creates the other
     required agencies' tasks and says where the list stands. ``verdict`` re-reads that after
-    an agency decided.
+    an agency decided. ``prepare`` names the lists about to be routed or re-read in this unit
+    of work, before the first, so that the gate reads and writes them set-based.
     """
+
+    def prepare(self, uow: UnitOfWork, keys: Collection[str]) -> None: ...
 
     def route(
         self,

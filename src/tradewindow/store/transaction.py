@@ -42,6 +42,14 @@ class SqlTransaction:
         # the adapter of a part implements the part's Protocol (store.parts pairs them)
         return cast(T, joined)
 
+    def flush_parts(self) -> None:
+        """Let every joined part write what it kept (e.g. the agencies' routing, set-based):
+        called before the transaction commits."""
+        for joined in self._joined.values():
+            flush = getattr(joined, "flush", None)
+            if flush is not None:
+                flush()
+
 
 @contextmanager
 def reader(engine: Engine) -> Iterator[Connection]:

@@ -329,6 +329,7 @@ class SqlUnitOfWork(SqlTransaction):
 
     def commit(self) -> None:
         self.connection  # noqa: B018 — raises if already finished
+        self.flush_parts()
         self._transaction.commit()
 
     # plumbing

@@ -325,3 +325,52 @@ def test_the_migration_creates_the_table_the_code_uses(store: SqlStore) -> None:
     assert ["filing", "agency"] in uniques
     indexes = {ix["name"]: ix["column_names"] for ix in schema.get_indexes("agency_tasks")}
     assert indexes["ix_agency_tasks_agency_status_id"] == ["agency", "status", "id"]
+
+
+def test_set_based_routing_writes_once_at_commit_and_keeps_every_rule(
+    store: SqlStore, desk: AgencyDesk
+) -> None:
+    """The clearance unit of work prepares its lists: tasks read in one query, new tasks and
+    notices kept and written with their decisions when the unit of work commits; a task that
+    existed before is still decided by a conditional UPDATE (an officer's claim wins)."""
+    earlier, fresh = parcel(1), parcel(2)
+    clear(store, earlier)
+    clear(store, fresh)
+    [customs, _] = route(desk, store, earlier)  # routed before, outside this unit of work
+    desk.claim("customs", "officer-li", customs.id)
+    with store.unit_of_work() as uow:
+        routing = uow.part(AGENCY_ROUTING)
+        routing.prepare([key(earlier), key(fresh)])
+        routing.add_tasks(key(fresh), ["customs", "inspection_quarantine"], "2026.1", T0)
+        routing.add_tasks(key(fresh), ["customs"], "2026.1", T0)  # again: nothing more
+        routing.add_notices(key(fresh), ["taxation"], "2026.1", T0)
+        routing.add_notices(key(fresh), ["taxation"], "2026.1", T0)
+        assert [t.agency for t in routing.tasks_of(key(fresh))] == [
+            "customs",
+            "inspection_quarantine",
+        ]
+        released = routing.decide_open(
+            key(fresh), "customs", Decision.RELEASE, "low risk", "cbec-risk-engine", T0
+        )
+        assert released
+        assert not routing.decide_open(  # decided already in this unit of work
+            key(fresh), "customs", Decision.RELEASE, "again", "cbec-risk-engine", T0
+        )
+        assert not routing.decide_open(  # claimed by an officer: the claim wins
+            key(earlier), "customs", Decision.RELEASE, "low risk", "cbec-risk-engine", T0
+        )
+        uow.commit()
+    assert task_count(store) == 4
+    status = desk.combined_status(key(fresh))
+    assert status.status is FilingStatus.PENDING  # inspection & quarantine still to decide
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(agency_tasks.c.agency, agency_tasks.c.status, agency_tasks.c.officer).where(
+                agency_tasks.c.filing == key(fresh)
+            )
+        ).all()
+    assert sorted(map(tuple, rows)) == [
+        ("customs", TaskStatus.DECIDED.value, "cbec-risk-engine"),
+        ("inspection_quarantine", TaskStatus.OPEN.value, None),
+    ]
+    assert desk.notices.count("taxation") >= 1

@@ -7,11 +7,12 @@ changes the row. Listings are pages of indexed scans by agency.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from sqlalchemy import Connection, Engine, Row, func, select, update
 from sqlalchemy.sql import Select
 
@@ -27,16 +28,44 @@ from tradewindow.store.transaction import dialect_insert, reader, writer
 
 
 class SqlRouting:
-    """``agencies.ports.Routing`` on one connection, in its transaction."""
+    """``agencies.ports.Routing`` on one connection, in its transaction.
+
+    After :meth:`prepare` (the clearance unit of work, before deciding a batch of lists) it
+    works **set-based**: the prepared filings' tasks are read in one query, new tasks and
+    notices are kept and written by :meth:`flush` in one statement per table (the unit of
+    work flushes its parts before it commits), and a decision on a task made in this
+    transaction is written with the task. A decision on a task that existed before is still
+    a conditional UPDATE at once: of an officer's claim and the engine's decision, exactly
+    one changes the row. Unprepared, every call writes at once.
+    """
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self._known: dict[str, list[Task]] | None = None  # set-based once prepared
+        self._new_tasks: dict[tuple[str, str], dict[str, Any]] = {}
+        self._new_notices: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def prepare(self, filings: Collection[str]) -> None:
+        known = self._known = {} if self._known is None else self._known
+        wanted = sorted(set(filings) - known.keys())
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            for filing in chunk:
+                known[filing] = []
+            query = (
+                select(agency_tasks)
+                .where(agency_tasks.c.filing.in_(chunk))
+                .order_by(agency_tasks.c.id)
+            )
+            for row in self._connection.execute(query):
+                task = _task(row)
+                known[task.filing].append(task)
 
     def add_tasks(
         self, filing: str, agencies: Sequence[str], policy_version: str, at: datetime
     ) -> None:
-        rows = [
-            {
+        rows: dict[str, dict[str, Any]] = {
+            agency: {
                 "filing": filing,
                 "agency": agency,
                 "status": TaskStatus.OPEN.value,
@@ -44,20 +73,42 @@ class SqlRouting:
                 "created_at": at,
             }
             for agency in agencies
-        ]
-        self._add(agency_tasks, rows)
+        }
+        if self._known is None:
+            self._add(agency_tasks, list(rows.values()))
+            return
+        tasks = self._tasks(filing)
+        have = {task.agency for task in tasks}
+        for agency, row in rows.items():
+            if agency in have:
+                continue
+            have.add(agency)
+            self._new_tasks[(filing, agency)] = row
+            tasks.append(Task(id=0, filing=filing, agency=agency, status=TaskStatus.OPEN,
+                              policy_version=policy_version, created_at=at))  # fmt: skip
 
     def add_notices(
         self, filing: str, agencies: Sequence[str], policy_version: str, at: datetime
     ) -> None:
-        rows = [
-            {"filing": filing, "agency": agency, "policy_version": policy_version, "created_at": at}
+        rows = {
+            agency: {
+                "filing": filing,
+                "agency": agency,
+                "policy_version": policy_version,
+                "created_at": at,
+            }
             for agency in agencies
-        ]
-        self._add(agency_notices, rows)
+        }
+        if self._known is None:
+            self._add(agency_notices, list(rows.values()))
+            return
+        for agency, row in rows.items():
+            self._new_notices.setdefault((filing, agency), row)
 
     def tasks_of(self, filing: str) -> list[Task]:
-        return _tasks_of(self._connection, filing)
+        if self._known is None:
+            return _tasks_of(self._connection, filing)
+        return list(self._tasks(filing))
 
     def decide_open(
         self,
@@ -68,6 +119,14 @@ class SqlRouting:
         officer: str,
         at: datetime,
     ) -> bool:
+        columns = {"officer": officer, **_decided(decision, reason, at)}
+        made_here = self._new_tasks.get((filing, agency))
+        if made_here is not None:  # written with its decision, by flush
+            if made_here["status"] != TaskStatus.OPEN.value:
+                return False
+            made_here.update(columns)
+            self._remember(filing, agency, columns)
+            return True
         decided = self._connection.execute(
             update(agency_tasks)
             .where(
@@ -75,15 +134,57 @@ class SqlRouting:
                 agency_tasks.c.agency == agency,
                 agency_tasks.c.status == TaskStatus.OPEN.value,
             )
-            .values(officer=officer, **_decided(decision, reason, at))
+            .values(**columns)
         )
+        if decided.rowcount == 1 and self._known is not None:
+            self._remember(filing, agency, columns)
         return decided.rowcount == 1
+
+    def flush(self) -> None:
+        """Write the tasks and notices kept since :meth:`prepare` (one statement per table)."""
+        tasks, notices = list(self._new_tasks.values()), list(self._new_notices.values())
+        self._new_tasks, self._new_notices = {}, {}
+        if tasks:
+            self._add(agency_tasks, [{**_TASK_DEFAULTS, **row} for row in tasks])
+        self._add(agency_notices, notices)
+        if self._known is not None:
+            self._known = {}  # the new tasks have ids now: read again when asked
+
+    def _tasks(self, filing: str) -> list[Task]:
+        assert self._known is not None  # noqa: S101 - set-based only
+        if filing not in self._known:
+            self.prepare([filing])
+        return self._known[filing]
+
+    def _remember(self, filing: str, agency: str, columns: dict[str, Any]) -> None:
+        tasks = self._tasks(filing)
+        for index, task in enumerate(tasks):
+            if task.agency == agency:
+                tasks[index] = msgspec.structs.replace(
+                    task,
+                    status=TaskStatus(columns["status"]),
+                    officer=columns["officer"],
+                    decision=Decision(columns["decision"]),
+                    reason=columns["reason"],
+                    decided_at=columns["decided_at"],
+                )
 
     def _add(self, table: Any, rows: list[dict[str, Any]]) -> None:
         if rows:
             insert = dialect_insert(self._connection)
             statement = insert(table).on_conflict_do_nothing(index_elements=["filing", "agency"])
             self._connection.execute(statement, rows)
+
+
+_CHUNK = 500  # filings per IN list
+# every column a task row may be written with, so that one executemany covers open and
+# decided tasks alike
+_TASK_DEFAULTS: dict[str, Any] = {
+    "officer": None,
+    "decision": None,
+    "reason": None,
+    "decided_at": None,
+}
 
 
 class SqlAgencyStore:
@@ -95,7 +196,9 @@ class SqlAgencyStore:
     @contextmanager
     def routing(self) -> Iterator[SqlRouting]:
         with writer(self.engine) as connection:
-            yield SqlRouting(connection)
+            routing = SqlRouting(connection)
+            yield routing
+            routing.flush()
 
     def tasks(self, agency: str, status: TaskStatus | None, offset: int, limit: int) -> list[Task]:
         query = select(agency_tasks).where(agency_tasks.c.agency == agency)
