@@ -29,8 +29,14 @@ import msgspec
 from tradewindow.cbec.customs_gate import CustomsOnly
 from tradewindow.cbec.decision import Decider
 from tradewindow.cbec.declarations import Batch
-from tradewindow.cbec.documents import Message, SpecVersion, message_type
+from tradewindow.cbec.documents import (
+    LIFECYCLE_MESSAGES,
+    Message,
+    SpecVersion,
+    message_type,
+)
 from tradewindow.cbec.keys import identity, kind_of
+from tradewindow.cbec.lifecycle.apply import Lifecycle
 from tradewindow.cbec.ports import (
     Admission,
     ClearanceStore,
@@ -140,13 +146,25 @@ class Clearance:
                 fresh_checks.append(check)
                 answers_.append(Answer(guid=guid, receipts=[]))
             batch.prefetch([s.message for s in fresh])
+            after = [s.message for s in fresh if isinstance(s.message, LIFECYCLE_MESSAGES)]
+            lifecycle = Lifecycle(batch) if after else None
+            if lifecycle is not None:
+                lifecycle.prefetch(after)
             records = []
             for sub, check in zip(fresh, fresh_checks, strict=True):
-                batch.declare(sub.message, check)
+                message = sub.message
+                if isinstance(message, LIFECYCLE_MESSAGES):
+                    assert lifecycle is not None  # noqa: S101 - made when there is one
+                    lifecycle.apply(message, check, sub.actor or message.base_transfer.cop_code)
+                else:
+                    batch.declare(message, check)
                 records.append(_message_record(sub))
             uow.add_messages(records)
             self._decider.decide(batch)
             batch.flush()
+            if lifecycle is not None:
+                lifecycle.flush()
+                batch.effects.extend(lifecycle.effects)
             if admission is not None:
                 admission.accepted(uow, [(s.message, _stored_by(batch, s.message)) for s in fresh])
             self._record(uow, now, fresh, batch)
@@ -220,6 +238,7 @@ class Clearance:
             )
             for r in batch.receipts
         ]
+        items += batch.effects
         self._evidence.record(uow, items, now)
 
     def answer_for(self, guid: str) -> list[ReceiptRecord]:
