@@ -31,16 +31,20 @@ from tradewindow.cbec.decision import Decider
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import (
     LIFECYCLE_MESSAGES,
+    Inventory,
     Message,
     SpecVersion,
     message_type,
 )
-from tradewindow.cbec.keys import identity, kind_of
+from tradewindow.cbec.keys import identity, kind_of, waybill_key
 from tradewindow.cbec.lifecycle.apply import Lifecycle
+from tradewindow.cbec.lifecycle.parcels import GateCheck, may_leave, wholly_returned
 from tradewindow.cbec.ports import (
+    CBEC_LIFECYCLE,
     Admission,
     ClearanceStore,
     CodeTables,
+    DocKind,
     DocRef,
     EvidenceItem,
     EvidenceRecorder,
@@ -245,6 +249,24 @@ class Clearance:
         """The receipts stored for one message guid (empty when unknown)."""
         with self._store.unit_of_work() as uow:
             return uow.receipts_for_messages([guid])
+
+    def parcel_gate(self, logistics_code: str, logistics_no: str) -> GateCheck:
+        """May this parcel leave the supervised site (``cbec.lifecycle.parcels.may_leave``):
+        its list released, not cancelled nor wholly returned, and the parcel arrived."""
+        parcel = waybill_key(logistics_code, logistics_no)
+        with self._store.unit_of_work() as uow:
+            records = uow.part(CBEC_LIFECYCLE)
+            key = records.list_of_parcel(parcel)
+            stored = uow.documents(DocKind.INVENTORY, [key]).get(key) if key else None
+            arrived = min(
+                (e.at for e in records.parcel_events([parcel]) if e.kind == "arrived"),
+                default=None,
+            )
+            returned = records.returned_lines([key]) if key else []
+        if stored is None:
+            return may_leave(None, arrived)
+        inventory = msgspec.json.decode(stored.body, type=Inventory)
+        return may_leave(stored.status, arrived, wholly_returned(inventory, returned))
 
     def receipts_of_documents(self, guids: Sequence[str]) -> list[ReceiptRecord]:
         """Every receipt of the documents these messages declared, in the order made: the

@@ -359,5 +359,9 @@ class LifecycleRecords(Protocol):
 
     def remove_parcel_events(self, waybill_key: str, kind: str) -> None: ...
 
+    def list_of_parcel(self, waybill_key: str) -> str | None:
+        """The key of the newest inventory list naming this waybill, if any."""
+        ...
+
 
 CBEC_LIFECYCLE: Part[LifecycleRecords] = Part("cbec.lifecycle")

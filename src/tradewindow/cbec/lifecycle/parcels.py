@@ -14,13 +14,15 @@ Source: spec 202205 §3.7 (表 3-24) and §3.15 (表 3-52).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
 import msgspec
 
-from tradewindow.cbec.documents import AppType, LogisticsStatus
+from tradewindow.cbec.documents import AppType, Inventory, LogisticsStatus
 from tradewindow.cbec.lifecycle.cancellation import violation
-from tradewindow.cbec.ports import DocStatus
+from tradewindow.cbec.ports import DocStatus, ReturnedLine
 from tradewindow.violations import Violation
 
 _STATUS = "CEB513"
@@ -117,6 +119,15 @@ def may_leave(
             )
         )
     return GateCheck(allowed=not found, violations=tuple(found))
+
+
+def wholly_returned(inventory: Inventory, returned: Sequence[ReturnedLine]) -> bool:
+    """Every line of the list is returned (by accepted returns)."""
+    taken: dict[int, Decimal] = {}
+    for line in returned:
+        if line.status is DocStatus.RELEASED:
+            taken[line.gnum] = taken.get(line.gnum, Decimal(0)) + line.qty
+    return all(taken.get(item.gnum, Decimal(0)) >= item.qty for item in inventory.items)
 
 
 def _gate(rule: str, en: str, zh: str) -> Violation:

@@ -19,7 +19,7 @@ from tradewindow.cbec.ports import (
 )
 from tradewindow.cbec.receipts import ReturnStatus
 from tradewindow.store.cbec.tables import parcel_events, returned_lines, tax_adjustments
-from tradewindow.store.schema import receipts, tax_bills
+from tradewindow.store.schema import documents, receipts, tax_bills
 
 _CHUNK = 500  # keys per IN (…): well below SQLite's and PostgreSQL's parameter limits
 
@@ -187,6 +187,19 @@ class SqlLifecycleRecords:
                 parcel_events.c.waybill_key == waybill_key, parcel_events.c.kind == kind
             )
         )
+
+    def list_of_parcel(self, waybill_key: str) -> str | None:
+        query = (
+            select(documents.c.key)
+            .where(
+                documents.c.kind == DocKind.INVENTORY.value,
+                documents.c.waybill_ref == waybill_key,
+            )
+            .order_by(documents.c.updated_at.desc())
+            .limit(1)
+        )
+        found: str | None = self._connection.execute(query).scalar_one_or_none()
+        return found
 
 
 def _line(r: ReturnedLine) -> dict[str, Any]:
