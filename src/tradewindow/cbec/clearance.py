@@ -95,7 +95,8 @@ class Clearance:
     ) -> None:
         self._store = store
         self._codes = codes
-        self._decider = Decider(rates, gate or CustomsOnly())
+        self._gate = gate or CustomsOnly()
+        self._decider = Decider(rates, self._gate)
         self._match_timeout = match_timeout
         self._clock = clock
         self._evidence = evidence
@@ -151,7 +152,7 @@ class Clearance:
                 answers_.append(Answer(guid=guid, receipts=[]))
             batch.prefetch([s.message for s in fresh])
             after = [s.message for s in fresh if isinstance(s.message, LIFECYCLE_MESSAGES)]
-            lifecycle = Lifecycle(batch) if after else None
+            lifecycle = Lifecycle(batch, self._gate) if after else None
             if lifecycle is not None:
                 lifecycle.prefetch(after)
             records = []

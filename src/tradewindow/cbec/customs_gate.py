@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 import msgspec
 
@@ -31,3 +32,6 @@ class CustomsOnly:
 
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict:
         return GateVerdict(outcome=GateOutcome.PENDING, info="")
+
+    def withdraw(self, uow: UnitOfWork, key: str, reason: str, at: datetime) -> list[str]:
+        return []  # no agency holds a task

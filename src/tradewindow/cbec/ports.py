@@ -234,6 +234,12 @@ class ReleaseGate(Protocol):
 
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict: ...
 
+    def withdraw(self, uow: UnitOfWork, key: str, reason: str, at: datetime) -> list[str]:
+        """The list was cancelled (CEB623): every agency with a task on it is told, in the
+        unit of work — an open task closed with ``reason``, one an officer has in hand left
+        to them with a notice. Returns the agencies told."""
+        ...
+
 
 class EvidenceItem(msgspec.Struct, frozen=True, kw_only=True):
     """One step to append to the tamper-evident log: an accepted message (the digest of its

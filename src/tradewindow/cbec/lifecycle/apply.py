@@ -53,6 +53,7 @@ from tradewindow.cbec.ports import (
     DocStatus,
     EvidenceItem,
     ParcelEvent,
+    ReleaseGate,
     ReturnedLine,
     TaxAdjustment,
 )
@@ -66,8 +67,9 @@ _encode = msgspec.json.Encoder(decimal_format="string").encode
 class Lifecycle:
     """The lifecycle documents of one clearance batch; :meth:`flush` writes what they did."""
 
-    def __init__(self, batch: Batch) -> None:
+    def __init__(self, batch: Batch, gate: ReleaseGate) -> None:
         self.batch = batch
+        self.gate = gate
         self.records = batch.uow.part(CBEC_LIFECYCLE)
         self.effects: list[EvidenceItem] = []
         self._states: dict[str, ListState | None] = {}
@@ -205,6 +207,9 @@ class Lifecycle:
         assert state is not None  # noqa: S101 - cancel_violations found the list
         undone = cancellation(state)
         self.batch.set_status(key, DocStatus.CANCELLED, f"cancelled / 已撤销: {cancel.reason}")
+        told = self.gate.withdraw(
+            self.batch.uow, key, f"withdrawn by CEB623 / 已撤销: {cancel.reason}", self.batch.now
+        )
         self._states[key] = msgspec.structs.replace(state, status=DocStatus.CANCELLED)
         year = _year(state.inventory)
         if undone.quota_restored:
@@ -213,7 +218,7 @@ class Lifecycle:
             self._adjust(state, state.bill, -undone.taxes_voided, "cancel", identity(cancel), actor)
         self.batch.keep(cancel, DocStatus.ACCEPTED, guid)
         self._answer(cancel, ReturnStatus.CONCLUDED, "cancelled / 撤销成功", guid)
-        self._evidence("list_cancelled", (key, identity(cancel)), undone, actor)
+        self._evidence("list_cancelled", (key, identity(cancel), *told), undone, actor)
 
     def _return(self, refund: InvtRefund, guid: str, actor: str) -> None:
         key = list_key(refund)
