@@ -36,6 +36,12 @@ def test_bench_clearance_prints_production_path_core_only_and_raw_baseline(
         assert outcomes["order:accepted"] == outcomes["waybill:accepted"] == 300
         assert not [k for k in outcomes if k.endswith(":returned")]
         assert 0 < run["released"] <= 300
+        # the lifecycle mix: 5 % of the lists cancelled, 3 % of those released returned
+        mix = run["lifecycle_outcomes"]
+        assert mix["cancel:concluded"] == 15  # 300 lists, every one still inside the site
+        assert 0 < mix.get("refund:concluded", 0) <= 9
+        assert not [k for k in mix if k.endswith(":returned")]
+        assert run["lifecycle_sets_per_s"] > 0
 
 
 def test_bench_analytics_prints_each_query_against_plain_duckdb(

@@ -10,10 +10,11 @@ task open for an officer. The list is released only when every required agency r
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from datetime import datetime
 
 import msgspec
 
-from tradewindow.agencies.ports import AGENCY_ROUTING
+from tradewindow.agencies.ports import AGENCY_ROUTING, TaskStatus
 from tradewindow.agencies.queue import AgencyDesk, filing_of
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.agencies.status import (
@@ -27,6 +28,7 @@ from tradewindow.cbec.ports import GateOutcome, GateVerdict, UnitOfWork
 
 CUSTOMS = "customs"
 AUTOMATED_OFFICER = "cbec-risk-engine"
+LIFECYCLE_OFFICER = "cbec-lifecycle"  # closes the open tasks of a cancelled list
 _HELD_BY_ENGINE = {"manual_review": GateOutcome.HELD, "inspection": GateOutcome.INSPECTION}
 _OUTCOME = {
     FilingStatus.RELEASED: GateOutcome.RELEASED,
@@ -66,6 +68,25 @@ class AgencyGate:
 
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict:
         return self._verdict(self._desk.combined_status(key, routing=uow.part(AGENCY_ROUTING)))
+
+    def withdraw(self, uow: UnitOfWork, key: str, reason: str, at: datetime) -> list[str]:
+        """A cancelled list: each agency's open task is closed (refused, with ``reason``, by
+        ``LIFECYCLE_OFFICER``); an agency whose officer has the task in hand gets a notice of
+        the filing instead, and decides the task itself."""
+        routing = uow.part(AGENCY_ROUTING)
+        told: list[str] = []
+        in_hand: list[str] = []
+        for task in routing.tasks_of(key):
+            if task.status is TaskStatus.DECIDED:
+                continue
+            if not routing.decide_open(
+                key, task.agency, Decision.REFUSE, reason, LIFECYCLE_OFFICER, at
+            ):
+                in_hand.append(task.agency)
+            told.append(task.agency)
+        if in_hand:
+            routing.add_notices(key, in_hand, self._policy.version, at)
+        return told
 
     def _verdict(self, combined: CombinedStatus) -> GateVerdict:
         return GateVerdict(

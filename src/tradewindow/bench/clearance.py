@@ -11,7 +11,12 @@ import sets are pushed, in batches of about 2,000 documents, through
 - the **core only** path, labelled as such: the CBEC core's ``Clearance`` without agencies or
   evidence, receipts rendered to bytes but not written — what the core alone costs; and
 - the **raw baseline**: decode the same bytes into the same Structs and bulk-insert one row
-  per document (key + JSON body) into a bare table, committed per batch, nothing else.
+  per document (key + JSON body) into a bare table, committed per batch, nothing else;
+- the **lifecycle mix**: the production path again, each batch followed by what brokers file
+  after it — a CEB623 cancellation for 5 % of the lists (those not delivered out: any still
+  on file) and a CEB625 return of one unit of the first line for 3 % (of those released;
+  lists the agencies still hold are skipped, so the share actually returned is reported) —
+  its figure is sets per second with the follow-ups' time included.
 
 Messages are generated and encoded outside the timed sections, chunk by chunk, so memory
 stays flat whatever ``--sets`` is; the report includes peak resident memory.
@@ -30,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +49,18 @@ from tradewindow import intake
 from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Clearance, Submission
-from tradewindow.cbec.documents import Message, SpecVersion, message_type
+from tradewindow.cbec.documents import (
+    Inventory,
+    InventoryMessage,
+    Message,
+    SpecVersion,
+    message_type,
+)
+from tradewindow.cbec.keys import order_key
+from tradewindow.cbec.lifecycle.cancellation import CANCELLABLE
+from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.clock import utc_now
+from tradewindow.demo.lifecycle import cancel_messages, cancel_of, refund_messages, return_of
 from tradewindow.demo.sets import generate_sets
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
 from tradewindow.formats.ceb_receipts_xml import write_receipt
@@ -89,6 +105,10 @@ def run(
                 if progress:
                     progress.print(f"[bold]{fmt} on {kind}[/]: raw baseline …")
                 raw = _raw(url, fmt, sets, signer) if url else 0.0
+            with database(kind) as url:
+                if progress:
+                    progress.print(f"[bold]{fmt} on {kind}[/]: lifecycle mix …")
+                mix = _lifecycle_mix(url, fmt, sets, signer) if url else {}
             report["runs"].append(
                 {
                     "format": fmt,
@@ -104,6 +124,9 @@ def run(
                     "peak_rss_mb": production["peak_rss_mb"],
                     "core_only_sets_per_s": round(core["sets_per_s"], 1),
                     "core_only_ratio_to_raw": round(core["sets_per_s"] / raw, 3) if raw else None,
+                    "lifecycle_sets_per_s": round(mix["sets_per_s"], 1),
+                    "lifecycle_ratio_to_raw": round(mix["sets_per_s"] / raw, 3) if raw else None,
+                    "lifecycle_outcomes": mix["outcomes"],
                 }
             )
     return report
@@ -139,6 +162,15 @@ def render(report: dict[str, Any], console: Console) -> None:
             f"{run_['core_only_sets_per_s'] * DOCS_PER_SET:,.0f}",
             f"{run_['raw_sets_per_s']:,.0f}", f"{run_['core_only_ratio_to_raw']:.3f}",
             "", "", "",
+        )  # fmt: skip
+        outcomes = run_["lifecycle_outcomes"]
+        table.add_row(
+            run_["format"], run_["database"], "lifecycle mix",
+            f"{run_['lifecycle_sets_per_s']:,.0f}",
+            f"{run_['lifecycle_sets_per_s'] * DOCS_PER_SET:,.0f}",
+            f"{run_['raw_sets_per_s']:,.0f}", f"{run_['lifecycle_ratio_to_raw']:.3f}",
+            f"{outcomes.get('cancel:concluded', 0):,} cancelled, "
+            f"{outcomes.get('refund:concluded', 0):,} returned", "", "",
         )  # fmt: skip
     console.print(table)
 
@@ -221,6 +253,93 @@ class _TimedWriter(intake.ReceiptWriter):
     def clean(self) -> None:
         for file in self._folder.iterdir():
             file.unlink()
+
+
+def _lifecycle_mix(url: str, fmt: str, sets: int, signer: _Signer) -> dict[str, Any]:
+    """The production path, each batch followed by its cancellations and returns (built
+    and encoded untimed, from the lists' numbers as the brokers read them off their
+    receipts); the time of both counts."""
+    with tempfile.TemporaryDirectory(prefix="tw-bench-app-") as folder:
+        settings = Settings(database_url=url, data_dir=Path(folder) / "data")
+        app = bootstrap(settings)
+        try:
+            decoder = intake.Decoder(settings, spec=SpecVersion.V202205)
+            writer = _TimedWriter(Path(folder) / "receipts", "xml" if fmt == "xml" else "json")
+            elapsed = 0.0
+            outcomes: Counter[str] = Counter()
+            seen = 0
+            for chunk, lists in _chunks_and_lists(sets, fmt, signer):
+                for batch in (chunk, None):
+                    if batch is None:
+                        batch = _follow_ups(app, lists, seen, fmt, signer)
+                        seen += len(lists)
+                    items = [
+                        intake.Incoming(f"bench-{n}.{fmt}", data, fmt)  # type: ignore[arg-type]
+                        for n, data in enumerate(batch)
+                    ]
+                    start = time.perf_counter()
+                    summary = intake.clear(
+                        items, clearance=app.clearance, decoder=decoder, writer=writer,
+                        clock=utc_now, batch_documents=BATCH_MESSAGES * 100,
+                    )  # fmt: skip
+                    elapsed += time.perf_counter() - start
+                    outcomes += summary.outcomes
+                writer.clean()
+        finally:
+            app.close()
+    return {"sets_per_s": sets / elapsed, "outcomes": dict(sorted(outcomes.items()))}
+
+
+_CANCEL_PERCENT = 5
+_RETURN_PERCENT = 3
+
+
+def _follow_ups(
+    app: Any, lists: list[Inventory], first: int, fmt: str, signer: _Signer
+) -> list[bytes]:
+    """The encoded cancellations (5 %) and returns (3 %) of ``lists``, the ``first``-th list
+    of the run being the first of them (untimed)."""
+    keys = [order_key(i.head.ebp_code, i.head.order_no) for i in lists]
+    with app.store.unit_of_work() as uow:
+        stored = uow.documents(DocKind.INVENTORY, keys)
+    now = utc_now()
+    cancels, refunds = [], []
+    for index, (inventory, key) in enumerate(zip(lists, keys, strict=True), first):
+        on_file = stored.get(key)
+        if on_file is None or on_file.invt_no is None:
+            continue
+        share = index % 100
+        if share < _CANCEL_PERCENT and on_file.status in CANCELLABLE:
+            cancels.append(cancel_of(inventory, on_file.invt_no, now))
+        elif share < _CANCEL_PERCENT + _RETURN_PERCENT and on_file.status is DocStatus.RELEASED:
+            line = inventory.items[0]
+            refunds.append(return_of(inventory, on_file.invt_no, now, {line.gnum: Decimal(1)}))
+    messages: list[Message] = [*cancel_messages(cancels), *refund_messages(refunds)]
+    if fmt == "json":
+        return [ceb_json.write_message(m) for m in messages]
+    return [signer.sign(ceb_xml.write_message(m)) for m in messages]
+
+
+def _chunks_and_lists(
+    sets: int, fmt: str, signer: _Signer
+) -> Iterator[tuple[list[bytes], list[Inventory]]]:
+    """As :func:`_chunks`, with the lists each chunk carries."""
+    start = utc_now() - timedelta(minutes=5)
+    chunk: list[bytes] = []
+    lists: list[Inventory] = []
+    for message in generate_sets(sets, seed=7, start=start, per_message=100):
+        if isinstance(message, InventoryMessage):
+            lists.extend(message.inventories)
+        if fmt == "json":
+            chunk.append(ceb_json.write_message(message))
+        else:
+            data = ceb_xml.write_message(message)
+            chunk.append(signer.sign(data) if message_type(message) == "CEB621" else data)
+        if len(chunk) == BATCH_MESSAGES:
+            yield chunk, lists
+            chunk, lists = [], []
+    if chunk:
+        yield chunk, lists
 
 
 def _core_only(url: str, fmt: str, sets: int, signer: _Signer) -> dict[str, Any]:

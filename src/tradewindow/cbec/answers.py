@@ -13,14 +13,34 @@ from datetime import datetime
 
 import msgspec
 
-from tradewindow.cbec.documents import Document, Inventory, Order, Payment, Waybill
+from tradewindow.cbec.documents import (
+    Delivery,
+    Document,
+    Inventory,
+    InvtCancel,
+    InvtRefund,
+    LifecycleDocument,
+    LogisticsStatus,
+    Order,
+    Payment,
+    Waybill,
+)
 from tradewindow.cbec.keys import identity, kind_of
 from tradewindow.cbec.ports import ReceiptRecord
 from tradewindow.cbec.receipts import (
+    DeliveryReturn,
+    DeliveryReturnMessage,
     InventoryReturn,
     InventoryReturnMessage,
+    InvtCancelReturn,
+    InvtCancelReturnMessage,
+    InvtRefundReturn,
+    InvtRefundReturnMessage,
+    LifecycleReceipt,
     LogisticsReturn,
     LogisticsReturnMessage,
+    LogisticsStatusReturn,
+    LogisticsStatusReturnMessage,
     OrderReturn,
     OrderReturnMessage,
     PaymentReturn,
@@ -32,7 +52,16 @@ from tradewindow.cbec.receipts import (
     return_time,
 )
 
-RECEIPT_TYPE = {Order: "CEB312", Payment: "CEB412", Waybill: "CEB512", Inventory: "CEB622"}
+RECEIPT_TYPE: dict[type, str] = {
+    Order: "CEB312",
+    Payment: "CEB412",
+    Waybill: "CEB512",
+    Inventory: "CEB622",
+    LogisticsStatus: "CEB514",
+    InvtCancel: "CEB624",
+    InvtRefund: "CEB626",
+    Delivery: "CEB712",
+}
 RECEIPTS_PER_MESSAGE = 100  # every CEB receipt message carries at most 100 returns
 _RECEIPT_NAMESPACE = uuid.UUID("6f1f4a52-8d0e-4c43-9a55-2f3b0c1d7e11")
 _encode = msgspec.json.Encoder().encode
@@ -115,6 +144,91 @@ def receipt_record(
     )
 
 
+def lifecycle_return(
+    document: LifecycleDocument,
+    status: str,
+    info: str,
+    at: datetime,
+    *,
+    pre_no: str,
+    invt_no: str | None = None,
+    rkd_no: str | None = None,
+) -> LifecycleReceipt:
+    """The receipt a document filed after release gets: ``pre_no`` is its own e-port number
+    (18 characters, as the CEB624/626 XSD demands), ``invt_no`` the list it is about (given
+    only when it is a real 18-character list number), ``rkd_no`` a delivery's entry number."""
+    when = return_time(at)
+    info = info or "-"  # returnInfo has minLength 1
+    if isinstance(document, LogisticsStatus):
+        return LogisticsStatusReturn(
+            guid=document.guid,
+            logistics_code=document.logistics_code,
+            logistics_no=document.logistics_no,
+            logistics_status=document.logistics_status or "S",
+            return_status=status,
+            return_time=when,
+            return_info=info,
+        )
+    if isinstance(document, Delivery):
+        dh = document.head
+        return DeliveryReturn(
+            guid=dh.guid,
+            customs_code=dh.customs_code if len(dh.customs_code) == 4 else None,
+            operator_code=dh.operator_code or None,
+            cop_no=dh.cop_no,
+            pre_no=pre_no,
+            rkd_no=rkd_no,
+            return_status=status,
+            return_time=when,
+            return_info=info,
+        )
+    head = document.head
+    kind = InvtCancelReturn if isinstance(document, InvtCancel) else InvtRefundReturn
+    return kind(
+        guid=head.guid,
+        customs_code=head.customs_code if len(head.customs_code) == 4 else None,
+        agent_code=head.agent_code or None,
+        ebp_code=head.ebp_code or None,
+        ebc_code=head.ebc_code or None,
+        cop_no=head.cop_no or head.order_no[:20] or "-",
+        pre_no=pre_no,
+        invt_no=invt_no if invt_no is not None and len(invt_no) == 18 else None,
+        return_status=status,
+        return_time=when,
+        return_info=info,
+    )
+
+
+def lifecycle_record(
+    document: LifecycleDocument,
+    status: str,
+    info: str,
+    at: datetime,
+    message_guid: str,
+    *,
+    pre_no: str,
+    invt_no: str | None = None,
+    rkd_no: str | None = None,
+    seq: int = 0,
+    codes: tuple[str, ...] = (),
+) -> ReceiptRecord:
+    """The stored receipt of a document filed after release (see :func:`lifecycle_return`)."""
+    receipt = lifecycle_return(
+        document, status, info, at, pre_no=pre_no, invt_no=invt_no, rkd_no=rkd_no
+    )
+    return ReceiptRecord(
+        seq=seq,
+        codes=codes,
+        receipt_type=RECEIPT_TYPE[type(document)],
+        kind=kind_of(document).value,
+        doc_key=identity(document),
+        message_guid=message_guid,
+        status=status,
+        created_at=at,
+        body=_encode(receipt),
+    )
+
+
 def tax_bill_body(bill: TaxBill) -> bytes:
     return _encode(bill)
 
@@ -134,11 +248,21 @@ def tax_bill_receipt(
     )
 
 
-_RETURN_TYPES: dict[str, type[Receipt]] = {
+_RETURN_TYPES: dict[str, type[Receipt | LifecycleReceipt]] = {
     "CEB312": OrderReturn,
     "CEB412": PaymentReturn,
     "CEB512": LogisticsReturn,
     "CEB622": InventoryReturn,
+    "CEB514": LogisticsStatusReturn,
+    "CEB624": InvtCancelReturn,
+    "CEB626": InvtRefundReturn,
+    "CEB712": DeliveryReturn,
+}
+_LIFECYCLE_MESSAGES: dict[str, type[ReceiptMessage]] = {
+    "CEB514": LogisticsStatusReturnMessage,
+    "CEB624": InvtCancelReturnMessage,
+    "CEB626": InvtRefundReturnMessage,
+    "CEB712": DeliveryReturnMessage,
 }
 _DECODERS = {name: msgspec.json.Decoder(t) for name, t in _RETURN_TYPES.items()}
 _TAX_DECODER = msgspec.json.Decoder(TaxBill)
@@ -173,4 +297,7 @@ def _message(receipt_type: str, guid: str, chunk: list[ReceiptRecord]) -> Receip
         return PaymentReturnMessage(guid=guid, returns=returns)  # type: ignore[arg-type]
     if receipt_type == "CEB512":
         return LogisticsReturnMessage(guid=guid, returns=returns)  # type: ignore[arg-type]
+    if receipt_type in _LIFECYCLE_MESSAGES:
+        # each lifecycle receipt message has one field, ``returns``, of its receipt type
+        return _LIFECYCLE_MESSAGES[receipt_type](guid=guid, returns=returns)  # type: ignore[call-arg,arg-type]
     return InventoryReturnMessage(guid=guid, returns=returns)  # type: ignore[arg-type]

@@ -29,12 +29,22 @@ import msgspec
 from tradewindow.cbec.customs_gate import CustomsOnly
 from tradewindow.cbec.decision import Decider
 from tradewindow.cbec.declarations import Batch
-from tradewindow.cbec.documents import Message, SpecVersion, message_type
-from tradewindow.cbec.keys import identity, kind_of
+from tradewindow.cbec.documents import (
+    LIFECYCLE_MESSAGES,
+    Inventory,
+    Message,
+    SpecVersion,
+    message_type,
+)
+from tradewindow.cbec.keys import identity, kind_of, waybill_key
+from tradewindow.cbec.lifecycle.apply import Lifecycle
+from tradewindow.cbec.lifecycle.parcels import GateCheck, may_leave, wholly_returned
 from tradewindow.cbec.ports import (
+    CBEC_LIFECYCLE,
     Admission,
     ClearanceStore,
     CodeTables,
+    DocKind,
     DocRef,
     EvidenceItem,
     EvidenceRecorder,
@@ -85,7 +95,8 @@ class Clearance:
     ) -> None:
         self._store = store
         self._codes = codes
-        self._decider = Decider(rates, gate or CustomsOnly())
+        self._gate = gate or CustomsOnly()
+        self._decider = Decider(rates, self._gate)
         self._match_timeout = match_timeout
         self._clock = clock
         self._evidence = evidence
@@ -140,13 +151,25 @@ class Clearance:
                 fresh_checks.append(check)
                 answers_.append(Answer(guid=guid, receipts=[]))
             batch.prefetch([s.message for s in fresh])
+            after = [s.message for s in fresh if isinstance(s.message, LIFECYCLE_MESSAGES)]
+            lifecycle = Lifecycle(batch, self._gate) if after else None
+            if lifecycle is not None:
+                lifecycle.prefetch(after)
             records = []
             for sub, check in zip(fresh, fresh_checks, strict=True):
-                batch.declare(sub.message, check)
+                message = sub.message
+                if isinstance(message, LIFECYCLE_MESSAGES):
+                    assert lifecycle is not None  # noqa: S101 - made when there is one
+                    lifecycle.apply(message, check, sub.actor or message.base_transfer.cop_code)
+                else:
+                    batch.declare(message, check)
                 records.append(_message_record(sub))
             uow.add_messages(records)
             self._decider.decide(batch)
             batch.flush()
+            if lifecycle is not None:
+                lifecycle.flush()
+                batch.effects.extend(lifecycle.effects)
             if admission is not None:
                 admission.accepted(uow, [(s.message, _stored_by(batch, s.message)) for s in fresh])
             self._record(uow, now, fresh, batch)
@@ -220,12 +243,31 @@ class Clearance:
             )
             for r in batch.receipts
         ]
+        items += batch.effects
         self._evidence.record(uow, items, now)
 
     def answer_for(self, guid: str) -> list[ReceiptRecord]:
         """The receipts stored for one message guid (empty when unknown)."""
         with self._store.unit_of_work() as uow:
             return uow.receipts_for_messages([guid])
+
+    def parcel_gate(self, logistics_code: str, logistics_no: str) -> GateCheck:
+        """May this parcel leave the supervised site (``cbec.lifecycle.parcels.may_leave``):
+        its list released, not cancelled nor wholly returned, and the parcel arrived."""
+        parcel = waybill_key(logistics_code, logistics_no)
+        with self._store.unit_of_work() as uow:
+            records = uow.part(CBEC_LIFECYCLE)
+            key = records.list_of_parcel(parcel)
+            stored = uow.documents(DocKind.INVENTORY, [key]).get(key) if key else None
+            arrived = min(
+                (e.at for e in records.parcel_events([parcel]) if e.kind == "arrived"),
+                default=None,
+            )
+            returned = records.returned_lines([key]) if key else []
+        if stored is None:
+            return may_leave(None, arrived)
+        inventory = msgspec.json.decode(stored.body, type=Inventory)
+        return may_leave(stored.status, arrived, wholly_returned(inventory, returned))
 
     def receipts_of_documents(self, guids: Sequence[str]) -> list[ReceiptRecord]:
         """Every receipt of the documents these messages declared, in the order made: the

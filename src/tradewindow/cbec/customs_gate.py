@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from datetime import datetime
 
 import msgspec
 
@@ -34,3 +35,6 @@ class CustomsOnly:
 
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict:
         return GateVerdict(outcome=GateOutcome.PENDING, info="")
+
+    def withdraw(self, uow: UnitOfWork, key: str, reason: str, at: datetime) -> list[str]:
+        return []  # no agency holds a task

@@ -26,18 +26,24 @@ import msgspec
 
 from tradewindow.cbec import answers
 from tradewindow.cbec.documents import (
+    IMPORT_MESSAGES,
     AppType,
     Document,
+    ImportMessage,
     Inventory,
+    InvtCancel,
+    InvtRefund,
+    LifecycleDocument,
     Message,
     Order,
     Payment,
     Waybill,
 )
-from tradewindow.cbec.keys import identity, kind_of, order_key, waybill_key
+from tradewindow.cbec.keys import identity, kind_of, list_key, order_key, waybill_key
 from tradewindow.cbec.ports import (
     DocKind,
     DocStatus,
+    EvidenceItem,
     ListDecided,
     ReceiptRecord,
     StoredDocument,
@@ -79,6 +85,7 @@ class Batch:
         self._dirty: dict[tuple[DocKind, str], StoredDocument] = {}
         self._numbers: dict[str, list[int]] = {}
         self._waiting_by_waybill: dict[str, set[str]] = {}
+        self.effects: list[EvidenceItem] = []  # what lifecycle documents did, for the log
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -89,6 +96,8 @@ class Batch:
         waybill_refs: set[str] = set()
         inventories_per_series: dict[str, int] = {}
         for message in messages:
+            if not isinstance(message, IMPORT_MESSAGES):
+                continue  # documents after release: cbec.lifecycle prefetches its own
             for document in message.documents:
                 kind, key = kind_of(document), identity(document)
                 wanted[kind].add(key)
@@ -143,6 +152,40 @@ class Batch:
         if stored is not None and stored.status is DocStatus.WAITING and stored.waybill_ref:
             self._waiting_by_waybill.setdefault(stored.waybill_ref, set()).add(key)
 
+    def remember(self, kind: DocKind, key: str, stored: StoredDocument | None) -> None:
+        """Take ``stored`` (read by the caller, None: not on file) as the state of ``key``,
+        unless this batch already holds it."""
+        if (kind, key) not in self._stored:
+            self._remember(kind, key, stored)
+
+    def live_or_any(self, kind: DocKind, key: str) -> Document | None:
+        """The document on file under ``key`` whatever its status, except deleted."""
+        stored = self.stored(kind, key)
+        if stored is None or stored.status is DocStatus.DELETED:
+            return None
+        return self.document(stored)
+
+    def keep(self, document: LifecycleDocument, status: DocStatus, message_guid: str) -> None:
+        """Store a document filed after release (a cancellation, return, status, delivery)
+        under its key, replacing one there."""
+        kind, key = kind_of(document), identity(document)
+        existing = self.stored(kind, key)
+        stored = _stored_document(document, status, message_guid, self.now)
+        if existing is None:
+            self._new[(kind, key)] = stored
+        else:
+            stored.version = existing.version + 1
+            stored.received_at = existing.received_at
+            if (kind, key) in self._new:
+                self._new[(kind, key)] = stored
+            else:
+                self._dirty[(kind, key)] = stored
+        self._remember(kind, key, stored)
+
+    def take(self, series: str) -> int:
+        """The next number of ``series`` (reserved in this unit of work)."""
+        return self._take(series)
+
     def stored(self, kind: DocKind, key: str) -> StoredDocument | None:
         if (kind, key) not in self._stored:
             found = self.uow.documents(kind, [key])
@@ -172,6 +215,7 @@ class Batch:
         )
 
     def document(self, stored: StoredDocument) -> Document:
+        """The import document stored (an order, payment, waybill or list)."""
         ident = (stored.kind, stored.key)
         if ident not in self._objects:
             self._objects[ident] = _DECODERS[stored.kind].decode(stored.body)
@@ -179,7 +223,7 @@ class Batch:
 
     # --- declaring -------------------------------------------------------------------------
 
-    def declare(self, message: Message, check: MessageCheck) -> None:
+    def declare(self, message: ImportMessage, check: MessageCheck) -> None:
         documents: Sequence[Document] = message.documents
         for index, document in enumerate(documents):
             violations = [*check.message, *check.documents.get(index, [])]
@@ -419,7 +463,7 @@ def _invt_series(inventory: Inventory) -> str:
 
 
 def _stored_document(
-    document: Document, status: DocStatus, message_guid: str, now: datetime
+    document: Document | LifecycleDocument, status: DocStatus, message_guid: str, now: datetime
 ) -> StoredDocument:
     kind, key = kind_of(document), identity(document)
     stored = StoredDocument(
@@ -439,6 +483,8 @@ def _stored_document(
         stored.invt_no = head.invt_no
     elif isinstance(document, Order | Payment):
         stored.order_ref = key
+    elif isinstance(document, InvtCancel | InvtRefund):
+        stored.order_ref = list_key(document)  # the list it is about
     return stored
 
 

@@ -261,6 +261,150 @@ class Inventory(msgspec.Struct, kw_only=True):
 Document = Order | Payment | Waybill | Inventory
 
 
+# --- after release: CEB623 cancellation, CEB625 return, CEB513 status, CEB711 delivery ------
+# The same elements in both spec versions (2018 No.113 and 202205 differ in none of them).
+
+
+class InvtCancel(_Doc, kw_only=True):
+    """撤销申请单: the declaring agent asks to cancel a list (spec 202205 表 3-38)."""
+
+    element: ClassVar[str] = "InvtCancel"
+    guid: str
+    app_type: str
+    app_time: str
+    app_status: str
+    customs_code: str
+    order_no: str
+    ebp_code: str
+    ebp_name: str
+    ebc_code: str
+    ebc_name: str
+    logistics_no: str
+    logistics_code: str
+    logistics_name: str
+    cop_no: str | None = None
+    pre_no: str | None = None
+    invt_no: str
+    buyer_id_type: str
+    buyer_id_number: str
+    buyer_name: str
+    buyer_telephone: str
+    agent_code: str
+    agent_name: str
+    reason: str
+    note: str | None = None
+
+    @property
+    def head(self) -> InvtCancel:
+        """The document itself: a cancellation is one flat element, with no head of its own."""
+        return self
+
+
+class InvtRefundHead(_Doc, kw_only=True):
+    """退货申请单表头 (spec 202205 表 3-45)."""
+
+    guid: str
+    app_type: str
+    app_time: str
+    app_status: str
+    customs_code: str
+    order_no: str
+    ebp_code: str
+    ebp_name: str
+    ebc_code: str
+    ebc_name: str
+    logistics_no: str
+    logistics_code: str
+    logistics_name: str
+    cop_no: str | None = None
+    pre_no: str | None = None
+    invt_no: str
+    buyer_id_type: str
+    buyer_id_number: str
+    buyer_name: str
+    buyer_telephone: str
+    agent_code: str
+    agent_name: str
+    reason: str
+    note: str | None = None
+
+
+class InvtRefundList(_Doc, kw_only=True):
+    """退货申请单表体: one returned line, by its gnum on the original list."""
+
+    gnum: int
+    gcode: str
+    gname: str
+    qty: Decimal
+    unit: str
+    note: str | None = None
+
+
+class InvtRefund(msgspec.Struct, kw_only=True):
+    element: ClassVar[str] = "InvtRefund"
+    head: InvtRefundHead = msgspec.field(name="InvtRefundHead")
+    items: list[InvtRefundList] = msgspec.field(name="InvtRefundList")
+
+
+class LogisticsStatus(_Doc, kw_only=True):
+    """物流运单状态: the logistics firm reports the parcel signed for (spec 202205 表 3-24)."""
+
+    element: ClassVar[str] = "LogisticsStatus"
+    guid: str
+    app_type: str
+    app_time: str
+    app_status: str
+    logistics_code: str
+    logistics_name: str
+    logistics_no: str
+    logistics_status: str
+    logistics_time: str
+    note: str | None = None
+
+    @property
+    def head(self) -> LogisticsStatus:
+        return self
+
+
+class DeliveryHead(_Doc, kw_only=True):
+    """入库明细单表头: the supervised site's operator records parcels arrived (表 3-52)."""
+
+    guid: str
+    app_type: str
+    app_time: str
+    app_status: str
+    customs_code: str
+    cop_no: str | None = None
+    pre_no: str | None = None
+    rkd_no: str | None = None
+    operator_code: str
+    operator_name: str
+    ie_flag: str
+    traf_mode: str
+    traf_no: str
+    voyage_no: str
+    bill_no: str
+    logistics_code: str
+    logistics_name: str
+    unload_location: str | None = None
+    note: str | None = None
+
+
+class DeliveryList(_Doc, kw_only=True):
+    gnum: int
+    logistics_no: str
+    note: str | None = None
+
+
+class Delivery(msgspec.Struct, kw_only=True):
+    element: ClassVar[str] = "Delivery"
+    head: DeliveryHead = msgspec.field(name="DeliveryHead")
+    items: list[DeliveryList] = msgspec.field(name="DeliveryList")
+
+
+LifecycleDocument = InvtCancel | InvtRefund | LogisticsStatus | Delivery
+
+
 # --- messages ------------------------------------------------------------------------------
 
 
@@ -312,15 +456,55 @@ class InventoryMessage(_Message, tag="CEB621", kw_only=True):
         return self.inventories
 
 
-Message = OrderMessage | PaymentMessage | WaybillMessage | InventoryMessage
+class CancelMessage(_Message, tag="CEB623", kw_only=True):
+    cancels: list[InvtCancel] = msgspec.field(name="InvtCancel")
 
-MESSAGE_TYPES: dict[
-    str, type[OrderMessage | PaymentMessage | WaybillMessage | InventoryMessage]
-] = {
+    @property
+    def documents(self) -> list[InvtCancel]:
+        return self.cancels
+
+
+class RefundMessage(_Message, tag="CEB625", kw_only=True):
+    refunds: list[InvtRefund] = msgspec.field(name="InvtRefund")
+
+    @property
+    def documents(self) -> list[InvtRefund]:
+        return self.refunds
+
+
+class WaybillStatusMessage(_Message, tag="CEB513", kw_only=True):
+    statuses: list[LogisticsStatus] = msgspec.field(name="LogisticsStatus")
+
+    @property
+    def documents(self) -> list[LogisticsStatus]:
+        return self.statuses
+
+
+class DeliveryMessage(_Message, tag="CEB711", kw_only=True):
+    """One Delivery per message (the XSD's maxOccurs 1), carried as a list like the others."""
+
+    deliveries: list[Delivery] = msgspec.field(name="Delivery")
+
+    @property
+    def documents(self) -> list[Delivery]:
+        return self.deliveries
+
+
+ImportMessage = OrderMessage | PaymentMessage | WaybillMessage | InventoryMessage
+LifecycleMessage = CancelMessage | RefundMessage | WaybillStatusMessage | DeliveryMessage
+Message = ImportMessage | LifecycleMessage
+IMPORT_MESSAGES = (OrderMessage, PaymentMessage, WaybillMessage, InventoryMessage)
+LIFECYCLE_MESSAGES = (CancelMessage, RefundMessage, WaybillStatusMessage, DeliveryMessage)
+
+MESSAGE_TYPES: dict[str, type[Message]] = {
     "CEB311": OrderMessage,
     "CEB411": PaymentMessage,
     "CEB511": WaybillMessage,
     "CEB621": InventoryMessage,
+    "CEB623": CancelMessage,
+    "CEB625": RefundMessage,
+    "CEB513": WaybillStatusMessage,
+    "CEB711": DeliveryMessage,
 }
 
 

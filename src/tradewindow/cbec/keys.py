@@ -3,12 +3,39 @@
 An order, its payment and its inventory list share the order key ``ebpCode|orderNo``
 (the spec: 同一交易平台的订单编号应唯一); a waybill is keyed ``logisticsCode|logisticsNo``
 (同一物流企业的运单编号在6个月内不重复).
+
+What happens to a list after it was declared is keyed from it: a cancellation by the list's
+key (one per list), a return by the list's key and the application's own guid (a list may be
+returned line by line, in several applications), a waybill status by its waybill's key, a
+warehouse delivery by its operator and its own guid.
 """
 
 from __future__ import annotations
 
-from tradewindow.cbec.documents import Document, Inventory, Order, Payment, Waybill
+from tradewindow.cbec.documents import (
+    Delivery,
+    Document,
+    Inventory,
+    InvtCancel,
+    InvtRefund,
+    LifecycleDocument,
+    LogisticsStatus,
+    Order,
+    Payment,
+    Waybill,
+)
 from tradewindow.cbec.ports import DocKind
+
+_KINDS: dict[type, DocKind] = {
+    Inventory: DocKind.INVENTORY,
+    Order: DocKind.ORDER,
+    Payment: DocKind.PAYMENT,
+    Waybill: DocKind.WAYBILL,
+    InvtCancel: DocKind.CANCEL,
+    InvtRefund: DocKind.REFUND,
+    LogisticsStatus: DocKind.WAYBILL_STATUS,
+    Delivery: DocKind.DELIVERY,
+}
 
 
 def order_key(ebp_code: str, order_no: str) -> str:
@@ -19,19 +46,22 @@ def waybill_key(logistics_code: str, logistics_no: str) -> str:
     return f"{logistics_code}|{logistics_no}"
 
 
-def kind_of(document: Document) -> DocKind:
-    if isinstance(document, Inventory):
-        return DocKind.INVENTORY
-    if isinstance(document, Order):
-        return DocKind.ORDER
-    if isinstance(document, Payment):
-        return DocKind.PAYMENT
-    return DocKind.WAYBILL
+def kind_of(document: Document | LifecycleDocument) -> DocKind:
+    return _KINDS[type(document)]
 
 
-def identity(document: Document) -> str:
+def identity(document: Document | LifecycleDocument) -> str:
     """The key a document is stored under; re-declaring it means the same key."""
-    if isinstance(document, Waybill):
+    if isinstance(document, Waybill | LogisticsStatus):
         return waybill_key(document.head.logistics_code, document.head.logistics_no)
-    head = document.head
-    return order_key(head.ebp_code, head.order_no)
+    if isinstance(document, Delivery):
+        return f"{document.head.operator_code}|{document.head.guid}"
+    if isinstance(document, InvtRefund):
+        refund = document.head
+        return f"{order_key(refund.ebp_code, refund.order_no)}|{refund.guid}"
+    return order_key(document.head.ebp_code, document.head.order_no)
+
+
+def list_key(document: InvtCancel | InvtRefund) -> str:
+    """The key of the inventory list a cancellation or return is about."""
+    return order_key(document.head.ebp_code, document.head.order_no)

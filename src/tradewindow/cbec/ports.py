@@ -17,7 +17,7 @@ from typing import Protocol
 import msgspec
 
 from tradewindow.cbec.documents import Message
-from tradewindow.transaction import Transaction
+from tradewindow.transaction import Part, Transaction
 from tradewindow.violations import Violation
 
 
@@ -26,6 +26,10 @@ class DocKind(enum.StrEnum):
     PAYMENT = "payment"
     WAYBILL = "waybill"
     INVENTORY = "inventory"
+    CANCEL = "cancel"  # CEB623 撤销申请单
+    REFUND = "refund"  # CEB625 退货申请单
+    WAYBILL_STATUS = "waybill_status"  # CEB513 运单状态
+    DELIVERY = "delivery"  # CEB711 入库明细单
 
 
 class DocStatus(enum.StrEnum):
@@ -39,6 +43,8 @@ class DocStatus(enum.StrEnum):
     RELEASED = "released"  # released (800)
     AGENCIES = "agencies"  # customs concluded (399); other agencies still to decide
     DELETED = "deleted"  # withdrawn by appType 3
+    CANCELLED = "cancelled"  # a list withdrawn by an accepted CEB623 cancellation
+    PENDING = "pending"  # a return (CEB625) waiting for a customs officer's decision
 
 
 class MessageRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -231,6 +237,12 @@ class ReleaseGate(Protocol):
 
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict: ...
 
+    def withdraw(self, uow: UnitOfWork, key: str, reason: str, at: datetime) -> list[str]:
+        """The list was cancelled (CEB623): every agency with a task on it is told, in the
+        unit of work — an open task closed with ``reason``, one an officer has in hand left
+        to them with a notice. Returns the agencies told."""
+        ...
+
 
 class EvidenceItem(msgspec.Struct, frozen=True, kw_only=True):
     """One step to append to the tamper-evident log: an accepted message (the digest of its
@@ -283,3 +295,82 @@ class ListDecided(msgspec.Struct, frozen=True, kw_only=True):
     # the enterprises the list names (platform, e-commerce enterprise, agent, logistics firm):
     # the parties to its shipment
     parties: tuple[str, ...] = ()
+
+
+# --- after release: cancellations, returns, parcel events (cbec.lifecycle) -------------------
+
+
+class ReturnedLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of a return applied for: what it takes off the list's released quantity, the
+    buyer's annual total (``value``) and the tax bill (the three taxes), all ≥ 0."""
+
+    refund_key: str  # the return application (DocKind.REFUND key)
+    list_key: str  # the inventory list returned
+    gnum: int
+    qty: Decimal
+    value: Decimal
+    customs_tax: Decimal
+    value_added_tax: Decimal
+    consumption_tax: Decimal
+    status: DocStatus  # RELEASED (accepted), PENDING (an officer decides) or RETURNED
+    at: datetime
+
+
+class TaxAdjustment(msgspec.Struct, frozen=True, kw_only=True):
+    """A change to an issued tax bill: the amounts (≤ 0) added to it, and why."""
+
+    tax_no: str
+    list_key: str
+    cause: str  # "cancel" | "return"
+    ref_key: str  # the cancellation or return application
+    customs_tax: Decimal
+    value_added_tax: Decimal
+    consumption_tax: Decimal
+    at: datetime
+
+
+class ParcelEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """A parcel (waybill) arrived into the supervised site (CEB711) or was signed for by the
+    consignee (CEB513 status S: it has left the site)."""
+
+    waybill_key: str
+    kind: str  # "arrived" | "signed"
+    at: datetime  # when it happened (logisticsTime for a signature, receipt time for arrival)
+    ref_key: str  # the delivery or waybill status document
+    recorded_at: datetime
+
+
+class LifecycleRecords(Protocol):
+    """What happens to lists after they were declared, joined to the clearance unit of work
+    as the part :data:`CBEC_LIFECYCLE`."""
+
+    def released_at(self, list_keys: Collection[str]) -> dict[str, datetime]:
+        """When each list was released (its first 800 receipt), for those released."""
+        ...
+
+    def tax_bills(self, list_keys: Collection[str]) -> dict[str, TaxBillRecord]:
+        """The tax bill issued for each list, for those with one."""
+        ...
+
+    def adjustments(self, tax_nos: Collection[str]) -> list[TaxAdjustment]: ...
+
+    def add_adjustments(self, rows: Sequence[TaxAdjustment]) -> None: ...
+
+    def returned_lines(self, list_keys: Collection[str]) -> list[ReturnedLine]: ...
+
+    def add_returned_lines(self, rows: Sequence[ReturnedLine]) -> None: ...
+
+    def set_return_status(self, refund_key: str, status: DocStatus) -> None: ...
+
+    def parcel_events(self, waybill_keys: Collection[str]) -> list[ParcelEvent]: ...
+
+    def add_parcel_events(self, rows: Sequence[ParcelEvent]) -> None: ...
+
+    def remove_parcel_events(self, waybill_key: str, kind: str) -> None: ...
+
+    def list_of_parcel(self, waybill_key: str) -> str | None:
+        """The key of the newest inventory list naming this waybill, if any."""
+        ...
+
+
+CBEC_LIFECYCLE: Part[LifecycleRecords] = Part("cbec.lifecycle")

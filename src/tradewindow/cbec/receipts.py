@@ -2,7 +2,8 @@
 
 CEB312 OrderReturn, CEB412 PaymentReturn, CEB512 LogisticsReturn, CEB622 InventoryReturn,
 CEB816 electronic tax bill (TaxHeadRd + TaxListRd) and CEB900 MessageReturn for a message
-that could not be read at all.
+that could not be read at all; after release CEB514 LogisticsStatusReturn, CEB624
+InvtCancelReturn, CEB626 InvtRefundReturn and CEB712 DeliveryReturn.
 """
 
 from __future__ import annotations
@@ -84,6 +85,64 @@ class InventoryReturn(_Receipt, kw_only=True):
     return_info: str
 
 
+class LogisticsStatusReturn(_Receipt, kw_only=True):
+    """CEB514 (spec 202205 表 3-28)."""
+
+    guid: str
+    logistics_code: str
+    logistics_no: str
+    logistics_status: str
+    return_status: str
+    return_time: str
+    return_info: str
+
+
+class InvtCancelReturn(_Receipt, kw_only=True):
+    """CEB624 (spec 202205 表 3-42); preNo is the cancellation's own e-port number."""
+
+    guid: str
+    customs_code: str | None = None
+    agent_code: str | None = None
+    ebp_code: str | None = None
+    ebc_code: str | None = None
+    cop_no: str
+    pre_no: str
+    invt_no: str | None = None
+    return_status: str
+    return_time: str
+    return_info: str
+
+
+class InvtRefundReturn(_Receipt, kw_only=True):
+    """CEB626 (spec 202205 表 3-49); preNo is the return application's own e-port number."""
+
+    guid: str
+    customs_code: str | None = None
+    agent_code: str | None = None
+    ebp_code: str | None = None
+    ebc_code: str | None = None
+    cop_no: str
+    pre_no: str
+    invt_no: str | None = None
+    return_status: str
+    return_time: str
+    return_info: str
+
+
+class DeliveryReturn(_Receipt, kw_only=True):
+    """CEB712 (spec 202205 表 3-56)."""
+
+    guid: str
+    customs_code: str | None = None
+    operator_code: str | None = None
+    cop_no: str | None = None
+    pre_no: str | None = None
+    rkd_no: str | None = None
+    return_status: str
+    return_time: str
+    return_info: str
+
+
 class TaxHeadRd(_Receipt, kw_only=True):
     guid: str
     return_time: str
@@ -134,6 +193,7 @@ class MessageReturn(_Receipt, kw_only=True):
 
 
 Receipt = OrderReturn | PaymentReturn | LogisticsReturn | InventoryReturn
+LifecycleReceipt = LogisticsStatusReturn | InvtCancelReturn | InvtRefundReturn | DeliveryReturn
 
 
 class _ReceiptMessage(msgspec.Struct, kw_only=True, tag_field="messageType", omit_defaults=True):
@@ -157,6 +217,22 @@ class InventoryReturnMessage(_ReceiptMessage, tag="CEB622", kw_only=True):
     returns: list[InventoryReturn] = msgspec.field(name="InventoryReturn")
 
 
+class LogisticsStatusReturnMessage(_ReceiptMessage, tag="CEB514", kw_only=True):
+    returns: list[LogisticsStatusReturn] = msgspec.field(name="LogisticsStatusReturn")
+
+
+class InvtCancelReturnMessage(_ReceiptMessage, tag="CEB624", kw_only=True):
+    returns: list[InvtCancelReturn] = msgspec.field(name="InvtCancelReturn")
+
+
+class InvtRefundReturnMessage(_ReceiptMessage, tag="CEB626", kw_only=True):
+    returns: list[InvtRefundReturn] = msgspec.field(name="InvtRefundReturn")
+
+
+class DeliveryReturnMessage(_ReceiptMessage, tag="CEB712", kw_only=True):
+    returns: list[DeliveryReturn] = msgspec.field(name="DeliveryReturn")
+
+
 class TaxBillMessage(_ReceiptMessage, tag="CEB816", kw_only=True):
     taxes: list[TaxBill] = msgspec.field(name="Tax")
 
@@ -170,6 +246,10 @@ ReceiptMessage = (
     | PaymentReturnMessage
     | LogisticsReturnMessage
     | InventoryReturnMessage
+    | LogisticsStatusReturnMessage
+    | InvtCancelReturnMessage
+    | InvtRefundReturnMessage
+    | DeliveryReturnMessage
     | TaxBillMessage
     | FormatErrorMessage
 )

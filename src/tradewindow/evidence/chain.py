@@ -49,6 +49,12 @@ class RecordKind(enum.StrEnum):
     COMMISSION_REVOKED = "commission_revoked"
     REGISTRY_PUBLISHED = "registry_published"  # a rule-integration item's revision published
     RECOGNITION_CHANGED = "recognition_changed"  # a qualification application's state changed
+    LIST_CANCELLED = "list_cancelled"  # a CBEC inventory list withdrawn by a CEB623
+    LIST_RETURNED = "list_returned"  # lines of a released list returned by a CEB625
+    TAX_BILL_ADJUSTED = "tax_bill_adjusted"  # a CEB816 bill reduced or voided
+    QUOTA_ADJUSTED = "quota_adjusted"  # a buyer's CBEC annual total reduced
+    PARCEL_ARRIVED = "parcel_arrived"  # a parcel delivered into the supervised site (CEB711)
+    PARCEL_SIGNED = "parcel_signed"  # a parcel signed for by its consignee (CEB513)
     CHECKPOINT = "checkpoint"
 
 

@@ -4,11 +4,13 @@ Each code that names a firm is one of:
 
 * **sender** — ``BaseTransfer/copCode``: one of the filing party's own identifiers;
 * **principal** — the firm the document is filed for (CEB311 ``ebpCode``, CEB411 ``payCode``,
-  CEB511 ``logisticsCode``, CEB621 ``ebcCode``): the sender's own code, or the code of a
-  registered firm whose commission to the sender is live at the receipt time and covers the
-  message type (``parties.commissions.Scope``);
-* **agent** — CEB621 ``agentCode``: when the principal code is not the sender's, the sender
-  files as the agent and must write its own code here (the declarant answers for it);
+  CEB511 and CEB513 ``logisticsCode``, CEB621 / 623 / 625 ``ebcCode``, CEB711
+  ``operatorCode``): the sender's own code, or the code of a registered firm whose commission
+  to the sender is live at the receipt time and covers the message type
+  (``parties.commissions.Scope``);
+* **agent** — CEB621 / 623 / 625 ``agentCode``: when the principal code is not the sender's,
+  the sender files as the agent and must write its own code here (the declarant answers for
+  it; a cancellation or return is then refused unless it is the list's own declarant);
 * **named** — a firm the document is *about*, not one that files it (the e-commerce
   enterprise selling on a platform's order, the platform of a payment, the guarantor):
   not checked here; matching checks that the documents of one parcel agree.
@@ -32,6 +34,9 @@ import msgspec
 from tradewindow.cbec.documents import (
     Document,
     Inventory,
+    InvtCancel,
+    LifecycleDocument,
+    LogisticsStatus,
     Message,
     Order,
     Payment,
@@ -74,6 +79,36 @@ CODE_RULES: dict[str, tuple[CodeRule, ...]] = {
         _rule("logisticsCode", _N),
         _rule("assureCode", _N),
     ),
+    "CEB623": (
+        _rule("ebcCode", _P),
+        _rule("agentCode", _A),
+        _rule("ebpCode", _N),
+        _rule("logisticsCode", _N),
+    ),
+    "CEB625": (
+        _rule("ebcCode", _P),
+        _rule("agentCode", _A),
+        _rule("ebpCode", _N),
+        _rule("logisticsCode", _N),
+    ),
+    "CEB513": (_rule("logisticsCode", _P),),
+    "CEB711": (_rule("operatorCode", _P), _rule("logisticsCode", _N)),
+}
+
+
+# message type → the commission scope that lets an agent file it for a principal: a waybill
+# status is the waybill's business (a firm commissioned for a logistics firm's waybills
+# reports their signatures too); nothing commissions a warehouse delivery (CEB711): the
+# supervised site's operator files it under its own code
+SCOPES: dict[str, Scope | None] = {
+    "CEB311": Scope.ORDER,
+    "CEB411": Scope.PAYMENT,
+    "CEB511": Scope.WAYBILL,
+    "CEB621": Scope.INVENTORY,
+    "CEB623": Scope.CANCELLATION,
+    "CEB625": Scope.RETURN,
+    "CEB513": Scope.WAYBILL,
+    "CEB711": None,
 }
 
 
@@ -132,12 +167,13 @@ def code_violations(
     if principal is None:
         return []
     agent = next((r for r in rules if r.need is Need.AGENT), None)
-    scope = Scope(kind)
+    scope = SCOPES.get(kind)
     found: list[Violation] = []
     for path, document in _documents(message):
         code = _code(document, principal)
-        authority = authorities.get(code, Authority(None))
-        if agent is not None:
+        # a type no commission covers (CEB711) is filed under the sender's own code only
+        authority = authorities.get(code, Authority(None)) if scope else Authority(None)
+        if agent is not None and scope is not None:
             violation = filing_violation(
                 path=path,
                 ebc_code=code,
@@ -151,7 +187,7 @@ def code_violations(
             )
         else:
             violation = _principal_violation(
-                f"{path}/{principal.element}", code, filer, authority, scope, at
+                f"{path}/{principal.element}", code, filer, authority, kind, scope, at
             )
         if violation is not None:
             found.append(violation)
@@ -159,14 +195,24 @@ def code_violations(
 
 
 def _principal_violation(
-    path: str, code: str, filer: Filer, authority: Authority, scope: Scope, at: datetime
+    path: str,
+    code: str,
+    filer: Filer,
+    authority: Authority,
+    kind: str,
+    scope: Scope | None,
+    at: datetime,
 ) -> Violation | None:
     if code.upper() in filer.codes:
         return None
     party = authority.party
-    if party is not None and any(
-        c.principal_id == party.id and c.agent_id == filer.party_id and c.covers(scope, at)
-        for c in authority.commissions
+    if (
+        party is not None
+        and scope is not None
+        and any(
+            c.principal_id == party.id and c.agent_id == filer.party_id and c.covers(scope, at)
+            for c in authority.commissions
+        )
     ):
         return None
     element = path.rsplit("/", 1)[-1]
@@ -175,20 +221,23 @@ def _principal_violation(
         path=path,
         code="auth.not_commissioned",
         en=f"{element} {code} is not party {filer.party_id}'s own, and no firm holding it has"
-        f" commissioned party {filer.party_id} to file {scope.value}",
+        f" commissioned party {filer.party_id} to file {kind}",
         zh=f"{element} {code} 不是主体 {filer.party_id} 的登记编码，主体 {filer.party_id} 未获"
-        f" {code} 有效委托申报 {scope.value}",
+        f" {code} 有效委托申报 {kind}",
     )
 
 
-def _documents(message: Message) -> Iterator[tuple[str, Document]]:
-    documents: Sequence[Document] = message.documents
+def _documents(message: Message) -> Iterator[tuple[str, Document | LifecycleDocument]]:
+    documents: Sequence[Document | LifecycleDocument] = message.documents
     for index, document in enumerate(documents, start=1):
         element = type(document).element
-        yield f"{element}[{index}]/{element}Head", document
+        if isinstance(document, InvtCancel | LogisticsStatus):
+            yield f"{element}[{index}]", document  # one flat element, no head
+        else:
+            yield f"{element}[{index}]/{element}Head", document
 
 
-def _code(document: Document, rule: CodeRule) -> str:
+def _code(document: Document | LifecycleDocument, rule: CodeRule) -> str:
     value = getattr(document.head, rule.attribute, None)
     return value if isinstance(value, str) else ""
 

@@ -33,8 +33,16 @@ from datetime import datetime
 import msgspec
 
 from tradewindow.cbec.clearance import Answer, Submission
-from tradewindow.cbec.documents import InventoryMessage, Message, PaymentMessage, message_type
-from tradewindow.cbec.keys import identity, kind_of
+from tradewindow.cbec.documents import (
+    CancelMessage,
+    InventoryMessage,
+    Message,
+    PaymentMessage,
+    RefundMessage,
+    WaybillStatusMessage,
+    message_type,
+)
+from tradewindow.cbec.keys import identity, kind_of, list_key
 from tradewindow.cbec.ports import DocKind, DocRef, UnitOfWork
 from tradewindow.filing.ports import (
     FILING_CLAIMS,
@@ -62,7 +70,8 @@ from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import FILING_ACTIONS, require
 from tradewindow.violations import Violation
 
-SIGNED_ALWAYS = frozenset({"CEB621"})  # the 202205 XSD requires ds:Signature on these
+# the XSDs (both versions) require ds:Signature on these
+SIGNED_ALWAYS = frozenset({"CEB621", "CEB623", "CEB625", "CEB711"})
 OPERATOR_PREFIX = "operator:"
 
 
@@ -292,7 +301,15 @@ def _squatted(uow: UnitOfWork, message: Message, foreign: Sequence[DocRef]) -> b
 
 
 def _documents(message: Message) -> list[DocRef]:
-    return list(dict.fromkeys((kind_of(d).value, identity(d)) for d in message.documents))
+    """The documents whose owner must be the sender: the message's own and, for a
+    cancellation, return or waybill status, the list or waybill it is about (only the party
+    that filed a list cancels or returns it)."""
+    found = [(kind_of(d).value, identity(d)) for d in message.documents]
+    if isinstance(message, CancelMessage | RefundMessage):
+        found += [(DocKind.INVENTORY.value, list_key(d)) for d in message.documents]
+    elif isinstance(message, WaybillStatusMessage):
+        found += [(DocKind.WAYBILL.value, identity(d)) for d in message.documents]
+    return list(dict.fromkeys(found))
 
 
 def _guid_taken() -> Violation:

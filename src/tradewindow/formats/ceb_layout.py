@@ -44,6 +44,16 @@ MAX_OCCURS = {
     "PaymentReturn": 100,
     "LogisticsReturn": 100,
     "InventoryReturn": 100,
+    # after release (CEB513 / 623 / 625 / 711 and their receipts); DeliveryList is unbounded
+    "LogisticsStatus": 100,
+    "InvtCancel": 100,
+    "InvtRefund": 100,
+    "InvtRefundList": 99,
+    "Delivery": 1,
+    "LogisticsStatusReturn": 100,
+    "InvtCancelReturn": 100,
+    "InvtRefundReturn": 100,
+    "DeliveryReturn": 100,
 }
 
 # XSD lexical forms, bounded so that a hostile digit string cannot cost quadratic time

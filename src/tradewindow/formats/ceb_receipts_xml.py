@@ -1,4 +1,5 @@
-"""CEB receipts as XML: CEB312, CEB412, CEB512, CEB622, CEB816 tax bill and CEB900.
+"""CEB receipts as XML: CEB312, CEB412, CEB512, CEB622, CEB816 tax bill and CEB900; after
+release CEB514, CEB624, CEB626 and CEB712.
 
 :func:`write_receipt` serialises any receipt message of :mod:`tradewindow.cbec.receipts`
 in XSD element order; :func:`read_receipt` reads one back (what an enterprise, or an
@@ -16,9 +17,13 @@ import msgspec
 from lxml import etree
 
 from tradewindow.cbec.receipts import (
+    DeliveryReturnMessage,
     FormatErrorMessage,
     InventoryReturnMessage,
+    InvtCancelReturnMessage,
+    InvtRefundReturnMessage,
     LogisticsReturnMessage,
+    LogisticsStatusReturnMessage,
     MessageReturn,
     OrderReturnMessage,
     PaymentReturnMessage,
@@ -38,6 +43,10 @@ RECEIPT_TYPES: dict[str, type[ReceiptMessage]] = {
     "CEB622": InventoryReturnMessage,
     "CEB816": TaxBillMessage,
     "CEB900": FormatErrorMessage,
+    "CEB514": LogisticsStatusReturnMessage,
+    "CEB624": InvtCancelReturnMessage,
+    "CEB626": InvtRefundReturnMessage,
+    "CEB712": DeliveryReturnMessage,
 }
 _ATTRIBUTES = frozenset({"guid", "version"})
 _ORI_BIZ_MESSAGE = f"{{{NS}}}oriBizMessage"

@@ -1,4 +1,5 @@
-"""CEB import messages as XML: CEB311 order, CEB411 payment, CEB511 waybill, CEB621 inventory.
+"""CEB import messages as XML: CEB311 order, CEB411 payment, CEB511 waybill, CEB621 inventory,
+and after release CEB513 waybill status, CEB623 cancellation, CEB625 return, CEB711 delivery.
 
 :func:`read_message` turns untrusted bytes into the domain Structs of
 :mod:`tradewindow.cbec.documents` or raises :class:`FormatError`, never anything else;
@@ -31,6 +32,7 @@ from tradewindow.cbec.documents import (
 from tradewindow.formats import hardened_xml, strict_json
 from tradewindow.formats.ceb_layout import (
     DS_NS,
+    MAX_OCCURS,
     NS,
     NSMAP,
     Field,
@@ -61,6 +63,8 @@ _IGNORED = frozenset({f"{{{NS}}}BaseSubscribe", f"{{{NS}}}ExtendMessage"})
 _SIGNATURE = f"{{{DS_NS}}}Signature"
 _SIGNATURE_METHOD = f"{{{DS_NS}}}SignedInfo/{{{DS_NS}}}SignatureMethod"
 _ROOT = re.compile(r"(CEB\d{3})Message")
+_ACCEPTED = ", ".join(sorted(MESSAGE_TYPES))
+_ACCEPTED_ZH = "、".join(sorted(MESSAGE_TYPES))
 _SNIFF = re.compile(
     rb"<(?:[\w.-]+:)?(CEB\d{3})Message\b[^>]*?\sguid\s*=\s*[\"']([A-Za-z0-9-]{1,64})[\"']"
 )
@@ -119,7 +123,8 @@ class ReadMessage:
 
 
 def read_message(data: bytes, *, max_bytes: int, max_depth: int) -> ReadMessage:
-    """Read a CEB311/411/511/621 message, or raise :class:`FormatError` listing every fault."""
+    """Read a CEB311/411/511/513/621/623/625/711 message, or raise :class:`FormatError`
+    listing every fault."""
     try:
         root = hardened_xml.parse(data, max_bytes=max_bytes, max_depth=max_depth)
     except hardened_xml.UnsafeXml as error:
@@ -240,8 +245,8 @@ def _message_class(root: etree._Element, guid: str | None) -> type[Message]:
                 violation(
                     "",
                     "CEB900.message.unsupported_type",
-                    f"{code} messages are not accepted here; send CEB311, CEB411, CEB511 or CEB621",
-                    f"此处不受理 {code} 报文，仅受理 CEB311、CEB411、CEB511、CEB621",
+                    f"{code} messages are not accepted here; send {_ACCEPTED}",
+                    f"此处不受理 {code} 报文，仅受理 {_ACCEPTED_ZH}",
                 )
             ],
             guid=guid,
@@ -298,13 +303,14 @@ def _collect_message(
                 f"报文中没有 {name} 单证",
             )
         )
-    elif len(documents) > 100:
+    elif len(documents) > (most := MAX_OCCURS.get(name, 100)):
         found.append(
             violation(
                 "",
                 "CEB900.message.too_many_documents",
-                f"a message may carry at most 100 {name} documents, this one has {len(documents)}",
-                f"一个报文最多包含 100 个 {name} 单证，本报文有 {len(documents)} 个",
+                f"a message may carry at most {most} {name} documents,"
+                f" this one has {len(documents)}",
+                f"一个报文最多包含 {most} 个 {name} 单证，本报文有 {len(documents)} 个",
             )
         )
     else:

@@ -4,7 +4,8 @@ A CBEC inventory list that reaches a decision is told to :class:`CustomsEvents` 
 number (``invtNo``) as the customs document and its ``billNo`` as the transport document:
 released (800) → ``released``; manual review (300) or waiting for other agencies (399) →
 ``held``; selected for inspection (500) → ``selected_for_inspection``. A returned list (100)
-was refused, not held: it publishes nothing and the goods stay without a release. The
+was refused, not held: it publishes nothing and the goods stay without a release. A list
+cancelled by a CEB623 → ``held``: the release it had is withdrawn, the gate closes again. The
 containers are those the platform knows travel under the ``billNo`` (events that reference
 it), so a terminal that published its equipment events sees the release reach its gate.
 """
@@ -27,6 +28,7 @@ _DECISIONS = {
     DocStatus.REVIEW: CustomsDecision.HELD,
     DocStatus.AGENCIES: CustomsDecision.HELD,
     DocStatus.INSPECTION: CustomsDecision.INSPECTION,
+    DocStatus.CANCELLED: CustomsDecision.HELD,  # the release withdrawn (CEB623)
 }
 
 

@@ -453,6 +453,9 @@ _LABELS = {
     "tradeCountry": "贸易国", "qty1": "法定数量", "unit1": "法定计量单位", "qty2": "第二数量",
     "unit2": "第二计量单位", "copCode": "传输企业代码", "copName": "传输企业名称",
     "dxpMode": "报文传输模式", "dxpId": "报文传输编号", "version": "版本号",
+    "reason": "原因", "logisticsStatus": "物流运单状态", "logisticsTime": "物流状态时间",
+    "rkdNo": "入库单编号", "operatorCode": "监管场所经营人代码",
+    "operatorName": "监管场所经营人名称", "unloadLocation": "卸货库位",
 }  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""Checking a whole CEB311/411/511/621 message: its envelope, then each document."""
+"""Checking a whole CEB message (311/411/511/621, and 513/623/625/711 after release): its
+envelope, then each document."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from typing import Any
 import msgspec
 
 from tradewindow.cbec.documents import (
+    CancelMessage,
+    DeliveryMessage,
     InventoryMessage,
     Message,
     OrderMessage,
     PaymentMessage,
+    RefundMessage,
     SpecVersion,
     WaybillMessage,
+    WaybillStatusMessage,
     message_type,
 )
 from tradewindow.cbec.ports import CodeTables
@@ -23,6 +28,12 @@ from tradewindow.cbec.rules.context import Context
 from tradewindow.cbec.rules.fields import BASE_TRANSFER, MESSAGE_GUID, MESSAGE_VERSION, FacetTable
 from tradewindow.cbec.rules.head import guid_uppercase
 from tradewindow.cbec.rules.inventory import check_inventory
+from tradewindow.cbec.rules.lifecycle import (
+    check_cancel,
+    check_delivery,
+    check_refund,
+    check_waybill_status,
+)
 from tradewindow.cbec.rules.order import check_order
 from tradewindow.cbec.rules.payment import check_payment
 from tradewindow.cbec.rules.waybill import check_waybill
@@ -60,7 +71,13 @@ _CHECKS: dict[type[Any], tuple[str, Callable[[Any, str, Context, list[Violation]
     PaymentMessage: ("Payment", check_payment),
     WaybillMessage: ("Logistics", check_waybill),
     InventoryMessage: ("Inventory", check_inventory),
+    CancelMessage: ("InvtCancel", check_cancel),
+    RefundMessage: ("InvtRefund", check_refund),
+    WaybillStatusMessage: ("LogisticsStatus", check_waybill_status),
+    DeliveryMessage: ("Delivery", check_delivery),
 }
+# XSD maxOccurs of the document element where it is not 100: CEB711Message has one Delivery
+_MOST = {"Delivery": 1}
 
 
 def check_message(
@@ -81,7 +98,7 @@ def check_message(
         _ROOT.check(message, "", ctx.message_type, envelope)
         guid_uppercase(message.guid, "", ctx, envelope)
         _BASE_TRANSFER.check(message.base_transfer, "BaseTransfer", ctx.message_type, envelope)
-        if _count_allowed(len(message.documents), element, ctx, envelope):
+        if _count_allowed(len(message.documents), element, ctx, envelope, _MOST.get(element)):
             for index, document in enumerate(message.documents):
                 found: list[Violation] = []
                 check_document(document, f"{element}[{index + 1}]", ctx, found)
@@ -92,10 +109,14 @@ def check_message(
 
 
 _HEADS = {
-    "Order": "OrderHead",
-    "Payment": "PaymentHead",
-    "Logistics": "LogisticsHead",
-    "Inventory": "InventoryHead",
+    "Order": "OrderHead/",
+    "Payment": "PaymentHead/",
+    "Logistics": "LogisticsHead/",
+    "Inventory": "InventoryHead/",
+    "InvtCancel": "",  # one flat element: its guid is its own child
+    "InvtRefund": "InvtRefundHead/",
+    "LogisticsStatus": "",
+    "Delivery": "DeliveryHead/",
 }
 
 
@@ -119,7 +140,7 @@ def guids_unique(
             others = ", ".join(f"{element}[{i + 1}]" for i in shared if i != index)
             found.setdefault(index, []).append(
                 ctx.violation(
-                    f"{element}[{index + 1}]/{head}/guid",
+                    f"{element}[{index + 1}]/{head}guid",
                     "guid",
                     "duplicate",
                     f"guid {guid[:36]} is also the guid of {others} in this message: "
@@ -138,13 +159,18 @@ def _rooted(violation: Violation) -> Violation:
     return violation
 
 
-def _count_allowed(n: int, element: str, ctx: Context, out: list[Violation]) -> bool:
-    """A message carries 1 to 100 documents; False (documents not checked) when it has not.
+def _count_allowed(
+    n: int, element: str, ctx: Context, out: list[Violation], most: int | None = None
+) -> bool:
+    """A message carries 1 to 100 documents (CEB711: exactly one Delivery); False (documents
+    not checked) when it has not.
 
-    Source: XSD 202205 CEB311Message ``Order`` minOccurs 1 maxOccurs 100 (CEB411, 511, 621
-    alike); errors -504013 "物流运单报文数量超过限制", -621030 "清单数据超过限制".
+    Source: XSD 202205 CEB311Message ``Order`` minOccurs 1 maxOccurs 100 (CEB411, 511, 513,
+    621, 623, 625 alike; CEB711Message ``Delivery`` maxOccurs 1); errors -504013
+    "物流运单报文数量超过限制", -621030 "清单数据超过限制".
     """
-    if 1 <= n <= MAX_DOCUMENTS:
+    limit = most or MAX_DOCUMENTS
+    if 1 <= n <= limit:
         return True
     if n == 0:
         out.append(
@@ -162,8 +188,8 @@ def _count_allowed(n: int, element: str, ctx: Context, out: list[Violation]) -> 
                 element,
                 element,
                 "too_many",
-                f"the message carries {n} {element} documents, more than {MAX_DOCUMENTS}",
-                f"报文有{n}份{element}单证，超过{MAX_DOCUMENTS}份",
+                f"the message carries {n} {element} documents, more than {limit}",
+                f"报文有{n}份{element}单证，超过{limit}份",
             )
         )
     return False

@@ -16,15 +16,21 @@ from rule_checks import check, found, inventory_line, order_line
 import builders as b
 from tradewindow.cbec.documents import (
     BaseTransfer,
+    DeliveryHead,
+    DeliveryList,
     InventoryHead,
     InventoryItem,
+    InvtCancel,
+    InvtRefundHead,
+    InvtRefundList,
     LogisticsHead,
+    LogisticsStatus,
     OrderHead,
     OrderItem,
     PaymentHead,
     SpecVersion,
 )
-from tradewindow.cbec.rules import fields
+from tradewindow.cbec.rules import fields, lifecycle
 from tradewindow.cbec.rules.fields import Facet, FacetTable, Kind, decimal_problem, snake
 
 _SPECS = Path(__file__).resolve().parents[5] / "shared" / "data" / "specs" / "ceb"
@@ -39,6 +45,12 @@ _TABLES: dict[str, tuple[tuple[Facet, ...], type[msgspec.Struct]]] = {
     "LogisticsHead": (fields.LOGISTICS_HEAD, LogisticsHead),
     "InventoryHead": (fields.INVENTORY_HEAD, InventoryHead),
     "BaseTransfer": (fields.BASE_TRANSFER, BaseTransfer),
+    "InvtCancel": (lifecycle.INVT_CANCEL, InvtCancel),
+    "InvtRefundHead": (lifecycle.INVT_REFUND_HEAD, InvtRefundHead),
+    "InvtRefundList": (lifecycle.INVT_REFUND_LIST, InvtRefundList),
+    "LogisticsStatus": (lifecycle.LOGISTICS_STATUS, LogisticsStatus),
+    "DeliveryHead": (lifecycle.DELIVERY_HEAD, DeliveryHead),
+    "DeliveryList": (lifecycle.DELIVERY_LIST, DeliveryList),
 }
 
 

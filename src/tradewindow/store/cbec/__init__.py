@@ -1,0 +1,1 @@
+"""The CBEC capability's adapters beyond the clearance unit of work itself."""

@@ -1,0 +1,223 @@
+"""``cbec.ports.LifecycleRecords`` over SQLAlchemy Core, inside the clearance unit of work
+it joins (the part ``cbec.ports.CBEC_LIFECYCLE``)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select, update
+
+from tradewindow.cbec.ports import (
+    DocKind,
+    DocStatus,
+    ParcelEvent,
+    ReturnedLine,
+    TaxAdjustment,
+    TaxBillRecord,
+)
+from tradewindow.cbec.receipts import ReturnStatus
+from tradewindow.store.cbec.tables import parcel_events, returned_lines, tax_adjustments
+from tradewindow.store.schema import documents, receipts, tax_bills
+
+_CHUNK = 500  # keys per IN (…): well below SQLite's and PostgreSQL's parameter limits
+
+
+class SqlLifecycleRecords:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def released_at(self, list_keys: Collection[str]) -> dict[str, datetime]:
+        found: dict[str, datetime] = {}
+        for chunk in _chunks(list_keys):
+            query = (
+                select(receipts.c.doc_key, func.max(receipts.c.created_at).label("at"))
+                .where(
+                    receipts.c.kind == DocKind.INVENTORY.value,
+                    receipts.c.receipt_type == "CEB622",
+                    receipts.c.status == ReturnStatus.RELEASED.value,
+                    receipts.c.doc_key.in_(chunk),
+                )
+                .group_by(receipts.c.doc_key)
+            )
+            # max() keeps the column's type: the time comes back aware, on either database
+            found.update({row.doc_key: row.at for row in self._connection.execute(query)})
+        return found
+
+    def tax_bills(self, list_keys: Collection[str]) -> dict[str, TaxBillRecord]:
+        found: dict[str, TaxBillRecord] = {}
+        for chunk in _chunks(list_keys):
+            query = (
+                select(tax_bills)
+                .where(tax_bills.c.doc_key.in_(chunk))
+                .order_by(tax_bills.c.created_at)
+            )
+            for row in self._connection.execute(query):
+                found[row.doc_key] = TaxBillRecord(  # the latest bill of a list wins
+                    tax_no=row.tax_no,
+                    invt_no=row.invt_no,
+                    doc_key=row.doc_key,
+                    buyer=row.buyer,
+                    customs_tax=row.customs_tax,
+                    value_added_tax=row.value_added_tax,
+                    consumption_tax=row.consumption_tax,
+                    created_at=row.created_at,
+                    body=bytes(row.body),
+                )
+        return found
+
+    def adjustments(self, tax_nos: Collection[str]) -> list[TaxAdjustment]:
+        found: list[TaxAdjustment] = []
+        for chunk in _chunks(tax_nos):
+            query = (
+                select(tax_adjustments)
+                .where(tax_adjustments.c.tax_no.in_(chunk))
+                .order_by(tax_adjustments.c.id)
+            )
+            found += [
+                TaxAdjustment(
+                    tax_no=row.tax_no,
+                    list_key=row.list_key,
+                    cause=row.cause,
+                    ref_key=row.ref_key,
+                    customs_tax=row.customs_tax,
+                    value_added_tax=row.value_added_tax,
+                    consumption_tax=row.consumption_tax,
+                    at=row.at,
+                )
+                for row in self._connection.execute(query)
+            ]
+        return found
+
+    def add_adjustments(self, rows: Sequence[TaxAdjustment]) -> None:
+        if rows:
+            self._connection.execute(
+                tax_adjustments.insert(),
+                [
+                    {
+                        "tax_no": a.tax_no,
+                        "list_key": a.list_key,
+                        "cause": a.cause,
+                        "ref_key": a.ref_key,
+                        "customs_tax": a.customs_tax,
+                        "value_added_tax": a.value_added_tax,
+                        "consumption_tax": a.consumption_tax,
+                        "at": a.at,
+                    }
+                    for a in rows
+                ],
+            )
+
+    def returned_lines(self, list_keys: Collection[str]) -> list[ReturnedLine]:
+        found: list[ReturnedLine] = []
+        for chunk in _chunks(list_keys):
+            query = (
+                select(returned_lines)
+                .where(returned_lines.c.list_key.in_(chunk))
+                .order_by(returned_lines.c.id)
+            )
+            found += [
+                ReturnedLine(
+                    refund_key=row.refund_key,
+                    list_key=row.list_key,
+                    gnum=row.gnum,
+                    qty=row.qty,
+                    value=row.value,
+                    customs_tax=row.customs_tax,
+                    value_added_tax=row.value_added_tax,
+                    consumption_tax=row.consumption_tax,
+                    status=DocStatus(row.status),
+                    at=row.at,
+                )
+                for row in self._connection.execute(query)
+            ]
+        return found
+
+    def add_returned_lines(self, rows: Sequence[ReturnedLine]) -> None:
+        if rows:
+            self._connection.execute(returned_lines.insert(), [_line(r) for r in rows])
+
+    def set_return_status(self, refund_key: str, status: DocStatus) -> None:
+        self._connection.execute(
+            update(returned_lines)
+            .where(returned_lines.c.refund_key == refund_key)
+            .values(status=status.value)
+        )
+
+    def parcel_events(self, waybill_keys: Collection[str]) -> list[ParcelEvent]:
+        found: list[ParcelEvent] = []
+        for chunk in _chunks(waybill_keys):
+            query = (
+                select(parcel_events)
+                .where(parcel_events.c.waybill_key.in_(chunk))
+                .order_by(parcel_events.c.id)
+            )
+            found += [
+                ParcelEvent(
+                    waybill_key=row.waybill_key,
+                    kind=row.kind,
+                    at=row.at,
+                    ref_key=row.ref_key,
+                    recorded_at=row.recorded_at,
+                )
+                for row in self._connection.execute(query)
+            ]
+        return found
+
+    def add_parcel_events(self, rows: Sequence[ParcelEvent]) -> None:
+        if rows:
+            self._connection.execute(
+                parcel_events.insert(),
+                [
+                    {
+                        "waybill_key": e.waybill_key,
+                        "kind": e.kind,
+                        "at": e.at,
+                        "ref_key": e.ref_key,
+                        "recorded_at": e.recorded_at,
+                    }
+                    for e in rows
+                ],
+            )
+
+    def remove_parcel_events(self, waybill_key: str, kind: str) -> None:
+        self._connection.execute(
+            delete(parcel_events).where(
+                parcel_events.c.waybill_key == waybill_key, parcel_events.c.kind == kind
+            )
+        )
+
+    def list_of_parcel(self, waybill_key: str) -> str | None:
+        query = (
+            select(documents.c.key)
+            .where(
+                documents.c.kind == DocKind.INVENTORY.value,
+                documents.c.waybill_ref == waybill_key,
+            )
+            .order_by(documents.c.updated_at.desc())
+            .limit(1)
+        )
+        found: str | None = self._connection.execute(query).scalar_one_or_none()
+        return found
+
+
+def _line(r: ReturnedLine) -> dict[str, Any]:
+    return {
+        "refund_key": r.refund_key,
+        "list_key": r.list_key,
+        "gnum": r.gnum,
+        "qty": r.qty,
+        "value": r.value,
+        "customs_tax": r.customs_tax,
+        "value_added_tax": r.value_added_tax,
+        "consumption_tax": r.consumption_tax,
+        "status": r.status.value,
+        "at": r.at,
+    }
+
+
+def _chunks(values: Collection[str]) -> Iterator[list[str]]:
+    wanted = sorted(set(values))
+    for start in range(0, len(wanted), _CHUNK):
+        yield wanted[start : start + _CHUNK]

@@ -1,0 +1,65 @@
+"""The tables of a list's life after its declaration (SQLAlchemy Core). The DDL is owned by
+migration ``0012_cbec_lifecycle`` (its own branch, ``cbec_lifecycle``, after the ``cbec``
+branch's ``0010_cbec_receipt_times``).
+
+- ``cbec_returned_lines``: each line of each return applied for, with what it took off the
+  buyer's annual total and the tax bill (amounts ≥ 0) and its status;
+- ``cbec_tax_adjustments``: changes to issued CEB816 bills (amounts ≤ 0): a bill charges
+  what it was issued for plus its adjustments;
+- ``cbec_parcel_events``: parcels arrived at the supervised site (CEB711) and signed for by
+  the consignee (CEB513).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table
+
+from tradewindow.store.types import Instant, Money, RowId
+
+metadata = MetaData()
+
+returned_lines = Table(
+    "cbec_returned_lines",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("refund_key", String(), nullable=False),
+    Column("list_key", String(), nullable=False),
+    Column("gnum", Integer, nullable=False),
+    Column("qty", Money(), nullable=False),  # a quantity, exact to 5 places as NUMERIC(19,5)
+    Column("value", Money(), nullable=False),
+    Column("customs_tax", Money(), nullable=False),
+    Column("value_added_tax", Money(), nullable=False),
+    Column("consumption_tax", Money(), nullable=False),
+    Column("status", String(), nullable=False),
+    Column("at", Instant(), nullable=False),
+    Index("ix_cbec_returned_lines_list_key", "list_key"),
+    Index("ix_cbec_returned_lines_refund_key", "refund_key"),
+)
+
+tax_adjustments = Table(
+    "cbec_tax_adjustments",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("tax_no", String(), nullable=False),
+    Column("list_key", String(), nullable=False),
+    Column("cause", String(), nullable=False),
+    Column("ref_key", String(), nullable=False),
+    Column("customs_tax", Money(), nullable=False),
+    Column("value_added_tax", Money(), nullable=False),
+    Column("consumption_tax", Money(), nullable=False),
+    Column("at", Instant(), nullable=False),
+    Index("ix_cbec_tax_adjustments_tax_no", "tax_no"),
+    Index("ix_cbec_tax_adjustments_list_key", "list_key"),
+)
+
+parcel_events = Table(
+    "cbec_parcel_events",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("waybill_key", String(), nullable=False),
+    Column("kind", String(), nullable=False),
+    Column("at", Instant(), nullable=False),
+    Column("ref_key", String(), nullable=False),
+    Column("recorded_at", Instant(), nullable=False),
+    Index("ix_cbec_parcel_events_waybill_key_kind", "waybill_key", "kind"),
+)
