@@ -151,3 +151,26 @@ def test_a_notice_page_with_personal_data_is_recorded_before_it_is_shown(
         assert 'data-personal="1"' in page.text
         assert reads() == before + 1
     world.window.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "engine"),
+    [
+        ("en", "CBEC risk engine (automated)"),
+        ("zh-Hans", "跨境电商风险引擎（自动）"),
+        ("zh-Hant", "跨境電商風險引擎（自動）"),
+    ],
+)
+def test_who_decided_is_named_in_the_pages_language(
+    world: World, client: Any, lang: str, engine: str
+) -> None:
+    """The engine that released the list for customs, in the customs officer's history, is
+    named in the page's language; a person is named as registered."""
+    file_parcel(world, client)
+    assert sign_in(client, "officer-customs").status_code == 303
+    history = client.get(f"/workbench/history?lang={lang}")
+    assert history.status_code == 200
+    assert 'data-officer="cbec-risk-engine"' in history.text
+    cell = re.search(r'data-officer="cbec-risk-engine">([^<]*)<', history.text)
+    assert cell is not None
+    assert cell.group(1) == engine

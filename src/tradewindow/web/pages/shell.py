@@ -131,6 +131,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         label=_label,
         chinese_name=_chinese_name,
         exact=i18n.exact,
+        actor=_actor,
     )
     environment.filters.update(human.FILTERS)  # when, since, code_name
 
@@ -163,6 +164,16 @@ def _moment(context: Context, value: Any) -> str:
 @pass_context
 def _label(context: Context, code: str | None, dimension: str) -> str:
     return labels.label(dimension, code, context["lang"])
+
+
+@pass_context
+def _actor(context: Context, name: str | None) -> str:
+    """Who acted on a task, in the page's language: an automated actor (the CBEC risk
+    engine, the lifecycle, the demo's officers) by its catalogue name ``actor.<name>``; a
+    person by their account name as registered."""
+    if not name:
+        return ""
+    return i18n.catalogue(context["lang"]).get(f"actor.{name}", name)
 
 
 @pass_context
