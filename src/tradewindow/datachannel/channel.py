@@ -345,7 +345,10 @@ class Channel:
                 "upload.digest", f"chunk {index} does not match its SHA-256", f"第{index}块校验失败"
             )
         key = self._key(id)
-        name = self.objects.put(encrypt_chunk(key, id, index, data))
+        # named by what it holds, not hashed again: the ciphertext is authenticated (AES-GCM)
+        # and the plaintext checked against the manifest on every read
+        name = hashlib.sha256(f"{id}/{index}/{digest.lower()}".encode()).hexdigest()
+        name = self.objects.put(encrypt_chunk(key, id, index, data), name)
         stored = StoredChunk(index=index, digest=digest.lower(), object_name=name, size=len(data))
         self.records.save_chunk(id, stored)
 

@@ -17,9 +17,10 @@ from tradewindow.datachannel.model import Dataset, Project, Transfer
 
 
 class ObjectStore(Protocol):
-    """Immutable objects named by the SHA-256 of their bytes."""
+    """Immutable objects named by the SHA-256 of their bytes, or by a name the caller derives
+    (64 hex digits) when hashing the bytes once more would buy nothing."""
 
-    def put(self, data: bytes) -> str:
+    def put(self, data: bytes, name: str | None = None) -> str:
         """Keep ``data`` durably (on disk, synced) and answer its name only then."""
         ...
 

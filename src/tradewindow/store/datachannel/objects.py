@@ -1,9 +1,9 @@
 """The embedded object store: content-addressed files under one directory.
 
-An object is named by the SHA-256 of its bytes and kept at ``<root>/<ab>/<cdef…>``. A put writes
-a temporary file in the same directory, fsyncs it, renames it into place and fsyncs the
-directory, and only then answers the name: an acknowledged object survives a crash. Putting the
-same bytes twice stores them once.
+An object is named by the SHA-256 of its bytes (or by the name its caller derives) and kept
+at ``<root>/<ab>/<cdef…>``. A put writes a temporary file in the same directory, fsyncs it,
+renames it into place and fsyncs the directory, and only then answers the name: an
+acknowledged object survives a crash. Putting the same name twice stores it once.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ class LocalObjects:
             raise KeyError(name)  # never a path outside the store
         return self.root / name[:2] / name[2:]
 
-    def put(self, data: bytes) -> str:
-        name = hashlib.sha256(data).hexdigest()
+    def put(self, data: bytes, name: str | None = None) -> str:
+        name = name or hashlib.sha256(data).hexdigest()
         path = self._path(name)
         if path.exists():
             return name

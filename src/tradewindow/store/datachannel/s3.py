@@ -80,9 +80,10 @@ class S3Objects:
         finally:
             connection.close()
 
-    def put(self, data: bytes) -> str:
-        name = hashlib.sha256(data).hexdigest()
-        headers = self.request_headers("PUT", name, name)
+    def put(self, data: bytes, name: str | None = None) -> str:
+        payload = hashlib.sha256(data).hexdigest()  # SigV4 signs the payload's hash
+        name = name or payload
+        headers = self.request_headers("PUT", name, payload)
         status, text = self._send("PUT", name, data, headers)
         if status != 200:
             raise OSError(f"S3 PUT {name} answered {status}: {text[:200]!r}")
