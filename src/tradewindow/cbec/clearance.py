@@ -110,7 +110,24 @@ class Clearance:
         ``admission`` (the filing use case's ownership claims) refuses messages whose guid or
         documents are another party's, and claims what was stored, in this unit of work.
         When another process stored one of the same messages or documents first, the batch
-        is run again once: it then sees the other's result (a replay, a duplicate)."""
+        is run again once: it then sees the other's result (a replay, a duplicate).
+
+        Cancellations, returns, statuses and deliveries are cleared after the batch's other
+        messages, in a unit of work of their own: they then see the lists those declared and
+        decided (a cancellation sent together with its list finds it)."""
+        later = [i for i, s in enumerate(submissions) if isinstance(s.message, LIFECYCLE_MESSAGES)]
+        if not later or len(later) == len(submissions):
+            return self._submit_once(submissions, admission)
+        first = [i for i in range(len(submissions)) if i not in set(later)]
+        found: dict[int, Answer] = {}
+        for group in (first, later):
+            done = self._submit_once([submissions[i] for i in group], admission)
+            found.update(zip(group, done, strict=True))
+        return [found[i] for i in range(len(submissions))]
+
+    def _submit_once(
+        self, submissions: Sequence[Submission], admission: Admission | None
+    ) -> list[Answer]:
         try:
             return self._submit(submissions, admission)
         except ConcurrentWrite:

@@ -154,3 +154,16 @@ def test_the_same_cancellation_twice_is_answered_the_same_and_undoes_once(
     assert [r.body for r in again.receipts] == [r.body for r in first.receipts]
     assert harness.rows("cbec_tax_adjustments") == 1
     assert total(harness) == 0
+
+
+def test_a_cancellation_sent_with_its_list_finds_it(harness: Harness) -> None:
+    s = b.import_set()
+    first_number = "53492026I000000001"  # the first list number of customs 5349 in 2026
+    cancel, *_, listed = harness.send(
+        lb.cancel_message(lb.cancel(s.inventory, first_number)), *s.messages
+    )
+    assert invt_no(listed) == first_number
+    assert ("CEB622", "800") in harness.statuses(listed)
+    assert harness.statuses(cancel) == [("CEB624", "399")]
+    assert harness.document_status(DocKind.INVENTORY, KEY) == "cancelled"
+    assert total(harness) == 0
