@@ -62,7 +62,8 @@ def test_bench_api_files_every_message_over_http_and_times_single_submissions(
 ) -> None:
     # the lists of the generated sets are filed by agents for e-commerce enterprises: the
     # benchmark registers their commissions, or the HTTP path would time refusals
-    assert main(["bench", "api", "--sets", "60", "--singles", "64", "--json"]) == 0
+    arguments = ["--sets", "60", "--singles", "64", "--offered", "50", "--rate", "50", "--json"]
+    assert main(["bench", "api", *arguments]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["http_messages_filed"] == report["messages"] > 0
     assert report["documents"] == 240
@@ -70,6 +71,9 @@ def test_bench_api_files_every_message_over_http_and_times_single_submissions(
     assert report["http_docs_per_s"] > 0
     assert report["single_requests"] == 64
     assert 0 < report["single_p50_ms"] <= report["single_p99_ms"]
+    assert report["open_requests"] == 50
+    assert report["open_rate_per_s"] == 50
+    assert 0 < report["open_p50_ms"] <= report["open_p99_ms"]
 
 
 def test_bench_pages_times_every_page_over_a_demo_folder(

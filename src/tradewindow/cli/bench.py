@@ -49,6 +49,12 @@ def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser])
     http.add_argument("--singles", type=int, default=640, help="single submissions to time")
     http.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     http.add_argument(
+        "--rate", type=float, default=100.0, help="open loop: single submissions offered per s"
+    )
+    http.add_argument(
+        "--offered", type=int, default=600, help="open loop: single submissions sent at --rate"
+    )
+    http.add_argument(
         "--database", choices=["sqlite", "postgresql"], default="sqlite",
         help="postgresql uses TRADEWINDOW_BENCH_DATABASE_URL or TRADEWINDOW_TEST_DATABASE_URL",
     )  # fmt: skip
@@ -123,7 +129,12 @@ def _data(args: argparse.Namespace) -> int:
 
 def _api(args: argparse.Namespace) -> int:
     report = api.run(
-        sets=args.sets, singles=args.singles, workers=args.workers, database_kind=args.database
+        sets=args.sets,
+        singles=args.singles,
+        workers=args.workers,
+        database_kind=args.database,
+        rate=args.rate,
+        offered=args.offered,
     )
     if args.json:
         sys.stdout.write(json.dumps(report) + "\n")
