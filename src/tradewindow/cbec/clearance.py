@@ -213,7 +213,8 @@ class Clearance:
         return batch.receipts
 
     def settle(self, keys: Sequence[str], *, reason: str) -> list[ReceiptRecord]:
-        """Follow the agencies' combined verdict on lists they decided; their new receipts.
+        """Follow the agencies' combined verdict on lists they decided, and on returns an
+        officer reviewed (``keys`` of either); their new receipts.
 
         ``reason`` names what happened (e.g. ``decision:<task id>``); it becomes the receipts'
         message guid, so ``answer_for(reason)`` finds them again.
@@ -221,8 +222,15 @@ class Clearance:
         now = self._clock()
         with self._store.unit_of_work() as uow:
             batch = Batch(uow, now)
-            self._decider.settle(batch, list(keys), reason)
+            refunds = sorted(uow.documents(DocKind.REFUND, keys)) if keys else []
+            self._decider.settle(batch, [k for k in keys if k not in set(refunds)], reason)
+            lifecycle = Lifecycle(batch, self._gate) if refunds else None
+            if lifecycle is not None:  # returns an officer decided
+                lifecycle.settle_returns(refunds, reason)
             batch.flush()
+            if lifecycle is not None:
+                lifecycle.flush()
+                batch.effects.extend(lifecycle.effects)
             self._record(uow, now, [], batch)
             uow.commit()
         self._publish(batch)

@@ -234,6 +234,14 @@ class ReleaseGate(Protocol):
 
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict: ...
 
+    def review_return(
+        self, uow: UnitOfWork, key: str, documents: Mapping[str, msgspec.Struct], at: datetime
+    ) -> str | None:
+        """A return (``key``: its own) applied for: None when it is accepted at once, else the
+        agency whose officer must decide it (its task made in the unit of work); the decision
+        is then read back with :meth:`verdict` of the same key."""
+        ...
+
     def withdraw(self, uow: UnitOfWork, key: str, reason: str, at: datetime) -> list[str]:
         """The list was cancelled (CEB623): every agency with a task on it is told, in the
         unit of work — an open task closed with ``reason``, one an officer has in hand left
