@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 
+from tradewindow.cbec.bonded import StockEntry, StockRow, entry_violations, report
 from tradewindow.cbec.customs_gate import CustomsOnly
 from tradewindow.cbec.decision import Decider
 from tradewindow.cbec.declarations import Batch
@@ -52,6 +53,7 @@ from tradewindow.cbec.ports import (
     MessageRecord,
     ReceiptRecord,
     ReleaseGate,
+    StockMove,
     UnitOfWork,
 )
 from tradewindow.cbec.rules import MessageCheck, check_message
@@ -293,6 +295,33 @@ class Clearance:
             return may_leave(None, arrived)
         inventory = msgspec.json.decode(stored.body, type=Inventory)
         return may_leave(stored.status, arrived, wholly_returned(inventory, returned))
+
+    def enter_stock(self, entries: Sequence[StockEntry], actor: str) -> list[Violation]:
+        """Record goods brought into bonded account books (all or none: every violation of
+        every entry, or nothing), each with its evidence record, in one unit of work."""
+        found = [v for index, e in enumerate(entries, 1) for v in entry_violations(e, index)]
+        if found or not entries:
+            return found
+        now = self._clock()
+        with self._store.unit_of_work() as uow:
+            batch = Batch(uow, now)
+            batch.stock().move(
+                (
+                    StockMove(ems_no=e.ems_no, item=e.item_record_no, qty=e.qty, cause="entry",
+                              ref=e.source_declaration, at=now)
+                    for e in entries
+                ),
+                actor,
+            )  # fmt: skip
+            batch.flush()
+            self._record(uow, now, [], batch)
+            uow.commit()
+        return []
+
+    def stock_report(self, ems_no: str | None = None) -> list[StockRow]:
+        """Every item's account (of one account book): entered, released, restored, balance."""
+        with self._store.unit_of_work() as uow:
+            return report(uow.part(CBEC_LIFECYCLE).stock_moves(ems_no))
 
     def receipts_of_documents(self, guids: Sequence[str]) -> list[ReceiptRecord]:
         """Every receipt of the documents these messages declared, in the order made: the

@@ -26,6 +26,7 @@ from decimal import Decimal
 import msgspec
 
 from tradewindow.cbec import answers
+from tradewindow.cbec.bonded import is_bonded, moves_of, returned_quantities
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import (
     CHINA_TZ,
@@ -215,6 +216,10 @@ class Lifecycle:
         )
         self._states[key] = msgspec.structs.replace(state, status=DocStatus.CANCELLED)
         year = _year(state.inventory)
+        stock = self.batch.stock() if is_bonded(state.inventory) else None
+        if state.status is DocStatus.RELEASED and stock is not None and stock.took(key):
+            back = moves_of(state.inventory, "cancel", identity(cancel), self.batch.now, +1)
+            stock.move(back, actor)
         if undone.quota_restored:
             self._quota(state, -undone.quota_restored, year, identity(cancel), actor)
         if state.bill is not None and undone.taxes_voided.total:
@@ -253,6 +258,11 @@ class Lifecycle:
         taxes = Taxes()
         for line in lines:
             taxes = taxes + Taxes(line.customs_tax, line.value_added_tax, line.consumption_tax)
+        if is_bonded(state.inventory) and self.batch.stock().took(key):
+            taken = returned_quantities(state.inventory, [(line.gnum, line.qty) for line in lines])
+            self.batch.stock().move(
+                moves_of(state.inventory, "return", ref, self.batch.now, +1, taken), actor
+            )
         if value:
             self._quota(state, -value, _year(state.inventory), ref, actor)
         if state.bill is not None and taxes.total:
