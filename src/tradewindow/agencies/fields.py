@@ -7,7 +7,8 @@ whole head or line, so a field added to a Struct later is granted to nobody unti
 names it.
 
 The document kinds are the CBEC store's (``order``, ``payment``, ``waybill``, ``inventory``)
-the CEB816 electronic tax bill (``tax_bill``), and market procurement's sales and
+the CEB816 electronic tax bill (``tax_bill``), a CEB625 return (``refund``), and market
+procurement's sales and
 foreign-exchange receipts (``mpt_sale``, ``mpt_receipt``: ``procurement.documents``).
 """
 
@@ -18,7 +19,7 @@ from types import MappingProxyType
 
 import msgspec
 
-from tradewindow.cbec.documents import Inventory, Order, Payment, Waybill
+from tradewindow.cbec.documents import Inventory, InvtRefund, Order, Payment, Waybill
 from tradewindow.cbec.receipts import TaxBill
 from tradewindow.procurement.documents import ReceiptDocument, SaleDocument
 
@@ -31,6 +32,7 @@ DOCUMENT_STRUCTS: MappingProxyType[str, type[msgspec.Struct]] = MappingProxyType
         "waybill": Waybill,  # CEB511
         "inventory": Inventory,  # CEB621
         "tax_bill": TaxBill,  # CEB816
+        "refund": InvtRefund,  # CEB625: a return an officer decides (the policy's [returns])
         "mpt_sale": SaleDocument,  # a market procurement sale (procurement.documents)
         "mpt_receipt": ReceiptDocument,  # an operator's foreign-exchange receipt
     }

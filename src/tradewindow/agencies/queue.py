@@ -34,7 +34,7 @@ from tradewindow.agencies.status import (
     next_actions,
 )
 from tradewindow.agencies.worklist import WorkItem, WorkPage, WorkQuery, summarise
-from tradewindow.cbec.documents import Inventory, Order, Payment, Waybill
+from tradewindow.cbec.documents import Inventory, InvtRefund, Order, Payment, Waybill
 from tradewindow.cbec.ports import DocKind
 from tradewindow.cbec.receipts import TaxBill
 from tradewindow.clock import Clock, utc_now
@@ -56,6 +56,7 @@ _COMPANION_KINDS: tuple[tuple[type[msgspec.Struct], str], ...] = (
     (Waybill, DocKind.WAYBILL.value),
     (Inventory, DocKind.INVENTORY.value),
     (TaxBill, "tax_bill"),
+    (InvtRefund, "refund"),  # a CEB625 return an officer decides (policy [returns])
 )
 
 

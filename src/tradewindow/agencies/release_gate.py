@@ -16,6 +16,7 @@ import msgspec
 
 from tradewindow.agencies.ports import AGENCY_ROUTING, TaskStatus
 from tradewindow.agencies.queue import AgencyDesk, filing_of
+from tradewindow.agencies.routing import holds
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.agencies.status import (
     CombinedStatus,
@@ -68,6 +69,22 @@ class AgencyGate:
 
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict:
         return self._verdict(self._desk.combined_status(key, routing=uow.part(AGENCY_ROUTING)))
+
+    def review_return(
+        self, uow: UnitOfWork, key: str, documents: Mapping[str, msgspec.Struct], at: datetime
+    ) -> str | None:
+        """The policy's ``[returns]``: accepted at once unless a ``review_when`` rule holds
+        over the return and its list; then a task for ``reviewed_by`` (filing: the return's
+        key) in the unit of work."""
+        returns = self._policy.returns
+        filing = filing_of(key, documents.values())
+        if returns.reviewed_by is None or not any(
+            all(holds(c, filing.documents) for c in rule.conditions) for rule in returns.rules
+        ):
+            return None
+        routing = uow.part(AGENCY_ROUTING)
+        routing.add_tasks(key, [returns.reviewed_by], self._policy.version, at)
+        return returns.reviewed_by
 
     def withdraw(self, uow: UnitOfWork, key: str, reason: str, at: datetime) -> list[str]:
         """A cancelled list: each agency's open task is closed (refused, with ``reason``, by

@@ -26,7 +26,8 @@ Tree: TypeAlias = dict[str, "Tree | None"]
 ALWAYS = "always"
 _AGENCY_CODE = re.compile(r"[a-z][a-z0-9_]{1,39}")
 _PREFIX = re.compile(r"[0-9]{2,10}")
-_TOP_KEYS = {"policy_version", "effective_from", "lists", "personal_data", "agencies"}
+_TOP_KEYS = {"policy_version", "effective_from", "lists", "personal_data", "agencies", "returns"}
+_RETURNS_KEYS = {"reviewed_by", "review_when"}
 _AGENCY_KEYS = {"name_en", "name_zh", "receives", "route_when", "only_lines"}
 
 
@@ -85,11 +86,21 @@ class AgencyPolicy(msgspec.Struct, frozen=True, kw_only=True):
         return self.always or bool(self.rules)
 
 
+class ReturnsPolicy(msgspec.Struct, frozen=True, kw_only=True):
+    """Who decides a CEB625 return: accepted at once unless one of ``rules`` holds over the
+    return and its list (``refund``, ``inventory``, ``tax_bill``); then ``reviewed_by``'s
+    officer decides it in the agency's queue."""
+
+    reviewed_by: str | None = None
+    rules: tuple[Rule, ...] = ()
+
+
 class Policy(msgspec.Struct, frozen=True, kw_only=True):
     version: str
     effective_from: date
     agencies: dict[str, AgencyPolicy]
     personal_data: frozenset[str]
+    returns: ReturnsPolicy = ReturnsPolicy()
 
     def agency(self, code: str) -> AgencyPolicy | None:
         return self.agencies.get(code)
@@ -133,6 +144,7 @@ def parse_policy(data: Mapping[str, Any]) -> Policy:
                 '没有机构配置 route_when = "always"，申报单可能无人审核即放行',
             )
         )
+    returns = _returns(data.get("returns", {}), agencies, lists, out)
     if out:
         raise PolicyInvalid(out)
     assert effective is not None  # noqa: S101 - checked above
@@ -141,7 +153,36 @@ def parse_policy(data: Mapping[str, Any]) -> Policy:
         effective_from=effective,
         agencies=agencies,
         personal_data=frozenset(p for paths in personal.values() for p in paths),
+        returns=returns,
     )
+
+
+def _returns(
+    raw: object,
+    agencies: Mapping[str, AgencyPolicy],
+    lists: dict[str, tuple[str, ...]],
+    out: list[Violation],
+) -> ReturnsPolicy:
+    if not isinstance(raw, Mapping):
+        out.append(_bad("returns", "policy.returns.invalid", "a table", "应为表"))
+        return ReturnsPolicy()
+    for key in sorted(set(raw) - _RETURNS_KEYS):
+        out.append(_bad(f"returns.{key}", "policy.key.unknown", "unknown key", "未知的键"))
+    reviewer = raw.get("reviewed_by")
+    if reviewer is not None and not (
+        isinstance(reviewer, str) and reviewer in agencies and agencies[reviewer].decides
+    ):
+        en = "the code of an agency that decides (has route_when)"
+        zh = "应为有审核职责（配置了 route_when）的机构代码"
+        out.append(_bad("returns.reviewed_by", "policy.returns.reviewer", en, zh))
+        reviewer = None
+    always, rules = _routing("returns", raw.get("review_when"), lists, out)
+    if (rules or always) and reviewer is None:
+        en, zh = "review_when needs reviewed_by", "配置 review_when 时须配置 reviewed_by"
+        out.append(_bad("returns.reviewed_by", "policy.returns.reviewer", en, zh))
+    if always:
+        rules = (Rule(()),)  # a rule without conditions always holds
+    return ReturnsPolicy(reviewed_by=reviewer, rules=rules)
 
 
 # --- parts ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 
+from tradewindow.cbec.bonded import StockEntry, StockRow, entry_violations, report
 from tradewindow.cbec.customs_gate import CustomsOnly
 from tradewindow.cbec.decision import Decider
 from tradewindow.cbec.declarations import Batch
@@ -52,6 +53,7 @@ from tradewindow.cbec.ports import (
     MessageRecord,
     ReceiptRecord,
     ReleaseGate,
+    StockMove,
     UnitOfWork,
 )
 from tradewindow.cbec.rules import MessageCheck, check_message
@@ -213,7 +215,8 @@ class Clearance:
         return batch.receipts
 
     def settle(self, keys: Sequence[str], *, reason: str) -> list[ReceiptRecord]:
-        """Follow the agencies' combined verdict on lists they decided; their new receipts.
+        """Follow the agencies' combined verdict on lists they decided, and on returns an
+        officer reviewed (``keys`` of either); their new receipts.
 
         ``reason`` names what happened (e.g. ``decision:<task id>``); it becomes the receipts'
         message guid, so ``answer_for(reason)`` finds them again.
@@ -221,8 +224,15 @@ class Clearance:
         now = self._clock()
         with self._store.unit_of_work() as uow:
             batch = Batch(uow, now)
-            self._decider.settle(batch, list(keys), reason)
+            refunds = sorted(uow.documents(DocKind.REFUND, keys)) if keys else []
+            self._decider.settle(batch, [k for k in keys if k not in set(refunds)], reason)
+            lifecycle = Lifecycle(batch, self._gate) if refunds else None
+            if lifecycle is not None:  # returns an officer decided
+                lifecycle.settle_returns(refunds, reason)
             batch.flush()
+            if lifecycle is not None:
+                lifecycle.flush()
+                batch.effects.extend(lifecycle.effects)
             self._record(uow, now, [], batch)
             uow.commit()
         self._publish(batch)
@@ -285,6 +295,33 @@ class Clearance:
             return may_leave(None, arrived)
         inventory = msgspec.json.decode(stored.body, type=Inventory)
         return may_leave(stored.status, arrived, wholly_returned(inventory, returned))
+
+    def enter_stock(self, entries: Sequence[StockEntry], actor: str) -> list[Violation]:
+        """Record goods brought into bonded account books (all or none: every violation of
+        every entry, or nothing), each with its evidence record, in one unit of work."""
+        found = [v for index, e in enumerate(entries, 1) for v in entry_violations(e, index)]
+        if found or not entries:
+            return found
+        now = self._clock()
+        with self._store.unit_of_work() as uow:
+            batch = Batch(uow, now)
+            batch.stock().move(
+                (
+                    StockMove(ems_no=e.ems_no, item=e.item_record_no, qty=e.qty, cause="entry",
+                              ref=e.source_declaration, at=now)
+                    for e in entries
+                ),
+                actor,
+            )  # fmt: skip
+            batch.flush()
+            self._record(uow, now, [], batch)
+            uow.commit()
+        return []
+
+    def stock_report(self, ems_no: str | None = None) -> list[StockRow]:
+        """Every item's account (of one account book): entered, released, restored, balance."""
+        with self._store.unit_of_work() as uow:
+            return report(uow.part(CBEC_LIFECYCLE).stock_moves(ems_no))
 
     def receipts_of_documents(self, guids: Sequence[str]) -> list[ReceiptRecord]:
         """Every receipt of the documents these messages declared, in the order made: the

@@ -36,5 +36,10 @@ class CustomsOnly:
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict:
         return GateVerdict(outcome=GateOutcome.PENDING, info="")
 
+    def review_return(
+        self, uow: UnitOfWork, key: str, documents: Mapping[str, msgspec.Struct], at: datetime
+    ) -> str | None:
+        return None  # no officer: returns are accepted automatically
+
     def withdraw(self, uow: UnitOfWork, key: str, reason: str, at: datetime) -> list[str]:
         return []  # no agency holds a task

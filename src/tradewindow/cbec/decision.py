@@ -5,8 +5,10 @@ Outcomes and their receipts (CEB622 returnStatus):
 - a companion differs → returned (100) with every differing field;
 - no CBEC policy in force on its declaration day, over a limit, no rate → returned (100);
 - specific-rate goods → manual review (300); random sample → inspection (500);
+- a bonded list (1210 / 1239) whose account book cannot cover its lines → returned (100,
+  ``CEB621.stock.short``; ``cbec.bonded``);
 - otherwise released (800), the buyer's annual total grows by the transaction value and a
-  CEB816 tax bill is issued when tax is owed.
+  CEB816 tax bill is issued when tax is owed; a bonded list's quantities leave its stock.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tradewindow.cbec import answers
+from tradewindow.cbec.bonded import is_bonded
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import Inventory, parse_day
 from tradewindow.cbec.matching import match
@@ -146,6 +149,11 @@ class Decider:
                 batch.set_status(key, status, verdict.info)
                 batch.answer(inventory, code, verdict.info, guid)
             return
+        if is_bonded(inventory):  # the bonded account book must cover every line
+            short = batch.stock().take(inventory, key, batch.now)
+            if short:
+                self._return(batch, inventory, key, short, guid)
+                return
         batch.set_status(key, DocStatus.RELEASED, verdict.info or "released / 放行")
         year_totals[buyer] = before + assessment.quota_amount
         inc_key = (buyer, day.year)

@@ -25,6 +25,7 @@ from typing import Any
 import msgspec
 
 from tradewindow.cbec import answers
+from tradewindow.cbec.bonded import StockBook
 from tradewindow.cbec.documents import (
     IMPORT_MESSAGES,
     AppType,
@@ -86,6 +87,7 @@ class Batch:
         self._numbers: dict[str, list[int]] = {}
         self._waiting_by_waybill: dict[str, set[str]] = {}
         self.effects: list[EvidenceItem] = []  # what lifecycle documents did, for the log
+        self._stock: StockBook | None = None
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -181,6 +183,12 @@ class Batch:
             else:
                 self._dirty[(kind, key)] = stored
         self._remember(kind, key, stored)
+
+    def stock(self) -> StockBook:
+        """The bonded account books this unit of work reads and moves (made when needed)."""
+        if self._stock is None:
+            self._stock = StockBook(self.uow)
+        return self._stock
 
     def take(self, series: str) -> int:
         """The next number of ``series`` (reserved in this unit of work)."""
@@ -454,6 +462,10 @@ class Batch:
             self.uow.add_tax_bills(self.tax_bills)
         if self.buyer_increments:
             self.uow.add_buyer_totals(self.buyer_increments)
+        if self._stock is not None:
+            self._stock.flush()
+            self.effects.extend(self._stock.effects)
+            self._stock.effects = []
 
 
 def _invt_series(inventory: Inventory) -> str:

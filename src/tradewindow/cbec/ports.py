@@ -237,6 +237,14 @@ class ReleaseGate(Protocol):
 
     def verdict(self, uow: UnitOfWork, key: str) -> GateVerdict: ...
 
+    def review_return(
+        self, uow: UnitOfWork, key: str, documents: Mapping[str, msgspec.Struct], at: datetime
+    ) -> str | None:
+        """A return (``key``: its own) applied for: None when it is accepted at once, else the
+        agency whose officer must decide it (its task made in the unit of work); the decision
+        is then read back with :meth:`verdict` of the same key."""
+        ...
+
     def withdraw(self, uow: UnitOfWork, key: str, reason: str, at: datetime) -> list[str]:
         """The list was cancelled (CEB623): every agency with a task on it is told, in the
         unit of work — an open task closed with ``reason``, one an officer has in hand left
@@ -340,6 +348,17 @@ class ParcelEvent(msgspec.Struct, frozen=True, kw_only=True):
     recorded_at: datetime
 
 
+class StockMove(msgspec.Struct, frozen=True, kw_only=True):
+    """One move of a bonded account book's item (``cbec.bonded``)."""
+
+    ems_no: str
+    item: str  # itemRecordNo
+    qty: Decimal  # > 0 in (entry, cancel, return), < 0 out (release)
+    cause: str  # "entry" | "release" | "cancel" | "return"
+    ref: str  # the source declaration (entry) or the list / return key
+    at: datetime
+
+
 class LifecycleRecords(Protocol):
     """What happens to lists after they were declared, joined to the clearance unit of work
     as the part :data:`CBEC_LIFECYCLE`."""
@@ -367,6 +386,24 @@ class LifecycleRecords(Protocol):
     def add_parcel_events(self, rows: Sequence[ParcelEvent]) -> None: ...
 
     def remove_parcel_events(self, waybill_key: str, kind: str) -> None: ...
+
+    def stock_balances(self, items: Collection[tuple[str, str]]) -> dict[tuple[str, str], Decimal]:
+        """The balance of each (emsNo, itemRecordNo) with moves on file."""
+        ...
+
+    def add_stock_moves(self, moves: Sequence[StockMove]) -> None: ...
+
+    def released_refs(self, list_keys: Collection[str]) -> set[str]:
+        """The lists among these whose release took stock (a release move on file)."""
+        ...
+
+    def kept_books(self, ems_nos: Collection[str]) -> set[str]:
+        """The account books among these with any move on file."""
+        ...
+
+    def stock_moves(self, ems_no: str | None = None) -> list[StockMove]:
+        """Every move (of one account book), in the order made."""
+        ...
 
     def list_of_parcel(self, waybill_key: str) -> str | None:
         """The key of the newest inventory list naming this waybill, if any."""

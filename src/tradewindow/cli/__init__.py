@@ -27,6 +27,7 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.cli.procurement",
     "tradewindow.cli.services",
     "tradewindow.cli.data",
+    "tradewindow.cli.bonded",
 )
 # … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).
 _CAPABILITY_BENCHMARKS = ("tradewindow.cli.bench",)

@@ -55,6 +55,7 @@ class RecordKind(enum.StrEnum):
     QUOTA_ADJUSTED = "quota_adjusted"  # a buyer's CBEC annual total reduced
     PARCEL_ARRIVED = "parcel_arrived"  # a parcel delivered into the supervised site (CEB711)
     PARCEL_SIGNED = "parcel_signed"  # a parcel signed for by its consignee (CEB513)
+    STOCK_MOVED = "stock_moved"  # a bonded account book's item entered, released or restored
     CHECKPOINT = "checkpoint"
 
 

@@ -148,6 +148,8 @@ PERSONAL = {
     "InventoryHead/buyerIdNumber", "InventoryHead/buyerTelephone",
     "InventoryHead/consigneeAddress",
     "MarketSale/buyerDocumentNumber",  # market procurement: a foreign buyer's passport number
+    # a CEB625 return an officer reviews names the buyer as its list does
+    "InvtRefundHead/buyerName", "InvtRefundHead/buyerIdNumber", "InvtRefundHead/buyerTelephone",
 }  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 import msgspec
 
 from tradewindow.cbec import answers
+from tradewindow.cbec.bonded import is_bonded, moves_of, returned_quantities
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import (
     CHINA_TZ,
@@ -52,6 +53,7 @@ from tradewindow.cbec.ports import (
     DocKind,
     DocStatus,
     EvidenceItem,
+    GateOutcome,
     ParcelEvent,
     ReleaseGate,
     ReturnedLine,
@@ -62,6 +64,7 @@ from tradewindow.cbec.rules import MessageCheck
 from tradewindow.violations import Violation, codes_of, summarise
 
 _encode = msgspec.json.Encoder(decimal_format="string").encode
+_REFUND = msgspec.json.Decoder(InvtRefund)
 
 
 class Lifecycle:
@@ -78,6 +81,7 @@ class Lifecycle:
         self._returned: list[ReturnedLine] = []
         self._events: list[ParcelEvent] = []
         self._unsigned: list[str] = []
+        self._settled: list[tuple[str, DocStatus]] = []  # returns an officer decided
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -212,6 +216,10 @@ class Lifecycle:
         )
         self._states[key] = msgspec.structs.replace(state, status=DocStatus.CANCELLED)
         year = _year(state.inventory)
+        stock = self.batch.stock() if is_bonded(state.inventory) else None
+        if state.status is DocStatus.RELEASED and stock is not None and stock.took(key):
+            back = moves_of(state.inventory, "cancel", identity(cancel), self.batch.now, +1)
+            stock.move(back, actor)
         if undone.quota_restored:
             self._quota(state, -undone.quota_restored, year, identity(cancel), actor)
         if state.bill is not None and undone.taxes_voided.total:
@@ -224,21 +232,77 @@ class Lifecycle:
         key = list_key(refund)
         state = self._states[key]
         assert state is not None  # noqa: S101 - return_violations found the list
-        lines = returned_lines(identity(refund), refund, state, DocStatus.RELEASED, self.batch.now)
+        ref = identity(refund)
+        batch = self.batch
+        reviewer = self.gate.review_return(
+            batch.uow, ref, {"refund": refund, "inventory": state.inventory}, batch.now
+        )
+        status = DocStatus.PENDING if reviewer else DocStatus.RELEASED
+        lines = returned_lines(ref, refund, state, status, batch.now)
         self._returned.extend(lines)
+        self._states[key] = msgspec.structs.replace(state, returned=(*state.returned, *lines))
+        batch.keep(refund, DocStatus.PENDING if reviewer else DocStatus.ACCEPTED, guid)
+        if reviewer:
+            info = f"waiting for {reviewer}'s officer / 等待{reviewer}审核"
+            self._answer(refund, ReturnStatus.ACCEPTED, info, guid)
+            return
+        self._take_effect(key, ref, lines, actor)
+        self._answer(refund, ReturnStatus.CONCLUDED, "return accepted / 退货成功", guid)
+
+    def _take_effect(self, key: str, ref: str, lines: Sequence[ReturnedLine], actor: str) -> None:
+        """An accepted return: the annual total less the lines' value, the bill less their
+        tax (void once nothing is left), and their evidence."""
+        state = self._states[key]
+        assert state is not None  # noqa: S101 - the caller loaded it
         value = sum((line.value for line in lines), Decimal(0))
         taxes = Taxes()
         for line in lines:
             taxes = taxes + Taxes(line.customs_tax, line.value_added_tax, line.consumption_tax)
-        state = msgspec.structs.replace(state, returned=(*state.returned, *lines))
-        self._states[key] = state
+        if is_bonded(state.inventory) and self.batch.stock().took(key):
+            taken = returned_quantities(state.inventory, [(line.gnum, line.qty) for line in lines])
+            self.batch.stock().move(
+                moves_of(state.inventory, "return", ref, self.batch.now, +1, taken), actor
+            )
         if value:
-            self._quota(state, -value, _year(state.inventory), identity(refund), actor)
+            self._quota(state, -value, _year(state.inventory), ref, actor)
         if state.bill is not None and taxes.total:
-            self._adjust(state, state.bill, -taxes, "return", identity(refund), actor)
-        self.batch.keep(refund, DocStatus.ACCEPTED, guid)
-        self._answer(refund, ReturnStatus.CONCLUDED, "return accepted / 退货成功", guid)
-        self._evidence("list_returned", (key, identity(refund)), lines, actor)
+            self._adjust(state, state.bill, -taxes, "return", ref, actor)
+        self._evidence("list_returned", (key, ref), list(lines), actor)
+
+    def settle_returns(self, refs: Sequence[str], guid: str) -> None:
+        """Returns an officer decided: follow the reviewing agency's verdict (released: the
+        return takes effect, 399; refused: 100 with the officer's reason); still pending:
+        nothing. ``refs`` are the returns' keys; ``guid`` names the decision."""
+        batch = self.batch
+        stored = batch.uow.documents(DocKind.REFUND, refs)
+        pending = [s for s in stored.values() if s.status is DocStatus.PENDING]
+        self._load_lists({s.order_ref for s in pending if s.order_ref})
+        for refund_doc in pending:
+            verdict = self.gate.verdict(batch.uow, refund_doc.key)
+            refund = _REFUND.decode(refund_doc.body)
+            key = list_key(refund)
+            state = self._states.get(key)
+            if state is None or verdict.outcome not in (GateOutcome.RELEASED, GateOutcome.REFUSED):
+                continue
+            mine = [r for r in state.returned if r.refund_key == refund_doc.key]
+            accepted = verdict.outcome is GateOutcome.RELEASED
+            status = DocStatus.RELEASED if accepted else DocStatus.RETURNED
+            settled = [msgspec.structs.replace(r, status=status) for r in mine]
+            others = [r for r in state.returned if r.refund_key != refund_doc.key]
+            self._states[key] = msgspec.structs.replace(state, returned=(*others, *settled))
+            self._settled.append((refund_doc.key, status))
+            batch.keep(refund, DocStatus.ACCEPTED if accepted else DocStatus.RETURNED,
+                       refund_doc.message_guid)  # fmt: skip
+            if accepted:
+                self._take_effect(key, refund_doc.key, settled, f"decision:{guid}")
+                self._answer(
+                    refund,
+                    ReturnStatus.CONCLUDED,
+                    verdict.info or "return accepted / 退货成功",
+                    guid,
+                )
+            else:
+                self._answer(refund, ReturnStatus.RETURNED, verdict.info, guid, verdict.codes)
 
     def _signed(self, status: LogisticsStatus, guid: str, actor: str) -> None:
         key = identity(status)
@@ -360,6 +424,8 @@ class Lifecycle:
         )
 
     def flush(self) -> None:
+        for ref, status in self._settled:
+            self.records.set_return_status(ref, status)
         if self._returned:
             self.records.add_returned_lines(self._returned)
         if self._adjustments:

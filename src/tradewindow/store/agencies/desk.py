@@ -389,6 +389,16 @@ def _scoped(query: Select[Any], agency: str, filing: str) -> Select[Any]:
 
 
 def _filing_documents(connection: Connection, filing: str) -> dict[str, dict[str, Any]]:
+    """A list's documents (its key), or a CEB625 return's (its own key): the return and the
+    documents of the list it returns."""
+    refund = connection.execute(
+        select(documents.c.body, documents.c.order_ref).where(
+            documents.c.kind == DocKind.REFUND.value, documents.c.key == filing
+        )
+    ).first()
+    if refund is not None and refund.order_ref is not None:
+        listed = _filing_documents(connection, refund.order_ref)
+        return {**listed, DocKind.REFUND.value: json.loads(refund.body)}
     kinds = (DocKind.INVENTORY.value, DocKind.ORDER.value, DocKind.PAYMENT.value)
     query = select(documents.c.kind, documents.c.body, documents.c.waybill_ref).where(
         documents.c.kind.in_(kinds), documents.c.key == filing

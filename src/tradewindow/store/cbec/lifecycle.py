@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
@@ -14,11 +15,17 @@ from tradewindow.cbec.ports import (
     DocStatus,
     ParcelEvent,
     ReturnedLine,
+    StockMove,
     TaxAdjustment,
     TaxBillRecord,
 )
 from tradewindow.cbec.receipts import ReturnStatus
-from tradewindow.store.cbec.tables import parcel_events, returned_lines, tax_adjustments
+from tradewindow.store.cbec.tables import (
+    parcel_events,
+    returned_lines,
+    stock_moves,
+    tax_adjustments,
+)
 from tradewindow.store.schema import documents, receipts, tax_bills
 
 _CHUNK = 500  # keys per IN (…): well below SQLite's and PostgreSQL's parameter limits
@@ -187,6 +194,61 @@ class SqlLifecycleRecords:
                 parcel_events.c.waybill_key == waybill_key, parcel_events.c.kind == kind
             )
         )
+
+    def stock_balances(self, items: Collection[tuple[str, str]]) -> dict[tuple[str, str], Decimal]:
+        found: dict[tuple[str, str], Decimal] = {}
+        by_book: dict[str, list[str]] = {}
+        for ems_no, item in sorted(set(items)):
+            by_book.setdefault(ems_no, []).append(item)
+        for ems_no, wanted in by_book.items():
+            for chunk in _chunks(wanted):
+                query = (
+                    select(stock_moves.c.item, func.sum(stock_moves.c.qty).label("balance"))
+                    .where(stock_moves.c.ems_no == ems_no, stock_moves.c.item.in_(chunk))
+                    .group_by(stock_moves.c.item)
+                )
+                for row in self._connection.execute(query):
+                    found[(ems_no, row.item)] = row.balance
+        return found
+
+    def add_stock_moves(self, moves: Sequence[StockMove]) -> None:
+        if moves:
+            self._connection.execute(
+                stock_moves.insert(),
+                [
+                    {"ems_no": m.ems_no, "item": m.item, "qty": m.qty, "cause": m.cause,
+                     "ref": m.ref, "at": m.at}
+                    for m in moves
+                ],
+            )  # fmt: skip
+
+    def released_refs(self, list_keys: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list_keys):
+            query = (
+                select(stock_moves.c.ref)
+                .where(stock_moves.c.cause == "release", stock_moves.c.ref.in_(chunk))
+                .distinct()
+            )
+            found.update(self._connection.execute(query).scalars())
+        return found
+
+    def kept_books(self, ems_nos: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(ems_nos):
+            query = select(stock_moves.c.ems_no).where(stock_moves.c.ems_no.in_(chunk)).distinct()
+            found.update(self._connection.execute(query).scalars())
+        return found
+
+    def stock_moves(self, ems_no: str | None = None) -> list[StockMove]:
+        query = select(stock_moves).order_by(stock_moves.c.id)
+        if ems_no is not None:
+            query = query.where(stock_moves.c.ems_no == ems_no)
+        return [
+            StockMove(ems_no=row.ems_no, item=row.item, qty=row.qty, cause=row.cause,
+                      ref=row.ref, at=row.at)
+            for row in self._connection.execute(query)
+        ]  # fmt: skip
 
     def list_of_parcel(self, waybill_key: str) -> str | None:
         query = (

@@ -63,3 +63,17 @@ parcel_events = Table(
     Column("recorded_at", Instant(), nullable=False),
     Index("ix_cbec_parcel_events_waybill_key_kind", "waybill_key", "kind"),
 )
+
+# migration 0013_cbec_bonded: a bonded warehouse's account book as a ledger of moves
+stock_moves = Table(
+    "cbec_stock_moves",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("ems_no", String(), nullable=False),
+    Column("item", String(), nullable=False),
+    Column("qty", Money(), nullable=False),  # exact to 5 places, signed
+    Column("cause", String(), nullable=False),
+    Column("ref", String(), nullable=False),
+    Column("at", Instant(), nullable=False),
+    Index("ix_cbec_stock_moves_ems_no_item", "ems_no", "item"),
+)
