@@ -22,6 +22,8 @@ import http.client
 import json
 import os
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -104,6 +106,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         command.add_argument("file", type=Path)
         if name == "push":
             command.add_argument("--chunk-size", type=int, default=CHUNK_SIZE)
+            command.add_argument(
+                "--parallel",
+                type=int,
+                default=PARALLEL,
+                help=f"chunks sent at once, each on its own connection (default {PARALLEL})",
+            )
         command.set_defaults(run=_push if name == "push" else _pull)
     verify = commands.add_parser("verify", help="check a file against its manifest")
     verify.add_argument("file", type=Path)
@@ -152,19 +160,7 @@ def _push(args: argparse.Namespace) -> int:
         with bar, args.file.open("rb") as file:
             task = bar.add_task("push", total=size)
             bar.update(task, completed=size - _bytes(missing, size, args.chunk_size))
-            for index in missing:
-                file.seek(index * args.chunk_size)
-                piece = file.read(args.chunk_size)
-                api.call(
-                    "PUT",
-                    f"{path}/chunks/{index}",
-                    piece,
-                    {
-                        "X-Chunk-SHA256": chunk_digest(piece),
-                        "Content-Type": "application/octet-stream",
-                    },
-                )
-                bar.advance(task, len(piece))
+            _send_chunks(args, path, file.fileno(), missing, lambda n: bar.advance(task, n))
         signed = api.json("POST", f"{path}/manifest")
     except (ApiRefused, OSError) as error:
         console.print(f"push refused: {error}")
@@ -173,6 +169,52 @@ def _push(args: argparse.Namespace) -> int:
         api.close()
     console.print(f"pushed {size:,} bytes in {len(signed['chunks'])} chunks; root {signed['root']}")
     return 0
+
+
+PARALLEL = 2
+
+
+def _send_chunks(
+    args: argparse.Namespace,
+    path: str,
+    descriptor: int,
+    missing: list[int],
+    sent: Callable[[int], None],
+) -> None:
+    """PUT each missing chunk, ``--parallel`` at once (hashing, sending and the server's work
+    overlap; each sender has its own connection). The first refusal stops the others and is
+    raised; chunks already acknowledged stay, so a later push resumes from the rest."""
+    pending = iter(missing)
+    lock = threading.Lock()
+    failed: list[Exception] = []
+
+    def sender() -> None:
+        api = DataApi(args.api, args.key)
+        try:
+            while not failed:
+                with lock:
+                    index = next(pending, None)
+                if index is None:
+                    return
+                piece = os.pread(descriptor, args.chunk_size, index * args.chunk_size)
+                headers = {
+                    "X-Chunk-SHA256": chunk_digest(piece),
+                    "Content-Type": "application/octet-stream",
+                }
+                api.call("PUT", f"{path}/chunks/{index}", piece, headers)
+                sent(len(piece))
+        except (ApiRefused, OSError) as error:
+            failed.append(error)
+        finally:
+            api.close()
+
+    threads = [threading.Thread(target=sender) for _ in range(max(1, args.parallel))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 def _bytes(indexes: list[int], size: int, chunk_size: int) -> int:
