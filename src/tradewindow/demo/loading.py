@@ -25,6 +25,7 @@ from tradewindow import intake
 from tradewindow.analytics.entities import save_entities
 from tradewindow.analytics.lake import Lake
 from tradewindow.analytics.loading import refresh
+from tradewindow.analytics.procurement import procurement_lines, write_lines
 from tradewindow.bootstrap import App
 from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Answer
@@ -36,6 +37,7 @@ from tradewindow.demo.day import DemoDay, generate_day
 from tradewindow.demo.faults import Expectation, InventoryOutcome
 from tradewindow.demo.history import HistoryPlan, generate, plan
 from tradewindow.demo.officers import agencies_decide
+from tradewindow.demo.procurement import seed_market_procurement
 from tradewindow.demo.stats import HISTORY_MONTHS, registered_entities
 from tradewindow.filing.ports import Claim
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
@@ -218,10 +220,18 @@ class DemoLoad:
 
         written = generate(lake, before, seed=self.seed, on_day=day_written)
         save_entities(lake, registered_entities(self.app))
+        # market procurement (1039): the illustrative six-market day, its lines in the lake
+        market = seed_market_procurement(self.app, seed=self.seed, today=self.day)
+        exported = write_lines(lake, procurement_lines(self.app.market_procurement))
         self.progress.finish_stage()
         self.console.print(
             f"statistics: {written:,} lines of generated history ({HISTORY_MONTHS} months) and "
             f"the {today:,} lines cleared today loaded into {lake.root}"
+        )
+        self.console.print(
+            f"market procurement (1039, illustrative): {market.markets} markets, "
+            f"{market.sales} sales, {market.shipments} shipments ({market.released} released), "
+            f"{exported:,} lines in the statistics"
         )
 
     # --- the summary -------------------------------------------------------------------

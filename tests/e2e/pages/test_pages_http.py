@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -80,14 +81,25 @@ def test_city_ranking_is_largest_first_with_outside_the_bay_area(client, history
 
 # chapters of the generated goods, as each language names them on the dashboard
 CHAPTER_NAMES = {
-    "en": {"19": "19 Preparations of cereals, flour, starch or milk", "33": "33 Essential oils "
-           "and resinoids", "61": "61 Apparel and clothing accessories", "85": "85 Electrical "
-           "machinery and equipment and parts the…"},
-    "zh-Hans": {"19": "19 谷物、粮食粉、淀粉或乳的制品", "33": "33 精油及香膏",
-                "61": "61 针织或钩编的服装及衣着附件", "85": "85 电机、电气设备及其零件"},
-    "zh-Hant": {"19": "19 穀物、糧食粉、澱粉或乳的製品", "33": "33 精油及香膏",
-                "61": "61 針織或鉤編的服裝及衣著附件", "85": "85 電機、電氣設備及其零件"},
-}  # fmt: skip
+    "en": {
+        "19": "19 Preparations of cereals, flour, starch or milk",
+        "33": "33 Essential oils and resinoids",
+        "61": "61 Apparel and clothing accessories",
+        "85": "85 Electrical machinery and equipment and parts the…",
+    },
+    "zh-Hans": {
+        "19": "19 谷物、粮食粉、淀粉或乳的制品",
+        "33": "33 精油及香膏",
+        "61": "61 针织或钩编的服装及衣着附件",
+        "85": "85 电机、电气设备及其零件",
+    },
+    "zh-Hant": {
+        "19": "19 穀物、糧食粉、澱粉或乳的製品",
+        "33": "33 精油及香膏",
+        "61": "61 針織或鉤編的服裝及衣著附件",
+        "85": "85 電機、電氣設備及其零件",
+    },
+}
 
 
 @pytest.mark.parametrize("language", ["en", "zh-Hans", "zh-Hant"])
@@ -175,8 +187,12 @@ def test_home_says_what_the_platform_is_and_leads_each_audience_in(client) -> No
     assert response.status_code == 200
     page = response.text
     assert "粵港澳大灣區國際貿易單一窗口" in page
-    for audience, link in (("enterprises", "/portal"), ("officers", "/workbench"),
-                           ("public", "/stats"), ("developers", "/sandbox")):  # fmt: skip
+    for audience, link in (
+        ("enterprises", "/portal"),
+        ("officers", "/workbench"),
+        ("public", "/stats"),
+        ("developers", "/sandbox"),
+    ):
         assert f'data-audience="{audience}"' in page
         assert f'href="{link}"' in page
     assert "load-progress" not in page  # no background load here: nothing to follow
@@ -196,3 +212,52 @@ def test_vendored_libraries_are_served_locally(client) -> None:
     page = client.get("/stats").text
     assert "http://" not in page.replace("http://www.chinaport", "")
     assert "https://" not in page
+
+
+def test_market_procurement_values_are_on_the_dashboard_once_the_lake_has_them(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """No section without procurement lines; with them, the top markets, destinations and
+    HS chapters by value in yuan, largest first."""
+    from litestar.testing import TestClient
+    from stats_history import build
+
+    from conftest import make_app
+    from tradewindow.analytics.procurement import ProcurementLine, write_lines
+
+    history = build(tmp_path_factory.mktemp("lake-procurement"))
+    with TestClient(make_app(history.lake.root)) as client:
+        assert "data-procurement" not in client.get("/stats").text
+    lines = [
+        ProcurementLine(
+            day=date(2026, 3, 1),
+            market=market,
+            city="440100",
+            destination=dest,
+            port="CNNSA",
+            hs_chapter=chapter,
+            hs_code=f"{chapter}0000",
+            value_usd=Decimal(usd),
+            value_cny=Decimal(usd) * 7,
+            quantity=Decimal(1),
+            unit="011",
+            shipment_id="S1",
+            sale_id=f"SALE-{n}",
+            line_no=1,
+        )
+        for n, (market, dest, chapter, usd) in enumerate(
+            [
+                ("GZ-A", "NGA", "61", "100.00"),
+                ("GZ-B", "ARE", "85", "300.00"),
+                ("GZ-A", "ARE", "61", "50.00"),
+            ]
+        )
+    ]
+    assert write_lines(history.lake, lines) == 3
+    with TestClient(make_app(history.lake.root)) as client:
+        for lang, title in (("en", "Market procurement trade (1039)"), ("zh-Hant", "市場採購貿易")):
+            text = client.get(f"/stats?lang={lang}").text
+            assert "data-procurement" in text
+            assert title in text
+        markets = re.findall(r'<div data-by="market">.*?</ol>', text, re.S)[0]
+        assert re.findall(r'data-key="([^"]+)"', markets) == ["GZ-B", "GZ-A"]  # 2,100 > 1,050

@@ -28,6 +28,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Template
 
+from tradewindow.analytics import procurement
 from tradewindow.analytics.indicators import Indicators
 from tradewindow.web.pages import dashboard
 from tradewindow.web.pages.shell import language_of, page
@@ -82,6 +83,7 @@ class StatsPages(Controller):
         monthly = series_view(dashboard.monthly(indicators, scope), language)
         table = _table(request, indicators, language, scope.through)
         context = {
+            "procurement": _procurement(indicators),
             "scope": scope,
             "figures": figures,
             "monthly": monthly,
@@ -143,6 +145,13 @@ class StatsApi(Controller):
     def breakdown(self, request: AnyRequest, indicators: InjectedIndicators) -> Response[bytes]:
         language = language_of(request)
         return _json(_table(request, indicators, language, dashboard.latest_day(indicators)))
+
+
+def _procurement(indicators: Indicators) -> dict[str, list[procurement.Share]]:
+    """Market procurement's top values by market, destination and HS chapter (empty when the
+    lake holds no procurement lines)."""
+    found = {by: procurement.breakdown(indicators.lake, by)[:5] for by in procurement.BY}
+    return found if any(found.values()) else {}
 
 
 def _scope(request: AnyRequest, indicators: Indicators) -> dashboard.Scope:
