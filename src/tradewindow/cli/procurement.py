@@ -5,8 +5,8 @@ operator's act: markets have no self-registration); ``sales-upload FILE --party 
 OP`` records an operator's sales from CSV (``formats.procurement_csv``), all or none;
 ``sales --party P`` lists what a party reaches; ``declaration SHIPMENT --party P [--xml]``
 prints a shipment's simplified declaration (a table, or the WCO DM XML); ``demo-day`` fills
-the store with the illustrative six-market day (``demo.procurement``; not part of ``tradewindow
-demo`` yet, which serves at once: this day takes about ten seconds to record). Each command only
+the store with the illustrative six-market day (``demo.procurement``; ``tradewindow demo``
+builds it too, in its statistics stage, behind the pages). Each command only
 translates its arguments into one call and prints the result or the refusal's codes.
 """
 
