@@ -31,10 +31,13 @@ from tradewindow.web.openapi_docs import XML, document
 from tradewindow.web.problems import ApiError, not_found
 from tradewindow.web.window import Window
 
-Kind = Literal["order", "payment", "waybill", "inventory"]
-Status = Literal[
-    "accepted", "waiting", "returned", "review", "inspection", "agencies", "released", "deleted"
+Kind = Literal[
+    "order", "payment", "waybill", "inventory", "cancel", "refund", "waybill_status", "delivery"
 ]
+Status = Literal[
+    "accepted", "waiting", "returned", "review", "inspection", "agencies", "released", "deleted",
+    "cancelled", "pending",
+]  # fmt: skip
 _TAX_BILL = msgspec.json.Decoder(TaxBill)
 _SINCE = Parameter(default=None, description="filed at or after (RFC 3339)")
 _UNTIL = Parameter(default=None, description="filed before (RFC 3339)")
