@@ -5,6 +5,7 @@ records stock and prints the account book."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from lxml import etree
 
 import builders as b
 import lifecycle_builders as lb
+from tradewindow.agencies.status import Decision
+from tradewindow.bootstrap import bootstrap
+from tradewindow.cbec.documents import CHINA_TZ
 from tradewindow.cli import main
 from tradewindow.formats import ceb_xml, xmldsig
 
@@ -61,3 +65,32 @@ def test_bonded_enter_and_stock(workdir: Path, capsys: pytest.CaptureFixture[str
     (row,) = json.loads(capsys.readouterr().out)
     assert (row["emsNo"], row["itemRecordNo"]) == ("T5349W000001", "REC0001")
     assert Decimal(row["balance"]) == Decimal(row["entered"]) == 12
+
+
+def test_tax_guarantee_statement_and_pay(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inbox, out = workdir / "in", workdir / "out"
+    inbox.mkdir()
+    s = b.import_set()
+    for n, message in enumerate(s.messages):
+        data = ceb_xml.write_message(message)
+        (inbox / f"{n}.xml").write_bytes(signed(data) if n == 3 else data)
+    assert main(["tax", "guarantee", b.EBC_CODE, "1000"]) == 0
+    assert main(["clear", str(inbox), "--out", str(out)]) == 0
+    app = bootstrap()  # inspection & quarantine releases the goods (its officers' desk)
+    try:
+        for task in app.desk.list_tasks("inspection_quarantine").tasks:
+            app.desk.claim("inspection_quarantine", "officer", task.id)
+            app.desk.decide("inspection_quarantine", "officer", task.id, Decision.RELEASE, None)
+            app.clearance.settle([task.filing], reason=f"decision:{task.id}")
+    finally:
+        app.close()
+    month = datetime.now(CHINA_TZ).strftime("%Y-%m")  # clear stamps the release with today
+    capsys.readouterr()
+    assert main(["tax", "statement", b.EBC_CODE, "--month", month, "--csv"]) == 0
+    header, row = capsys.readouterr().out.splitlines()
+    assert header.startswith("taxNo,invtNo")
+    tax_no = row.split(",")[0]
+    assert row.endswith(",not_yet_payable")
+    assert main(["tax", "pay", b.EBC_CODE, tax_no, "1", "--id", "P1"]) == 1
+    assert "tax.bill.not_payable_yet" in capsys.readouterr().out
+    assert main(["tax", "overdue"]) == 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import msgspec
 
@@ -49,6 +50,8 @@ from tradewindow.cbec.ports import (
     DocRef,
     EvidenceItem,
     EvidenceRecorder,
+    Guarantee,
+    LifecycleRecords,
     ListDecided,
     MessageRecord,
     ReceiptRecord,
@@ -57,6 +60,14 @@ from tradewindow.cbec.ports import (
     UnitOfWork,
 )
 from tradewindow.cbec.rules import MessageCheck, check_message
+from tradewindow.cbec.settlement import (
+    BillAccount,
+    BillStatus,
+    Payment,
+    StatementRow,
+    payment_violations,
+    statement,
+)
 from tradewindow.cbec.tax import RateTable
 from tradewindow.transaction import ConcurrentWrite
 from tradewindow.violations import Violation
@@ -318,6 +329,81 @@ class Clearance:
             uow.commit()
         return []
 
+    # --- tax settlement (cbec.settlement) -------------------------------------------------
+
+    def set_guarantee(self, agent: str, amount: Decimal) -> None:
+        """Record (or change) the agent's tax guarantee; lists held for it may go now."""
+        now = self._clock()
+        with self._store.unit_of_work() as uow:
+            records = uow.part(CBEC_LIFECYCLE)
+            records.set_guarantee(agent, amount, now)
+            batch = Batch(uow, now)
+            self._decider.release_held(batch, records.holds(agent), f"guarantee:{agent}")
+            batch.flush()
+            self._record(uow, now, [], batch)
+            uow.commit()
+        self._publish(batch)
+
+    def guarantee(self, agent: str) -> Guarantee | None:
+        with self._store.unit_of_work() as uow:
+            return uow.part(CBEC_LIFECYCLE).guarantee(agent)
+
+    def record_payment(
+        self, agent: str, payment: Payment
+    ) -> tuple[list[Violation], list[ReceiptRecord]]:
+        """Record the agent's payment of one bill (idempotent by its id): the guarantee it
+        used is freed and the lists held for it released where it now covers them. Returns
+        the refusal's violations (nothing recorded), or the release receipts it made."""
+        now = self._clock()
+        with self._store.unit_of_work() as uow:
+            records = uow.part(CBEC_LIFECYCLE)
+            before = records.payment(payment.payment_id)
+            earlier = (
+                None
+                if before is None
+                else Payment(payment_id=payment.payment_id, tax_no=before[0], amount=before[2],
+                             paid_at=before[3])
+            )  # fmt: skip
+            bill = next(iter(_accounts(records, tax_nos=[payment.tax_no])), None)
+            found = payment_violations(payment, bill, agent, earlier, now)
+            if found or earlier is not None:
+                return found, []
+            assert bill is not None  # noqa: S101 - payment_violations found it
+            records.add_payment(payment.payment_id, payment.tax_no, bill.agent, payment.amount,
+                                payment.paid_at, now)  # fmt: skip
+            batch = Batch(uow, now)
+            batch.guarantees().use(bill.agent, -payment.amount)
+            batch.effects.append(
+                EvidenceItem(
+                    kind="tax_paid",
+                    subjects=(payment.tax_no, payment.payment_id, bill.list_key),
+                    payload_digest=hashlib.sha256(msgspec.json.encode(payment)).hexdigest(),
+                    actor=agent,
+                )
+            )
+            batch.guarantees().flush()
+            held = records.holds(bill.agent)
+            self._decider.release_held(batch, held, f"payment:{payment.payment_id}")
+            batch.flush()
+            self._record(uow, now, [], batch)
+            uow.commit()
+        self._publish(batch)
+        return [], batch.receipts
+
+    def tax_bills_of(self, agent: str | None = None) -> list[BillAccount]:
+        """Every bill (of one withholding agent) as settlement sees it."""
+        with self._store.unit_of_work() as uow:
+            return _accounts(uow.part(CBEC_LIFECYCLE), agent=agent)
+
+    def tax_statement(self, agent: str, month: str) -> list[StatementRow]:
+        """The agent's bills released in ``month`` (YYYY-MM), with what is due and paid."""
+        return statement(self.tax_bills_of(agent), month, self._clock())
+
+    def overdue_bills(self) -> list[BillAccount]:
+        """Bills unpaid after their 45th day, for customs."""
+        now = self._clock()
+        return [b for b in self.tax_bills_of() if b.status(now) is BillStatus.OVERDUE]
+
     def stock_report(self, ems_no: str | None = None) -> list[StockRow]:
         """Every item's account (of one account book): entered, released, restored, balance."""
         with self._store.unit_of_work() as uow:
@@ -337,6 +423,33 @@ class Clearance:
         """Up to ``limit`` receipts made at or after ``since``, in the order made."""
         with self._store.unit_of_work() as uow:
             return uow.receipts_since(since, limit)
+
+
+def _accounts(
+    records: LifecycleRecords,
+    *,
+    agent: str | None = None,
+    tax_nos: Sequence[str] | None = None,
+) -> list[BillAccount]:
+    bills = records.bill_agents(agent=agent, tax_nos=tax_nos)
+    numbers = [b.tax_no for b in bills]
+    changed: dict[str, Decimal] = {}
+    for a in records.adjustments(numbers) if numbers else []:
+        total = a.customs_tax + a.value_added_tax + a.consumption_tax
+        changed[a.tax_no] = changed.get(a.tax_no, Decimal(0)) + total
+    paid = records.payments(numbers) if numbers else {}
+    return [
+        BillAccount(
+            tax_no=b.tax_no,
+            invt_no=b.invt_no,
+            list_key=b.list_key,
+            agent=b.agent,
+            released_at=b.released_at,
+            charged=max(b.issued + changed.get(b.tax_no, Decimal(0)), Decimal(0)),
+            paid=paid.get(b.tax_no, Decimal(0)),
+        )
+        for b in bills
+    ]
 
 
 def _message_record(sub: Submission) -> MessageRecord:

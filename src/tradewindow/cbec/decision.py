@@ -21,17 +21,20 @@ from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import Inventory, parse_day
 from tradewindow.cbec.matching import match
 from tradewindow.cbec.ports import (
+    BillAgent,
     DocKind,
     DocStatus,
     GateOutcome,
+    GateVerdict,
     ReleaseGate,
     TaxBillRecord,
 )
 from tradewindow.cbec.receipts import ReturnStatus
 from tradewindow.cbec.retail_policy import policy_on
 from tradewindow.cbec.risk import route
+from tradewindow.cbec.settlement import guarantee_violation
 from tradewindow.cbec.tax import Assessment, Outcome, RateTable, assess, tax_bill
-from tradewindow.violations import Violation
+from tradewindow.violations import Violation, summarise
 
 REVIEW_CODES = frozenset({"CEB621.tax.specific_rate", "CEB621.tax.conditional_rate"})
 _WAITING_FOR = {DocKind.ORDER: "order", DocKind.PAYMENT: "payment", DocKind.WAYBILL: "waybill"}
@@ -101,11 +104,13 @@ class Decider:
         totals: _BuyerTotals,
         *,
         routed: bool,
+        cleared: bool = False,
     ) -> None:
         """Policy, quota and tax, then the agencies' verdict: release, wait, hold or return.
 
         Quota and tax are assessed again when agencies release a list routed earlier, since
-        the buyer's annual total may have grown meanwhile.
+        the buyer's annual total may have grown meanwhile. ``cleared``: every agency released
+        the list already (it was held for its agent's tax guarantee only).
         """
         head = inventory.head
         day = parse_day(head.decl_time)
@@ -122,7 +127,9 @@ class Decider:
         if assessment.outcome is Outcome.REFUSED and refusals:
             self._return(batch, inventory, key, refusals, guid)
             return
-        if routed:
+        if cleared:
+            verdict = GateVerdict(outcome=GateOutcome.RELEASED, info="")
+        elif routed:
             verdict = self._gate.verdict(batch.uow, key)
         else:
             where, reason = route(inventory, needs_review=bool(review))
@@ -149,6 +156,12 @@ class Decider:
                 batch.set_status(key, status, verdict.info)
                 batch.answer(inventory, code, verdict.info, guid)
             return
+        tax, agent = assessment.total_tax, head.assure_code
+        available = batch.guarantees().available(agent) if tax > 0 else None
+        exhausted = guarantee_violation(agent, available, tax) if available is not None else None
+        if exhausted is not None:  # held until a payment frees enough of the guarantee
+            self._hold(batch, key, inventory, exhausted, guid, tax)
+            return
         if is_bonded(inventory):  # the bonded account book must cover every line
             short = batch.stock().take(inventory, key, batch.now)
             if short:
@@ -161,8 +174,38 @@ class Decider:
             batch.buyer_increments.get(inc_key, Decimal(0)) + assessment.quota_amount
         )
         batch.answer(inventory, ReturnStatus.RELEASED, verdict.info or "released / 放行", guid)
+        if cleared:
+            batch.guarantees().free(key)
         if assessment.total_tax > 0:
             self._bill(batch, inventory, assessment, guid)
+
+    def release_held(self, batch: Batch, keys: list[str], guid: str) -> None:
+        """Lists held for their agent's guarantee only: released now if it covers them
+        (oldest first), still held otherwise."""
+        totals = _BuyerTotals(batch, _buyers(batch, keys))
+        for key in keys:
+            stored = batch.stored(DocKind.INVENTORY, key)
+            if stored is None or stored.status is not DocStatus.REVIEW:
+                continue
+            inventory = batch.document(stored)
+            assert isinstance(inventory, Inventory)  # noqa: S101 - kind-keyed
+            self._conclude(batch, key, inventory, guid, totals, routed=True, cleared=True)
+
+    def _hold(
+        self,
+        batch: Batch,
+        key: str,
+        inventory: Inventory,
+        violation: Violation,
+        guid: str,
+        tax: Decimal,
+    ) -> None:
+        stored = batch.stored(DocKind.INVENTORY, key)
+        info = summarise([violation])
+        batch.guarantees().hold(key, inventory.head.assure_code, tax, batch.now)
+        if stored is not None and stored.status is not DocStatus.REVIEW:
+            batch.set_status(key, DocStatus.REVIEW, info)
+            batch.answer(inventory, ReturnStatus.MANUAL_REVIEW, info, guid, (violation.code,))
 
     def _bill(self, batch: Batch, inventory: Inventory, assessment: Assessment, guid: str) -> None:
         head = inventory.head
@@ -188,6 +231,16 @@ class Decider:
             )
         )
         batch.answer_tax_bill(inventory, bill, guid)
+        batch.guarantees().issued(
+            BillAgent(
+                tax_no=bill.head.tax_no,
+                list_key=f"{head.ebp_code}|{head.order_no}",
+                invt_no=invt_no,
+                agent=head.assure_code,
+                issued=bill.head.total,
+                released_at=batch.now,
+            )
+        )
 
     def _return(
         self, batch: Batch, inventory: Inventory, key: str, violations: list[Violation], guid: str

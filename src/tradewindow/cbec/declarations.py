@@ -53,6 +53,7 @@ from tradewindow.cbec.ports import (
 )
 from tradewindow.cbec.receipts import ReturnStatus, TaxBill
 from tradewindow.cbec.rules import MessageCheck
+from tradewindow.cbec.settlement import GuaranteeBook
 from tradewindow.violations import Violation, codes_of, summarise
 
 _DECODERS: dict[DocKind, msgspec.json.Decoder[Any]] = {
@@ -88,6 +89,7 @@ class Batch:
         self._waiting_by_waybill: dict[str, set[str]] = {}
         self.effects: list[EvidenceItem] = []  # what lifecycle documents did, for the log
         self._stock: StockBook | None = None
+        self._guarantees: GuaranteeBook | None = None
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -189,6 +191,12 @@ class Batch:
         if self._stock is None:
             self._stock = StockBook(self.uow)
         return self._stock
+
+    def guarantees(self) -> GuaranteeBook:
+        """The tax guarantees this unit of work reads and uses (made when needed)."""
+        if self._guarantees is None:
+            self._guarantees = GuaranteeBook(self.uow)
+        return self._guarantees
 
     def take(self, series: str) -> int:
         """The next number of ``series`` (reserved in this unit of work)."""
@@ -462,6 +470,8 @@ class Batch:
             self.uow.add_tax_bills(self.tax_bills)
         if self.buyer_increments:
             self.uow.add_buyer_totals(self.buyer_increments)
+        if self._guarantees is not None:
+            self._guarantees.flush()
         if self._stock is not None:
             self._stock.flush()
             self.effects.extend(self._stock.effects)

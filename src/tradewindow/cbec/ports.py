@@ -359,6 +359,25 @@ class StockMove(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
 
 
+class BillAgent(msgspec.Struct, frozen=True, kw_only=True):
+    """Whose a released list's CEB816 bill is (``cbec.settlement``), and when it was issued."""
+
+    tax_no: str
+    list_key: str
+    invt_no: str
+    agent: str  # the list's assureCode: the withholding agent
+    issued: Decimal  # the bill's total as issued
+    released_at: datetime
+
+
+class Guarantee(msgspec.Struct, frozen=True, kw_only=True):
+    """An agent's tax guarantee: its amount, and what its unpaid bills use of it."""
+
+    agent: str
+    amount: Decimal
+    used: Decimal
+
+
 class LifecycleRecords(Protocol):
     """What happens to lists after they were declared, joined to the clearance unit of work
     as the part :data:`CBEC_LIFECYCLE`."""
@@ -404,6 +423,41 @@ class LifecycleRecords(Protocol):
     def stock_moves(self, ems_no: str | None = None) -> list[StockMove]:
         """Every move (of one account book), in the order made."""
         ...
+
+    def add_bill_agents(self, rows: Sequence[BillAgent]) -> None: ...
+
+    def bill_agents(
+        self, *, agent: str | None = None, tax_nos: Collection[str] | None = None
+    ) -> list[BillAgent]: ...
+
+    def guarantee(self, agent: str) -> Guarantee | None: ...
+
+    def set_guarantee(self, agent: str, amount: Decimal, at: datetime) -> None: ...
+
+    def use_guarantee(self, agent: str, delta: Decimal) -> None:
+        """Add ``delta`` to what the agent's unpaid bills use (no guarantee on file: no-op)."""
+        ...
+
+    def payments(self, tax_nos: Collection[str]) -> dict[str, Decimal]:
+        """What was paid of each bill."""
+        ...
+
+    def payment(self, payment_id: str) -> tuple[str, str, Decimal, datetime] | None:
+        """(taxNo, agent, amount, paid at) of a recorded payment."""
+        ...
+
+    def add_payment(
+        self, payment_id: str, tax_no: str, agent: str, amount: Decimal, paid_at: datetime,
+        at: datetime,
+    ) -> None: ...  # fmt: skip
+
+    def add_hold(self, list_key: str, agent: str, tax: Decimal, at: datetime) -> None: ...
+
+    def holds(self, agent: str) -> list[str]:
+        """The lists held for the agent's guarantee, oldest first."""
+        ...
+
+    def remove_hold(self, list_key: str) -> None: ...
 
     def list_of_parcel(self, waybill_key: str) -> str | None:
         """The key of the newest inventory list naming this waybill, if any."""

@@ -28,6 +28,7 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.cli.services",
     "tradewindow.cli.data",
     "tradewindow.cli.bonded",
+    "tradewindow.cli.tax",
 )
 # … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).
 _CAPABILITY_BENCHMARKS = ("tradewindow.cli.bench",)

@@ -55,6 +55,7 @@ class RecordKind(enum.StrEnum):
     QUOTA_ADJUSTED = "quota_adjusted"  # a buyer's CBEC annual total reduced
     PARCEL_ARRIVED = "parcel_arrived"  # a parcel delivered into the supervised site (CEB711)
     PARCEL_SIGNED = "parcel_signed"  # a parcel signed for by its consignee (CEB513)
+    TAX_PAID = "tax_paid"  # a withholding agent's payment of a CEB816 bill recorded
     STOCK_MOVED = "stock_moved"  # a bonded account book's item entered, released or restored
     CHECKPOINT = "checkpoint"
 

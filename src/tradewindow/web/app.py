@@ -48,6 +48,7 @@ from tradewindow.web.routes.services import (
     RuleEditorController,
 )
 from tradewindow.web.routes.services_public import ServicesPublicApi
+from tradewindow.web.routes.settlement import SettlementController
 from tradewindow.web.window import open_window
 
 API_VERSION = "1.0.0"
@@ -91,6 +92,7 @@ def api_router() -> Router:
         route_handlers=[
             MessageController,
             FilingController,
+            SettlementController,
             AgencyController,
             AgencyNoticesController,
             OAuthController,

@@ -374,6 +374,8 @@ class Lifecycle:
             at=self.batch.now,
         )
         self._adjustments.append(adjustment)
+        # the agent's unpaid bills shrink: the guarantee they used is freed
+        self.batch.guarantees().use(state.inventory.head.assure_code, delta.total)
         changed = msgspec.structs.replace(bill, adjustments=(*bill.adjustments, adjustment))
         self._states[state.key] = msgspec.structs.replace(
             self._states[state.key] or state, bill=changed

@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select, update
 
 from tradewindow.cbec.ports import (
+    BillAgent,
     DocKind,
     DocStatus,
+    Guarantee,
     ParcelEvent,
     ReturnedLine,
     StockMove,
@@ -21,10 +23,14 @@ from tradewindow.cbec.ports import (
 )
 from tradewindow.cbec.receipts import ReturnStatus
 from tradewindow.store.cbec.tables import (
+    bill_agents,
+    guarantee_holds,
+    guarantees,
     parcel_events,
     returned_lines,
     stock_moves,
     tax_adjustments,
+    tax_payments,
 )
 from tradewindow.store.schema import documents, receipts, tax_bills
 
@@ -249,6 +255,113 @@ class SqlLifecycleRecords:
                       ref=row.ref, at=row.at)
             for row in self._connection.execute(query)
         ]  # fmt: skip
+
+    def add_bill_agents(self, rows: Sequence[BillAgent]) -> None:
+        if rows:
+            self._connection.execute(
+                bill_agents.insert(),
+                [
+                    {"tax_no": r.tax_no, "list_key": r.list_key, "invt_no": r.invt_no,
+                     "agent": r.agent, "issued": r.issued, "released_at": r.released_at}
+                    for r in rows
+                ],
+            )  # fmt: skip
+
+    def bill_agents(
+        self, *, agent: str | None = None, tax_nos: Collection[str] | None = None
+    ) -> list[BillAgent]:
+        query = select(bill_agents).order_by(bill_agents.c.released_at, bill_agents.c.tax_no)
+        if agent is not None:
+            query = query.where(bill_agents.c.agent == agent)
+        rows: list[Any] = []
+        if tax_nos is None:
+            rows = list(self._connection.execute(query))
+        else:
+            for chunk in _chunks(tax_nos):
+                rows += self._connection.execute(query.where(bill_agents.c.tax_no.in_(chunk)))
+        return [
+            BillAgent(tax_no=r.tax_no, list_key=r.list_key, invt_no=r.invt_no, agent=r.agent,
+                      issued=r.issued, released_at=r.released_at)
+            for r in rows
+        ]  # fmt: skip
+
+    def guarantee(self, agent: str) -> Guarantee | None:
+        row = self._connection.execute(
+            select(guarantees).where(guarantees.c.agent == agent)
+        ).first()
+        return None if row is None else Guarantee(agent=row.agent, amount=row.amount, used=row.used)
+
+    def set_guarantee(self, agent: str, amount: Decimal, at: datetime) -> None:
+        updated = self._connection.execute(
+            update(guarantees).where(guarantees.c.agent == agent).values(amount=amount, set_at=at)
+        )
+        if updated.rowcount == 0:
+            self._connection.execute(
+                guarantees.insert().values(agent=agent, amount=amount, used=Decimal(0), set_at=at)
+            )
+
+    def use_guarantee(self, agent: str, delta: Decimal) -> None:
+        kept = self.guarantee(agent)
+        if kept is None:
+            return
+        # never below nothing: a reduction of a bill issued before the guarantee was set
+        used = max(kept.used + delta, Decimal(0))
+        self._connection.execute(
+            update(guarantees).where(guarantees.c.agent == agent).values(used=used)
+        )
+
+    def payments(self, tax_nos: Collection[str]) -> dict[str, Decimal]:
+        found: dict[str, Decimal] = {}
+        for chunk in _chunks(tax_nos):
+            query = (
+                select(tax_payments.c.tax_no, func.sum(tax_payments.c.amount).label("paid"))
+                .where(tax_payments.c.tax_no.in_(chunk))
+                .group_by(tax_payments.c.tax_no)
+            )
+            found.update({row.tax_no: row.paid for row in self._connection.execute(query)})
+        return found
+
+    def payment(self, payment_id: str) -> tuple[str, str, Decimal, datetime] | None:
+        row = self._connection.execute(
+            select(tax_payments).where(tax_payments.c.payment_id == payment_id)
+        ).first()
+        return None if row is None else (row.tax_no, row.agent, row.amount, row.paid_at)
+
+    def add_payment(
+        self, payment_id: str, tax_no: str, agent: str, amount: Decimal, paid_at: datetime,
+        at: datetime,
+    ) -> None:  # fmt: skip
+        self._connection.execute(
+            tax_payments.insert().values(
+                payment_id=payment_id,
+                tax_no=tax_no,
+                agent=agent,
+                amount=amount,
+                paid_at=paid_at,
+                recorded_at=at,
+            )
+        )
+
+    def add_hold(self, list_key: str, agent: str, tax: Decimal, at: datetime) -> None:
+        self._connection.execute(
+            delete(guarantee_holds).where(guarantee_holds.c.list_key == list_key)
+        )
+        self._connection.execute(
+            guarantee_holds.insert().values(list_key=list_key, agent=agent, tax=tax, held_at=at)
+        )
+
+    def holds(self, agent: str) -> list[str]:
+        query = (
+            select(guarantee_holds.c.list_key)
+            .where(guarantee_holds.c.agent == agent)
+            .order_by(guarantee_holds.c.held_at, guarantee_holds.c.list_key)
+        )
+        return list(self._connection.execute(query).scalars())
+
+    def remove_hold(self, list_key: str) -> None:
+        self._connection.execute(
+            delete(guarantee_holds).where(guarantee_holds.c.list_key == list_key)
+        )
 
     def list_of_parcel(self, waybill_key: str) -> str | None:
         query = (

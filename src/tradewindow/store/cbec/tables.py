@@ -77,3 +77,47 @@ stock_moves = Table(
     Column("at", Instant(), nullable=False),
     Index("ix_cbec_stock_moves_ems_no_item", "ems_no", "item"),
 )
+
+# migration 0014_cbec_tax_settlement: whose each bill is, guarantees, payments, holds
+bill_agents = Table(
+    "cbec_bill_agents",
+    metadata,
+    Column("tax_no", String(), primary_key=True),
+    Column("list_key", String(), nullable=False),
+    Column("invt_no", String(), nullable=False),
+    Column("agent", String(), nullable=False),
+    Column("issued", Money(), nullable=False),
+    Column("released_at", Instant(), nullable=False),
+    Index("ix_cbec_bill_agents_agent_released_at", "agent", "released_at"),
+)
+
+guarantees = Table(
+    "cbec_guarantees",
+    metadata,
+    Column("agent", String(), primary_key=True),
+    Column("amount", Money(), nullable=False),
+    Column("used", Money(), nullable=False),
+    Column("set_at", Instant(), nullable=False),
+)
+
+tax_payments = Table(
+    "cbec_tax_payments",
+    metadata,
+    Column("payment_id", String(), primary_key=True),
+    Column("tax_no", String(), nullable=False),
+    Column("agent", String(), nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("paid_at", Instant(), nullable=False),
+    Column("recorded_at", Instant(), nullable=False),
+    Index("ix_cbec_tax_payments_tax_no", "tax_no"),
+)
+
+guarantee_holds = Table(
+    "cbec_guarantee_holds",
+    metadata,
+    Column("list_key", String(), primary_key=True),
+    Column("agent", String(), nullable=False),
+    Column("tax", Money(), nullable=False),
+    Column("held_at", Instant(), nullable=False),
+    Index("ix_cbec_guarantee_holds_agent", "agent", "held_at"),
+)

@@ -31,7 +31,9 @@ from tradewindow.web.openapi_docs import XML, document
 from tradewindow.web.problems import ApiError, not_found
 from tradewindow.web.window import Window
 
-Kind = Literal["order", "payment", "waybill", "inventory"]
+Kind = Literal[
+    "order", "payment", "waybill", "inventory", "cancel", "refund", "waybill_status", "delivery"
+]
 Status = Literal[
     "accepted", "waiting", "returned", "review", "inspection", "agencies", "released", "deleted",
     "cancelled", "pending",
