@@ -341,7 +341,11 @@ class Clearance:
         now = self._clock()
         with self._store.unit_of_work() as uow:
             records = uow.part(CBEC_LIFECYCLE)
+            first = records.guarantee(agent) is None
             records.set_guarantee(agent, amount, now)
+            if first:  # the agent's unpaid bills on file use it from the start
+                owed = sum((b.outstanding for b in _accounts(records, agent=agent)), Decimal(0))
+                records.use_guarantee(agent, owed)
             batch = Batch(uow, now)
             self._decider.release_held(batch, records.holds(agent), f"guarantee:{agent}")
             batch.flush()
