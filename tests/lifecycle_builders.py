@@ -92,9 +92,9 @@ def waybill_status(waybill: Waybill, **fields: Any) -> LogisticsStatus:
     head = waybill.head
     base = LogisticsStatus(
         guid=builders.guid("status", head.logistics_no, fields.get("app_type", "1")),
-        app_type="1", app_time="20260301160000", app_status="2",
+        app_type="1", app_time="20260301115000", app_status="2",
         logistics_code=head.logistics_code, logistics_name=head.logistics_name,
-        logistics_no=head.logistics_no, logistics_status="S", logistics_time="20260301153000",
+        logistics_no=head.logistics_no, logistics_status="S", logistics_time="20260301113000",
     )  # fmt: skip
     return msgspec.structs.replace(base, **fields)
 

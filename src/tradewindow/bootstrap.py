@@ -28,6 +28,7 @@ from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, 
 from tradewindow.evidence.service_trade import ServiceRecords
 from tradewindow.filing.use_case import FileMessages
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
+from tradewindow.logistics.parcels import FollowParcels
 from tradewindow.logistics.services import Logistics, open_logistics
 from tradewindow.parties.commission_registry import CommissionRegistry
 from tradewindow.parties.identifiers import Scheme
@@ -105,6 +106,7 @@ def bootstrap(
         gate=AgencyGate(desk, policy),
         evidence=ClearanceEvidence(evidence),
         on_decided=logistics.follow_clearance,
+        on_parcels=FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
     )
     return App(
         settings=settings,

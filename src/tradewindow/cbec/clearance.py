@@ -54,6 +54,7 @@ from tradewindow.cbec.ports import (
     LifecycleRecords,
     ListDecided,
     MessageRecord,
+    ParcelNoted,
     ReceiptRecord,
     ReleaseGate,
     StockMove,
@@ -105,6 +106,7 @@ class Clearance:
         gate: ReleaseGate | None = None,
         evidence: EvidenceRecorder | None = None,
         on_decided: Callable[[list[ListDecided]], None] | None = None,
+        on_parcels: Callable[[list[ParcelNoted]], None] | None = None,
     ) -> None:
         self._store = store
         self._codes = codes
@@ -114,6 +116,7 @@ class Clearance:
         self._clock = clock
         self._evidence = evidence
         self._on_decided = on_decided
+        self._on_parcels = on_parcels
 
     def submit(
         self, submissions: Sequence[Submission], *, admission: Admission | None = None
@@ -254,6 +257,8 @@ class Clearance:
         after the commit: nothing is announced that is not durable."""
         if self._on_decided is not None and batch.decided:
             self._on_decided(batch.decided)
+        if self._on_parcels is not None and batch.noted:
+            self._on_parcels(batch.noted)
 
     def _record(
         self, uow: UnitOfWork, now: datetime, fresh: Sequence[Submission], batch: Batch
@@ -336,7 +341,11 @@ class Clearance:
         now = self._clock()
         with self._store.unit_of_work() as uow:
             records = uow.part(CBEC_LIFECYCLE)
+            first = records.guarantee(agent) is None
             records.set_guarantee(agent, amount, now)
+            if first:  # the agent's unpaid bills on file use it from the start
+                owed = sum((b.outstanding for b in _accounts(records, agent=agent)), Decimal(0))
+                records.use_guarantee(agent, owed)
             batch = Batch(uow, now)
             self._decider.release_held(batch, records.holds(agent), f"guarantee:{agent}")
             batch.flush()

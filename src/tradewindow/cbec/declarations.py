@@ -46,6 +46,7 @@ from tradewindow.cbec.ports import (
     DocStatus,
     EvidenceItem,
     ListDecided,
+    ParcelNoted,
     ReceiptRecord,
     StoredDocument,
     TaxBillRecord,
@@ -88,6 +89,7 @@ class Batch:
         self._numbers: dict[str, list[int]] = {}
         self._waiting_by_waybill: dict[str, set[str]] = {}
         self.effects: list[EvidenceItem] = []  # what lifecycle documents did, for the log
+        self.noted: list[ParcelNoted] = []  # parcels arrived or signed for, for after commit
         self._stock: StockBook | None = None
         self._guarantees: GuaranteeBook | None = None
 

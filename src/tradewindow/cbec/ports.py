@@ -465,3 +465,15 @@ class LifecycleRecords(Protocol):
 
 
 CBEC_LIFECYCLE: Part[LifecycleRecords] = Part("cbec.lifecycle")
+
+
+class ParcelNoted(msgspec.Struct, frozen=True, kw_only=True):
+    """A parcel arrived at the supervised site (CEB711) or was signed for by its consignee
+    (CEB513): published after the commit that recorded it, for the logistics timeline."""
+
+    logistics_code: str
+    logistics_no: str
+    kind: str  # "arrived" | "signed"
+    at: datetime
+    bill_no: str | None  # the master bill the parcel travels under, when known
+    parties: tuple[str, ...] = ()  # the codes of the firms that follow it

@@ -33,6 +33,7 @@ from tradewindow.cbec.documents import Message, SpecVersion, message_type
 from tradewindow.cbec.keys import identity, kind_of
 from tradewindow.cbec.ports import DocKind, StoredDocument
 from tradewindow.clock import utc_now
+from tradewindow.demo.after_release import after_release, enter_bonded_stock
 from tradewindow.demo.day import DemoDay, generate_day
 from tradewindow.demo.faults import Expectation, InventoryOutcome
 from tradewindow.demo.history import HistoryPlan, generate, plan
@@ -45,7 +46,7 @@ from tradewindow.parties.identifiers import Scheme
 from tradewindow.progress import Progress
 from tradewindow.store.filing.reads import Filings
 
-STAGES = ("generate", "clear", "expire", "decide", "statistics")
+STAGES = ("generate", "clear", "expire", "decide", "after release", "statistics")
 # documents per clearance unit of work: small enough that the pages' own writes (sign-in,
 # sessions) never wait long behind the loading for the database's one writer
 BATCH_DOCUMENTS = 400
@@ -110,6 +111,7 @@ class DemoLoad:
         writer = intake.ReceiptWriter(outbox, "xml")
         self._expire(writer)
         self._decide(writer)
+        self._after_release()
         checkpoint = self.app.evidence.sign_head()
         self.console.print(
             f"evidence: {checkpoint.seq:,} records chained, head signed by the platform key "
@@ -136,6 +138,11 @@ class DemoLoad:
         )
 
     def _clear(self, inbox: Path, outbox: Path) -> None:
+        if self.generated is not None:  # the bonded warehouses' stock, before the day
+            books, stocked = enter_bonded_stock(
+                self.app, self.generated.messages, actor="demo-bonded-warehouse"
+            )
+            self.console.print(f"bonded stock entered: {stocked:,} items in {books:,} books")
         items = list(intake.incoming([inbox]))
         self.progress.start("clear", len(items))
         decoder = intake.Decoder(self.app.settings, spec=SpecVersion.V202205)
@@ -202,6 +209,33 @@ class DemoLoad:
             "agencies informed (notices, on the workbench of e.g. demo-taxation): "
             + ", ".join(f"{code} {self.app.desk.notices.count(code):,}" for code in informed)
         )
+
+    def _after_release(self) -> None:
+        self.progress.start("after release")
+        done = after_release(
+            self.app, self.generated.messages if self.generated else [], seed=self.seed,
+            now=self.clock(),
+        )  # fmt: skip
+        self.progress.finish_stage()
+        shown = ", ".join(f"{kind} {count:,}" for kind, count in done.outcomes.items())
+        self.console.print(
+            f"after release: {done.arrived:,} parcels arrived at the supervised site (CEB711), "
+            f"{done.signed:,} signed for (CEB513); answers {shown}"
+        )
+        stock = self.app.clearance.stock_report()
+        if stock:
+            self.console.print(
+                f"bonded stock: {len(stock):,} items in {len({r.ems_no for r in stock}):,} "
+                f"account books, {_units(sum(r.released for r in stock))} units released, "
+                f"{_units(sum(r.restored for r in stock))} back by cancellations and returns "
+                "(`tradewindow bonded stock`)"
+            )
+        if done.guarantee is not None:
+            agent, amount, left = done.guarantee
+            self.console.print(
+                f"tax guarantee of {agent}: {amount:,.2f} set, {left:,.2f} left — a release it "
+                "cannot cover is held (`tradewindow tax guarantee`, `tax statement`)"
+            )
 
     def _statistics(self) -> None:
         lake = Lake(self.folder / "lake")
@@ -333,3 +367,9 @@ def _as_expected(expectation: Expectation, found: Mapping[str, StoredDocument]) 
         return low <= released <= high
     allowed = _FINAL.get(expectation.inventory, set())
     return all(v in allowed for v in values)
+
+
+def _units(quantity: object) -> str:
+    """A quantity as people write it: ``686``, ``2.5`` (not ``686.00000``)."""
+    text = f"{quantity:,f}" if not isinstance(quantity, int) else f"{quantity:,}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -62,7 +62,10 @@ def test_the_broker_cancels_under_a_commission_for_cancellations(world: World) -
     assert accepted.status_code == 201, accepted.text
     assert receipts(accepted) == [("CEB624", "399")]
     filing = world.client.get(f"/v1/cbec/filings/inventory/{KEY}", headers=world.auth("broker"))
-    assert decoded(filing)["status"] == "cancelled"
+    detail = decoded(filing)
+    assert detail["status"] == "cancelled"
+    # the list's own page shows the cancellation's answer among its receipts
+    assert "CEB624" in [m["messageType"] for m in detail["receipts"]]
 
 
 def test_another_broker_cannot_cancel_the_list(world: World) -> None:

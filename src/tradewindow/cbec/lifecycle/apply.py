@@ -40,6 +40,7 @@ from tradewindow.cbec.documents import (
     LifecycleMessage,
     LogisticsStatus,
     RefundMessage,
+    Waybill,
     WaybillStatusMessage,
     parse_app_time,
 )
@@ -55,6 +56,7 @@ from tradewindow.cbec.ports import (
     EvidenceItem,
     GateOutcome,
     ParcelEvent,
+    ParcelNoted,
     ReleaseGate,
     ReturnedLine,
     TaxAdjustment,
@@ -315,6 +317,17 @@ class Lifecycle:
                 e for e in self._events if not (e.waybill_key == key and e.kind == "signed")
             ]
         if status.app_type != AppType.DELETE:
+            shipped = self.batch.live_or_any(DocKind.WAYBILL, key)
+            self.batch.noted.append(
+                ParcelNoted(
+                    logistics_code=status.logistics_code,
+                    logistics_no=status.logistics_no,
+                    kind="signed",
+                    at=at,
+                    bill_no=shipped.head.bill_no if isinstance(shipped, Waybill) else None,
+                    parties=(status.logistics_code,),
+                )
+            )
             event = ParcelEvent(
                 waybill_key=key, kind="signed", at=at, ref_key=key, recorded_at=self.batch.now
             )
@@ -345,6 +358,17 @@ class Lifecycle:
             )
             self._parcels.setdefault(key, []).append(event)
             self._events.append(event)
+        self.batch.noted.extend(
+            ParcelNoted(
+                logistics_code=head.logistics_code,
+                logistics_no=item.logistics_no,
+                kind="arrived",
+                at=self.batch.now,
+                bill_no=head.bill_no,
+                parties=(head.logistics_code, head.operator_code),
+            )
+            for item in delivery.items
+        )
         rkd_no = self._number(head.customs_code, "R")
         self.batch.keep(delivery, DocStatus.ACCEPTED, guid)
         self._answer(

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, and_, select
+from sqlalchemy import Connection, Engine, and_, or_, select
 
 from tradewindow.cbec.ports import ReceiptRecord
 from tradewindow.filing.ports import Claim
@@ -143,6 +143,9 @@ class Filings:
                 .where(receipts.c.kind == kind, receipts.c.doc_key == key, ~theirs.exists())
                 .order_by(receipts.c.id)
             ).all()
+            if kind == "inventory":  # the party's own cancellations and returns of the list
+                found = sorted([*found, *_after_release(connection, party_id, key)],
+                               key=lambda r: r.id)  # fmt: skip
         return StoredFiling(**row._asdict(), receipts=[_receipt(r._mapping) for r in found])
 
     def tax_bill(self, party_id: str, invt_no: str) -> bytes | None:
@@ -206,3 +209,22 @@ def _receipt(row: Any) -> ReceiptRecord:
         seq=row["seq"],
         codes=tuple(row["codes"].split()),
     )
+
+
+def _after_release(connection: Connection, party_id: str, list_key: str) -> list[Any]:
+    """The receipts of the CEB623 cancellations and CEB625 returns the party filed about the
+    list (their documents name it as ``order_ref``)."""
+    mine = (
+        select(documents.c.kind, documents.c.key)
+        .join(filings, and_(documents.c.kind == filings.c.kind, documents.c.key == filings.c.key))
+        .where(
+            documents.c.kind.in_(("cancel", "refund")),
+            documents.c.order_ref == list_key,
+            filings.c.party_id == party_id,
+        )
+    )
+    related = [(row.kind, row.key) for row in connection.execute(mine)]
+    if not related:
+        return []
+    wanted = or_(*(and_(receipts.c.kind == k, receipts.c.doc_key == v) for k, v in related))
+    return list(connection.execute(select(receipts).where(wanted).order_by(receipts.c.id)))
