@@ -9,6 +9,7 @@
   back ``OVERLAP`` early, because a transaction stamped before the last read may commit after
   it; reloading a day is idempotent, so the overlap costs time, never correctness.
 - ``rebuild(engine, lake)`` drops every line file and loads every day again in one pass.
+- Both rewrite the returns and cancellations file (``analytics.returns``) from the store.
 
 The ``as_of`` recorded with the lake is when the loader read the store.
 """
@@ -27,6 +28,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Row, and_, select
 
 from tradewindow.analytics.lake import Lake, lines_table
 from tradewindow.analytics.rates import RateTable, load_rates, rates_csv, shipped_rates
+from tradewindow.analytics.returns import return_lines, write_returns
 from tradewindow.analytics.rows import TradeLine, bill_taxes, inventory_lines
 from tradewindow.cbec.documents import CHINA_TZ, Inventory
 from tradewindow.cbec.ports import DocKind, DocStatus
@@ -96,6 +98,7 @@ def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
     lake.purge({key: day for key, day in current.items() if key in movable})
     watermark = max((row.updated_at for row in changed), default=datetime.fromisoformat(since))
     lake.update_state(watermark=watermark)
+    write_returns(lake, return_lines(engine))  # returns and cancellations, rewritten whole
     lake.stamp(read_at)
     return loads
 
@@ -116,6 +119,7 @@ def rebuild(engine: Engine, lake: Lake) -> list[DayLoad]:
     if batch:
         loads.append(_write_day(engine, lake, batch[-1][1], [r for r, _ in batch], rates))
     lake.update_state(watermark=read_at)
+    write_returns(lake, return_lines(engine))  # returns and cancellations, rewritten whole
     lake.stamp(read_at)
     return loads
 

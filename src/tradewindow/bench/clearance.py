@@ -57,10 +57,15 @@ from tradewindow.cbec.documents import (
     message_type,
 )
 from tradewindow.cbec.keys import order_key
+from tradewindow.cbec.lifecycle.applications import (
+    cancel_messages,
+    cancel_of,
+    refund_messages,
+    return_of,
+)
 from tradewindow.cbec.lifecycle.cancellation import CANCELLABLE
 from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.clock import utc_now
-from tradewindow.demo.lifecycle import cancel_messages, cancel_of, refund_messages, return_of
 from tradewindow.demo.sets import generate_sets
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
 from tradewindow.formats.ceb_receipts_xml import write_receipt

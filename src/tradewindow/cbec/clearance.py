@@ -33,13 +33,17 @@ from tradewindow.cbec.decision import Decider
 from tradewindow.cbec.declarations import Batch
 from tradewindow.cbec.documents import (
     LIFECYCLE_MESSAGES,
+    CancelMessage,
     Inventory,
+    InvtCancel,
+    InvtRefund,
     Message,
+    RefundMessage,
     SpecVersion,
     message_type,
 )
 from tradewindow.cbec.keys import identity, kind_of, waybill_key
-from tradewindow.cbec.lifecycle.apply import Lifecycle
+from tradewindow.cbec.lifecycle.apply import Lifecycle, Preview
 from tradewindow.cbec.lifecycle.parcels import GateCheck, may_leave, wholly_returned
 from tradewindow.cbec.ports import (
     CBEC_LIFECYCLE,
@@ -293,6 +297,23 @@ class Clearance:
         """The receipts stored for one message guid (empty when unknown)."""
         with self._store.unit_of_work() as uow:
             return uow.receipts_for_messages([guid])
+
+    def preview(self, message: CancelMessage | RefundMessage) -> list[Preview]:
+        """What each cancellation or return of ``message`` would do if filed now (the portal's
+        live check): its violations, or the quota and tax it gives back. Nothing is stored."""
+        now = self._clock()
+        check = check_message(message, codes=self._codes, spec=SpecVersion.V202205, now=now)
+        with self._store.unit_of_work() as uow:  # read only: never committed
+            lifecycle = Lifecycle(Batch(uow, now), self._gate)
+            lifecycle.prefetch([message])
+            documents: Sequence[InvtCancel | InvtRefund] = message.documents
+            return [
+                lifecycle.preview(
+                    document,
+                    [*check.message, *check.documents.get(index, [])],
+                )
+                for index, document in enumerate(documents)
+            ]
 
     def parcel_gate(self, logistics_code: str, logistics_no: str) -> GateCheck:
         """May this parcel leave the supervised site (``cbec.lifecycle.parcels.may_leave``):

@@ -75,12 +75,38 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     entities.add_argument("file", type=Path)
     entities.set_defaults(run=_entities_load)
 
+    returns = commands.add_parser("returns", help="CBEC return and cancellation rates")
+    returns.add_argument("--by", choices=["platform", "chapter"], default="platform")
+    returns.add_argument("--json", action="store_true", help="print JSON")
+    returns.set_defaults(run=_returns)
+
     demo = commands.add_parser("history", help="write a generated multi-year demo history")
     demo.add_argument("--start", type=date.fromisoformat, default=date(2024, 1, 1))
     demo.add_argument("--months", type=int, default=28)
     demo.add_argument("--lines-per-day", type=float, default=2_000)
     demo.add_argument("--seed", type=int, default=2026)
     demo.set_defaults(run=_history)
+
+
+def _returns(args: argparse.Namespace) -> int:
+    from tradewindow.analytics.returns import return_rates
+
+    rates = return_rates(_lake(args), args.by)
+    if args.json:
+        print(msgspec.json.encode(rates).decode())
+        return 0
+    table = Table(args.by, "released CNY", "returned CNY", "cancelled CNY", "return rate",
+                  "cancel rate", title="CBEC returns and cancellations (the lake)")  # fmt: skip
+    for r in rates:
+        table.add_row(r.key, f"{r.released_cny:,.2f}", f"{r.returned_cny:,.2f}",
+                      f"{r.cancelled_cny:,.2f}", _percent(r.return_rate),
+                      _percent(r.cancel_rate))  # fmt: skip
+    console.print(table)
+    return 0
+
+
+def _percent(rate: Any) -> str:
+    return "—" if rate is None else f"{rate * 100:.2f} %"
 
 
 def _lake(args: argparse.Namespace) -> Any:

@@ -69,6 +69,17 @@ _encode = msgspec.json.Encoder(decimal_format="string").encode
 _REFUND = msgspec.json.Decoder(InvtRefund)
 
 
+class Preview(msgspec.Struct, frozen=True, kw_only=True):
+    """What a cancellation or return would do now, told before it is filed: every violation
+    (nothing would happen), or the value taken off the buyer's annual total and the taxes
+    taken off the bill (and for a return, the agency whose officer would decide it)."""
+
+    violations: list[Violation]
+    quota: Decimal = Decimal(0)
+    taxes: Taxes = Taxes()
+    reviewed_by: str | None = None
+
+
 class Lifecycle:
     """The lifecycle documents of one clearance batch; :meth:`flush` writes what they did."""
 
@@ -196,6 +207,28 @@ class Lifecycle:
             is not None
         }
         return unknown_parcels([i.logistics_no for i in document.items], parcels)
+
+    def preview(self, document: InvtCancel | InvtRefund, own: list[Violation]) -> Preview:
+        """The preview of one document (``own``: its document-level violations); nothing is
+        written (the caller's unit of work is not committed)."""
+        found = own or self._stateful(document)
+        if found:
+            return Preview(violations=found)
+        state = self._states[list_key(document)]
+        assert state is not None  # noqa: S101 - _stateful found the list
+        if isinstance(document, InvtCancel):
+            undone = cancellation(state)
+            return Preview(violations=[], quota=undone.quota_restored, taxes=undone.taxes_voided)
+        lines = returned_lines("preview", document, state, DocStatus.RELEASED, self.batch.now)
+        reviewer = self.gate.review_return(
+            self.batch.uow, "preview", {"refund": document, "inventory": state.inventory},
+            self.batch.now,
+        )  # fmt: skip
+        taxes = Taxes()
+        for line in lines:
+            taxes = taxes + Taxes(line.customs_tax, line.value_added_tax, line.consumption_tax)
+        value = sum((line.value for line in lines), Decimal(0))
+        return Preview(violations=[], quota=value, taxes=taxes, reviewed_by=reviewer)
 
     def _effect(self, document: LifecycleDocument, guid: str, actor: str) -> None:
         if isinstance(document, InvtCancel):
@@ -470,4 +503,4 @@ def _year(inventory: Inventory) -> int:
     return int(inventory.head.decl_time[:4])
 
 
-__all__ = ["Lifecycle", "Taxes"]
+__all__ = ["Lifecycle", "Preview", "Taxes"]

@@ -12,6 +12,8 @@ figures, hand ``views`` to a template or the encoder.
 ``GET /stats/api/monthly``                  monthly series with year-on-year growth
 ``GET /stats/api/ranking/{dimension}``      city, hs_chapter or partner, year to date
 ``GET /stats/api/breakdown``                the table's header and rows
+``GET /stats/api/returns``                  CBEC return and cancellation rates
+                                            (``?by=platform|hs_chapter``)
 ==========================================  =============================================
 """
 
@@ -35,6 +37,7 @@ from tradewindow.web.pages.shell import language_of, page
 from tradewindow.web.pages.views import (
     headline_view,
     ranking_view,
+    returns_view,
     series_view,
     table_csv,
     table_view,
@@ -81,6 +84,7 @@ class StatsPages(Controller):
             for name in dashboard.RANKINGS
         }
         monthly = series_view(dashboard.monthly(indicators, scope), language)
+        returns = returns_view(indicators.lake, "hs_chapter", language)
         table = _table(request, indicators, language, scope.through)
         context = {
             "procurement": _procurement(indicators),
@@ -88,6 +92,7 @@ class StatsPages(Controller):
             "figures": figures,
             "monthly": monthly,
             "rankings": rankings,
+            "returns": returns,
             "table": table,
             "options": _options(),
             "query": _scope_query(scope),
@@ -140,6 +145,11 @@ class StatsApi(Controller):
         scope = _scope(request, indicators)
         view = ranking_view(dashboard.ranking(indicators, scope, dimension), language_of(request))
         return _json({"through": scope.through, "direction": scope.direction} | view)
+
+    @get("/returns", sync_to_thread=True, summary="CBEC return and cancellation rates")
+    def returns(self, request: AnyRequest, indicators: InjectedIndicators) -> Response[bytes]:
+        by = request.query_params.get("by", "hs_chapter")
+        return _json(returns_view(indicators.lake, by, language_of(request)))
 
     @get("/breakdown", sync_to_thread=True, summary="A breakdown table's header and rows")
     def breakdown(self, request: AnyRequest, indicators: InjectedIndicators) -> Response[bytes]:

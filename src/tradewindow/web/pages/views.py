@@ -143,3 +143,29 @@ def _provenance(as_of: datetime | None, definition: Any, language: str) -> dict[
         "as_of_display": i18n.moment(as_of, language),
         "definition": msgspec.to_builtins(definition),
     }
+
+
+def returns_view(lake: Any, by: str, language: str) -> dict[str, Any]:
+    """CBEC return rates per HS chapter or platform (``analytics.returns``), most returned
+    value first, at most 12: each item's rate as a number, its display and the values."""
+    from tradewindow.analytics.returns import return_rates  # a page of its own: lazy
+
+    column = "chapter" if by == "hs_chapter" else "platform"
+    rates = [r for r in return_rates(lake, column) if r.returned_cny or r.cancelled_cny][:12]
+    return {
+        "by": column,
+        "items": [
+            {
+                "name": r.key,
+                "value": str(r.return_rate * 100) if r.return_rate is not None else None,
+                "display": f"{r.return_rate * 100:.2f} %" if r.return_rate is not None else "—",
+                "cancel_display": f"{r.cancel_rate * 100:.2f} %"
+                if r.cancel_rate is not None
+                else "—",
+                "returned": str(r.returned_cny),
+                "released": str(r.released_cny),
+                "lines": 0,
+            }
+            for r in rates
+        ],
+    }

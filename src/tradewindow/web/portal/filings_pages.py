@@ -22,6 +22,7 @@ from tradewindow.agencies.errors import NotFound
 from tradewindow.agencies.status import CombinedStatus
 from tradewindow.agencies.views import personal_data_in
 from tradewindow.cbec.documents import CHINA_TZ
+from tradewindow.cbec.lifecycle.cancellation import CANCELLABLE
 from tradewindow.cbec.ports import DocStatus
 from tradewindow.cbec.receipts import ReceiptMessage, TaxBill, TaxBillMessage
 from tradewindow.evidence.chain import RecordKind
@@ -101,6 +102,7 @@ class FilingsPages(Controller):
             "tax": tax.head if tax else None,
             "tax_lines": tax.items if tax else [],
             "timeline": _timeline(receipts, agencies),
+            "after": _after_release(found.kind, found.status, document),
         }
         return portal_page(request, "portal/filing.html", context, who)
 
@@ -166,6 +168,24 @@ def receipt_rows(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def message_type(message: ReceiptMessage) -> str:
     return type(message).__struct_config__.tag  # type: ignore[return-value]
+
+
+def _after_release(kind: str, status: str, document: dict[str, Any]) -> dict[str, Any] | None:
+    """What the list's page offers after its declaration: cancel it while its goods are in
+    the supervised site, return lines once released (the rules decide; the page only offers)."""
+    if kind != "inventory":
+        return None
+    lines = [
+        {"gnum": line.get("gnum"), "gname": line.get("gname"), "qty": line.get("qty"),
+         "unit": line.get("unit")}
+        for line in document.get("InventoryList", [])
+        if isinstance(line, dict)
+    ]  # fmt: skip
+    return {
+        "cancel": status in {s.value for s in CANCELLABLE},
+        "return": status == DocStatus.RELEASED.value,
+        "lines": lines,
+    }
 
 
 def _agencies(window: Window, kind: str, key: str) -> CombinedStatus | None:

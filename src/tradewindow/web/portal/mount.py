@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from litestar import Router
 
+from tradewindow.web.portal.after_release_pages import AfterReleasePages
 from tradewindow.web.portal.data_pages import DataPages, RegisterPages
 from tradewindow.web.portal.filing_pages import FilingPages
 from tradewindow.web.portal.filings_pages import FilingsPages
@@ -30,6 +31,7 @@ def routers() -> list[Router]:
                 SignInController,
                 FilingPages,
                 FilingsPages,
+                AfterReleasePages,
                 KeysPages,
                 Workbench,
                 NoticePages,

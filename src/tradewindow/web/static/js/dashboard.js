@@ -99,7 +99,30 @@
     };
   }
 
-  var BUILDERS = { monthly: monthly, bar: bar, treemap: treemap };
+  // return rates (percent): the bars carry "2.02 %", the tooltip the values behind them
+  function rates(data) {
+    var items = data.items.slice().reverse();
+    return {
+      textStyle: { fontFamily: font },
+      grid: { left: 8, right: 64, top: 8, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: "item",
+        formatter: function (item) {
+          var row = items[item.dataIndex];
+          return escape(row.name) + "<br>" + escape(row.display) + " · " + full.format(number(row.returned)) + " / " + full.format(number(row.released));
+        },
+      },
+      xAxis: { type: "value", axisLabel: { show: false }, splitLine: GRID_LINE },
+      yAxis: { type: "category", data: items.map(function (i) { return i.name; }), axisTick: { show: false }, axisLabel: { color: AXIS.color } },
+      series: [{
+        type: "bar", barMaxWidth: 20,
+        data: items.map(function (i) { return { value: number(i.value), itemStyle: { color: PALETTE[2 % PALETTE.length], borderRadius: [0, 4, 4, 0] } }; }),
+        label: { show: true, position: "right", color: "#14222e", formatter: function (p) { return items[p.dataIndex].display; } },
+      }],
+    };
+  }
+
+  var BUILDERS = { monthly: monthly, bar: bar, treemap: treemap, rates: rates };
 
   function draw(element) {
     fetch(element.dataset.src, { headers: { Accept: "application/json" } })
