@@ -5,27 +5,14 @@ Chromium driven by Playwright (never a downloaded browser)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar import Litestar
-from litestar.datastructures import State
 from litestar.testing import TestClient
 from loopback import serve
+from pages_app import make_app
 from stats_history import History, build
-
-from tradewindow.web.app import pages
-from tradewindow.web.pages.stats import LAKE_STATE
-
-
-def make_app(lake_root: Path) -> Litestar:
-    routers, template_config = pages()
-    return Litestar(
-        route_handlers=routers,
-        template_config=template_config,
-        state=State({LAKE_STATE: lake_root}),
-    )
 
 
 @pytest.fixture(scope="session")

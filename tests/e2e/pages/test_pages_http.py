@@ -10,8 +10,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from stats_history import GOODS, THROUGH, History
+from litestar.testing import TestClient
+from pages_app import make_app
+from stats_history import GOODS, THROUGH, History, build
 
+from tradewindow.analytics.procurement import ProcurementLine, write_lines
 from tradewindow.analytics.rows import TradeLine
 
 RATIO = Decimal("0.0001")
@@ -219,12 +222,6 @@ def test_market_procurement_values_are_on_the_dashboard_once_the_lake_has_them(
 ) -> None:
     """No section without procurement lines; with them, the top markets, destinations and
     HS chapters by value in yuan, largest first."""
-    from litestar.testing import TestClient
-    from stats_history import build
-
-    from conftest import make_app
-    from tradewindow.analytics.procurement import ProcurementLine, write_lines
-
     history = build(tmp_path_factory.mktemp("lake-procurement"))
     with TestClient(make_app(history.lake.root)) as client:
         assert "data-procurement" not in client.get("/stats").text

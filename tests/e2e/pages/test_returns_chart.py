@@ -13,9 +13,8 @@ import msgspec
 import pytest
 from litestar.testing import TestClient
 from loopback import serve
+from pages_app import make_app
 from playwright.sync_api import expect
-
-from conftest import make_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "clearance"))
 
