@@ -19,6 +19,7 @@ from tradewindow.web.portal.procurement_pages import ProcurementPages, Procureme
 from tradewindow.web.portal.rule_pages import RulePages
 from tradewindow.web.portal.services_pages import ApplicantPages, OfficerPages
 from tradewindow.web.portal.signin import SignInController
+from tradewindow.web.portal.tax_pages import TaxPages
 from tradewindow.web.portal.workbench import Workbench
 
 
@@ -32,6 +33,7 @@ def routers() -> list[Router]:
                 FilingPages,
                 FilingsPages,
                 AfterReleasePages,
+                TaxPages,
                 KeysPages,
                 Workbench,
                 NoticePages,
