@@ -9,6 +9,7 @@ from __future__ import annotations
 from litestar import Router
 
 from tradewindow.web.portal.after_release_pages import AfterReleasePages
+from tradewindow.web.portal.bonded_pages import BondedPages
 from tradewindow.web.portal.data_pages import DataPages, RegisterPages
 from tradewindow.web.portal.filing_pages import FilingPages
 from tradewindow.web.portal.filings_pages import FilingsPages
@@ -34,6 +35,7 @@ def routers() -> list[Router]:
                 FilingsPages,
                 AfterReleasePages,
                 TaxPages,
+                BondedPages,
                 KeysPages,
                 Workbench,
                 NoticePages,
