@@ -317,21 +317,23 @@ class Clearance:
 
     def parcel_gate(self, logistics_code: str, logistics_no: str) -> GateCheck:
         """May this parcel leave the supervised site (``cbec.lifecycle.parcels.may_leave``):
-        its list released, not cancelled nor wholly returned, and the parcel arrived."""
+        its list released, not cancelled nor wholly returned, and the parcel arrived; with
+        when it arrived and when it was signed for, if it was."""
         parcel = waybill_key(logistics_code, logistics_no)
         with self._store.unit_of_work() as uow:
             records = uow.part(CBEC_LIFECYCLE)
             key = records.list_of_parcel(parcel)
             stored = uow.documents(DocKind.INVENTORY, [key]).get(key) if key else None
-            arrived = min(
-                (e.at for e in records.parcel_events([parcel]) if e.kind == "arrived"),
-                default=None,
-            )
+            events = records.parcel_events([parcel])
             returned = records.returned_lines([key]) if key else []
+        arrived = min((e.at for e in events if e.kind == "arrived"), default=None)
+        signed = min((e.at for e in events if e.kind == "signed"), default=None)
         if stored is None:
-            return may_leave(None, arrived)
-        inventory = msgspec.json.decode(stored.body, type=Inventory)
-        return may_leave(stored.status, arrived, wholly_returned(inventory, returned))
+            check = may_leave(None, arrived)
+        else:
+            inventory = msgspec.json.decode(stored.body, type=Inventory)
+            check = may_leave(stored.status, arrived, wholly_returned(inventory, returned))
+        return msgspec.structs.replace(check, arrived_at=arrived, signed_at=signed)
 
     def enter_stock(self, entries: Sequence[StockEntry], actor: str) -> list[Violation]:
         """Record goods brought into bonded account books (all or none: every violation of

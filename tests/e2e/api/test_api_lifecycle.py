@@ -115,3 +115,11 @@ def test_a_partial_return_and_the_parcels_own_messages(world: World) -> None:
     signed = world.post_json("carrier", lb.status_message(lb.waybill_status(parcel.waybill)))
     assert signed.status_code == 201, signed.text
     assert receipts(signed) == [("CEB514", "120")]
+    # the list's page says where its parcel is: signed for, never recorded as arrived
+    filing = world.client.get(f"/v1/cbec/filings/inventory/{KEY}", headers=world.auth("broker"))
+    parcel = decoded(filing)["parcel"]
+    assert parcel["signedAt"] is not None
+    assert parcel["arrivedAt"] is None
+    assert (parcel["allowed"], [v["code"] for v in parcel["violations"]]) == (
+        False, ["gate.parcel.not_arrived"],
+    )  # fmt: skip

@@ -21,7 +21,8 @@ import builders
 PUBLIC = ("/", "/stats", "/lookup?q=奶粉", "/lookup/hs/0401", "/lookup/codes/countries?q=韓國",
           "/sandbox", "/status", "/sign-in", "/no-such-page")  # fmt: skip
 CLERK = ("/portal", "/portal/filings", "/portal/filings/inventory/{key}",
-         "/portal/file/inventory", "/portal/upload", "/portal/keys", "/portal/data")  # fmt: skip
+         "/portal/file/inventory", "/portal/upload", "/portal/keys", "/portal/data",
+         "/portal/tax")  # fmt: skip
 OFFICER = ("/workbench", "/workbench?status=", "/workbench/follow-up", "/workbench/history",
            "/workbench/tasks/{task}", "/workbench/data")  # fmt: skip
 # the page's own text: not data (registered names, typed values), not scripts

@@ -81,11 +81,14 @@ def unknown_parcels(logistics_nos: list[str], on_file: set[str]) -> list[Violati
     ]
 
 
-class GateCheck(msgspec.Struct, frozen=True, kw_only=True):
-    """May this parcel leave the supervised site, and if not, every reason (coded)."""
+class GateCheck(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """May this parcel leave the supervised site, and if not, every reason (coded); when it
+    arrived there and when its consignee signed for it, if known."""
 
     allowed: bool
     violations: tuple[Violation, ...] = ()
+    arrived_at: datetime | None = None
+    signed_at: datetime | None = None
 
 
 def may_leave(

@@ -23,6 +23,7 @@ from tradewindow.agencies.status import CombinedStatus
 from tradewindow.agencies.views import personal_data_in
 from tradewindow.cbec.documents import CHINA_TZ
 from tradewindow.cbec.lifecycle.cancellation import CANCELLABLE
+from tradewindow.cbec.lifecycle.parcels import GateCheck
 from tradewindow.cbec.ports import DocStatus
 from tradewindow.cbec.receipts import ReceiptMessage, TaxBill, TaxBillMessage
 from tradewindow.evidence.chain import RecordKind
@@ -103,6 +104,7 @@ class FilingsPages(Controller):
             "tax_lines": tax.items if tax else [],
             "timeline": _timeline(receipts, agencies),
             "after": _after_release(found.kind, found.status, document),
+            "parcel": _parcel(window, found.kind, document),
         }
         return portal_page(request, "portal/filing.html", context, who)
 
@@ -168,6 +170,16 @@ def receipt_rows(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def message_type(message: ReceiptMessage) -> str:
     return type(message).__struct_config__.tag  # type: ignore[return-value]
+
+
+def _parcel(window: Window, kind: str, document: dict[str, Any]) -> GateCheck | None:
+    """Where an inventory list's parcel is: arrived at the site, signed for, may it leave."""
+    if kind != "inventory":
+        return None
+    head = document.get("InventoryHead", {})
+    return window.app.clearance.parcel_gate(
+        str(head.get("logisticsCode", "")), str(head.get("logisticsNo", ""))
+    )
 
 
 def _after_release(kind: str, status: str, document: dict[str, Any]) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from litestar import Router
 
 from tradewindow.web.portal.after_release_pages import AfterReleasePages
+from tradewindow.web.portal.bonded_pages import BondedPages
 from tradewindow.web.portal.data_pages import DataPages, RegisterPages
 from tradewindow.web.portal.filing_pages import FilingPages
 from tradewindow.web.portal.filings_pages import FilingsPages
@@ -19,6 +20,7 @@ from tradewindow.web.portal.procurement_pages import ProcurementPages, Procureme
 from tradewindow.web.portal.rule_pages import RulePages
 from tradewindow.web.portal.services_pages import ApplicantPages, OfficerPages
 from tradewindow.web.portal.signin import SignInController
+from tradewindow.web.portal.tax_pages import TaxPages
 from tradewindow.web.portal.workbench import Workbench
 
 
@@ -32,6 +34,8 @@ def routers() -> list[Router]:
                 FilingPages,
                 FilingsPages,
                 AfterReleasePages,
+                TaxPages,
+                BondedPages,
                 KeysPages,
                 Workbench,
                 NoticePages,

@@ -20,6 +20,7 @@ from litestar.params import Parameter
 from tradewindow.agencies.errors import NotFound
 from tradewindow.agencies.status import CombinedStatus
 from tradewindow.agencies.views import personal_data_in
+from tradewindow.cbec.lifecycle.parcels import GateCheck
 from tradewindow.cbec.receipts import ReceiptMessage, TaxBill, TaxBillMessage
 from tradewindow.evidence.chain import RecordKind
 from tradewindow.formats import cursors
@@ -68,6 +69,7 @@ class FilingDetail(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     document: dict[str, Any]
     receipts: list[ReceiptMessage]
     agencies: CombinedStatus | None  # inventory lists routed to agencies
+    parcel: GateCheck | None = None  # an inventory list's parcel: arrived, signed, may leave
 
 
 class FilingController(Controller):
@@ -140,11 +142,16 @@ class FilingController(Controller):
                 at=window.clock(),
             )
         agencies = None
+        parcel = None
         if kind == "inventory":
             try:
                 agencies = window.desk.combined_status(key)
             except NotFound:
                 agencies = None
+            head = body.get("InventoryHead", {})
+            parcel = window.app.clearance.parcel_gate(
+                str(head.get("logisticsCode", "")), str(head.get("logisticsNo", ""))
+            )
         return FilingDetail(
             kind=found.kind,
             key=found.key,
@@ -156,6 +163,7 @@ class FilingController(Controller):
             document=body,
             receipts=answers.receipt_messages(f"{kind}/{key}", found.receipts),
             agencies=agencies,
+            parcel=parcel,
         )
 
     @get(
