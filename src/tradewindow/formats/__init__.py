@@ -5,6 +5,8 @@
 * :mod:`~tradewindow.formats.ceb_receipts_xml` — CEB312/412/512/622/816/900 receipts:
   ``write_receipt``, ``read_receipt``, ``format_error_receipt``.
 * :mod:`~tradewindow.formats.ceb_schema` — validation against the official XSDs (optional).
+* :mod:`~tradewindow.formats.ceb_export` — export messages CEB303 … 701, 213 / 215, their
+  receipts and CEB792, and validation against the export XSDs.
 * :mod:`~tradewindow.formats.xmldsig` — enveloped XML signatures (RSA-SHA1, pluggable);
   :mod:`~tradewindow.formats.xmldsig_sm2` — the SM2 variants in use.
 * :mod:`~tradewindow.formats.strict_json` — the strict JSON rules every JSON input passes;
