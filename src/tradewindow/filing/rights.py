@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 import msgspec
 
@@ -95,6 +96,37 @@ CODE_RULES: dict[str, tuple[CodeRule, ...]] = {
     "CEB711": (_rule("operatorCode", _P), _rule("logisticsCode", _N)),
 }
 
+# export (issue 13), in a table of its own so the import types' table stays as it is: the
+# platform files the order (for 9810 the warehouse booking), the payment firm the receipt of
+# payment, the logistics firm waybill and departure, the supervised site's operator the
+# arrival and the returned parcels' tally; the consignor (or its declaring agent) the list,
+# cancellation, summary application and return; the declaring agent the master/house waybill
+# link under its own code
+EXPORT_CODE_RULES: dict[str, tuple[CodeRule, ...]] = {
+    "CEB303": (_rule("ebpCode", _P), _rule("ebcCode", _N)),
+    "CEB403": (_rule("payCode", _P), _rule("ebpCode", _N), _rule("ebcCode", _N)),
+    "CEB505": (_rule("logisticsCode", _P), _rule("ebcCode", _N)),
+    "CEB507": (_rule("operatorCode", _P), _rule("logisticsCode", _N)),
+    "CEB509": (_rule("logisticsCode", _P),),
+    "CEB603": (
+        _rule("ebcCode", _P),
+        _rule("agentCode", _A),
+        _rule("ebpCode", _N),
+        _rule("logisticsCode", _N),
+        _rule("ownerCode", _N),
+    ),
+    "CEB605": (_rule("ebcCode", _P), _rule("agentCode", _A)),
+    "CEB607": (_rule("agentCode", _P), _rule("logisticsCode", _N)),
+    "CEB701": (_rule("ebcCode", _P), _rule("agentCode", _A), _rule("declAgentCode", _N)),
+    "CEB213": (
+        _rule("ebcCode", _P),
+        _rule("agentCode", _A),
+        _rule("ebpCode", _N),
+        _rule("logisticsCode", _N),
+    ),
+    "CEB215": (_rule("operatorCode", _P), _rule("logisticsCode", _N)),
+}
+
 
 # message type → the commission scope that lets an agent file it for a principal: a waybill
 # status is the waybill's business (a firm commissioned for a logistics firm's waybills
@@ -110,6 +142,26 @@ SCOPES: dict[str, Scope | None] = {
     "CEB513": Scope.WAYBILL,
     "CEB711": None,
 }
+# export: until commissions name export types of their own, the commission for the
+# import counterpart covers the export message (an order is an order, a list a list);
+# arrival, tally and the waybill link are filed under the filer's own code only
+EXPORT_SCOPES: dict[str, Scope | None] = {
+    "CEB303": Scope.ORDER,
+    "CEB403": Scope.PAYMENT,
+    "CEB505": Scope.WAYBILL,
+    "CEB507": None,
+    "CEB509": Scope.WAYBILL,
+    "CEB603": Scope.INVENTORY,
+    "CEB605": Scope.CANCELLATION,
+    "CEB607": None,
+    "CEB701": Scope.INVENTORY,
+    "CEB213": Scope.RETURN,
+    "CEB215": None,
+}
+
+
+def _rules_of(kind: str) -> tuple[CodeRule, ...]:
+    return CODE_RULES.get(kind) or EXPORT_CODE_RULES.get(kind, ())
 
 
 class Authority(msgspec.Struct, frozen=True):
@@ -148,7 +200,7 @@ def foreign_codes(message: Message, filer: Filer) -> set[str]:
     return {
         code
         for _, document in _documents(message)
-        for rule in CODE_RULES.get(message_type(message), ())
+        for rule in _rules_of(message_type(message))
         if rule.need is Need.PRINCIPAL
         and (code := _code(document, rule))
         and code.upper() not in filer.codes
@@ -162,12 +214,12 @@ def code_violations(
     violation per document at most, in document order. ``authorities``: by
     :func:`foreign_codes` (a code missing from it is taken as unregistered)."""
     kind = message_type(message)
-    rules = CODE_RULES.get(kind, ())
+    rules = _rules_of(kind)
     principal = next((r for r in rules if r.need is Need.PRINCIPAL), None)
     if principal is None:
         return []
     agent = next((r for r in rules if r.need is Need.AGENT), None)
-    scope = SCOPES.get(kind)
+    scope = SCOPES[kind] if kind in SCOPES else EXPORT_SCOPES.get(kind)
     found: list[Violation] = []
     for path, document in _documents(message):
         code = _code(document, principal)
@@ -231,7 +283,11 @@ def _documents(message: Message) -> Iterator[tuple[str, Document | LifecycleDocu
     documents: Sequence[Document | LifecycleDocument] = message.documents
     for index, document in enumerate(documents, start=1):
         element = type(document).element
-        if isinstance(document, InvtCancel | LogisticsStatus):
+        # export's flat documents (receipt of payment, waybill, cancellation, tally) are
+        # their own head too
+        if isinstance(document, InvtCancel | LogisticsStatus) or document.head is cast(
+            object, document
+        ):
             yield f"{element}[{index}]", document  # one flat element, no head
         else:
             yield f"{element}[{index}]/{element}Head", document
