@@ -13,6 +13,7 @@ test changes only what it is about.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -229,7 +230,9 @@ def message(code: str, *documents: Any, **fields: Any) -> d.ExportMessage:
         if f.name not in ("guid", "version", "base_transfer")
     )
     values: dict[str, Any] = {
-        "guid": guid("message", code, *(getattr(doc.head, "guid", "") for doc in chosen)),
+        # content-addressed: the same documents are the same message (filed again, the same
+        # answer); changed documents a new one
+        "guid": guid("message", code, hashlib.sha256(msgspec.json.encode(chosen)).hexdigest()),
         "base_transfer": base_transfer(*sender),
         field_name: chosen,
     }

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, func, select, text, type_coerce
 from tradewindow.store.agencies import SqlAgencyStore
 from tradewindow.store.engine import READ_ONLY, create_store_engine, migrate_engine
 from tradewindow.store.evidence import SqlEvidenceStore
+from tradewindow.store.export import SqlExportStore
 from tradewindow.store.parties import SqlPartyStore
 from tradewindow.store.procurement import SqlProcurementStore
 from tradewindow.store.schema import documents, tax_bills
@@ -62,6 +63,11 @@ class SqlStore:
     def procurement(self) -> SqlProcurementStore:
         """Market procurement (``procurement.ports.ProcurementStore``)."""
         return SqlProcurementStore(self.engine)
+
+    @cached_property
+    def export(self) -> SqlExportStore:
+        """CBEC export (``export.ports.ExportStore``)."""
+        return SqlExportStore(self.engine)
 
     @cached_property
     def rule_registry(self) -> SqlRegistryStore:

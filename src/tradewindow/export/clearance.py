@@ -1,0 +1,588 @@
+"""``ClearExport``: the use case that clears one export message, whatever its type, in one
+transaction, and answers it with its receipt (and the receipts of lists it moved on).
+
+Rights (who may file what) are checked before, by the filing path; here every document of a
+message is judged on its own: one refused document costs no other its answer. The same guid
+filed again gets the same answer and stores nothing twice.
+
+What each type does (see :mod:`tradewindow.export.flow` for the list's life):
+
+* CEB303 / 403 / 505 — the order, receipt of payment or waybill is stored under its key and
+  wakes the lists waiting for it;
+* CEB603 — the list is checked (:mod:`.rules`); accepted with an invtNo once its mode's
+  documents are on file and agree with it, else it waits (CEB604 returnStatus 2 naming what
+  is missing) or is refused (100 with every code);
+* CEB507 — each parcel's list counts as arrived (an arrival before its list is kept);
+* CEB509 — each parcel leaves only when its list is released; the lists conclude (899);
+* CEB605 — cancels a list until departure; CEB607 — links parcels to a master bill;
+* CEB701 — a summary of departed lists that merge (:mod:`.summarising`); customs answers
+  with CEB702 and a CEB792 naming the declaration, and every list points to its summary;
+* CEB213 — a return of goods of a departed list, lines at most as declared; CEB215 — the
+  tally of a returned parcel that a return announced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import msgspec
+
+from tradewindow.cbec.documents import CHINA_TZ, parse_app_time
+from tradewindow.cbec.receipts import ReturnStatus, return_time
+from tradewindow.export import documents as d
+from tradewindow.export import flow, summarising
+from tradewindow.export import receipts as r
+from tradewindow.export.model import (
+    Addressed,
+    ExportAnswer,
+    ExportList,
+    SummaryRecord,
+    order_key,
+    waybill_key,
+)
+from tradewindow.export.ports import ExportRecords, ExportStore
+from tradewindow.export.rules import ExportContext, WarehouseValid, check_inventory
+from tradewindow.export.summary import WorkingDays, policy_on
+from tradewindow.export.summary import summarise as summarise_lists
+from tradewindow.export.warehouses import Warehouse, check_registration
+from tradewindow.violations import Violation, summarise
+
+# the agencies a list must wait for, given the list (the data-sharing policy's routing)
+Routing = Callable[[d.Inventory], frozenset[str]]
+S = TypeVar("S", bound=msgspec.Struct)
+_REFUSED = ReturnStatus.RETURNED.value
+_KIND_OF = {
+    "CEB303": flow.DocKind.ORDER,
+    "CEB403": flow.DocKind.RECEIPT,
+    "CEB505": flow.DocKind.WAYBILL,
+}
+
+
+class ClearExport:
+    """See the module docstring. ``context`` gives the rules' code tables, controls and
+    rates; ``routing`` the agencies each accepted list waits for."""
+
+    def __init__(
+        self,
+        store: ExportStore,
+        context: ExportContext,
+        routing: Routing,
+        calendar: WorkingDays | None = None,
+    ) -> None:
+        self.store = store
+        self.context = context
+        self.routing = routing
+        self.calendar = calendar or WorkingDays()
+
+    def __call__(self, message: d.ExportMessage, sender: str, at: datetime) -> ExportAnswer:
+        code = d.message_type(message)
+        with self.store.writing() as records:
+            known = records.answer(message.guid)
+            if known is not None:
+                return known[1]  # the same guid, the same answer, nothing stored twice
+            context = dataclasses.replace(
+                self.context, warehouse_valid=_registry_of(records)
+            )  # 9810 lists are checked against the registry in this same transaction
+            run = _Run(records, context, self.routing, sender, at, self.calendar)
+            run.clear(code, message)
+            answer = ExportAnswer(message_guid=message.guid, receipts=tuple(run.receipts))
+            records.record_answer(message.guid, code, sender, answer)
+            return answer
+
+    def register_warehouse(self, warehouse: Warehouse) -> list[Violation]:
+        """Register (or renew) an overseas warehouse; every fault at once, nothing stored then."""
+        found = check_registration(warehouse, self.context.codes)
+        if found:
+            return found
+        with self.store.writing() as records:
+            if records.warehouse(warehouse.enterprise_code, warehouse.warehouse_code) is None:
+                records.add_warehouse(warehouse)
+            else:
+                records.replace_warehouse(warehouse)
+        return []
+
+    def decide(self, invt_no: str, agency: str, release: bool, at: datetime) -> ExportAnswer:
+        """An agency's decision on a list: release (it no longer waits for the agency) or
+        refuse (the list is held). Answers the list's filer with a CEB604 when it moved."""
+        with self.store.writing() as records:
+            record = records.list_by_invt_no(invt_no)
+            if record is None:
+                raise LookupError(invt_no)
+            facts = record.facts
+            pending = facts.agencies_pending - {agency}
+            refused = facts.agencies_refused | ({agency} if not release else frozenset())
+            run = _Run(records, self.context, self.routing, record.owner, at, self.calendar)
+            run.move(
+                record,
+                msgspec.structs.replace(facts, agencies_pending=pending, agencies_refused=refused),
+            )
+            return ExportAnswer(message_guid=f"decision:{invt_no}", receipts=tuple(run.receipts))
+
+
+class _Run:
+    """One message's clearing: the records, the clock and the receipts gathered."""
+
+    def __init__(
+        self,
+        records: ExportRecords,
+        context: ExportContext,
+        routing: Routing,
+        sender: str,
+        at: datetime,
+        calendar: WorkingDays,
+    ) -> None:
+        self.records = records
+        self.context = context
+        self.routing = routing
+        self.sender = sender
+        self.at = at
+        self.stamp = return_time(at)
+        self.receipts: list[Addressed] = []
+        self._returns: list[msgspec.Struct] = []
+        self._own: set[str] = set()  # guids of the lists the message being cleared carries
+        self.results: list[r.SummaryResult] = []
+        self.calendar = calendar
+
+    def _guid(self, *parts: str) -> str:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(("tw-export", *parts)))).upper()
+
+    def clear(self, code: str, message: d.ExportMessage) -> None:
+        handler = getattr(self, f"_clear_{code}")
+        if code == "CEB603":
+            self._own = {document.head.guid for document in message.documents}
+        element = next(
+            f.encode_name
+            for f in msgspec.structs.fields(type(message))
+            if f.name not in ("guid", "version", "base_transfer")
+        )
+        for index, document in enumerate(message.documents, 1):
+            handler(document, f"{element}[{index}]")
+        receipt_class = r.EXPORT_RECEIPT_TYPES[r.RECEIPT_OF[code]]
+        returns: Any = self._returns  # each handler appends its type's return
+        own = receipt_class(guid=self._guid(message.guid, "receipt"), returns=returns)
+        self.receipts.insert(0, Addressed(party_id=self.sender, receipt=own))
+        if self.results:  # customs' summary results (CEB792), to the filer
+            result = r.SummaryResultMessage(
+                guid=self._guid(message.guid, "792"), returns=self.results
+            )
+            self.receipts.append(Addressed(party_id=self.sender, receipt=result))
+
+    # --- the three documents -----------------------------------------------------------------
+
+    def _clear_document(self, code: str, key: str, document: msgspec.Struct) -> list[ExportList]:
+        self.records.put_document(
+            _KIND_OF[code].value, key, self.sender, msgspec.json.encode(document)
+        )
+        kind = _KIND_OF[code]
+        return self.records.waiting_lists(
+            order_key=key if kind is not flow.DocKind.WAYBILL else None,
+            waybill_key=key if kind is flow.DocKind.WAYBILL else None,
+        )
+
+    def _clear_CEB303(self, order: d.Order, at: str) -> None:
+        head = order.head
+        woken = self._clear_document("CEB303", order_key(head.ebp_code, head.order_no), order)
+        self._returns.append(
+            r.OrderReturn(
+                guid=head.guid, ebp_code=head.ebp_code, ebc_code=head.ebc_code,
+                order_no=head.order_no, return_status=ReturnStatus.ACCEPTED.value,
+                return_time=self.stamp, return_info="订单已入库 order on file",
+            )
+        )  # fmt: skip
+        self._wake(woken)
+
+    def _clear_CEB403(self, receipt: d.Receipt, at: str) -> None:
+        key = order_key(receipt.ebp_code, receipt.order_no)
+        woken = self._clear_document("CEB403", key, receipt)
+        self._returns.append(
+            r.ReceiptsReturn(
+                guid=receipt.guid, ebc_code=receipt.ebc_code, order_no=receipt.order_no,
+                pay_no=receipt.pay_no, return_status=ReturnStatus.ACCEPTED.value,
+                return_time=self.stamp, return_info="收款单已入库 receipt of payment on file",
+            )
+        )  # fmt: skip
+        self._wake(woken)
+
+    def _clear_CEB505(self, waybill: d.Waybill, at: str) -> None:
+        key = waybill_key(waybill.logistics_code, waybill.logistics_no)
+        woken = self._clear_document("CEB505", key, waybill)
+        self._returns.append(
+            r.LogisticsReturn(
+                guid=waybill.guid, logistics_code=waybill.logistics_code,
+                logistics_no=waybill.logistics_no, return_status=ReturnStatus.ACCEPTED.value,
+                return_time=self.stamp, return_info="运单已入库 waybill on file",
+            )
+        )  # fmt: skip
+        self._wake(woken)
+
+    def _wake(self, lists: Iterable[ExportList]) -> None:
+        for record in lists:
+            self._judge(record)
+
+    # --- the list ----------------------------------------------------------------------------
+
+    def _clear_CEB603(self, inventory: d.Inventory, at: str) -> None:
+        head = inventory.head
+        key = order_key(head.ebp_code, head.order_no)
+        found = check_inventory(inventory, at, self.context)
+        existing = self.records.list_by_order(key)
+        if existing is not None and existing.status not in (
+            flow.Status.WAITING,
+            flow.Status.CANCELLED,
+        ):
+            found.append(
+                Violation(
+                    path=f"{at}/InventoryHead/orderNo",
+                    code="CEB603.orderNo.duplicate",
+                    en=f"order {head.order_no} already has a list ({existing.status.value})",
+                    zh=f"订单{head.order_no}已有清单（{existing.status.value}）",
+                )
+            )
+        if found:
+            self._list_return(inventory, None, _REFUSED, summarise(found, limit=1000), self.sender)
+            return
+        record = ExportList(
+            order_key=key,
+            waybill_key=waybill_key(head.logistics_code, head.logistics_no),
+            owner=self.sender,
+            inventory=inventory,
+            facts=flow.ListFacts(),
+            status=flow.Status.WAITING,
+            filed_at=self.at,
+        )
+        self._judge(record, own=True)
+
+    def _judge(self, record: ExportList, *, own: bool = False) -> None:
+        """Accept a waiting list whose documents are all on file and agree with it."""
+        inventory, head = record.inventory, record.inventory.head
+        on_file = {
+            kind: self.records.document(kind.value, key)
+            for kind, key in (
+                (flow.DocKind.ORDER, record.order_key),
+                (flow.DocKind.RECEIPT, record.order_key),
+                (flow.DocKind.WAYBILL, record.waybill_key),
+            )
+        }
+        missing = flow.missing_documents(head.trade_mode, (k for k, v in on_file.items() if v))
+        if missing:
+            self.records.save_list(record)
+            if own:
+                names = ", ".join(sorted(m.value for m in missing))
+                info = f"清单待三单 waiting for: {names}"
+                self._list_return(inventory, None, ReturnStatus.DECLARING.value, info, record.owner)
+            return
+        found = flow.match_documents(
+            inventory,
+            "Inventory[1]",
+            order=_decode(on_file[flow.DocKind.ORDER], d.Order),
+            receipt=_decode(on_file[flow.DocKind.RECEIPT], d.Receipt),
+            waybill=_decode(on_file[flow.DocKind.WAYBILL], d.Waybill),
+        )
+        if found:
+            refused = msgspec.structs.replace(
+                record, status=flow.Status.CANCELLED, codes=tuple(v.code for v in found)
+            )
+            self.records.save_list(refused)  # a refused list frees its order for a new one
+            self._list_return(inventory, None, _REFUSED, summarise(found, limit=1000), record.owner)
+            return
+        year = head.ie_date[:4]
+        invt_no = f"{head.customs_code}{year}E{self.records.next_number(f'exp-invt-{year}'):09d}"
+        arrived = self.records.take_early_arrival(record.waybill_key)
+        facts = flow.ListFacts(
+            accepted=True, arrived=arrived, agencies_pending=self.routing(inventory)
+        )
+        accepted = msgspec.structs.replace(record, invt_no=invt_no)
+        self.move(accepted, facts, force=True)
+
+    def move(self, record: ExportList, facts: flow.ListFacts, *, force: bool = False) -> None:
+        """Store the list with new facts; answer its filer when its status changed."""
+        status = flow.status_of(facts)
+        changed = force or status is not record.status
+        updated = msgspec.structs.replace(record, facts=facts, status=status)
+        self.records.save_list(updated)
+        if changed:
+            info, code = _STATUS_RECEIPT[status]
+            self._list_return(updated.inventory, updated.invt_no, code, info, updated.owner)
+
+    def _list_return(
+        self, inventory: d.Inventory, invt_no: str | None, status: str, info: str, owner: str
+    ) -> None:
+        """A CEB604 return: in this message's receipt when the list is one it carries, else
+        a receipt of its own to the list's filer."""
+        head = inventory.head
+        item = r.InventoryReturn(
+            guid=head.guid, agent_code=head.agent_code, cop_no=head.cop_no,
+            pre_no=_pre_no("E", head.cop_no), invt_no=invt_no or "", ebc_code=head.ebc_code,
+            ebp_code=head.ebp_code, order_no=head.order_no, statistics_flag=head.statistics_flag,
+            return_status=status, return_time=self.stamp, return_info=info[:1000],
+        )  # fmt: skip
+        if head.guid in self._own:
+            self._returns.append(item)
+            return
+        message = r.InventoryReturnMessage(guid=self._guid(head.guid, status), returns=[item])
+        self.receipts.append(Addressed(party_id=owner, receipt=message))
+
+    # --- after acceptance ----------------------------------------------------------------------
+
+    def _clear_CEB507(self, arrival: d.Arrival, at: str) -> None:
+        head = arrival.head
+        for item in arrival.items:
+            key = waybill_key(head.logistics_code, item.logistics_no)
+            record = self.records.list_by_waybill(key)
+            if record is None or not record.facts.accepted:
+                self.records.add_early_arrival(key)
+            else:
+                self.move(record, msgspec.structs.replace(record.facts, arrived=True))
+        self._returns.append(
+            r.ArrivalReturn(
+                guid=head.guid, operator_code=head.operator_code,
+                logistics_code=head.logistics_code, pre_no=_pre_no("A", head.cop_no),
+                cop_no=head.cop_no, bill_no=head.bill_no or "", msg_seq_no=head.msg_seq_no,
+                return_status=ReturnStatus.ACCEPTED.value, return_time=self.stamp,
+                return_info=f"运抵 {len(arrival.items)} 票 parcels arrived",
+            )
+        )  # fmt: skip
+
+    def _clear_CEB509(self, departure: d.Departure, at: str) -> None:
+        head = departure.head
+        left = parse_app_time(head.leave_time)
+        found: list[Violation] = []
+        records: list[ExportList] = []
+        for number, item in enumerate(departure.items, 1):
+            item_at = f"{at}/DepartureList[{number}]/logisticsNo"
+            record = self.records.list_by_waybill(
+                waybill_key(head.logistics_code, item.logistics_no)
+            )
+            if record is None:
+                found.append(_no_list(item_at, item.logistics_no, "CEB509.logisticsNo"))
+                continue
+            violation = flow.departure_violation(record.facts, item.logistics_no, item_at)
+            if violation is not None:
+                found.append(violation)
+            records.append(record)
+        if left is None:
+            found.append(
+                Violation(path=f"{at}/DepartureHead/leaveTime", code="CEB509.leaveTime.not_a_time",
+                          en=f"leaveTime {head.leave_time!r} is not a time",
+                          zh=f"离境时间“{head.leave_time}”不是有效时间")
+            )  # fmt: skip
+        if not found and left is not None:
+            day = left.astimezone(CHINA_TZ).date()
+            for record in records:
+                departed = msgspec.structs.replace(record, departed_on=day)
+                self.move(departed, msgspec.structs.replace(record.facts, departed=True))
+        self._returns.append(
+            r.DepartureReturn(
+                guid=head.guid, logistics_code=head.logistics_code, cop_no=head.cop_no,
+                pre_no=_pre_no("D", head.cop_no), msg_seq_no=head.msg_seq_no,
+                return_status=_REFUSED if found else ReturnStatus.CONCLUDED.value,
+                return_time=self.stamp,
+                return_info=summarise(found, limit=1000) if found else "离境 departed",
+            )
+        )  # fmt: skip
+
+    def _clear_CEB605(self, cancel: d.InvtCancel, at: str) -> None:
+        record = self.records.list_by_invt_no(cancel.invt_no)
+        violation: Violation | None
+        if record is None or record.inventory.head.ebc_code != cancel.ebc_code:
+            violation = _no_list(f"{at}/invtNo", cancel.invt_no, "CEB605.invtNo")
+        else:
+            violation = flow.cancel_violation(record.facts, cancel.invt_no, at)
+        if violation is None and record is not None:
+            self.move(record, msgspec.structs.replace(record.facts, cancelled=True))
+        self._returns.append(
+            r.InvtCancelReturn(
+                guid=cancel.guid, agent_code=cancel.agent_code, cop_no=cancel.cop_no,
+                pre_no=_pre_no("C", cancel.cop_no), invt_no=cancel.invt_no,
+                return_status=_REFUSED if violation else ReturnStatus.CONCLUDED.value,
+                return_time=self.stamp,
+                return_info=summarise([violation], limit=1000) if violation else "撤销 cancelled",
+            )
+        )  # fmt: skip
+
+    def _clear_CEB607(self, link: d.WayBill, at: str) -> None:
+        head = link.head
+        found: list[Violation] = []
+        pairs: list[tuple[str, str]] = []
+        for number, item in enumerate(link.items, 1):
+            item_at = f"{at}/WayBillList[{number}]"
+            key = waybill_key(head.logistics_code, item.logistics_no)
+            record = self.records.list_by_waybill(key)
+            if record is None or record.invt_no is None or record.status is flow.Status.CANCELLED:
+                found.append(
+                    _no_list(f"{item_at}/logisticsNo", item.logistics_no, "CEB607.logisticsNo")
+                )
+            elif item.invt_no is not None and item.invt_no != record.invt_no:
+                found.append(
+                    Violation(path=f"{item_at}/invtNo", code="CEB607.invtNo.mismatch",
+                              en=f"parcel {item.logistics_no} is on list {record.invt_no}",
+                              zh=f"包裹{item.logistics_no}对应清单为{record.invt_no}")
+                )  # fmt: skip
+            else:
+                pairs.append((key, record.invt_no))
+        if not found:
+            for key, invt_no in pairs:
+                self.records.link(head.bill_no, key, invt_no)
+        self._returns.append(
+            r.WayBillReturn(
+                guid=head.guid, agent_code=head.agent_code, logistics_code=head.logistics_code,
+                cop_no=head.cop_no, pre_no=_pre_no("W", head.cop_no), bill_no=head.bill_no,
+                msg_seq_no=head.msg_seq_no,
+                return_status=_REFUSED if found else ReturnStatus.ACCEPTED.value,
+                return_time=self.stamp,
+                return_info=summarise(found, limit=1000) if found else "总分单已入库 linked",
+            )
+        )  # fmt: skip
+
+    def _clear_CEB701(self, apply: d.SummaryApply, at: str) -> None:
+        head = apply.head
+        lists = {item.invt_no: self.records.list_by_invt_no(item.invt_no) for item in apply.items}
+        found = summarising.judge_application(apply, lists, at)
+        sum_no: str | None = None
+        info = summarise(found, limit=1000)
+        if not found:
+            members = [x for x in lists.values() if x is not None]
+            ready = [summarising.released(x) for x in members]
+            policy = policy_on(max(x.departed_on for x in ready))
+            (built,) = summarise_lists(ready, policy)
+            year = self.at.astimezone(CHINA_TZ).strftime("%Y")
+            sum_no = f"{head.customs_code}{year}{self.records.next_number(f'exp-sum-{year}'):010d}"
+            decl = f"{head.customs_code}{year}{self.records.next_number(f'exp-decl-{year}'):010d}"
+            record = SummaryRecord(
+                sum_no=sum_no, decl_seq_no=decl, owner=self.sender, agent_code=head.agent_code,
+                customs_code=head.customs_code, period=self.stamp[:6], summary=built,
+                filed_at=self.at,
+            )  # fmt: skip
+            self.records.save_summary(record)
+            for member in members:
+                self.records.save_list(msgspec.structs.replace(member, sum_no=sum_no))
+            overdue = summarising.late(
+                members, self.at.astimezone(CHINA_TZ).date(), policy, self.calendar
+            )
+            info = "汇总申请已受理 accepted" + "".join(
+                f"; CEB701.deadline.passed {n} (due {due.isoformat()})" for n, due in overdue
+            )
+            result = summarising.result_of(record, members, self.at)
+            self.results.append(result)
+        self._returns.append(
+            r.SummaryReturn(
+                guid=head.guid, agent_code=head.agent_code, ebc_code=head.ebc_code,
+                cop_no=head.cop_no, pre_no=_pre_no("S", head.cop_no), sum_no=sum_no,
+                msg_seq_no=head.msg_seq_no,
+                return_status=_REFUSED if found else ReturnStatus.ACCEPTED.value,
+                return_time=self.stamp, return_info=info[:1000],
+            )
+        )  # fmt: skip
+
+    def _clear_CEB213(self, refund: d.InvtRefund, at: str) -> None:
+        head = refund.head
+        record = self.records.list_by_invt_no(head.invt_no)
+        found: list[Violation] = []
+        if record is None or record.inventory.head.ebc_code != head.ebc_code:
+            found.append(_no_list(f"{at}/InvtRefundHead/invtNo", head.invt_no, "CEB213.invtNo"))
+        elif not record.facts.departed:
+            found.append(
+                Violation(path=f"{at}/InvtRefundHead/invtNo", code="CEB213.invtNo.not_departed",
+                          en=f"list {head.invt_no} has not departed: cancel it instead",
+                          zh=f"清单{head.invt_no}未离境，应申请撤销")
+            )  # fmt: skip
+        else:
+            lines = {item.gnum: item for item in record.inventory.items}
+            for number, item in enumerate(refund.items, 1):
+                item_at = f"{at}/InvtRefundList[{number}]"
+                original = lines.get(item.gnum)
+                if original is None or original.gcode != item.gcode:
+                    found.append(
+                        Violation(path=f"{item_at}/gnum", code="CEB213.gnum.not_on_list",
+                                  en=f"line {item.gnum} ({item.gcode}) is not on the list",
+                                  zh=f"原清单{head.invt_no}无第{item.gnum}项（{item.gcode}）")
+                    )  # fmt: skip
+                elif item.qty > original.qty or item.qty1 > original.qty1:
+                    found.append(
+                        Violation(path=f"{item_at}/qty", code="CEB213.qty.over_declared",
+                                  en=f"{item.qty} returned exceeds {original.qty} declared",
+                                  zh=f"退货数量{item.qty}大于原申报数量{original.qty}")
+                    )  # fmt: skip
+        if not found:
+            self.records.put_document(
+                "refund",
+                waybill_key(head.logistics_code, head.logistics_no),
+                self.sender,
+                msgspec.json.encode(refund),
+            )
+        self._returns.append(
+            r.RefundReturn(
+                guid=head.guid, ebp_code=head.ebp_code, ebc_code=head.ebc_code,
+                agent_code=head.agent_code, co_el_no=head.co_el_no, invt_no=head.invt_no,
+                return_status=_REFUSED if found else ReturnStatus.ACCEPTED.value,
+                return_time=self.stamp,
+                return_info=summarise(found, limit=1000) if found else "退货申请已入库 on file",
+            )
+        )  # fmt: skip
+
+    def _clear_CEB215(self, tally: d.InvtRefundDetail, at: str) -> None:
+        key = waybill_key(tally.logistics_code, tally.logistics_no)
+        announced = self.records.document("refund", key)
+        found: list[Violation] = []
+        if announced is None:
+            found.append(
+                Violation(path=f"{at}/logisticsNo", code="CEB215.logisticsNo.no_return",
+                          en=f"no return announces parcel {tally.logistics_no}",
+                          zh=f"包裹{tally.logistics_no}没有对应的退货申请单")
+            )  # fmt: skip
+        else:
+            self.records.put_document("tally", key, self.sender, msgspec.json.encode(tally))
+        self._returns.append(
+            r.InvtRefundDetailReturn(
+                guid=tally.guid, operator_code=tally.operator_code,
+                logistics_code=tally.logistics_code, logistics_no=tally.logistics_no,
+                co_el_no=tally.co_el_no, return_status=_REFUSED if found else "120",
+                return_time=self.stamp,
+                return_info=summarise(found, limit=1000) if found else "理货 tallied",
+            )
+        )  # fmt: skip
+
+
+_STATUS_RECEIPT: dict[flow.Status, tuple[str, str]] = {
+    flow.Status.ACCEPTED: ("清单已入库 accepted", ReturnStatus.ACCEPTED.value),
+    flow.Status.ARRIVED: (
+        "已运抵，待部门放行 arrived, waiting for agencies",
+        ReturnStatus.MANUAL_REVIEW.value,
+    ),
+    flow.Status.RELEASED: ("放行 released", ReturnStatus.RELEASED.value),
+    flow.Status.HELD: ("部门不予放行 held by an agency", ReturnStatus.INSPECTION.value),
+    flow.Status.DEPARTED: ("结关 departed", ReturnStatus.CLOSED.value),
+    flow.Status.CANCELLED: ("已撤销 cancelled", ReturnStatus.CONCLUDED.value),
+    flow.Status.WAITING: ("待三单 waiting", ReturnStatus.DECLARING.value),
+}
+
+
+def _decode(found: tuple[str, bytes] | None, kind: type[S]) -> S | None:
+    return None if found is None else msgspec.json.decode(found[1], type=kind)
+
+
+def _registry_of(records: ExportRecords) -> WarehouseValid:
+    def valid(enterprise_code: str, warehouse_code: str, day: date) -> bool:
+        found = records.warehouse(enterprise_code, warehouse_code)
+        return found is not None and found.valid_on(day)
+
+    return valid
+
+
+def _no_list(path: str, number: str, element: str) -> Violation:
+    return Violation(
+        path=path,
+        code=f"{element}.no_list",
+        en=f"no accepted list of this consignor has {number}",
+        zh=f"未找到该收发货人对应{number}的已入库清单",
+    )
+
+
+def _pre_no(letter: str, cop_no: str) -> str:
+    """An 18-character 预录入编号 derived from the enterprise's number (stable per document)."""
+    digits = "".join(c for c in cop_no if c.isdigit())
+    return f"{letter}{digits[-17:]:0>17}"

@@ -1,0 +1,79 @@
+"""What the export use cases need from outside (implemented in ``store/export``)."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import Protocol
+
+from tradewindow.export.model import ExportAnswer, ExportList, SummaryRecord
+from tradewindow.export.warehouses import Warehouse
+
+
+class ExportRecords(Protocol):
+    """The export records inside one transaction."""
+
+    def answer(self, message_guid: str) -> tuple[str, ExportAnswer] | None:
+        """The (sender, answer) a message of this guid was given, if one was filed."""
+        ...
+
+    def record_answer(
+        self, message_guid: str, message_type: str, sender: str, answer: ExportAnswer
+    ) -> None: ...
+
+    def document(self, kind: str, key: str) -> tuple[str, bytes] | None:
+        """(owner, JSON body) of an order, receipt of payment or waybill on file."""
+        ...
+
+    def put_document(self, kind: str, key: str, owner: str, body: bytes) -> None: ...
+
+    def list_by_order(self, order_key: str) -> ExportList | None: ...
+
+    def list_by_invt_no(self, invt_no: str) -> ExportList | None: ...
+
+    def list_by_waybill(self, waybill_key: str) -> ExportList | None: ...
+
+    def waiting_lists(self, *, order_key: str | None, waybill_key: str | None) -> list[ExportList]:
+        """Lists waiting for documents under either key."""
+        ...
+
+    def save_list(self, record: ExportList) -> None:
+        """Insert or replace the list of ``record.order_key``."""
+        ...
+
+    def next_number(self, series: str) -> int: ...
+
+    def add_early_arrival(self, waybill_key: str) -> None: ...
+
+    def take_early_arrival(self, waybill_key: str) -> bool:
+        """Whether an arrival was recorded for this parcel before its list; forgets it."""
+        ...
+
+    def link(self, bill_no: str, waybill_key: str, invt_no: str) -> None: ...
+
+    def lists_on_bill(self, bill_no: str) -> list[ExportList]: ...
+
+    def departed_lists(self, ebc_code: str, start: date, end: date) -> list[ExportList]:
+        """Departed, unsummarised lists of a consignor that left between start and end
+        (inclusive)."""
+        ...
+
+    def save_summary(self, record: SummaryRecord) -> None: ...
+
+    def summary(self, sum_no: str) -> SummaryRecord | None: ...
+
+    def add_warehouse(self, warehouse: Warehouse) -> None: ...
+
+    def replace_warehouse(self, warehouse: Warehouse) -> None: ...
+
+    def unsummarised(self, ebc_code: str | None = None) -> list[ExportList]:
+        """Departed lists not yet in a summary (of one consignor, or of every one)."""
+        ...
+
+    def warehouse(self, enterprise_code: str, warehouse_code: str) -> Warehouse | None: ...
+
+
+class ExportStore(Protocol):
+    def writing(self) -> AbstractContextManager[ExportRecords]: ...
+
+    def reading(self) -> AbstractContextManager[ExportRecords]: ...

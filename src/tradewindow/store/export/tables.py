@@ -1,0 +1,84 @@
+"""The export tables as the running code sees them (SQLAlchemy Core).
+
+The DDL is owned by ``store/migrations/versions/v0015_export.py`` (the ``export`` branch).
+Bodies are the core's records as JSON; the columns beside them are what is looked up.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, MetaData, String, Table
+
+from tradewindow.store.types import Instant
+
+metadata = MetaData()
+
+answers = Table(
+    "exp_answers",
+    metadata,
+    Column("message_guid", String(64), primary_key=True),
+    Column("message_type", String(8), nullable=False),
+    Column("sender", String(80), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)
+
+documents = Table(
+    "exp_documents",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("key", String(120), primary_key=True),
+    Column("owner", String(80), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)
+
+lists = Table(
+    "exp_lists",
+    metadata,
+    Column("order_key", String(120), primary_key=True),
+    Column("waybill_key", String(120), nullable=False),
+    Column("invt_no", String(20), unique=True),
+    Column("status", String(16), nullable=False),
+    Column("ebc_code", String(18), nullable=False),
+    Column("departed_on", String(10)),
+    Column("sum_no", String(20)),
+    Column("filed_at", Instant(), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Index("ix_exp_lists_waybill_key", "waybill_key"),
+    Index("ix_exp_lists_status_ebc", "status", "ebc_code", "departed_on"),
+)
+
+early_arrivals = Table(
+    "exp_early_arrivals",
+    metadata,
+    Column("waybill_key", String(120), primary_key=True),
+)
+
+bill_links = Table(
+    "exp_bill_links",
+    metadata,
+    Column("bill_no", String(40), primary_key=True),
+    Column("waybill_key", String(120), primary_key=True),
+    Column("invt_no", String(20), nullable=False),
+)
+
+summaries = Table(
+    "exp_summaries",
+    metadata,
+    Column("sum_no", String(20), primary_key=True),
+    Column("owner", String(80), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)
+
+warehouses = Table(
+    "exp_warehouses",
+    metadata,
+    Column("enterprise_code", String(18), primary_key=True),
+    Column("warehouse_code", String(18), primary_key=True),
+    Column("body", LargeBinary, nullable=False),
+)
+
+number_series = Table(
+    "exp_number_series",
+    metadata,
+    Column("series", String(32), primary_key=True),
+    Column("next_value", BigInteger, nullable=False),
+)
