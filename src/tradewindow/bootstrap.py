@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import msgspec
@@ -15,7 +16,7 @@ from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.release_gate import AgencyGate
 from tradewindow.agencies.sharing_policy import Policy
-from tradewindow.analytics.rates import shipped_rates
+from tradewindow.analytics.rates import MissingRate, RateTable, shipped_rates
 from tradewindow.cbec.clearance import Clearance
 from tradewindow.clock import utc_now
 from tradewindow.datachannel.channel import Channel
@@ -26,6 +27,9 @@ from tradewindow.evidence.market_procurement import MarketProcurementRecords
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
 from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, FilingRefusals
 from tradewindow.evidence.service_trade import ServiceRecords
+from tradewindow.export.clearance import ClearExport
+from tradewindow.export.routing import inspection_controls, inspection_routing
+from tradewindow.export.rules import CnyRate, ExportContext
 from tradewindow.filing.use_case import FileMessages
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
 from tradewindow.logistics.parcels import FollowParcels
@@ -35,6 +39,7 @@ from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.procurement.platform import MarketProcurement, open_market_procurement
 from tradewindow.reference import ReferenceCodeTables
+from tradewindow.reference.currencies import customs_currency
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.services.departments import departments
 from tradewindow.services.disclosure import shipped_disclosure
@@ -63,6 +68,7 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     logistics: Logistics  # events, subscriptions, customs last mile (the bus: ``bus.open_bus``)
     service_trade: ServiceTrade  # rule-integration registry, qualification recognition
     market_procurement: MarketProcurement  # market procurement trade (1039)
+    export: ClearExport  # CBEC export: 9610 lists and summaries, 9710, 9810 (issue 13)
     data: Channel  # the cross-border research-data channel
 
     def close(self) -> None:
@@ -132,6 +138,7 @@ def bootstrap(
             MarketProcurementRecords(evidence),
             clock=clock,
         ),
+        export=open_export(store, policy),
         data=Channel(
             SqlChannelRecords(store.engine),
             data_objects(settings),
@@ -140,6 +147,35 @@ def bootstrap(
             clock=clock,
         ),
     )
+
+
+def open_export(store: SqlStore, policy: Policy) -> ClearExport:
+    """Export clearance: lists routed to inspection & quarantine by the policy's HS prefixes,
+    values converted to CNY by the shipped monthly rates."""
+    inspection = policy.agency("inspection_quarantine")
+    prefixes = inspection.only_lines.values if inspection and inspection.only_lines else ()
+    context = ExportContext(
+        codes=ReferenceCodeTables(),
+        controls=inspection_controls(prefixes),
+        cny_rate=_customs_rates(shipped_rates()),
+        warehouse_valid=lambda *_: False,  # ClearExport checks its own registry instead
+    )
+    return ClearExport(store.export, context, inspection_routing("inspection_quarantine", prefixes))
+
+
+def _customs_rates(table: RateTable) -> CnyRate:
+    """CNY per unit of a customs currency code (``502``) on a day, None when not known."""
+
+    def rate(code: str, day: date) -> Decimal | None:
+        currency = customs_currency(code)
+        if currency is None:
+            return None
+        try:
+            return table.rate(currency.iso_alpha3, day)
+        except MissingRate:
+            return None
+
+    return rate
 
 
 def data_objects(settings: Settings) -> ObjectStore:

@@ -29,6 +29,7 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.cli.data",
     "tradewindow.cli.bonded",
     "tradewindow.cli.tax",
+    "tradewindow.cli.export",
 )
 # … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).
 _CAPABILITY_BENCHMARKS = ("tradewindow.cli.bench",)
