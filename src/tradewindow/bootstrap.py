@@ -28,6 +28,7 @@ from tradewindow.evidence.platform_key import load_platform_key, platform_key_pa
 from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, FilingRefusals
 from tradewindow.evidence.service_trade import ServiceRecords
 from tradewindow.export.clearance import ClearExport
+from tradewindow.export.filing import FileExport
 from tradewindow.export.routing import inspection_controls, inspection_routing
 from tradewindow.export.rules import CnyRate, ExportContext
 from tradewindow.filing.use_case import FileMessages
@@ -69,6 +70,7 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     service_trade: ServiceTrade  # rule-integration registry, qualification recognition
     market_procurement: MarketProcurement  # market procurement trade (1039)
     export: ClearExport  # CBEC export: 9610 lists and summaries, 9710, 9810 (issue 13)
+    export_filing: FileExport  # export messages filed by a registered party (its rights)
     data: Channel  # the cross-border research-data channel
 
     def close(self) -> None:
@@ -114,6 +116,7 @@ def bootstrap(
         on_decided=logistics.follow_clearance,
         on_parcels=FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
     )
+    export = open_export(store, policy)
     return App(
         settings=settings,
         store=store,
@@ -138,7 +141,13 @@ def bootstrap(
             MarketProcurementRecords(evidence),
             clock=clock,
         ),
-        export=open_export(store, policy),
+        export=export,
+        export_filing=FileExport(
+            parties=parties,
+            commissions=commissions,
+            clear=export,
+            evidence=FilingRefusals(evidence),
+        ),
         data=Channel(
             SqlChannelRecords(store.engine),
             data_objects(settings),

@@ -29,6 +29,7 @@ from tradewindow.export import summarising
 from tradewindow.export.documents import SummaryApplyMessage
 from tradewindow.export.model import ExportAnswer, ExportList
 from tradewindow.export.summary import WorkingDays, deadline, policy_on, summarise
+from tradewindow.filing.refusals import FilingRefused
 from tradewindow.formats import ceb_export, ceb_xml
 from tradewindow.formats.ceb_receipts_xml import format_error_receipt, write_receipt
 
@@ -47,6 +48,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     clear = commands.add_parser("clear", help="clear export messages and write their receipts")
     clear.add_argument("paths", nargs="+", type=Path)
     clear.add_argument("--out", type=Path, required=True, help="folder for receipt files")
+    clear.add_argument(
+        "--as",
+        dest="as_party",
+        metavar="PARTY",
+        help="file as this registered party: its rights to every code are checked (default:"
+        " the platform operator, operator:cli)",
+    )
     clear.set_defaults(run=_clear)
     summary = commands.add_parser(
         "summarise", help="summaries of the departed lists (CEB701), their deadlines"
@@ -107,7 +115,24 @@ def _clear(args: argparse.Namespace) -> int:
                 console.print(f"{path}: CEB900 {error.code}", markup=False)
                 status = 1
                 continue
-            answer = app.export(read.message, OPERATOR, at)
+            try:
+                if args.as_party:
+                    answer = app.export_filing.file(args.as_party, "cli", read.message, data, at)
+                else:
+                    answer = app.export(read.message, OPERATOR, at)
+            except FilingRefused as refused:
+                receipt = format_error_receipt(
+                    ceb_xml.FormatError(
+                        refused.violations, guid=read.message.guid, message_type=_type(read)
+                    ),
+                    data,
+                    guid=_guid(path),
+                    at=at,
+                )
+                (args.out / f"{path.stem}.CEB900.xml").write_bytes(write_receipt(receipt))
+                console.print(f"{path}: CEB900 {refused.code}", markup=False)
+                status = 1
+                continue
             status |= _write_answer(answer, args.out, path.stem)
     finally:
         app.close()
@@ -200,6 +225,10 @@ def _file_summaries(app: App, args: argparse.Namespace, lists: list[ExportList])
 def _base_transfer(agent: tuple[str, str]) -> BaseTransfer:
     return BaseTransfer(cop_code=agent[0], cop_name=agent[1], dxp_mode="DXP",
                                    dxp_id="TRADEWINDOW")  # fmt: skip
+
+
+def _type(read: ceb_export.ReadExport) -> str:
+    return str(read.message.__struct_config__.tag)
 
 
 def _guid(path: Path) -> str:

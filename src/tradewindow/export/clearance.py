@@ -27,7 +27,7 @@ import dataclasses
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import msgspec
 
@@ -49,6 +49,7 @@ from tradewindow.export.rules import ExportContext, WarehouseValid, check_invent
 from tradewindow.export.summary import WorkingDays, policy_on
 from tradewindow.export.summary import summarise as summarise_lists
 from tradewindow.export.warehouses import Warehouse, check_registration
+from tradewindow.filing.refusals import FilingRefused
 from tradewindow.violations import Violation, summarise
 
 # the agencies a list must wait for, given the list (the data-sharing policy's routing)
@@ -82,6 +83,8 @@ class ClearExport:
         code = d.message_type(message)
         with self.store.writing() as records:
             known = records.answer(message.guid)
+            if known is not None and known[0] != sender:
+                raise FilingRefused.of(_GUID_TAKEN)
             if known is not None:
                 return known[1]  # the same guid, the same answer, nothing stored twice
             context = dataclasses.replace(
@@ -150,6 +153,11 @@ class _Run:
     def _guid(self, *parts: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(("tw-export", *parts)))).upper()
 
+    def _mine(self, record: ExportList | None) -> TypeGuard[ExportList]:
+        """A list this sender filed: another party's is answered as not found (it tells
+        nobody whose it is)."""
+        return record is not None and record.owner == self.sender
+
     def clear(self, code: str, message: d.ExportMessage) -> None:
         handler = getattr(self, f"_clear_{code}")
         if code == "CEB603":
@@ -173,11 +181,16 @@ class _Run:
 
     # --- the three documents -----------------------------------------------------------------
 
-    def _clear_document(self, code: str, key: str, document: msgspec.Struct) -> list[ExportList]:
-        self.records.put_document(
-            _KIND_OF[code].value, key, self.sender, msgspec.json.encode(document)
-        )
+    def _clear_document(
+        self, code: str, key: str, document: msgspec.Struct
+    ) -> list[ExportList] | None:
+        """Store the document and return the lists it wakes; None (nothing stored) when the
+        document under this key is another party's."""
         kind = _KIND_OF[code]
+        stored = self.records.document(kind.value, key)
+        if stored is not None and stored[0] != self.sender:
+            return None
+        self.records.put_document(kind.value, key, self.sender, msgspec.json.encode(document))
         return self.records.waiting_lists(
             order_key=key if kind is not flow.DocKind.WAYBILL else None,
             waybill_key=key if kind is flow.DocKind.WAYBILL else None,
@@ -186,38 +199,41 @@ class _Run:
     def _clear_CEB303(self, order: d.Order, at: str) -> None:
         head = order.head
         woken = self._clear_document("CEB303", order_key(head.ebp_code, head.order_no), order)
+        status, info = _stored("订单已入库 order on file", f"{at}/OrderHead/orderNo", woken)
         self._returns.append(
             r.OrderReturn(
                 guid=head.guid, ebp_code=head.ebp_code, ebc_code=head.ebc_code,
-                order_no=head.order_no, return_status=ReturnStatus.ACCEPTED.value,
-                return_time=self.stamp, return_info="订单已入库 order on file",
+                order_no=head.order_no, return_status=status, return_time=self.stamp,
+                return_info=info,
             )
         )  # fmt: skip
-        self._wake(woken)
+        self._wake(woken or [])
 
     def _clear_CEB403(self, receipt: d.Receipt, at: str) -> None:
         key = order_key(receipt.ebp_code, receipt.order_no)
         woken = self._clear_document("CEB403", key, receipt)
+        status, info = _stored("收款单已入库 receipt of payment on file", f"{at}/orderNo", woken)
         self._returns.append(
             r.ReceiptsReturn(
                 guid=receipt.guid, ebc_code=receipt.ebc_code, order_no=receipt.order_no,
-                pay_no=receipt.pay_no, return_status=ReturnStatus.ACCEPTED.value,
-                return_time=self.stamp, return_info="收款单已入库 receipt of payment on file",
+                pay_no=receipt.pay_no, return_status=status, return_time=self.stamp,
+                return_info=info,
             )
         )  # fmt: skip
-        self._wake(woken)
+        self._wake(woken or [])
 
     def _clear_CEB505(self, waybill: d.Waybill, at: str) -> None:
         key = waybill_key(waybill.logistics_code, waybill.logistics_no)
         woken = self._clear_document("CEB505", key, waybill)
+        status, info = _stored("运单已入库 waybill on file", f"{at}/logisticsNo", woken)
         self._returns.append(
             r.LogisticsReturn(
                 guid=waybill.guid, logistics_code=waybill.logistics_code,
-                logistics_no=waybill.logistics_no, return_status=ReturnStatus.ACCEPTED.value,
-                return_time=self.stamp, return_info="运单已入库 waybill on file",
+                logistics_no=waybill.logistics_no, return_status=status,
+                return_time=self.stamp, return_info=info,
             )
         )  # fmt: skip
-        self._wake(woken)
+        self._wake(woken or [])
 
     def _wake(self, lists: Iterable[ExportList]) -> None:
         for record in lists:
@@ -388,7 +404,7 @@ class _Run:
     def _clear_CEB605(self, cancel: d.InvtCancel, at: str) -> None:
         record = self.records.list_by_invt_no(cancel.invt_no)
         violation: Violation | None
-        if record is None or record.inventory.head.ebc_code != cancel.ebc_code:
+        if not self._mine(record) or record.inventory.head.ebc_code != cancel.ebc_code:
             violation = _no_list(f"{at}/invtNo", cancel.invt_no, "CEB605.invtNo")
         else:
             violation = flow.cancel_violation(record.facts, cancel.invt_no, at)
@@ -412,7 +428,12 @@ class _Run:
             item_at = f"{at}/WayBillList[{number}]"
             key = waybill_key(head.logistics_code, item.logistics_no)
             record = self.records.list_by_waybill(key)
-            if record is None or record.invt_no is None or record.status is flow.Status.CANCELLED:
+            if (
+                record is None
+                or not self._mine(record)
+                or record.invt_no is None
+                or record.status is flow.Status.CANCELLED
+            ):
                 found.append(
                     _no_list(f"{item_at}/logisticsNo", item.logistics_no, "CEB607.logisticsNo")
                 )
@@ -440,7 +461,10 @@ class _Run:
 
     def _clear_CEB701(self, apply: d.SummaryApply, at: str) -> None:
         head = apply.head
-        lists = {item.invt_no: self.records.list_by_invt_no(item.invt_no) for item in apply.items}
+        lists: dict[str, ExportList | None] = {}
+        for item in apply.items:
+            record = self.records.list_by_invt_no(item.invt_no)
+            lists[item.invt_no] = record if self._mine(record) else None
         found = summarising.judge_application(apply, lists, at)
         sum_no: str | None = None
         info = summarise(found, limit=1000)
@@ -452,12 +476,12 @@ class _Run:
             year = self.at.astimezone(CHINA_TZ).strftime("%Y")
             sum_no = f"{head.customs_code}{year}{self.records.next_number(f'exp-sum-{year}'):010d}"
             decl = f"{head.customs_code}{year}{self.records.next_number(f'exp-decl-{year}'):010d}"
-            record = SummaryRecord(
+            summary_record = SummaryRecord(
                 sum_no=sum_no, decl_seq_no=decl, owner=self.sender, agent_code=head.agent_code,
                 customs_code=head.customs_code, period=self.stamp[:6], summary=built,
                 filed_at=self.at,
             )  # fmt: skip
-            self.records.save_summary(record)
+            self.records.save_summary(summary_record)
             for member in members:
                 self.records.save_list(msgspec.structs.replace(member, sum_no=sum_no))
             overdue = summarising.late(
@@ -466,7 +490,7 @@ class _Run:
             info = "汇总申请已受理 accepted" + "".join(
                 f"; CEB701.deadline.passed {n} (due {due.isoformat()})" for n, due in overdue
             )
-            result = summarising.result_of(record, members, self.at)
+            result = summarising.result_of(summary_record, members, self.at)
             self.results.append(result)
         self._returns.append(
             r.SummaryReturn(
@@ -482,7 +506,7 @@ class _Run:
         head = refund.head
         record = self.records.list_by_invt_no(head.invt_no)
         found: list[Violation] = []
-        if record is None or record.inventory.head.ebc_code != head.ebc_code:
+        if not self._mine(record) or record.inventory.head.ebc_code != head.ebc_code:
             found.append(_no_list(f"{at}/InvtRefundHead/invtNo", head.invt_no, "CEB213.invtNo"))
         elif not record.facts.departed:
             found.append(
@@ -563,6 +587,27 @@ _STATUS_RECEIPT: dict[flow.Status, tuple[str, str]] = {
 
 def _decode(found: tuple[str, bytes] | None, kind: type[S]) -> S | None:
     return None if found is None else msgspec.json.decode(found[1], type=kind)
+
+
+_GUID_TAKEN = Violation(
+    path="@guid",
+    code="CEB.guid.reused",
+    en="this message guid was already used for a message with different content",
+    zh="报文编号已被内容不同的报文使用",
+)
+
+
+def _stored(info: str, path: str, woken: list[ExportList] | None) -> tuple[str, str]:
+    """The return status and info of a stored document, or of one another party holds."""
+    if woken is not None:
+        return ReturnStatus.ACCEPTED.value, info
+    violation = Violation(
+        path=path,
+        code="auth.not_owner",
+        en="a document of this message was filed by another party",
+        zh="本报文中的单证已由其他主体申报",
+    )
+    return _REFUSED, summarise([violation], limit=1000)
 
 
 def _registry_of(records: ExportRecords) -> WarehouseValid:
