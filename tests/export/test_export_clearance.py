@@ -282,3 +282,42 @@ def test_a_return_of_departed_goods_and_its_tally(clear: ClearExport) -> None:
     assert "CEB215.logisticsNo.no_return" in own(unannounced).return_info
     assert own(file(clear, "CEB213", refund, guid=s.guid("ok"))).return_status == "120"
     assert own(file(clear, "CEB215", s.tally(), guid=s.guid("tally"))).return_status == "120"
+
+
+def test_documents_filed_at_once_wake_the_list_exactly_once(
+    clear: ClearExport, store: SqlStore
+) -> None:
+    """The receipt of payment and the waybill arrive together in two transactions while the
+    list waits: however they interleave, the list is accepted, once."""
+    import threading
+
+    for n in range(6):
+        order_no, waybill = f"EXP2026031100{n:04d}", f"SZX26031100{n:03d}"
+        file(clear, "CEB603", s.inventory(order_no=order_no, logistics_no=waybill))
+        file(clear, "CEB303", s.order(order_no=order_no))
+        gate = threading.Barrier(2)
+        answers: list[ExportAnswer] = []
+
+        def send(
+            code: str,
+            document: Any,
+            gate: threading.Barrier = gate,
+            answers: list[ExportAnswer] = answers,
+        ) -> None:
+            gate.wait()
+            answers.append(clear(s.message(code, document), SENDER, AT))
+
+        threads = [
+            threading.Thread(target=send, args=("CEB403", s.receipt(order_no=order_no))),
+            threading.Thread(target=send, args=("CEB505", s.waybill(logistics_no=waybill))),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        accepted = [st for a in answers for st in statuses(a) if st[0] == "120"]
+        assert len(accepted) == 1, answers
+        with store.export.reading() as records:
+            listed = records.list_by_order(f"{s.EBP_CODE}|{order_no}")
+        assert listed is not None
+        assert listed.status is flow.Status.ACCEPTED

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from tradewindow.export.flow import Status
@@ -28,6 +28,9 @@ from tradewindow.store.export.tables import (
 )
 from tradewindow.store.transaction import dialect_insert, reader, writer
 
+# pg_advisory_xact_lock key of the export writers: the first 8 bytes of
+# sha256("tradewindow.export") read as a signed integer
+EXPORT_LOCK = 2255297084502032357
 _LIST = msgspec.json.Decoder(ExportList)
 _ANSWER = msgspec.json.Decoder(ExportAnswer)
 
@@ -224,8 +227,17 @@ class SqlExportStore:
 
     @contextmanager
     def writing(self) -> Iterator[SqlExportRecords]:
+        """One write transaction. On PostgreSQL the writers take one transaction-scoped
+        advisory lock first: a list reads its order, receipt and waybill while another
+        transaction may be storing the last of them, and under READ COMMITTED each would miss
+        the other's uncommitted half (a list left waiting with every document on file). On
+        SQLite ``BEGIN IMMEDIATE`` already orders them."""
         try:
             with writer(self.engine) as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": EXPORT_LOCK}
+                    )
                 yield SqlExportRecords(connection)
         except IntegrityError as error:  # a concurrent filing stored the same key first
             raise DuplicateRecord(str(error.orig)) from error
