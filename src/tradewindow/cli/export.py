@@ -21,14 +21,12 @@ from pathlib import Path
 from rich.table import Table
 
 from tradewindow.bootstrap import App, bootstrap
-from tradewindow.cbec.documents import BaseTransfer, SpecVersion
+from tradewindow.cbec.documents import SpecVersion
 from tradewindow.cbec.receipts import ReturnStatus
 from tradewindow.cli.render import console
 from tradewindow.clock import utc_now
-from tradewindow.export import summarising
-from tradewindow.export.documents import SummaryApplyMessage
-from tradewindow.export.model import ExportAnswer, ExportList
-from tradewindow.export.summary import WorkingDays, deadline, policy_on, summarise
+from tradewindow.export.model import ExportAnswer
+from tradewindow.export.summary_desk import SummaryDesk
 from tradewindow.filing.refusals import FilingRefused
 from tradewindow.formats import ceb_export, ceb_xml
 from tradewindow.formats.ceb_receipts_xml import format_error_receipt, write_receipt
@@ -160,18 +158,14 @@ def _summarise(args: argparse.Namespace) -> int:
 
 
 def _summaries(app: App, args: argparse.Namespace) -> int:
-    with app.store.export.reading() as records:
-        lists = records.unsummarised(args.ebc)
-    today = args.today or utc_now().date()
-    calendar = WorkingDays()
-    ready = [summarising.released(x) for x in lists]
-    if not ready:
+    desk = SummaryDesk(app.store.export)
+    preview = desk.preview(None, args.today or utc_now().date(), args.ebc)
+    if not preview.summaries:
         console.print("no departed list waits for a summary")
         return 0
-    policy = policy_on(max(x.departed_on for x in ready))
     table = Table("consignor", "mode", "producer", "country", "exit", "lists", "lines", "value",
-                  title=f"summaries ({policy.source})")  # fmt: skip
-    for item in summarise(ready, policy):
+                  title=f"summaries ({preview.source})")  # fmt: skip
+    for item in preview.summaries:
         value = " ".join(
             f"{sum((ln.total_price for ln in item.lines if ln.key.currency == c), start=0)} {c}"
             for c in sorted({ln.key.currency for ln in item.lines})
@@ -180,51 +174,28 @@ def _summaries(app: App, args: argparse.Namespace) -> int:
         table.add_row(key.ebc_code, key.traf_mode, key.owner_code, key.country, key.port_code,
                       str(len(item.invt_nos)), str(len(item.lines)), value)  # fmt: skip
     console.print(table)
-    overdue = []
-    for x in ready:
-        due = deadline(x.departed_on, policy, calendar)
-        if due < today:
-            overdue.append((x.invt_no, due))
-    for invt_no, due in overdue:
-        console.print(f"[CEB701.deadline.passed] {invt_no}: due {due.isoformat()}", markup=False)
+    for late in preview.overdue:
+        console.print(f"[CEB701.deadline.passed] {late.invt_no}: due {late.due.isoformat()}",
+                      markup=False)  # fmt: skip
     if not args.file:
-        return 1 if overdue else 0
-    return _file_summaries(app, args, lists)
-
-
-def _file_summaries(app: App, args: argparse.Namespace, lists: list[ExportList]) -> int:
-    at = utc_now()
+        return 1 if preview.overdue else 0
+    agent = (args.agent_code, args.agent_name) if args.agent_code else None
+    answers = desk.file(
+        None, utc_now(), lambda message, at: app.export(message, OPERATOR, at),
+        agent=agent, ebc_code=args.ebc,
+    )  # fmt: skip
     status = 0
-    by_consignor: dict[str, list[ExportList]] = {}
-    for record in lists:
-        by_consignor.setdefault(record.inventory.head.ebc_code, []).append(record)
-    for ebc, records in sorted(by_consignor.items()):
-        head = records[0].inventory.head
-        agent = (args.agent_code or head.agent_code, args.agent_name or head.agent_name)
-        for _summary, apply in summarising.applications(
-            records, agent=agent, decl_agent=agent, cop_no_prefix=f"SUM{at:%Y%m%d}{ebc[-4:]}",
-            at=at,
-        ):  # fmt: skip
-            message = SummaryApplyMessage(
-                guid=apply.head.guid,
-                base_transfer=_base_transfer(agent),
-                applications=[apply],
-            )
-            answer = app.export(message, OPERATOR, at)
-            if args.out is not None:
-                args.out.mkdir(parents=True, exist_ok=True)
-                status |= _write_answer(answer, args.out, apply.head.cop_no)
-            else:
-                own = answer.receipts[0].receipt.returns[0]
-                shown = f"{getattr(own, 'return_status', '')} {getattr(own, 'return_info', '')}"
-                console.print(f"{apply.head.cop_no}: {shown}", markup=False)
-                status |= getattr(own, "return_status", "") in _REFUSED
+    for answer in answers:
+        stem = answer.message_guid[:8]
+        if args.out is not None:
+            args.out.mkdir(parents=True, exist_ok=True)
+            status |= _write_answer(answer, args.out, stem)
+        else:
+            own = answer.receipts[0].receipt.returns[0]
+            shown = f"{getattr(own, 'return_status', '')} {getattr(own, 'return_info', '')}"
+            console.print(f"{stem}: {shown}", markup=False)
+            status |= getattr(own, "return_status", "") in _REFUSED
     return status
-
-
-def _base_transfer(agent: tuple[str, str]) -> BaseTransfer:
-    return BaseTransfer(cop_code=agent[0], cop_name=agent[1], dxp_mode="DXP",
-                                   dxp_id="TRADEWINDOW")  # fmt: skip
 
 
 def _type(read: ceb_export.ReadExport) -> str:

@@ -37,6 +37,7 @@ from tradewindow.web.routes.dcsa import EventController, dcsa_problem
 from tradewindow.web.routes.dcsa_lastmile import LastMileController
 from tradewindow.web.routes.dcsa_stream import EventStreamController
 from tradewindow.web.routes.dcsa_subscriptions import SubscriptionController
+from tradewindow.web.routes.export import ExportController
 from tradewindow.web.routes.filings import FilingController
 from tradewindow.web.routes.messages import MessageController
 from tradewindow.web.routes.oauth import OAuthController
@@ -101,6 +102,7 @@ def api_router() -> Router:
             LastMileController,
             ProcurementController,
             ProcurementViewsController,
+            ExportController,
             RuleEditorController,
             RecognitionOfficerController,
             MyApplicationsController,

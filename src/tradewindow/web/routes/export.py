@@ -1,0 +1,120 @@
+"""CBEC export over HTTP. Translation only (``export`` holds every rule).
+
+=====================================================  =======================================
+``POST /v1/export/messages``                           file one export message (CEB XML):
+                                                       its receipts (JSON, or the message's own
+                                                       receipt as CEB XML with
+                                                       ``Accept: application/xml``)
+``GET  /v1/export/summaries/preview``                  the summaries the caller's departed
+                                                       lists would make, the overdue lists
+``POST /v1/export/summaries``                          file them (CEB701): CEB702 and CEB792
+=====================================================  =======================================
+
+Only receipts addressed to the caller are returned (a list another party filed that the
+caller's document woke is answered to that party).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+
+from tradewindow.export.model import ExportAnswer
+from tradewindow.export.summary_desk import Preview, SummaryDesk
+from tradewindow.formats import ceb_export, ceb_xml
+from tradewindow.parties.principal import Principal
+from tradewindow.web.openapi_docs import XML, document
+from tradewindow.web.window import Window
+
+_JSON = "application/json"
+
+
+class ExportReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    message_type: str  # CEB304 … CEB792
+    receipt: dict[str, Any]  # the receipt message as JSON (its XSD element names)
+
+
+class ExportFiled(msgspec.Struct, frozen=True, kw_only=True):
+    message_guid: str
+    receipts: list[ExportReceipt]
+
+
+class SummariesFiled(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[ExportFiled]
+
+
+def _mine(answer: ExportAnswer, party_id: str) -> ExportFiled:
+    return ExportFiled(
+        message_guid=answer.message_guid,
+        receipts=[
+            ExportReceipt(
+                message_type=str(a.receipt.__struct_config__.tag),
+                receipt=msgspec.to_builtins(a.receipt),
+            )
+            for a in answer.receipts
+            if a.party_id == party_id
+        ],
+    )
+
+
+class ExportController(Controller):
+    path = "/v1/export"
+    tags = ["export"]  # noqa: RUF012 - Litestar reads it as a plain attribute
+
+    @post(
+        "/messages",
+        sync_to_thread=True,
+        summary="File one CBEC export message (CEB303 … 701, 213, 215) as CEB XML",
+        responses=document({201: (ExportFiled, "cleared: its receipts")}, xml=True),
+        status_code=201,
+    )
+    def file(
+        self, request: Request[Any, Any, Any], body: bytes, principal: Principal
+    ) -> Response[bytes]:
+        window: Window = request.app.state.window
+        ceb_xml.check_charset(request.headers.get("content-type", ""))
+        read = ceb_export.read_message(
+            body, max_bytes=window.app.settings.max_message_bytes, max_depth=32
+        )
+        answer = window.app.export_filing.file(
+            principal.party_id, principal.credential_id, read.message, body, window.clock()
+        )
+        filed = _mine(answer, principal.party_id)
+        if XML in request.headers.get("accept", ""):
+            own = answer.receipts[0].receipt
+            return Response(ceb_export.write_receipt(own), status_code=201, media_type=XML)
+        return Response(msgspec.json.encode(filed), status_code=201, media_type=_JSON)
+
+    @get(
+        "/summaries/preview",
+        sync_to_thread=True,
+        summary="The summaries the caller's departed lists would make, and the overdue lists",
+        responses=document({200: (Preview, "the summaries, the policy's source, overdue lists")}),
+    )
+    def preview(self, request: Request[Any, Any, Any], principal: Principal) -> Preview:
+        window: Window = request.app.state.window
+        today = window.clock().date()
+        return SummaryDesk(window.app.store.export).preview(principal.party_id, today)
+
+    @post(
+        "/summaries",
+        sync_to_thread=True,
+        summary="File the caller's summaries (CEB701); the answers carry CEB702 and CEB792",
+        responses=document({201: (SummariesFiled, "one answer per summary filed")}),
+        status_code=201,
+    )
+    def summarise(self, request: Request[Any, Any, Any], principal: Principal) -> SummariesFiled:
+        window: Window = request.app.state.window
+        filing = window.app.export_filing
+
+        def send(message: Any, at: datetime) -> ExportAnswer:
+            data = ceb_export.write_message(message)
+            return filing.file(principal.party_id, principal.credential_id, message, data, at)
+
+        answers = SummaryDesk(window.app.store.export).file(
+            principal.party_id, window.clock(), send
+        )
+        return SummariesFiled(items=[_mine(a, principal.party_id) for a in answers])

@@ -1,0 +1,133 @@
+"""The export API end to end (``/v1/export``): each firm files its document, the seller its
+list; only the caller's receipts come back; refusals are problem+json with their codes; the
+summary is previewed and filed — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import export_set as s
+import msgspec
+import pytest
+from litestar.testing import TestClient
+
+from tradewindow.bootstrap import bootstrap
+from tradewindow.export.documents import ExportMessage
+from tradewindow.formats import ceb_export
+from tradewindow.parties.model import RegisterParty
+from tradewindow.settings import Settings
+from tradewindow.web.app import create_app
+from tradewindow.web.window import Window
+
+PARTIES = {
+    "platform": (s.EBP_CODE, "ecommerce_platform"),
+    "seller": (s.EBC_CODE, "ecommerce_enterprise"),
+    "payer": (s.PAY_CODE, "payment_firm"),
+    "carrier": (s.LOGISTICS_CODE, "logistics_firm"),
+    "site": (s.OPERATOR_CODE, "terminal_operator"),
+    "stranger": ("4403960999", "ecommerce_enterprise"),
+}
+
+
+class Api:
+    def __init__(self, client: TestClient[Any], keys: dict[str, str]) -> None:
+        self.client = client
+        self.keys = keys
+
+    def post(self, party: str, code: str, *documents: Any, accept: str = "application/json") -> Any:
+        message: ExportMessage = s.message(code, *documents)
+        message = msgspec.structs.replace(message, base_transfer=s.base_transfer(PARTIES[party][0]))
+        return self.client.post(
+            "/v1/export/messages",
+            content=ceb_export.write_message(message),
+            headers={
+                "Authorization": f"Bearer {self.keys[party]}",
+                "Content-Type": "application/xml",
+                "Accept": accept,
+            },
+        )
+
+
+@pytest.fixture
+def api(database_url: str, tmp_path: Path) -> Iterator[Api]:
+    settings = Settings(
+        database_url=database_url, data_dir=tmp_path, credential_pepper="test-pepper-of-sixteen+"
+    )
+    app = create_app(bootstrap(settings))
+    window: Window = app.state.window
+    keys = {}
+    for party_id, (code, role) in PARTIES.items():
+        window.registry.register(
+            RegisterParty(id=party_id, name_zh=party_id, name_en=party_id, kind="enterprise",
+                          roles=(role,), identifiers=(("cn.customs", code),))
+        )  # fmt: skip
+        keys[party_id] = window.registry.issue_key(party_id).api_key
+    with TestClient(app) as client:
+        yield Api(client, keys)
+    window.close()
+
+
+def receipts(response: Any) -> list[tuple[str, list[str]]]:
+    body = msgspec.json.decode(response.content)
+    found = []
+    for item in body["receipts"]:
+        (returns,) = [v for v in item["receipt"].values() if isinstance(v, list)]
+        found.append((item["message_type"], [r.get("returnStatus", "") for r in returns]))
+    return found
+
+
+def test_a_9610_list_through_the_api_to_departure_and_summary(api: Api) -> None:
+    seller_list = s.inventory(agent_code=s.EBC_CODE)
+    waiting = api.post("seller", "CEB603", seller_list)
+    assert waiting.status_code == 201, waiting.text
+    assert receipts(waiting) == [("CEB604", ["2"])]
+    assert receipts(api.post("platform", "CEB303")) == [("CEB304", ["120"])]
+    assert receipts(api.post("payer", "CEB403")) == [("CEB404", ["120"])]
+    woken = api.post("carrier", "CEB505")  # wakes the seller's list: that receipt is the seller's
+    assert receipts(woken) == [("CEB506", ["120"])]
+    arrived = api.post("site", "CEB507", s.arrival(), accept="application/xml")
+    assert arrived.headers["content-type"].startswith("application/xml")
+    assert b"CEB508Message" in arrived.content
+    departed = api.post("carrier", "CEB509", s.departure())
+    assert receipts(departed) == [("CEB510", ["399"])]
+    auth = {"Authorization": f"Bearer {api.keys['seller']}"}
+    preview = api.client.get("/v1/export/summaries/preview", headers=auth)
+    assert preview.status_code == 200, preview.text
+    shown = msgspec.json.decode(preview.content)
+    assert shown["source"] == "海关总署公告2018年第194号"
+    assert [len(x["invt_nos"]) for x in shown["summaries"]] == [1]
+    stranger = {"Authorization": f"Bearer {api.keys['stranger']}"}
+    assert (
+        msgspec.json.decode(
+            api.client.get("/v1/export/summaries/preview", headers=stranger).content
+        )["summaries"]
+        == []
+    )
+    filed = api.client.post("/v1/export/summaries", headers=auth)
+    assert filed.status_code == 201, filed.text
+    (item,) = msgspec.json.decode(filed.content)["items"]
+    kinds = [r["message_type"] for r in item["receipts"]]
+    assert kinds == ["CEB702", "CEB792"]
+    (result,) = item["receipts"][1]["receipt"]["SummaryResult"]
+    (answer,) = item["receipts"][0]["receipt"]["SummaryReturn"]
+    assert result["SummaryResultHead"]["sumNo"] == answer["sumNo"]
+
+
+def test_refusals_are_problems_with_their_codes(api: Api) -> None:
+    taken = api.post("stranger", "CEB603", s.inventory(agent_code="4403960999"))
+    assert taken.status_code == 403
+    assert msgspec.json.decode(taken.content)["code"] == "auth.not_commissioned"
+    broken = api.client.post(
+        "/v1/export/messages",
+        content=b"<ceb:CEB603Message xmlns:ceb='http://www.chinaport.gov.cn/ceb'>",
+        headers={
+            "Authorization": f"Bearer {api.keys['seller']}",
+            "Content-Type": "application/xml",
+        },
+    )
+    assert broken.status_code == 422
+    assert msgspec.json.decode(broken.content)["code"].startswith("CEB900.")
+    anonymous = api.client.post("/v1/export/messages", content=b"<x/>")
+    assert anonymous.status_code == 401
