@@ -131,3 +131,25 @@ def test_refusals_are_problems_with_their_codes(api: Api) -> None:
     assert msgspec.json.decode(broken.content)["code"].startswith("CEB900.")
     anonymous = api.client.post("/v1/export/messages", content=b"<x/>")
     assert anonymous.status_code == 401
+
+
+def test_a_list_moved_on_by_others_is_answered_to_its_filer(api: Api) -> None:
+    api.post("seller", "CEB603", s.inventory(agent_code=s.EBC_CODE))
+    api.post("platform", "CEB303")
+    api.post("payer", "CEB403")
+    api.post("carrier", "CEB505")  # wakes the list
+    api.post("site", "CEB507", s.arrival())  # releases it
+    auth = {"Authorization": f"Bearer {api.keys['seller']}"}
+    page = msgspec.json.decode(api.client.get("/v1/export/receipts", headers=auth).content)
+    statuses = [
+        (item["message_type"], item["receipt"]["InventoryReturn"][0]["returnStatus"])
+        for item in page["items"]
+    ]
+    assert statuses == [("CEB604", "2"), ("CEB604", "120"), ("CEB604", "800")]
+    more = api.client.get(f"/v1/export/receipts?after={page['after']}", headers=auth)
+    assert msgspec.json.decode(more.content)["items"] == []
+    carrier = {"Authorization": f"Bearer {api.keys['carrier']}"}
+    theirs = msgspec.json.decode(api.client.get("/v1/export/receipts", headers=carrier).content)
+    assert [item["message_type"] for item in theirs["items"]] == ["CEB506"]  # not the seller's
+    too_far = api.client.get(f"/v1/export/receipts?after={2**63}", headers=auth)
+    assert too_far.status_code == 400

@@ -94,6 +94,7 @@ class ClearExport:
             run.clear(code, message)
             answer = ExportAnswer(message_guid=message.guid, receipts=tuple(run.receipts))
             records.record_answer(message.guid, code, sender, answer)
+            records.add_receipts(list(answer.receipts), at)
             return answer
 
     def register_warehouse(self, warehouse: Warehouse) -> list[Violation]:
@@ -123,6 +124,7 @@ class ClearExport:
                 record,
                 msgspec.structs.replace(facts, agencies_pending=pending, agencies_refused=refused),
             )
+            records.add_receipts(run.receipts, at)
             return ExportAnswer(message_guid=f"decision:{invt_no}", receipts=tuple(run.receipts))
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
-from tradewindow.export.model import ExportAnswer, ExportList, SummaryRecord
+from tradewindow.export.model import Addressed, ExportAnswer, ExportList, SummaryRecord
 from tradewindow.export.warehouses import Warehouse
 
 
@@ -20,6 +20,14 @@ class ExportRecords(Protocol):
     def record_answer(
         self, message_guid: str, message_type: str, sender: str, answer: ExportAnswer
     ) -> None: ...
+
+    def add_receipts(self, found: list[Addressed], at: datetime) -> None:
+        """Keep receipts for the parties they are addressed to."""
+        ...
+
+    def receipts_for(self, party_id: str, after: int, limit: int) -> list[tuple[int, Addressed]]:
+        """A party's receipts with ids above ``after``, oldest first, at most ``limit``."""
+        ...
 
     def document(self, kind: str, key: str) -> tuple[str, bytes] | None:
         """(owner, JSON body) of an order, receipt of payment or waybill on file."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, te
 from sqlalchemy.exc import IntegrityError
 
 from tradewindow.export.flow import Status
-from tradewindow.export.model import ExportAnswer, ExportList, SummaryRecord
+from tradewindow.export.model import Addressed, ExportAnswer, ExportList, SummaryRecord
 from tradewindow.export.warehouses import Warehouse
 from tradewindow.store.errors import DuplicateRecord
 from tradewindow.store.export.tables import (
@@ -23,6 +23,7 @@ from tradewindow.store.export.tables import (
     early_arrivals,
     lists,
     number_series,
+    receipts,
     summaries,
     warehouses,
 )
@@ -33,6 +34,7 @@ from tradewindow.store.transaction import dialect_insert, reader, writer
 EXPORT_LOCK = 2255297084502032357
 _LIST = msgspec.json.Decoder(ExportList)
 _ANSWER = msgspec.json.Decoder(ExportAnswer)
+_ADDRESSED = msgspec.json.Decoder(Addressed)
 
 
 class SqlExportRecords:
@@ -58,6 +60,32 @@ class SqlExportRecords:
                 body=msgspec.json.encode(answer),
             )
         )
+
+    # receipts by the party they are for
+
+    def add_receipts(self, found: list[Addressed], at: datetime) -> None:
+        if found:
+            self.connection.execute(
+                insert(receipts),
+                [
+                    {
+                        "party_id": item.party_id,
+                        "message_type": str(item.receipt.__struct_config__.tag),
+                        "created_at": at,
+                        "body": msgspec.json.encode(item),
+                    }
+                    for item in found
+                ],
+            )
+
+    def receipts_for(self, party_id: str, after: int, limit: int) -> list[tuple[int, Addressed]]:
+        rows = self.connection.execute(
+            select(receipts.c.id, receipts.c.body)
+            .where(receipts.c.party_id == party_id, receipts.c.id > after)
+            .order_by(receipts.c.id)
+            .limit(limit)
+        ).all()
+        return [(row.id, _ADDRESSED.decode(row.body)) for row in rows]
 
     # documents
 

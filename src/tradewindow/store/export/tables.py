@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, MetaData, String, Table
 
-from tradewindow.store.types import Instant
+from tradewindow.store.types import Instant, RowId
 
 metadata = MetaData()
 
@@ -81,4 +81,15 @@ number_series = Table(
     metadata,
     Column("series", String(32), primary_key=True),
     Column("next_value", BigInteger, nullable=False),
+)
+
+receipts = Table(  # 0016_export_receipts
+    "exp_receipts",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("party_id", String(80), nullable=False),
+    Column("message_type", String(8), nullable=False),
+    Column("created_at", Instant(), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Index("ix_exp_receipts_party_id", "party_id", "id"),
 )

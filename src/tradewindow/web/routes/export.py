@@ -8,6 +8,9 @@
 ``GET  /v1/export/summaries/preview``                  the summaries the caller's departed
                                                        lists would make, the overdue lists
 ``POST /v1/export/summaries``                          file them (CEB701): CEB702 and CEB792
+``GET  /v1/export/receipts?after=ID``                  the caller's receipts, oldest first: also
+                                                       those of its lists moved on later (woken,
+                                                       released, held, departed)
 =====================================================  =======================================
 
 Only receipts addressed to the caller are returned (a list another party filed that the
@@ -21,6 +24,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
 
 from tradewindow.export.model import ExportAnswer
 from tradewindow.export.summary_desk import Preview, SummaryDesk
@@ -30,6 +34,7 @@ from tradewindow.web.openapi_docs import XML, document
 from tradewindow.web.window import Window
 
 _JSON = "application/json"
+MAX_RECEIPT_ID = 2**62  # a receipt id is a BIGINT: anything beyond is a coded 400
 
 
 class ExportReceipt(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,6 +49,17 @@ class ExportFiled(msgspec.Struct, frozen=True, kw_only=True):
 
 class SummariesFiled(msgspec.Struct, frozen=True, kw_only=True):
     items: list[ExportFiled]
+
+
+class NumberedReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    message_type: str
+    receipt: dict[str, Any]
+
+
+class ReceiptPage(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[NumberedReceipt]
+    after: int  # pass it back to fetch what follows
 
 
 def _mine(answer: ExportAnswer, party_id: str) -> ExportFiled:
@@ -118,3 +134,29 @@ class ExportController(Controller):
             principal.party_id, window.clock(), send
         )
         return SummariesFiled(items=[_mine(a, principal.party_id) for a in answers])
+
+    @get(
+        "/receipts",
+        sync_to_thread=True,
+        summary="The caller's export receipts after a given id, oldest first",
+        responses=document({200: (ReceiptPage, "receipts, and the id to continue after")}),
+    )
+    def receipts(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        after: int = Parameter(default=0, ge=0, le=MAX_RECEIPT_ID),
+        limit: int = Parameter(default=100, ge=1, le=500),
+    ) -> ReceiptPage:
+        window: Window = request.app.state.window
+        with window.app.store.export.reading() as records:
+            found = records.receipts_for(principal.party_id, after, limit)
+        items = [
+            NumberedReceipt(
+                id=number,
+                message_type=str(item.receipt.__struct_config__.tag),
+                receipt=msgspec.to_builtins(item.receipt),
+            )
+            for number, item in found
+        ]
+        return ReceiptPage(items=items, after=items[-1].id if items else after)
