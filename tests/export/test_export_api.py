@@ -14,7 +14,7 @@ import pytest
 from litestar.testing import TestClient
 
 from tradewindow.bootstrap import bootstrap
-from tradewindow.export.documents import ExportMessage
+from tradewindow.export.documents import ExportMessage, Inventory
 from tradewindow.formats import ceb_export
 from tradewindow.parties.model import RegisterParty
 from tradewindow.settings import Settings
@@ -64,6 +64,13 @@ def api(database_url: str, tmp_path: Path) -> Iterator[Api]:
                           roles=(role,), identifiers=(("cn.customs", code),))
         )  # fmt: skip
         keys[party_id] = window.registry.issue_key(party_id).api_key
+    for agency in ("inspection_quarantine", "customs"):
+        party_id = agency.replace("_", "-")
+        window.registry.register(
+            RegisterParty(id=party_id, name_zh=agency, name_en=agency, kind="agency",
+                          roles=(agency,), jurisdictions=("CN",))
+        )  # fmt: skip
+        keys[agency] = window.registry.issue_key(party_id).api_key
     with TestClient(app) as client:
         yield Api(client, keys)
     window.close()
@@ -153,3 +160,44 @@ def test_a_list_moved_on_by_others_is_answered_to_its_filer(api: Api) -> None:
     assert [item["message_type"] for item in theirs["items"]] == ["CEB506"]  # not the seller's
     too_far = api.client.get(f"/v1/export/receipts?after={2**63}", headers=auth)
     assert too_far.status_code == 400
+
+
+def test_inspection_decides_the_lists_of_food_it_must_see(api: Api) -> None:
+    """The policy's inspection prefixes route a list of food supplements (2106) to inspection &
+    quarantine: arrival does not release it, the agency's decision does; others see nothing."""
+    base = s.inventory(agent_code=s.EBC_CODE)
+    food = msgspec.structs.replace(base.items[1], gcode="2106909090", gname="复合维生素片")
+    api.post("seller", "CEB603", Inventory(head=base.head, items=[base.items[0], food]))
+    api.post("platform", "CEB303")
+    api.post("payer", "CEB403")
+    api.post("carrier", "CEB505")
+    api.post("site", "CEB507", s.arrival())
+    inspector = {"Authorization": f"Bearer {api.keys['inspection_quarantine']}"}
+    waiting = msgspec.json.decode(
+        api.client.get("/v1/export/agency/lists", headers=inspector).content
+    )
+    ((listed),) = waiting["items"]
+    assert (listed["status"], [x["gcode"] for x in listed["lines"]]) == (
+        "arrived",
+        ["8518300000", "2106909090"],
+    )
+    invt_no = listed["invt_no"]
+    customs = {"Authorization": f"Bearer {api.keys['customs']}"}
+    assert (
+        msgspec.json.decode(api.client.get("/v1/export/agency/lists", headers=customs).content)[
+            "items"
+        ]
+        == []
+    )
+    seller = {"Authorization": f"Bearer {api.keys['seller']}"}
+    url = f"/v1/export/agency/lists/{invt_no}/decision"
+    assert api.client.get("/v1/export/agency/lists", headers=seller).status_code == 404
+    assert api.client.post(url, json={"decision": "release"}, headers=customs).status_code == 404
+    assert api.client.post(url, json={"decision": "maybe"}, headers=inspector).status_code == 400
+    decided = api.client.post(url, json={"decision": "release"}, headers=inspector)
+    assert decided.status_code == 200, decided.text
+    assert api.client.post(url, json={"decision": "release"}, headers=inspector).status_code == 404
+    page = msgspec.json.decode(api.client.get("/v1/export/receipts", headers=seller).content)
+    assert [i["receipt"]["InventoryReturn"][0]["returnStatus"] for i in page["items"]] == [
+        "2", "120", "300", "800",
+    ]  # fmt: skip

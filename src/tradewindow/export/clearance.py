@@ -110,12 +110,13 @@ class ClearExport:
         return []
 
     def decide(self, invt_no: str, agency: str, release: bool, at: datetime) -> ExportAnswer:
-        """An agency's decision on a list: release (it no longer waits for the agency) or
-        refuse (the list is held). Answers the list's filer with a CEB604 when it moved."""
+        """An agency's decision on a list waiting for it: release (it no longer waits for the
+        agency) or refuse (the list is held). Answers the list's filer with a CEB604 when it
+        moved. ``LookupError`` when no list of this number waits for this agency."""
         with self.store.writing() as records:
             record = records.list_by_invt_no(invt_no)
-            if record is None:
-                raise LookupError(invt_no)
+            if record is None or agency not in record.facts.agencies_pending:
+                raise LookupError(invt_no)  # not found: or not this agency's to decide
             facts = record.facts
             pending = facts.agencies_pending - {agency}
             refused = facts.agencies_refused | ({agency} if not release else frozenset())

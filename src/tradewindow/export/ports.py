@@ -45,6 +45,10 @@ class ExportRecords(Protocol):
         """Lists waiting for documents under either key."""
         ...
 
+    def waiting_for_agency(self, agency: str) -> list[ExportList]:
+        """Accepted lists, not departed or cancelled, still waiting for ``agency``."""
+        ...
+
     def save_list(self, record: ExportList) -> None:
         """Insert or replace the list of ``record.order_key``."""
         ...

@@ -131,6 +131,10 @@ class SqlExportRecords:
             return []
         return self._lists(lists.c.status == Status.WAITING, or_(*keys))
 
+    def waiting_for_agency(self, agency: str) -> list[ExportList]:
+        found = self._lists(lists.c.status.in_([Status.ACCEPTED, Status.ARRIVED]))
+        return [x for x in found if agency in x.facts.agencies_pending]
+
     def save_list(self, record: ExportList) -> None:
         values = {
             "waybill_key": record.waybill_key,

@@ -8,6 +8,8 @@
 ``GET  /v1/export/summaries/preview``                  the summaries the caller's departed
                                                        lists would make, the overdue lists
 ``POST /v1/export/summaries``                          file them (CEB701): CEB702 and CEB792
+``GET  /v1/export/agency/lists``                      an agency: the lists waiting for it
+``POST /v1/export/agency/lists/{invt_no}/decision``    release or refuse one
 ``GET  /v1/export/receipts?after=ID``                  the caller's receipts, oldest first: also
                                                        those of its lists moved on later (woken,
                                                        released, held, departed)
@@ -20,17 +22,19 @@ caller's document woke is answered to that party).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
-from tradewindow.export.model import ExportAnswer
+from tradewindow.export.model import ExportAnswer, ExportList
 from tradewindow.export.summary_desk import Preview, SummaryDesk
 from tradewindow.formats import ceb_export, ceb_xml
-from tradewindow.parties.principal import Principal
+from tradewindow.parties.principal import PartyKind, Principal
 from tradewindow.web.openapi_docs import XML, document
+from tradewindow.web.problems import not_found
 from tradewindow.web.window import Window
 
 _JSON = "application/json"
@@ -49,6 +53,41 @@ class ExportFiled(msgspec.Struct, frozen=True, kw_only=True):
 
 class SummariesFiled(msgspec.Struct, frozen=True, kw_only=True):
     items: list[ExportFiled]
+
+
+class AgencyLine(msgspec.Struct, frozen=True, kw_only=True):
+    gnum: int
+    gcode: str
+    gname: str
+    qty: Decimal
+    unit: str
+    country: str
+
+
+class AgencyList(msgspec.Struct, frozen=True, kw_only=True):
+    """What an inspecting agency sees of a list: the goods, where they go, who sends them."""
+
+    invt_no: str
+    status: str
+    ebc_code: str
+    ebc_name: str
+    trade_mode: str
+    country: str
+    port_code: str
+    lines: list[AgencyLine]
+
+
+class AgencyLists(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[AgencyList]
+
+
+class DecisionRequest(msgspec.Struct, frozen=True, kw_only=True):
+    decision: Literal["release", "refuse"]
+
+
+class DecisionAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    invt_no: str
+    decision: str
 
 
 class NumberedReceipt(msgspec.Struct, frozen=True, kw_only=True):
@@ -160,3 +199,59 @@ class ExportController(Controller):
             for number, item in found
         ]
         return ReceiptPage(items=items, after=items[-1].id if items else after)
+
+    @get(
+        "/agency/lists",
+        sync_to_thread=True,
+        summary="An agency: the export lists waiting for its decision",
+        responses=document({200: (AgencyLists, "the lists, with the goods' lines")}),
+    )
+    def agency_lists(self, request: Request[Any, Any, Any], principal: Principal) -> AgencyLists:
+        window: Window = request.app.state.window
+        agency = _agency_of(principal)
+        with window.app.store.export.reading() as records:
+            found = records.waiting_for_agency(agency)
+        return AgencyLists(items=[_agency_view(x) for x in found])
+
+    @post(
+        "/agency/lists/{invt_no:str}/decision",
+        sync_to_thread=True,
+        summary="An agency releases or refuses a list waiting for it",
+        responses=document({200: (DecisionAnswer, "decided")}),
+        status_code=200,
+    )
+    def decide(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        invt_no: str,
+        data: DecisionRequest,
+    ) -> DecisionAnswer:
+        window: Window = request.app.state.window
+        agency = _agency_of(principal)
+        try:
+            window.app.export.decide(invt_no, agency, data.decision == "release", window.clock())
+        except LookupError:
+            raise not_found("export list") from None
+        return DecisionAnswer(invt_no=invt_no, decision=data.decision)
+
+
+def _agency_of(principal: Principal) -> str:
+    """The agency the caller is; anyone else is answered as if nothing were there."""
+    if principal.kind is not PartyKind.AGENCY or principal.agency is None:
+        raise not_found("export list")
+    return principal.agency
+
+
+def _agency_view(record: ExportList) -> AgencyList:
+    head = record.inventory.head
+    return AgencyList(
+        invt_no=record.invt_no or "", status=record.status.value, ebc_code=head.ebc_code,
+        ebc_name=head.ebc_name, trade_mode=head.trade_mode, country=head.country,
+        port_code=head.port_code,
+        lines=[
+            AgencyLine(gnum=i.gnum, gcode=i.gcode, gname=i.gname, qty=i.qty, unit=i.unit,
+                       country=i.country)
+            for i in record.inventory.items
+        ],
+    )  # fmt: skip
