@@ -201,3 +201,30 @@ def test_inspection_decides_the_lists_of_food_it_must_see(api: Api) -> None:
     assert [i["receipt"]["InventoryReturn"][0]["returnStatus"] for i in page["items"]] == [
         "2", "120", "300", "800",
     ]  # fmt: skip
+
+
+WAREHOUSE = {
+    "warehouse_code": "OW-US-LAX-01", "name": "洛杉矶湾区海外仓", "country": "502",
+    "address": "1200 E Carson St, Carson, CA 90745", "area_m2": "5200", "tenure": "leased",
+    "evidence": "LEASE-2025-0117", "valid_from": "2025-07-01", "valid_until": "2027-06-30",
+}  # fmt: skip
+
+
+def test_a_9810_list_needs_the_sellers_registered_warehouse(api: Api) -> None:
+    seller = {"Authorization": f"Bearer {api.keys['seller']}"}
+    head = {"trade_mode": "9810", "ebp_code": "OW-US-LAX-01", "agent_code": s.EBC_CODE}
+    refused = api.post("seller", "CEB603", s.inventory(**head))
+    assert "CEB603.ebpCode.warehouse_unregistered" in refused.text
+    bad = api.client.post(
+        "/v1/export/warehouses", json={**WAREHOUSE, "country": "142"}, headers=seller
+    )
+    assert bad.status_code == 422
+    assert msgspec.json.decode(bad.content)["code"] == "warehouse.country.not_abroad"
+    made = api.client.post("/v1/export/warehouses", json=WAREHOUSE, headers=seller)
+    assert made.status_code == 201, made.text
+    assert msgspec.json.decode(made.content)["enterprise_code"] == s.EBC_CODE
+    booking = s.order(order_type="W", ebp_code="OW-US-LAX-01")  # the seller books its warehouse
+    assert receipts(api.post("seller", "CEB303", booking)) == [("CEB304", ["120"])]
+    api.post("carrier", "CEB505")
+    listed = api.post("seller", "CEB603", s.inventory(**head, guid=s.guid("again")))
+    assert receipts(listed) == [("CEB604", ["120"])]

@@ -19,9 +19,11 @@ import hashlib
 from datetime import datetime
 from typing import cast
 
+import msgspec
+
 from tradewindow.cbec.documents import Message
 from tradewindow.export.clearance import ClearExport
-from tradewindow.export.documents import ExportMessage, message_type
+from tradewindow.export.documents import ExportMessage, OrderMessage, message_type
 from tradewindow.export.model import ExportAnswer
 from tradewindow.filing.ports import Commissions, Parties, RefusalEvidence, Refused
 from tradewindow.filing.refusals import FilingRefused
@@ -105,7 +107,7 @@ class FileExport:
         except PartyError as error:
             raise FilingRefused(error.code, error.en, error.zh, error.violations) from None
         # filing.rights reads any CEB message by its documents' heads, import or export
-        generic = cast(Message, message)
+        generic = cast(Message, _as_rights_see_it(message))
         filer = filer_of(party)
         wrong_sender = sender_violation(generic, filer)
         if wrong_sender is not None:
@@ -118,3 +120,19 @@ class FileExport:
         found = code_violations(generic, filer, authorities, at)
         if found:
             raise FilingRefused.of(*found)
+
+
+def _as_rights_see_it(message: ExportMessage) -> ExportMessage:
+    """A 9810 warehouse booking (CEB303, orderType W) names the overseas warehouse as its
+    ebpCode (修订说明 202205 二), which is no firm's code: the enterprise books its own
+    warehouse and answers for it, so its ebcCode is the principal the rights check. The
+    list's rule then checks the warehouse is one it registered."""
+    if not isinstance(message, OrderMessage):
+        return message
+    orders = [
+        msgspec.structs.replace(o, head=msgspec.structs.replace(o.head, ebp_code=o.head.ebc_code))
+        if o.head.order_type == "W"
+        else o
+        for o in message.orders
+    ]
+    return msgspec.structs.replace(message, orders=orders)

@@ -8,6 +8,8 @@
 ``GET  /v1/export/summaries/preview``                  the summaries the caller's departed
                                                        lists would make, the overdue lists
 ``POST /v1/export/summaries``                          file them (CEB701): CEB702 and CEB792
+``POST /v1/export/warehouses``                         register (or renew) an overseas warehouse
+                                                       of the caller's enterprise (9810)
 ``GET  /v1/export/agency/lists``                      an agency: the lists waiting for it
 ``POST /v1/export/agency/lists/{invt_no}/decision``    release or refuse one
 ``GET  /v1/export/receipts?after=ID``                  the caller's receipts, oldest first: also
@@ -21,7 +23,7 @@ caller's document woke is answered to that party).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -31,10 +33,13 @@ from litestar.params import Parameter
 
 from tradewindow.export.model import ExportAnswer, ExportList
 from tradewindow.export.summary_desk import Preview, SummaryDesk
+from tradewindow.export.warehouses import Tenure, Warehouse
 from tradewindow.formats import ceb_export, ceb_xml
+from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.principal import PartyKind, Principal
+from tradewindow.violations import Rejected
 from tradewindow.web.openapi_docs import XML, document
-from tradewindow.web.problems import not_found
+from tradewindow.web.problems import ApiError, not_found
 from tradewindow.web.window import Window
 
 _JSON = "application/json"
@@ -88,6 +93,20 @@ class DecisionRequest(msgspec.Struct, frozen=True, kw_only=True):
 class DecisionAnswer(msgspec.Struct, frozen=True, kw_only=True):
     invt_no: str
     decision: str
+
+
+class WarehouseRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """An overseas warehouse of the caller's enterprise (its first customs code)."""
+
+    warehouse_code: str
+    name: str
+    country: str
+    address: str
+    area_m2: Decimal
+    tenure: Tenure
+    evidence: str
+    valid_from: date
+    valid_until: date
 
 
 class NumberedReceipt(msgspec.Struct, frozen=True, kw_only=True):
@@ -234,6 +253,30 @@ class ExportController(Controller):
         except LookupError:
             raise not_found("export list") from None
         return DecisionAnswer(invt_no=invt_no, decision=data.decision)
+
+    @post(
+        "/warehouses",
+        sync_to_thread=True,
+        summary="Register (or renew) an overseas warehouse of the caller's enterprise (9810)",
+        responses=document({201: (Warehouse, "registered")}),
+        status_code=201,
+    )
+    def register_warehouse(
+        self, request: Request[Any, Any, Any], principal: Principal, data: WarehouseRequest
+    ) -> Warehouse:
+        window: Window = request.app.state.window
+        party = window.registry.party(principal.party_id)
+        code = next((i.value for i in party.identifiers if i.scheme is Scheme.CUSTOMS), None)
+        if code is None:
+            raise ApiError(
+                403, "auth.forbidden", "only an enterprise with a customs code registers"
+                " warehouses", "仅有海关编码的企业可备案海外仓",
+            )  # fmt: skip
+        warehouse = Warehouse(enterprise_code=code, **msgspec.structs.asdict(data))
+        found = window.app.export.register_warehouse(warehouse)
+        if found:
+            raise Rejected(found)
+        return warehouse
 
 
 def _agency_of(principal: Principal) -> str:
