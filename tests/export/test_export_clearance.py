@@ -11,6 +11,8 @@ from typing import Any
 import export_set as s
 import msgspec
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tradewindow.cbec.documents import SpecVersion
 from tradewindow.export import flow, rules
@@ -321,3 +323,35 @@ def test_documents_filed_at_once_wake_the_list_exactly_once(
             listed = records.list_by_order(f"{s.EBP_CODE}|{order_no}")
         assert listed is not None
         assert listed.status is flow.Status.ACCEPTED
+
+
+_ORDER_OF_ARRIVAL = st.permutations(["CEB603", "CEB303", "CEB403", "CEB505", "CEB507"])
+
+
+def test_any_order_of_arrival_releases_the_list(clear: ClearExport, store: SqlStore) -> None:
+    """Whatever order the list, its three documents and the parcel's arrival come in, the
+    list ends released, and departs."""
+    counter = iter(range(10_000))
+
+    @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(_ORDER_OF_ARRIVAL)
+    def run(order: list[str]) -> None:
+        n = next(counter)
+        order_no, waybill = f"EXP2026031200{n:04d}", f"SZX2603120{n:04d}"
+        documents = {
+            "CEB603": s.inventory(order_no=order_no, logistics_no=waybill),
+            "CEB303": s.order(order_no=order_no),
+            "CEB403": s.receipt(order_no=order_no),
+            "CEB505": s.waybill(logistics_no=waybill),
+            "CEB507": s.arrival(waybill),
+        }
+        for code in order:
+            clear(s.message(code, documents[code]), SENDER, AT)
+        with store.export.reading() as records:
+            listed = records.list_by_order(f"{s.EBP_CODE}|{order_no}")
+        assert listed is not None
+        assert listed.status is flow.Status.RELEASED, order
+        left = clear(s.message("CEB509", s.departure(waybill)), SENDER, AT)
+        assert statuses(left) == [("899", listed.invt_no)]
+
+    run()
