@@ -228,3 +228,11 @@ def test_a_9810_list_needs_the_sellers_registered_warehouse(api: Api) -> None:
     api.post("carrier", "CEB505")
     listed = api.post("seller", "CEB603", s.inventory(**head, guid=s.guid("again")))
     assert receipts(listed) == [("CEB604", ["120"])]
+
+
+def test_a_message_the_xsd_refuses_is_a_422_naming_each_fault(api: Api) -> None:
+    answer = api.post("carrier", "CEB505", s.waybill(logistics_no="L" * 200))
+    assert answer.status_code == 422
+    problem = msgspec.json.decode(answer.content)
+    assert problem["code"] == "CEB505.logisticsNo.too_long"
+    assert [v["path"] for v in problem["violations"]] == ["Logistics[1]/logisticsNo"]

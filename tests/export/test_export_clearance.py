@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tradewindow.cbec.documents import SpecVersion
 from tradewindow.export import flow, rules
-from tradewindow.export.clearance import ClearExport
+from tradewindow.export.clearance import ClearExport, Unfit
 from tradewindow.export.documents import Inventory
 from tradewindow.export.model import ExportAnswer
 from tradewindow.export.warehouses import Tenure, Warehouse
@@ -355,3 +355,22 @@ def test_any_order_of_arrival_releases_the_list(clear: ClearExport, store: SqlSt
         assert statuses(left) == [("899", listed.invt_no)]
 
     run()
+
+
+def test_what_the_xsd_refuses_is_refused_whole_with_every_fault(clear: ClearExport) -> None:
+    """The reader checks structure, not lengths; clearance checks the facets of both versions:
+    a 200-character waybill number (over 2018's 80) and an 80-character guid are refused
+    before anything is stored, every fault named; a 40-character one fits 2018 and is taken."""
+    message = s.message("CEB505", s.waybill(logistics_no="L" * 200), guid="G" * 80)
+    with pytest.raises(Unfit) as refused:
+        clear(message, SENDER, AT)
+    assert {(v.path, v.code) for v in refused.value.violations} == {
+        ("@guid", "CEB505.guid.wrong_length"),
+        ("Logistics[1]/logisticsNo", "CEB505.logisticsNo.too_long"),
+    }
+    bad_pod = s.message("CEB603", s.inventory(pod="50"))
+    with pytest.raises(Unfit) as short:
+        clear(bad_pod, SENDER, AT)
+    assert [v.path for v in short.value.violations] == ["Inventory[1]/InventoryHead/POD"]
+    taken = clear(s.message("CEB505", s.waybill(logistics_no="L" * 40)), SENDER, AT)
+    assert own(taken).return_status == "120"

@@ -25,6 +25,7 @@ from tradewindow.cbec.documents import SpecVersion
 from tradewindow.cbec.receipts import ReturnStatus
 from tradewindow.cli.render import console
 from tradewindow.clock import utc_now
+from tradewindow.export.clearance import Unfit
 from tradewindow.export.model import ExportAnswer
 from tradewindow.export.summary_desk import SummaryDesk
 from tradewindow.filing.refusals import FilingRefused
@@ -118,7 +119,7 @@ def _clear(args: argparse.Namespace) -> int:
                     answer = app.export_filing.file(args.as_party, "cli", read.message, data, at)
                 else:
                     answer = app.export(read.message, OPERATOR, at)
-            except FilingRefused as refused:
+            except (FilingRefused, Unfit) as refused:
                 receipt = format_error_receipt(
                     ceb_xml.FormatError(
                         refused.violations, guid=read.message.guid, message_type=_type(read)

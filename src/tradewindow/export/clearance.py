@@ -34,7 +34,7 @@ import msgspec
 from tradewindow.cbec.documents import CHINA_TZ, parse_app_time
 from tradewindow.cbec.receipts import ReturnStatus, return_time
 from tradewindow.export import documents as d
-from tradewindow.export import flow, summarising
+from tradewindow.export import fields, flow, summarising
 from tradewindow.export import receipts as r
 from tradewindow.export.model import (
     Addressed,
@@ -50,11 +50,22 @@ from tradewindow.export.summary import WorkingDays, policy_on
 from tradewindow.export.summary import summarise as summarise_lists
 from tradewindow.export.warehouses import Warehouse, check_registration
 from tradewindow.filing.refusals import FilingRefused
-from tradewindow.violations import Violation, summarise
+from tradewindow.violations import Rejected, Violation, summarise
 
 # the agencies a list must wait for, given the list (the data-sharing policy's routing)
 Routing = Callable[[d.Inventory], frozenset[str]]
 S = TypeVar("S", bound=msgspec.Struct)
+
+
+class Unfit(Rejected):
+    """A message breaking the export XSD's facets (lengths, presence, number bounds): refused
+    whole, every fault named, nothing stored (a 422 on the API, a CEB900 from the CLI)."""
+
+    @property
+    def code(self) -> str:
+        return self.violations[0].code
+
+
 _REFUSED = ReturnStatus.RETURNED.value
 _KIND_OF = {
     "CEB303": flow.DocKind.ORDER,
@@ -81,6 +92,9 @@ class ClearExport:
 
     def __call__(self, message: d.ExportMessage, sender: str, at: datetime) -> ExportAnswer:
         code = d.message_type(message)
+        faults = fields.violations(message)
+        if faults:  # what the XSD refuses is refused whole, before anything is stored
+            raise Unfit(faults)
         with self.store.writing() as records:
             known = records.answer(message.guid)
             if known is not None and known[0] != sender:

@@ -22,7 +22,7 @@ from typing import cast
 import msgspec
 
 from tradewindow.cbec.documents import Message
-from tradewindow.export.clearance import ClearExport
+from tradewindow.export.clearance import ClearExport, Unfit
 from tradewindow.export.documents import ExportMessage, OrderMessage, message_type
 from tradewindow.export.model import ExportAnswer
 from tradewindow.filing.ports import Commissions, Parties, RefusalEvidence, Refused
@@ -72,11 +72,11 @@ class FileExport:
         self, party_id: str, credential_id: str, message: ExportMessage, data: bytes, at: datetime
     ) -> ExportAnswer:
         """Clear ``message`` (read from ``data``) for ``party_id``, or raise
-        :class:`FilingRefused` with every code."""
+        :class:`FilingRefused` (rights) or :class:`Unfit` (facets) with every code."""
         try:
             self._check(party_id, credential_id, message, at)
             return self._clear(message, party_id, at)
-        except FilingRefused as refused:
+        except (FilingRefused, Unfit) as refused:
             if self._evidence is not None:
                 self._evidence.record(
                     [
