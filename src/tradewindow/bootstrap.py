@@ -161,15 +161,28 @@ def bootstrap(
 def open_export(store: SqlStore, policy: Policy) -> ClearExport:
     """Export clearance: lists routed to inspection & quarantine by the policy's HS prefixes,
     values converted to CNY by the shipped monthly rates."""
-    inspection = policy.agency("inspection_quarantine")
-    prefixes = inspection.only_lines.values if inspection and inspection.only_lines else ()
-    context = ExportContext(
-        codes=ReferenceCodeTables(),
-        controls=inspection_controls(prefixes),
-        cny_rate=_customs_rates(shipped_rates()),
-        warehouse_valid=lambda *_: False,  # ClearExport checks its own registry instead
+    return ClearExport(
+        store.export,
+        export_context(policy),
+        inspection_routing("inspection_quarantine", _inspection_prefixes(policy)),
     )
-    return ClearExport(store.export, context, inspection_routing("inspection_quarantine", prefixes))
+
+
+def export_context(policy: Policy) -> ExportContext:
+    """What the export rules consult: code tables, the inspection prefixes as 涉检 controls,
+    the shipped rates. The warehouse registry is ClearExport's own (in its transaction); this
+    context alone says no warehouse is registered."""
+    return ExportContext(
+        codes=ReferenceCodeTables(),
+        controls=inspection_controls(_inspection_prefixes(policy)),
+        cny_rate=_customs_rates(shipped_rates()),
+        warehouse_valid=lambda *_: False,
+    )
+
+
+def _inspection_prefixes(policy: Policy) -> tuple[str, ...]:
+    inspection = policy.agency("inspection_quarantine")
+    return inspection.only_lines.values if inspection and inspection.only_lines else ()
 
 
 def _customs_rates(table: RateTable) -> CnyRate:

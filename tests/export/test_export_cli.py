@@ -48,6 +48,10 @@ def test_check_names_the_faults_and_exits_1(
     assert main(["export", "check", str(bad)]) == 1
     shown = capsys.readouterr().out
     assert "[CEB900.element.missing] Inventory[1]/InventoryHead/POD" in shown
+    b2b = write(workdir / "in", "b2b.xml", "CEB603", s.inventory(trade_mode="9710", ie_flag="I"))
+    assert main(["export", "check", str(b2b)]) == 1  # the rules clearance would apply
+    shown = capsys.readouterr().out
+    assert "[CEB603.ieFlag.not_export] Inventory[1]/InventoryHead/ieFlag" in shown
 
 
 def test_a_9610_set_clears_to_departure_and_a_summary(workdir: Path) -> None:

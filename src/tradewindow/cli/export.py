@@ -1,9 +1,10 @@
 """``tradewindow export``: CBEC export from the command line.
 
 ``check FILE…`` reads each export message and checks it against the export XSD of a spec
-version, printing every fault with its path and code (the XSD's faults beside what could
-still be read); ``clear FILE… --out DIR`` clears them as the platform operator and writes
-each answer's receipts (CEB304 … 792, or a CEB900 for a message that cannot be read);
+version and the rules clearance applies before looking for documents, printing every fault
+with its path and code (the XSD's faults beside what could still be read); ``clear FILE…
+--out DIR`` clears them (as the platform operator, or ``--as`` a party) and writes each
+answer's receipts (CEB304 … 792, or a CEB900 for a message that cannot be read or filed);
 ``summarise`` previews the summaries of the departed lists not yet summarised, with each
 list's deadline and the overdue ones, and with ``--file`` files them as CEB701 and writes the
 CEB702 / CEB792 answers. Each command only translates its arguments into calls of the export
@@ -13,6 +14,7 @@ core and prints the result; the exit status is 0 when everything was accepted, 1
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -20,17 +22,22 @@ from pathlib import Path
 
 from rich.table import Table
 
-from tradewindow.bootstrap import App, bootstrap
+from tradewindow.agencies.policy_file import shipped_policy
+from tradewindow.bootstrap import App, bootstrap, export_context
 from tradewindow.cbec.documents import SpecVersion
 from tradewindow.cbec.receipts import ReturnStatus
 from tradewindow.cli.render import console
 from tradewindow.clock import utc_now
+from tradewindow.export import fields
 from tradewindow.export.clearance import Unfit
+from tradewindow.export.documents import ExportMessage, InventoryMessage
 from tradewindow.export.model import ExportAnswer
+from tradewindow.export.rules import predicted
 from tradewindow.export.summary_desk import SummaryDesk
 from tradewindow.filing.refusals import FilingRefused
 from tradewindow.formats import ceb_export, ceb_xml
 from tradewindow.formats.ceb_receipts_xml import format_error_receipt, write_receipt
+from tradewindow.violations import Violation
 
 OPERATOR = "operator:cli"
 _MAX_BYTES = 10 * 1024 * 1024
@@ -86,7 +93,7 @@ def _check(args: argparse.Namespace) -> int:
     status = 0
     for path in _files(args.paths):
         checked = ceb_export.check(path.read_bytes(), spec, max_bytes=_MAX_BYTES, max_depth=32)
-        faults = [*checked.read_faults, *checked.schema_faults]
+        faults = [*checked.read_faults, *checked.schema_faults, *_predicted(checked.message)]
         read = "read" if checked.message is not None else "not read"
         console.print(f"{path}: {checked.message_type or '?'} {read}, {len(faults)} faults",
                       markup=False)  # fmt: skip
@@ -96,6 +103,20 @@ def _check(args: argparse.Namespace) -> int:
             )
         status |= bool(faults)
     return status
+
+
+def _predicted(message: ExportMessage | None) -> list[Violation]:
+    """What clearance would refuse before looking for documents: the facets of both versions
+    and, for lists, their rules (a 9810 list's warehouse is checked against the registry at
+    filing, not here)."""
+    if message is None:
+        return []
+    found = fields.violations(message)
+    if isinstance(message, InventoryMessage):
+        context = export_context(shipped_policy())
+        context = dataclasses.replace(context, warehouse_valid=lambda *_: True)
+        found += predicted(message.inventories, context)
+    return found
 
 
 def _clear(args: argparse.Namespace) -> int:

@@ -400,3 +400,12 @@ def overseas_warehouse_registered(
                 f"“{head.ebp_code}”不是{head.ebc_code}在{head.ie_date}有效备案的海外仓，请先备案",
             )
         )
+
+
+def predicted(inventories: list[Inventory], ctx: ExportContext) -> list[Violation]:
+    """Every rule violation of the lists of one CEB603 message, as clearance would find them
+    before looking for their documents (what a sandbox can say without a database)."""
+    found: list[Violation] = []
+    for index, inventory in enumerate(inventories, 1):
+        found += check_inventory(inventory, f"Inventory[{index}]", ctx)
+    return found
