@@ -7,6 +7,7 @@ calls it and every part of the application takes its settings from the bootstrap
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import re
@@ -65,6 +66,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     callback_allow_loopback: bool = False
     callback_retry_first: timedelta = timedelta(seconds=60)
     callback_retry_cap: timedelta = timedelta(hours=24)
+    # networks outbound calls may reach although not globally routable (private deployments:
+    # TRADEWINDOW_EGRESS_ALLOW, comma-separated CIDR); empty: the public internet only
+    egress_allow: tuple[str, ...] = ()
     # the research-data channel: where encrypted chunks are kept (a directory, or
     # s3://ACCESS:SECRET@host/bucket/prefix; unset: data_dir/objects) and the Fernet master
     # keys its dataset keys are sealed with (the first seals; unset: one kept in data_dir)
@@ -82,7 +86,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             f" callback_secret_keys=<{len(self.callback_secret_keys)} masked>,"
             f" callback_allow_loopback={self.callback_allow_loopback},"
             f" callback_retry_first={self.callback_retry_first},"
-            f" callback_retry_cap={self.callback_retry_cap}, api={self.api!r},"
+            f" callback_retry_cap={self.callback_retry_cap},"
+            f" egress_allow={self.egress_allow!r}, api={self.api!r},"
             f" portal={self.portal!r})"
         )
 
@@ -153,6 +158,16 @@ def _callback_values(env: Mapping[str, str]) -> dict[str, object]:
         values["callback_secret_keys"] = keys
     if raw := env.get("TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK"):
         values["callback_allow_loopback"] = _flag("TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK", raw)
+    if raw := env.get("TRADEWINDOW_EGRESS_ALLOW"):
+        networks = tuple(n.strip() for n in raw.split(",") if n.strip())
+        for network in networks:
+            try:
+                ipaddress.ip_network(network)
+            except ValueError:
+                raise SettingsError(
+                    f"TRADEWINDOW_EGRESS_ALLOW must hold CIDR networks (got {network!r})"
+                ) from None
+        values["egress_allow"] = networks
     first = timedelta(seconds=60)
     if raw := env.get("TRADEWINDOW_CALLBACK_RETRY_FIRST"):
         first = values["callback_retry_first"] = _duration("TRADEWINDOW_CALLBACK_RETRY_FIRST", raw)
