@@ -16,6 +16,7 @@ from loopback import serve
 from stats_history import History, build
 
 from tradewindow.web.app import pages
+from tradewindow.web.headers import security_headers
 from tradewindow.web.pages.stats import LAKE_STATE
 
 
@@ -25,6 +26,7 @@ def make_app(lake_root: Path) -> Litestar:
         route_handlers=routers,
         template_config=template_config,
         state=State({LAKE_STATE: lake_root}),
+        before_send=[security_headers],  # the charts are drawn under the platform's CSP
     )
 
 
