@@ -41,8 +41,12 @@ class PortalLimits(msgspec.Struct, frozen=True, kw_only=True):
     allow_http: bool = False
     session_lifetime: timedelta = timedelta(hours=8)  # a session ends this long after sign-in
     idle_timeout: timedelta = timedelta(minutes=30)  # ... or after this long without a request
-    lockout_failures: int = 5  # wrong passwords in a row that lock the account
-    lockout_duration: timedelta = timedelta(minutes=15)  # how long the lock holds
+    # failed sign-ins, API credentials and OAuth clients are throttled, never locked: the
+    # first ``lockout_failures`` of one (client address, account) are free, then each waits
+    # twice as long as the one before, from 1 s up to ``lockout_duration``; one address gets
+    # ten times the allowance over every account (tradewindow.parties.throttle)
+    lockout_failures: int = 5
+    lockout_duration: timedelta = timedelta(minutes=15)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
