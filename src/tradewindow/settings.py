@@ -7,6 +7,7 @@ calls it and every part of the application takes its settings from the bootstrap
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import re
@@ -40,8 +41,12 @@ class PortalLimits(msgspec.Struct, frozen=True, kw_only=True):
     allow_http: bool = False
     session_lifetime: timedelta = timedelta(hours=8)  # a session ends this long after sign-in
     idle_timeout: timedelta = timedelta(minutes=30)  # ... or after this long without a request
-    lockout_failures: int = 5  # wrong passwords in a row that lock the account
-    lockout_duration: timedelta = timedelta(minutes=15)  # how long the lock holds
+    # failed sign-ins, API credentials and OAuth clients are throttled, never locked: the
+    # first ``lockout_failures`` of one (client address, account) are free, then each waits
+    # twice as long as the one before, from 1 s up to ``lockout_duration``; one address gets
+    # ten times the allowance over every account (tradewindow.parties.throttle)
+    lockout_failures: int = 5
+    lockout_duration: timedelta = timedelta(minutes=15)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -65,6 +70,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     callback_allow_loopback: bool = False
     callback_retry_first: timedelta = timedelta(seconds=60)
     callback_retry_cap: timedelta = timedelta(hours=24)
+    # networks outbound calls may reach although not globally routable (private deployments:
+    # TRADEWINDOW_EGRESS_ALLOW, comma-separated CIDR); empty: the public internet only
+    egress_allow: tuple[str, ...] = ()
     # the research-data channel: where encrypted chunks are kept (a directory, or
     # s3://ACCESS:SECRET@host/bucket/prefix; unset: data_dir/objects) and the Fernet master
     # keys its dataset keys are sealed with (the first seals; unset: one kept in data_dir)
@@ -82,7 +90,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             f" callback_secret_keys=<{len(self.callback_secret_keys)} masked>,"
             f" callback_allow_loopback={self.callback_allow_loopback},"
             f" callback_retry_first={self.callback_retry_first},"
-            f" callback_retry_cap={self.callback_retry_cap}, api={self.api!r},"
+            f" callback_retry_cap={self.callback_retry_cap},"
+            f" egress_allow={self.egress_allow!r}, api={self.api!r},"
             f" portal={self.portal!r})"
         )
 
@@ -153,6 +162,16 @@ def _callback_values(env: Mapping[str, str]) -> dict[str, object]:
         values["callback_secret_keys"] = keys
     if raw := env.get("TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK"):
         values["callback_allow_loopback"] = _flag("TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK", raw)
+    if raw := env.get("TRADEWINDOW_EGRESS_ALLOW"):
+        networks = tuple(n.strip() for n in raw.split(",") if n.strip())
+        for network in networks:
+            try:
+                ipaddress.ip_network(network)
+            except ValueError:
+                raise SettingsError(
+                    f"TRADEWINDOW_EGRESS_ALLOW must hold CIDR networks (got {network!r})"
+                ) from None
+        values["egress_allow"] = networks
     first = timedelta(seconds=60)
     if raw := env.get("TRADEWINDOW_CALLBACK_RETRY_FIRST"):
         first = values["callback_retry_first"] = _duration("TRADEWINDOW_CALLBACK_RETRY_FIRST", raw)

@@ -8,6 +8,10 @@ secret), with ``Subscription-ID`` and ``API-Version``. A 2xx answer delivers the
 halves it and tries again at once; 429 and 503 wait for ``Retry-After``; anything else
 (including a redirect, never followed, and a refused address) backs off exponentially from
 ``retry_first`` doubling to ``retry_cap``.
+
+Every delivery passes the egress guard again and connects to the address the guard checked
+(:class:`~tradewindow.logistics.guard.Destination`): the name is resolved once per delivery,
+so a name re-pointed at an internal address after the check is never reached.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from sqlalchemy import Connection, Engine, and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tradewindow.clock import utc_now
-from tradewindow.logistics.guard import CallbackGuard
+from tradewindow.logistics.guard import Destination, EgressGuard, EgressRefused
 from tradewindow.logistics.subscriptions import SubscriptionService, Target
 from tradewindow.logistics.tables import deliveries, events
 
@@ -88,7 +92,7 @@ class CallbackDelivery:
         engine: Engine,
         subscriptions: SubscriptionService,
         *,
-        guard: CallbackGuard,
+        guard: EgressGuard,
         client: httpx.AsyncClient,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] = utc_now,
@@ -159,14 +163,16 @@ class CallbackDelivery:
             report.withdrawn += len(gone)
         if target is None or not live:
             return
-        if self.guard.check(target.callback_url):
+        try:
+            destination = self.guard.admit(target.callback_url)
+        except EgressRefused:
             outcome.deferred.extend((row, None, None) for row in live)
             report.deferred += len(live)
             return
         size = self.policy.max_bundle
         while live:
             bundle = live[:size]
-            status, wait = await self._post(target, bundle)
+            status, wait = await self._post(target, destination, bundle)
             report.posts += 1
             if status is not None and 200 <= status < 300:
                 outcome.delivered.extend((row, status) for row in bundle)
@@ -180,10 +186,11 @@ class CallbackDelivery:
                 return
 
     async def _post(
-        self, target: Target, bundle: list[_Due]
+        self, target: Target, destination: Destination, bundle: list[_Due]
     ) -> tuple[int | None, timedelta | None]:
         body = b"[" + b",".join(row.body or b"" for row in bundle) + b"]"
         headers = {
+            "Host": destination.host_header,
             "Content-Type": "application/json",
             "Notification-Signature": signature(target.secret, body),
             "Subscription-ID": target.subscription_id,
@@ -191,7 +198,12 @@ class CallbackDelivery:
         }
         try:
             response = await self.client.post(
-                target.callback_url, content=body, headers=headers, follow_redirects=False
+                destination.pinned_url,
+                content=body,
+                headers=headers,
+                follow_redirects=False,
+                # the certificate is checked against the name, the connection goes to the address
+                extensions={"sni_hostname": destination.host},
             )
         except httpx.HTTPError:
             return None, None

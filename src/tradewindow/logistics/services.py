@@ -11,6 +11,7 @@ took 5-8 s a round (measured), while a pool each answers the same round in about
 
 from __future__ import annotations
 
+import ipaddress
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
@@ -23,7 +24,7 @@ from tradewindow.clock import utc_now
 from tradewindow.logistics.callbacks import CallbackDelivery, RetryPolicy
 from tradewindow.logistics.customs import CustomsEvents
 from tradewindow.logistics.events import EventService
-from tradewindow.logistics.guard import CallbackGuard, SecretBox
+from tradewindow.logistics.guard import EgressGuard, SecretBox
 from tradewindow.logistics.lastmile import FollowClearance
 from tradewindow.logistics.settings import CallbackSettings
 from tradewindow.logistics.subscriptions import SubscriptionService
@@ -34,7 +35,7 @@ class Logistics(msgspec.Struct, frozen=True, kw_only=True):
     events: EventService
     subscriptions: SubscriptionService
     customs: CustomsEvents
-    guard: CallbackGuard
+    guard: EgressGuard
     policy: RetryPolicy
     callbacks: CallbackSettings
     follow_clearance: FollowClearance  # Clearance's ``on_decided``
@@ -72,7 +73,8 @@ class SubscriptionPools(httpx.AsyncBaseTransport):
         self.pools: OrderedDict[str, httpx.AsyncHTTPTransport] = OrderedDict()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        key = request.headers.get("Subscription-ID") or f"{request.url.host}:{request.url.port}"
+        # the name is part of the key: a pool's TLS connections were verified for one name
+        key = f"{request.headers.get('Subscription-ID')} {request.headers.get('Host')}"
         pool = self.pools.get(key)
         if pool is None:
             pool = self.pools[key] = httpx.AsyncHTTPTransport(verify=self.tls, limits=self.limits)
@@ -98,7 +100,10 @@ def open_logistics(
     """The logistics services; ``party_of`` resolves a customs code named on a cleared list
     to a registered party, who then follows that shipment's events."""
     callbacks = CallbackSettings.from_settings(settings)
-    guard = CallbackGuard(allow_loopback=callbacks.allow_loopback)
+    guard = EgressGuard(
+        allow_loopback=callbacks.allow_loopback,
+        allow=[ipaddress.ip_network(network) for network in callbacks.egress_allow],
+    )
     events = EventService(engine, clock=clock)
     customs = CustomsEvents(events, clock=clock)
     return Logistics(

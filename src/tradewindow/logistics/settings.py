@@ -3,7 +3,8 @@
 The variables are read (and checked) by :class:`tradewindow.settings.Settings`:
 ``TRADEWINDOW_CALLBACK_SECRET_KEYS`` (Fernet keys; the first seals subscription secrets, every
 one opens), ``TRADEWINDOW_CALLBACK_ALLOW_LOOPBACK`` (tests and local development only),
-``TRADEWINDOW_CALLBACK_RETRY_FIRST`` and ``TRADEWINDOW_CALLBACK_RETRY_CAP``. With no keys set,
+``TRADEWINDOW_CALLBACK_RETRY_FIRST``, ``TRADEWINDOW_CALLBACK_RETRY_CAP`` and
+``TRADEWINDOW_EGRESS_ALLOW`` (the egress guard's allow-list of private networks). With no keys set,
 the embedded default keeps one key in ``data_dir`` (``callback-secret-key``, created on first
 use, readable by the owner only), so every process over the same data shares it.
 """
@@ -27,6 +28,7 @@ class CallbackSettings(msgspec.Struct, frozen=True, kw_only=True):
     retry_cap: timedelta = timedelta(hours=24)
     max_bundle: int = 100
     timeout_seconds: float = 10.0
+    egress_allow: tuple[str, ...] = ()  # CIDR networks reachable although not global
 
     def __repr__(self) -> str:
         return (
@@ -42,6 +44,7 @@ class CallbackSettings(msgspec.Struct, frozen=True, kw_only=True):
             allow_loopback=settings.callback_allow_loopback,
             retry_first=settings.callback_retry_first,
             retry_cap=settings.callback_retry_cap,
+            egress_allow=settings.egress_allow,
         )
 
     @classmethod

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from tradewindow.clock import utc_now
 from tradewindow.logistics.events import Audience, Viewer
 from tradewindow.logistics.filters import EventFacts, EventFilter, matches, parse_filter
-from tradewindow.logistics.guard import CallbackGuard, SecretBox
+from tradewindow.logistics.guard import EgressGuard, SecretBox
 from tradewindow.logistics.tables import subscriptions
 from tradewindow.violations import Rejected, Violation
 
@@ -111,7 +111,7 @@ class SubscriptionService:
         engine: Engine,
         *,
         secrets: SecretBox,
-        guard: CallbackGuard,
+        guard: EgressGuard,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.engine = engine

@@ -24,6 +24,7 @@ from tradewindow.logistics.callbacks import API_VERSION as DCSA_API_VERSION
 from tradewindow.settings import Settings
 from tradewindow.web import public
 from tradewindow.web.auth import principal_dependency
+from tradewindow.web.headers import security_headers
 from tradewindow.web.inputs import StrictRequest, refuse_unreadable
 from tradewindow.web.pages import routers as shell_routers
 from tradewindow.web.pages import template_config as page_templates
@@ -77,6 +78,7 @@ def create_app(app: App | None = None, *, settings: Settings | None = None) -> L
         exception_handlers={Exception: error_answer},
         request_class=StrictRequest,
         before_request=refuse_unreadable,
+        before_send=[security_headers],
         request_max_body_size=window.limits.max_body_bytes,
         state=State({"window": window}),
         lifespan=[lifespan],

@@ -20,6 +20,7 @@ from tradewindow.evidence.recorder import CommissionRecords
 from tradewindow.intake import Decoder
 from tradewindow.parties.commission_registry import CommissionRegistry
 from tradewindow.parties.service import PartyRegistry
+from tradewindow.parties.throttle import Throttle, ThrottleSettings
 from tradewindow.settings import ApiLimits
 from tradewindow.store.evidence import SqlSeenSignatures
 from tradewindow.store.filing.reads import Filings
@@ -42,6 +43,7 @@ class Window:
     idempotency: IdempotencyKeys
     limiter: RateLimiter
     clock: Callable[[], datetime]
+    throttle: Throttle  # failed sign-ins, credentials and OAuth clients
 
     @property
     def limits(self) -> ApiLimits:
@@ -71,6 +73,12 @@ def open_window(app: App, *, clock: Callable[[], datetime] = utc_now) -> Window:
         idempotency=IdempotencyKeys(engine, clock=clock),
         limiter=RateLimiter(engine, rate=app.settings.api.rate, burst=app.settings.api.burst),
         clock=clock,
+        throttle=Throttle(
+            ThrottleSettings.from_portal(
+                app.settings.portal.lockout_failures, app.settings.portal.lockout_duration
+            ),
+            clock=clock,
+        ),
     )
 
 

@@ -140,3 +140,29 @@ def test_callbacks_are_signed_and_carry_only_visible_matching_events(world: Worl
     events = msgspec.json.decode(body)
     assert schema_errors(events) == []
     assert [e["equipmentReference"] for e in events] == ["CSQU3054383"]
+
+
+NON_GLOBAL = [
+    "http://100.100.100.200/latest/meta-data/",  # a cloud metadata service (CGNAT range)
+    "http://100.64.0.1/hook",
+    "http://[::ffff:100.100.100.200]/hook",
+    "http://[2002:a00:1::]/hook",  # 6to4 of 10.0.0.1
+]
+
+
+def test_non_global_callback_urls_are_refused_by_post_and_put(world: World) -> None:
+    made = create(world, "shipper").json()
+    url = f"{PATH}/{made['subscriptionID']}"
+    for callback in NON_GLOBAL:
+        posted = world.client.post(
+            PATH, json={"callbackUrl": callback, "secret": secret()}, headers=world.auth("shipper")
+        )
+        put = world.client.put(
+            url, json={**made, "callbackUrl": callback}, headers=world.auth("shipper")
+        )
+        for answer in (posted, put):
+            assert answer.status_code == 400, (callback, answer.text)
+            assert [v["code"] for v in answer.json()["violations"]] == [
+                "TNT.callbackUrl.forbiddenAddress"
+            ]
+    assert world.client.get(url, headers=world.auth("shipper")).json() == made

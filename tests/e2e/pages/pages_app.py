@@ -9,6 +9,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 
 from tradewindow.web.app import pages
+from tradewindow.web.headers import security_headers
 from tradewindow.web.pages.stats import LAKE_STATE
 
 
@@ -18,4 +19,5 @@ def make_app(lake_root: Path) -> Litestar:
         route_handlers=routers,
         template_config=template_config,
         state=State({LAKE_STATE: lake_root}),
+        before_send=[security_headers],  # the charts are drawn under the platform's CSP
     )

@@ -39,8 +39,10 @@ def read_figure(text: str) -> tuple[Decimal, Decimal]:
 
 def open_dashboard(page: Any, query: str = "") -> None:
     page.goto(f"/stats{query}")
+    # a function, not an expression: Playwright evals an expression, which the CSP refuses
     page.wait_for_function(
-        f"document.querySelectorAll('[data-chart][data-rendered=\"true\"]').length == {CHARTS}",
+        "n => document.querySelectorAll('[data-chart][data-rendered=\"true\"]').length == n",
+        arg=CHARTS,
         timeout=20_000,
     )
 

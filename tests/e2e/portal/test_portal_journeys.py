@@ -161,15 +161,13 @@ def test_a_taxation_officer_reads_a_released_filings_notice_read_only(
     assert page.problems == []
 
 
-def test_a_wrong_password_then_the_lock_out(page: Any) -> None:
+def test_wrong_passwords_then_the_throttle(page: Any) -> None:
     sign_in(page, "clerk", "not my password")
     expect(page.locator(".alert")).to_have_attribute("data-code", "auth.sign_in_failed")
-    for _ in range(4):
+    for _ in range(5):
         sign_in(page, "clerk", "not my password")
-    expect(page.locator(".alert")).to_have_attribute("data-code", "auth.locked")
-    sign_in(page, "clerk")  # the right password, too late
-    expect(page.locator(".alert")).to_have_attribute("data-code", "auth.locked")
-    shot(page, "sign-in-locked")
+    expect(page.locator(".alert")).to_have_attribute("data-code", "auth.throttled")
+    shot(page, "sign-in-throttled")
 
 
 def test_an_expired_session_is_sent_to_sign_in(world: World, page: Any) -> None:

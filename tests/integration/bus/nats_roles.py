@@ -27,7 +27,7 @@ from tradewindow.bus import open_bus
 from tradewindow.logistics.callbacks import CallbackDelivery
 from tradewindow.logistics.events import EventService
 from tradewindow.logistics.fanout import Fanout, Relay
-from tradewindow.logistics.guard import CallbackGuard, SecretBox
+from tradewindow.logistics.guard import EgressGuard, SecretBox
 from tradewindow.logistics.settings import CallbackSettings
 from tradewindow.logistics.subscriptions import SubscriptionService
 from tradewindow.store import open_store
@@ -62,7 +62,7 @@ async def produce(database: str, count: int) -> None:
 async def deliver(database: str) -> None:
     store = open_store(database)
     settings = CallbackSettings.from_env()
-    guard = CallbackGuard(allow_loopback=True)
+    guard = EgressGuard(allow_loopback=True)
     events = EventService(store.engine)
     subscriptions = SubscriptionService(
         store.engine, secrets=SecretBox(settings.secret_keys), guard=guard

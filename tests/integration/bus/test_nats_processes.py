@@ -26,7 +26,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tradewindow.logistics.events import Viewer
-from tradewindow.logistics.guard import CallbackGuard, SecretBox
+from tradewindow.logistics.guard import EgressGuard, SecretBox
 from tradewindow.logistics.subscriptions import NewSubscription, SubscriptionService
 from tradewindow.store import open_store
 
@@ -105,7 +105,7 @@ def test_subscriber_killed_mid_stream_loses_nothing_and_repeats_nothing(
     subscriber_db = f"sqlite:///{tmp_path / 'subscriber.db'}"
     store = open_store(subscriber_db)
     SubscriptionService(
-        store.engine, secrets=SecretBox([key]), guard=CallbackGuard(allow_loopback=True)
+        store.engine, secrets=SecretBox([key]), guard=EgressGuard(allow_loopback=True)
     ).create(
         Viewer(party_id="customs-gd", agency="customs"),
         NewSubscription(callback_url=callback_url, secret=base64.b64encode(SECRET).decode()),

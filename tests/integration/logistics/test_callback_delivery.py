@@ -20,7 +20,7 @@ from tradewindow.logistics.callbacks import CallbackDelivery, RetryPolicy
 from tradewindow.logistics.events import EventService, Viewer
 from tradewindow.logistics.fanout import Fanout, Relay
 from tradewindow.logistics.filters import facts
-from tradewindow.logistics.guard import CallbackGuard, SecretBox
+from tradewindow.logistics.guard import EgressGuard, SecretBox
 from tradewindow.logistics.subscriptions import (
     NewSubscription,
     Subscription,
@@ -33,7 +33,7 @@ from tradewindow.violations import Rejected
 SECRET = bytes(range(32))
 SECRET_B64 = base64.b64encode(SECRET).decode()
 OWNER = Viewer(party_id="carrier-1")
-PUBLIC = CallbackGuard(resolver=lambda host: ["93.184.216.34"])
+PUBLIC = EgressGuard(resolver=lambda host: ["93.184.216.34"])
 
 
 class Clock:
@@ -187,7 +187,10 @@ def test_redirects_are_not_followed(rig: Callable[..., Rig]) -> None:
     subscribe(r)
     owe(r, equipment(event_id="a"))
     r.run()
-    assert [str(q.url) for q in r.receiver.requests] == ["https://cb.example.com/tnt"]
+    # the call went to the checked address, for the subscriber's name
+    assert [str(q.url) for q in r.receiver.requests] == ["https://93.184.216.34/tnt"]
+    assert [q.headers["Host"] for q in r.receiver.requests] == ["cb.example.com"]
+    assert [q.extensions["sni_hostname"] for q in r.receiver.requests] == ["cb.example.com"]
     assert r.delivery.states() != {}
     assert set(r.delivery.states().values()) == {"pending"}
 
@@ -256,7 +259,7 @@ def test_bad_subscription_reports_everything(store: SqlStore) -> None:
     service = SubscriptionService(
         store.engine,
         secrets=SecretBox.generate(),
-        guard=CallbackGuard(resolver=lambda h: ["10.0.0.1"]),
+        guard=EgressGuard(resolver=lambda h: ["10.0.0.1"]),
     )
     body = NewSubscription(
         callback_url="https://internal.example/cb",

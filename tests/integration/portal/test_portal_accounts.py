@@ -33,34 +33,17 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_code(world: World) ->
     assert codes == ["auth.sign_in_failed", "auth.sign_in_failed"]
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(world: World) -> None:
+def test_wrong_passwords_never_lock_the_account(world: World) -> None:
+    """Issue 15: a stranger could lock an officer out; the account layer no longer locks
+    (the web edge throttles the stranger's address instead)."""
     world.clock.stop()
-    for attempt in range(1, 6):
+    for attempt in range(1, 21):
         with pytest.raises(SignInRefused) as refused:
             world.accounts.sign_in("clerk", f"wrong password {attempt}")
-        assert refused.value.code == ("auth.locked" if attempt == 5 else "auth.sign_in_failed")
-    with pytest.raises(SignInRefused) as refused:  # the right password does not open it
-        world.accounts.sign_in("clerk", PASSWORD)
-    assert refused.value.code == "auth.locked"
-    assert refused.value.until is not None
-    world.clock.shift = timedelta(minutes=14, seconds=59)
-    with pytest.raises(SignInRefused):
-        world.accounts.sign_in("clerk", PASSWORD)
-    world.clock.shift = timedelta(minutes=15, seconds=1)
+        assert refused.value.code == "auth.sign_in_failed"
+        assert refused.value.until is None
     opened = world.accounts.sign_in("clerk", PASSWORD)
     assert opened.session.account.username == "clerk"
-    assert stored(world, portal_accounts, portal_accounts.c.failed_attempts, username="clerk") == 0
-
-
-def test_a_success_resets_the_count_of_wrong_passwords(world: World) -> None:
-    for _ in range(4):
-        with pytest.raises(SignInRefused):
-            world.accounts.sign_in("clerk", "wrong password!!")
-    world.accounts.sign_in("clerk", PASSWORD)
-    for _ in range(4):
-        with pytest.raises(SignInRefused) as refused:
-            world.accounts.sign_in("clerk", "wrong password!!")
-        assert refused.value.code == "auth.sign_in_failed"
 
 
 def test_the_cookie_secret_is_not_stored_only_its_hash(world: World) -> None:

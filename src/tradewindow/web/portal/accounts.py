@@ -1,13 +1,15 @@
 """People who sign in to the portals, and their sessions.
 
 ``Accounts`` over the store's engine: add an account (a party's staff member, or an agency's
-officer), check a password (argon2id, lock-out after repeated failures), and open, find and
+officer), check a password (argon2id), and open, find and
 end server-side sessions. Every check reads the database, so any number of web processes
 agree; the browser holds only a random secret whose SHA-256 keys the session row.
 
 Failures are typed (:class:`SignInRefused`) with a stable code and English / Chinese text:
 ``auth.sign_in_failed`` for an unknown user or a wrong password alike (no oracle of which
-usernames exist), ``auth.locked`` while a lock holds.
+usernames exist). Repeated failures never lock an account (anyone could lock an officer
+out): the web edge throttles them per client address and account
+(:mod:`tradewindow.parties.throttle`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any
 
 import msgspec
 from argon2 import PasswordHasher
@@ -205,9 +207,8 @@ class Accounts:
 
     def sign_in(self, username: str, password: str) -> OpenedSession:
         """A new session for the account when the password is right; raises
-        ``SignInRefused`` otherwise. The lock-out counts wrong passwords in a row: at
-        ``lockout_failures`` the account is locked for ``lockout_duration`` (the right
-        password does not open it meanwhile)."""
+        ``SignInRefused`` (``auth.sign_in_failed``) otherwise, the same for an unknown
+        account, a disabled one and a wrong password, after the same password hashing."""
         now = self._clock()
         with self._reader() as connection:
             row = connection.execute(
@@ -219,38 +220,14 @@ class Accounts:
             _verify(_DUMMY_HASH, password)
             raise _failed()
         account = _account(row._mapping)
-        if account.locked_until is not None and now < account.locked_until:
-            raise _locked(account.locked_until)
         if account.disabled_at is not None or not self._party_active(account.party_id):
             _verify(row.password_hash, password)
             raise _failed()
         if not _verify(row.password_hash, password):
-            self._count_failure(account, now)
+            raise _failed()
         if _HASHER.check_needs_rehash(row.password_hash):
             self._set_hash(account.id, _HASHER.hash(password))
         return self._open(account, now)
-
-    def _count_failure(self, account: Account, now: datetime) -> NoReturn:
-        limit = self.settings.lockout_failures
-        with self._engine.begin() as connection:
-            connection.execute(
-                update(portal_accounts)
-                .where(portal_accounts.c.id == account.id)
-                .values(failed_attempts=portal_accounts.c.failed_attempts + 1)
-            )
-            failures = connection.execute(
-                select(portal_accounts.c.failed_attempts).where(portal_accounts.c.id == account.id)
-            ).scalar_one()
-            if failures >= limit:
-                until = now + self.settings.lockout_duration
-                connection.execute(
-                    update(portal_accounts)
-                    .where(portal_accounts.c.id == account.id)
-                    .values(failed_attempts=0, locked_until=until)
-                )
-        if failures >= limit:
-            raise _locked(until)
-        raise _failed()
 
     def _open(self, account: Account, now: datetime) -> OpenedSession:
         secret = secrets.token_urlsafe(32)
@@ -357,13 +334,4 @@ def _failed() -> SignInRefused:
         "auth.sign_in_failed",
         "the username or the password is wrong",
         "用户名或密码错误",
-    )
-
-
-def _locked(until: datetime) -> SignInRefused:
-    return SignInRefused(
-        "auth.locked",
-        "too many wrong passwords: this account is locked for a while",
-        "密码错误次数过多，账户已暂时锁定",
-        until,
     )

@@ -10,6 +10,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from tradewindow.web import i18n
+from tradewindow.web.limits import retry_after
 from tradewindow.web.pages.shell import language_of
 from tradewindow.web.portal.accounts import SignInRefused
 from tradewindow.web.portal.pages import coded_text, portal_page
@@ -25,6 +26,8 @@ from tradewindow.web.portal.session import (
     sign_in_token,
     signed_in,
 )
+from tradewindow.web.throttling import source_of
+from tradewindow.web.window import Window
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -53,20 +56,29 @@ class SignInController(Controller):
         if not sign_in_csrf_ok(request, data):
             return _form(request, target, error=("auth.csrf", _csrf_text(request)), status=403)
         accounts = accounts_of(request)
-        try:
-            opened = accounts.sign_in(data.get("username", ""), data.get("password", ""))
-        except SignInRefused as refused:
+        window: Window = request.app.state.window
+        username = data.get("username", "")
+        keys = window.throttle.keys("portal", source_of(request), username)
+        wait = window.throttle.wait(keys)
+        if wait is not None:  # the same for every account, known or not
             language = language_of(request)
-            text = coded_text(language, refused.en, refused.zh)
-            if refused.until is not None:
-                text = i18n.message(
-                    language,
-                    "portal.sign_in.locked_until",
-                    time=i18n.moment(refused.until, language),
-                )
-            status = 423 if refused.code == "auth.locked" else 401
-            return _form(request, target, error=(refused.code, text), status=status,
-                         username=data.get("username", ""))  # fmt: skip
+            text = i18n.message(
+                language,
+                "portal.sign_in.throttled",
+                time=i18n.moment(window.clock() + wait, language),
+            )
+            answer = _form(request, target, error=("auth.throttled", text), status=429,
+                           username=username)  # fmt: skip
+            answer.headers["Retry-After"] = retry_after(wait.total_seconds())
+            return answer
+        try:
+            opened = accounts.sign_in(username, data.get("password", ""))
+        except SignInRefused as refused:
+            window.throttle.failed(keys)
+            text = coded_text(language_of(request), refused.en, refused.zh)
+            return _form(request, target, error=(refused.code, text), status=401,
+                         username=username)  # fmt: skip
+        window.throttle.succeeded(keys)
         lifetime = int(accounts.settings.session_lifetime.total_seconds())
         home = _home(opened.session.account.officer)
         return Redirect(

@@ -18,8 +18,10 @@ from litestar import Controller, Request, post
 
 from tradewindow.formats import strict_json
 from tradewindow.formats.characters import refuse_forbidden
+from tradewindow.parties.errors import InvalidClient
 from tradewindow.web.openapi_docs import document
 from tradewindow.web.problems import ApiError
+from tradewindow.web.throttling import source_of, throttled
 from tradewindow.web.window import Window
 
 
@@ -55,7 +57,15 @@ class OAuthController(Controller):
         client_id = client_id or fields.get("client_id", "")
         client_secret = client_secret or fields.get("client_secret", "")
         refuse_forbidden([("client_id", client_id), ("client_secret", client_secret)])
-        token = window.registry.issue_token(client_id, client_secret)
+        keys = window.throttle.keys("oauth", source_of(request), client_id)
+        if (wait := window.throttle.wait(keys)) is not None:
+            raise throttled(wait)
+        try:
+            token = window.registry.issue_token(client_id, client_secret)
+        except InvalidClient:
+            window.throttle.failed(keys)
+            raise
+        window.throttle.succeeded(keys)
         return TokenAnswer(
             access_token=token.access_token,
             token_type="Bearer",  # noqa: S106 - the RFC 6749 token type, not a secret

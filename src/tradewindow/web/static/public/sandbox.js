@@ -31,4 +31,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-dropzone]").forEach(wire);
   });
+  // the report takes the focus once it is in (here, not in hx-on: the CSP allows no eval)
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var report = document.getElementById("sandbox-report");
+    if (report && event.target.classList.contains("sandbox-form")
+        && (event.detail.successful || event.detail.xhr.status >= 400)) {
+      report.focus();
+    }
+  });
 })();
