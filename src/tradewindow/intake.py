@@ -75,8 +75,7 @@ def incoming(paths: Sequence[Path]) -> Iterator[Incoming]:
             except OSError as error:
                 yield Incoming(str(file), b"", "other", unread=error.strerror or str(error))
                 continue
-            kind = _SUFFIXES.get(suffix) or _sniffed(data)
-            yield Incoming(str(file), data, kind)  # type: ignore[arg-type]
+            yield received(str(file), data)
 
 
 def _lines(file: Path) -> Iterator[Incoming]:
@@ -86,9 +85,15 @@ def _lines(file: Path) -> Iterator[Incoming]:
                 yield Incoming(f"{file}:{number}", line.rstrip(b"\r\n"), "json")
 
 
-def _sniffed(data: bytes) -> Format:
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return "xml" if head == b"<" else "json" if head in (b"{", b"[") else "other"
+def received(name: str, data: bytes) -> Incoming:
+    """``data`` received as ``name``: read as its suffix says (``.xml``; ``.json``, ``.jsonl``,
+    ``.ndjson``), else by what it starts with (``<``: XML, ``{`` or ``[``: JSON, else
+    "other", answered with a CEB900)."""
+    kind = _SUFFIXES.get(Path(name).suffix.lower())
+    if kind is None:
+        head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        kind = "xml" if head == b"<" else "json" if head in (b"{", b"[") else "other"
+    return Incoming(name, data, kind)  # type: ignore[arg-type]
 
 
 def _not_ceb(item: Incoming) -> FormatError:

@@ -160,7 +160,7 @@ class _Engine:
 
         def items() -> Iterator[Incoming]:
             for name, data in uploads:
-                item = _incoming(name, data)
+                item = intake.received(name, data)
                 diagnosed.append(self._diagnosed(item))
                 yield item
 
@@ -211,16 +211,6 @@ class _Engine:
             *(v for index in sorted(outcome.documents) for v in outcome.documents[index]),
         ]
         return report
-
-
-def _incoming(name: str, data: bytes) -> Incoming:
-    lowered = name.lower()
-    if lowered.endswith((".json", ".jsonl", ".ndjson")):
-        return Incoming(name, data, "json")
-    if lowered.endswith(".xml"):
-        return Incoming(name, data, "xml")
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return Incoming(name, data, "xml" if head == b"<" else "json" if head in b"{[" else "other")
 
 
 def _signature(data: bytes) -> tuple[bool, list[Violation]]:

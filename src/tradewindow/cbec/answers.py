@@ -47,6 +47,7 @@ from tradewindow.cbec.receipts import (
     PaymentReturnMessage,
     Receipt,
     ReceiptMessage,
+    ReturnStatus,
     TaxBill,
     TaxBillMessage,
     return_time,
@@ -301,3 +302,33 @@ def _message(receipt_type: str, guid: str, chunk: list[ReceiptRecord]) -> Receip
         # each lifecycle receipt message has one field, ``returns``, of its receipt type
         return _LIFECYCLE_MESSAGES[receipt_type](guid=guid, returns=returns)  # type: ignore[call-arg,arg-type]
     return InventoryReturnMessage(guid=guid, returns=returns)  # type: ignore[arg-type]
+
+
+def receipt_messages_by_origin(records: Iterable[ReceiptRecord]) -> Iterator[ReceiptMessage]:
+    """:func:`receipt_messages` for receipts made by several messages or decisions, grouped
+    by what made each (so fetching them again gives the same messages)."""
+    by_origin: dict[str, list[ReceiptRecord]] = {}
+    for record in records:
+        by_origin.setdefault(record.message_guid, []).append(record)
+    for origin, group in by_origin.items():
+        yield from receipt_messages(origin, group)
+
+
+# a list's latest returnStatus while no final decision has been made on it: waiting for its
+# companions (120), in manual review (300), with the other agencies (399), inspected (500)
+UNDECIDED = frozenset(
+    {
+        ReturnStatus.ACCEPTED,
+        ReturnStatus.MANUAL_REVIEW,
+        ReturnStatus.CONCLUDED,
+        ReturnStatus.INSPECTION,
+    }
+)
+
+
+def undecided_lists(records: Iterable[ReceiptRecord]) -> int:
+    """How many lists among ``records`` (in the order made) still wait for a decision."""
+    latest = {
+        r.doc_key: r.status for r in records if r.kind == "inventory" and r.receipt_type != "CEB816"
+    }
+    return sum(1 for status in latest.values() if status in UNDECIDED)

@@ -181,7 +181,6 @@ class _FileLog:
 
 _encode = msgspec.json.Encoder().encode
 _SINCE_LIMIT = 100_000  # receipts per ``receipts --since`` run
-_PENDING = frozenset({"120", "300", "399", "500"})  # a list not yet released or returned
 
 
 def _wait(app: App, guids: list[str], seconds: float, writer: intake.ReceiptWriter) -> int:
@@ -191,10 +190,7 @@ def _wait(app: App, guids: list[str], seconds: float, writer: intake.ReceiptWrit
     answered = set(guids)
     while True:
         found = app.clearance.receipts_of_documents(guids)
-        latest = {(r.kind, r.doc_key): r.status for r in found if r.receipt_type != "CEB816"}
-        pending = sum(
-            1 for (kind, _), status in latest.items() if kind == "inventory" and status in _PENDING
-        )
+        pending = answers.undecided_lists(found)
         if not pending or time.monotonic() >= deadline:
             break
         time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
@@ -208,15 +204,11 @@ def _wait(app: App, guids: list[str], seconds: float, writer: intake.ReceiptWrit
 
 
 def _write(records: list[ReceiptRecord], writer: intake.ReceiptWriter) -> int:
-    """Receipt messages for ``records``, grouped by what made them (stable file names)."""
-    grouped: dict[str, list[ReceiptRecord]] = {}
-    for record in records:
-        grouped.setdefault(record.message_guid, []).append(record)
+    """The receipt messages of ``records`` written; how many (stable file names)."""
     count = 0
-    for made_by, group in grouped.items():
-        for message in answers.receipt_messages(made_by, group):
-            writer.write(message)
-            count += 1
+    for message in answers.receipt_messages_by_origin(records):
+        writer.write(message)
+        count += 1
     return count
 
 
