@@ -45,7 +45,7 @@ from tradewindow.export.model import (
     waybill_key,
 )
 from tradewindow.export.ports import ExportRecords, ExportStore
-from tradewindow.export.rules import ExportContext, WarehouseValid, check_inventory
+from tradewindow.export.rules import ExportContext, WarehouseValid, check_inventory, predicted
 from tradewindow.export.summary import WorkingDays, policy_on
 from tradewindow.export.summary import summarise as summarise_lists
 from tradewindow.export.warehouses import Warehouse, check_registration
@@ -97,19 +97,26 @@ class ClearExport:
             raise Unfit(faults)
         with self.store.writing() as records:
             known = records.answer(message.guid)
-            if known is not None and known[0] != sender:
-                raise FilingRefused.of(_GUID_TAKEN)
-            if known is not None:
-                return known[1]  # the same guid, the same answer, nothing stored twice
+            if known is not None and (known[0] != sender or not _answers(known[1], code)):
+                raise FilingRefused.of(_GUID_TAKEN)  # another's, or a message of another type
+            if known is not None:  # the same guid, the same answer, nothing stored twice
+                return msgspec.structs.replace(known[1], replayed=True)
             context = dataclasses.replace(
                 self.context, warehouse_valid=_registry_of(records)
             )  # 9810 lists are checked against the registry in this same transaction
             run = _Run(records, context, self.routing, sender, at, self.calendar)
             run.clear(code, message)
-            answer = ExportAnswer(message_guid=message.guid, receipts=tuple(run.receipts))
+            answer = ExportAnswer(
+                message_guid=message.guid, receipts=tuple(run.receipts), codes=run.codes
+            )
             records.record_answer(message.guid, code, sender, answer)
             records.add_receipts(list(answer.receipts), at)
             return answer
+
+    def foresee(self, message: d.ExportMessage) -> list[Violation]:
+        """What clearance would refuse in ``message`` before looking for documents (the
+        sandbox's and ``export check``'s diagnosis; nothing is read or stored)."""
+        return foreseen(message, self.context)
 
     def register_warehouse(self, warehouse: Warehouse) -> list[Violation]:
         """Register (or renew) an overseas warehouse; every fault at once, nothing stored then."""
@@ -140,7 +147,20 @@ class ClearExport:
                 msgspec.structs.replace(facts, agencies_pending=pending, agencies_refused=refused),
             )
             records.add_receipts(run.receipts, at)
-            return ExportAnswer(message_guid=f"decision:{invt_no}", receipts=tuple(run.receipts))
+            return ExportAnswer(
+                message_guid=f"decision:{invt_no}", receipts=tuple(run.receipts), codes=run.codes
+            )
+
+
+def foreseen(message: d.ExportMessage, context: ExportContext) -> list[Violation]:
+    """The facets of both versions and, for lists, their rules, as clearance checks them
+    before looking for documents; a 9810 list's warehouse is taken as registered (the
+    registry is consulted at filing)."""
+    found = fields.violations(message)
+    if isinstance(message, d.InventoryMessage):
+        registered = dataclasses.replace(context, warehouse_valid=lambda *_: True)
+        found += predicted(message.inventories, registered)
+    return found
 
 
 class _Run:
@@ -166,9 +186,29 @@ class _Run:
         self._own: set[str] = set()  # guids of the lists the message being cleared carries
         self.results: list[r.SummaryResult] = []
         self.calendar = calendar
+        self.codes: dict[str, tuple[str, ...]] = {}  # document guid → its refusal's codes
 
     def _guid(self, *parts: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(("tw-export", *parts)))).upper()
+
+    def _info(self, guid: str, found: list[Violation]) -> str:
+        """The returnInfo of a refusal of document ``guid``; its codes kept for the answer."""
+        self.codes[guid] = tuple(dict.fromkeys(v.code for v in found))
+        return summarise(found, limit=1000)
+
+    def _stored(
+        self, guid: str, info: str, path: str, woken: list[ExportList] | None
+    ) -> tuple[str, str]:
+        """The return status and info of a stored document, or of one another party holds."""
+        if woken is not None:
+            return ReturnStatus.ACCEPTED.value, info
+        violation = Violation(
+            path=path,
+            code="auth.not_owner",
+            en="a document of this message was filed by another party",
+            zh="本报文中的单证已由其他主体申报",
+        )
+        return _REFUSED, self._info(guid, [violation])
 
     def _mine(self, record: ExportList | None) -> TypeGuard[ExportList]:
         """A list this sender filed: another party's is answered as not found (it tells
@@ -216,7 +256,9 @@ class _Run:
     def _clear_CEB303(self, order: d.Order, at: str) -> None:
         head = order.head
         woken = self._clear_document("CEB303", order_key(head.ebp_code, head.order_no), order)
-        status, info = _stored("订单已入库 order on file", f"{at}/OrderHead/orderNo", woken)
+        status, info = self._stored(
+            head.guid, "订单已入库 order on file", f"{at}/OrderHead/orderNo", woken
+        )
         self._returns.append(
             r.OrderReturn(
                 guid=head.guid, ebp_code=head.ebp_code, ebc_code=head.ebc_code,
@@ -229,7 +271,9 @@ class _Run:
     def _clear_CEB403(self, receipt: d.Receipt, at: str) -> None:
         key = order_key(receipt.ebp_code, receipt.order_no)
         woken = self._clear_document("CEB403", key, receipt)
-        status, info = _stored("收款单已入库 receipt of payment on file", f"{at}/orderNo", woken)
+        status, info = self._stored(
+            receipt.guid, "收款单已入库 receipt of payment on file", f"{at}/orderNo", woken
+        )
         self._returns.append(
             r.ReceiptsReturn(
                 guid=receipt.guid, ebc_code=receipt.ebc_code, order_no=receipt.order_no,
@@ -242,7 +286,9 @@ class _Run:
     def _clear_CEB505(self, waybill: d.Waybill, at: str) -> None:
         key = waybill_key(waybill.logistics_code, waybill.logistics_no)
         woken = self._clear_document("CEB505", key, waybill)
-        status, info = _stored("运单已入库 waybill on file", f"{at}/logisticsNo", woken)
+        status, info = self._stored(
+            waybill.guid, "运单已入库 waybill on file", f"{at}/logisticsNo", woken
+        )
         self._returns.append(
             r.LogisticsReturn(
                 guid=waybill.guid, logistics_code=waybill.logistics_code,
@@ -276,7 +322,7 @@ class _Run:
                 )
             )
         if found:
-            self._list_return(inventory, None, _REFUSED, summarise(found, limit=1000), self.sender)
+            self._list_return(inventory, None, _REFUSED, self._info(head.guid, found), self.sender)
             return
         record = ExportList(
             order_key=key,
@@ -320,7 +366,7 @@ class _Run:
                 record, status=flow.Status.CANCELLED, codes=tuple(v.code for v in found)
             )
             self.records.save_list(refused)  # a refused list frees its order for a new one
-            self._list_return(inventory, None, _REFUSED, summarise(found, limit=1000), record.owner)
+            self._list_return(inventory, None, _REFUSED, self._info(head.guid, found), record.owner)
             return
         year = head.ie_date[:4]
         invt_no = f"{head.customs_code}{year}E{self.records.next_number(f'exp-invt-{year}'):09d}"
@@ -414,7 +460,7 @@ class _Run:
                 pre_no=_pre_no("D", head.cop_no), msg_seq_no=head.msg_seq_no,
                 return_status=_REFUSED if found else ReturnStatus.CONCLUDED.value,
                 return_time=self.stamp,
-                return_info=summarise(found, limit=1000) if found else "离境 departed",
+                return_info=self._info(head.guid, found) if found else "离境 departed",
             )
         )  # fmt: skip
 
@@ -433,7 +479,7 @@ class _Run:
                 pre_no=_pre_no("C", cancel.cop_no), invt_no=cancel.invt_no,
                 return_status=_REFUSED if violation else ReturnStatus.CONCLUDED.value,
                 return_time=self.stamp,
-                return_info=summarise([violation], limit=1000) if violation else "撤销 cancelled",
+                return_info=self._info(cancel.guid, [violation]) if violation else "撤销 cancelled",
             )
         )  # fmt: skip
 
@@ -472,7 +518,7 @@ class _Run:
                 msg_seq_no=head.msg_seq_no,
                 return_status=_REFUSED if found else ReturnStatus.ACCEPTED.value,
                 return_time=self.stamp,
-                return_info=summarise(found, limit=1000) if found else "总分单已入库 linked",
+                return_info=self._info(head.guid, found) if found else "总分单已入库 linked",
             )
         )  # fmt: skip
 
@@ -484,7 +530,7 @@ class _Run:
             lists[item.invt_no] = record if self._mine(record) else None
         found = summarising.judge_application(apply, lists, at)
         sum_no: str | None = None
-        info = summarise(found, limit=1000)
+        info = self._info(head.guid, found)
         if not found:
             members = [x for x in lists.values() if x is not None]
             ready = [summarising.released(x) for x in members]
@@ -561,7 +607,7 @@ class _Run:
                 agent_code=head.agent_code, co_el_no=head.co_el_no, invt_no=head.invt_no,
                 return_status=_REFUSED if found else ReturnStatus.ACCEPTED.value,
                 return_time=self.stamp,
-                return_info=summarise(found, limit=1000) if found else "退货申请已入库 on file",
+                return_info=self._info(head.guid, found) if found else "退货申请已入库 on file",
             )
         )  # fmt: skip
 
@@ -583,7 +629,7 @@ class _Run:
                 logistics_code=tally.logistics_code, logistics_no=tally.logistics_no,
                 co_el_no=tally.co_el_no, return_status=_REFUSED if found else "120",
                 return_time=self.stamp,
-                return_info=summarise(found, limit=1000) if found else "理货 tallied",
+                return_info=self._info(tally.guid, found) if found else "理货 tallied",
             )
         )  # fmt: skip
 
@@ -602,6 +648,16 @@ _STATUS_RECEIPT: dict[flow.Status, tuple[str, str]] = {
 }
 
 
+def _answers(answer: ExportAnswer, code: str) -> bool:
+    """Whether ``answer`` is one a message of type ``code`` gets (its own receipt first):
+    a guid reused by a message of another type is not a replay.
+
+    Messages of one type reusing a guid with other content are answered as the first was
+    (the answers keep no digest of the bytes yet)."""
+    own = answer.receipts[0].receipt if answer.receipts else None
+    return own is not None and own.__struct_config__.tag == r.RECEIPT_OF[code]
+
+
 def _decode(found: tuple[str, bytes] | None, kind: type[S]) -> S | None:
     return None if found is None else msgspec.json.decode(found[1], type=kind)
 
@@ -612,19 +668,6 @@ _GUID_TAKEN = Violation(
     en="this message guid was already used for a message with different content",
     zh="报文编号已被内容不同的报文使用",
 )
-
-
-def _stored(info: str, path: str, woken: list[ExportList] | None) -> tuple[str, str]:
-    """The return status and info of a stored document, or of one another party holds."""
-    if woken is not None:
-        return ReturnStatus.ACCEPTED.value, info
-    violation = Violation(
-        path=path,
-        code="auth.not_owner",
-        en="a document of this message was filed by another party",
-        zh="本报文中的单证已由其他主体申报",
-    )
-    return _REFUSED, summarise([violation], limit=1000)
 
 
 def _registry_of(records: ExportRecords) -> WarehouseValid:

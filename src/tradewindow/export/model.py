@@ -65,3 +65,7 @@ class ExportAnswer(msgspec.Struct, frozen=True, kw_only=True):
 
     message_guid: str
     receipts: tuple[Addressed, ...]
+    # the codes of each refused document, by its guid (the receipts say them in returnInfo,
+    # cut at 1000 characters); ``replayed``: the answer given before to the same guid
+    codes: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    replayed: bool = False
