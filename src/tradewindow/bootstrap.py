@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,10 +29,12 @@ from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, 
 from tradewindow.evidence.service_trade import ServiceRecords
 from tradewindow.export.clearance import ClearExport
 from tradewindow.export.filing import FileExport
+from tradewindow.export.model import ListsDeparted
 from tradewindow.export.routing import inspection_controls, inspection_routing
 from tradewindow.export.rules import CnyRate, ExportContext
 from tradewindow.filing.use_case import FileMessages
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
+from tradewindow.logistics.departures import FollowDepartures
 from tradewindow.logistics.parcels import FollowParcels
 from tradewindow.logistics.services import Logistics, open_logistics
 from tradewindow.parties.commission_registry import CommissionRegistry
@@ -116,7 +118,11 @@ def bootstrap(
         on_decided=logistics.follow_clearance,
         on_parcels=FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
     )
-    export = open_export(store, policy)
+    export = open_export(
+        store,
+        policy,
+        on_departed=FollowDepartures(logistics.events, party_of=_party_by_customs_code(parties)),
+    )
     return App(
         settings=settings,
         store=store,
@@ -158,13 +164,20 @@ def bootstrap(
     )
 
 
-def open_export(store: SqlStore, policy: Policy) -> ClearExport:
+def open_export(
+    store: SqlStore,
+    policy: Policy,
+    *,
+    on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
+) -> ClearExport:
     """Export clearance: lists routed to inspection & quarantine by the policy's HS prefixes,
-    values converted to CNY by the shipped monthly rates."""
+    values converted to CNY by the shipped monthly rates; departures told to ``on_departed``
+    (the DCSA events) after each commit."""
     return ClearExport(
         store.export,
         export_context(policy),
         inspection_routing("inspection_quarantine", _inspection_prefixes(policy)),
+        on_departed=on_departed,
     )
 
 

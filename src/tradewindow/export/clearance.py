@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeGuard, TypeVar
 
@@ -40,6 +40,8 @@ from tradewindow.export.model import (
     Addressed,
     ExportAnswer,
     ExportList,
+    ListsDeparted,
+    ParcelDeparted,
     SummaryRecord,
     order_key,
     waybill_key,
@@ -84,11 +86,13 @@ class ClearExport:
         context: ExportContext,
         routing: Routing,
         calendar: WorkingDays | None = None,
+        on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
     ) -> None:
         self.store = store
         self.context = context
         self.routing = routing
         self.calendar = calendar or WorkingDays()
+        self.on_departed = on_departed  # told after the commit (the DCSA departure events)
 
     def __call__(self, message: d.ExportMessage, sender: str, at: datetime) -> ExportAnswer:
         code = d.message_type(message)
@@ -111,7 +115,9 @@ class ClearExport:
             )
             records.record_answer(message.guid, code, sender, answer)
             records.add_receipts(list(answer.receipts), at)
-            return answer
+        if run.departed and self.on_departed is not None:
+            self.on_departed(run.departed)
+        return answer
 
     def foresee(self, message: d.ExportMessage) -> list[Violation]:
         """What clearance would refuse in ``message`` before looking for documents (the
@@ -187,6 +193,7 @@ class _Run:
         self.results: list[r.SummaryResult] = []
         self.calendar = calendar
         self.codes: dict[str, tuple[str, ...]] = {}  # document guid → its refusal's codes
+        self.departed: list[ListsDeparted] = []  # departures that concluded their lists
 
     def _guid(self, *parts: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(("tw-export", *parts)))).upper()
@@ -454,6 +461,7 @@ class _Run:
             for record in records:
                 departed = msgspec.structs.replace(record, departed_on=day)
                 self.move(departed, msgspec.structs.replace(record.facts, departed=True))
+            self.departed.append(_departed(head, left, records))
         self._returns.append(
             r.DepartureReturn(
                 guid=head.guid, logistics_code=head.logistics_code, cop_no=head.cop_no,
@@ -646,6 +654,19 @@ _STATUS_RECEIPT: dict[flow.Status, tuple[str, str]] = {
     flow.Status.CANCELLED: ("已撤销 cancelled", ReturnStatus.CONCLUDED.value),
     flow.Status.WAITING: ("待三单 waiting", ReturnStatus.DECLARING.value),
 }
+
+
+def _departed(head: d.DepartureHead, left: datetime, lists: list[ExportList]) -> ListsDeparted:
+    return ListsDeparted(
+        cop_no=head.cop_no, customs_code=head.customs_code, logistics_code=head.logistics_code,
+        traf_mode=head.traf_mode, traf_name=head.traf_name, voyage_no=head.voyage_no,
+        bill_no=head.bill_no, left_at=left,
+        parcels=tuple(
+            ParcelDeparted(logistics_no=x.inventory.head.logistics_no, invt_no=x.invt_no or "",
+                           ebc_code=x.inventory.head.ebc_code)
+            for x in lists
+        ),
+    )  # fmt: skip
 
 
 def _answers(answer: ExportAnswer, code: str) -> bool:
