@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.release_gate import AgencyGate
+from tradewindow.agencies.routing import required_agencies
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.analytics.rates import MissingRate, RateTable, shipped_rates
 from tradewindow.cbec.clearance import Clearance
@@ -30,8 +31,9 @@ from tradewindow.evidence.service_trade import ServiceRecords
 from tradewindow.export.clearance import ClearExport
 from tradewindow.export.filing import FileExport
 from tradewindow.export.model import ListsDeparted
-from tradewindow.export.routing import inspection_controls, inspection_routing
+from tradewindow.export.routing import inspection_controls
 from tradewindow.export.rules import CnyRate, ExportContext
+from tradewindow.export.sharing import policy_routing
 from tradewindow.filing.use_case import FileMessages
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
 from tradewindow.logistics.departures import FollowDepartures
@@ -170,13 +172,15 @@ def open_export(
     *,
     on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
 ) -> ClearExport:
-    """Export clearance: lists routed to inspection & quarantine by the policy's HS prefixes,
-    values converted to CNY by the shipped monthly rates; departures told to ``on_departed``
-    (the DCSA events) after each commit."""
+    """Export clearance: each accepted list waits for the agencies the data-sharing policy
+    requires on it and its documents (export inspection by the policy's HS prefixes, foreign
+    exchange for a large or foreign-currency receipt of payment), values converted to CNY by
+    the shipped monthly rates; departures told to ``on_departed`` (the DCSA events) after
+    each commit."""
     return ClearExport(
         store.export,
         export_context(policy),
-        inspection_routing("inspection_quarantine", _inspection_prefixes(policy)),
+        policy_routing(lambda documents: required_agencies(policy, documents)),
         on_departed=on_departed,
     )
 

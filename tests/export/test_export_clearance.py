@@ -19,6 +19,7 @@ from tradewindow.export import flow, rules
 from tradewindow.export.clearance import ClearExport, Unfit
 from tradewindow.export.documents import Inventory
 from tradewindow.export.model import ExportAnswer
+from tradewindow.export.sharing import ExportFiling
 from tradewindow.export.warehouses import Tenure, Warehouse
 from tradewindow.filing.refusals import FilingRefused
 from tradewindow.formats import ceb_export
@@ -40,8 +41,9 @@ def clear(store: SqlStore) -> ClearExport:
         warehouse_valid=lambda *_: False,  # replaced by the registry in the store
     )
 
-    def routing(inventory: Inventory) -> frozenset[str]:
-        return frozenset({"inspection"}) if inventory.head.country == INSPECTED else frozenset()
+    def routing(filing: ExportFiling) -> frozenset[str]:
+        inspected = filing.inventory.head.country == INSPECTED
+        return frozenset({"inspection"}) if inspected else frozenset()
 
     return ClearExport(store.export, context, routing)
 

@@ -48,14 +48,16 @@ from tradewindow.export.model import (
 )
 from tradewindow.export.ports import ExportRecords, ExportStore
 from tradewindow.export.rules import ExportContext, WarehouseValid, check_inventory, predicted
+from tradewindow.export.sharing import ExportFiling
 from tradewindow.export.summary import WorkingDays, policy_on
 from tradewindow.export.summary import summarise as summarise_lists
 from tradewindow.export.warehouses import Warehouse, check_registration
 from tradewindow.filing.refusals import FilingRefused
 from tradewindow.violations import Rejected, Violation, summarise
 
-# the agencies a list must wait for, given the list (the data-sharing policy's routing)
-Routing = Callable[[d.Inventory], frozenset[str]]
+# the agencies a list must wait for, given it and its documents (the data-sharing policy's
+# routing: ``sharing.policy_routing``)
+Routing = Callable[[ExportFiling], frozenset[str]]
 S = TypeVar("S", bound=msgspec.Struct)
 
 
@@ -361,12 +363,18 @@ class _Run:
                 info = f"清单待三单 waiting for: {names}"
                 self._list_return(inventory, None, ReturnStatus.DECLARING.value, info, record.owner)
             return
-        found = flow.match_documents(
-            inventory,
-            "Inventory[1]",
+        filing = ExportFiling(
+            inventory=inventory,
             order=_decode(on_file[flow.DocKind.ORDER], d.Order),
             receipt=_decode(on_file[flow.DocKind.RECEIPT], d.Receipt),
             waybill=_decode(on_file[flow.DocKind.WAYBILL], d.Waybill),
+        )
+        found = flow.match_documents(
+            inventory,
+            "Inventory[1]",
+            order=filing.order,
+            receipt=filing.receipt,
+            waybill=filing.waybill,
         )
         if found:
             refused = msgspec.structs.replace(
@@ -379,7 +387,7 @@ class _Run:
         invt_no = f"{head.customs_code}{year}E{self.records.next_number(f'exp-invt-{year}'):09d}"
         arrived = self.records.take_early_arrival(record.waybill_key)
         facts = flow.ListFacts(
-            accepted=True, arrived=arrived, agencies_pending=self.routing(inventory)
+            accepted=True, arrived=arrived, agencies_pending=self.routing(filing)
         )
         accepted = msgspec.structs.replace(record, invt_no=invt_no)
         self.move(accepted, facts, force=True)

@@ -17,16 +17,17 @@ from collections.abc import Iterable
 from datetime import date
 
 from tradewindow.export.clearance import Routing
-from tradewindow.export.documents import Inventory
 from tradewindow.export.rules import Controls, GoodsControl
+from tradewindow.export.sharing import ExportFiling
 
 
 def inspection_routing(agency: str, prefixes: Iterable[str]) -> Routing:
     """Lists with a line whose gcode starts with one of ``prefixes`` wait for ``agency``."""
     under = tuple(prefixes)
 
-    def routing(inventory: Inventory) -> frozenset[str]:
-        inspected = under and any(item.gcode.startswith(under) for item in inventory.items)
+    def routing(filing: ExportFiling) -> frozenset[str]:
+        items = filing.inventory.items
+        inspected = under and any(item.gcode.startswith(under) for item in items)
         return frozenset({agency}) if inspected else frozenset()
 
     return routing
