@@ -12,6 +12,7 @@ from pathlib import Path
 import msgspec
 from cryptography.fernet import Fernet
 
+from tradewindow.agencies.export_gate import ExportAgencyGate
 from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.release_gate import AgencyGate
@@ -31,6 +32,7 @@ from tradewindow.evidence.service_trade import ServiceRecords
 from tradewindow.export.clearance import ClearExport
 from tradewindow.export.filing import FileExport
 from tradewindow.export.model import ListsDeparted
+from tradewindow.export.ports import ExportGate
 from tradewindow.export.routing import inspection_controls
 from tradewindow.export.rules import CnyRate, ExportContext
 from tradewindow.export.sharing import policy_routing
@@ -124,6 +126,7 @@ def bootstrap(
         store,
         policy,
         on_departed=FollowDepartures(logistics.events, party_of=_party_by_customs_code(parties)),
+        gate=ExportAgencyGate(desk, policy),
     )
     return App(
         settings=settings,
@@ -171,17 +174,20 @@ def open_export(
     policy: Policy,
     *,
     on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
+    gate: ExportGate | None = None,
 ) -> ClearExport:
     """Export clearance: each accepted list waits for the agencies the data-sharing policy
     requires on it and its documents (export inspection by the policy's HS prefixes, foreign
-    exchange for a large or foreign-currency receipt of payment), values converted to CNY by
-    the shipped monthly rates; departures told to ``on_departed`` (the DCSA events) after
+    exchange for a large or foreign-currency receipt of payment), its tasks and notices on the
+    agencies' desk (``gate``), values converted to CNY by the shipped monthly rates;
+    departures told to ``on_departed`` (the DCSA events) after
     each commit."""
     return ClearExport(
         store.export,
         export_context(policy),
         policy_routing(lambda documents: required_agencies(policy, documents)),
         on_departed=on_departed,
+        gate=gate,
     )
 
 

@@ -283,3 +283,67 @@ def test_a_routed_export_list_is_released_only_after_the_agencies_decide(app: Ap
     assert _status(app, invt_no) == "arrived"  # foreign exchange has not decided
     app.export.decide(invt_no, "foreign_exchange", True, AT + timedelta(hours=2))
     assert _status(app, invt_no) == "released"
+
+
+def _file_food_set(app: App, **receipt: Any) -> str:
+    """A list of food supplements with its documents and arrival; its invtNo."""
+    for message in (
+        s.message("CEB303"), s.message("CEB403", s.receipt(**receipt)), s.message("CEB505"),
+        s.message("CEB603", filing(FOOD).inventory), s.message("CEB507", s.arrival()),
+    ):  # fmt: skip
+        app.export(message, "operator:test", AT)
+    with app.store.export.reading() as records:
+        (waiting,) = records.waiting_for_agency("inspection_quarantine")
+    assert waiting.invt_no is not None
+    return waiting.invt_no
+
+
+FILING = sharing.filing_key(f"{s.EBP_CODE}|{s.ORDER_NO}")
+
+
+def test_an_export_list_is_a_task_of_inspection_and_a_notice_of_taxation(app: App) -> None:
+    """Routed in the transaction that accepts it: inspection's task, cut to the inspected
+    line; taxation's notice, the rebate data; no customs task (it decides by the arrival)."""
+    _file_food_set(app)
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    assert task.filing == FILING
+    assert app.desk.list_tasks("customs").tasks == []
+    seen = app.desk.view("inspection_quarantine", task.id)
+    assert list(seen.documents) == [sharing.INVENTORY]
+    lines = seen.documents[sharing.INVENTORY]["Inventory"]["InventoryList"]
+    assert [line["gcode"] for line in lines] == [FOOD]
+    assert seen.personal_data == []
+    (notice,) = app.desk.notices.list("taxation").notices
+    told = app.desk.notices.view("taxation", notice.id)
+    assert list(told.documents) == [sharing.INVENTORY]
+    assert "totalPrice" in told.documents[sharing.INVENTORY]["Inventory"]["InventoryList"][0]
+
+
+def test_an_officers_decision_on_the_desk_moves_the_export_list(app: App) -> None:
+    invt_no = _file_food_set(app)
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    app.desk.claim("inspection_quarantine", "officer-1", task.id)
+    app.desk.decide("inspection_quarantine", "officer-1", task.id, "inspect", "sample it")
+    app.export.settle(FILING, AT + timedelta(hours=1))
+    assert _status(app, invt_no) == "arrived"  # an inspection is no conclusion
+    app.desk.decide("inspection_quarantine", "officer-1", task.id, "release", None)
+    answer = app.export.settle(FILING, AT + timedelta(hours=2))
+    assert [r.return_status for a in answer.receipts for r in a.receipt.returns] == ["800"]  # type: ignore[union-attr]
+    assert _status(app, invt_no) == "released"
+
+
+def test_a_refusal_on_the_desk_holds_the_export_list(app: App) -> None:
+    invt_no = _file_food_set(app)
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    app.desk.claim("inspection_quarantine", "officer-1", task.id)
+    app.desk.decide("inspection_quarantine", "officer-1", task.id, "refuse", "label missing")
+    app.export.settle(FILING, AT + timedelta(hours=1))
+    assert _status(app, invt_no) == "held"
+
+
+def test_a_decision_over_the_export_api_concludes_the_agencys_task(app: App) -> None:
+    invt_no = _file_food_set(app)
+    app.export.decide(invt_no, "inspection_quarantine", True, AT + timedelta(hours=1))
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    assert (task.status.value, task.decision) == ("decided", "release")
+    assert _status(app, invt_no) == "released"
