@@ -347,3 +347,13 @@ def test_a_decision_over_the_export_api_concludes_the_agencys_task(app: App) -> 
     (task,) = app.desk.list_tasks("inspection_quarantine").tasks
     assert (task.status.value, task.decision) == ("decided", "release")
     assert _status(app, invt_no) == "released"
+
+
+def test_a_cancelled_export_list_closes_its_open_tasks(app: App) -> None:
+    invt_no = _file_food_set(app)
+    app.export(s.message("CEB605", s.cancel(invt_no)), "operator:test", AT + timedelta(hours=1))
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    assert (task.status.value, task.decision, task.officer) == (
+        "decided", "refuse", "export-lifecycle",
+    )  # fmt: skip
+    assert _status(app, invt_no) == "cancelled"

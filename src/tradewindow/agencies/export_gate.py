@@ -6,7 +6,8 @@ in export clearance) and a notice for each agency the policy informs of it, writ
 export transaction that accepts the list, so they exist exactly when the acceptance commits.
 The officers work them as import tasks (claim, view cut by the policy, decide); the list
 follows the concluded tasks (``ClearExport.settle``). A decision over the export API
-(``ClearExport.decide``) concludes the agency's open task in the same transaction.
+(``ClearExport.decide``) concludes the agency's open task in the same transaction; a
+cancelled list's open tasks are closed (an officer holding one gets a notice instead).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.agencies.status import Decision
 from tradewindow.transaction import Transaction
 
+LIFECYCLE_OFFICER = "export-lifecycle"  # closes the open tasks of a cancelled list
 REFUSED_OVER_API = "refused over the export agency API / 经出口部门接口不予放行"
 
 
@@ -67,3 +69,16 @@ class ExportAgencyGate:
         decision = Decision.RELEASE if release else Decision.REFUSE
         reason = None if release else REFUSED_OVER_API
         transaction.part(AGENCY_ROUTING).decide_open(filing, agency, decision, reason, officer, at)
+
+    def withdraw(self, transaction: Transaction, filing: str, reason: str, at: datetime) -> None:
+        routing = transaction.part(AGENCY_ROUTING)
+        in_hand = [
+            task.agency
+            for task in routing.tasks_of(filing)
+            if task.status is not TaskStatus.DECIDED
+            and not routing.decide_open(
+                filing, task.agency, Decision.REFUSE, reason, LIFECYCLE_OFFICER, at
+            )
+        ]
+        if in_hand:
+            routing.add_notices(filing, in_hand, self._policy.version, at)

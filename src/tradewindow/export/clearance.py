@@ -528,6 +528,9 @@ class _Run:
             violation = flow.cancel_violation(record.facts, cancel.invt_no, at)
         if violation is None and record is not None:
             self.move(record, msgspec.structs.replace(record.facts, cancelled=True))
+            if self.gate is not None and record.facts.agencies_pending:
+                reason = f"清单已撤销 list cancelled ({cancel.invt_no})"
+                self.gate.withdraw(self.records, filing_key(record.order_key), reason, self.at)
         self._returns.append(
             r.InvtCancelReturn(
                 guid=cancel.guid, agent_code=cancel.agent_code, cop_no=cancel.cop_no,

@@ -125,3 +125,8 @@ class ExportGate(Protocol):
     ) -> None:
         """Conclude ``agency``'s task of ``filing`` if it is still open."""
         ...
+
+    def withdraw(self, transaction: Transaction, filing: str, reason: str, at: datetime) -> None:
+        """The list of ``filing`` was cancelled: each agency's open task is closed with
+        ``reason``; an agency whose officer holds the task is given a notice instead."""
+        ...
