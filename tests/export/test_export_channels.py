@@ -279,3 +279,26 @@ class _Kept(intake.ReceiptWriter):
     def write(self, message: object) -> str | None:  # type: ignore[override]
         self.tags.append(str(type(message).__struct_config__.tag))  # type: ignore[attr-defined]
         return self.tags[-1]
+
+
+@needs_xsd
+def test_clear_checks_export_messages_against_the_2018_xsd_when_asked(workdir: Path) -> None:
+    """``--spec 2018-113``: the set (valid in both versions) clears, a 202205-only return
+    (CEB213) is checked as 202205, and a BaseTransfer fault is named by the 2018 XSD."""
+    out, log = workdir / "out", workdir / "report.jsonl"
+    files = [*departed_set(), ("08-return.xml", xml("CEB213", s.refund(INVT_NO)))]
+    inbox = folder(workdir / "in", files)
+    assert main(["clear", str(inbox), "--out", str(out), "--report", str(log),
+                 "--spec", "2018-113"]) == 0  # fmt: skip
+    lines = report(log)
+    assert {line["outcome"] for line in lines.values()} == {"answered"}
+    assert statuses(lines["08-return.xml"]) == [("return", "120")]
+    # a dxpMode of four characters breaks both XSDs: refused before filing, with its path
+    broken = xml("CEB303", s.order(order_no="EXP-2018-1")).replace(
+        b"<ceb:dxpMode>DXP</ceb:dxpMode>", b"<ceb:dxpMode>DXPX</ceb:dxpMode>"
+    )
+    log = workdir / "broken.jsonl"
+    inbox = folder(workdir / "in2", [("order.xml", broken)])
+    assert main(["clear", str(inbox), "--out", str(out), "--report", str(log),
+                 "--spec", "2018-113"]) == 2  # fmt: skip
+    assert report(log)["order.xml"]["codes"] == ["CEB900.schema.invalid"]
