@@ -22,8 +22,8 @@ from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec.documents import SpecVersion
 from tradewindow.cli import main
 from tradewindow.filing.use_case import Sender
-from tradewindow.parties.model import RegisterParty
 from tradewindow.formats import ceb_export, ceb_json, ceb_schema
+from tradewindow.parties.model import RegisterParty
 from tradewindow.sandbox import check_each, exit_status
 from tradewindow.settings import Settings
 from tradewindow.store import open_store
