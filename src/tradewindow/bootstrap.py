@@ -94,8 +94,7 @@ def bootstrap(
     parties = PartyRegistry(
         store.parties,
         pepper=credential_pepper(settings),
-        # the registries' departments are agencies too: their officers' accounts name them
-        agencies=(*policy.agencies, *departments()),
+        agencies=agency_codes(policy),
         clock=clock,
     )
     evidence = EvidenceLog(store.evidence, platform_key=platform_key)
@@ -253,6 +252,12 @@ def open_service_trade(
         ),
         registers=registers,
     )
+
+
+def agency_codes(policy: Policy) -> tuple[str, ...]:
+    """Every agency a party may be: the policy's (commerce included) and the registries'
+    departments, whose officers' accounts name them too."""
+    return (*policy.agencies, *departments())
 
 
 def credential_pepper(settings: Settings) -> bytes:
