@@ -19,10 +19,7 @@ from typing import Any
 
 import msgspec
 
-from tradewindow.agencies.sharing_policy import Policy
-from tradewindow.agencies.views import agency_view, personal_data_in
-from tradewindow.procurement.consolidation import Rates
-from tradewindow.procurement.documents import (
+from tradewindow.agencies.procurement_documents import (
     RECEIPT,
     SALE,
     ReceiptDocument,
@@ -31,6 +28,9 @@ from tradewindow.procurement.documents import (
     SaleHead,
     SaleLine,
 )
+from tradewindow.agencies.sharing_policy import Policy
+from tradewindow.agencies.views import agency_view, personal_data_in
+from tradewindow.procurement.consolidation import Rates
 from tradewindow.procurement.model import (
     Buyer,
     FxReceipt,

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from tradewindow.agencies.fields import leaf_paths
 from tradewindow.agencies.policy_file import shipped_policy
+from tradewindow.agencies.procurement_documents import RECEIPT, SALE
 from tradewindow.agencies.sharing_policy import Policy
-from tradewindow.procurement.documents import RECEIPT, SALE
 from tradewindow.procurement.model import (
     Buyer,
     BuyerDocument,
