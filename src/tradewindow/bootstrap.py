@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.release_gate import AgencyGate
+from tradewindow.agencies.routing import required_agencies
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.analytics.rates import MissingRate, RateTable, shipped_rates
 from tradewindow.cbec.clearance import Clearance
@@ -29,10 +30,13 @@ from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, 
 from tradewindow.evidence.service_trade import ServiceRecords
 from tradewindow.export.clearance import ClearExport
 from tradewindow.export.filing import FileExport
-from tradewindow.export.routing import inspection_controls, inspection_routing
+from tradewindow.export.model import ListsDeparted
+from tradewindow.export.routing import inspection_controls
 from tradewindow.export.rules import CnyRate, ExportContext
+from tradewindow.export.sharing import policy_routing
 from tradewindow.filing.use_case import FileMessages
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
+from tradewindow.logistics.departures import FollowDepartures
 from tradewindow.logistics.parcels import FollowParcels
 from tradewindow.logistics.services import Logistics, open_logistics
 from tradewindow.parties.commission_registry import CommissionRegistry
@@ -115,7 +119,11 @@ def bootstrap(
         on_decided=logistics.follow_clearance,
         on_parcels=FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
     )
-    export = open_export(store, policy)
+    export = open_export(
+        store,
+        policy,
+        on_departed=FollowDepartures(logistics.events, party_of=_party_by_customs_code(parties)),
+    )
     return App(
         settings=settings,
         store=store,
@@ -157,13 +165,22 @@ def bootstrap(
     )
 
 
-def open_export(store: SqlStore, policy: Policy) -> ClearExport:
-    """Export clearance: lists routed to inspection & quarantine by the policy's HS prefixes,
-    values converted to CNY by the shipped monthly rates."""
+def open_export(
+    store: SqlStore,
+    policy: Policy,
+    *,
+    on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
+) -> ClearExport:
+    """Export clearance: each accepted list waits for the agencies the data-sharing policy
+    requires on it and its documents (export inspection by the policy's HS prefixes, foreign
+    exchange for a large or foreign-currency receipt of payment), values converted to CNY by
+    the shipped monthly rates; departures told to ``on_departed`` (the DCSA events) after
+    each commit."""
     return ClearExport(
         store.export,
         export_context(policy),
-        inspection_routing("inspection_quarantine", _inspection_prefixes(policy)),
+        policy_routing(lambda documents: required_agencies(policy, documents)),
+        on_departed=on_departed,
     )
 
 
