@@ -4,7 +4,7 @@ window, each firm filing its own messages as it would over the API (``FileExport
 * A Shenzhen electronics seller sells on AliExpress in yuan; its parcels leave Shenzhen by air
   for the United States, the United Kingdom, Germany, Japan and Australia.
 * A Guangzhou apparel seller sells on SHEIN in US dollars; its parcels leave Guangzhou Baiyun
-  airport for the United States, France, Spain, the UAE and Saudi Arabia's neighbours.
+  airport for the United States, France, Spain, the UAE and Canada.
 
 Each 9610 parcel has its order (the platform), receipt of payment (the payment firm), waybill
 (the carrier) and list (the seller, declaring itself); the supervised site reports its arrival

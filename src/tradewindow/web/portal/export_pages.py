@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -176,14 +177,13 @@ class ExportPages(Controller):
         its field."""
         who = require_enterprise(request)
         check_csrf(request, who, data)
-        code = _customs_code(who)
-        read, unread = _warehouse(code, data)
-        found = (
-            unread if read is None else request.app.state.window.app.export.register_warehouse(read)
-        )
-        if not found:
-            return Redirect(path=f"/portal/export/warehouses?registered={read.warehouse_code}",  # type: ignore[union-attr]
-                            status_code=303)  # fmt: skip
+        window: Window = request.app.state.window
+        read, found = _warehouse(_customs_code(who), data)
+        if read is not None:
+            found = window.app.export.register_warehouse(read)
+            if not found:
+                target = f"/portal/export/warehouses?registered={quote(read.warehouse_code)}"
+                return Redirect(path=target, status_code=303)
         errors: dict[str, list[dict[str, str]]] = {}
         for violation in found:
             shown = {"code": violation.code, "text": _text(request, violation)}
