@@ -18,21 +18,26 @@ of them, so a deleted tail no longer verifies.
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 
 import msgspec
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from tradewindow.clock import utc_now
-from tradewindow.evidence import bundle, chain
+from tradewindow.evidence import bundle, chain, publication, timestamps
 from tradewindow.evidence.chain import Anchor, Entry, Record, RecordKind, VerifyReport
 from tradewindow.evidence.ports import EVIDENCE_CHAIN, AnchorSink, ChainRecords, EvidenceStore
 from tradewindow.transaction import Transaction
 
 _PAGE = 2000
+logger = logging.getLogger(__name__)
 
 
 class EvidenceError(Exception):
@@ -183,6 +188,30 @@ class EvidenceLog:
         self._keep_outside(anchors)
         return record
 
+    def publish(self, at: datetime | None = None) -> bytes:
+        """Every checkpoint as a publication a third party holds (``evidence.publication``);
+        the head is signed first, so that the publication covers every record so far."""
+        if self.public_key is None:
+            raise EvidenceError(
+                "evidence.no_platform_key", "no platform key to publish with", "未配置平台签名密钥"
+            )
+        self.seal_tail()
+        return publication.build(self.store.anchors(), self.public_key, at or utc_now())
+
+    def stamps(
+        self, certificate: x509.Certificate, anchors: Iterable[Anchor] = ()
+    ) -> list[tuple[int, datetime]]:
+        """(seq, time the TSA vouches for) of every time-stamped checkpoint among the store's
+        and ``anchors``; raises ``timestamps.TimestampError`` for a token that does not hold."""
+        stamped: dict[int, datetime] = {}
+        for anchor in [*self.store.anchors(), *anchors]:
+            if anchor.timestamp is None:
+                continue
+            token = base64.b64decode(anchor.timestamp)
+            digest = timestamps.checkpoint_digest(anchor.hash)
+            stamped[anchor.seq] = timestamps.check_token(token, digest, certificate)
+        return sorted(stamped.items())
+
     def anchors(self) -> list[Anchor]:
         """Every checkpoint kept outside the chain table, by seq (what ``publish`` exports)."""
         return self.store.anchors()
@@ -258,13 +287,24 @@ class EvidenceLog:
 
     @staticmethod
     def verify_bundle(
-        data: bytes, trusted_key: ed25519.Ed25519PublicKey | None = None
+        data: bytes,
+        trusted: ed25519.Ed25519PublicKey | Sequence[ed25519.Ed25519PublicKey] = (),
     ) -> VerifyReport:
-        """Check a bundle offline (no database)."""
-        report, _ = bundle.verify_bundle(data, trusted_key)
+        """Check a bundle offline (no database) against the trusted platform keys."""
+        report, _ = bundle.verify_bundle(data, trusted)
         return report
 
     def _chain(self, within: Transaction | None) -> AbstractContextManager[ChainRecords]:
         if within is not None:
             return nullcontext(within.part(EVIDENCE_CHAIN))
         return self.store.appending()
+
+
+async def checkpoint_ticker(log: EvidenceLog, every: timedelta) -> None:
+    """Sign a quiet tail on time (a server runs this beside its requests until cancelled)."""
+    while True:
+        await asyncio.sleep(max(every.total_seconds() / 2, 0.05))
+        try:
+            await asyncio.to_thread(log.checkpoint_due)
+        except Exception:  # a database hiccup: the next tick tries again
+            logger.exception("the evidence head could not be signed")
