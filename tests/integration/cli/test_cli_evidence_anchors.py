@@ -5,6 +5,7 @@ and a history rewritten by whoever holds the database, the data folder and the p
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import text
 
+from local_tsa import LocalTsa
 from tradewindow.bootstrap import evidence_log
 from tradewindow.cli import evidence as commands
 from tradewindow.evidence.chain import Entry, RecordKind, key_fingerprint
@@ -184,3 +186,43 @@ def test_a_published_copy_proves_a_rewrite_by_whoever_holds_database_and_data_fo
     other.write_bytes(public_pem(ed25519.Ed25519PrivateKey.generate().public_key()))
     assert run("evidence", "verify", "--published", str(published), "--public-key", str(other)) == 1
     assert "published.platform_key" in capsys.readouterr().out
+
+
+def test_checkpoints_are_time_stamped_by_a_configured_tsa_through_the_egress_policy(
+    platform: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tsa = LocalTsa()
+    certificate = tmp_path / "tsa.pem"
+    certificate.write_bytes(tsa.certificate_pem)
+    with tsa.serving() as url:
+        monkeypatch.setenv("TRADEWINDOW_EVIDENCE_TSA_URL", url)
+        monkeypatch.setenv("TRADEWINDOW_EVIDENCE_TSA_CERT", str(certificate))
+        # the egress policy refuses loopback: the checkpoint is signed, not stamped
+        write(Settings.from_env(), 10)
+        assert tsa.requests == []
+        assert run("evidence", "verify") == 0
+        assert "none of the checkpoints is time-stamped yet" in capsys.readouterr().out
+        # a private deployment names its TSA's network in the allow-list
+        monkeypatch.setenv("TRADEWINDOW_EGRESS_ALLOW", "127.0.0.1/32")
+        write(Settings.from_env(), 10, start=10)
+        assert len(tsa.requests) == 1
+    assert run("evidence", "verify") == 0
+    out = capsys.readouterr().out
+    assert "time-stamps: 1 checkpoints stamped by the TSA; checkpoint 22 existed by " in out
+    assert "2026-12-05T10:30:15+00:00" in out
+    anchors = (platform.data_dir / "evidence-anchors.jsonl").read_text()
+    assert anchors.count('"timestamp":"') == 1
+
+    # a token made for another hash, put in the place of the real one, fails verify
+    other = base64.b64encode(tsa.token(hashlib.sha256(b"other").digest())).decode()
+    store = open_store(platform.database_url)
+    with store.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE evidence_checkpoints SET timestamp = :t WHERE seq = 22"), {"t": other}
+        )
+    store.close()
+    assert run("evidence", "verify") == 1
+    assert "timestamp.imprint" in capsys.readouterr().out
