@@ -28,7 +28,12 @@ from tradewindow.evidence.log import CheckpointPolicy, EvidenceLog
 from tradewindow.evidence.market_procurement import MarketProcurementRecords
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
 from tradewindow.evidence.ports import Egress
-from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, FilingRefusals
+from tradewindow.evidence.recorder import (
+    ClearanceEvidence,
+    CommissionRecords,
+    FilingRefusals,
+    KeyRecords,
+)
 from tradewindow.evidence.service_trade import ServiceRecords
 from tradewindow.evidence.tsa_client import tsa_stamper
 from tradewindow.export.clearance import ClearExport
@@ -97,17 +102,18 @@ def bootstrap(
     policy = shipped_policy()
     desk = AgencyDesk(store.agencies, policy, clock=clock)
     platform_key = load_platform_key(platform_key_path(settings), create=True)
+    evidence = evidence_log(settings, store, platform_key)
     parties = PartyRegistry(
         store.parties,
         pepper=credential_pepper(settings),
         # the registries' departments are agencies too: their officers' accounts name them
         agencies=(*policy.agencies, *departments()),
         clock=clock,
+        key_evidence=KeyRecords(evidence),
     )
     logistics = open_logistics(
         store.engine, settings, clock=clock, party_of=_party_by_customs_code(parties)
     )
-    evidence = evidence_log(settings, store, platform_key, logistics.guard)
     commissions = CommissionRegistry(
         store.parties, evidence=CommissionRecords(evidence), clock=clock
     )
