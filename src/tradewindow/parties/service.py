@@ -52,6 +52,7 @@ from tradewindow.parties.model import Party, RegisterParty, prepare_party, role_
 from tradewindow.parties.ports import CredentialCheck, KeyEvidence, PartyRecords, PartyStore
 from tradewindow.parties.principal import PartyKind, Principal
 from tradewindow.parties.roles import check_agency_codes
+from tradewindow.text import forbidden_violations
 from tradewindow.transaction import ConcurrentWrite
 from tradewindow.violations import Violation
 
@@ -177,7 +178,9 @@ class PartyRegistry:
         now = self._clock()
         if valid_for is not None:
             expires_at = valid_until(now, valid_for)
-        if violations := expiry_violations(expires_at, now):
+        violations = expiry_violations(expires_at, now)
+        violations += forbidden_violations([("label", label)])
+        if violations:
             raise InvalidCredential(violations)
         secret = new_secret()
         credential = Credential(

@@ -1,6 +1,7 @@
 """``tradewindow parties key issue``: a key is valid for at least a day, or issued explicitly
 without expiry, and either way recorded in the evidence log (issue 15: ``--expires-days 0``
-issued a key that never expired). On SQLite and PostgreSQL."""
+issued a key that never expired), and a party name or key label holding a control character
+is refused with a code. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tradewindow.cli.parties import register
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.evidence.recorder import CommissionRecords, KeyRecords
 from tradewindow.parties.commission_registry import CommissionRegistry
-from tradewindow.parties.errors import InvalidCredential
+from tradewindow.parties.errors import InvalidCredential, PartyNotFound
 from tradewindow.parties.model import RegisterParty
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.store import SqlStore
@@ -127,3 +128,30 @@ def test_the_registry_itself_refuses_a_short_or_naive_expiry(registry: PartyRegi
     assert [v.code for v in caught.value.violations] == ["credential.expiry.naive"]
     issued = registry.issue_key("hk-goods")  # the portal's keys: none expire, each recorded
     assert issued.credential.expires_at is None
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\x1b", "\ufffe", "\udc80"])
+def test_a_party_name_with_a_control_character_is_refused_with_a_code(
+    cli: argparse.ArgumentParser,
+    registry: PartyRegistry,
+    character: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 15: a NUL in a name was accepted, and the name could not be written as CEB XML
+    (on PostgreSQL it could not even be stored)."""
+    name = f"Bad{character}Name Ltd"
+    argv = ["parties", "add", "--id", "bad-name", "--name-en", name, "--role", "broker"]
+    assert run(cli, *argv, "--hk-br", "31000099") == 1
+    out = capsys.readouterr().out
+    assert "text.character" in out
+    assert "name_en" in out
+    with pytest.raises(PartyNotFound):
+        registry.party("bad-name")
+
+
+def test_a_key_label_with_a_nul_is_refused(
+    cli: argparse.ArgumentParser, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["parties", "key", "issue", "hk-goods", "--label", "erp\x00", "--no-expiry"]
+    assert run(cli, *argv) == 1
+    assert "text.character" in capsys.readouterr().out
