@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Callable, Sequence
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import msgspec
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
@@ -23,11 +25,18 @@ from tradewindow.clock import utc_now
 from tradewindow.datachannel.channel import Channel
 from tradewindow.datachannel.ports import ObjectStore
 from tradewindow.datachannel.sealing import MasterKeys
-from tradewindow.evidence.log import EvidenceLog
+from tradewindow.evidence.log import CheckpointPolicy, EvidenceLog
 from tradewindow.evidence.market_procurement import MarketProcurementRecords
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
-from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, FilingRefusals
+from tradewindow.evidence.ports import Egress
+from tradewindow.evidence.recorder import (
+    ClearanceEvidence,
+    CommissionRecords,
+    FilingRefusals,
+    KeyRecords,
+)
 from tradewindow.evidence.service_trade import ServiceRecords
+from tradewindow.evidence.tsa_client import tsa_stamper
 from tradewindow.export.clearance import ClearExport
 from tradewindow.export.filing import FileExport
 from tradewindow.export.model import ListsDeparted
@@ -37,6 +46,7 @@ from tradewindow.export.sharing import policy_routing
 from tradewindow.filing.use_case import FileMessages
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
 from tradewindow.logistics.departures import FollowDepartures
+from tradewindow.logistics.guard import EgressGuard
 from tradewindow.logistics.parcels import FollowParcels
 from tradewindow.logistics.services import Logistics, open_logistics
 from tradewindow.parties.commission_registry import CommissionRegistry
@@ -58,6 +68,7 @@ from tradewindow.store import SqlStore, open_store
 from tradewindow.store.datachannel.objects import LocalObjects
 from tradewindow.store.datachannel.records import SqlChannelRecords
 from tradewindow.store.datachannel.s3 import S3Objects
+from tradewindow.store.evidence.anchor_file import AnchorFile, anchor_file_path
 
 
 class App(msgspec.Struct, frozen=True, kw_only=True):
@@ -95,18 +106,19 @@ def bootstrap(
     policy = shipped_policy()
     desk = AgencyDesk(store.agencies, policy, clock=clock)
     platform_key = load_platform_key(platform_key_path(settings), create=True)
+    evidence = evidence_log(settings, store, platform_key)
     parties = PartyRegistry(
         store.parties,
         pepper=credential_pepper(settings),
         agencies=agency_codes(policy),
         clock=clock,
-    )
-    evidence = EvidenceLog(store.evidence, platform_key=platform_key)
-    commissions = CommissionRegistry(
-        store.parties, evidence=CommissionRecords(evidence), clock=clock
+        key_evidence=KeyRecords(evidence),
     )
     logistics = open_logistics(
         store.engine, settings, clock=clock, party_of=_party_by_customs_code(parties)
+    )
+    commissions = CommissionRegistry(
+        store.parties, evidence=CommissionRecords(evidence), clock=clock
     )
     clearance = Clearance(
         store,
@@ -162,6 +174,35 @@ def bootstrap(
             platform_key,
             clock=clock,
         ),
+    )
+
+
+def evidence_log(
+    settings: Settings,
+    store: SqlStore,
+    platform_key: ed25519.Ed25519PrivateKey,
+    guard: Egress | None = None,
+) -> EvidenceLog:
+    """The evidence log every writer appends to: it signs its head by itself (settings
+    ``evidence.checkpoint_*``), keeps every checkpoint in the anchor file too and, with a TSA
+    configured, has the checkpoints it signs alone time-stamped (RFC 3161)."""
+    config = settings.evidence
+    return EvidenceLog(
+        store.evidence,
+        platform_key=platform_key,
+        checkpoints=CheckpointPolicy(
+            every_records=config.checkpoint_records, every=config.checkpoint_every
+        ),
+        anchor_sink=AnchorFile(anchor_file_path(settings)),
+        stamper=tsa_stamper(settings, guard or egress_guard(settings)),
+    )
+
+
+def egress_guard(settings: Settings) -> EgressGuard:
+    """The egress policy of outbound calls, from settings (what ``open_logistics`` builds)."""
+    return EgressGuard(
+        allow_loopback=settings.callback_allow_loopback,
+        allow=[ipaddress.ip_network(network) for network in settings.egress_allow],
     )
 
 
