@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from cryptography.fernet import Fernet
@@ -17,7 +18,9 @@ from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.release_gate import AgencyGate
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.analytics.rates import MissingRate, RateTable, shipped_rates
+from tradewindow.bus.clearance import BusDispatch
 from tradewindow.cbec.clearance import Clearance
+from tradewindow.cbec.partitioned import Dispatch, LocalDispatch, PartitionedClearance, PartRunner
 from tradewindow.clock import utc_now
 from tradewindow.datachannel.channel import Channel
 from tradewindow.datachannel.ports import ObjectStore
@@ -31,7 +34,7 @@ from tradewindow.export.clearance import ClearExport
 from tradewindow.export.filing import FileExport
 from tradewindow.export.routing import inspection_controls, inspection_routing
 from tradewindow.export.rules import CnyRate, ExportContext
-from tradewindow.filing.use_case import FileMessages
+from tradewindow.filing.use_case import FileMessages, claims_from
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
 from tradewindow.logistics.parcels import FollowParcels
 from tradewindow.logistics.services import Logistics, open_logistics
@@ -54,6 +57,7 @@ from tradewindow.store import SqlStore, open_store
 from tradewindow.store.datachannel.objects import LocalObjects
 from tradewindow.store.datachannel.records import SqlChannelRecords
 from tradewindow.store.datachannel.s3 import S3Objects
+from tradewindow.store.partition import PartitionStore, SqlInbox
 
 
 class App(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,6 +76,8 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     export: ClearExport  # CBEC export: 9610 lists and summaries, 9710, 9810 (issue 13)
     export_filing: FileExport  # export messages filed by a registered party (its rights)
     data: Channel  # the cross-border research-data channel
+    # what clears one partition's parts (tradewindow clearance-worker), when partitioned
+    partitions: PartRunner | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -105,17 +111,17 @@ def bootstrap(
     logistics = open_logistics(
         store.engine, settings, clock=clock, party_of=_party_by_customs_code(parties)
     )
-    clearance = Clearance(
-        store,
-        codes=ReferenceCodeTables(),
-        rates=TariffRates(),
-        match_timeout=settings.match_timeout,
-        clock=clock,
-        gate=AgencyGate(desk, policy),
-        evidence=ClearanceEvidence(evidence),
-        on_decided=logistics.follow_clearance,
-        on_parcels=FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
-    )
+    clearance_parts: dict[str, Any] = {
+        "codes": ReferenceCodeTables(),
+        "rates": TariffRates(),
+        "match_timeout": settings.match_timeout,
+        "clock": clock,
+        "gate": AgencyGate(desk, policy),
+        "evidence": ClearanceEvidence(evidence),
+        "on_decided": logistics.follow_clearance,
+        "on_parcels": FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
+    }
+    clearance, partition_runner = open_clearance(store, settings, clearance_parts)
     export = open_export(store, policy)
     return App(
         settings=settings,
@@ -155,7 +161,36 @@ def bootstrap(
             platform_key,
             clock=clock,
         ),
+        partitions=partition_runner,
     )
+
+
+def open_clearance(
+    store: SqlStore, settings: Settings, parts: dict[str, Any]
+) -> tuple[Clearance, PartRunner | None]:
+    """Clearance as settings say: one writer (the default), or ``clearance_partitions``
+    partitions (docs/adr/0008) cleared by N threads here, or by the workers of
+    ``tradewindow clearance-worker`` over the bus when ``bus_url`` is set; with the runner
+    that clears a partition's parts (what a worker runs)."""
+    partitions = settings.clearance_partitions
+    if partitions == 1:
+        return Clearance(store, **parts), None
+    inbox = SqlInbox(store.engine)
+    runner = PartRunner(
+        lambda partition: Clearance(PartitionStore(store, partition), **parts),
+        inbox,
+        clock=parts["clock"],
+        claims=claims_from,
+    )
+    dispatch: Dispatch = (
+        BusDispatch(settings.bus_url, inbox)
+        if settings.bus_url
+        else LocalDispatch(runner, threads=partitions)
+    )
+    clearance = PartitionedClearance(
+        store, partitions=partitions, inbox=inbox, dispatch=dispatch, **parts
+    )
+    return clearance, runner
 
 
 def open_export(store: SqlStore, policy: Policy) -> ClearExport:

@@ -58,6 +58,8 @@ class RecordKind(enum.StrEnum):
     TAX_PAID = "tax_paid"  # a withholding agent's payment of a CEB816 bill recorded
     STOCK_MOVED = "stock_moved"  # a bonded account book's item entered, released or restored
     CHECKPOINT = "checkpoint"
+    # the platform's signature over every partition chain's head (evidence.partitions)
+    PARTITION_HEADS = "partition_heads"
 
 
 class Entry(msgspec.Struct, frozen=True, kw_only=True):
