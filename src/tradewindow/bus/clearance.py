@@ -27,7 +27,7 @@ from typing import Any, Protocol, TypeVar
 import msgspec
 
 from tradewindow.bus.ports import Bus, Consumer, Message
-from tradewindow.bus.select import DEFAULT_PREFIX, open_bus
+from tradewindow.bus.select import DEFAULT_PREFIX, DEFAULT_STREAM, open_bus
 from tradewindow.cbec.partitioned import (
     Inbox,
     PartitionedClearance,
@@ -46,6 +46,20 @@ def subject(prefix: str, partition: int) -> str:
     return f"{prefix}.clearance.p{partition}"
 
 
+async def publish(bus: Bus, prefix: str, works: Sequence[PartWork]) -> None:
+    """Each part on its partition's subject, its id ``<guid>:<partition>``."""
+    await asyncio.gather(
+        *(
+            bus.publish(
+                subject(prefix, w.partition),
+                _encode(w),
+                f"{w.submission.message.guid}:{w.partition}",
+            )
+            for w in works
+        )
+    )
+
+
 class ClearanceTimeout(Exception):
     """The parts of a message were recorded and sent but not all cleared in time: the
     message is safe in the inbox, and filing it again (same guid) gives its answer."""
@@ -60,10 +74,12 @@ class BusDispatch:
         inbox: Inbox,
         *,
         prefix: str = DEFAULT_PREFIX,
+        stream: str = DEFAULT_STREAM,
         timeout: float = 120.0,
         ack_wait: float = 30.0,
     ) -> None:
         self._url = url
+        self._stream = stream
         self._inbox = inbox
         self._prefix = prefix
         self._timeout = timeout
@@ -96,18 +112,8 @@ class BusDispatch:
             self._loop, self._bus = None, None
 
     async def _publish(self, works: Sequence[PartWork]) -> None:
-        bus = self._bus
-        assert bus is not None  # noqa: S101 - _call connected it
-        await asyncio.gather(
-            *(
-                bus.publish(
-                    subject(self._prefix, w.partition),
-                    _encode(w),
-                    f"{w.submission.message.guid}:{w.partition}",
-                )
-                for w in works
-            )
-        )
+        assert self._bus is not None  # noqa: S101 - _call connected it
+        await publish(self._bus, self._prefix, works)
 
     def _call(self, work: Coroutine[Any, Any, _T]) -> _T:
         with self._lock:
@@ -115,7 +121,10 @@ class BusDispatch:
                 self._loop = asyncio.new_event_loop()
                 threading.Thread(target=self._loop.run_forever, daemon=True).start()
                 self._bus = asyncio.run_coroutine_threadsafe(
-                    open_bus(self._url, prefix=self._prefix, ack_wait=self._ack_wait), self._loop
+                    open_bus(
+                        self._url, stream=self._stream, prefix=self._prefix, ack_wait=self._ack_wait
+                    ),
+                    self._loop,
                 ).result(30)
             loop = self._loop
         return asyncio.run_coroutine_threadsafe(work, loop).result()
@@ -151,6 +160,7 @@ async def run_clearance_worker(
     stop: asyncio.Event,
     *,
     prefix: str = DEFAULT_PREFIX,
+    stream: str = DEFAULT_STREAM,
     batch: int = 200,
     poll_seconds: float = 0.05,
     rebalance_seconds: float = 1.0,
@@ -160,7 +170,7 @@ async def run_clearance_worker(
     """Hold partitions and clear their parts until ``stop`` is set; then give them back
     (parts fetched but not cleared are handed back to the bus at once)."""
     report = WorkerReport()
-    bus = await open_bus(bus_url, prefix=prefix, ack_wait=ack_wait)
+    bus = await open_bus(bus_url, stream=stream, prefix=prefix, ack_wait=ack_wait)
     consumers: dict[int, Consumer] = {}
     next_rebalance = 0.0
     next_sweep = time.monotonic() + stale_after.total_seconds() / 2
@@ -181,7 +191,9 @@ async def run_clearance_worker(
                     log.info("partitions held: %s", sorted(leases.held))
             if now >= next_sweep:
                 next_sweep = now + stale_after.total_seconds() / 2
-                report.resent += await asyncio.to_thread(clearance.resend_stale, stale_after)
+                stale = await asyncio.to_thread(clearance.stale_works, stale_after)
+                await publish(bus, prefix, stale)
+                report.resent += len(stale)
             if not consumers:
                 await _sleep(stop, poll_seconds)
                 continue

@@ -38,7 +38,7 @@ class JetStreamConsumer:
     async def fetch(self, batch: int, timeout: float) -> list[Message]:
         try:
             messages = await self._subscription.fetch(batch=batch, timeout=timeout)
-        except NatsTimeout:
+        except (NatsTimeout, TimeoutError):  # nats-py raises either when nothing came
             return []
         return [JetStreamMessage(m) for m in messages]
 

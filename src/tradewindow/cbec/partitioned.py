@@ -17,7 +17,7 @@ partition (``cbec.partitions``), over one database (``docs/adr/0008``).
 
 A replay of a message some of whose parts are not done yet sends those parts again (from the
 inbox): whoever filed it first may have stopped before sending them. Workers do the same for
-parts left waiting too long (``resend_stale``), so nothing recorded stays unanswered.
+parts left waiting too long (``stale_works``), so nothing recorded stays unanswered.
 
 Messages that are not a partition's (``partitions.is_partitioned``: waybill statuses,
 deliveries) and every other use case of :class:`Clearance` (agency decisions, time-outs,
@@ -356,14 +356,12 @@ class PartitionedClearance(Clearance):
                       if w.partition in wanted]  # fmt: skip
         return found
 
-    def resend_stale(self, older_than: timedelta, limit: int = 1000) -> int:
-        """Send again the parts recorded more than ``older_than`` ago and still not done (their
-        filer stopped before sending them, or a writer lost them); how many."""
+    def stale_works(self, older_than: timedelta, limit: int = 1000) -> list[PartWork]:
+        """The parts of messages recorded more than ``older_than`` ago and still not done
+        (their filer stopped before sending them, or they were lost on the way): a worker
+        sends them again."""
         guids = self._inbox.stale(self._clock() - older_than, limit)
-        works = self.works_of(self._inbox.pending(guids))
-        if works:
-            self._dispatch.send(works, None)
-        return len(works)
+        return self.works_of(self._inbox.pending(guids))
 
     def _works(self, submission: Submission, claimant: bytes | None) -> list[PartWork]:
         check = submission.check
