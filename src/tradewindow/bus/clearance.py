@@ -181,7 +181,9 @@ async def run_clearance_worker(
                 next_rebalance = now + rebalance_seconds
                 taken, extra = await asyncio.to_thread(leases.rebalance)
                 for partition in extra:
-                    consumers.pop(partition, None)
+                    given = consumers.pop(partition, None)
+                    if given is not None:
+                        await given.release()
                     await asyncio.to_thread(leases.give, partition)
                 for partition in taken:
                     consumers[partition] = await bus.consumer(
@@ -205,6 +207,8 @@ async def run_clearance_worker(
                     await _clear(runner, partition, messages, report)
             report.rounds += 1
     finally:
+        for consumer in consumers.values():
+            await consumer.release()
         report.held = sorted(leases.held)
         await asyncio.to_thread(leases.close)
         await bus.close()

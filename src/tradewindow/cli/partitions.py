@@ -35,6 +35,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--stale-after", type=float, default=60.0,
         help="seconds after which parts of recorded messages still not done are sent again",
     )  # fmt: skip
+    worker.add_argument(
+        "--expected-workers", type=int, default=1,
+        help="share the partitions as if at least this many workers ran (several started at once)",
+    )  # fmt: skip
     worker.add_argument("--prefix", default=DEFAULT_PREFIX, help="bus subject prefix")
     worker.add_argument("--stream", default=DEFAULT_STREAM, help="JetStream stream name")
     worker.set_defaults(run=_worker)
@@ -51,7 +55,9 @@ def _worker(args: argparse.Namespace) -> int:
         print("a clearance worker needs PostgreSQL and a bus (TRADEWINDOW_BUS_URL)")
         app.close()
         return 2
-    leases = PartitionLeases(app.store.engine, clearance.partitions)
+    leases = PartitionLeases(
+        app.store.engine, clearance.partitions, expected_workers=args.expected_workers
+    )
 
     async def main() -> None:
         stop = asyncio.Event()

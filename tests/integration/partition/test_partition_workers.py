@@ -156,6 +156,8 @@ def test_kill_9_of_a_worker_and_of_a_filer_loses_and_repeats_nothing(
         # the killed filer's third message: sent again by a worker's sweep
         wait_for(lambda: scalar(engine, pending) == 0, 120, "every recorded part to be done")
 
+        # a worker stops on SIGTERM once it is up (its signal handlers set: its first line)
+        wait_for(lambda: "clearance worker:" in deployment.log("worker-c"), 120, "worker-c")
         for worker in deployment.processes[1], deployment.processes[-1]:
             worker.send_signal(signal.SIGTERM)
             assert worker.wait(60) == 0

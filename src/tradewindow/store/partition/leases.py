@@ -1,12 +1,13 @@
 """Which worker clears which partitions: leases held as PostgreSQL session advisory locks.
 
-A worker keeps one connection of its own. On it, it holds a lock naming itself (so that every
-worker can count the live ones) and one lock per partition it clears. Its fair share is
-``ceil(N / live workers)``: it takes free partitions up to it and gives back what it holds
-beyond it, so partitions spread over the workers as they come and go, on any number of
-machines sharing the database. When a worker exits it gives its partitions back; when it is
-killed, its connection closes and PostgreSQL releases its locks at once: the partitions are
-free for the others, whose writers then take over what it left unacknowledged on the bus.
+A worker keeps one connection of its own. On it, it holds a lock naming itself (so that
+every worker can count the live ones) and one lock per partition it clears. Its fair share
+is ``ceil(N / live workers)`` (at least ``expected_workers`` counted): it takes free
+partitions up to it and gives back what it holds beyond it, so partitions spread over the
+workers as they come and go, on any number of machines sharing the database. When a worker
+exits it gives its partitions back; when it is killed, its connection closes and PostgreSQL
+releases its locks at once: the partitions are free for the others, whose writers then take
+over what it left unacknowledged on the bus.
 
 A lease only says who *should* clear a partition; what makes clearing safe is the partition's
 transaction-scoped lock taken by every unit of work (``store.partition.store``). Locks are
@@ -28,10 +29,13 @@ class PartitionLeases:
     """The leases of one worker (see the module docstring). Not thread-safe: one worker
     loop calls it."""
 
-    def __init__(self, engine: Engine, partitions: int) -> None:
+    def __init__(self, engine: Engine, partitions: int, *, expected_workers: int = 1) -> None:
         if engine.dialect.name != "postgresql":
             raise ValueError("partition leases need PostgreSQL")
         self.partitions = partitions
+        # the share is counted over at least this many workers: when several start together,
+        # the first up does not take every partition only to give most back a second later
+        self.expected_workers = expected_workers
         self.held: set[int] = set()
         self._connection: Connection = engine.connect().execution_options(
             isolation_level="AUTOCOMMIT"
@@ -48,7 +52,8 @@ class PartitionLeases:
     def rebalance(self) -> tuple[list[int], list[int]]:
         """Take free partitions up to the fair share, and say which to give back beyond it
         (the caller gives them with :meth:`give` once it is done with them): (taken, extra)."""
-        share = math.ceil(self.partitions / self.live_workers())
+        workers = max(self.live_workers(), self.expected_workers)
+        share = math.ceil(self.partitions / workers)
         taken: list[int] = []
         if len(self.held) < share:
             start = self._me % self.partitions  # workers start looking at different places
