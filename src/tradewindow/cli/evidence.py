@@ -20,6 +20,7 @@ from tradewindow.clock import utc_now
 from tradewindow.evidence import certificates, platform_key
 from tradewindow.evidence.certificates import KeyAlgorithm, KeyFileError
 from tradewindow.evidence.log import EvidenceError, EvidenceLog
+from tradewindow.evidence.partitions import PartitionEvidence, PartitionReport
 from tradewindow.evidence.signatures import (
     SoftwareKey,
     SubmissionFormat,
@@ -31,6 +32,7 @@ from tradewindow.formats.xmldsig import SignatureError
 from tradewindow.formats.xmldsig_sm2 import Sm2PrivateKey
 from tradewindow.settings import Settings
 from tradewindow.store import open_store
+from tradewindow.store.partition import SqlPartitionChains
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -164,18 +166,41 @@ def _evidence_verify(args: argparse.Namespace) -> int:
     if args.bundle:
         report = EvidenceLog.verify_bundle(args.bundle.read_bytes(), trusted)
     else:
-        with _log() as log:
+        with _log() as log, _partition_chains(log, trusted) as partitions:
             if trusted is not None:
                 log.public_key = trusted
             report = log.verify()
+            chains = partitions.verify()
+        if report.failure is None and not chains.ok:
+            return _partitions_altered(chains)
     if report.failure is None:
         print(
             f"ok: {report.records} records, {report.checkpoints} signed checkpoints"
             f" (last at seq {report.last_checkpoint_seq}), head {report.head_hash}"
         )
+        if not args.bundle and chains.partitions:
+            records = sum(r.records for r in chains.partitions.values())
+            print(
+                f"ok: {len(chains.partitions)} partition chains, {records} records,"
+                f" {chains.heads_records} signed partition heads"
+            )
         return 0
     failure = report.failure
     print(f"altered: record {failure.seq}: {failure.problem}: {failure.detail}")
+    return 1
+
+
+def _partitions_altered(chains: PartitionReport) -> int:
+    if chains.failure is not None:
+        failure = chains.failure
+        print(f"altered: partition heads record {failure.seq}: {failure.problem}: {failure.detail}")
+    for partition, report in sorted(chains.partitions.items()):
+        if report.failure is not None:
+            failure = report.failure
+            print(
+                f"altered: partition {partition} record {failure.seq}: {failure.problem}:"
+                f" {failure.detail}"
+            )
     return 1
 
 
@@ -191,10 +216,26 @@ def _evidence_export(args: argparse.Namespace) -> int:
 
 
 def _evidence_sign_head(_args: argparse.Namespace) -> int:
-    with _log() as log:
+    with _log() as log, _partition_chains(log, None) as partitions:
+        heads = partitions.sign_heads()  # first, so that the checkpoint covers them
         record = log.sign_head()
+    if heads is not None:
+        print(f"partition heads signed at {heads.seq}")
     print(f"checkpoint {record.seq} over head {record.prev_hash}")
     return 0
+
+
+@contextmanager
+def _partition_chains(
+    log: EvidenceLog, trusted: ed25519.Ed25519PublicKey | None
+) -> Iterator[PartitionEvidence]:
+    """The partitions' evidence chains (partitioned clearance) beside ``log``."""
+    engine = getattr(log.store, "engine", None)
+    if engine is None:
+        raise SystemExit("the evidence store has no database engine")
+    yield PartitionEvidence(
+        SqlPartitionChains(engine), platform_key=log.platform_key, public_key=trusted
+    )
 
 
 @contextmanager

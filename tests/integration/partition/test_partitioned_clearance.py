@@ -21,6 +21,7 @@ from sqlalchemy import text
 import builders as b
 from tradewindow.cbec.clearance import Clearance
 from tradewindow.cbec.partitions import partition_of
+from tradewindow.cli import main
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.store import SqlStore, open_store
@@ -215,3 +216,30 @@ def test_two_threads_filing_one_message_at_once_clear_it_once(partitioned: Parti
     assert statuses(answers[:1]) == statuses(answers[1:])  # type: ignore[arg-type]
     with partitioned.store.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM receipts")).scalar_one() == 6
+
+
+def test_evidence_verify_and_sign_head_cover_the_partition_chains(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("TRADEWINDOW_DATABASE_URL", url)
+    monkeypatch.setenv("TRADEWINDOW_DATA_DIR", str(tmp_path / "data"))
+    store = open_store(url)
+    try:
+        partitioned = Partitioned(store, partitions=3)
+        for message in messages(sets(6)):
+            partitioned.send(message)  # type: ignore[arg-type]
+    finally:
+        store.close()
+    assert main(["evidence", "sign-head"]) == 0
+    assert "partition heads signed" in capsys.readouterr().out
+    assert main(["evidence", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert "partition chains" in out
+    assert "1 signed partition heads" in out
+    with open_store(url).engine.begin() as connection:
+        connection.execute(
+            text("UPDATE evidence_partition_records SET actor = 'someone' WHERE seq = 1")
+        )
+    assert main(["evidence", "verify"]) == 1
+    assert "altered: partition" in capsys.readouterr().out
