@@ -6,6 +6,8 @@
 ``POST /v1/procurement/operators|buyers|agents``       register the caller as one
 ``POST /v1/procurement/commissions``                   a buyer commissions an agent
 ``GET|POST /v1/procurement/sales``                     the sales the caller reaches; record one
+``POST /v1/procurement/sales/upload?operator=``        record an operator's sales from CSV
+                                                       (``text/csv``; all or none)
 ``GET  /v1/procurement/sales/{sale_id}``               one, with its history
 ``POST /v1/procurement/sales/{sale_id}/confirm``       the buyer or its agent confirms
 ``POST /v1/procurement/sales/{sale_id}/correct``       the operator corrects (fields given)
@@ -34,6 +36,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
+from tradewindow.formats.procurement_csv import COLUMNS, read_sales
 from tradewindow.formats.wco_declaration import declaration_json, declaration_xml, document_of
 from tradewindow.parties.principal import PartyKind, Principal
 from tradewindow.procurement.consolidation import ShipmentForm
@@ -209,6 +212,29 @@ class ProcurementController(Controller):
         self, request: AnyRequest, data: SaleRequest, principal: Principal
     ) -> Transaction:
         return _platform(request).sales.record_sale(principal.party_id, data.operator_id, data.sale)
+
+    @post(
+        "/sales/upload",
+        sync_to_thread=True,
+        status_code=201,
+        summary="An operator records many sales from CSV, all or none (交易登记批量导入)",
+        description="A header row `"
+        + ",".join(COLUMNS)
+        + "`, then one row per goods line; rows with the same sale_ref are one sale. Every bad"
+        " row or sale is reported at once (paths `row[N]/column`, `sale[ref]/…`); nothing is"
+        " recorded unless all are.",
+        responses=document({201: (SaleList, "recorded, in the order of the file")}),
+    )
+    def upload_sales(
+        self,
+        request: AnyRequest,
+        body: bytes,  # the raw CSV (``text/csv``), not JSON
+        principal: Principal,
+        operator_id: Annotated[str, Parameter(query="operator")],
+    ) -> SaleList:
+        forms = read_sales(body)
+        recorded = _platform(request).sales.record_sales(principal.party_id, operator_id, forms)
+        return SaleList(items=recorded)
 
     @get(
         "/sales/{sale_id:str}",
