@@ -20,6 +20,7 @@ from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.analytics.rates import MissingRate, RateTable, shipped_rates
 from tradewindow.bus.clearance import BusDispatch
 from tradewindow.cbec.clearance import Clearance
+from tradewindow.cbec.group_commit import GroupCommit
 from tradewindow.cbec.partitioned import Dispatch, LocalDispatch, PartitionedClearance, PartRunner
 from tradewindow.clock import utc_now
 from tradewindow.datachannel.channel import Channel
@@ -133,7 +134,8 @@ def bootstrap(
         filing=FileMessages(
             parties=parties,
             commissions=commissions,
-            clearance=clearance,
+            # concurrent filers (API requests) share units of work: cbec.group_commit
+            clearance=GroupCommit(clearance),
             evidence=FilingRefusals(evidence),
         ),
         parties=parties,

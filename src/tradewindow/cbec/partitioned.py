@@ -36,10 +36,11 @@ from typing import Any, Protocol, TypeVar, cast
 
 import msgspec
 
+from tradewindow.cbec.admissions import by_guid
 from tradewindow.cbec.clearance import Answer, Clearance, Submission, guid_reused, message_record
-from tradewindow.cbec.documents import LIFECYCLE_MESSAGES, Message
+from tradewindow.cbec.documents import LIFECYCLE_MESSAGES
 from tradewindow.cbec.partitions import is_partitioned, part_check, split
-from tradewindow.cbec.ports import Admission, ClearanceStore, DocRef, ReceiptRecord, UnitOfWork
+from tradewindow.cbec.ports import Admission, ClearanceStore, ReceiptRecord, UnitOfWork
 from tradewindow.cbec.rules import check_message
 from tradewindow.transaction import ConcurrentWrite
 from tradewindow.violations import Violation
@@ -182,35 +183,7 @@ class PartRunner:
             for judge in [self._claims(claimant, subs)]
             for s in subs
         }
-        return _ByGuid(judges)
-
-
-class _ByGuid:
-    """Each message judged by its own filer's admission (a unit of work clears parts filed by
-    several parties)."""
-
-    def __init__(self, judges: dict[str, Admission]) -> None:
-        self._judges = judges
-
-    def refused(self, uow: UnitOfWork, messages: Sequence[Message]) -> dict[str, list[Violation]]:
-        found: dict[str, list[Violation]] = {}
-        for judge, mine in self._grouped(messages, lambda m: m.guid):
-            found.update(judge.refused(uow, mine))
-        return found
-
-    def accepted(self, uow: UnitOfWork, accepted: Sequence[tuple[Message, list[DocRef]]]) -> None:
-        for judge, mine in self._grouped(accepted, lambda pair: pair[0].guid):
-            judge.accepted(uow, mine)
-
-    def _grouped(
-        self, items: Sequence[_T], guid_of: Callable[[_T], str]
-    ) -> list[tuple[Admission, list[_T]]]:
-        groups: dict[int, tuple[Admission, list[_T]]] = {}
-        for item in items:
-            judge = self._judges.get(guid_of(item))
-            if judge is not None:
-                groups.setdefault(id(judge), (judge, []))[1].append(item)
-        return list(groups.values())
+        return by_guid(judges)
 
 
 class LocalDispatch:
