@@ -19,6 +19,7 @@ from partitioned_harness import Partitioned, statuses, submission
 from sqlalchemy import text
 
 import builders as b
+import lifecycle_builders as lb
 from tradewindow.cbec.clearance import Clearance
 from tradewindow.cbec.partitions import partition_of
 from tradewindow.cli import main
@@ -54,6 +55,11 @@ def partitioned(database_url: str) -> Iterator[Partitioned]:
         yield Partitioned(store, partitions=4 if postgres else 3, threads=4 if postgres else 1)
     finally:
         store.close()
+
+
+def quota(store: SqlStore) -> Decimal:
+    with store.unit_of_work() as uow:
+        return uow.buyer_totals([b.BUYER_ID], 2026)[b.BUYER_ID]
 
 
 def reference(tmp_path: Path) -> Clearance:
@@ -243,3 +249,31 @@ def test_evidence_verify_and_sign_head_cover_the_partition_chains(
         )
     assert main(["evidence", "verify"]) == 1
     assert "altered: partition" in capsys.readouterr().out
+
+
+def test_cancellations_go_to_their_lists_partitions_and_parcel_statuses_to_the_whole_store(
+    partitioned: Partitioned,
+) -> None:
+    found = sets(6, prefix="C")
+    answers = partitioned.send(*messages(found))  # type: ignore[arg-type]
+    numbers = {
+        r.doc_key.split("|")[1]: msgspec.json.decode(r.body)["invtNo"]
+        for r in answers[3].receipts
+        if r.receipt_type == "CEB622" and r.status == "800"
+    }
+    assert len(numbers) == 6
+    before = quota(partitioned.store)
+    cancels = [lb.cancel(s.inventory, numbers[s.order.head.order_no]) for s in found[:3]]
+    status = lb.status_message(lb.waybill_status(found[5].waybill))
+    # one batch: the cancellations (partitioned) and a waybill status (whole-store path)
+    cancelled, signed = partitioned.send(lb.cancel_message(*cancels), status)
+    assert [(r.receipt_type, r.status) for r in cancelled.receipts] == [("CEB624", "399")] * 3
+    assert [(r.receipt_type, r.status) for r in signed.receipts] == [("CEB514", "120")]
+    with partitioned.store.engine.connect() as connection:
+        statuses = dict(
+            connection.execute(
+                text("SELECT key, status FROM documents WHERE kind = 'inventory'")
+            ).all()
+        )
+    assert sorted(statuses.values()) == ["cancelled"] * 3 + ["released"] * 3
+    assert quota(partitioned.store) == before / 2  # three of six lists gave their value back
