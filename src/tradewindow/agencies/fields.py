@@ -9,7 +9,7 @@ names it.
 The document kinds are the CBEC store's (``order``, ``payment``, ``waybill``, ``inventory``)
 the CEB816 electronic tax bill (``tax_bill``), a CEB625 return (``refund``), and market
 procurement's sales and
-foreign-exchange receipts (``mpt_sale``, ``mpt_receipt``: ``procurement.documents``), and
+foreign-exchange receipts (``mpt_sale``, ``mpt_receipt``: :mod:`.procurement_documents`), and
 CBEC export's order, receipt of payment, waybill and list (``export_order`` …
 ``export_inventory``: ``export.sharing``, each under its message element so that its paths
 are its own).
@@ -22,10 +22,10 @@ from types import MappingProxyType
 
 import msgspec
 
+from tradewindow.agencies.procurement_documents import ReceiptDocument, SaleDocument
 from tradewindow.cbec.documents import Inventory, InvtRefund, Order, Payment, Waybill
 from tradewindow.cbec.receipts import TaxBill
 from tradewindow.export.sharing import SHARED_STRUCTS
-from tradewindow.procurement.documents import ReceiptDocument, SaleDocument
 
 ANY = "*"  # a path segment standing for every element of a list
 
@@ -37,10 +37,20 @@ DOCUMENT_STRUCTS: MappingProxyType[str, type[msgspec.Struct]] = MappingProxyType
         "inventory": Inventory,  # CEB621
         "tax_bill": TaxBill,  # CEB816
         "refund": InvtRefund,  # CEB625: a return an officer decides (the policy's [returns])
-        "mpt_sale": SaleDocument,  # a market procurement sale (procurement.documents)
+        "mpt_sale": SaleDocument,  # a market procurement sale (.procurement_documents)
         "mpt_receipt": ReceiptDocument,  # an operator's foreign-exchange receipt
         # CBEC export, each under its message element (export.sharing): Order/…, Receipts/…
         **SHARED_STRUCTS,
+    }
+)
+
+
+# The families of documents a filing is made of: CBEC import (a list with its order, payment,
+# waybill, tax bill, return), CBEC export, market procurement. A filing's documents are of one.
+FAMILIES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        kind: "export" if kind in SHARED_STRUCTS else "mpt" if kind.startswith("mpt_") else "cbec"
+        for kind in DOCUMENT_STRUCTS
     }
 )
 

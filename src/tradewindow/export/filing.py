@@ -37,6 +37,7 @@ from tradewindow.filing.rights import (
 from tradewindow.parties.errors import PartyError
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import FILING_ACTIONS, require
+from tradewindow.violations import Violation
 
 # the import type whose filing action (and commission scope) an export type shares
 COUNTERPART = {
@@ -100,6 +101,17 @@ class FileExport:
                     ]
                 )
             raise
+
+    def violations(
+        self, party_id: str, credential_id: str, message: ExportMessage, at: datetime
+    ) -> list[Violation]:
+        """Every refusal :meth:`file` would give before clearance (roles, sender, the right to
+        each code), nothing recorded: the portal's live check."""
+        try:
+            self._check(party_id, credential_id, message, at)
+        except FilingRefused as refused:
+            return refused.violations
+        return []
 
     def _check(
         self, party_id: str, credential_id: str, message: ExportMessage, at: datetime
