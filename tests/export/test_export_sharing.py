@@ -363,3 +363,15 @@ def test_a_cancelled_export_list_closes_its_open_tasks(app: App) -> None:
         "decided", "refuse", "export-lifecycle",
     )  # fmt: skip
     assert _status(app, invt_no) == "cancelled"
+
+
+def test_the_work_list_names_an_export_tasks_goods_and_why_it_came(app: App) -> None:
+    _file_food_set(app)
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    item = app.desk.item("inspection_quarantine", task.id)
+    assert item.goods is not None
+    assert (item.goods.lines, item.goods.order_no, item.goods.logistics_no) == (
+        1, s.ORDER_NO, s.LOGISTICS_NO,
+    )  # fmt: skip
+    assert item.goods.invt_no is not None
+    assert [(r.path, r.found) for r in item.reasons] == [("Inventory/InventoryList/*/gcode", FOOD)]

@@ -41,8 +41,9 @@ def filing_documents(connection: Connection, filing: str) -> dict[str, dict[str,
         )
         if (kind, key) in wanted
     }
+    head = msgspec.structs.replace(record.inventory.head, invt_no=record.invt_no)
     return ExportFiling(
-        inventory=record.inventory,
+        inventory=msgspec.structs.replace(record.inventory, head=head),  # with its number
         order=_read(found.get(DocKind.ORDER.value), d.Order),
         receipt=_read(found.get(DocKind.RECEIPT.value), d.Receipt),
         waybill=_read(found.get(DocKind.WAYBILL.value), d.Waybill),
