@@ -5,10 +5,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from cryptography.fernet import Fernet
@@ -17,9 +18,13 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.release_gate import AgencyGate
+from tradewindow.agencies.routing import required_agencies
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.analytics.rates import MissingRate, RateTable, shipped_rates
+from tradewindow.bus.clearance import BusDispatch
 from tradewindow.cbec.clearance import Clearance
+from tradewindow.cbec.group_commit import GroupCommit
+from tradewindow.cbec.partitioned import Dispatch, LocalDispatch, PartitionedClearance, PartRunner
 from tradewindow.clock import utc_now
 from tradewindow.datachannel.channel import Channel
 from tradewindow.datachannel.ports import ObjectStore
@@ -38,10 +43,13 @@ from tradewindow.evidence.service_trade import ServiceRecords
 from tradewindow.evidence.tsa_client import tsa_stamper
 from tradewindow.export.clearance import ClearExport
 from tradewindow.export.filing import FileExport
-from tradewindow.export.routing import inspection_controls, inspection_routing
+from tradewindow.export.model import ListsDeparted
+from tradewindow.export.routing import inspection_controls
 from tradewindow.export.rules import CnyRate, ExportContext
-from tradewindow.filing.use_case import FileMessages
+from tradewindow.export.sharing import policy_routing
+from tradewindow.filing.use_case import FileMessages, claims_from
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
+from tradewindow.logistics.departures import FollowDepartures
 from tradewindow.logistics.guard import EgressGuard
 from tradewindow.logistics.parcels import FollowParcels
 from tradewindow.logistics.services import Logistics, open_logistics
@@ -65,6 +73,7 @@ from tradewindow.store.datachannel.objects import LocalObjects
 from tradewindow.store.datachannel.records import SqlChannelRecords
 from tradewindow.store.datachannel.s3 import S3Objects
 from tradewindow.store.evidence.anchor_file import AnchorFile, anchor_file_path
+from tradewindow.store.partition import PartitionStore, SqlInbox
 
 
 class App(msgspec.Struct, frozen=True, kw_only=True):
@@ -83,6 +92,8 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     export: ClearExport  # CBEC export: 9610 lists and summaries, 9710, 9810 (issue 13)
     export_filing: FileExport  # export messages filed by a registered party (its rights)
     data: Channel  # the cross-border research-data channel
+    # what clears one partition's parts (tradewindow clearance-worker), when partitioned
+    partitions: PartRunner | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -106,8 +117,7 @@ def bootstrap(
     parties = PartyRegistry(
         store.parties,
         pepper=credential_pepper(settings),
-        # the registries' departments are agencies too: their officers' accounts name them
-        agencies=(*policy.agencies, *departments()),
+        agencies=agency_codes(policy),
         clock=clock,
         key_evidence=KeyRecords(evidence),
     )
@@ -117,18 +127,22 @@ def bootstrap(
     commissions = CommissionRegistry(
         store.parties, evidence=CommissionRecords(evidence), clock=clock
     )
-    clearance = Clearance(
+    clearance_parts: dict[str, Any] = {
+        "codes": ReferenceCodeTables(),
+        "rates": TariffRates(),
+        "match_timeout": settings.match_timeout,
+        "clock": clock,
+        "gate": AgencyGate(desk, policy),
+        "evidence": ClearanceEvidence(evidence),
+        "on_decided": logistics.follow_clearance,
+        "on_parcels": FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
+    }
+    clearance, partition_runner = open_clearance(store, settings, clearance_parts)
+    export = open_export(
         store,
-        codes=ReferenceCodeTables(),
-        rates=TariffRates(),
-        match_timeout=settings.match_timeout,
-        clock=clock,
-        gate=AgencyGate(desk, policy),
-        evidence=ClearanceEvidence(evidence),
-        on_decided=logistics.follow_clearance,
-        on_parcels=FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
+        policy,
+        on_departed=FollowDepartures(logistics.events, party_of=_party_by_customs_code(parties)),
     )
-    export = open_export(store, policy)
     return App(
         settings=settings,
         store=store,
@@ -139,7 +153,8 @@ def bootstrap(
         filing=FileMessages(
             parties=parties,
             commissions=commissions,
-            clearance=clearance,
+            # concurrent filers (API requests) share units of work: cbec.group_commit
+            clearance=GroupCommit(clearance),
             evidence=FilingRefusals(evidence),
         ),
         parties=parties,
@@ -167,6 +182,7 @@ def bootstrap(
             platform_key,
             clock=clock,
         ),
+        partitions=partition_runner,
     )
 
 
@@ -199,13 +215,50 @@ def egress_guard(settings: Settings) -> EgressGuard:
     )
 
 
-def open_export(store: SqlStore, policy: Policy) -> ClearExport:
-    """Export clearance: lists routed to inspection & quarantine by the policy's HS prefixes,
-    values converted to CNY by the shipped monthly rates."""
+def open_clearance(
+    store: SqlStore, settings: Settings, parts: dict[str, Any]
+) -> tuple[Clearance, PartRunner | None]:
+    """Clearance as settings say: one writer (the default), or ``clearance_partitions``
+    partitions (docs/adr/0009) cleared by N threads here, or by the workers of
+    ``tradewindow clearance-worker`` over the bus when ``bus_url`` is set; with the runner
+    that clears a partition's parts (what a worker runs)."""
+    partitions = settings.clearance_partitions
+    if partitions == 1:
+        return Clearance(store, **parts), None
+    inbox = SqlInbox(store.engine)
+    runner = PartRunner(
+        lambda partition: Clearance(PartitionStore(store, partition), **parts),
+        inbox,
+        clock=parts["clock"],
+        claims=claims_from,
+    )
+    dispatch: Dispatch = (
+        BusDispatch(settings.bus_url, inbox)
+        if settings.bus_url
+        else LocalDispatch(runner, threads=partitions)
+    )
+    clearance = PartitionedClearance(
+        store, partitions=partitions, inbox=inbox, dispatch=dispatch, **parts
+    )
+    return clearance, runner
+
+
+def open_export(
+    store: SqlStore,
+    policy: Policy,
+    *,
+    on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
+) -> ClearExport:
+    """Export clearance: each accepted list waits for the agencies the data-sharing policy
+    requires on it and its documents (export inspection by the policy's HS prefixes, foreign
+    exchange for a large or foreign-currency receipt of payment), values converted to CNY by
+    the shipped monthly rates; departures told to ``on_departed`` (the DCSA events) after
+    each commit."""
     return ClearExport(
         store.export,
         export_context(policy),
-        inspection_routing("inspection_quarantine", _inspection_prefixes(policy)),
+        policy_routing(lambda documents: required_agencies(policy, documents)),
+        on_departed=on_departed,
     )
 
 
@@ -294,6 +347,12 @@ def open_service_trade(
         ),
         registers=registers,
     )
+
+
+def agency_codes(policy: Policy) -> tuple[str, ...]:
+    """Every agency a party may be: the policy's (commerce included) and the registries'
+    departments, whose officers' accounts name them too."""
+    return (*policy.agencies, *departments())
 
 
 def credential_pepper(settings: Settings) -> bytes:

@@ -98,6 +98,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # keys its dataset keys are sealed with (the first seals; unset: one kept in data_dir)
     data_objects_url: str | None = None
     data_master_keys: tuple[str, ...] = ()
+    # partitioned clearance (docs/adr/0009): N partitions by crc32(orderNo) mod N, cleared
+    # side by side (by the workers of `tradewindow clearance-worker` when a bus URL is set,
+    # else by N threads of this process); more than 1 needs PostgreSQL
+    clearance_partitions: int = 1
     api: ApiLimits = msgspec.field(default_factory=ApiLimits)
     portal: PortalLimits = msgspec.field(default_factory=PortalLimits)
     evidence: EvidenceSettings = msgspec.field(default_factory=EvidenceSettings)
@@ -142,6 +146,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             values["credential_pepper"] = raw
         if raw := env.get("TRADEWINDOW_PLATFORM_KEY_FILE"):
             values["platform_key_file"] = Path(raw)
+        if raw := env.get("TRADEWINDOW_CLEARANCE_PARTITIONS"):
+            partitions = _positive_int("TRADEWINDOW_CLEARANCE_PARTITIONS", raw)
+            if partitions > 1024:
+                raise SettingsError("TRADEWINDOW_CLEARANCE_PARTITIONS is at most 1024")
+            if partitions > 1 and not str(values.get("database_url", "")).startswith("postgres"):
+                raise SettingsError("TRADEWINDOW_CLEARANCE_PARTITIONS above 1 needs PostgreSQL")
+            values["clearance_partitions"] = partitions
         values.update(_callback_values(env))
         values.update(_data_channel_values(env))
         values["api"] = _api_limits(env)

@@ -21,6 +21,7 @@ from tradewindow.evidence import bundle, certificates, platform_key, publication
 from tradewindow.evidence.certificates import KeyAlgorithm, KeyFileError
 from tradewindow.evidence.chain import Anchor, VerifyReport, key_fingerprint
 from tradewindow.evidence.log import EvidenceError, EvidenceLog
+from tradewindow.evidence.partitions import PartitionEvidence, PartitionReport
 from tradewindow.evidence.publication import PublicationError
 from tradewindow.evidence.signatures import (
     SoftwareKey,
@@ -36,6 +37,7 @@ from tradewindow.formats.xmldsig_sm2 import Sm2PrivateKey
 from tradewindow.settings import Settings
 from tradewindow.store import open_store
 from tradewindow.store.evidence.anchor_file import AnchorFileError
+from tradewindow.store.partition import SqlPartitionChains
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -206,6 +208,8 @@ def _evidence_verify(args: argparse.Namespace) -> int:
         if trusted:
             log.public_key = _matching(trusted, log.public_key)
         assert log.public_key is not None  # noqa: S101 - _log always loads the platform key
+        with _partition_chains(log, log.public_key) as partitions:
+            chains = partitions.verify()
         print(f"platform key {key_fingerprint(log.public_key)}")
         held = []
         for path in args.published:
@@ -218,10 +222,32 @@ def _evidence_verify(args: argparse.Namespace) -> int:
             report = log.verify(held)
         except AnchorFileError as error:
             return _fail(str(error))
+        if report.failure is None and not chains.ok:
+            return _partitions_altered(chains)
         code = _verdict(report)
+        if code == 0 and chains.partitions:
+            records = sum(r.records for r in chains.partitions.values())
+            print(
+                f"ok: {len(chains.partitions)} partition chains, {records} records,"
+                f" {chains.heads_records} signed partition heads"
+            )
         if code == 0:
             code = _stamps(log, held, settings)
     return code
+
+
+def _partitions_altered(chains: PartitionReport) -> int:
+    if chains.failure is not None:
+        failure = chains.failure
+        print(f"altered: partition heads record {failure.seq}: {failure.problem}: {failure.detail}")
+    for partition, report in sorted(chains.partitions.items()):
+        if report.failure is not None:
+            failure = report.failure
+            print(
+                f"altered: partition {partition} record {failure.seq}: {failure.problem}:"
+                f" {failure.detail}"
+            )
+    return 1
 
 
 def _verdict(report: VerifyReport) -> int:
@@ -308,10 +334,26 @@ def _evidence_export(args: argparse.Namespace) -> int:
 
 
 def _evidence_sign_head(_args: argparse.Namespace) -> int:
-    with _log(Settings.from_env()) as log:
+    with _log(Settings.from_env()) as log, _partition_chains(log, None) as partitions:
+        heads = partitions.sign_heads()  # first, so that the checkpoint covers them
         record = log.sign_head()
+    if heads is not None:
+        print(f"partition heads signed at {heads.seq}")
     print(f"checkpoint {record.seq} over head {record.prev_hash}")
     return 0
+
+
+@contextmanager
+def _partition_chains(
+    log: EvidenceLog, trusted: ed25519.Ed25519PublicKey | None
+) -> Iterator[PartitionEvidence]:
+    """The partitions' evidence chains (partitioned clearance) beside ``log``."""
+    engine = getattr(log.store, "engine", None)
+    if engine is None:
+        raise SystemExit("the evidence store has no database engine")
+    yield PartitionEvidence(
+        SqlPartitionChains(engine), platform_key=log.platform_key, public_key=trusted
+    )
 
 
 @contextmanager

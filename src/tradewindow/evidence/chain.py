@@ -68,6 +68,8 @@ class RecordKind(enum.StrEnum):
     STOCK_MOVED = "stock_moved"  # a bonded account book's item entered, released or restored
     KEY_ISSUED = "key_issued"  # an API key or OAuth client issued (its expiry, or none)
     CHECKPOINT = "checkpoint"
+    # the platform's signature over every partition chain's head (evidence.partitions)
+    PARTITION_HEADS = "partition_heads"
 
 
 class Entry(msgspec.Struct, frozen=True, kw_only=True):

@@ -28,7 +28,7 @@ def registry(store: SqlStore) -> PartyRegistry:
 
 def test_seed_covers_every_role_with_working_keys(registry: PartyRegistry) -> None:
     seeded = seed_parties(registry)
-    assert len(seeded) == len(SEED) == 40
+    assert len(seeded) == len(SEED) == 46  # with the six exporters (demo.exports)
     assert {role for s in seeded for role in s.party.roles} == {r.value for r in Role}
     for entry in seeded:
         principal = registry.authenticate(entry.api_key)
