@@ -133,11 +133,14 @@ class EvidenceLog:
         """The key to sign a checkpoint after ``head_seq`` with, when one is due."""
         if self.policy is None or self.platform_key is None:
             return None
+        last = records.last_checkpoint_seq()
+        if last is None:  # a partition's chain: its heads are signed in the platform's
+            return None
         now = self._monotonic()
         if self._unsigned_since is None:
             self._unsigned_since = now
         late = now - self._unsigned_since >= self.policy.every.total_seconds()
-        if late or head_seq - records.last_checkpoint_seq() >= self.policy.every_records:
+        if late or head_seq - last >= self.policy.every_records:
             self._unsigned_since = None
             return self.platform_key
         return None

@@ -50,6 +50,11 @@ class SqlPartitionChain:
         ).first()
         return (0, genesis(self._partition)) if row is None else (row.seq, row.hash)
 
+    def last_checkpoint_seq(self) -> int | None:
+        """None: a partition's chain is not checkpointed itself; signed heads in the
+        platform's chain tie it (``evidence.partitions``)."""
+        return None
+
     def insert(self, sealed: Sequence[Record]) -> None:
         p = self._partition
         self._connection.execute(
