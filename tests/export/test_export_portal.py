@@ -209,3 +209,24 @@ def test_a_list_value_is_summed_per_currency(world, client, seller) -> None:
     client.post("/portal/export/file", data={"csrf_token": seller, **form})
     page = client.get("/portal/export").text
     assert f"{Decimal('400.00'):,}" in page
+
+
+def test_the_same_form_filed_twice_is_one_filing_and_a_refusal_keeps_the_form(
+    world, client, seller
+) -> None:
+    form = {"csrf_token": seller, "message_guid": "6F1C2A1E-0D7B-4F43-9E51-3C2B7A0B9D11",
+            "document_guid": "1B7E0F2C-5A44-4C1A-8F0E-2D9C3B6A7E55",
+            **form_of(s.inventory(agent_code=s.EBC_CODE))}  # fmt: skip
+    first = client.post("/portal/export/file", data=form, follow_redirects=False)
+    again = client.post("/portal/export/file", data=form, follow_redirects=False)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    with world.window.app.store.export.reading() as records:
+        assert len(records.lists_of("seller", [], limit=10)) == 1
+    stranger = dict(form, **{"head.ebcCode": "4401960999", "head.orderNo": "EXP-STRANGER-1",
+                             "message_guid": "", "document_guid": ""})  # fmt: skip
+    refused = client.post("/portal/export/file", data=stranger, follow_redirects=False)
+    assert refused.status_code == 403
+    assert 'id="error-summary"' in refused.text
+    assert 'data-code="auth.' in refused.text
+    assert 'value="EXP-STRANGER-1"' in refused.text  # the form as it was typed
