@@ -85,6 +85,9 @@ def test_a_good_list_checks_clean_and_a_bad_one_names_every_fault(client, seller
     typo = dict(form, **{"line.1.qty": "two"})
     _, text = check(client, seller, typo)
     assert "portal.form.decimal" in text
+    _, text = check(client, seller, dict(form, **{"head.ieDate": "20261345"}))
+    assert "CEB603.ieDate.not_a_day" in text
+    assert "Export date" in text  # the export list's own label, not the import list's
 
 
 def test_a_list_is_filed_followed_to_departure_and_summarised(world, client, seller) -> None:
