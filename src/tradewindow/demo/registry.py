@@ -197,13 +197,13 @@ CROSS_BORDER: tuple[RegisterParty, ...] = (
 # fmt: on
 
 
-def _agency(party_id: str, role: Role, name_zh: str, name_en: str, city: str) -> RegisterParty:
+def _agency(party_id: str, role: str, name_zh: str, name_en: str, city: str) -> RegisterParty:
     return RegisterParty(
         id=party_id,
         name_zh=name_zh,
         name_en=name_en,
         kind="agency",
-        roles=(role.value,),
+        roles=(str(role),),
         jurisdictions=("CN",),
         city=city,
         sector="government",
@@ -244,6 +244,13 @@ AGENCIES: tuple[RegisterParty, ...] = (
         Role.FOREIGN_EXCHANGE,
         "国家外汇管理局广东省分局",
         "Guangdong Branch of the State Administration of Foreign Exchange",
+        "guangzhou",
+    ),
+    _agency(  # an agency of the policy file, not a standard role: informed of market sales
+        "guangdong-commerce",
+        "commerce",
+        "广东省商务厅",
+        "Department of Commerce of Guangdong Province",
         "guangzhou",
     ),
 )

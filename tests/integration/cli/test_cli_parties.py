@@ -134,7 +134,9 @@ def test_cli_add_show_and_key_lifecycle(
     )
     assert "party.identifier.taken" in capsys.readouterr().out
 
-    assert run(cli, "parties", "key", "issue", "hk.br:31000002", "--label", "erp") == 0
+    assert (
+        run(cli, "parties", "key", "issue", "hk.br:31000002", "--label", "erp", "--no-expiry") == 0
+    )
     api_key = capsys.readouterr().out.split()[-1]
     principal = registry.authenticate(api_key)
     assert principal is not None
