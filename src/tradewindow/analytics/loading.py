@@ -10,18 +10,22 @@
   it; reloading a day is idempotent, so the overlap costs time, never correctness.
 - ``rebuild(engine, lake)`` drops every line file and loads every day again in one pass.
 - Both rewrite the returns and cancellations file (``analytics.returns``) from the store.
+- Export lists (``exp_lists``, read through ``store.export.lake``) join the same day files:
+  a list counts once released or departed, on the China day it was filed (申报日期); one
+  cancelled after release leaves the lake as an import list does.
 
 The ``as_of`` recorded with the lake is when the loader read the store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeAlias, TypeVar
 
 import msgspec
 from sqlalchemy import ColumnElement, Connection, Engine, Row, and_, select
@@ -29,18 +33,33 @@ from sqlalchemy import ColumnElement, Connection, Engine, Row, and_, select
 from tradewindow.analytics.lake import Lake, lines_table
 from tradewindow.analytics.rates import RateTable, load_rates, rates_csv, shipped_rates
 from tradewindow.analytics.returns import return_lines, write_returns
-from tradewindow.analytics.rows import TradeLine, bill_taxes, inventory_lines
+from tradewindow.analytics.rows import (
+    EXPORT_KEY,
+    TradeLine,
+    bill_taxes,
+    export_lines,
+    inventory_lines,
+)
 from tradewindow.cbec.documents import CHINA_TZ, Inventory
 from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.cbec.receipts import TaxBill
 from tradewindow.clock import utc_now
+from tradewindow.export.flow import Status as ExportStatus
+from tradewindow.export.model import ExportList
 from tradewindow.store.engine import READ_ONLY
+from tradewindow.store.export import lake as export_lake
 from tradewindow.store.schema import documents, tax_bills
 
 OVERLAP = timedelta(minutes=10)
+ImportRow: TypeAlias = Row[str, int, bytes, datetime]
+ExportRow: TypeAlias = Row[str, datetime, bytes]
+R = TypeVar("R")
 _KEY_CHUNK = 500
 _INVENTORY = DocKind.INVENTORY.value
 _RELEASED = DocStatus.RELEASED.value
+# the export lists the statistics count: released at the site, or gone (结关)
+EXPORT_COUNTED = (ExportStatus.RELEASED.value, ExportStatus.DEPARTED.value)
+_EXPORT_LIST = msgspec.json.Decoder(ExportList)
 
 
 @dataclass(frozen=True)
@@ -63,7 +82,10 @@ def load_day(engine: Engine, lake: Lake, day: date) -> DayLoad:
     start, end = _china_day(day)
     condition = and_(documents.c.received_at >= start, documents.c.received_at < end)
     rates = lake_rates(lake)
-    loaded = _write_day(engine, lake, day, list(_released(engine, condition)), rates)
+    exported = list(export_lake.filed_between(engine, EXPORT_COUNTED, start, end))
+    loaded = _write_day(
+        engine, lake, day, list(_released(engine, condition)), rates, exported=exported
+    )
     lake.stamp(read_at)
     return loaded
 
@@ -90,13 +112,22 @@ def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
         key: _china_date(received_at) if status == _RELEASED else None
         for key, status, received_at, _, _ in changed
     }
-    days = sorted({day for day in current.values() if day is not None})
+    exported = export_lake.saved_since(engine, datetime.fromisoformat(since) - OVERLAP)
+    export_days: dict[str, date | None] = {
+        EXPORT_KEY + key: _china_date(filed_at) if status in EXPORT_COUNTED else None
+        for key, status, filed_at, _ in exported
+    }
+    days = sorted({day for day in [*current.values(), *export_days.values()] if day is not None})
     loads = [load_day(engine, lake, day) for day in days]
     # Only a list no longer released, or re-declared (version > 1: received_at moves only
-    # then), can sit in another day's file; first versions stay where they were loaded.
+    # then), can sit in another day's file; first versions stay where they were loaded. An
+    # export list's filing day never changes while it counts: only one that stopped counting
+    # (cancelled) can sit in a file.
     movable = {row.key for row in changed if row.status != _RELEASED or row.version > 1}
-    lake.purge({key: day for key, day in current.items() if key in movable})
-    watermark = max((row.updated_at for row in changed), default=datetime.fromisoformat(since))
+    movable |= {key for key, day in export_days.items() if day is None}
+    lake.purge({key: day for key, day in (current | export_days).items() if key in movable})
+    updates = [row.updated_at for row in changed] + [row.updated_at for row in exported]
+    watermark = max(updates, default=datetime.fromisoformat(since))
     lake.update_state(watermark=watermark)
     write_returns(lake, return_lines(engine))  # returns and cancellations, rewritten whole
     lake.stamp(read_at)
@@ -108,16 +139,16 @@ def rebuild(engine: Engine, lake: Lake) -> list[DayLoad]:
     read_at = utc_now()
     rates = lake_rates(lake)
     lake.clear_lines()
-    loads: list[DayLoad] = []
-    batch: list[tuple[Row[str, int, bytes, datetime], date]] = []
-    for row in _released(engine, documents.c.received_at.is_not(None)):
-        day = _china_date(row.received_at)
-        if batch and batch[-1][1] != day:
-            loads.append(_write_day(engine, lake, batch[-1][1], [r for r, _ in batch], rates))
-            batch = []
-        batch.append((row, day))
-    if batch:
-        loads.append(_write_day(engine, lake, batch[-1][1], [r for r, _ in batch], rates))
+    imports = _by_day(
+        _released(engine, documents.c.received_at.is_not(None)), lambda r: r.received_at
+    )
+    exports = _by_day(
+        export_lake.filed_between(engine, EXPORT_COUNTED, None, None), lambda r: r.filed_at
+    )
+    loads = [
+        _write_day(engine, lake, day, rows, rates, exported=exported)
+        for day, rows, exported in _merged(imports, exports)
+    ]
     lake.update_state(watermark=read_at)
     write_returns(lake, return_lines(engine))  # returns and cancellations, rewritten whole
     lake.stamp(read_at)
@@ -179,6 +210,8 @@ def _write_day(
     day: date,
     rows: Sequence[Row[str, int, bytes, datetime]],
     rates: RateTable,
+    *,
+    exported: Sequence[Row[str, datetime, bytes]] = (),
 ) -> DayLoad:
     bills = _bills(engine, [row.key for row in rows])
     lines: list[TradeLine] = []
@@ -192,11 +225,47 @@ def _write_day(
             rates=rates,
             taxes=bill_taxes(bills.get(row.key)),
         )
+    for key, _, body in exported:
+        lines += export_lines(_EXPORT_LIST.decode(body).inventory, key=key, day=day, rates=rates)
     lake.write_day(day, lines_table(lines))
     corrected = {row.key: day for row in rows if row.version > 1}
     lake.purge(corrected)  # a re-declared list leaves the day of its old version
     total = sum((line.value_cny for line in lines), Decimal("0.00"))
-    return DayLoad(day=day, documents=len(rows), lines=len(lines), value_cny=total)
+    count = len(rows) + len(exported)
+    return DayLoad(day=day, documents=count, lines=len(lines), value_cny=total)
+
+
+def _by_day(rows: Iterator[R], instant: Callable[[R], datetime]) -> Iterator[tuple[date, list[R]]]:
+    """Rows in time order, grouped by their China day."""
+    day: date | None = None
+    batch: list[R] = []
+    for row in rows:
+        found = _china_date(instant(row))
+        if batch and found != day:
+            yield day, batch  # type: ignore[misc]  # day is set once batch holds a row
+            batch = []
+        day = found
+        batch.append(row)
+    if batch and day is not None:
+        yield day, batch
+
+
+def _merged(
+    imports: Iterator[tuple[date, list[ImportRow]]],
+    exports: Iterator[tuple[date, list[ExportRow]]],
+) -> Iterator[tuple[date, list[ImportRow], list[ExportRow]]]:
+    """Two day-ordered streams as one: each day with its import and its export rows."""
+    nothing: tuple[date, list[Any]] | None = None
+    i, e = next(imports, nothing), next(exports, nothing)
+    while i is not None or e is not None:
+        day = min(x[0] for x in (i, e) if x is not None)
+        import_rows = i[1] if i is not None and i[0] == day else []
+        export_rows = e[1] if e is not None and e[0] == day else []
+        yield day, import_rows, export_rows
+        if import_rows:
+            i = next(imports, nothing)
+        if export_rows:
+            e = next(exports, nothing)
 
 
 def _china_day(day: date) -> tuple[datetime, datetime]:

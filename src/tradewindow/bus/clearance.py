@@ -1,4 +1,4 @@
-"""Partitioned clearance over the bus (``docs/adr/0008``): parts published on one subject per
+"""Partitioned clearance over the bus (``docs/adr/0009``): parts published on one subject per
 partition, and the worker that holds partitions and clears what arrives on theirs.
 
 Subjects are ``<prefix>.clearance.p<N>``; each partition has one durable consumer,

@@ -1,5 +1,5 @@
 """Partitioned clearance: N writers side by side, each clearing the documents of its
-partition (``cbec.partitions``), over one database (``docs/adr/0008``).
+partition (``cbec.partitions``), over one database (``docs/adr/0009``).
 
 :class:`PartitionedClearance` is a :class:`~tradewindow.cbec.clearance.Clearance` whose
 ``submit`` goes through the **inbox**:

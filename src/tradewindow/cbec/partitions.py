@@ -9,7 +9,7 @@ cancellation (CEB623) or return (CEB625) names its list's ``orderNo`` and goes w
 
 A waybill status (CEB513) or a warehouse delivery (CEB711) names parcels, not orders: they
 are cleared on the **whole-store** path (the one writer that excludes every partition's,
-see ``docs/adr/0008``), as is everything else that is not a document of one order (agency
+see ``docs/adr/0009``), as is everything else that is not a document of one order (agency
 decisions, time-outs, guarantees, stock entries).
 
 ``crc32`` because the value must be the same in every process on every machine (Python's

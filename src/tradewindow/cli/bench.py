@@ -27,6 +27,11 @@ def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser])
         default="sqlite,postgresql",
         help="postgresql uses TRADEWINDOW_BENCH_DATABASE_URL",
     )
+    clearance_.add_argument(
+        "--mixes",
+        default="import,export",
+        help="import (order, payment, waybill, list) and/or export (9610 sets to departure)",
+    )
     clearance_.add_argument("--json", action="store_true", help="print one JSON object")
     clearance_.set_defaults(run=_clearance)
 
@@ -122,6 +127,7 @@ def _clearance(args: argparse.Namespace) -> int:
         formats=[f.strip() for f in args.formats.split(",") if f.strip()],
         databases=[d.strip() for d in args.databases.split(",") if d.strip()],
         progress=None if args.json else console,
+        mixes=tuple(m.strip() for m in args.mixes.split(",") if m.strip()),
     )
     if args.json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")

@@ -1,5 +1,5 @@
 """``tradewindow clearance-worker``: hold clearance partitions and clear their parts
-(``docs/adr/0008``) until SIGTERM or SIGINT, then give the partitions back.
+(``docs/adr/0009``) until SIGTERM or SIGINT, then give the partitions back.
 
 Needs ``TRADEWINDOW_CLEARANCE_PARTITIONS`` above 1, PostgreSQL and a bus URL (NATS
 JetStream): any number of workers, on any machines sharing the database and the bus, share

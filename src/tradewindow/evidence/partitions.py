@@ -1,6 +1,6 @@
 """One evidence chain per clearance partition, tied to the platform's chain by signed heads.
 
-Partitioned clearance (``docs/adr/0008``) runs N writers side by side; one chain would make
+Partitioned clearance (``docs/adr/0009``) runs N writers side by side; one chain would make
 them wait for each other at every append. So each partition keeps its own chain, of the same
 records hashed the same way (``evidence.chain``), starting from its own genesis (so a record
 cannot be moved from one partition's chain to another's). A **heads record** in the

@@ -122,6 +122,26 @@ def test_operators_sales_to_the_customs_decision(world: World, page: Any) -> Non
     sign_in(page, "clerk")
     page.goto("/portal/procurement?lang=en")
     expect(page.locator("tr[data-sale] [data-state=declared]")).to_have_count(2)
+    sign_out(page)
+
+    sign_in(page, "officer-commerce")  # informed: its notices and the market's figures
+    page.goto("/workbench/notices?lang=zh-Hans")
+    page.click("a[href='/workbench/procurement/figures']")
+    expect(page.locator("h1")).to_have_text("市场采购统计")
+    figures = page.locator("tr[data-figure]")
+    expect(figures).to_have_count(1)  # both goods are of chapter 42, one market, to NG
+    expect(figures.first).to_have_attribute("data-figure", "gz-shiling/NG/42")
+    expect(page.locator("[data-exemptions]")).to_have_count(0)  # not commerce's business
+    expect(page.locator("body")).not_to_contain_text("陈记皮具")  # no operator's name
+    page.goto("/workbench/procurement/figures?month=2001-01&lang=en")
+    expect(page.locator("[data-empty]")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, "officer-taxation")  # the VAT-exempt sales per operator
+    page.goto("/workbench/procurement/figures?lang=en")
+    exempt = page.locator("tr[data-operator]")
+    expect(exempt).to_have_count(1)  # one operator, its two sales of the month
+    expect(exempt.locator("td").nth(1)).to_have_text("2")
     # the browser reports the refused form's answer (422) as a failed load: that one only
     assert [p for p in page.problems if "(Unprocessable Entity)" not in p] == []
 

@@ -2,9 +2,8 @@
 
 Every ``import``/``from … import`` of a ``tradewindow.<package>`` module, at any depth of any
 module (inside functions and ``TYPE_CHECKING`` blocks too), is an arrow from the importing
-module's package to that package. The strongly connected groups of that graph must be exactly
-the known ones: one is left (``agencies`` ↔ ``procurement``, issue 9); when it is broken, this
-test fails until the allowance below is removed, so it cannot come back unnoticed.
+module's package to that package. That graph must have no strongly connected group of more
+than one package (the last one, ``agencies`` ↔ ``procurement``, was broken in issue 9: ADR 0008).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from pathlib import Path
 import tradewindow
 
 ROOT = Path(tradewindow.__file__).parent
-KNOWN = {frozenset({"agencies", "procurement"})}  # issue 9: agencies.fields ↔ procurement
 
 
 def arrows() -> dict[str, set[str]]:
@@ -69,8 +67,8 @@ def cycles(graph: dict[str, set[str]]) -> set[frozenset[str]]:
     return groups
 
 
-def test_the_packages_have_no_cycle_but_the_known_one() -> None:
-    assert cycles(arrows()) == KNOWN
+def test_the_packages_have_no_cycle() -> None:
+    assert cycles(arrows()) == set()
 
 
 def test_the_cycle_finder_finds_a_cycle_of_three() -> None:

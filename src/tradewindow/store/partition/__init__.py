@@ -1,5 +1,5 @@
 """Partitioned clearance's storage: a store per partition, the inbox, the partition evidence
-chains (``docs/adr/0008``)."""
+chains (``docs/adr/0009``)."""
 
 from tradewindow.store.partition.chain import SqlPartitionChain, SqlPartitionChains
 from tradewindow.store.partition.store import (

@@ -1,4 +1,4 @@
-"""Partitioned clearance over SQLAlchemy Core (``docs/adr/0008``): a ``ClearanceStore`` per
+"""Partitioned clearance over SQLAlchemy Core (``docs/adr/0009``): a ``ClearanceStore`` per
 partition, whose units of work run side by side with the other partitions', and the inbox.
 
 **Locks** (PostgreSQL). A partition's unit of work takes, transaction-scoped, the clearance

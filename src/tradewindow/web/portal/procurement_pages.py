@@ -8,6 +8,7 @@ read and change is a call of the ``procurement`` use cases, with the API's acces
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -35,6 +36,7 @@ AnyRequest = Request[Any, Any, Any]
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 EDITABLE = (SaleState.RECORDED, SaleState.CONFIRMED)
+MONTH = re.compile(r"20\d\d-(0[1-9]|1[0-2])")
 CSV_EXAMPLE = "S1,{buyer},{day},USD,4202210090,真皮手袋,10,011,25.50\n"
 PORTS = ("CNNSA", "CNHUA")
 CUSTOMS = "customs"
@@ -311,6 +313,24 @@ class ProcurementWorkbench(Controller):
         who = _customs(request)
         context = {"shipments": _platform(request).shipments.declared(), "problems": []}
         return portal_page(request, "procurement/workbench.html", context, who)
+
+    @get("/figures", sync_to_thread=True)
+    def figures(self, request: AnyRequest) -> Template:
+        """Any agency's market procurement figures of a month, from its own views (commerce's
+        statistics; taxation's VAT-exempt sales per operator)."""
+        who = require_officer(request)
+        platform = _platform(request)
+        month = request.query_params.get("month", "")
+        if not MONTH.fullmatch(month):
+            month = platform.sales.clock().strftime("%Y-%m")
+        agency, actor = who.principal.agency or "", who.principal.credential_id
+        context = {
+            "month": month,
+            "figures": platform.sharing.figures(agency, actor, month),
+            "exemptions": platform.sharing.exemptions(agency, actor, month),
+            "problems": [],
+        }
+        return portal_page(request, "procurement/figures.html", context, who)
 
     @post("/{shipment_id:str}/decision", sync_to_thread=True, status_code=303)
     def decide(self, request: AnyRequest, shipment_id: str, data: Form) -> Template | Redirect:

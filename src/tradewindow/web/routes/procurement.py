@@ -22,6 +22,8 @@
 ``GET  …/{shipment_id}/settlement``                    receipts reconciled per operator
 ``GET  /v1/procurement/views/sales|fx-receipts``       an agency's views (its policy's fields)
 ``GET  /v1/procurement/views/vat-exemptions``          taxation: exempt sales per operator/month
+``GET  /v1/procurement/views/market-figures``          commerce: value by market, destination
+                                                       and HS chapter
 =====================================================  =======================================
 
 Anything the caller may not reach is 404 exactly like what does not exist; the customs decision
@@ -57,7 +59,7 @@ from tradewindow.procurement.platform import MarketProcurement
 from tradewindow.procurement.registry import AgentForm, BuyerForm, OperatorForm
 from tradewindow.procurement.sales import SaleChanges, SaleForm
 from tradewindow.procurement.service import FxForm, Settlement
-from tradewindow.procurement.sharing import AgencyViews, Exemption
+from tradewindow.procurement.sharing import AgencyViews, Exemption, MarketFigure
 from tradewindow.web.openapi_docs import XML, document
 from tradewindow.web.problems import ApiError
 from tradewindow.web.window import Window
@@ -110,6 +112,10 @@ class DeclarationView(msgspec.Struct, frozen=True, kw_only=True):
 class ShipmentDecision(msgspec.Struct, frozen=True, kw_only=True):
     decision: str  # released or refused (any other is a coded 422)
     note: str = ""
+
+
+class FigureList(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[MarketFigure]
 
 
 class SettlementList(msgspec.Struct, frozen=True, kw_only=True):
@@ -452,3 +458,17 @@ class ProcurementViewsController(Controller):
         agency = _agency_of(principal)
         found = _platform(request).sharing.exemptions(agency, principal.credential_id, month)
         return ExemptionList(items=found)
+
+    @get(
+        "/market-figures",
+        sync_to_thread=True,
+        summary="Market procurement statistics: yuan value by market, destination and HS chapter"
+        " (from the agency's own views)",
+        responses=document({200: (FigureList, "per market, destination and chapter")}),
+    )
+    def figures(
+        self, request: AnyRequest, principal: Principal, month: str | None = None
+    ) -> FigureList:
+        agency = _agency_of(principal)
+        found = _platform(request).sharing.figures(agency, principal.credential_id, month)
+        return FigureList(items=found)

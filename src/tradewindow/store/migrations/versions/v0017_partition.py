@@ -1,4 +1,4 @@
-"""Partitioned clearance (issue 14, docs/adr/0008): the durable inbox of messages and of the
+"""Partitioned clearance (issue 14, docs/adr/0009): the durable inbox of messages and of the
 parts each partition clears, number blocks reserved per partition, and one evidence chain per
 partition with the signed heads that tie them to the platform's chain.
 

@@ -4,6 +4,11 @@
 ``agencies/policy.toml`` can grant their fields one by one (paths such as
 ``MarketSale/operatorId`` and ``MarketSaleList/*/hsCode``); ``procurement.sharing`` fills them.
 Values are text (amounts as decimal strings), as in the CEB documents' JSON.
+
+They live in ``agencies`` rather than ``procurement`` because they are what the single window
+receives: the agencies' policy must know their fields without importing the capability that
+fills them, and ``procurement`` already depends on ``agencies`` for its views
+(docs/adr/0008-shared-documents-owned-by-the-agencies.md).
 """
 
 from __future__ import annotations
