@@ -24,6 +24,7 @@ from tradewindow.cbec.clearance import Clearance
 from tradewindow.cbec.partitioned import PartRunner
 from tradewindow.cbec.partitions import partition_of
 from tradewindow.cli import main
+from tradewindow.evidence.log import CheckpointPolicy
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.store import SqlStore, open_store
@@ -337,3 +338,20 @@ def test_two_partitions_locking_buyers_in_opposite_orders_deadlock_and_are_run_a
         assert conflicts == []
     finally:
         store.close()
+
+
+def test_a_partition_chain_signs_its_own_checkpoints_as_the_policy_says(store: SqlStore) -> None:
+    partitioned = Partitioned(store, partitions=2, checkpoints=CheckpointPolicy(every_records=5))
+    for message in messages(sets(8, prefix="K")):
+        partitioned.send(message)  # type: ignore[arg-type]
+    report = partitioned.chains.verify()
+    assert report.ok
+    assert all(r.checkpoints > 0 for r in report.partitions.values())
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE evidence_partition_records SET signature = 'AAAA'"
+                " WHERE kind = 'checkpoint' AND partition = 0"
+            )
+        )
+    assert not partitioned.chains.verify().ok
