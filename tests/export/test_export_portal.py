@@ -85,6 +85,9 @@ def test_a_good_list_checks_clean_and_a_bad_one_names_every_fault(client, seller
     typo = dict(form, **{"line.1.qty": "two"})
     _, text = check(client, seller, typo)
     assert "portal.form.decimal" in text
+    _, text = check(client, seller, dict(form, **{"head.ieDate": "20261345"}))
+    assert "CEB603.ieDate.not_a_day" in text
+    assert "Export date" in text  # the export list's own label, not the import list's
 
 
 def test_a_list_is_filed_followed_to_departure_and_summarised(world, client, seller) -> None:
@@ -209,3 +212,24 @@ def test_a_list_value_is_summed_per_currency(world, client, seller) -> None:
     client.post("/portal/export/file", data={"csrf_token": seller, **form})
     page = client.get("/portal/export").text
     assert f"{Decimal('400.00'):,}" in page
+
+
+def test_the_same_form_filed_twice_is_one_filing_and_a_refusal_keeps_the_form(
+    world, client, seller
+) -> None:
+    form = {"csrf_token": seller, "message_guid": "6F1C2A1E-0D7B-4F43-9E51-3C2B7A0B9D11",
+            "document_guid": "1B7E0F2C-5A44-4C1A-8F0E-2D9C3B6A7E55",
+            **form_of(s.inventory(agent_code=s.EBC_CODE))}  # fmt: skip
+    first = client.post("/portal/export/file", data=form, follow_redirects=False)
+    again = client.post("/portal/export/file", data=form, follow_redirects=False)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    with world.window.app.store.export.reading() as records:
+        assert len(records.lists_of("seller", [], limit=10)) == 1
+    stranger = dict(form, **{"head.ebcCode": "4401960999", "head.orderNo": "EXP-STRANGER-1",
+                             "message_guid": "", "document_guid": ""})  # fmt: skip
+    refused = client.post("/portal/export/file", data=stranger, follow_redirects=False)
+    assert refused.status_code == 403
+    assert 'id="error-summary"' in refused.text
+    assert 'data-code="auth.' in refused.text
+    assert 'value="EXP-STRANGER-1"' in refused.text  # the form as it was typed

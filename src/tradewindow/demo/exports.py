@@ -8,14 +8,15 @@ window, each firm filing its own messages as it would over the API (``FileExport
 
 Each 9610 parcel has its order (the platform), receipt of payment (the payment firm), waybill
 (the carrier) and list (the seller, declaring itself); the supervised site reports its arrival
-(CEB507) and the carrier its departure (CEB509). On purpose, a few do not get that far: one
-list waits for its waybill, one is cancelled before arrival (CEB605), a few are released and
-wait for their flight, and a Guangzhou parcel of herbal-tea granules waits for inspection &
-quarantine (the export workbench has it). Beside them: one 9710 B2B direct export to a trade
-buyer under 5,000 yuan, and one 9810 shipment of power banks to the Shenzhen seller's
-registered Los Angeles warehouse. The Shenzhen seller then files its summary declaration
-(CEB701, answered with CEB702 and CEB792); the Guangzhou seller's is left for the portal's
-preview.
+(CEB507), the agencies the policy routes a list to decide (foreign exchange releases the
+receipts of payment in US dollars) and the carrier reports the departure (CEB509). On
+purpose, a few do not get that far: one list waits for its waybill, one is cancelled before
+arrival (CEB605), a few are released and wait for their flight, and a Guangzhou parcel of
+herbal-tea granules waits for inspection & quarantine (the export workbench has it). Beside
+them: one 9710 B2B direct export to a trade buyer under 5,000 yuan, and one 9810 shipment of
+power banks to the Shenzhen seller's registered Los Angeles warehouse. The Shenzhen seller
+then files its summary declaration (CEB701, answered with CEB702 and CEB792); the Guangzhou
+seller's is left for the portal's preview.
 
 Everything is generated from the seed and the day, so the same run gives the same messages.
 """
@@ -47,6 +48,10 @@ from tradewindow.parties.identifiers import Scheme
 
 CNY, USD = "142", "502"
 WAREHOUSE = "USLAXDM01"  # the Shenzhen seller's overseas warehouse (9810)
+# the agencies whose officers release every export list routed to them before the flights
+# leave (foreign exchange: the receipts of payment in US dollars); inspection & quarantine
+# leaves the herbal tea to its workbench
+RELEASING = ("foreign_exchange",)
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ def run_exports(
             run.file(seller.party, _message("cancel", seller.party, withdrawn))
         arriving = [p for p in mine if p.arrive and not p.cancel and p.waybill]
         run.file(seller.site, _message("arrival", seller.site, [_arrival(seller, arriving, stamp)]))
+        run.release_all(RELEASING)
         leaving = [p for p in arriving if p.depart]
         run.file(seller.carrier, _message("departure", seller.carrier,
                                           [_departure(seller, leaving, at)]))  # fmt: skip
@@ -429,6 +435,14 @@ class _Filer:
             )
         )  # fmt: skip
         self.result.refused += [v.code for v in found]
+
+    def release_all(self, agencies: Sequence[str]) -> None:
+        """Each agency's officer releases every export list waiting for it."""
+        for agency in agencies:
+            with self.app.store.export.reading() as records:
+                waiting = [x.invt_no for x in records.waiting_for_agency(agency) if x.invt_no]
+            for invt_no in waiting:
+                self.app.export.decide(invt_no, agency, True, self.at)
 
     def invt_nos(self, parcels: Sequence[_Parcel]) -> dict[str, str]:
         found = {}

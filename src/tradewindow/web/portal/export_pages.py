@@ -42,6 +42,7 @@ from tradewindow.formats import ceb_export
 from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.roles import Action, may, require
 from tradewindow.violations import Violation
+from tradewindow.web import i18n
 from tradewindow.web.pages.shell import language_of
 from tradewindow.web.portal import pickers
 from tradewindow.web.portal.export_form import EXPORT_SPEC, check_export, file_export, prefill
@@ -105,7 +106,7 @@ class ExportPages(Controller):
         checked = check_export(request.app.state.window, who.principal, data)
         errors, general = _placed(request, checked.violations, checked.read.filled)
         every, whole = _placed(request, checked.violations, None)
-        summary = _summary(every, whole)
+        summary = _summary(every, whole, language_of(request))
         context = {"names": _input_names(checked.read.lines), "errors": errors,
                    "general": general, "summary": summary, "total": len(summary)}  # fmt: skip
         return portal_page(request, "portal/_check.html", context, who)
@@ -209,7 +210,7 @@ def _form_page(
     with window.app.store.export.reading() as records:
         warehouses = records.warehouses_of(code.value) if code else []
     context = {
-        "summary": _summary(errors, general),
+        "summary": _summary(errors, general, language_of(request)),
         "spec": EXPORT_SPEC,
         "values": values,
         "errors": errors,
@@ -390,18 +391,29 @@ def _placed(
 
 
 def _summary(
-    errors: dict[str, list[dict[str, str]]], general: list[dict[str, str]]
+    errors: dict[str, list[dict[str, str]]],
+    general: list[dict[str, str]],
+    language: str = "en",
 ) -> list[dict[str, str]]:
-    """Every problem once, in the form's order, each with the input to jump to."""
+    """Every problem once, in the form's order, each with the input to jump to and its label
+    as the form shows it (an export list's own where it has one: export date, exit office)."""
     order = {name: n for n, name in enumerate(_input_names(MAX_LINES))}
     listed = []
     for name in sorted(errors, key=lambda n: order.get(n, len(order))):
         element = name.rsplit(".", 1)[-1]
         line = name.split(".")[1] if name.startswith("line.") else ""
+        label = _label("line" if line else "head", element, language)
         for error in errors[name]:
             listed.append({"id": "f-" + name.replace(".", "-"), "element": element,
-                           "line": line, **error})  # fmt: skip
-    return listed + [{"id": "", "element": "", "line": "", **error} for error in general]
+                           "line": line, "label": label, **error})  # fmt: skip
+    return listed + [{"id": "", "element": "", "line": "", "label": "", **error}
+                     for error in general]  # fmt: skip
+
+
+def _label(part: str, element: str, language: str) -> str:
+    key = f"export.field.{part}.{element}"
+    found = i18n.message(language, key)
+    return i18n.message(language, f"portal.field.{element}") if found == key else found
 
 
 def _input_names(lines: int) -> list[str]:
