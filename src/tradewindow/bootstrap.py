@@ -103,7 +103,7 @@ def bootstrap(
         store.parties, evidence=CommissionRecords(evidence), clock=clock
     )
     logistics = open_logistics(
-        store.engine, settings, clock=clock, party_of=_party_by_customs_code(parties)
+        store.logistics, settings, clock=clock, party_of=_party_by_customs_code(parties)
     )
     clearance = Clearance(
         store,

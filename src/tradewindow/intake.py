@@ -4,6 +4,9 @@ Reads messages from files and folders, decodes each (hardened CEB XML, optionall
 against the official XSDs; or JSON), hands them to :class:`~tradewindow.cbec.clearance.Clearance`
 in batches, writes every receipt message to the output folder only after the batch committed,
 and keeps the run's :class:`Summary`.
+
+(Over 400 lines: reading files and folders, decoding, batching and writing receipts after the
+commit are one pipeline with one :class:`Summary`; each stage hands the next its records.)
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """Filling the lake from the system of record (the clearance store's ``documents`` and
-``tax_bills`` tables, through SQLAlchemy Core).
+``tax_bills`` tables, read through ``analytics.ports.LakeSource``: ``store/analytics``).
 
-- ``load_day(engine, lake, day)`` rewrites one statistics day from every list released with
+- ``load_day(source, lake, day)`` rewrites one statistics day from every list released with
   that day (China time of ``received_at``, the index ``ix_documents_status_received_at``).
-- ``refresh(engine, lake)`` is the incremental path: lists changed since the last watermark
+- ``refresh(source, lake)`` is the incremental path: lists changed since the last watermark
   (``updated_at``) name the days to reload; lists no longer released (deleted, cancelled)
   and lists re-declared on another day are purged from their old day. The watermark is read
   back ``OVERLAP`` early, because a transaction stamped before the last read may commit after
   it; reloading a day is idempotent, so the overlap costs time, never correctness.
-- ``rebuild(engine, lake)`` drops every line file and loads every day again in one pass.
+- ``rebuild(source, lake)`` drops every line file and loads every day again in one pass.
 - Both rewrite the returns and cancellations file (``analytics.returns``) from the store.
 
 The ``as_of`` recorded with the lake is when the loader read the store.
@@ -16,30 +16,25 @@ The ``as_of`` recorded with the lake is when the loader read the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import msgspec
-from sqlalchemy import ColumnElement, Connection, Engine, Row, and_, select
 
 from tradewindow.analytics.lake import Lake, lines_table
+from tradewindow.analytics.ports import LakeSource, ReleasedList
 from tradewindow.analytics.rates import RateTable, load_rates, rates_csv, shipped_rates
 from tradewindow.analytics.returns import return_lines, write_returns
 from tradewindow.analytics.rows import TradeLine, bill_taxes, inventory_lines
 from tradewindow.cbec.documents import CHINA_TZ, Inventory
-from tradewindow.cbec.ports import DocKind, DocStatus
+from tradewindow.cbec.ports import DocStatus
 from tradewindow.cbec.receipts import TaxBill
 from tradewindow.clock import utc_now
-from tradewindow.store.engine import READ_ONLY
-from tradewindow.store.schema import documents, tax_bills
 
 OVERLAP = timedelta(minutes=10)
-_KEY_CHUNK = 500
-_INVENTORY = DocKind.INVENTORY.value
 _RELEASED = DocStatus.RELEASED.value
 
 
@@ -57,69 +52,58 @@ def lake_rates(lake: Lake) -> RateTable:
     return shipped_rates().overridden_by(load_rates(loaded)) if loaded.exists() else shipped_rates()
 
 
-def load_day(engine: Engine, lake: Lake, day: date) -> DayLoad:
+def load_day(source: LakeSource, lake: Lake, day: date) -> DayLoad:
     """Rewrite ``day``'s file from the lists released with that statistics day."""
     read_at = utc_now()
-    start, end = _china_day(day)
-    condition = and_(documents.c.received_at >= start, documents.c.received_at < end)
     rates = lake_rates(lake)
-    loaded = _write_day(engine, lake, day, list(_released(engine, condition)), rates)
+    loaded = _write_day(source, lake, day, list(source.released(_china_day(day))), rates)
     lake.stamp(read_at)
     return loaded
 
 
-def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
+def refresh(source: LakeSource, lake: Lake) -> list[DayLoad]:
     """Bring the lake up to date with every list changed since the last refresh."""
     read_at = utc_now()
     since = lake.state().get("watermark")
     if since is None:
-        return rebuild(engine, lake)
-    query = select(
-        documents.c.key,
-        documents.c.status,
-        documents.c.received_at,
-        documents.c.updated_at,
-        documents.c.version,
-    ).where(
-        documents.c.kind == _INVENTORY,
-        documents.c.updated_at >= datetime.fromisoformat(since) - OVERLAP,
-    )
-    with _reader(engine) as connection:
-        changed = connection.execute(query).all()
+        return rebuild(source, lake)
+    changed = source.changed_since(datetime.fromisoformat(since) - OVERLAP)
     current: dict[str, date | None] = {
-        key: _china_date(received_at) if status == _RELEASED else None
-        for key, status, received_at, _, _ in changed
+        row.key: _china_date(row.received_at)
+        if row.status == _RELEASED and row.received_at is not None
+        else None
+        for row in changed
     }
     days = sorted({day for day in current.values() if day is not None})
-    loads = [load_day(engine, lake, day) for day in days]
+    loads = [load_day(source, lake, day) for day in days]
     # Only a list no longer released, or re-declared (version > 1: received_at moves only
     # then), can sit in another day's file; first versions stay where they were loaded.
     movable = {row.key for row in changed if row.status != _RELEASED or row.version > 1}
     lake.purge({key: day for key, day in current.items() if key in movable})
     watermark = max((row.updated_at for row in changed), default=datetime.fromisoformat(since))
     lake.update_state(watermark=watermark)
-    write_returns(lake, return_lines(engine))  # returns and cancellations, rewritten whole
+    write_returns(lake, return_lines(source))  # returns and cancellations, rewritten whole
     lake.stamp(read_at)
     return loads
 
 
-def rebuild(engine: Engine, lake: Lake) -> list[DayLoad]:
+def rebuild(source: LakeSource, lake: Lake) -> list[DayLoad]:
     """Every day again from the system of record, in one pass ordered by day."""
     read_at = utc_now()
     rates = lake_rates(lake)
     lake.clear_lines()
     loads: list[DayLoad] = []
-    batch: list[tuple[Row[str, int, bytes, datetime], date]] = []
-    for row in _released(engine, documents.c.received_at.is_not(None)):
+    batch: list[tuple[ReleasedList, date]] = []
+    for row in source.released():
         day = _china_date(row.received_at)
         if batch and batch[-1][1] != day:
-            loads.append(_write_day(engine, lake, batch[-1][1], [r for r, _ in batch], rates))
+            loads.append(_write_day(source, lake, batch[-1][1], [r for r, _ in batch], rates))
             batch = []
         batch.append((row, day))
     if batch:
-        loads.append(_write_day(engine, lake, batch[-1][1], [r for r, _ in batch], rates))
+        loads.append(_write_day(source, lake, batch[-1][1], [r for r, _ in batch], rates))
     lake.update_state(watermark=read_at)
-    write_returns(lake, return_lines(engine))  # returns and cancellations, rewritten whole
+    write_returns(lake, return_lines(source))  # returns and cancellations, rewritten whole
     lake.stamp(read_at)
     return loads
 
@@ -134,53 +118,15 @@ def save_rates(lake: Lake, path: Path) -> RateTable:
     return merged
 
 
-# --- reading the store -----------------------------------------------------------------------
-
-
-def _released(
-    engine: Engine, condition: ColumnElement[bool]
-) -> Iterator[Row[str, int, bytes, datetime]]:
-    query = (
-        select(documents.c.key, documents.c.version, documents.c.body, documents.c.received_at)
-        .where(documents.c.kind == _INVENTORY, documents.c.status == _RELEASED, condition)
-        .order_by(documents.c.received_at, documents.c.key)
-    )
-    with _reader(engine) as connection:
-        yield from connection.execution_options(yield_per=2_000).execute(query)
-
-
-@contextmanager
-def _reader(engine: Engine) -> Iterator[Connection]:
-    """A read-only connection: on SQLite a deferred transaction, so the loader never takes the
-    writer's lock from clearance (WAL lets both run at once)."""
-    with engine.connect() as connection:
-        connection.execution_options(**{READ_ONLY: True})
-        yield connection
-
-
-def _bills(engine: Engine, keys: Sequence[str]) -> dict[str, TaxBill]:
-    """The latest tax bill of each list."""
-    latest: dict[str, tuple[datetime, bytes]] = {}
-    with _reader(engine) as connection:
-        for start in range(0, len(keys), _KEY_CHUNK):
-            chunk = keys[start : start + _KEY_CHUNK]
-            query = select(tax_bills.c.doc_key, tax_bills.c.created_at, tax_bills.c.body).where(
-                tax_bills.c.doc_key.in_(chunk)
-            )
-            for key, created_at, body in connection.execute(query):
-                if key not in latest or created_at > latest[key][0]:
-                    latest[key] = (created_at, body)
-    return {key: msgspec.json.decode(body, type=TaxBill) for key, (_, body) in latest.items()}
-
-
 def _write_day(
-    engine: Engine,
+    source: LakeSource,
     lake: Lake,
     day: date,
-    rows: Sequence[Row[str, int, bytes, datetime]],
+    rows: Sequence[ReleasedList],
     rates: RateTable,
 ) -> DayLoad:
-    bills = _bills(engine, [row.key for row in rows])
+    bodies = source.latest_bills([row.key for row in rows])
+    bills = {key: msgspec.json.decode(body, type=TaxBill) for key, body in bodies.items()}
     lines: list[TradeLine] = []
     for row in rows:
         inventory = msgspec.json.decode(row.body, type=Inventory)

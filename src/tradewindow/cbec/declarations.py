@@ -13,6 +13,10 @@ appType rules (spec 202205 tables 3-x; error codes -301009/-301010/-301011, -401
 
 A document with appStatus ``1`` (暂存, staged) is checked and answered with status 1 but not
 declared: nothing is stored until the enterprise declares it (appStatus 2).
+
+(Over 400 lines, and not for a good reason: ``Batch`` still holds four roles (the document
+cache, the overlay of pending changes, the number allocator and the receipt builder). Issue 9
+asks for it to be split into them; that is not done yet.)
 """
 
 from __future__ import annotations
