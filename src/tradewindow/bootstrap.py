@@ -2,37 +2,55 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.release_gate import AgencyGate
+from tradewindow.agencies.routing import required_agencies
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.analytics.rates import MissingRate, RateTable, shipped_rates
+from tradewindow.bus.clearance import BusDispatch
 from tradewindow.cbec.clearance import Clearance
+from tradewindow.cbec.group_commit import GroupCommit
+from tradewindow.cbec.partitioned import Dispatch, LocalDispatch, PartitionedClearance, PartRunner
 from tradewindow.clock import utc_now
 from tradewindow.datachannel.channel import Channel
 from tradewindow.datachannel.ports import ObjectStore
 from tradewindow.datachannel.sealing import MasterKeys
-from tradewindow.evidence.log import EvidenceLog
+from tradewindow.evidence.log import CheckpointPolicy, EvidenceLog
 from tradewindow.evidence.market_procurement import MarketProcurementRecords
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
-from tradewindow.evidence.recorder import ClearanceEvidence, CommissionRecords, FilingRefusals
+from tradewindow.evidence.ports import Egress
+from tradewindow.evidence.recorder import (
+    ClearanceEvidence,
+    CommissionRecords,
+    FilingRefusals,
+    KeyRecords,
+)
 from tradewindow.evidence.service_trade import ServiceRecords
+from tradewindow.evidence.tsa_client import tsa_stamper
 from tradewindow.export.clearance import ClearExport
 from tradewindow.export.filing import FileExport
-from tradewindow.export.routing import inspection_controls, inspection_routing
+from tradewindow.export.model import ListsDeparted
+from tradewindow.export.routing import inspection_controls
 from tradewindow.export.rules import CnyRate, ExportContext
-from tradewindow.filing.use_case import FileMessages
+from tradewindow.export.sharing import policy_routing
+from tradewindow.filing.use_case import FileMessages, claims_from
 from tradewindow.formats import xmldsig_sm2  # noqa: F401 - registers SM2/SM3 with xmldsig
+from tradewindow.logistics.departures import FollowDepartures
+from tradewindow.logistics.guard import EgressGuard
 from tradewindow.logistics.parcels import FollowParcels
 from tradewindow.logistics.services import Logistics, open_logistics
 from tradewindow.parties.commission_registry import CommissionRegistry
@@ -54,6 +72,8 @@ from tradewindow.store import SqlStore, open_store
 from tradewindow.store.datachannel.objects import LocalObjects
 from tradewindow.store.datachannel.records import SqlChannelRecords
 from tradewindow.store.datachannel.s3 import S3Objects
+from tradewindow.store.evidence.anchor_file import AnchorFile, anchor_file_path
+from tradewindow.store.partition import PartitionStore, SqlInbox
 
 
 class App(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,6 +92,8 @@ class App(msgspec.Struct, frozen=True, kw_only=True):
     export: ClearExport  # CBEC export: 9610 lists and summaries, 9710, 9810 (issue 13)
     export_filing: FileExport  # export messages filed by a registered party (its rights)
     data: Channel  # the cross-border research-data channel
+    # what clears one partition's parts (tradewindow clearance-worker), when partitioned
+    partitions: PartRunner | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -91,32 +113,36 @@ def bootstrap(
     policy = shipped_policy()
     desk = AgencyDesk(store.agencies, policy, clock=clock)
     platform_key = load_platform_key(platform_key_path(settings), create=True)
+    evidence = evidence_log(settings, store, platform_key)
     parties = PartyRegistry(
         store.parties,
         pepper=credential_pepper(settings),
-        # the registries' departments are agencies too: their officers' accounts name them
-        agencies=(*policy.agencies, *departments()),
+        agencies=agency_codes(policy),
         clock=clock,
-    )
-    evidence = EvidenceLog(store.evidence, platform_key=platform_key)
-    commissions = CommissionRegistry(
-        store.parties, evidence=CommissionRecords(evidence), clock=clock
+        key_evidence=KeyRecords(evidence),
     )
     logistics = open_logistics(
         store.logistics, settings, clock=clock, party_of=_party_by_customs_code(parties)
     )
-    clearance = Clearance(
-        store,
-        codes=ReferenceCodeTables(),
-        rates=TariffRates(),
-        match_timeout=settings.match_timeout,
-        clock=clock,
-        gate=AgencyGate(desk, policy),
-        evidence=ClearanceEvidence(evidence),
-        on_decided=logistics.follow_clearance,
-        on_parcels=FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
+    commissions = CommissionRegistry(
+        store.parties, evidence=CommissionRecords(evidence), clock=clock
     )
-    export = open_export(store, policy)
+    clearance_parts: dict[str, Any] = {
+        "codes": ReferenceCodeTables(),
+        "rates": TariffRates(),
+        "match_timeout": settings.match_timeout,
+        "clock": clock,
+        "gate": AgencyGate(desk, policy),
+        "evidence": ClearanceEvidence(evidence),
+        "on_decided": logistics.follow_clearance,
+        "on_parcels": FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
+    }
+    clearance, partition_runner = open_clearance(store, settings, clearance_parts)
+    export = open_export(
+        store,
+        policy,
+        on_departed=FollowDepartures(logistics.events, party_of=_party_by_customs_code(parties)),
+    )
     return App(
         settings=settings,
         store=store,
@@ -127,7 +153,8 @@ def bootstrap(
         filing=FileMessages(
             parties=parties,
             commissions=commissions,
-            clearance=clearance,
+            # concurrent filers (API requests) share units of work: cbec.group_commit
+            clearance=GroupCommit(clearance),
             evidence=FilingRefusals(evidence),
         ),
         parties=parties,
@@ -155,16 +182,83 @@ def bootstrap(
             platform_key,
             clock=clock,
         ),
+        partitions=partition_runner,
     )
 
 
-def open_export(store: SqlStore, policy: Policy) -> ClearExport:
-    """Export clearance: lists routed to inspection & quarantine by the policy's HS prefixes,
-    values converted to CNY by the shipped monthly rates."""
+def evidence_log(
+    settings: Settings,
+    store: SqlStore,
+    platform_key: ed25519.Ed25519PrivateKey,
+    guard: Egress | None = None,
+) -> EvidenceLog:
+    """The evidence log every writer appends to: it signs its head by itself (settings
+    ``evidence.checkpoint_*``), keeps every checkpoint in the anchor file too and, with a TSA
+    configured, has the checkpoints it signs alone time-stamped (RFC 3161)."""
+    config = settings.evidence
+    return EvidenceLog(
+        store.evidence,
+        platform_key=platform_key,
+        checkpoints=CheckpointPolicy(
+            every_records=config.checkpoint_records, every=config.checkpoint_every
+        ),
+        anchor_sink=AnchorFile(anchor_file_path(settings)),
+        stamper=tsa_stamper(settings, guard or egress_guard(settings)),
+    )
+
+
+def egress_guard(settings: Settings) -> EgressGuard:
+    """The egress policy of outbound calls, from settings (what ``open_logistics`` builds)."""
+    return EgressGuard(
+        allow_loopback=settings.callback_allow_loopback,
+        allow=[ipaddress.ip_network(network) for network in settings.egress_allow],
+    )
+
+
+def open_clearance(
+    store: SqlStore, settings: Settings, parts: dict[str, Any]
+) -> tuple[Clearance, PartRunner | None]:
+    """Clearance as settings say: one writer (the default), or ``clearance_partitions``
+    partitions (docs/adr/0009) cleared by N threads here, or by the workers of
+    ``tradewindow clearance-worker`` over the bus when ``bus_url`` is set; with the runner
+    that clears a partition's parts (what a worker runs)."""
+    partitions = settings.clearance_partitions
+    if partitions == 1:
+        return Clearance(store, **parts), None
+    inbox = SqlInbox(store.engine)
+    runner = PartRunner(
+        lambda partition: Clearance(PartitionStore(store, partition), **parts),
+        inbox,
+        clock=parts["clock"],
+        claims=claims_from,
+    )
+    dispatch: Dispatch = (
+        BusDispatch(settings.bus_url, inbox)
+        if settings.bus_url
+        else LocalDispatch(runner, threads=partitions)
+    )
+    clearance = PartitionedClearance(
+        store, partitions=partitions, inbox=inbox, dispatch=dispatch, **parts
+    )
+    return clearance, runner
+
+
+def open_export(
+    store: SqlStore,
+    policy: Policy,
+    *,
+    on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
+) -> ClearExport:
+    """Export clearance: each accepted list waits for the agencies the data-sharing policy
+    requires on it and its documents (export inspection by the policy's HS prefixes, foreign
+    exchange for a large or foreign-currency receipt of payment), values converted to CNY by
+    the shipped monthly rates; departures told to ``on_departed`` (the DCSA events) after
+    each commit."""
     return ClearExport(
         store.export,
         export_context(policy),
-        inspection_routing("inspection_quarantine", _inspection_prefixes(policy)),
+        policy_routing(lambda documents: required_agencies(policy, documents)),
+        on_departed=on_departed,
     )
 
 
@@ -253,6 +347,12 @@ def open_service_trade(
         ),
         registers=registers,
     )
+
+
+def agency_codes(policy: Policy) -> tuple[str, ...]:
+    """Every agency a party may be: the policy's (commerce included) and the registries'
+    departments, whose officers' accounts name them too."""
+    return (*policy.agencies, *departments())
 
 
 def credential_pepper(settings: Settings) -> bytes:

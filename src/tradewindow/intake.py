@@ -5,6 +5,11 @@ against the official XSDs; or JSON), hands them to :class:`~tradewindow.cbec.cle
 in batches, writes every receipt message to the output folder only after the batch committed,
 and keeps the run's :class:`Summary`.
 
+Export messages (CEB303 … 701, 213 / 215) are read the same way and filed one by one, in
+input order, through :class:`~tradewindow.export.filing.FileExport` (each its own
+transaction, as export clearance is); their receipts (CEB304 … 702, 792, 214 / 216) are
+written and reported exactly as import's.
+
 (Over 400 lines: reading files and folders, decoding, batching and writing receipts after the
 commit are one pipeline with one :class:`Summary`; each stage hands the next its records.)
 """
@@ -27,9 +32,16 @@ from tradewindow.cbec.clearance import Answer, Clearance, Submission
 from tradewindow.cbec.documents import Message, SpecVersion, message_type
 from tradewindow.cbec.ports import ReceiptRecord
 from tradewindow.cbec.receipts import ReceiptMessage, ReturnStatus, TaxBill
+from tradewindow.export.clearance import Unfit
+from tradewindow.export.documents import ExportMessage
+from tradewindow.export.documents import message_type as export_type
+from tradewindow.export.filing import FileExport
+from tradewindow.export.model import ExportAnswer
+from tradewindow.export.outcomes import document_results
+from tradewindow.export.receipts import ExportReceipt
 from tradewindow.filing.refusals import FilingRefused
 from tradewindow.filing.use_case import FileMessages, Sender
-from tradewindow.formats import ceb_json, ceb_schema, ceb_xml
+from tradewindow.formats import ceb_export, ceb_json, ceb_schema, ceb_xml
 from tradewindow.formats.ceb_receipts_xml import format_error_receipt, write_receipt
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.settings import Settings
@@ -48,6 +60,15 @@ class Incoming(msgspec.Struct, frozen=True):
     data: bytes
     format: Format
     unread: str | None = None
+
+
+class ExportSubmission(msgspec.Struct, frozen=True, kw_only=True):
+    """An export message as read, for :class:`~tradewindow.export.filing.FileExport`."""
+
+    message: ExportMessage
+    data: bytes  # as received (the refusal's evidence digest, a CEB900's echo)
+    received_at: datetime
+    spec: SpecVersion
 
 
 class Refusal(msgspec.Struct, frozen=True):
@@ -128,25 +149,54 @@ def _not_ceb(item: Incoming) -> FormatError:
 
 
 class Decoder:
-    """Turns received bytes into a Submission (or a Refusal), within the configured limits."""
+    """Turns received bytes into a Submission, an ExportSubmission (or a Refusal), within
+    the configured limits."""
 
     def __init__(self, settings: Settings, *, spec: SpecVersion, xsd: bool | None = None) -> None:
         self._settings = settings
         self._spec = spec
         self._xsd = ceb_schema.schemas_available() if xsd is None else xsd
+        self._export_xsd = ceb_export.schemas_available() if xsd is None else xsd
 
     def decode(self, item: Incoming, received_at: datetime) -> Submission | Refusal:
+        """An import message (an export one is refused as unsupported, as on channels that
+        clear import only)."""
+        return self._decode(item, received_at, export=False)  # type: ignore[return-value]
+
+    def decode_any(
+        self, item: Incoming, received_at: datetime
+    ) -> Submission | ExportSubmission | Refusal:
+        """An import or an export message (``tradewindow clear``, the sandbox)."""
+        return self._decode(item, received_at, export=True)
+
+    def _decode(
+        self, item: Incoming, received_at: datetime, *, export: bool
+    ) -> Submission | ExportSubmission | Refusal:
         digest = hashlib.sha256(item.data).hexdigest()
         limits = self._settings
         try:
             if item.format == "other":
                 raise _not_ceb(item)
             if item.format == "json":
+                if export and ceb_export.is_export_type(ceb_json.message_type_of(item.data)):
+                    return ExportSubmission(
+                        message=ceb_json.read_export_message(
+                            item.data, max_bytes=limits.max_message_bytes
+                        ),
+                        data=item.data,
+                        received_at=received_at,
+                        spec=self._spec,
+                    )
                 message: Message = ceb_json.read_message(
                     item.data, max_bytes=limits.max_message_bytes
                 )
                 spec = self._spec
             else:
+                root_type = ceb_export.root_type(item.data) if export else None
+                if ceb_export.is_export_type(root_type):
+                    return self._export(item, received_at)
+                if ceb_export.is_receipt_type(root_type):
+                    raise _receipt(item.data, root_type)
                 read = ceb_xml.read_message(
                     item.data, max_bytes=limits.max_message_bytes, max_depth=limits.max_xml_depth
                 )
@@ -160,6 +210,42 @@ class Decoder:
         except FormatError as error:
             return Refusal(item.source, error, item.data)
         return Submission(message=message, digest=digest, received_at=received_at, spec=spec)
+
+    def _export(self, item: Incoming, received_at: datetime) -> ExportSubmission:
+        limits = self._settings
+        read = ceb_export.read_message(
+            item.data, max_bytes=limits.max_message_bytes, max_depth=limits.max_xml_depth
+        )
+        spec = read.spec_hint or self._spec
+        if self._export_xsd:
+            violations = ceb_export.validate(read.root, spec)
+            if violations:
+                raise FormatError(
+                    violations, guid=read.message.guid, message_type=export_type(read.message)
+                )
+        return ExportSubmission(
+            message=read.message, data=item.data, received_at=received_at, spec=spec
+        )
+
+
+RECEIPT_NOT_FILED = "CEB900.message.receipt_not_filed"
+
+
+def _receipt(data: bytes, code: str | None) -> FormatError:
+    """An export receipt is customs' answer: nobody files it."""
+    guid, _ = ceb_xml._sniff(data)
+    return FormatError(
+        [
+            Violation(
+                path="",
+                code=RECEIPT_NOT_FILED,
+                en=f"{code} is a receipt customs returns, not a message to file",
+                zh=f"{code} 是海关回执，不是申报报文",
+            )
+        ],
+        guid=guid,
+        message_type=code,
+    )
 
 
 class DocumentOutcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -270,6 +356,13 @@ _STATUS_NAMES: dict[str, str] = {
 }
 
 
+def receipt_xml(message: ReceiptMessage | ExportReceipt) -> bytes:
+    """A receipt message, import or export, as CEB XML."""
+    if isinstance(message, ExportReceipt):
+        return ceb_export.write_receipt(message)
+    return write_receipt(message)
+
+
 class ReceiptWriter:
     """Writes each receipt message to ``out`` as one file (CEB XML or JSON)."""
 
@@ -279,14 +372,14 @@ class ReceiptWriter:
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
 
-    def write(self, message: ReceiptMessage) -> str | None:
+    def write(self, message: ReceiptMessage | ExportReceipt) -> str | None:
         """The name of the file written (None: no folder, nothing written)."""
         if self._out is None:
             return None
         tag = type(message).__struct_config__.tag
         if self._format == "xml":
             name = f"{tag}_{message.guid}.xml"
-            (self._out / name).write_bytes(write_receipt(message))
+            (self._out / name).write_bytes(receipt_xml(message))
         else:
             name = f"{tag}_{message.guid}.json"
             (self._out / name).write_bytes(ceb_json.write_message(message))
@@ -304,6 +397,7 @@ def clear(
     progress: Callable[[int], None] | None = None,
     filing: tuple[FileMessages, Sender] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    export: FileExport | None = None,
 ) -> Summary:
     """Clear every message of ``items``; receipts are written after each batch commits.
 
@@ -314,7 +408,11 @@ def clear(
     With ``filing`` (``tradewindow clear``), every message is filed through the filing use
     case for that sender: its rights to each code are checked, and what is accepted is
     claimed as the sender's. Without (the demo's loader, which records each message as its
-    own sender's), messages go to ``clearance`` directly."""
+    own sender's), messages go to ``clearance`` directly.
+
+    With ``export``, export messages are filed through it for the same sender (the
+    operator's when ``filing`` is not given); without, they get a CEB900 as unsupported
+    (the import reader's ``CEB900.message.unsupported_type``)."""
     summary = Summary()
     for outcome in clearing(
         items,
@@ -326,6 +424,7 @@ def clear(
         batch_documents=batch_documents,
         progress=progress,
         filing=filing,
+        export=export,
     ):
         if on_file is not None:
             on_file(outcome)
@@ -343,13 +442,19 @@ def clearing(
     batch_documents: int = 2000,
     progress: Callable[[int], None] | None = None,
     filing: tuple[FileMessages, Sender] | None = None,
+    export: FileExport | None = None,
 ) -> Iterator[FileOutcome]:
     """:func:`clear` as a stream: each item's outcome once its batch has committed (items
-    are read as they are needed), ``summary`` kept up to date."""
+    are read as they are needed), ``summary`` kept up to date. In a batch the import
+    messages are cleared together, then each export message in input order."""
     first_source: dict[str, str] = {}  # guid → the input of this run that used it first
+    sender = filing[1] if filing is not None else Sender.of_operator("local", "intake")
     for chunk in _batches(items, batch_documents):
         now = clock()
-        decoded = [decoder.decode(item, now) for item in chunk]
+        reader = decoder.decode if export is None else decoder.decode_any
+        decoded: list[Submission | ExportSubmission | Refusal] = [
+            reader(item, now) for item in chunk
+        ]
         submissions = [d for d in decoded if isinstance(d, Submission)]
         originals = [
             item.data for item, d in zip(chunk, decoded, strict=True) if isinstance(d, Submission)
@@ -359,7 +464,7 @@ def clearing(
                 clearance.submit(submissions) if submissions else []
             )
         else:
-            use_case, sender = filing
+            use_case, _ = filing
             outcomes = use_case.file(sender, submissions) if submissions else []
             answered = [o.answer if o.answer is not None else o.refusal for o in outcomes]  # type: ignore[misc]
         results = iter(zip(submissions, originals, answered, strict=True))
@@ -368,23 +473,97 @@ def clearing(
             if isinstance(read, Refusal):
                 made.append(_unreadable(read, summary, writer, now))
                 continue
-            submission, original, result = next(results)
             source = item.source
-            earlier = first_source.setdefault(submission.message.guid, source)
+            earlier = first_source.setdefault(read.message.guid, source)
             conflict = earlier if earlier != source else None
+            if isinstance(read, ExportSubmission):
+                assert export is not None  # noqa: S101 - decode_any reads them only then
+                made.append(_exported(source, read, export, sender, summary, writer, conflict))
+                continue
+            submission, original, result = next(results)
             if isinstance(result, Answer) and result.refused:  # the core's own refusal
                 result = FilingRefused.of(*result.refused)
             if isinstance(result, Answer):
                 made.append(_answered(source, submission, result, summary, writer))
             else:
                 made.append(
-                    _refused(source, submission, original, result, summary, writer, now, conflict)
-                )
+                    _refused(
+                        source, _identity(submission.message), original, result, summary,
+                        writer, now, conflict,
+                    )
+                )  # fmt: skip
         summary.messages += len(chunk)
-        summary.documents += sum(len(s.message.documents) for s in submissions)
+        summary.documents += sum(
+            len(d.message.documents) for d in decoded if not isinstance(d, Refusal)
+        )
         if progress is not None:
             progress(len(chunk))
         yield from made
+
+
+def _identity(message: Message | ExportMessage) -> tuple[str, str]:
+    """(guid, message type) of a message, import or export."""
+    if isinstance(message, ExportMessage):
+        return message.guid, export_type(message)
+    return message.guid, message_type(message)
+
+
+def _exported(
+    source: str,
+    submission: ExportSubmission,
+    export: FileExport,
+    sender: Sender,
+    summary: Summary,
+    writer: ReceiptWriter,
+    conflict: str | None,
+) -> FileOutcome:
+    """One export message filed in its own transaction: its receipts addressed to the
+    sender written, each document's status kept; a refusal (rights, facets, a guid another
+    message holds) answered with a CEB900 naming it."""
+    message, at = submission.message, submission.received_at
+    try:
+        answer = export.file(
+            sender.party_id, sender.credential_id, message, submission.data, at,
+            operator=sender.operator,
+        )  # fmt: skip
+    except (FilingRefused, Unfit) as refused:
+        refusal = (
+            refused if isinstance(refused, FilingRefused) else FilingRefused.of(*refused.violations)
+        )
+        return _refused(
+            source, _identity(message), submission.data, refusal, summary, writer, at, conflict
+        )
+    return _export_answered(source, message, answer, sender.party_id, summary, writer)
+
+
+def _export_answered(
+    source: str,
+    message: ExportMessage,
+    answer: ExportAnswer,
+    party_id: str,
+    summary: Summary,
+    writer: ReceiptWriter,
+) -> FileOutcome:
+    results = document_results(answer, party_id)
+    if answer.replayed:
+        summary.replayed += 1
+    else:
+        for result in results:
+            summary.final[(f"export {result.kind}", result.key)] = result.status
+            if result.status == ReturnStatus.RETURNED:
+                summary.returned_by_reason.update(result.codes)
+    names = [writer.write(a.receipt) for a in answer.receipts if a.party_id == party_id]
+    summary.receipt_files += len(names)
+    return FileOutcome(
+        source=source,
+        outcome="replayed" if answer.replayed else "answered",
+        message_type=export_type(message),
+        guid=message.guid,
+        documents=tuple(
+            DocumentOutcome(kind=r.kind, key=r.key, status=r.status, codes=r.codes) for r in results
+        ),
+        receipts=tuple(name for name in names if name is not None),
+    )
 
 
 def _answered(
@@ -418,7 +597,7 @@ def _answered(
 
 def _refused(
     source: str,
-    submission: Submission,
+    identity: tuple[str, str],
     original: bytes,
     refusal: FilingRefused,
     summary: Summary,
@@ -426,9 +605,10 @@ def _refused(
     now: datetime,
     conflict: str | None,
 ) -> FileOutcome:
-    """A CEB900 naming the refusal; for a reused guid, the input of this run that used it
-    first (the operator's own files: nothing about another party is said)."""
-    message = submission.message
+    """A CEB900 naming the refusal of the message ``identity`` (guid, type); for a reused
+    guid, the input of this run that used it first (the operator's own files: nothing about
+    another party is said)."""
+    guid, type_code = identity
     violations = list(refusal.violations)
     if refusal.code == "CEB.guid.reused":
         summary.guid_reused += 1
@@ -436,7 +616,7 @@ def _refused(
             violations = [_named_conflict(v, conflict) for v in violations]
     else:
         summary.refused[refusal.code] += 1
-    error = FormatError(violations, guid=message.guid, message_type=message_type(message))
+    error = FormatError(violations, guid=guid, message_type=type_code)
     name = writer.write(
         format_error_receipt(error, original, guid=str(uuid.uuid4()).upper(), at=now)
     )
@@ -444,8 +624,8 @@ def _refused(
     return FileOutcome(
         source=source,
         outcome="refused",
-        message_type=message_type(message),
-        guid=message.guid,
+        message_type=type_code,
+        guid=guid,
         codes=tuple(error.codes),
         conflict=conflict,
         receipts=(name,) if name else (),

@@ -6,6 +6,9 @@ For each message an enterprise uploads (CEB XML or JSON), the report lists
 - every violation of the official XSD (when the XSDs are available);
 - every business-rule violation (``cbec.rules``), each with its path, code and English and
   Chinese message — also when the XSD check failed, so one round trip shows everything;
+- for an export message (CEB303 … 701, 213 / 215), the export XSD's faults and the facets and
+  list rules export clearance applies before looking for documents; an export receipt
+  (CEB304 … 792) is read and checked against the export XSD, and ``clear`` would refuse it;
 - its enveloped signature, when it carries one: intact against its own certificate or not
   (whether that certificate is registered to the filer is for filing to tell);
 - what the platform would answer: the **same engine as** ``tradewindow clear`` — the wiring
@@ -34,15 +37,25 @@ from tradewindow.cbec.documents import SpecVersion, message_type
 from tradewindow.cbec.receipts import ReceiptMessage, ReturnStatus
 from tradewindow.cbec.rules import check_message
 from tradewindow.clock import utc_now
+from tradewindow.export.documents import message_type as export_type
+from tradewindow.export.receipts import ExportReceipt
 from tradewindow.filing.use_case import Sender
-from tradewindow.formats import ceb_json, ceb_schema, xmldsig
-from tradewindow.formats.ceb_receipts_xml import write_receipt
-from tradewindow.intake import Decoder, DocumentOutcome, Incoming, Refusal
+from tradewindow.formats import ceb_export, ceb_json, ceb_schema, xmldsig
+from tradewindow.formats.ceb_xml import FormatError
+from tradewindow.intake import (
+    RECEIPT_NOT_FILED,
+    Decoder,
+    DocumentOutcome,
+    ExportSubmission,
+    Incoming,
+    Refusal,
+)
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.settings import Settings
 from tradewindow.violations import Violation
 
 MAX_FILES = 20  # files in one upload of the public page (the engine takes any number)
+_RECEIPT_BYTES = 10 * 1024 * 1024
 
 
 class Receipt(msgspec.Struct, frozen=True, kw_only=True):
@@ -151,7 +164,9 @@ class _Engine:
         self._now = now
         self._reader = Decoder(settings, spec=spec, xsd=False)  # diagnostics: rules also
         self._decoder = Decoder(settings, spec=spec)  # as ``clear`` decodes
+        self._spec = spec
         self._xsd = ceb_schema.schemas_available()
+        self._export_xsd = ceb_export.schemas_available()
         self._codes = ReferenceCodeTables()
         self._sender = Sender.of_operator("sandbox", "sandbox")
 
@@ -173,6 +188,7 @@ class _Engine:
             writer=collected,
             clock=lambda: self._now,
             filing=(self._app.filing, self._sender),
+            export=self._app.export_filing,
         )
         for outcome in outcomes:
             report = diagnosed.popleft()
@@ -187,30 +203,52 @@ class _Engine:
 
     def _diagnosed(self, item: Incoming) -> MessageReport:
         report = MessageReport(source=item.source)
-        decoded = self._reader.decode(item, self._now)
+        decoded = self._reader.decode_any(item, self._now)
         if isinstance(decoded, Refusal):
+            error = decoded.error
+            report.message_type, report.guid = error.message_type, error.guid
+            if error.code == RECEIPT_NOT_FILED and item.format == "xml":
+                self._receipt(item, report)  # customs' answer: read and checked, not filed
+                return report
             report.readable = False
-            report.format_errors = decoded.error.violations
-            report.message_type = decoded.error.message_type
-            report.guid = decoded.error.guid
+            report.format_errors = error.violations
             return report
         message = decoded.message
-        report.message_type, report.guid, report.spec = (
-            message_type(message),
-            message.guid,
-            decoded.spec.value,
-        )
+        report.guid, report.spec = message.guid, decoded.spec.value
+        if item.format == "xml" and b"Signature" in item.data:
+            report.signed, report.signature_errors = _signature(item.data)
+        if isinstance(decoded, ExportSubmission):
+            report.message_type = export_type(decoded.message)
+            if item.format == "xml" and self._export_xsd:
+                report.xsd_checked = True
+                report.xsd_errors = ceb_export.validate(item.data, decoded.spec)
+            report.rule_violations = self._app.export.foresee(decoded.message)
+            return report
+        report.message_type = message_type(decoded.message)
         if item.format == "xml" and self._xsd:
             report.xsd_checked = True
             report.xsd_errors = ceb_schema.validate(item.data, decoded.spec)
-        if item.format == "xml" and b"Signature" in item.data:
-            report.signed, report.signature_errors = _signature(item.data)
-        outcome = check_message(message, codes=self._codes, spec=decoded.spec, now=self._now)
+        outcome = check_message(
+            decoded.message, codes=self._codes, spec=decoded.spec, now=self._now
+        )
         report.rule_violations = [
             *outcome.message,
             *(v for index in sorted(outcome.documents) for v in outcome.documents[index]),
         ]
         return report
+
+    def _receipt(self, item: Incoming, report: MessageReport) -> None:
+        """An export receipt (a GACC sample set's CEB792 …): what can be read of it and its
+        faults against the export XSD of its version; ``clear`` refuses to file it."""
+        try:
+            ceb_export.read_receipt(item.data, max_bytes=_RECEIPT_BYTES, max_depth=32)
+        except FormatError as error:
+            report.readable = False
+            report.format_errors = error.violations
+            return
+        if self._export_xsd:
+            report.xsd_checked = True
+            report.xsd_errors = ceb_export.validate(item.data, self._spec)
 
 
 def _signature(data: bytes) -> tuple[bool, list[Violation]]:
@@ -242,13 +280,13 @@ class _Collected(intake.ReceiptWriter):
         super().__init__(None)
         self.receipts: dict[str, Receipt] = {}
 
-    def write(self, message: ReceiptMessage) -> str | None:
+    def write(self, message: ReceiptMessage | ExportReceipt) -> str | None:
         tag = str(type(message).__struct_config__.tag)
         name = f"{tag}_{message.guid}.xml"
         self.receipts[name] = Receipt(
             message_type=tag,
             guid=message.guid,
-            xml=write_receipt(message).decode(),
+            xml=intake.receipt_xml(message).decode(),
             json=ceb_json.write_message(message).decode(),
         )
         return name

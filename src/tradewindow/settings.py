@@ -49,6 +49,26 @@ class PortalLimits(msgspec.Struct, frozen=True, kw_only=True):
     lockout_duration: timedelta = timedelta(minutes=15)
 
 
+class EvidenceSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """The evidence log's checkpoints, anchors, time-stamping and trust
+    (``TRADEWINDOW_EVIDENCE_*``)."""
+
+    # every writer signs the head after this many records, or this long after it first left
+    # records unsigned (a server's ticker signs a quiet tail on time too)
+    checkpoint_records: int = 1000
+    checkpoint_every: timedelta = timedelta(seconds=60)
+    # where every checkpoint is kept outside the database (default data_dir/evidence-anchors.jsonl)
+    anchor_file: Path | None = None
+    # an RFC 3161 time-stamping authority stamping each checkpoint, and the PEM certificate
+    # its tokens are checked against (both or neither); unset: checkpoints carry the
+    # platform's own clock only
+    tsa_url: str | None = None
+    tsa_certificate: Path | None = None
+    # the platform public keys a verifier trusts (a PEM file of one or more keys, or a folder
+    # of *.pem): ``evidence verify --bundle`` / ``--published`` without ``--public-key``
+    trusted_keys: Path | None = None
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str = "sqlite:///tradewindow.db"
     bus_url: str | None = None
@@ -78,8 +98,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # keys its dataset keys are sealed with (the first seals; unset: one kept in data_dir)
     data_objects_url: str | None = None
     data_master_keys: tuple[str, ...] = ()
+    # partitioned clearance (docs/adr/0009): N partitions by crc32(orderNo) mod N, cleared
+    # side by side (by the workers of `tradewindow clearance-worker` when a bus URL is set,
+    # else by N threads of this process); more than 1 needs PostgreSQL
+    clearance_partitions: int = 1
     api: ApiLimits = msgspec.field(default_factory=ApiLimits)
     portal: PortalLimits = msgspec.field(default_factory=PortalLimits)
+    evidence: EvidenceSettings = msgspec.field(default_factory=EvidenceSettings)
 
     def __repr__(self) -> str:
         return (
@@ -92,7 +117,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             f" callback_retry_first={self.callback_retry_first},"
             f" callback_retry_cap={self.callback_retry_cap},"
             f" egress_allow={self.egress_allow!r}, api={self.api!r},"
-            f" portal={self.portal!r})"
+            f" portal={self.portal!r}, evidence={self.evidence!r})"
         )
 
     __str__ = __repr__
@@ -121,10 +146,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             values["credential_pepper"] = raw
         if raw := env.get("TRADEWINDOW_PLATFORM_KEY_FILE"):
             values["platform_key_file"] = Path(raw)
+        if raw := env.get("TRADEWINDOW_CLEARANCE_PARTITIONS"):
+            partitions = _positive_int("TRADEWINDOW_CLEARANCE_PARTITIONS", raw)
+            if partitions > 1024:
+                raise SettingsError("TRADEWINDOW_CLEARANCE_PARTITIONS is at most 1024")
+            if partitions > 1 and not str(values.get("database_url", "")).startswith("postgres"):
+                raise SettingsError("TRADEWINDOW_CLEARANCE_PARTITIONS above 1 needs PostgreSQL")
+            values["clearance_partitions"] = partitions
         values.update(_callback_values(env))
         values.update(_data_channel_values(env))
         values["api"] = _api_limits(env)
         values["portal"] = _portal_limits(env)
+        values["evidence"] = _evidence_settings(env)
         return cls(**values)  # type: ignore[arg-type]
 
 
@@ -183,6 +216,34 @@ def _callback_values(env: Mapping[str, str]) -> dict[str, object]:
                 "TRADEWINDOW_CALLBACK_RETRY_FIRST"
             )
     return values
+
+
+def _evidence_settings(env: Mapping[str, str]) -> EvidenceSettings:
+    values: dict[str, object] = {}
+    if raw := env.get("TRADEWINDOW_EVIDENCE_CHECKPOINT_RECORDS"):
+        values["checkpoint_records"] = _positive_int("TRADEWINDOW_EVIDENCE_CHECKPOINT_RECORDS", raw)
+    if raw := env.get("TRADEWINDOW_EVIDENCE_CHECKPOINT_EVERY"):
+        every = _duration("TRADEWINDOW_EVIDENCE_CHECKPOINT_EVERY", raw)
+        if not every:
+            raise SettingsError("TRADEWINDOW_EVIDENCE_CHECKPOINT_EVERY must be positive")
+        values["checkpoint_every"] = every
+    for name, field in (
+        ("TRADEWINDOW_EVIDENCE_ANCHOR_FILE", "anchor_file"),
+        ("TRADEWINDOW_EVIDENCE_TSA_CERT", "tsa_certificate"),
+        ("TRADEWINDOW_EVIDENCE_TRUSTED_KEYS", "trusted_keys"),
+    ):
+        if raw := env.get(name):
+            values[field] = Path(raw)
+    if raw := env.get("TRADEWINDOW_EVIDENCE_TSA_URL"):
+        if not raw.startswith(("http://", "https://")):
+            raise SettingsError(f"TRADEWINDOW_EVIDENCE_TSA_URL must be an http(s) URL, got {raw!r}")
+        values["tsa_url"] = raw
+    if ("tsa_url" in values) != ("tsa_certificate" in values):
+        raise SettingsError(
+            "TRADEWINDOW_EVIDENCE_TSA_URL and TRADEWINDOW_EVIDENCE_TSA_CERT go together: "
+            "a time-stamp is only worth what the TSA's certificate proves"
+        )
+    return EvidenceSettings(**values)  # type: ignore[arg-type]
 
 
 def _api_limits(env: Mapping[str, str]) -> ApiLimits:

@@ -44,6 +44,33 @@ def test_bench_clearance_prints_production_path_core_only_and_raw_baseline(
         assert run["lifecycle_sets_per_s"] > 0
 
 
+def test_bench_clearance_runs_the_export_mix_beside_import(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The export mix (order, receipt of payment, waybill, list, arrival, departure) through
+    the production path, every set departed, with its raw baseline ratio."""
+    arguments = ["--sets", "150", "--databases", "sqlite", "--mixes", "export", "--json"]
+    assert main(["bench", "clearance", *arguments]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["export_sets"], report["export_documents"]) == (150, 900)
+    assert report["runs"] == []  # the import mix was not asked for
+    runs = {(r["format"], r["database"]): r for r in report["export_runs"]}
+    assert set(runs) == {("json", "sqlite"), ("xml", "sqlite")}
+    for run in runs.values():
+        assert run["sets_per_s"] > 0
+        assert run["raw_sets_per_s"] > 0
+        assert run["ratio_to_raw"] == pytest.approx(
+            run["sets_per_s"] / run["raw_sets_per_s"], abs=0.001
+        )
+        assert sum(run["stages"].values()) == pytest.approx(1, abs=0.01)
+        outcomes = run["outcomes"]
+        assert run["departed"] == outcomes["export list:899"] == 150  # every set departed
+        for kind in ("order", "receipt", "waybill"):
+            assert outcomes[f"export {kind}:accepted"] == 150
+        assert outcomes["export departure:concluded"] == 2  # 100 parcels a departure
+        assert not [k for k in outcomes if k.endswith(":returned")]
+
+
 def test_bench_analytics_prints_each_query_against_plain_duckdb(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

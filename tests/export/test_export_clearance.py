@@ -19,7 +19,9 @@ from tradewindow.export import flow, rules
 from tradewindow.export.clearance import ClearExport, Unfit
 from tradewindow.export.documents import Inventory
 from tradewindow.export.model import ExportAnswer
+from tradewindow.export.sharing import ExportFiling
 from tradewindow.export.warehouses import Tenure, Warehouse
+from tradewindow.filing.refusals import FilingRefused
 from tradewindow.formats import ceb_export
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.store import SqlStore
@@ -39,8 +41,9 @@ def clear(store: SqlStore) -> ClearExport:
         warehouse_valid=lambda *_: False,  # replaced by the registry in the store
     )
 
-    def routing(inventory: Inventory) -> frozenset[str]:
-        return frozenset({"inspection"}) if inventory.head.country == INSPECTED else frozenset()
+    def routing(filing: ExportFiling) -> frozenset[str]:
+        inspected = filing.inventory.head.country == INSPECTED
+        return frozenset({"inspection"}) if inspected else frozenset()
 
     return ClearExport(store.export, context, routing)
 
@@ -115,9 +118,26 @@ def test_the_same_message_gets_the_same_answer_and_is_stored_once(
     message = s.message("CEB603")
     first = clear(message, SENDER, AT)
     again = clear(message, SENDER, AT + timedelta(minutes=5))
-    assert again == first
+    assert (again.receipts, again.replayed, first.replayed) == (first.receipts, True, False)
     with store.export.reading() as records:
         assert records.list_by_order(f"{s.EBP_CODE}|{s.ORDER_NO}") is not None
+
+
+def test_a_guid_reused_by_a_message_of_another_type_is_refused(clear: ClearExport) -> None:
+    """As GACC's sample sets do, a receipt of payment carrying its order's guid: not a replay
+    of the order (whose CEB304 it would get), a CEB.guid.reused refusal."""
+    clear(s.message("CEB303", guid=s.guid("one")), SENDER, AT)
+    with pytest.raises(FilingRefused) as refused:
+        clear(s.message("CEB403", guid=s.guid("one")), SENDER, AT)
+    assert refused.value.code == "CEB.guid.reused"
+
+
+def test_a_refused_document_carries_its_codes_in_the_answer(clear: ClearExport) -> None:
+    """Every code, also those a returnInfo cut at 1000 characters would lose."""
+    answer = file(clear, "CEB603", s.inventory(trade_mode="9710", ie_flag="I"))
+    codes = answer.codes[s.inventory().head.guid]
+    assert "CEB603.ieFlag.not_export" in codes
+    assert all(f"[{code}]" in own(answer).return_info for code in codes[:1])
 
 
 def test_a_list_disagreeing_with_its_order_is_refused_with_every_code(clear: ClearExport) -> None:

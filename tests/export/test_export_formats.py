@@ -392,3 +392,40 @@ def test_mutated_receipts_raise_only_format_errors(code: str, changes: list[Edit
         assert read.violations
     else:
         assert msgspec.structs.asdict(read)
+
+
+# --- maxOccurs: the export XSDs allow 100 lines where import allows 99 ---------------------
+
+_LINED = {
+    "CEB303": (lambda: s.order(), "Order[1]/OrderList"),
+    "CEB603": (lambda: s.inventory(), "Inventory[1]/InventoryList"),
+    "CEB213": (lambda: s.refund(), "InvtRefund[1]/InvtRefundList"),
+}
+
+
+def _with_lines(code: str, count: int) -> bytes:
+    document = _LINED[code][0]()
+    line = document.items[0]
+    lines = [msgspec.structs.replace(line, gnum=n) for n in range(1, count + 1)]
+    return ceb_export.write_message(s.message(code, msgspec.structs.replace(document, items=lines)))
+
+
+@pytest.mark.parametrize("code", sorted(_LINED))
+def test_a_hundred_export_lines_read_and_a_hundred_and_one_do_not(code: str) -> None:
+    """Both export XSDs bound OrderList, InventoryList and InvtRefundList at 100 (import's
+    at 99): a document of 100 lines is read whole, one of 101 is refused at its path."""
+    read = ceb_export.read_message(_with_lines(code, 100), **LIMITS).message
+    assert len(read.documents[0].items) == 100
+    with pytest.raises(ceb_xml.FormatError) as refused:
+        ceb_export.read_message(_with_lines(code, 101), **LIMITS)
+    assert refused.value.codes == ["CEB900.document.too_many_lines"]
+    assert refused.value.violations[0].path == _LINED[code][1]
+    assert "100" in refused.value.violations[0].en
+
+
+@needs_xsd
+@pytest.mark.parametrize("code", sorted(_LINED))
+def test_the_export_xsds_agree_on_a_hundred_lines(code: str) -> None:
+    for spec in _versions(code):
+        assert [v.code for v in ceb_export.validate(_with_lines(code, 100), spec)] == [], spec
+        assert ceb_export.validate(_with_lines(code, 101), spec), spec

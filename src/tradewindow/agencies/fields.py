@@ -9,7 +9,10 @@ names it.
 The document kinds are the CBEC store's (``order``, ``payment``, ``waybill``, ``inventory``)
 the CEB816 electronic tax bill (``tax_bill``), a CEB625 return (``refund``), and market
 procurement's sales and
-foreign-exchange receipts (``mpt_sale``, ``mpt_receipt``: :mod:`.procurement_documents`).
+foreign-exchange receipts (``mpt_sale``, ``mpt_receipt``: :mod:`.procurement_documents`), and
+CBEC export's order, receipt of payment, waybill and list (``export_order`` …
+``export_inventory``: ``export.sharing``, each under its message element so that its paths
+are its own).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import msgspec
 from tradewindow.agencies.procurement_documents import ReceiptDocument, SaleDocument
 from tradewindow.cbec.documents import Inventory, InvtRefund, Order, Payment, Waybill
 from tradewindow.cbec.receipts import TaxBill
+from tradewindow.export.sharing import SHARED_STRUCTS
 
 ANY = "*"  # a path segment standing for every element of a list
 
@@ -35,6 +39,8 @@ DOCUMENT_STRUCTS: MappingProxyType[str, type[msgspec.Struct]] = MappingProxyType
         "refund": InvtRefund,  # CEB625: a return an officer decides (the policy's [returns])
         "mpt_sale": SaleDocument,  # a market procurement sale (.procurement_documents)
         "mpt_receipt": ReceiptDocument,  # an operator's foreign-exchange receipt
+        # CBEC export, each under its message element (export.sharing): Order/…, Receipts/…
+        **SHARED_STRUCTS,
     }
 )
 

@@ -79,7 +79,8 @@ class AgencyPolicy(msgspec.Struct, frozen=True, kw_only=True):
     name_zh: str
     grants: dict[str, frozenset[str]]  # document kind → granted leaf paths
     trees: dict[str, Tree]  # the same grants, compiled for building views
-    only_lines: Condition | None = None
+    only_lines: Condition | None = None  # the first of ``lines_of`` (one kind of document)
+    lines_of: dict[str, Condition] = {}  # document kind → the lines it sees of it
     always: bool = False
     rules: tuple[Rule, ...] = ()
 
@@ -222,7 +223,7 @@ def _agency(
             continue
         found = _grants(f"{where}.receives.{kind}", containers, kind, out)
         grants[kind] = frozenset(p for paths in found.values() for p in paths)
-    only_lines = _only_lines(where, raw.get("only_lines"), lists, grants, out)
+    lines_of = _only_lines(where, raw.get("only_lines"), lists, grants, out)
     always, rules = _routing(where, raw.get("route_when"), lists, out)
     if len(out) > before:
         return None
@@ -232,7 +233,8 @@ def _agency(
         name_zh=names["name_zh"],
         grants=grants,
         trees={kind: compile_tree(paths) for kind, paths in grants.items()},
-        only_lines=only_lines,
+        only_lines=next(iter(lines_of.values()), None),
+        lines_of=lines_of,
         always=always,
         rules=rules,
     )
@@ -268,24 +270,31 @@ def _only_lines(
     lists: dict[str, tuple[str, ...]],
     grants: dict[str, frozenset[str]],
     out: list[Violation],
-) -> Condition | None:
+) -> dict[str, Condition]:
+    """One condition on a line field per kind of document (an import list's and an export
+    list's lines, say); the agency may receive no other kind."""
     if raw is None:
-        return None
+        return {}
     conditions = _conditions(f"{where}.only_lines", raw, lists, out)
     if conditions is None:
-        return None
-    if len(conditions) != 1 or conditions[0].path.count(f"/{ANY}/") != 1:
-        en = "exactly one condition on a line field (e.g. InventoryList/*/gcode)"
-        zh = "应为针对商品行字段的唯一条件（如 InventoryList/*/gcode）"
+        return {}
+    kinds = [c.kind for c in conditions]
+    if (
+        not conditions
+        or any(c.path.count(f"/{ANY}/") != 1 for c in conditions)
+        or len(set(kinds)) != len(kinds)
+    ):
+        en = "one condition on a line field (e.g. InventoryList/*/gcode) per kind of document"
+        zh = "每类单证应为针对商品行字段的唯一条件（如 InventoryList/*/gcode）"
         out.append(_bad(f"{where}.only_lines", "policy.only_lines.invalid", en, zh))
-        return None
-    condition = conditions[0]
-    others = sorted(set(grants) - {condition.kind})
+        return {}
+    others = sorted(set(grants) - set(kinds))
     if others:
-        en = f"an agency that sees only some lines may receive only {condition.kind}, not {others}"
-        zh = f"仅可见部分商品行的机构只能接收 {condition.kind}，不能接收 {others}"
+        allowed = ", ".join(kinds)
+        en = f"an agency that sees only some lines may receive only {allowed}, not {others}"
+        zh = f"仅可见部分商品行的机构只能接收 {allowed}，不能接收 {others}"
         out.append(_bad(f"{where}.receives", "policy.only_lines.other_kind", en, zh))
-    return condition
+    return {c.kind: c for c in conditions}
 
 
 def _routing(

@@ -31,8 +31,8 @@ def agency_view(
     if granted is None or kind not in granted.trees:
         return None
     tree = granted.trees[kind]
-    condition = granted.only_lines
-    if condition is not None and condition.kind == kind:
+    condition = granted.lines_of.get(kind)
+    if condition is not None:
         return _lines_view(document, tree, condition)
     return _pick(document, tree)
 
@@ -52,19 +52,32 @@ def _lines_view(
     document: Mapping[str, Any], tree: Tree, condition: Condition
 ) -> dict[str, Any] | None:
     container, field = condition.path.split(f"/{ANY}/")
-    lines = document.get(container)
+    parts = container.split("/")  # "InventoryList", or "Inventory/InventoryList" (export)
+    lines = _at(document, parts)
     if not isinstance(lines, list):
         return None
     kept = [line for line in lines if isinstance(line, Mapping) and condition.test(line.get(field))]
     if not kept:
         return None
-    view = _pick({key: value for key, value in document.items() if key != container}, tree)
-    line_tree = tree.get(container)
-    if line_tree is not None:
-        lines_tree = line_tree.get(ANY)
-        if lines_tree is not None:
-            view[container] = [_pick(line, lines_tree) for line in kept]
-    return view
+    return _pick(_with(document, parts, kept), tree)
+
+
+def _at(node: object, parts: list[str]) -> object:
+    for part in parts:
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _with(node: Mapping[str, Any], parts: list[str], value: object) -> dict[str, Any]:
+    """A copy of ``node`` with ``value`` at ``parts`` (the containers above it copied)."""
+    head, rest = parts[0], parts[1:]
+    inner = node[head] if rest else None
+    return {
+        **node,
+        head: _with(inner, rest, value) if rest and isinstance(inner, Mapping) else value,
+    }
 
 
 def _pick(source: Mapping[str, Any], tree: Tree) -> dict[str, Any]:

@@ -7,6 +7,8 @@
   year-on-year and period-on-period growth and the cumulative year-to-date;
 - ``year_to_date(through, …)``: 1 January to ``through`` against the same span a year before;
 - ``share_of_official(district, …)``: the lake's value as a share of an official total;
+- ``share_of_area(area, year, totals)``: a GBA city's lines in a year as a share of the city's
+  published yearly totals (``official.area_totals``);
 - ``digital_application_rate(start, end)``: registered entities that filed digitally.
 
 Every ``Result`` carries its ``Definition`` (indicator, parameters, the exact SQL and its
@@ -47,6 +49,9 @@ from tradewindow.analytics.query import (
 from tradewindow.violations import Rejected, Violation
 
 RATIO = Decimal("0.0001")
+# a city's trade through the platform can be a tiny share of its published total: kept to
+# 10⁻⁸ (0.000001 %), so that it does not read as zero
+AREA_SHARE = Decimal("0.00000001")
 CACHED_RESULTS = 512  # answers kept per Indicators, until the lake's files change
 DIGITAL_TARGET = Decimal("0.80")
 DIGITAL_DEFINITION = {
@@ -89,6 +94,10 @@ def ratio(part: Decimal | int | None, whole: Decimal | int | None) -> Decimal | 
     if part is None or not whole:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(RATIO, rounding=ROUND_HALF_UP)
+
+
+def _fine_ratio(part: Decimal, whole: Decimal) -> Decimal | None:
+    return (part / whole).quantize(AREA_SHARE, rounding=ROUND_HALF_UP) if whole else None
 
 
 def growth_rate(current: Decimal | int | None, before: Decimal | int | None) -> Decimal | None:
@@ -258,6 +267,47 @@ class Indicators:
         return msgspec.structs.replace(
             raw, columns=["month", "value_cny", "official_value_cny", "share"], rows=rows,
             notes=notes,
+        )  # fmt: skip
+
+    def share_of_area(self, area: str, year: int, totals: Sequence[official.AreaTotal]) -> Result:
+        """The value of ``area``'s lines (its ``city``) in ``year`` ÷ the official totals of
+        the same city, year and direction: a row per direction the totals give, then both
+        together (direction empty). ``notes["months"]``: the months of that year the lake holds
+        lines of the city, so a share over a partly loaded year is read as such."""
+        query = check(
+            Query(period="month", by=("direction",), measures=("value_cny",),
+                  filters={"city": (area,)}, start=date(year, 1, 1), end=date(year, 12, 31))
+        )  # fmt: skip
+        raw = self.breakdown(query)
+        ours: dict[str, Decimal] = {}
+        months = set()
+        for period, direction, value in raw.rows:
+            ours[direction] = ours.get(direction, Decimal(0)) + (value or Decimal(0))
+            months.add(period)
+        published = {t.direction: t for t in totals if t.area == area and t.year == year}
+        rows: list[list[Any]] = []
+        for direction in ("import", "export"):
+            if (total := published.get(direction)) is not None:
+                mine = ours.get(direction, Decimal(0))
+                rows.append([direction, mine, total.value_cny, _fine_ratio(mine, total.value_cny)])
+        if rows:
+            mine, theirs = (sum((row[n] for row in rows), Decimal(0)) for n in (1, 2))
+            rows.append([None, mine, theirs, _fine_ratio(mine, theirs)])
+        sources = sorted({f"{t.source} ({t.published})" for t in published.values()})
+        notes = {
+            "en": "Share = value of the lines tradewindow cleared whose city is this one, in the "
+            "year, ÷ the city's total trade in goods of that year and direction as China "
+            "Customs published it; the last row is both directions together.",
+            "zh": "占比 = 本平台放行、所属城市为该市的商品当年金额 ÷ 海关公布的该市当年同方向货物"
+            "贸易总额；最后一行为进出口合计。",
+            "months": str(len(months)),
+            "source": "; ".join(sources),
+        }
+        parameters = raw.definition.parameters | {"area": area, "year": year}
+        definition = msgspec.structs.replace(raw.definition, parameters=parameters)
+        return msgspec.structs.replace(
+            raw, columns=["direction", "value_cny", "official_value_cny", "share"], rows=rows,
+            definition=definition, notes=notes,
         )  # fmt: skip
 
     def digital_application_rate(

@@ -4,7 +4,7 @@ so the loader never takes the writer's lock from clearance)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
@@ -53,6 +53,23 @@ class ReturnsOnFile(msgspec.Struct, frozen=True, kw_only=True):
     cancelled: list[CancelledList]
 
 
+class ExportFiled(msgspec.Struct, frozen=True):
+    """An export list: its order key, when it was filed, its JSON body."""
+
+    key: str
+    filed_at: datetime
+    body: bytes
+
+
+class ExportSaved(msgspec.Struct, frozen=True):
+    """An export list saved since a watermark, whatever its status now."""
+
+    key: str
+    status: str
+    filed_at: datetime
+    updated_at: datetime
+
+
 class LakeSource(Protocol):
     def released(self, received: tuple[datetime, datetime] | None = None) -> Iterator[ReleasedList]:
         """Released lists received in ``[start, end)`` (all received ones when None), by
@@ -64,6 +81,15 @@ class LakeSource(Protocol):
     def latest_bills(self, keys: Sequence[str]) -> dict[str, bytes]:
         """The body of the latest tax bill of each list that has one."""
         ...
+
+    def exports_filed(
+        self, statuses: Collection[str], filed: tuple[datetime, datetime] | None = None
+    ) -> Iterator[ExportFiled]:
+        """Export lists in ``statuses`` filed in ``[start, end)`` (all when None), in filing
+        order, streamed."""
+        ...
+
+    def exports_saved_since(self, since: datetime) -> list[ExportSaved]: ...
 
     def returns(self) -> ReturnsOnFile:
         """Every accepted return's lines, the lists they return from, and every cancelled

@@ -24,6 +24,12 @@ What each column means (``TradeLine``):
 - ``customs_tax`` / ``vat`` / ``consumption_tax``: the line of the list's tax bill (CEB816).
 - ``doc_key`` / ``version`` / ``line_no``: the list ("ebpCode|orderNo"), its stored version and
   the line's gnum, so every figure traces back to the system of record.
+
+Export lists (CEB603, :func:`export_lines`) fill the same columns: ``city`` is the GBA city
+the producer or seller (ownerCode, else ebcCode) is registered in, read from its code (the
+source of the goods, 境内货源地); ``destination`` and ``partner`` the line's final destination
+country (出口按最终目的国统计); ``origin`` 142; no tax; ``doc_key`` ``export:ebpCode|orderNo``
+(an export list's key never meets an import list's), version 1.
 """
 
 from __future__ import annotations
@@ -38,10 +44,12 @@ import msgspec
 from tradewindow.analytics.rates import RateTable, iso_currency
 from tradewindow.cbec.documents import Inventory
 from tradewindow.cbec.receipts import TaxBill
-from tradewindow.reference.gba import gba_cities
+from tradewindow.export.documents import Inventory as ExportInventory
+from tradewindow.reference.gba import gba_cities, gba_city_of_firm
 from tradewindow.reference.offices import customs_district, customs_office
 
 CHINA = "142"
+EXPORT_KEY = "export:"  # the prefix of an export list's doc_key
 ZERO = Decimal("0.00")
 DIRECTIONS = {"I": "import", "E": "export"}
 
@@ -142,6 +150,56 @@ def inventory_lines(
                 consumption_tax=tax.consumption_tax,
                 doc_key=key,
                 version=version,
+                line_no=item.gnum,
+            )
+        )
+    return lines
+
+
+def export_lines(
+    inventory: ExportInventory, *, key: str, day: date, rates: RateTable
+) -> list[TradeLine]:
+    """The rows of one export list (CEB603) counted on ``day``, one per line (see the module);
+    ``key`` is the list's order key. Raises ``MissingRate`` as :func:`inventory_lines`."""
+    head = inventory.head
+    district = customs_district(head.customs_code)
+    office = customs_office(head.customs_code) or district
+    seller = gba_city_of_firm(head.owner_code) or gba_city_of_firm(head.ebc_code)
+    lines = []
+    for item in inventory.items:
+        currency = iso_currency(item.currency)
+        rate, value_cny = rates.to_cny(item.total_price, currency, day)
+        lines.append(
+            TradeLine(
+                day=day,
+                direction="export",
+                trade_mode=head.trade_mode,
+                district=district.code if district else head.customs_code,
+                office=head.customs_code,
+                port=head.port_code,
+                city=seller.key if seller else None,
+                office_city=office.gba_city if office else None,
+                platform=head.ebp_code,
+                enterprise=head.ebc_code,
+                agent=head.agent_code,
+                hs_chapter=item.gcode[:2],
+                hs_heading=item.gcode[:4],
+                hs_subheading=item.gcode[:6],
+                gcode=item.gcode,
+                origin=CHINA,
+                destination=item.country,
+                partner=item.country,
+                currency=currency,
+                value=item.total_price,
+                cny_rate=rate,
+                value_cny=value_cny,
+                quantity=item.qty,
+                unit=item.unit,
+                customs_tax=ZERO,
+                vat=ZERO,
+                consumption_tax=ZERO,
+                doc_key=EXPORT_KEY + key,
+                version=1,
                 line_no=item.gnum,
             )
         )

@@ -49,6 +49,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tradewindow import intake
+from tradewindow.bench import export_mix
 from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Clearance, Submission
@@ -82,7 +83,12 @@ DOCS_PER_SET = 4
 
 
 def run(
-    *, sets: int, formats: list[str], databases: list[str], progress: Console | None
+    *,
+    sets: int,
+    formats: list[str],
+    databases: list[str],
+    progress: Console | None,
+    mixes: tuple[str, ...] = ("import", "export"),
 ) -> dict[str, Any]:
     started = utc_now()
     report: dict[str, Any] = {
@@ -94,6 +100,12 @@ def run(
         "runs": [],
     }
     signer = _Signer()
+    if "export" in mixes:
+        report["export_sets"] = sets
+        report["export_documents"] = sets * export_mix.DOCS_PER_SET
+        report["export_runs"] = _export_runs(sets, formats, databases, progress)
+    if "import" not in mixes:
+        return report
     for kind in databases:
         for fmt in formats:
             with database(kind) as url:
@@ -140,10 +152,51 @@ def run(
     return report
 
 
+def _export_runs(
+    sets: int, formats: list[str], databases: list[str], progress: Console | None
+) -> list[dict[str, Any]]:
+    """The export mix (:mod:`.export_mix`) on each database and format: production path and
+    raw baseline."""
+    runs: list[dict[str, Any]] = []
+    for kind in databases:
+        for fmt in formats:
+            with database(kind) as url:
+                if url is None:
+                    runs.append(
+                        {"format": fmt, "database": kind, "skipped": "no PostgreSQL URL set"}
+                    )
+                    continue
+                if progress:
+                    progress.print(f"[bold]export {fmt} on {kind}[/]: production path …")
+                production = export_mix.measure(url, fmt, sets)
+            with database(kind) as url:
+                if progress:
+                    progress.print(f"[bold]export {fmt} on {kind}[/]: raw baseline …")
+                with _bare_table(url or "") as insert:
+                    raw = export_mix.raw(insert, fmt, sets)
+            runs.append(
+                {
+                    "format": fmt,
+                    "database": kind,
+                    "path": "production",
+                    "sets_per_s": round(production["sets_per_s"], 1),
+                    "documents_per_s": round(production["sets_per_s"] * export_mix.DOCS_PER_SET, 1),
+                    "raw_sets_per_s": round(raw, 1),
+                    "ratio_to_raw": round(production["sets_per_s"] / raw, 3) if raw else None,
+                    "departed": production["departed"],
+                    "outcomes": production["outcomes"],
+                    "stages": production["stages"],
+                    "peak_rss_mb": production["peak_rss_mb"],
+                }
+            )
+    return runs
+
+
 def render(report: dict[str, Any], console: Console) -> None:
     table = Table(
-        title=f"bench clearance — {report['sets']:,} import sets "
-        f"({report['documents']:,} documents), {report['cpu_count']} CPUs; production path = "
+        title=f"bench clearance — {report['sets']:,} sets of each mix "
+        f"({report['documents']:,} import documents), {report['cpu_count']} CPUs; production"
+        " path = "
         "tradewindow clear as bootstrap wires it"
     )
     columns = ("format", "database", "path", "sets/s", "documents/s", "raw sets/s",
@@ -180,7 +233,26 @@ def render(report: dict[str, Any], console: Console) -> None:
             f"{outcomes.get('cancel:concluded', 0):,} cancelled, "
             f"{outcomes.get('refund:concluded', 0):,} returned", "", "",
         )  # fmt: skip
+    for run_ in report.get("export_runs", ()):
+        if "skipped" in run_:
+            table.add_row(run_["format"], run_["database"], "export",
+                          "skipped: " + run_["skipped"], *[""] * (len(columns) - 4))  # fmt: skip
+            continue
+        stages = run_["stages"]
+        shares = " / ".join(f"{stages[name]:.0%}" for name in ("decode", "clear", "receipts"))
+        table.add_row(
+            run_["format"], run_["database"], "export production",
+            f"{run_['sets_per_s']:,.0f}", f"{run_['documents_per_s']:,.0f}",
+            f"{run_['raw_sets_per_s']:,.0f}", f"{run_['ratio_to_raw']:.3f}",
+            f"{run_['departed']:,} departed", shares, f"{run_['peak_rss_mb']:.0f}",
+        )  # fmt: skip
     console.print(table)
+    if "export_runs" in report:
+        console.print(
+            f"export: {report['export_sets']:,} 9610 sets to departure"
+            f" ({report['export_documents']:,} documents: order, receipt of payment, waybill,"
+            " list, arrival, departure); its raw baseline decodes and stores the same documents"
+        )
 
 
 # --- the three measured paths -------------------------------------------------------------
@@ -237,6 +309,15 @@ class _TimedDecoder(intake.Decoder):
         start = time.perf_counter()
         try:
             return super().decode(item, received_at)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+    def decode_any(
+        self, item: intake.Incoming, received_at: Any
+    ) -> Submission | intake.ExportSubmission | intake.Refusal:
+        start = time.perf_counter()
+        try:
+            return super().decode_any(item, received_at)
         finally:
             self.seconds += time.perf_counter() - start
 

@@ -4,6 +4,8 @@ stream's duplicate window."""
 
 from __future__ import annotations
 
+import contextlib
+
 import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
@@ -38,9 +40,21 @@ class JetStreamConsumer:
     async def fetch(self, batch: int, timeout: float) -> list[Message]:
         try:
             messages = await self._subscription.fetch(batch=batch, timeout=timeout)
-        except NatsTimeout:
+        except (NatsTimeout, TimeoutError):  # nats-py raises either when nothing came
             return []
         return [JetStreamMessage(m) for m in messages]
+
+    async def release(self) -> None:
+        """Nak what a pull answered after its fetch gave up waiting (nats-py keeps it for
+        the next fetch of this subscription), then unsubscribe."""
+        pending = self._subscription._sub._pending_queue
+        while not pending.empty():
+            message = pending.get_nowait()
+            if JetStreamContext.is_status_msg(message) is None:  # a stream message, not a 404
+                with contextlib.suppress(Exception):
+                    await message.nak()
+        with contextlib.suppress(Exception):
+            await self._subscription.unsubscribe()
 
 
 class JetStreamBus:

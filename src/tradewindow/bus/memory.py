@@ -63,6 +63,9 @@ class InProcessConsumer:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.bus.changed.wait(), timeout=0.05)
 
+    async def release(self) -> None:
+        return None  # nothing is delivered before fetch hands it out
+
     def _take(self, batch: int) -> list[Message]:
         now = self.bus.clock()
         taken: list[Message] = []

@@ -28,6 +28,10 @@ class Consumer(Protocol):
         """Up to ``batch`` messages (first redeliveries, then new ones), waiting at most
         ``timeout`` seconds for the first; an empty list when none came."""
 
+    async def release(self) -> None:
+        """Stop consuming here: what was delivered to this consumer and not handed out by
+        ``fetch`` yet is given back for delivery elsewhere at once (not after ``ack_wait``)."""
+
 
 class Bus(Protocol):
     async def publish(self, subject: str, data: bytes, msg_id: str) -> None:

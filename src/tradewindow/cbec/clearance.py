@@ -90,6 +90,10 @@ class Submission(msgspec.Struct, frozen=True, kw_only=True):
     spec: SpecVersion = SpecVersion.V202205
     actor: str | None = None  # the authenticated party, when known (else the sender code)
     signature: str | None = None  # the verified signature value, for the evidence log
+    # a partition's part of a message (cbec.partitions): the whole message's check as the
+    # part sees it, and where each of its documents stood in the message (0-based)
+    check: MessageCheck | None = None
+    positions: tuple[int, ...] | None = None
 
 
 class Answer(msgspec.Struct, frozen=True, kw_only=True):
@@ -164,6 +168,8 @@ class Clearance:
         # database's write order (see SqlStore.unit_of_work) no longer than it must
         checks = [
             check_message(sub.message, codes=self._codes, spec=sub.spec, now=now)
+            if sub.check is None
+            else sub.check
             for sub in submissions
         ]
         with self._store.unit_of_work() as uow:
@@ -184,7 +190,7 @@ class Clearance:
                         replays.append(guid)
                         answers_.append(Answer(guid=guid, receipts=[], replayed=True))
                     else:
-                        answers_.append(_guid_reused(guid))
+                        answers_.append(guid_reused(guid))
                     continue
                 known[guid] = sub.digest
                 fresh.append(sub)
@@ -200,10 +206,11 @@ class Clearance:
                 message = sub.message
                 if isinstance(message, LIFECYCLE_MESSAGES):
                     assert lifecycle is not None  # noqa: S101 - made when there is one
-                    lifecycle.apply(message, check, sub.actor or message.base_transfer.cop_code)
+                    actor = sub.actor or message.base_transfer.cop_code
+                    lifecycle.apply(message, check, actor, sub.positions)
                 else:
-                    batch.declare(message, check)
-                records.append(_message_record(sub))
+                    batch.declare(message, check, sub.positions)
+                records.append(message_record(sub))
             uow.add_messages(records)
             self._decider.decide(batch)
             batch.flush()
@@ -487,7 +494,7 @@ def _accounts(
     ]
 
 
-def _message_record(sub: Submission) -> MessageRecord:
+def message_record(sub: Submission) -> MessageRecord:
     message = sub.message
     return MessageRecord(
         guid=message.guid,
@@ -511,7 +518,7 @@ def _stored_by(batch: Batch, message: Message) -> list[DocRef]:
     return list(dict.fromkeys(found))
 
 
-def _guid_reused(guid: str) -> Answer:
+def guid_reused(guid: str) -> Answer:
     violation = Violation(
         path="@guid",
         code="CEB.guid.reused",

@@ -245,11 +245,16 @@ class Batch:
 
     # --- declaring -------------------------------------------------------------------------
 
-    def declare(self, message: ImportMessage, check: MessageCheck) -> None:
+    def declare(
+        self, message: ImportMessage, check: MessageCheck, positions: Sequence[int] | None = None
+    ) -> None:
+        """Declare each document of ``message`` (``positions``: where each stood in the
+        message the sender filed, when this is a partition's part of it)."""
         documents: Sequence[Document] = message.documents
         for index, document in enumerate(documents):
             violations = [*check.message, *check.documents.get(index, [])]
-            prefix = f"{type(document).element}[{index + 1}]"  # refusals' own paths
+            place = positions[index] if positions is not None else index
+            prefix = f"{type(document).element}[{place + 1}]"  # refusals' own paths
             if violations:
                 if isinstance(document, Inventory):
                     document = self._numbered(document)

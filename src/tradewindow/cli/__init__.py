@@ -30,6 +30,7 @@ _CAPABILITY_COMMANDS = (
     "tradewindow.cli.bonded",
     "tradewindow.cli.tax",
     "tradewindow.cli.export",
+    "tradewindow.cli.partitions",
 )
 # … and its benchmarks under `tradewindow bench` (`register_bench(subparsers)`).
 _CAPABILITY_BENCHMARKS = ("tradewindow.cli.bench",)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tradewindow.bench import analytics, api, clearance, data, events, pages
+from tradewindow.bench import analytics, api, clearance, data, events, pages, scale
 from tradewindow.cli.render import console
 
 
@@ -26,6 +26,11 @@ def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser])
         "--databases",
         default="sqlite,postgresql",
         help="postgresql uses TRADEWINDOW_BENCH_DATABASE_URL",
+    )
+    clearance_.add_argument(
+        "--mixes",
+        default="import,export",
+        help="import (order, payment, waybill, list) and/or export (9610 sets to departure)",
     )
     clearance_.add_argument("--json", action="store_true", help="print one JSON object")
     clearance_.set_defaults(run=_clearance)
@@ -71,6 +76,34 @@ def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser])
     dcsa.add_argument("--json", action="store_true", help="print one JSON object")
     dcsa.set_defaults(run=_events)
     register_pages(targets)
+    register_scale(targets)
+
+
+def register_scale(targets: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    scaled = targets.add_parser(
+        "scale", help="partitioned clearance: 1, 2, … writer processes on PostgreSQL and NATS"
+    )
+    scaled.add_argument("--sets", type=int, default=4000)
+    scaled.add_argument("--writers", default="1,2", help="writer counts to run, e.g. 1,2,4")
+    scaled.add_argument("--partitions", type=int, default=8)
+    scaled.add_argument("--batch", type=int, default=20, help="parts per unit of work, at most")
+    scaled.add_argument("--json", action="store_true", help="print one JSON object")
+    scaled.set_defaults(run=_scale)
+
+
+def _scale(args: argparse.Namespace) -> int:
+    report = scale.run(
+        sets=args.sets,
+        writers=[int(w) for w in args.writers.split(",") if w.strip()],
+        partitions=args.partitions,
+        batch=args.batch,
+        progress=None if args.json else console,
+    )
+    if args.json:
+        sys.stdout.write(json.dumps(report) + "\n")
+    else:
+        scale.render(report, console)
+    return 0
 
 
 def register_pages(targets: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -94,6 +127,7 @@ def _clearance(args: argparse.Namespace) -> int:
         formats=[f.strip() for f in args.formats.split(",") if f.strip()],
         databases=[d.strip() for d in args.databases.split(",") if d.strip()],
         progress=None if args.json else console,
+        mixes=tuple(m.strip() for m in args.mixes.split(",") if m.strip()),
     )
     if args.json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")

@@ -26,9 +26,10 @@ from tradewindow.sandbox import MessageReport, check_each, exit_status
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     clear = subparsers.add_parser(
         "clear",
-        help="clear CEB XML / JSON files and write receipts",
-        description="Clear CEB messages from files and folders; every input gets an answer"
-        " (its documents' receipts, or a CEB900 naming why it was refused or unreadable).",
+        help="clear CEB XML / JSON files (import and export) and write receipts",
+        description="Clear CEB messages from files and folders, import (CEB311 … 711) and"
+        " export (CEB303 … 701, 213, 215); every input gets an answer (its documents'"
+        " receipts, or a CEB900 naming why it was refused or unreadable).",
         epilog=EXIT_STATUSES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -130,6 +131,7 @@ def _clear(args: argparse.Namespace) -> int:
                     progress=lambda n: bar.advance(task, n),
                     filing=(app.filing, sender),
                     on_file=files.add,
+                    export=app.export_filing,
                 )
         finally:
             files.close()

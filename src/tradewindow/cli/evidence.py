@@ -14,23 +14,30 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+from tradewindow.bootstrap import evidence_log
 from tradewindow.clock import utc_now
-from tradewindow.evidence import certificates, platform_key
+from tradewindow.evidence import bundle, certificates, platform_key, publication
 from tradewindow.evidence.certificates import KeyAlgorithm, KeyFileError
+from tradewindow.evidence.chain import Anchor, VerifyReport, key_fingerprint
 from tradewindow.evidence.log import EvidenceError, EvidenceLog
+from tradewindow.evidence.partitions import PartitionEvidence, PartitionReport
+from tradewindow.evidence.publication import PublicationError
 from tradewindow.evidence.signatures import (
     SoftwareKey,
     SubmissionFormat,
     sign_json,
     verify_submission,
 )
+from tradewindow.evidence.timestamps import TimestampError
+from tradewindow.evidence.tsa_client import tsa_certificate
 from tradewindow.formats import xmldsig, xmldsig_sm2
 from tradewindow.formats.xmldsig import SignatureError
 from tradewindow.formats.xmldsig_sm2 import Sm2PrivateKey
 from tradewindow.settings import Settings
 from tradewindow.store import open_store
+from tradewindow.store.evidence.anchor_file import AnchorFileError
+from tradewindow.store.partition import SqlPartitionChains
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,8 +72,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     steps = evidence.add_subparsers(title="actions")
     check = steps.add_parser("verify", help="check the whole chain, or a bundle offline")
     check.add_argument("--bundle", type=Path, help="an exported bundle (no database needed)")
-    check.add_argument("--public-key", type=Path, help="the platform public key PEM to trust")
+    check.add_argument(
+        "--public-key",
+        type=Path,
+        help="the platform public key PEM to trust (default: TRADEWINDOW_EVIDENCE_TRUSTED_KEYS;"
+        " a bundle or publication needs one of them)",
+    )
+    check.add_argument(
+        "--published",
+        type=Path,
+        action="append",
+        default=[],
+        help="checkpoints published earlier (evidence publish), held by a third party; repeatable",
+    )
     check.set_defaults(run=_evidence_verify)
+    publish = steps.add_parser(
+        "publish", help="every signed checkpoint, for a third party to hold and verify against"
+    )
+    publish.add_argument("--out", type=Path, required=True)
+    publish.set_defaults(run=_evidence_publish)
     export = steps.add_parser("export", help="a filing's evidence bundle")
     export.add_argument("--filing", required=True)
     export.add_argument("--out", type=Path, required=True)
@@ -160,27 +184,128 @@ def _keys_verify(args: argparse.Namespace) -> int:
 
 
 def _evidence_verify(args: argparse.Namespace) -> int:
-    trusted = _trusted_key(args.public_key) if args.public_key else None
+    settings = Settings.from_env()
+    try:
+        trusted = _trusted_keys(args.public_key, settings)
+    except (OSError, ValueError) as error:
+        return _fail(str(error))
     if args.bundle:
-        report = EvidenceLog.verify_bundle(args.bundle.read_bytes(), trusted)
-    else:
-        with _log() as log:
-            if trusted is not None:
-                log.public_key = trusted
-            report = log.verify()
+        if not trusted:
+            return _fail(
+                "bundle.untrusted: give the platform public key to trust (--public-key PEM, "
+                "or TRADEWINDOW_EVIDENCE_TRUSTED_KEYS): the key inside a bundle proves nothing"
+            )
+        report, fingerprint = bundle.verify_bundle(args.bundle.read_bytes(), trusted)
+        if fingerprint:
+            print(f"bundle signed by {fingerprint}")
+        return _verdict(report)
+    with _log(settings) as log:
+        if trusted:
+            log.public_key = _matching(trusted, log.public_key)
+        assert log.public_key is not None  # noqa: S101 - _log always loads the platform key
+        with _partition_chains(log, log.public_key) as partitions:
+            chains = partitions.verify()
+        print(f"platform key {key_fingerprint(log.public_key)}")
+        held = []
+        for path in args.published:
+            try:
+                held += publication.read(path.read_bytes(), [log.public_key]).anchors
+            except PublicationError as error:
+                print(f"altered: {path}: {error.code}: {error.en}")
+                return 1
+        try:
+            report = log.verify(held)
+        except AnchorFileError as error:
+            return _fail(str(error))
+        if report.failure is None and not chains.ok:
+            return _partitions_altered(chains)
+        code = _verdict(report)
+        if code == 0 and chains.partitions:
+            records = sum(r.records for r in chains.partitions.values())
+            print(
+                f"ok: {len(chains.partitions)} partition chains, {records} records,"
+                f" {chains.heads_records} signed partition heads"
+            )
+        if code == 0:
+            code = _stamps(log, held, settings)
+    return code
+
+
+def _partitions_altered(chains: PartitionReport) -> int:
+    if chains.failure is not None:
+        failure = chains.failure
+        print(f"altered: partition heads record {failure.seq}: {failure.problem}: {failure.detail}")
+    for partition, report in sorted(chains.partitions.items()):
+        if report.failure is not None:
+            failure = report.failure
+            print(
+                f"altered: partition {partition} record {failure.seq}: {failure.problem}:"
+                f" {failure.detail}"
+            )
+    return 1
+
+
+def _verdict(report: VerifyReport) -> int:
     if report.failure is None:
         print(
             f"ok: {report.records} records, {report.checkpoints} signed checkpoints"
             f" (last at seq {report.last_checkpoint_seq}), head {report.head_hash}"
         )
+        if report.anchors:
+            print(
+                f"anchors: {report.anchors} checkpoints held outside the chain agree with it"
+                f" (newest at seq {report.anchored_seq})"
+            )
+        if report.unanchored:
+            print(
+                f"unanchored tail: {report.unanchored} records after the last checkpoint;"
+                " no signature vouches for them yet"
+            )
         return 0
     failure = report.failure
     print(f"altered: record {failure.seq}: {failure.problem}: {failure.detail}")
     return 1
 
 
+def _stamps(log: EvidenceLog, held: list[Anchor], settings: Settings) -> int:
+    certificate = tsa_certificate(settings)
+    if certificate is None:
+        print(
+            "time-stamps: no time-stamping authority configured (TRADEWINDOW_EVIDENCE_TSA_URL);"
+            " checkpoint times are the platform's own clock"
+        )
+        return 0
+    try:
+        stamped = log.stamps(certificate, held)
+    except TimestampError as error:
+        print(f"altered: time-stamp: {error.code}: {error.en}")
+        return 1
+    if not stamped:
+        print("time-stamps: none of the checkpoints is time-stamped yet")
+    else:
+        seq, when = stamped[-1]
+        print(
+            f"time-stamps: {len(stamped)} checkpoints stamped by the TSA; checkpoint {seq}"
+            f" existed by {when.isoformat()}"
+        )
+    return 0
+
+
+def _evidence_publish(args: argparse.Namespace) -> int:
+    with _log(Settings.from_env()) as log:
+        data = log.publish()
+        count = len(log.anchors())
+        fingerprint = key_fingerprint(log.public_key) if log.public_key else ""
+    args.out.write_bytes(data)
+    print(
+        f"{args.out}: {count} signed checkpoints under {fingerprint}; the holder verifies with:"
+        " tradewindow evidence verify --published FILE --public-key PLATFORM_KEY.pem"
+    )
+    return 0
+
+
 def _evidence_export(args: argparse.Namespace) -> int:
-    with _log() as log:
+    with _log(Settings.from_env()) as log:
         try:
             data = log.export(args.filing)
         except EvidenceError as error:
@@ -191,29 +316,59 @@ def _evidence_export(args: argparse.Namespace) -> int:
 
 
 def _evidence_sign_head(_args: argparse.Namespace) -> int:
-    with _log() as log:
+    with _log(Settings.from_env()) as log, _partition_chains(log, None) as partitions:
+        heads = partitions.sign_heads()  # first, so that the checkpoint covers them
         record = log.sign_head()
+    if heads is not None:
+        print(f"partition heads signed at {heads.seq}")
     print(f"checkpoint {record.seq} over head {record.prev_hash}")
     return 0
 
 
 @contextmanager
-def _log() -> Iterator[EvidenceLog]:
-    """The evidence log of the configured store, with the platform key (made on first use)."""
-    settings = Settings.from_env()
+def _partition_chains(
+    log: EvidenceLog, trusted: ed25519.Ed25519PublicKey | None
+) -> Iterator[PartitionEvidence]:
+    """The partitions' evidence chains (partitioned clearance) beside ``log``."""
+    engine = getattr(log.store, "engine", None)
+    if engine is None:
+        raise SystemExit("the evidence store has no database engine")
+    yield PartitionEvidence(
+        SqlPartitionChains(engine), platform_key=log.platform_key, public_key=trusted
+    )
+
+
+@contextmanager
+def _log(settings: Settings) -> Iterator[EvidenceLog]:
+    """The evidence log of the configured store as every writer has it (the platform key,
+    made on first use; the anchor file; the TSA when configured)."""
     key = platform_key.load_platform_key(platform_key.platform_key_path(settings), create=True)
     store = open_store(settings.database_url)
     try:
-        yield EvidenceLog(store.evidence, key)
+        yield evidence_log(settings, store, key)
     finally:
         store.close()
 
 
-def _trusted_key(path: Path) -> ed25519.Ed25519PublicKey:
-    key = load_pem_public_key(path.read_bytes())
-    if not isinstance(key, ed25519.Ed25519PublicKey):
-        raise SystemExit(f"{path} is not an Ed25519 public key")
-    return key
+def _trusted_keys(path: Path | None, settings: Settings) -> list[ed25519.Ed25519PublicKey]:
+    """The keys given with ``--public-key``, else the configured trust store, else none."""
+    source = path or settings.evidence.trusted_keys
+    if source is None:
+        return []
+    keys = platform_key.load_trusted_keys(source)
+    if not keys:
+        raise ValueError(f"{source} holds no platform public key")
+    return keys
+
+
+def _matching(
+    trusted: list[ed25519.Ed25519PublicKey], local: ed25519.Ed25519PublicKey | None
+) -> ed25519.Ed25519PublicKey:
+    """The trusted key that is the local platform key's, else the first trusted one."""
+    fingerprints = {key_fingerprint(key): key for key in trusted}
+    if local is not None and key_fingerprint(local) in fingerprints:
+        return fingerprints[key_fingerprint(local)]
+    return trusted[0]
 
 
 def _is_xml(body: bytes) -> bool:

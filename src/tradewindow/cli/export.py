@@ -14,7 +14,6 @@ core and prints the result; the exit status is 0 when everything was accepted, 1
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -28,11 +27,9 @@ from tradewindow.cbec.documents import SpecVersion
 from tradewindow.cbec.receipts import ReturnStatus
 from tradewindow.cli.render import console
 from tradewindow.clock import utc_now
-from tradewindow.export import fields
-from tradewindow.export.clearance import Unfit
-from tradewindow.export.documents import ExportMessage, InventoryMessage
+from tradewindow.export.clearance import Unfit, foreseen
+from tradewindow.export.documents import ExportMessage
 from tradewindow.export.model import ExportAnswer
-from tradewindow.export.rules import predicted
 from tradewindow.export.summary_desk import SummaryDesk
 from tradewindow.filing.refusals import FilingRefused
 from tradewindow.formats import ceb_export, ceb_xml
@@ -106,17 +103,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _predicted(message: ExportMessage | None) -> list[Violation]:
-    """What clearance would refuse before looking for documents: the facets of both versions
-    and, for lists, their rules (a 9810 list's warehouse is checked against the registry at
-    filing, not here)."""
-    if message is None:
-        return []
-    found = fields.violations(message)
-    if isinstance(message, InventoryMessage):
-        context = export_context(shipped_policy())
-        context = dataclasses.replace(context, warehouse_valid=lambda *_: True)
-        found += predicted(message.inventories, context)
-    return found
+    """What clearance would refuse before looking for documents (see ``foreseen``)."""
+    return [] if message is None else foreseen(message, export_context(shipped_policy()))
 
 
 def _clear(args: argparse.Namespace) -> int:

@@ -104,7 +104,13 @@ def register(
     issue = keys.add_parser("issue", help="issue an API key (or OAuth2 client) to a party")
     issue.add_argument("party")
     issue.add_argument("--label", default="")
-    issue.add_argument("--expires-days", type=int, help="valid for this many days")
+    expiry = issue.add_mutually_exclusive_group(required=True)
+    expiry.add_argument("--expires-days", type=int, help="valid for this many days (at least 1)")
+    expiry.add_argument(
+        "--no-expiry",
+        action="store_true",
+        help="valid until revoked (recorded so in the evidence log)",
+    )
     issue.add_argument("--client", action="store_true", help="an OAuth2 client, not an API key")
     issue.set_defaults(run=_run(open_registry, _issue))
     rotate = keys.add_parser("rotate", help="give a key a new secret")
@@ -234,11 +240,13 @@ def _show(registry: PartyRegistry, args: argparse.Namespace) -> int:
 
 def _issue(registry: PartyRegistry, args: argparse.Namespace) -> int:
     party = _party(registry, args.party)
-    expires_at = None
-    if args.expires_days:
-        expires_at = utc_now() + timedelta(days=args.expires_days)
+    days = args.expires_days
+    # beyond timedelta's range (~2.7 million years) the key lasts as long as a date can
+    valid_for = None if days is None else timedelta(days=min(days, timedelta.max.days))
     kind = CredentialKind.OAUTH_CLIENT if args.client else CredentialKind.API_KEY
-    issued = registry.issue_key(party.id, label=args.label, expires_at=expires_at, kind=kind)
+    issued = registry.issue_key(
+        party.id, label=args.label, valid_for=valid_for, kind=kind, actor=OPERATOR
+    )
     _print_secret(issued)
     return 0
 

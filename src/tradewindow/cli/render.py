@@ -34,6 +34,13 @@ _STATUS_WORDS = {
     "500": ("selected for inspection", "查验"),
     "800": ("released", "放行"),
 }
+# export documents (kinds "export …") where their statuses mean otherwise (spec 202205 ch. 2)
+_EXPORT_STATUS_WORDS = {
+    "2": ("waiting for their documents", "待三单"),
+    "399": ("concluded", "审结"),
+    "899": ("departed, closed", "离境结关"),
+    "declared": ("declared (CEB792)", "已生成报关单"),
+}
 
 
 def print_summary(summary: Summary) -> None:
@@ -47,7 +54,10 @@ def print_summary(summary: Summary) -> None:
     statuses = summary.statuses
     for kind in (*_KINDS, *sorted({k for k, _ in statuses} - set(_KINDS))):
         for status in sorted(s for k, s in statuses if k == kind):
-            en, zh = _STATUS_WORDS.get(status, (f"status {status}", f"状态 {status}"))
+            words = _STATUS_WORDS
+            if kind.startswith("export "):
+                words = {**_STATUS_WORDS, **_EXPORT_STATUS_WORDS}
+            en, zh = words.get(status, (f"status {status}", f"状态 {status}"))
             waiting = " (waiting for companions)" if kind == "inventory" and status == "120" else ""
             label = f"{kind}s {en}{waiting} ({status}) / {zh}"
             table.add_row(label, f"{statuses[(kind, status)]:,}")

@@ -57,6 +57,30 @@ def seed_demo_accounts(app: App, parties: list[Party] | None = None) -> list[Dem
     return made
 
 
+# the export sellers' clerks (demo.exports): the portal's export pages are theirs
+EXPORT_ACCOUNTS = (
+    ("exporter (Shenzhen)", "shenzhen-bay-outbound", "demo-exporter-shenzhen"),
+    ("exporter (Guangzhou)", "guangzhou-flower-city-apparel", "demo-exporter-guangzhou"),
+)
+
+
+def seed_export_accounts(app: App) -> list[DemoAccount]:
+    """A staff account for each export seller (registered by the demo's seed), with a fresh
+    password, as ``seed_demo_accounts`` gives one per role."""
+    accounts = portal_accounts(app)
+    made = []
+    for role, party_id, username in EXPORT_ACCOUNTS:
+        party = app.parties.party(party_id)
+        password = new_password()
+        if accounts.account(username) is None:
+            accounts.add(party.id, username, password, display_name=f"{party.name_en} (demo)")
+        else:
+            accounts.set_password(username, password)
+        made.append(DemoAccount(role=role, party_id=party.id, username=username,
+                                password=password, officer=False))  # fmt: skip
+    return made
+
+
 def print_demo_accounts(
     made: list[DemoAccount], out: Console, url: str = "", file: Path | None = None
 ) -> None:

@@ -35,18 +35,19 @@ from tradewindow.cbec.ports import DocKind, StoredDocument
 from tradewindow.clock import utc_now
 from tradewindow.demo.after_release import after_release, enter_bonded_stock
 from tradewindow.demo.day import DemoDay, generate_day
+from tradewindow.demo.exports import run_exports
 from tradewindow.demo.faults import Expectation, InventoryOutcome
 from tradewindow.demo.history import HistoryPlan, generate, plan
 from tradewindow.demo.officers import agencies_decide
 from tradewindow.demo.procurement import seed_market_procurement
-from tradewindow.demo.stats import HISTORY_MONTHS, registered_entities
+from tradewindow.demo.stats import registered_entities
 from tradewindow.filing.ports import Claim
 from tradewindow.formats import ceb_json, ceb_xml, xmldsig
 from tradewindow.parties.identifiers import Scheme
 from tradewindow.progress import Progress
 from tradewindow.store.filing.reads import Filings
 
-STAGES = ("generate", "clear", "expire", "decide", "after release", "statistics")
+STAGES = ("generate", "clear", "export", "expire", "decide", "after release", "statistics")
 # documents per clearance unit of work: small enough that the pages' own writes (sign-in,
 # sessions) never wait long behind the loading for the database's one writer
 BATCH_DOCUMENTS = 400
@@ -108,6 +109,7 @@ class DemoLoad:
         inbox.mkdir(parents=True, exist_ok=True)
         self._generate(inbox)
         self._clear(inbox, outbox)
+        self._exports()
         writer = intake.ReceiptWriter(outbox, "xml")
         self._expire(writer)
         self._decide(writer)
@@ -177,6 +179,22 @@ class DemoLoad:
             f"in {time.monotonic() - started:.1f} s, receipts written after each committed batch"
         )
 
+    def _exports(self) -> None:
+        """The day's exports, filed on the day's clock (before the match timeout passes)."""
+        self.progress.start("export")
+        done = run_exports(
+            self.app, day=self.day, seed=self.seed, at=self.clock(), credentials=self.credentials
+        )
+        self.progress.finish_stage()
+        statuses = ", ".join(f"{status} {count}" for status, count in done.lists.items())
+        modes = ", ".join(f"{mode} {count}" for mode, count in done.modes.items())
+        self.console.print(
+            f"exports from Shenzhen and Guangzhou sellers: {sum(done.lists.values())} lists "
+            f"({modes}; {statuses}); summary {', '.join(done.summaries) or '—'} declared as "
+            f"{', '.join(done.declarations) or '—'}"
+            + (f"; refused: {', '.join(done.refused)}" if done.refused else "")
+        )
+
     def _expire(self, writer: intake.ReceiptWriter) -> None:
         self.progress.start("expire")
         waited = self.clock.offset
@@ -239,8 +257,11 @@ class DemoLoad:
 
     def _statistics(self) -> None:
         lake = Lake(self.folder / "lake")
-        first = date(self.day.year - 2, self.day.month, 1)
-        history = plan(start=first, months=HISTORY_MONTHS + 1, total_lines=self.history_lines)
+        # from 1 January two years back: at least 24 months (HISTORY_MONTHS), and whole calendar
+        # years, so the dashboard can set a year against its published totals
+        first = date(self.day.year - 2, 1, 1)
+        months = (self.day.year - first.year) * 12 + self.day.month - first.month + 1
+        history = plan(start=first, months=months, total_lines=self.history_lines)
         before = HistoryPlan([entry for entry in history.days if entry[0] < self.day])
         self.progress.start("statistics", len(before.days) + 1)
         # the store first: a first load rebuilds the lake from the system of record
@@ -259,7 +280,7 @@ class DemoLoad:
         exported = write_lines(lake, procurement_lines(self.app.market_procurement))
         self.progress.finish_stage()
         self.console.print(
-            f"statistics: {written:,} lines of generated history ({HISTORY_MONTHS} months) and "
+            f"statistics: {written:,} lines of generated history ({months - 1} months) and "
             f"the {today:,} lines cleared today loaded into {lake.root}"
         )
         self.console.print(

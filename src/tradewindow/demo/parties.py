@@ -165,3 +165,12 @@ CUSTOMS_OFFICES = frozenset(c for r in ROUTES for c in (r.customs_code, r.port_c
 TRADE_MODES = frozenset(r.trade_mode for r in ROUTES)
 TRANSPORT_MODES = frozenset(r.traf_mode for r in ROUTES)
 WRAP_TYPES = ("2",)  # 纸箱 carton
+
+# --- CBEC export (issue 13): two Bay Area sellers, the platforms they sell abroad on and the
+# supervised sites their parcels leave from (codes made up as above)
+SHENZHEN_SELLER = Party("4403DM6101", "深圳湾区出海电子科技有限公司", "SZE")
+GUANGZHOU_SELLER = Party("4401DM6102", "广州花城服饰出口有限公司", "GZF")
+ALIEXPRESS = Party("3301DM6001", "全球速卖通", "AE")
+SHEIN = Party("4401DM6002", "希音", "SH")
+SHENZHEN_EXPORT_SITE = Party("4403DM7001", "深圳机场跨境电商出口监管中心", "SZS")
+BAIYUN_EXPORT_SITE = Party("4401DM7002", "广州白云机场跨境电商出口监管中心", "GZS")

@@ -147,6 +147,23 @@ ENTERPRISES: tuple[RegisterParty, ...] = (
         if route.area is not None
     ),
 )
+# CBEC export (demo.exports): the sellers, the platforms they sell abroad on, the export
+# supervised sites at Shenzhen and Guangzhou Baiyun airports
+EXPORTERS: tuple[RegisterParty, ...] = (
+    _enterprise("shenzhen-bay-outbound", demo.SHENZHEN_SELLER, "Shenzhen Bay Outbound"
+                " Electronics Co., Ltd.", (_R.ECOMMERCE_ENTERPRISE,), "shenzhen"),
+    _enterprise("guangzhou-flower-city-apparel", demo.GUANGZHOU_SELLER, "Guangzhou Flower City"
+                " Apparel Export Co., Ltd.", (_R.ECOMMERCE_ENTERPRISE,), "guangzhou"),
+    _enterprise("aliexpress", demo.ALIEXPRESS, "AliExpress", (_R.ECOMMERCE_PLATFORM,),
+                "hangzhou"),
+    _enterprise("shein", demo.SHEIN, "SHEIN", (_R.ECOMMERCE_PLATFORM,), "guangzhou"),
+    _enterprise("shenzhen-airport-export-site", demo.SHENZHEN_EXPORT_SITE, "Shenzhen Airport"
+                " CBEC Export Supervision Centre", (_R.TERMINAL_OPERATOR,), "shenzhen",
+                "supervised sites"),
+    _enterprise("baiyun-airport-export-site", demo.BAIYUN_EXPORT_SITE, "Guangzhou Baiyun"
+                " Airport CBEC Export Supervision Centre", (_R.TERMINAL_OPERATOR,), "guangzhou",
+                "supervised sites"),
+)
 # Parties of the other side of the border, each recognised on both sides by its identifiers.
 CROSS_BORDER: tuple[RegisterParty, ...] = (
     RegisterParty(
@@ -180,13 +197,13 @@ CROSS_BORDER: tuple[RegisterParty, ...] = (
 # fmt: on
 
 
-def _agency(party_id: str, role: Role, name_zh: str, name_en: str, city: str) -> RegisterParty:
+def _agency(party_id: str, role: str, name_zh: str, name_en: str, city: str) -> RegisterParty:
     return RegisterParty(
         id=party_id,
         name_zh=name_zh,
         name_en=name_en,
         kind="agency",
-        roles=(role.value,),
+        roles=(str(role),),
         jurisdictions=("CN",),
         city=city,
         sector="government",
@@ -229,9 +246,16 @@ AGENCIES: tuple[RegisterParty, ...] = (
         "Guangdong Branch of the State Administration of Foreign Exchange",
         "guangzhou",
     ),
+    _agency(  # an agency of the policy file, not a standard role: informed of market sales
+        "guangdong-commerce",
+        "commerce",
+        "广东省商务厅",
+        "Department of Commerce of Guangdong Province",
+        "guangzhou",
+    ),
 )
 
-SEED = ENTERPRISES + CROSS_BORDER + AGENCIES
+SEED = ENTERPRISES + CROSS_BORDER + AGENCIES + EXPORTERS
 
 
 def seed_parties(registry: PartyRegistry) -> list[SeededParty]:

@@ -29,7 +29,12 @@ from rich.console import Console
 from tradewindow import intake
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec.documents import CHINA_TZ
-from tradewindow.demo.accounts import print_credentials, print_demo_accounts, seed_demo_accounts
+from tradewindow.demo.accounts import (
+    print_credentials,
+    print_demo_accounts,
+    seed_demo_accounts,
+    seed_export_accounts,
+)
 from tradewindow.demo.loading import STAGES, DemoLoad, LoadingClock, Stopped
 from tradewindow.demo.registry import (
     SeededParty,
@@ -103,6 +108,7 @@ def run_demo(
         print_api_keys(keys, console, folder / "api-keys.txt")
         offices = seed_service_offices(served)  # the service-trade departments' officers
         accounts = seed_demo_accounts(served, [seeded.party for seeded in keys] + offices)
+        accounts += seed_export_accounts(served)  # the export sellers' clerks
         built = seed_service_trade(served, seed=seed, today=day)
         console.print(
             f"service trade (illustrative): {built.items} rule-integration items, "

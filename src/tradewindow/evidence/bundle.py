@@ -11,14 +11,17 @@ A bundle is canonical JSON (msgspec, compact, fields in declaration order)::
 
 The segment runs from the filing's first record to the first checkpoint after its last one.
 A verifier recomputes the chain over the segment and checks the checkpoint's signature; any
-change to any byte of the bundle fails (a re-encoding must give the same bytes). The
-verifier should compare the key's fingerprint with the one the platform publishes.
+change to any byte of the bundle fails (a re-encoding must give the same bytes). The key in
+the bundle proves nothing by itself (a forger re-signs with his own): verifying **requires**
+the platform keys the verifier trusts, and the bundle must be signed by one of them
+(``bundle.untrusted`` without any, ``bundle.platform_key`` under another key).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -88,9 +91,12 @@ def build(
 
 
 def verify_bundle(
-    data: bytes, trusted_key: ed25519.Ed25519PublicKey | None = None
+    data: bytes,
+    trusted: ed25519.Ed25519PublicKey | Sequence[ed25519.Ed25519PublicKey] = (),
 ) -> tuple[VerifyReport, str | None]:
-    """(report, platform key fingerprint) for a bundle; never raises on bad input."""
+    """(report, fingerprint of the platform key that signed) for a bundle, checked against the
+    ``trusted`` platform keys (one of them must have signed); never raises on bad input."""
+    keys = [trusted] if isinstance(trusted, ed25519.Ed25519PublicKey) else list(trusted)
     walk = ChainWalk(None)
     try:
         bundle = msgspec.json.decode(data, type=Bundle)
@@ -110,8 +116,19 @@ def verify_bundle(
         walk.fail(0, "bundle.platform_key", "the platform public key cannot be read")
         return walk.report(), None
     fingerprint = key_fingerprint(public_key)
-    if trusted_key is not None and key_fingerprint(trusted_key) != fingerprint:
-        walk.fail(0, "bundle.platform_key", "the bundle is signed by another platform key")
+    if not keys:
+        walk.fail(
+            0,
+            "bundle.untrusted",
+            "no trusted platform key given: the key inside a bundle proves nothing by itself",
+        )
+        return walk.report(), fingerprint
+    if fingerprint not in {key_fingerprint(key) for key in keys}:
+        walk.fail(
+            0,
+            "bundle.platform_key",
+            f"the bundle is signed by {fingerprint}, which is not a trusted platform key",
+        )
         return walk.report(), fingerprint
     return _walk(bundle, public_key), fingerprint
 

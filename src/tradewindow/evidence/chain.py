@@ -15,7 +15,19 @@ chain to a checkpoint without disclosing that record. The fields are hashed as s
 so a change to any byte of any column changes the hash.
 
 A **checkpoint** record (kind ``checkpoint``, actor ``platform``) has as payload the hash it
-follows and as signature the platform's Ed25519 signature of :func:`checkpoint_message`.
+follows and as signature the platform's Ed25519 signature of :func:`checkpoint_message`, which
+covers the head hash and the number of records before it (v2; subjects the key's fingerprint
+and ``records:<count>``; a v1 checkpoint, subjects the fingerprint alone, covers the head by
+its place only).
+
+A checkpoint is also kept **outside the chain** as an :class:`Anchor` (the checkpoints table,
+the anchor file in the data folder, files published to agencies): verifying walks the chain
+against every anchor it is given, so a chain cut short after a checkpoint that was anchored
+(``chain.truncated``) or rewritten under one (``anchor.mismatch``) fails, and the records after
+the newest checkpoint are reported as the unanchored tail.
+
+(Over 400 lines: the record types, the canonical hashing, checkpoints and verification are one
+format; a verifier must read them together, and the tests check them as one.)
 """
 
 from __future__ import annotations
@@ -57,7 +69,10 @@ class RecordKind(enum.StrEnum):
     PARCEL_SIGNED = "parcel_signed"  # a parcel signed for by its consignee (CEB513)
     TAX_PAID = "tax_paid"  # a withholding agent's payment of a CEB816 bill recorded
     STOCK_MOVED = "stock_moved"  # a bonded account book's item entered, released or restored
+    KEY_ISSUED = "key_issued"  # an API key or OAuth client issued (its expiry, or none)
     CHECKPOINT = "checkpoint"
+    # the platform's signature over every partition chain's head (evidence.partitions)
+    PARTITION_HEADS = "partition_heads"
 
 
 class Entry(msgspec.Struct, frozen=True, kw_only=True):
@@ -105,6 +120,26 @@ class VerifyReport(msgspec.Struct, frozen=True, kw_only=True):
     last_checkpoint_seq: int | None
     head_hash: str
     failure: Failure | None = None
+    # records after the newest checkpoint: no signature vouches for them yet
+    unanchored: int = 0
+    # the newest checkpoint also held outside the chain (table, anchor file, published file)
+    anchored_seq: int | None = None
+    anchors: int = 0  # anchors checked against the chain
+
+
+class Anchor(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A checkpoint as held outside the chain: enough to check it alone (its signature) and
+    to find the chain it belongs to cut short or rewritten. ``timestamp`` is the base64 DER
+    of an RFC 3161 time-stamp token over ``hash``, when a TSA stamped it."""
+
+    seq: int  # the checkpoint record's seq
+    at: str
+    records: int  # records before it (seq - 1)
+    head_hash: str  # the hash of record ``records``, which the checkpoint signs
+    hash: str  # the checkpoint record's own hash
+    signature: str
+    key: str  # fingerprint of the platform key that signed
+    timestamp: str | None = None
 
 
 def time_text(at: datetime) -> str:
@@ -181,9 +216,16 @@ def seal_all(entries: Iterable[Entry], head_seq: int, head_hash: str) -> list[Re
 # --- checkpoints -----------------------------------------------------------------------------
 
 
-def checkpoint_message(seq: int, at: str, prev_hash: str) -> bytes:
-    """What the platform signs: the checkpoint's place and the head it vouches for."""
-    return f"tradewindow-checkpoint-v1\n{seq}\n{at}\n{prev_hash}".encode()
+def checkpoint_message(seq: int, at: str, prev_hash: str, records: int | None = None) -> bytes:
+    """What the platform signs: the checkpoint's place, the head it vouches for and (v2) the
+    number of records up to that head."""
+    if records is None:
+        return f"tradewindow-checkpoint-v1\n{seq}\n{at}\n{prev_hash}".encode()
+    return f"tradewindow-checkpoint-v2\n{seq}\n{at}\n{prev_hash}\n{records}".encode()
+
+
+def records_subject(count: int) -> str:
+    return f"records:{count}"
 
 
 def key_fingerprint(public_key: ed25519.Ed25519PublicKey) -> str:
@@ -196,10 +238,10 @@ def checkpoint(
 ) -> Record:
     """A signed checkpoint record number ``seq`` over the head ``prev_hash``."""
     at_text = time_text(at)
-    signature = platform_key.sign(checkpoint_message(seq, at_text, prev_hash))
+    signature = platform_key.sign(checkpoint_message(seq, at_text, prev_hash, seq - 1))
     entry = Entry(
         kind=RecordKind.CHECKPOINT,
-        subjects=(key_fingerprint(platform_key.public_key()),),
+        subjects=(key_fingerprint(platform_key.public_key()), records_subject(seq - 1)),
         payload_digest=prev_hash,
         actor=PLATFORM,
         at=at,
@@ -212,13 +254,52 @@ def checkpoint_problem(record: Record, public_key: ed25519.Ed25519PublicKey) -> 
     """Why a checkpoint record does not hold for ``public_key``, or None."""
     if record.actor != PLATFORM or record.payload_digest != record.prev_hash:
         return "the checkpoint does not vouch for the record before it"
-    if record.subjects != subjects_text([key_fingerprint(public_key)]):
-        return "the checkpoint names another platform key"
-    try:
-        signature = base64.b64decode(record.signature or "", validate=True)
-        public_key.verify(signature, checkpoint_message(record.seq, record.at, record.prev_hash))
-    except (binascii.Error, ValueError, InvalidSignature):
+    fingerprint = key_fingerprint(public_key)
+    if record.subjects == subjects_text([fingerprint]):
+        count = None  # v1
+    elif record.subjects == subjects_text([fingerprint, records_subject(record.seq - 1)]):
+        count = record.seq - 1
+    else:
+        return "the checkpoint names another platform key or record count"
+    message = checkpoint_message(record.seq, record.at, record.prev_hash, count)
+    if not _signed(public_key, record.signature or "", message):
         return "the checkpoint signature does not hold for the platform key"
+    return None
+
+
+def _signed(public_key: ed25519.Ed25519PublicKey, signature: str, message: bytes) -> bool:
+    try:
+        public_key.verify(base64.b64decode(signature, validate=True), message)
+    except (binascii.Error, ValueError, InvalidSignature):
+        return False
+    return True
+
+
+def anchor_of(record: Record, timestamp: str | None = None) -> Anchor:
+    """The checkpoint ``record`` as an anchor to keep outside the chain."""
+    ids = record.subject_ids
+    return Anchor(
+        seq=record.seq,
+        at=record.at,
+        records=record.seq - 1,
+        head_hash=record.prev_hash,
+        hash=record.hash,
+        signature=record.signature or "",
+        key=ids[0] if ids else "",
+        timestamp=timestamp,
+    )
+
+
+def anchor_problem(anchor: Anchor, public_key: ed25519.Ed25519PublicKey) -> str | None:
+    """Why ``anchor`` is not a checkpoint ``public_key`` signed, or None (checked alone)."""
+    if anchor.key != key_fingerprint(public_key):
+        return f"the anchor of checkpoint {anchor.seq} names another platform key ({anchor.key})"
+    if anchor.records != anchor.seq - 1:
+        return f"the anchor of checkpoint {anchor.seq} counts {anchor.records} records before it"
+    v2 = checkpoint_message(anchor.seq, anchor.at, anchor.head_hash, anchor.records)
+    v1 = checkpoint_message(anchor.seq, anchor.at, anchor.head_hash)
+    if not (_signed(public_key, anchor.signature, v2) or _signed(public_key, anchor.signature, v1)):
+        return f"the anchor of checkpoint {anchor.seq} is not signed by the platform key"
     return None
 
 
@@ -233,8 +314,13 @@ class ChainWalk:
         public_key: ed25519.Ed25519PublicKey | None,
         first_seq: int = 1,
         prev_hash: str = GENESIS,
+        anchors: Iterable[Anchor] = (),
     ) -> None:
         self.public_key = public_key
+        self.anchors: dict[int, list[Anchor]] = {}
+        for anchor in anchors:
+            self.anchors.setdefault(anchor.seq, []).append(anchor)
+        self.anchored_seq: int | None = None
         self.expected_seq = first_seq
         self.prev_hash = prev_hash
         self.records = 0
@@ -262,8 +348,33 @@ class ChainWalk:
                 return self._fail(record.seq, "checkpoint.bad_signature", problem)
             self.checkpoints += 1
             self.last_checkpoint_seq = record.seq
+        for anchor in self.anchors.get(record.seq, ()):
+            if anchor.hash != record.hash or record.kind != RecordKind.CHECKPOINT:
+                return self._fail(
+                    record.seq,
+                    "anchor.mismatch",
+                    f"checkpoint {record.seq} held outside the chain (at {anchor.at}) vouches "
+                    f"for another history: the chain was rewritten",
+                )
+            self.anchored_seq = record.seq
         self.prev_hash = record.hash
         return True
+
+    def finish(self) -> None:
+        """After the last record: fail when a checkpoint held outside lies beyond the end
+        (the chain was cut short, a tail deleted)."""
+        if self.failure is not None or not self.anchors:
+            return
+        newest = self.anchors[max(self.anchors)][0]
+        last = self.expected_seq - 1
+        if newest.seq > last:
+            self._fail(
+                last + 1,
+                "chain.truncated",
+                f"the chain ends at record {last}, but checkpoint {newest.seq} held outside it "
+                f"(at {newest.at}) vouches for {newest.records} records before it, head "
+                f"{newest.head_hash}: records {last + 1}..{newest.seq} or more were removed",
+            )
 
     def link(self, seq: int, digest: str) -> bool:
         """Pass over a record known only by its content digest (a bundle's other records)."""
@@ -280,6 +391,9 @@ class ChainWalk:
             last_checkpoint_seq=self.last_checkpoint_seq,
             head_hash=self.prev_hash,
             failure=self.failure,
+            unanchored=self.expected_seq - 1 - (self.last_checkpoint_seq or 0),
+            anchored_seq=self.anchored_seq,
+            anchors=sum(len(held) for held in self.anchors.values()),
         )
 
     def fail(self, seq: int, problem: str, detail: str) -> bool:

@@ -43,6 +43,21 @@ def load_platform_key(path: Path, *, create: bool = False) -> ed25519.Ed25519Pri
     return loaded
 
 
+def load_trusted_keys(path: Path) -> list[ed25519.Ed25519PublicKey]:
+    """The platform public keys a verifier trusts: every PEM block of the file ``path``, or of
+    every ``*.pem`` in the folder ``path``. Raises ``ValueError`` for a key that is not Ed25519."""
+    files = sorted(path.glob("*.pem")) if path.is_dir() else [path]
+    keys = []
+    for file in files:
+        text = file.read_bytes()
+        for block in text.split(b"-----END PUBLIC KEY-----")[:-1]:
+            key = serialization.load_pem_public_key(block + b"-----END PUBLIC KEY-----\n")
+            if not isinstance(key, ed25519.Ed25519PublicKey):
+                raise ValueError(f"{file} holds a key that is not an Ed25519 public key")
+            keys.append(key)
+    return keys
+
+
 def public_pem(key: ed25519.Ed25519PublicKey) -> bytes:
     return key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo

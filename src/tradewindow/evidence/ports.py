@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from tradewindow.evidence.chain import Record
+from tradewindow.evidence.chain import Anchor, Record
 from tradewindow.transaction import Part
 
 
@@ -27,7 +27,12 @@ class ChainRecords(Protocol):
         ...
 
     def insert(self, sealed: Sequence[Record]) -> None:
-        """Store sealed records, and index every record but a checkpoint by its subjects."""
+        """Store sealed records, index every record but a checkpoint by its subjects, and
+        keep every checkpoint again as an anchor outside the chain table."""
+        ...
+
+    def last_checkpoint_seq(self) -> int:
+        """The seq of the newest checkpoint (0 when none), in this transaction."""
         ...
 
 
@@ -52,3 +57,46 @@ class EvidenceStore(Protocol):
     def first_checkpoint_after(self, seq: int) -> int | None:
         """The seq of the first checkpoint after record ``seq``, if any."""
         ...
+
+    def anchors(self, after: int = 0) -> list[Anchor]:
+        """The checkpoints kept outside the chain table with seq > ``after``, by seq."""
+        ...
+
+    def newest_anchor_seq(self) -> int:
+        """The seq of the newest checkpoint kept outside the chain table (0 when none)."""
+        ...
+
+    def set_timestamp(self, seq: int, token: str) -> None:
+        """Keep an RFC 3161 token (base64 DER) with checkpoint ``seq``'s anchor."""
+        ...
+
+
+class Destination(Protocol):
+    """Where an outbound call may go, pinned to the address that was checked."""
+
+    @property
+    def pinned_url(self) -> str: ...
+
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def host_header(self) -> str: ...
+
+
+class Egress(Protocol):
+    """The egress policy of outbound calls (``logistics.guard.EgressGuard``)."""
+
+    def admit(self, url: str, path: str = ...) -> Destination:
+        """The checked destination of ``url``; raises when it may not be called."""
+        ...
+
+
+class AnchorSink(Protocol):
+    """Where anchors go outside the database (the anchor file in the data folder)."""
+
+    def add(self, anchors: Sequence[Anchor]) -> None:
+        """Keep ``anchors`` (those already kept are not kept twice)."""
+        ...
+
+    def read(self) -> list[Anchor]: ...

@@ -12,10 +12,11 @@ from datetime import datetime
 import msgspec
 
 from tradewindow.cbec.ports import EvidenceItem, UnitOfWork
-from tradewindow.evidence.chain import Entry, RecordKind
+from tradewindow.evidence.chain import Entry, RecordKind, time_text
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.filing.ports import Refused
 from tradewindow.parties.commissions import Commission
+from tradewindow.parties.credentials import Credential
 from tradewindow.parties.ports import CommissionEvent
 from tradewindow.transaction import Transaction
 
@@ -87,6 +88,29 @@ class CommissionRecords:
                 f"party:{commission.agent_id}",
             ],
             hashlib.sha256(msgspec.json.encode(commission)).hexdigest(),
+            actor,
+            at=at,
+            within=transaction,
+        )
+
+
+class KeyRecords:
+    """Issued API keys and OAuth clients as ``key_issued`` records: subjects the credential,
+    its party and its expiry (``expires:<time>``, or ``expires:never`` for a key issued
+    explicitly without one), payload the SHA-256 of the credential as JSON (never its secret).
+    """
+
+    def __init__(self, log: EvidenceLog) -> None:
+        self._log = log
+
+    def record_issued(
+        self, transaction: Transaction, credential: Credential, actor: str, at: datetime
+    ) -> None:
+        expires = "never" if credential.expires_at is None else time_text(credential.expires_at)
+        self._log.append(
+            RecordKind.KEY_ISSUED,
+            [f"credential:{credential.id}", f"party:{credential.party_id}", f"expires:{expires}"],
+            hashlib.sha256(msgspec.json.encode(credential)).hexdigest(),
             actor,
             at=at,
             within=transaction,

@@ -60,7 +60,7 @@ from tradewindow.evidence.certificates import (
     load_public_key,
 )
 from tradewindow.evidence.der import DerError
-from tradewindow.formats import hardened_xml, xmldsig, xmldsig_sm2
+from tradewindow.formats import hardened_xml, strict_json, xmldsig, xmldsig_sm2
 from tradewindow.formats.xmldsig import SignatureError
 
 REPLAY_WINDOW = timedelta(minutes=5)
@@ -152,6 +152,7 @@ def verify_submission(
         verified = _verify_xml(body, keys, now, body_digest)
         request = request_id or body_digest
     else:
+        _unambiguous(body)
         verified = _verify_json(body, lowered, keys, now, body_digest)
         request = request_id or lowered.get("idempotency-key") or body_digest
     if seen is not None:
@@ -235,6 +236,21 @@ def _verify_json(
             f"签名时间 {timestamp} 与服务器时间相差超过 5 分钟",
         )
     return Verified(key_id, KeyAlgorithm.ED25519, _b64(signature), body_digest, signed_at)
+
+
+def _unambiguous(body: bytes) -> None:
+    """A signed JSON body must mean one thing to every reader: strict I-JSON (RFC 7493), so
+    no member named twice (parsers differ on which value wins: the signature check would vouch
+    for one reading and a consumer act on another). ``signature.json.<rule>``."""
+    try:
+        strict_json.check(body)
+    except strict_json.JsonRefused as refused:
+        where = f" at {refused.pointer}" if refused.where else ""
+        raise _error(
+            f"signature.{refused.code}",
+            f"a signed JSON body must be unambiguous: {refused.en}{where}",
+            f"签名的 JSON 请求体须无歧义：{refused.zh}{where}",
+        ) from None
 
 
 def _signing_input(key_id: str, timestamp: str, body: bytes) -> bytes:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeGuard, TypeVar
 
@@ -43,20 +43,24 @@ from tradewindow.export.model import (
     Addressed,
     ExportAnswer,
     ExportList,
+    ListsDeparted,
+    ParcelDeparted,
     SummaryRecord,
     order_key,
     waybill_key,
 )
 from tradewindow.export.ports import ExportRecords, ExportStore
-from tradewindow.export.rules import ExportContext, WarehouseValid, check_inventory
+from tradewindow.export.rules import ExportContext, WarehouseValid, check_inventory, predicted
+from tradewindow.export.sharing import ExportFiling
 from tradewindow.export.summary import WorkingDays, policy_on
 from tradewindow.export.summary import summarise as summarise_lists
 from tradewindow.export.warehouses import Warehouse, check_registration
 from tradewindow.filing.refusals import FilingRefused
 from tradewindow.violations import Rejected, Violation, summarise
 
-# the agencies a list must wait for, given the list (the data-sharing policy's routing)
-Routing = Callable[[d.Inventory], frozenset[str]]
+# the agencies a list must wait for, given it and its documents (the data-sharing policy's
+# routing: ``sharing.policy_routing``)
+Routing = Callable[[ExportFiling], frozenset[str]]
 S = TypeVar("S", bound=msgspec.Struct)
 
 
@@ -87,11 +91,13 @@ class ClearExport:
         context: ExportContext,
         routing: Routing,
         calendar: WorkingDays | None = None,
+        on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
     ) -> None:
         self.store = store
         self.context = context
         self.routing = routing
         self.calendar = calendar or WorkingDays()
+        self.on_departed = on_departed  # told after the commit (the DCSA departure events)
 
     def __call__(self, message: d.ExportMessage, sender: str, at: datetime) -> ExportAnswer:
         code = d.message_type(message)
@@ -100,19 +106,28 @@ class ClearExport:
             raise Unfit(faults)
         with self.store.writing() as records:
             known = records.answer(message.guid)
-            if known is not None and known[0] != sender:
-                raise FilingRefused.of(_GUID_TAKEN)
-            if known is not None:
-                return known[1]  # the same guid, the same answer, nothing stored twice
+            if known is not None and (known[0] != sender or not _answers(known[1], code)):
+                raise FilingRefused.of(_GUID_TAKEN)  # another's, or a message of another type
+            if known is not None:  # the same guid, the same answer, nothing stored twice
+                return msgspec.structs.replace(known[1], replayed=True)
             context = dataclasses.replace(
                 self.context, warehouse_valid=_registry_of(records)
             )  # 9810 lists are checked against the registry in this same transaction
             run = _Run(records, context, self.routing, sender, at, self.calendar)
             run.clear(code, message)
-            answer = ExportAnswer(message_guid=message.guid, receipts=tuple(run.receipts))
+            answer = ExportAnswer(
+                message_guid=message.guid, receipts=tuple(run.receipts), codes=run.codes
+            )
             records.record_answer(message.guid, code, sender, answer)
             records.add_receipts(list(answer.receipts), at)
-            return answer
+        if run.departed and self.on_departed is not None:
+            self.on_departed(run.departed)
+        return answer
+
+    def foresee(self, message: d.ExportMessage) -> list[Violation]:
+        """What clearance would refuse in ``message`` before looking for documents (the
+        sandbox's and ``export check``'s diagnosis; nothing is read or stored)."""
+        return foreseen(message, self.context)
 
     def register_warehouse(self, warehouse: Warehouse) -> list[Violation]:
         """Register (or renew) an overseas warehouse; every fault at once, nothing stored then."""
@@ -143,7 +158,20 @@ class ClearExport:
                 msgspec.structs.replace(facts, agencies_pending=pending, agencies_refused=refused),
             )
             records.add_receipts(run.receipts, at)
-            return ExportAnswer(message_guid=f"decision:{invt_no}", receipts=tuple(run.receipts))
+            return ExportAnswer(
+                message_guid=f"decision:{invt_no}", receipts=tuple(run.receipts), codes=run.codes
+            )
+
+
+def foreseen(message: d.ExportMessage, context: ExportContext) -> list[Violation]:
+    """The facets of both versions and, for lists, their rules, as clearance checks them
+    before looking for documents; a 9810 list's warehouse is taken as registered (the
+    registry is consulted at filing)."""
+    found = fields.violations(message)
+    if isinstance(message, d.InventoryMessage):
+        registered = dataclasses.replace(context, warehouse_valid=lambda *_: True)
+        found += predicted(message.inventories, registered)
+    return found
 
 
 class _Run:
@@ -169,9 +197,30 @@ class _Run:
         self._own: set[str] = set()  # guids of the lists the message being cleared carries
         self.results: list[r.SummaryResult] = []
         self.calendar = calendar
+        self.codes: dict[str, tuple[str, ...]] = {}  # document guid → its refusal's codes
+        self.departed: list[ListsDeparted] = []  # departures that concluded their lists
 
     def _guid(self, *parts: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(("tw-export", *parts)))).upper()
+
+    def _info(self, guid: str, found: list[Violation]) -> str:
+        """The returnInfo of a refusal of document ``guid``; its codes kept for the answer."""
+        self.codes[guid] = tuple(dict.fromkeys(v.code for v in found))
+        return summarise(found, limit=1000)
+
+    def _stored(
+        self, guid: str, info: str, path: str, woken: list[ExportList] | None
+    ) -> tuple[str, str]:
+        """The return status and info of a stored document, or of one another party holds."""
+        if woken is not None:
+            return ReturnStatus.ACCEPTED.value, info
+        violation = Violation(
+            path=path,
+            code="auth.not_owner",
+            en="a document of this message was filed by another party",
+            zh="本报文中的单证已由其他主体申报",
+        )
+        return _REFUSED, self._info(guid, [violation])
 
     def _mine(self, record: ExportList | None) -> TypeGuard[ExportList]:
         """A list this sender filed: another party's is answered as not found (it tells
@@ -219,7 +268,9 @@ class _Run:
     def _clear_CEB303(self, order: d.Order, at: str) -> None:
         head = order.head
         woken = self._clear_document("CEB303", order_key(head.ebp_code, head.order_no), order)
-        status, info = _stored("订单已入库 order on file", f"{at}/OrderHead/orderNo", woken)
+        status, info = self._stored(
+            head.guid, "订单已入库 order on file", f"{at}/OrderHead/orderNo", woken
+        )
         self._returns.append(
             r.OrderReturn(
                 guid=head.guid, ebp_code=head.ebp_code, ebc_code=head.ebc_code,
@@ -232,7 +283,9 @@ class _Run:
     def _clear_CEB403(self, receipt: d.Receipt, at: str) -> None:
         key = order_key(receipt.ebp_code, receipt.order_no)
         woken = self._clear_document("CEB403", key, receipt)
-        status, info = _stored("收款单已入库 receipt of payment on file", f"{at}/orderNo", woken)
+        status, info = self._stored(
+            receipt.guid, "收款单已入库 receipt of payment on file", f"{at}/orderNo", woken
+        )
         self._returns.append(
             r.ReceiptsReturn(
                 guid=receipt.guid, ebc_code=receipt.ebc_code, order_no=receipt.order_no,
@@ -245,7 +298,9 @@ class _Run:
     def _clear_CEB505(self, waybill: d.Waybill, at: str) -> None:
         key = waybill_key(waybill.logistics_code, waybill.logistics_no)
         woken = self._clear_document("CEB505", key, waybill)
-        status, info = _stored("运单已入库 waybill on file", f"{at}/logisticsNo", woken)
+        status, info = self._stored(
+            waybill.guid, "运单已入库 waybill on file", f"{at}/logisticsNo", woken
+        )
         self._returns.append(
             r.LogisticsReturn(
                 guid=waybill.guid, logistics_code=waybill.logistics_code,
@@ -279,7 +334,7 @@ class _Run:
                 )
             )
         if found:
-            self._list_return(inventory, None, _REFUSED, summarise(found, limit=1000), self.sender)
+            self._list_return(inventory, None, _REFUSED, self._info(head.guid, found), self.sender)
             return
         record = ExportList(
             order_key=key,
@@ -311,25 +366,31 @@ class _Run:
                 info = f"清单待三单 waiting for: {names}"
                 self._list_return(inventory, None, ReturnStatus.DECLARING.value, info, record.owner)
             return
-        found = flow.match_documents(
-            inventory,
-            "Inventory[1]",
+        filing = ExportFiling(
+            inventory=inventory,
             order=_decode(on_file[flow.DocKind.ORDER], d.Order),
             receipt=_decode(on_file[flow.DocKind.RECEIPT], d.Receipt),
             waybill=_decode(on_file[flow.DocKind.WAYBILL], d.Waybill),
+        )
+        found = flow.match_documents(
+            inventory,
+            "Inventory[1]",
+            order=filing.order,
+            receipt=filing.receipt,
+            waybill=filing.waybill,
         )
         if found:
             refused = msgspec.structs.replace(
                 record, status=flow.Status.CANCELLED, codes=tuple(v.code for v in found)
             )
             self.records.save_list(refused)  # a refused list frees its order for a new one
-            self._list_return(inventory, None, _REFUSED, summarise(found, limit=1000), record.owner)
+            self._list_return(inventory, None, _REFUSED, self._info(head.guid, found), record.owner)
             return
         year = head.ie_date[:4]
         invt_no = f"{head.customs_code}{year}E{self.records.next_number(f'exp-invt-{year}'):09d}"
         arrived = self.records.take_early_arrival(record.waybill_key)
         facts = flow.ListFacts(
-            accepted=True, arrived=arrived, agencies_pending=self.routing(inventory)
+            accepted=True, arrived=arrived, agencies_pending=self.routing(filing)
         )
         accepted = msgspec.structs.replace(record, invt_no=invt_no)
         self.move(accepted, facts, force=True)
@@ -411,13 +472,14 @@ class _Run:
             for record in records:
                 departed = msgspec.structs.replace(record, departed_on=day)
                 self.move(departed, msgspec.structs.replace(record.facts, departed=True))
+            self.departed.append(_departed(head, left, records))
         self._returns.append(
             r.DepartureReturn(
                 guid=head.guid, logistics_code=head.logistics_code, cop_no=head.cop_no,
                 pre_no=_pre_no("D", head.cop_no), msg_seq_no=head.msg_seq_no,
                 return_status=_REFUSED if found else ReturnStatus.CONCLUDED.value,
                 return_time=self.stamp,
-                return_info=summarise(found, limit=1000) if found else "离境 departed",
+                return_info=self._info(head.guid, found) if found else "离境 departed",
             )
         )  # fmt: skip
 
@@ -436,7 +498,7 @@ class _Run:
                 pre_no=_pre_no("C", cancel.cop_no), invt_no=cancel.invt_no,
                 return_status=_REFUSED if violation else ReturnStatus.CONCLUDED.value,
                 return_time=self.stamp,
-                return_info=summarise([violation], limit=1000) if violation else "撤销 cancelled",
+                return_info=self._info(cancel.guid, [violation]) if violation else "撤销 cancelled",
             )
         )  # fmt: skip
 
@@ -475,7 +537,7 @@ class _Run:
                 msg_seq_no=head.msg_seq_no,
                 return_status=_REFUSED if found else ReturnStatus.ACCEPTED.value,
                 return_time=self.stamp,
-                return_info=summarise(found, limit=1000) if found else "总分单已入库 linked",
+                return_info=self._info(head.guid, found) if found else "总分单已入库 linked",
             )
         )  # fmt: skip
 
@@ -487,7 +549,7 @@ class _Run:
             lists[item.invt_no] = record if self._mine(record) else None
         found = summarising.judge_application(apply, lists, at)
         sum_no: str | None = None
-        info = summarise(found, limit=1000)
+        info = self._info(head.guid, found)
         if not found:
             members = [x for x in lists.values() if x is not None]
             ready = [summarising.released(x) for x in members]
@@ -564,7 +626,7 @@ class _Run:
                 agent_code=head.agent_code, co_el_no=head.co_el_no, invt_no=head.invt_no,
                 return_status=_REFUSED if found else ReturnStatus.ACCEPTED.value,
                 return_time=self.stamp,
-                return_info=summarise(found, limit=1000) if found else "退货申请已入库 on file",
+                return_info=self._info(head.guid, found) if found else "退货申请已入库 on file",
             )
         )  # fmt: skip
 
@@ -586,7 +648,7 @@ class _Run:
                 logistics_code=tally.logistics_code, logistics_no=tally.logistics_no,
                 co_el_no=tally.co_el_no, return_status=_REFUSED if found else "120",
                 return_time=self.stamp,
-                return_info=summarise(found, limit=1000) if found else "理货 tallied",
+                return_info=self._info(tally.guid, found) if found else "理货 tallied",
             )
         )  # fmt: skip
 
@@ -605,6 +667,29 @@ _STATUS_RECEIPT: dict[flow.Status, tuple[str, str]] = {
 }
 
 
+def _departed(head: d.DepartureHead, left: datetime, lists: list[ExportList]) -> ListsDeparted:
+    return ListsDeparted(
+        cop_no=head.cop_no, customs_code=head.customs_code, logistics_code=head.logistics_code,
+        traf_mode=head.traf_mode, traf_name=head.traf_name, voyage_no=head.voyage_no,
+        bill_no=head.bill_no, left_at=left,
+        parcels=tuple(
+            ParcelDeparted(logistics_no=x.inventory.head.logistics_no, invt_no=x.invt_no or "",
+                           ebc_code=x.inventory.head.ebc_code)
+            for x in lists
+        ),
+    )  # fmt: skip
+
+
+def _answers(answer: ExportAnswer, code: str) -> bool:
+    """Whether ``answer`` is one a message of type ``code`` gets (its own receipt first):
+    a guid reused by a message of another type is not a replay.
+
+    Messages of one type reusing a guid with other content are answered as the first was
+    (the answers keep no digest of the bytes yet)."""
+    own = answer.receipts[0].receipt if answer.receipts else None
+    return own is not None and own.__struct_config__.tag == r.RECEIPT_OF[code]
+
+
 def _decode(found: tuple[str, bytes] | None, kind: type[S]) -> S | None:
     return None if found is None else msgspec.json.decode(found[1], type=kind)
 
@@ -615,19 +700,6 @@ _GUID_TAKEN = Violation(
     en="this message guid was already used for a message with different content",
     zh="报文编号已被内容不同的报文使用",
 )
-
-
-def _stored(info: str, path: str, woken: list[ExportList] | None) -> tuple[str, str]:
-    """The return status and info of a stored document, or of one another party holds."""
-    if woken is not None:
-        return ReturnStatus.ACCEPTED.value, info
-    violation = Violation(
-        path=path,
-        code="auth.not_owner",
-        en="a document of this message was filed by another party",
-        zh="本报文中的单证已由其他主体申报",
-    )
-    return _REFUSED, summarise([violation], limit=1000)
 
 
 def _registry_of(records: ExportRecords) -> WarehouseValid:

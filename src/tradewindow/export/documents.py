@@ -72,6 +72,7 @@ class Order(msgspec.Struct, kw_only=True):
     """电子订单: the platform's (or, for 9810, the warehouse booking's) order."""
 
     element: ClassVar[str] = "Order"
+    max_occurs: ClassVar[dict[str, int]] = {"OrderList": 100}  # both export XSDs (import: 99)
     head: OrderHead = msgspec.field(name="OrderHead")
     items: list[OrderItem] = msgspec.field(name="OrderList")
 
@@ -308,6 +309,7 @@ class Inventory(msgspec.Struct, kw_only=True):
     """出口申报清单."""
 
     element: ClassVar[str] = "Inventory"
+    max_occurs: ClassVar[dict[str, int]] = {"InventoryList": 100}  # both export XSDs (import: 99)
     head: InventoryHead = msgspec.field(name="InventoryHead")
     items: list[InventoryItem] = msgspec.field(name="InventoryList")
 
@@ -487,6 +489,7 @@ class InvtRefund(msgspec.Struct, kw_only=True):
     """退货申请单."""
 
     element: ClassVar[str] = "InvtRefund"
+    max_occurs: ClassVar[dict[str, int]] = {"InvtRefundList": 100}  # both export XSDs (import: 99)
     head: InvtRefundHead = msgspec.field(name="InvtRefundHead")
     items: list[InvtRefundItem] = msgspec.field(name="InvtRefundList")
 

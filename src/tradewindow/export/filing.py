@@ -37,6 +37,7 @@ from tradewindow.filing.rights import (
 from tradewindow.parties.errors import PartyError
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import FILING_ACTIONS, require
+from tradewindow.violations import Violation
 
 # the import type whose filing action (and commission scope) an export type shares
 COUNTERPART = {
@@ -69,12 +70,22 @@ class FileExport:
         self._evidence = evidence
 
     def file(
-        self, party_id: str, credential_id: str, message: ExportMessage, data: bytes, at: datetime
+        self,
+        party_id: str,
+        credential_id: str,
+        message: ExportMessage,
+        data: bytes,
+        at: datetime,
+        *,
+        operator: bool = False,
     ) -> ExportAnswer:
         """Clear ``message`` (read from ``data``) for ``party_id``, or raise
-        :class:`FilingRefused` (rights) or :class:`Unfit` (facets) with every code."""
+        :class:`FilingRefused` (rights) or :class:`Unfit` (facets) with every code. The
+        on-premises ``operator`` (``operator:<name>``, ``tradewindow clear`` without
+        ``--as``) is no party: no party's rights apply, its refusals are recorded alike."""
         try:
-            self._check(party_id, credential_id, message, at)
+            if not operator:
+                self._check(party_id, credential_id, message, at)
             return self._clear(message, party_id, at)
         except (FilingRefused, Unfit) as refused:
             if self._evidence is not None:
@@ -90,6 +101,17 @@ class FileExport:
                     ]
                 )
             raise
+
+    def violations(
+        self, party_id: str, credential_id: str, message: ExportMessage, at: datetime
+    ) -> list[Violation]:
+        """Every refusal :meth:`file` would give before clearance (roles, sender, the right to
+        each code), nothing recorded: the portal's live check."""
+        try:
+            self._check(party_id, credential_id, message, at)
+        except FilingRefused as refused:
+            return refused.violations
+        return []
 
     def _check(
         self, party_id: str, credential_id: str, message: ExportMessage, at: datetime

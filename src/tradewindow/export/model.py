@@ -65,3 +65,30 @@ class ExportAnswer(msgspec.Struct, frozen=True, kw_only=True):
 
     message_guid: str
     receipts: tuple[Addressed, ...]
+    # the codes of each refused document, by its guid (the receipts say them in returnInfo,
+    # cut at 1000 characters); ``replayed``: the answer given before to the same guid
+    codes: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    replayed: bool = False
+
+
+class ParcelDeparted(msgspec.Struct, frozen=True, kw_only=True):
+    """One parcel of a departure: its waybill, its list and the list's consignor."""
+
+    logistics_no: str
+    invt_no: str
+    ebc_code: str
+
+
+class ListsDeparted(msgspec.Struct, frozen=True, kw_only=True):
+    """A CEB509 departure concluded its lists (told after the commit, for the logistics
+    events): the conveyance, the master bill and the parcels that left on it."""
+
+    cop_no: str
+    customs_code: str
+    logistics_code: str
+    traf_mode: str
+    traf_name: str | None
+    voyage_no: str | None
+    bill_no: str | None
+    left_at: datetime
+    parcels: tuple[ParcelDeparted, ...]

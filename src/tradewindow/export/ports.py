@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol
 
+from tradewindow.export.flow import Status
 from tradewindow.export.model import Addressed, ExportAnswer, ExportList, SummaryRecord
 from tradewindow.export.warehouses import Warehouse
 
@@ -77,6 +79,17 @@ class ExportRecords(Protocol):
     def add_warehouse(self, warehouse: Warehouse) -> None: ...
 
     def replace_warehouse(self, warehouse: Warehouse) -> None: ...
+
+    def lists_of(
+        self, owner: str, ebc_codes: Sequence[str], *, limit: int, status: Status | None = None
+    ) -> list[ExportList]:
+        """The lists ``owner`` filed or that name one of ``ebc_codes`` as consignor, newest
+        filed first (the portal's own lists)."""
+        ...
+
+    def warehouses_of(self, enterprise_code: str) -> list[Warehouse]:
+        """The overseas warehouses an enterprise registered."""
+        ...
 
     def unsummarised(self, ebc_code: str | None = None) -> list[ExportList]:
         """Departed lists not yet in a summary (of one consignor, or of every one)."""

@@ -1,10 +1,10 @@
-"""Which agencies an export list waits for, and what the 9710 check knows of controlled goods.
+"""What the 9710 check knows of controlled goods.
 
-Both come from the data-sharing policy's inspection list (``agencies/policy.toml``, the HS
+It comes from the data-sharing policy's inspection list (``agencies/policy.toml``, the HS
 prefixes inspection & quarantine must see: animal and plant products, food, cosmetics, raw
 hides and wood), which applies to exports as to imports (出口食品、动植物产品检验检疫, Law on
-Import and Export Commodity Inspection art. 5). A list with a line under one of the prefixes
-waits for that agency's decision; a 9710 line under one needs inspection (涉检).
+Import and Export Commodity Inspection art. 5): a 9710 line under one needs inspection (涉检).
+Which agencies a list waits for is the policy's routing (:func:`.sharing.policy_routing`).
 
 Export licences (两用物项和技术出口许可证管理目录) and export duties (出口关税税则) are not
 shipped as reference data yet: until they are, a 9710 list is judged 涉证 by its licenseNo only
@@ -16,20 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from tradewindow.export.clearance import Routing
-from tradewindow.export.documents import Inventory
 from tradewindow.export.rules import Controls, GoodsControl
-
-
-def inspection_routing(agency: str, prefixes: Iterable[str]) -> Routing:
-    """Lists with a line whose gcode starts with one of ``prefixes`` wait for ``agency``."""
-    under = tuple(prefixes)
-
-    def routing(inventory: Inventory) -> frozenset[str]:
-        inspected = under and any(item.gcode.startswith(under) for item in inventory.items)
-        return frozenset({agency}) if inspected else frozenset()
-
-    return routing
 
 
 def inspection_controls(prefixes: Iterable[str]) -> Controls:

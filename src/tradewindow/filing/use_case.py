@@ -43,7 +43,7 @@ from tradewindow.cbec.documents import (
     message_type,
 )
 from tradewindow.cbec.keys import identity, kind_of, list_key
-from tradewindow.cbec.ports import DocKind, DocRef, UnitOfWork
+from tradewindow.cbec.ports import Admission, DocKind, DocRef, UnitOfWork
 from tradewindow.filing.ports import (
     FILING_CLAIMS,
     Claim,
@@ -238,6 +238,11 @@ class _Claims:
         self._by_guid = {s.message.guid: s for s in submissions}
         self._taking: set[DocRef] = set()  # lists squatted by another party, taken back
 
+    def portable(self) -> bytes:
+        """Who files and how, for a partition's writer in another process to judge the
+        parts of these messages alike (``claims_from``; ``cbec.partitioned``)."""
+        return msgspec.json.encode(_Claimant(sender=self._sender, channel=self._channel))
+
     def refused(self, uow: UnitOfWork, messages: Sequence[Message]) -> dict[str, list[Violation]]:
         records = uow.part(FILING_CLAIMS)
         me = self._sender.party_id
@@ -278,6 +283,18 @@ class _Claims:
             taken = [d for d in claim.documents if d in self._taking]
             if taken:
                 records.reassign(msgspec.structs.replace(claim, documents=taken))
+
+
+class _Claimant(msgspec.Struct, frozen=True, kw_only=True):
+    sender: Sender
+    channel: str
+
+
+def claims_from(portable: bytes, submissions: Sequence[Submission]) -> Admission:
+    """The admission ``_Claims.portable`` describes, for ``submissions`` (parts of the
+    messages it was made for)."""
+    claimant = msgspec.json.decode(portable, type=_Claimant)
+    return _Claims(claimant.sender, claimant.channel, submissions)
 
 
 def _squatted(uow: UnitOfWork, message: Message, foreign: Sequence[DocRef]) -> bool:

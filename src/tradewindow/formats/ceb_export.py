@@ -50,6 +50,12 @@ _EXPORT_SCHEMA = "*出口业务节点报文*.xsd"
 _DSIG = "xmldsig-core-schema.xsd"
 _ROOT = re.compile(r"(CEB\d{3})Message")
 _ATTRIBUTES = frozenset({"guid", "version"})
+# unambiguous, so matching is linear: one space at a time (``(?:\s+)*`` would backtrack
+# without end), a processing instruction or comment up to its first end only
+_PROLOGUE = re.compile(
+    rb"(?:\xef\xbb\xbf)?(?:\s|<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->)*"
+    rb"<(?:[A-Za-z_][\w.-]*:)?(CEB\d{3})Message[\s/>]"
+)
 _ACCEPTED = ", ".join(sorted(EXPORT_MESSAGE_TYPES))
 _ACCEPTED_ZH = "、".join(sorted(EXPORT_MESSAGE_TYPES))
 
@@ -73,6 +79,20 @@ class Checked:
     message: ExportMessage | None
     read_faults: list[Violation]
     schema_faults: list[Violation]
+
+
+def root_type(data: bytes) -> str | None:
+    """The ``CEBnnn`` its root element names (``CEB603``), from the start of the bytes
+    without parsing them (past a BOM, the XML declaration, processing instructions and
+    comments); None when the start shows none. Which reader to use, not a verdict: the
+    reader still checks everything."""
+    match = _PROLOGUE.match(bytes(data[:8192]))
+    return None if match is None else match.group(1).decode("ascii")
+
+
+def is_receipt_type(code: str | None) -> bool:
+    """True for the export receipts and the CEB792 summary result (customs' answers)."""
+    return code in EXPORT_RECEIPT_TYPES
 
 
 def is_export_type(code: str | None) -> bool:

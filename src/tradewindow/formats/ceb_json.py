@@ -20,16 +20,20 @@ one by one, so one bad message costs no other its answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
+from typing import TypeVar
 
 import msgspec
 
 from tradewindow.cbec.documents import MESSAGE_TYPES, Message
-from tradewindow.cbec.receipts import ReceiptMessage
+from tradewindow.export.documents import EXPORT_MESSAGE_TYPES, ExportMessage
 from tradewindow.formats import strict_json
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.violations import Violation
 
 _decoder: msgspec.json.Decoder[Message] = msgspec.json.Decoder(Message)
+_export_decoder: msgspec.json.Decoder[ExportMessage] = msgspec.json.Decoder(ExportMessage)
+T = TypeVar("T")
 _encoder = msgspec.json.Encoder(decimal_format="string")
 _PATH = re.compile(r"at `\$(.*)`$")
 _TAG = re.compile(rb'"messageType"\s*:\s*"([A-Za-z0-9]{0,16})"')
@@ -38,6 +42,23 @@ _GUID = re.compile(rb'"guid"\s*:\s*"([A-Za-z0-9-]{1,64})"')
 
 def read_message(data: bytes, *, max_bytes: int) -> Message:
     """Decode one JSON message, or raise :class:`FormatError` with a coded violation."""
+    return _read(data, max_bytes, _decoder, MESSAGE_TYPES)
+
+
+def read_export_message(data: bytes, *, max_bytes: int) -> ExportMessage:
+    """Decode one JSON export message (CEB303 … 215), as :func:`read_message` does."""
+    return _read(data, max_bytes, _export_decoder, EXPORT_MESSAGE_TYPES)
+
+
+def message_type_of(data: bytes) -> str | None:
+    """The ``messageType`` a JSON message names, if its bytes show one."""
+    tag = _TAG.search(data)
+    return None if tag is None else tag.group(1).decode("ascii", "replace")
+
+
+def _read(
+    data: bytes, max_bytes: int, decoder: msgspec.json.Decoder[T], types: Container[str]
+) -> T:
     if len(data) > max_bytes:
         raise _error(
             data,
@@ -51,11 +72,11 @@ def read_message(data: bytes, *, max_bytes: int) -> Message:
     except strict_json.JsonRefused as refused:
         raise _refused(data, refused) from None
     try:
-        return _decoder.decode(data)
+        return decoder.decode(data)
     except msgspec.ValidationError as error:
         text = str(error)
         tag = _TAG.search(data)
-        if tag is not None and tag.group(1).decode("utf-8", "replace") not in MESSAGE_TYPES:
+        if tag is not None and tag.group(1).decode("utf-8", "replace") not in types:
             raise _error(
                 data,
                 "@messageType",
@@ -102,7 +123,8 @@ def split_bulk(data: bytes) -> list[bytes] | None:
     return items
 
 
-def write_message(message: Message | ReceiptMessage) -> bytes:
+def write_message(message: msgspec.Struct) -> bytes:
+    """Any CEB message or receipt (import or export) as JSON, tagged by ``messageType``."""
     return _encoder.encode(message)
 
 

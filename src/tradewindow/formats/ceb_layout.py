@@ -37,7 +37,7 @@ MAX_OCCURS = {
     "Payment": 100,
     "Logistics": 100,
     "Inventory": 100,
-    "OrderList": 99,
+    "OrderList": 99,  # import; the export XSDs allow 100 (see ``max_occurs`` below)
     "InventoryList": 99,
     "TaxListRd": 99,
     "OrderReturn": 100,
@@ -78,6 +78,16 @@ MAX_OCCURS = {
     "RefundReturn": 100,
     "InvtRefundDetailReturn": 100,
 }
+# A Struct whose XSD bounds a list differently from the element of the same name elsewhere
+# says so in a ClassVar of this name (export lists carry 100 lines, import ones 99).
+OWN_MAX_OCCURS = "max_occurs"
+
+
+def max_occurs(struct: type[msgspec.Struct], name: str) -> int | None:
+    """The bound of the repeated element ``name`` inside ``struct`` (None: unbounded)."""
+    own: dict[str, int] = getattr(struct, OWN_MAX_OCCURS, {})
+    return own.get(name, MAX_OCCURS.get(name))
+
 
 # XSD lexical forms, bounded so that a hostile digit string cannot cost quadratic time
 # (the XSD itself allows 19 digits, 5 after the point; facets are the rules' business).
@@ -102,6 +112,7 @@ class Field:
     kind: Kind
     required: bool
     struct: type[msgspec.Struct] = msgspec.Struct  # the element's Struct, for nested kinds
+    limit: int | None = None  # maxOccurs of a repeated element (None: unbounded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +139,7 @@ def layout(struct: type[msgspec.Struct]) -> Layout:
                 kind=kind,
                 required=info.required,
                 struct=inner or msgspec.Struct,
+                limit=max_occurs(struct, info.encode_name) if kind is Kind.STRUCTS else None,
             )
         )
     return Layout(
@@ -220,7 +232,7 @@ def collect(
         kind = field.kind
         if kind is Kind.STRUCTS:
             items: list[dict[str, Any]] = values.setdefault(field.name, [])
-            limit = MAX_OCCURS.get(field.name)
+            limit = field.limit
             if limit is not None and len(items) >= limit:
                 if len(items) == limit:
                     found.append(_too_many(path, field.name, limit))
@@ -300,7 +312,7 @@ def _check(
 
 
 def _too_many(path: str, name: str, limit: int) -> Violation:
-    if limit == 100:
+    if not path:  # the message's own documents (a receipt's returns)
         return violation(
             path,
             "CEB900.message.too_many_documents",

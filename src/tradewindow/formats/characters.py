@@ -11,55 +11,44 @@ them cannot hold:
 * noncharacters U+FDD0..U+FDEF and U+xFFFE / U+xFFFF of every plane (I-JSON, RFC 7493
   §2.1; U+FFFE and U+FFFF are not XML characters either).
 
-:func:`refuse_forbidden` raises :class:`UnreadableText` with one violation per field.
+:func:`refuse_forbidden` raises :class:`UnreadableText` with one violation per field. The rule
+itself lives in :mod:`tradewindow.text`, where the cores that take text from every channel
+(the party registry) find it too.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from tradewindow.violations import Rejected, Violation
-
-_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
-    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)
+from tradewindow.text import (
+    CODE,
+    FORBIDDEN,
+    escaped,
+    first_forbidden,
+    forbidden_violations,
+    violation,
 )
-FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff{_NONCHARACTERS}]")
-CODE = "text.character"
+from tradewindow.violations import Rejected
+
+__all__ = [
+    "CODE",
+    "FORBIDDEN",
+    "UnreadableText",
+    "escaped",
+    "first_forbidden",
+    "forbidden_violations",
+    "refuse_forbidden",
+    "violation",
+]
 
 
 class UnreadableText(Rejected):
     """Text from outside holds characters tradewindow cannot store (``text.*`` codes)."""
 
 
-def first_forbidden(text: str) -> str | None:
-    """``U+0000``-style name of the first forbidden character of ``text``, or None."""
-    found = FORBIDDEN.search(text)
-    return None if found is None else f"U+{ord(found.group()):04X}"
-
-
-def escaped(text: str, limit: int = 64) -> str:
-    """``text`` as a message may quote it: forbidden characters as ``\\uXXXX``, cut."""
-    shown = FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
-
-
-def violation(path: str, character: str) -> Violation:
-    return Violation(
-        path=path,
-        code=CODE,
-        en=f"{character} cannot be stored or written as CEB XML (XML 1.0 §2.2, RFC 7493 §2.1)",
-        zh=f"字符 {character} 无法保存或写入 CEB XML（XML 1.0 §2.2，RFC 7493 §2.1）",
-    )
-
-
 def refuse_forbidden(fields: Iterable[tuple[str, str]]) -> None:
     """Raise :class:`UnreadableText` naming every ``(path, text)`` that holds a forbidden
     character; return quietly when none does."""
-    found = [
-        violation(escaped(path), character)
-        for path, text in fields
-        if (character := first_forbidden(text)) is not None
-    ]
+    found = forbidden_violations(fields)
     if found:
         raise UnreadableText(found)

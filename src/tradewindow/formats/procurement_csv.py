@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -40,6 +41,21 @@ def _decimal(text: str, path: str, found: list[Violation]) -> Decimal:
     return value
 
 
+def _rows(reader: csv.DictReader[str], found: list[Violation]) -> Iterator[dict[str, str]]:
+    """The reader's rows until the first one csv cannot read (reported, not raised)."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        found.append(
+            _violation(
+                f"row[{reader.line_num}]",
+                "syntax",
+                f"not readable as CSV: {error}",
+                "无法按CSV格式读取",
+            )
+        )
+
+
 def read_sales(data: bytes) -> list[tuple[str, SaleForm]]:
     """The sales of a CSV upload, each with its ``sale_ref``, in the order first met."""
     try:
@@ -48,8 +64,12 @@ def read_sales(data: bytes) -> list[tuple[str, SaleForm]]:
         raise Rejected(
             [_violation("", "encoding", "the file is not UTF-8", "文件应为UTF-8编码")]
         ) from error
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = tuple(reader.fieldnames or ())
+    except csv.Error:
+        header = ()
+    if header != COLUMNS:
         raise Rejected(
             [
                 _violation(
@@ -63,11 +83,21 @@ def read_sales(data: bytes) -> list[tuple[str, SaleForm]]:
     found: list[Violation] = []
     heads: dict[str, tuple[str, date, str]] = {}
     lines: dict[str, list[Line]] = {}
-    for number, row in enumerate(reader, start=1):
+    for number, row in enumerate(_rows(reader, found), start=1):
         path = f"row[{number}]"
         if number > MAX_ROWS:
             found.append(_violation(path, "rows", f"at most {MAX_ROWS:,} rows", "行数超过上限"))
             break
+        if None in row or None in row.values():  # fewer or more fields than the header
+            found.append(
+                _violation(
+                    path,
+                    "columns",
+                    f"a row has exactly {len(COLUMNS)} fields",
+                    f"每行应有 {len(COLUMNS)} 个字段",
+                )
+            )
+            continue
         try:
             sold_on = date.fromisoformat(row["sold_on"].strip())
         except ValueError:
@@ -95,6 +125,8 @@ def read_sales(data: bytes) -> list[tuple[str, SaleForm]]:
                 price=_decimal(row["price"], f"{path}/price", found),
             )
         )
+    if not heads and not found:
+        found.append(_violation("", "empty", "no sale in the file", "文件中没有交易"))
     if found:
         raise Rejected(found)
     return [

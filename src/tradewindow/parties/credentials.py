@@ -29,6 +29,8 @@ from enum import StrEnum
 
 import msgspec
 
+from tradewindow.violations import Violation
+
 API_KEY_PREFIX = "tw"
 TOKEN_PREFIX = "twt"  # noqa: S105 — a prefix, not a secret
 _CREDENTIAL_ID = re.compile(r"[a-z2-7]{16}")
@@ -145,3 +147,41 @@ def secret_accepted(
         return True
     in_grace = previous_valid_until is not None and now < previous_valid_until
     return in_grace and hasher.matches(secret, previous)
+
+
+MIN_VALIDITY = timedelta(days=1)
+
+
+def valid_until(now: datetime, valid_for: timedelta) -> datetime:
+    """``now`` + ``valid_for``, the last representable instant when that lies beyond it."""
+    try:
+        return now + valid_for
+    except OverflowError:
+        return datetime.max.replace(tzinfo=now.tzinfo)
+
+
+def expiry_violations(expires_at: datetime | None, now: datetime) -> list[Violation]:
+    """A key is issued for at least :data:`MIN_VALIDITY` (a day), or explicitly for ever
+    (``expires_at`` None, recorded as such in the evidence log). An expiry of zero days, or in
+    the past, is refused: it used to be read as "never expires" (issue 15)."""
+    if expires_at is None:
+        return []
+    if expires_at.tzinfo is None or expires_at.utcoffset() is None:
+        return [
+            Violation(
+                path="expires_at",
+                code="credential.expiry.naive",
+                en="the expiry needs a time zone",
+                zh="有效期须带时区",
+            )
+        ]
+    if expires_at - now < MIN_VALIDITY:
+        return [
+            Violation(
+                path="expires_at",
+                code="credential.expiry.too_soon",
+                en="a key is valid for at least one day (or issue it without expiry explicitly)",
+                zh="密钥有效期至少一天（如需永久有效，须明确声明不设有效期）",
+            )
+        ]
+    return []

@@ -86,6 +86,12 @@ class CredentialExpired(PartyError):
         super().__init__(f"credential {credential_id} has expired", f"凭证 {credential_id} 已过期")
 
 
+class InvalidCredential(InvalidParty):
+    """A key or client that may not be issued as asked (``credential.expiry.*``)."""
+
+    code = "credential.invalid"
+
+
 class InvalidKeyMaterial(PartyError):
     code = "certificate.invalid"
 

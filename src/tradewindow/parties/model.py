@@ -22,6 +22,7 @@ from tradewindow.parties.identifiers import (
 )
 from tradewindow.parties.principal import PartyKind
 from tradewindow.parties.roles import ENTERPRISE_ROLES, is_agency_code
+from tradewindow.text import forbidden_violations
 from tradewindow.violations import Violation
 
 PARTY_ID = r"[a-z0-9][a-z0-9-]{1,63}"
@@ -72,8 +73,24 @@ def prepare_party(
     registered_at: datetime,
     agencies: Iterable[str] = (),
 ) -> Party:
-    """The party the command describes; raises ``InvalidParty`` with every violation."""
-    violations: list[Violation] = []
+    """The party the command describes; raises ``InvalidParty`` with every violation.
+
+    No text may hold a character CEB XML or PostgreSQL cannot (``text.character``: NUL and
+    the other C0 controls, surrogates, noncharacters), whatever channel registers the party:
+    a name is written into receipts and documents, and used to be accepted with a NUL."""
+    violations: list[Violation] = forbidden_violations(
+        [
+            ("name_zh", command.name_zh),
+            ("name_en", command.name_en),
+            ("city", command.city),
+            ("sector", command.sector),
+            *((f"roles[{n}]", role) for n, role in enumerate(command.roles, start=1)),
+            *(
+                (f"identifiers[{n}]", f"{scheme}:{value}")
+                for n, (scheme, value) in enumerate(command.identifiers, start=1)
+            ),
+        ]
+    )
     if not re.fullmatch(PARTY_ID, party_id):
         violations.append(
             _violation(

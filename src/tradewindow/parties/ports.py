@@ -142,6 +142,15 @@ class CommissionEvent(StrEnum):
     REVOKED = "commission_revoked"
 
 
+class KeyEvidence(Protocol):
+    """Where issued keys and clients are recorded (``key_issued``: who, for whom, until when
+    or explicitly without expiry), in the registry's transaction."""
+
+    def record_issued(
+        self, transaction: Transaction, credential: Credential, actor: str, at: datetime
+    ) -> None: ...
+
+
 class CommissionEvidence(Protocol):
     """Where grants and revocations are recorded, in the registry's transaction."""
 

@@ -27,12 +27,14 @@ from tradewindow.parties.credentials import (
     IssuedSecret,
     SecretHasher,
     Token,
+    expiry_violations,
     format_token,
     new_credential_id,
     new_secret,
     parse_api_key,
     parse_token,
     secret_accepted,
+    valid_until,
 )
 from tradewindow.parties.errors import (
     CertificateNotFound,
@@ -41,6 +43,7 @@ from tradewindow.parties.errors import (
     CredentialRevoked,
     IdentifierTaken,
     InvalidClient,
+    InvalidCredential,
     InvalidKeyMaterial,
     InvalidParty,
     PartyInactive,
@@ -49,9 +52,10 @@ from tradewindow.parties.errors import (
 from tradewindow.parties.identifiers import Identifier, Scheme, normalise, parse_identifier
 from tradewindow.parties.keys import KeyAlgorithm, RegisteredKey, key_fingerprint
 from tradewindow.parties.model import Party, RegisterParty, prepare_party, role_violations
-from tradewindow.parties.ports import CredentialCheck, PartyRecords, PartyStore
+from tradewindow.parties.ports import CredentialCheck, KeyEvidence, PartyRecords, PartyStore
 from tradewindow.parties.principal import PartyKind, Principal
 from tradewindow.parties.roles import check_agency_codes
+from tradewindow.text import forbidden_violations
 from tradewindow.transaction import ConcurrentWrite
 from tradewindow.violations import Violation
 
@@ -74,8 +78,10 @@ class PartyRegistry:
         agencies: Iterable[str] = (),
         clock: Callable[[], datetime] = utc_now,
         token_lifetime: timedelta = TOKEN_LIFETIME,
+        key_evidence: KeyEvidence | None = None,
     ) -> None:
         self._store = store
+        self._key_evidence = key_evidence
         self._hasher = SecretHasher(pepper)
         self._agencies = check_agency_codes(agencies)
         self._clock = clock
@@ -163,15 +169,29 @@ class PartyRegistry:
         label: str = "",
         expires_at: datetime | None = None,
         kind: CredentialKind = CredentialKind.API_KEY,
+        actor: str | None = None,
+        valid_for: timedelta | None = None,
     ) -> IssuedSecret:
-        """A new API key (or OAuth2 client, ``kind=OAUTH_CLIENT``); the secret is shown once."""
+        """A new API key (or OAuth2 client, ``kind=OAUTH_CLIENT``); the secret is shown once.
+        It is valid for at least a day, or (``expires_at`` None) explicitly without expiry;
+        either way a ``key_issued`` evidence record names it, its party, its expiry and
+        ``actor`` (the party itself when not given) in the same transaction. Raises
+        ``InvalidCredential`` (``credential.expiry.*``) for a shorter validity. ``valid_for``
+        gives the expiry from the registry's own clock instead of ``expires_at``."""
+        now = self._clock()
+        if valid_for is not None:
+            expires_at = valid_until(now, valid_for)
+        violations = expiry_violations(expires_at, now)
+        violations += forbidden_violations([("label", label)])
+        if violations:
+            raise InvalidCredential(violations)
         secret = new_secret()
         credential = Credential(
             id=new_credential_id(),
             party_id=party_id,
             kind=kind,
             label=label,
-            created_at=self._clock(),
+            created_at=now,
             expires_at=expires_at,
         )
         with self._store.writing() as records:
@@ -179,6 +199,9 @@ class PartyRegistry:
             if not party.active:
                 raise PartyInactive(party_id)
             records.insert_credential(credential, self._hasher.digest(secret))
+            if self._key_evidence is not None:
+                who = actor or f"party:{party_id}"
+                self._key_evidence.record_issued(records, credential, who, now)
         return IssuedSecret(credential=credential, secret=secret)
 
     def register_client(

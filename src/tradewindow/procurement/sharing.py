@@ -166,6 +166,62 @@ def exemptions(views: list[dict[str, Any]]) -> list[Exemption]:
     ]
 
 
+class MarketFigure(msgspec.Struct, frozen=True, kw_only=True):
+    """Commerce's statistic: confirmed market procurement sales of one market to one
+    destination in one HS chapter, in yuan."""
+
+    market_id: str
+    destination: str  # the shipment's destination, else the buyer's country
+    chapter: str
+    sales: int  # sales with goods of this chapter
+    value_cny: Decimal
+
+
+def _line_values(head: dict[str, Any], lines: list[dict[str, Any]]) -> list[Decimal]:
+    """Each line's share of the sale's yuan value, to the fen; the last line takes the
+    rounding remainder, so the shares add up to ``totalCny`` exactly."""
+    total, total_cny = Decimal(head["total"]), Decimal(head["totalCny"])
+    if not lines:
+        return []
+    if total == 0:
+        shares = [Decimal("0.00") for _ in lines]
+    else:
+        shares = [(Decimal(line["total"]) * total_cny / total).quantize(CENT) for line in lines]
+    shares[-1] = total_cny - sum(shares[:-1], Decimal(0))
+    return shares
+
+
+def market_figures(views: list[dict[str, Any]]) -> list[MarketFigure]:
+    """Value by market, destination and HS chapter, from the agency's own views of the sales
+    (commerce's). A view without the fields it needs counts nothing; the figures add up to the
+    sum of the views' ``totalCny``."""
+    values: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    counted: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    needed_head = {"transactionId", "marketId", "total", "totalCny"}
+    for view in views:
+        head = view.get("MarketSale", {})
+        lines = view.get("MarketSaleList", [])
+        if not needed_head <= head.keys() or not all(
+            {"chapter", "total"} <= ln.keys() for ln in lines
+        ):
+            continue
+        destination = head.get("destination") or head.get("buyerCountry") or ""
+        for line, value in zip(lines, _line_values(head, lines), strict=True):
+            key = (head["marketId"], destination, line["chapter"])
+            values[key] += value
+            counted[key].add(head["transactionId"])
+    return [
+        MarketFigure(
+            market_id=market,
+            destination=destination,
+            chapter=chapter,
+            sales=len(counted[(market, destination, chapter)]),
+            value_cny=value,
+        )
+        for (market, destination, chapter), value in sorted(values.items())
+    ]
+
+
 class Sharing:
     """The agencies' reads of market procurement, cut by the data-sharing policy."""
 
@@ -222,6 +278,10 @@ class Sharing:
 
     def receipts(self, agency: str, month: str | None = None) -> AgencyViews:
         return views_for(self.policy, agency, RECEIPT, self.receipt_documents(month))
+
+    def figures(self, agency: str, actor: str, month: str | None = None) -> list[MarketFigure]:
+        """Market procurement statistics from ``agency``'s views (commerce's)."""
+        return market_figures(self.sales(agency, actor, month).views)
 
     def exemptions(self, agency: str, actor: str, month: str | None = None) -> list[Exemption]:
         """VAT-exempt sales per operator and month, from ``agency``'s views (taxation's)."""

@@ -6,6 +6,7 @@ beside the API (:func:`pages`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +21,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
 from tradewindow.bootstrap import App, bootstrap
+from tradewindow.evidence.log import checkpoint_ticker
 from tradewindow.logistics.callbacks import API_VERSION as DCSA_API_VERSION
 from tradewindow.settings import Settings
 from tradewindow.web import public
@@ -66,10 +68,16 @@ def create_app(app: App | None = None, *, settings: Settings | None = None) -> L
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        # the evidence head is signed on time even when no request comes (issue 15)
+        ticker = asyncio.create_task(
+            checkpoint_ticker(core.evidence, core.settings.evidence.checkpoint_every)
+        )
         try:
             yield
         finally:
+            ticker.cancel()
             if owned:
+                await asyncio.to_thread(core.evidence.seal_tail)
                 window.close()
 
     page_routers, template_config = pages()

@@ -26,6 +26,8 @@ FIELD_TABLES = {
     "country": "countries",
     "tradeCountry": "countries",
     "currency": "currencies",
+    "fCurrency": "currencies",  # the export list's freight and insurance currencies
+    "iCurrency": "currencies",
     "unit": "units",
     "unit1": "units",
     "unit2": "units",

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.sharing_policy import Policy
-from tradewindow.bootstrap import App, credential_pepper
+from tradewindow.bootstrap import App, agency_codes, credential_pepper
 from tradewindow.cbec.documents import SpecVersion
 from tradewindow.clock import utc_now
 from tradewindow.evidence.log import EvidenceLog
@@ -62,7 +62,10 @@ def open_window(app: App, *, clock: Callable[[], datetime] = utc_now) -> Window:
     return Window(
         app=app,
         registry=PartyRegistry(
-            app.store.parties, pepper=credential_pepper(app.settings), clock=clock
+            app.store.parties,
+            pepper=credential_pepper(app.settings),
+            agencies=agency_codes(app.policy),
+            clock=clock,
         ),
         commissions=CommissionRegistry(
             app.store.parties, evidence=CommissionRecords(app.evidence), clock=clock

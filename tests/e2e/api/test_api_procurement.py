@@ -4,6 +4,7 @@ XML, coded refusals (registrations, value cap, excluded goods), FX settlement, w
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from api_world import World, decoded
 from lxml import etree
@@ -258,3 +259,93 @@ def test_another_partys_sale_and_shipment_are_404(world: World) -> None:
         ]
         == []
     )
+
+
+def _csv(*rows: str) -> bytes:
+    header = "sale_ref,buyer_id,sold_on,currency,hs_code,name,quantity,unit,price"
+    return "\n".join((header, *rows)).encode()
+
+
+def test_sales_uploaded_as_csv_all_or_none_then_corrected_and_cancelled(world: World) -> None:
+    register_market(world)
+    operator = register(world, "platform", "operators", operator_body())
+    buyer = register(world, "enterprise", "buyers", buyer_body())
+    today = utc_now().date().isoformat()
+    auth = {**world.auth("platform"), "content-type": "text/csv"}
+
+    def upload(data: bytes, party_operator: str = operator) -> Any:
+        return world.client.post(
+            f"/v1/procurement/sales/upload?operator={party_operator}", content=data, headers=auth
+        )
+
+    refused = upload(
+        _csv(
+            f"A,{buyer},{today},USD,6109100021,棉制T恤,100,011,2.00",
+            f"B,{buyer},{today},USD,6109100021,棉制T恤,0,011,2.00",
+            f"C,{buyer},{today}",
+        )
+    )
+    assert refused.status_code == 422, refused.text
+    assert [(v["path"], v["code"]) for v in decoded(refused)["violations"]] == [
+        ("row[3]", "MPT.csv.columns")
+    ]
+    refused = upload(
+        _csv(
+            f"A,{buyer},{today},USD,6109100021,棉制T恤,100,011,2.00",
+            f"B,{buyer},{today},USD,6109100021,棉制T恤,0,011,2.00",
+        )
+    )
+    assert refused.status_code == 422, refused.text
+    assert {v["path"].split("/")[0] for v in decoded(refused)["violations"]} == {"sale[B]"}
+    listed = world.client.get("/v1/procurement/sales", headers=world.auth("platform"))
+    assert decoded(listed)["items"] == []  # all or none: A was not kept
+
+    answer = upload(
+        _csv(
+            f"A,{buyer},{today},USD,6109100021,棉制T恤,100,011,2.00",
+            f"A,{buyer},{today},USD,6110200099,针织衫,10,011,9.99",
+            f"B,{buyer},{today},USD,4202221000,手提包,2,011,35.00",
+        )
+    )
+    assert answer.status_code == 201, answer.text
+    first, second = decoded(answer)["items"]
+    assert (Decimal(first["total"]), Decimal(second["total"])) == (Decimal("299.90"), Decimal(70))
+    assert upload(_csv(), operator).status_code == 422  # MPT.csv.empty
+    lines = f"X,{buyer},{today},USD,6109100021,棉制T恤,1,011,2.00"
+    assert upload(_csv(lines), "op-not-mine").status_code == 404  # another's (or no) operator
+
+    corrected = world.client.post(
+        f"/v1/procurement/sales/{first['id']}/correct",
+        json={
+            "lines": [
+                sale_body(operator, buyer, ("6109100021", "120", "2.00"))["sale"]["lines"][0]
+            ],
+            "note": "数量有误",
+        },
+        headers=world.auth("platform"),
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert Decimal(decoded(corrected)["total"]) == Decimal(240)
+    cancelled = world.client.post(
+        f"/v1/procurement/sales/{second['id']}/cancel",
+        json={"note": "buyer changed its mind"},
+        headers=world.auth("platform"),
+    )
+    assert decoded(cancelled)["state"] == "cancelled"
+    again = world.client.post(
+        f"/v1/procurement/sales/{second['id']}/correct",
+        json={"note": "too late"},
+        headers=world.auth("platform"),
+    )
+    assert again.status_code == 409
+    assert decoded(again)["code"] == "MPT.sale.corrected.state"
+    history = decoded(
+        world.client.get(f"/v1/procurement/sales/{first['id']}", headers=world.auth("enterprise"))
+    )["history"]
+    assert [(step["action"], step["note"]) for step in history] == [
+        ("recorded", ""),
+        ("corrected", "数量有误"),
+    ]
+    assert world.client.post(
+        f"/v1/procurement/sales/{first['id']}/cancel", json={}, headers=world.auth("enterprise")
+    ).status_code in {403, 404}  # the buyer cannot cancel the operator's sale

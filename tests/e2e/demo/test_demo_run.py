@@ -130,6 +130,7 @@ def _nothing_dated_after(database: Path, now: datetime) -> None:
         "receipts": ("created_at",),
         "documents": ("received_at", "updated_at"),
         "portal_accounts": ("created_at",),
+        "exp_lists": ("filed_at", "updated_at"),  # the day's exports (demo.exports)
     }
     with engine.connect() as connection:
         for table, names in columns.items():

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-CHARTS = 4
+CHARTS = 6  # monthly, city, HS chapters, partners, imports and exports, destinations
 TITLES = {
     "en": "Cross-border trade statistics",
     "zh-Hans": "跨境贸易统计",
@@ -119,7 +119,8 @@ def test_chart_data_on_the_page_equals_the_api(page) -> None:
     assert names == [item["name"] for item in ranking]
     assert values == [item["display"] for item in ranking]
     monthly = api(page, "/stats/api/monthly?lang=en")["points"]
-    table = page.locator("figure.card--wide table tbody")
+    monthly_card = page.locator("figure.card--wide", has=page.locator('[data-chart="monthly"]'))
+    table = monthly_card.locator("table tbody")
     assert table.locator("th").all_text_contents() == [point["period"] for point in monthly]
     values = table.locator("td:nth-of-type(1)").all_text_contents()
     assert values == [point["display"] for point in monthly]

@@ -11,7 +11,7 @@ import pytest
 from tradewindow.cli import evidence as commands
 from tradewindow.evidence.chain import RecordKind
 from tradewindow.evidence.log import EvidenceLog
-from tradewindow.evidence.platform_key import load_platform_key
+from tradewindow.evidence.platform_key import load_platform_key, public_pem
 from tradewindow.store import open_store
 
 UNSIGNED = Path(__file__).parents[2] / "data" / "ceb" / "inventory_621.unsigned.xml"
@@ -68,8 +68,11 @@ def test_evidence_verify_export_and_offline_bundle(
     key_file = tmp_path / "platform.pem"
     monkeypatch.setenv("TRADEWINDOW_DATABASE_URL", url)
     monkeypatch.setenv("TRADEWINDOW_PLATFORM_KEY_FILE", str(key_file))
+    monkeypatch.setenv("TRADEWINDOW_DATA_DIR", str(tmp_path / "var"))
     store = open_store(url)
     log = EvidenceLog(store.evidence, load_platform_key(key_file, create=True))
+    public = tmp_path / "platform.pub.pem"
+    public.write_bytes(public_pem(load_platform_key(key_file).public_key()))
     for n in range(5):
         payload = hashlib.sha256(bytes([n])).hexdigest()
         log.append(RecordKind.MESSAGE_ACCEPTED, f"F{n % 2}", payload, "party:1")
@@ -77,12 +80,12 @@ def test_evidence_verify_export_and_offline_bundle(
     assert run("evidence", "verify") == 0
     bundle = tmp_path / "F1.bundle.json"
     assert run("evidence", "export", "--filing", "F1", "--out", str(bundle)) == 0
-    assert run("evidence", "verify", "--bundle", str(bundle)) == 0
+    assert run("evidence", "verify", "--bundle", str(bundle), "--public-key", str(public)) == 0
     assert "ok: " in capsys.readouterr().out
     data = bytearray(bundle.read_bytes())
     data[len(data) // 2] ^= 1
     bundle.write_bytes(bytes(data))
-    assert run("evidence", "verify", "--bundle", str(bundle)) == 1
+    assert run("evidence", "verify", "--bundle", str(bundle), "--public-key", str(public)) == 1
     assert "altered: record" in capsys.readouterr().out
 
 

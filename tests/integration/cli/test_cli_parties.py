@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tradewindow.agencies.policy_file import shipped_policy
+from tradewindow.bootstrap import agency_codes
 from tradewindow.cli.parties import register
 from tradewindow.demo import parties as demo
 from tradewindow.demo.registry import SEED, commissioned_pairs, demo_uscc, seed_parties
@@ -23,13 +25,18 @@ from tradewindow.store import SqlStore
 
 @pytest.fixture
 def registry(store: SqlStore) -> PartyRegistry:
-    return PartyRegistry(store.parties, pepper=b"seed-pepper")
+    return PartyRegistry(
+        store.parties, pepper=b"seed-pepper", agencies=agency_codes(shipped_policy())
+    )
 
 
 def test_seed_covers_every_role_with_working_keys(registry: PartyRegistry) -> None:
     seeded = seed_parties(registry)
-    assert len(seeded) == len(SEED) == 40
-    assert {role for s in seeded for role in s.party.roles} == {r.value for r in Role}
+    assert len(seeded) == len(SEED) == 47  # with the six exporters (demo.exports), commerce
+    # every standard role, and the policy's commerce agency (informed of market sales)
+    assert {role for s in seeded for role in s.party.roles} == {r.value for r in Role} | {
+        "commerce"
+    }
     for entry in seeded:
         principal = registry.authenticate(entry.api_key)
         assert principal is not None
@@ -134,7 +141,9 @@ def test_cli_add_show_and_key_lifecycle(
     )
     assert "party.identifier.taken" in capsys.readouterr().out
 
-    assert run(cli, "parties", "key", "issue", "hk.br:31000002", "--label", "erp") == 0
+    assert (
+        run(cli, "parties", "key", "issue", "hk.br:31000002", "--label", "erp", "--no-expiry") == 0
+    )
     api_key = capsys.readouterr().out.split()[-1]
     principal = registry.authenticate(api_key)
     assert principal is not None

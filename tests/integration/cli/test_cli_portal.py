@@ -33,7 +33,8 @@ def test_demo_accounts_one_per_role_sign_in_with_their_printed_password(app: App
     assert len(roles) == len(set(roles))
     assert {"ecommerce_enterprise", "payment_firm", "logistics_firm", "customs"} <= set(roles)
     assert {a.role for a in made if a.officer} == {
-        "customs", "inspection_quarantine", "border_control", "taxation", "foreign_exchange"
+        "customs", "inspection_quarantine", "border_control", "taxation", "foreign_exchange",
+        "commerce",
     }  # fmt: skip
     accounts = portal_accounts(app)
     for account in made:

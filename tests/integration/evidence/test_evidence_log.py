@@ -144,7 +144,7 @@ def test_a_bundle_verifies_offline_and_fails_when_the_database_was_altered(
     assert report.last_checkpoint_seq == 14
     with store.engine.begin() as connection:
         connection.execute(text("UPDATE evidence_records SET actor = 'party:9' WHERE seq = 3"))
-    report = EvidenceLog.verify_bundle(log.export("FILING-2"))
+    report = EvidenceLog.verify_bundle(log.export("FILING-2"), PLATFORM_KEY.public_key())
     assert report.failure is not None
     assert (report.failure.seq, report.failure.problem) == (3, "hash.mismatch")
 

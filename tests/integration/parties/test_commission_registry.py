@@ -13,6 +13,8 @@ import msgspec
 import pytest
 from sqlalchemy import func, select
 
+from tradewindow.agencies.policy_file import shipped_policy
+from tradewindow.bootstrap import agency_codes
 from tradewindow.cbec.documents import InventoryMessage
 from tradewindow.cli.parties import register
 from tradewindow.demo.day import generate_day
@@ -265,7 +267,9 @@ def test_cli_reports_every_violation_of_a_grant(
 def test_the_demo_commissions_cover_every_list_of_a_demo_day_once(
     store: SqlStore, log: EvidenceLog
 ) -> None:
-    parties = PartyRegistry(store.parties, pepper=b"commission-pepper")
+    parties = PartyRegistry(
+        store.parties, pepper=b"commission-pepper", agencies=agency_codes(shipped_policy())
+    )
     seed_parties(parties)
     registry = CommissionRegistry(store.parties, evidence=CommissionRecords(log))
     first = seed_commissions(registry)

@@ -37,7 +37,7 @@ def codes(error: PolicyInvalid) -> list[tuple[str, str]]:
 
 def test_the_shipped_policy_loads_with_its_version_and_date() -> None:
     policy = shipped_policy()
-    assert policy.version == "2026.1"
+    assert policy.version == "2026.2"  # 2026.2: CBEC export grants and routing (issue 13)
     assert policy.effective_from == date(2026, 3, 1)
     assert list(policy.agencies) == [
         "customs", "inspection_quarantine", "border_control", "taxation", "foreign_exchange",

@@ -163,3 +163,41 @@ def test_the_representation_shows_the_limits_and_masks_every_secret() -> None:
     assert str(settings) == text
     assert "page_size=25" in text
     assert "lockout_failures=3" in text
+
+
+def test_evidence_settings_are_read_and_default_to_automatic_checkpoints() -> None:
+    default = Settings.from_env({}).evidence
+    assert (default.checkpoint_records, default.checkpoint_every) == (1000, timedelta(seconds=60))
+    assert default.tsa_url is None
+    assert default.trusted_keys is None
+    evidence = Settings.from_env(
+        {
+            "TRADEWINDOW_EVIDENCE_CHECKPOINT_RECORDS": "50",
+            "TRADEWINDOW_EVIDENCE_CHECKPOINT_EVERY": "5m",
+            "TRADEWINDOW_EVIDENCE_TSA_URL": "https://tsa.example/rfc3161",
+            "TRADEWINDOW_EVIDENCE_TSA_CERT": "/etc/tw/tsa.pem",
+            "TRADEWINDOW_EVIDENCE_TRUSTED_KEYS": "/etc/tw/platform-keys",
+            "TRADEWINDOW_EVIDENCE_ANCHOR_FILE": "/srv/anchors.jsonl",
+        }
+    ).evidence
+    assert evidence.checkpoint_records == 50
+    assert evidence.checkpoint_every == timedelta(minutes=5)
+    assert evidence.tsa_url == "https://tsa.example/rfc3161"
+    assert evidence.tsa_certificate == Path("/etc/tw/tsa.pem")
+    assert evidence.trusted_keys == Path("/etc/tw/platform-keys")
+    assert evidence.anchor_file == Path("/srv/anchors.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("values", "says"),
+    [
+        ({"TRADEWINDOW_EVIDENCE_CHECKPOINT_RECORDS": "0"}, "must be positive"),
+        ({"TRADEWINDOW_EVIDENCE_CHECKPOINT_EVERY": "0s"}, "must be positive"),
+        ({"TRADEWINDOW_EVIDENCE_TSA_URL": "ftp://tsa"}, "http"),
+        ({"TRADEWINDOW_EVIDENCE_TSA_URL": "https://tsa.example"}, "go together"),
+        ({"TRADEWINDOW_EVIDENCE_TSA_CERT": "/etc/tsa.pem"}, "go together"),
+    ],
+)
+def test_a_bad_evidence_setting_fails_at_once(values: dict[str, str], says: str) -> None:
+    with pytest.raises(SettingsError, match=says):
+        Settings.from_env(values)

@@ -133,7 +133,7 @@ def test_a_bundle_under_another_trusted_key_fails() -> None:
 def test_changing_any_byte_of_a_bundle_fails_it(position: int, flip: int) -> None:
     altered = bytearray(BUNDLE)
     altered[position] ^= flip
-    report, _ = bundle.verify_bundle(bytes(altered))
+    report, _ = bundle.verify_bundle(bytes(altered), PLATFORM_KEY.public_key())
     assert not report.ok
     assert report.failure is not None
 
@@ -141,6 +141,47 @@ def test_changing_any_byte_of_a_bundle_fails_it(position: int, flip: int) -> Non
 def test_a_bundle_without_its_checkpoint_fails() -> None:
     decoded = msgspec.json.decode(BUNDLE, type=bundle.Bundle)
     cut = msgspec.structs.replace(decoded, records=decoded.records[:-1])
-    report, _ = bundle.verify_bundle(bundle.encode(cut))
+    report, _ = bundle.verify_bundle(bundle.encode(cut), PLATFORM_KEY.public_key())
     assert report.failure is not None
     assert report.failure.problem == "bundle.unsigned"
+
+
+def test_a_bundle_without_a_trusted_key_does_not_verify() -> None:
+    """Issue 15: the key inside the bundle was trusted, so a forger's re-signed bundle was
+    'ok'. Now no trusted key, no verdict."""
+    report, fingerprint = bundle.verify_bundle(BUNDLE)
+    assert report.failure is not None
+    assert report.failure.problem == "bundle.untrusted"
+    assert fingerprint == chain.key_fingerprint(PLATFORM_KEY.public_key())
+
+
+def test_a_forged_bundle_re_signed_with_another_key_fails() -> None:
+    forger = ed25519.Ed25519PrivateKey.from_private_bytes(b"\x09" * 32)
+    decoded = msgspec.json.decode(BUNDLE, type=bundle.Bundle)
+    # the forger changes a record, re-chains the segment and signs a new checkpoint
+    records = chain_of(16)
+    forged_records = [
+        msgspec.structs.replace(r, actor="party:forged") if r.seq == 3 else r for r in records
+    ]
+    resealed: list[Record] = []
+    head = chain.GENESIS
+    for r in forged_records:
+        if r.kind == "checkpoint":
+            sealed = chain.checkpoint(forger, r.seq, head, T0)
+        else:
+            digest = chain.content_digest(
+                r.seq, r.at, r.kind, r.subjects, r.payload_digest, r.signature, r.actor
+            )
+            sealed = msgspec.structs.replace(r, prev_hash=head, hash=chain.link_hash(head, digest))
+        resealed.append(sealed)
+        head = sealed.hash
+    seqs = {r.seq for r in resealed if "F2" in r.subject_ids and r.kind != "checkpoint"}
+    segment = [r for r in resealed if r.seq >= min(seqs)]
+    forged = bundle.build("F2", segment, seqs, forger.public_key())
+    assert decoded.records != msgspec.json.decode(forged, type=bundle.Bundle).records
+    alone, _ = bundle.verify_bundle(forged, forger.public_key())
+    assert alone.ok  # it holds for the forger's own key...
+    report, fingerprint = bundle.verify_bundle(forged, PLATFORM_KEY.public_key())
+    assert report.failure is not None  # ... not for the platform's
+    assert report.failure.problem == "bundle.platform_key"
+    assert fingerprint == chain.key_fingerprint(forger.public_key())

@@ -274,3 +274,20 @@ def test_the_same_xml_signature_under_another_guid_is_a_replay(sm2_pair: KeyPair
 
 def _pair_of(certificate_pem: bytes, key_id: str) -> KeyPair:
     return KeyPair(key_id, KeyAlgorithm.RSA, b"", certificate_pem, b"")
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b'{"orderNo":"A1","goodsValue":"1.00","goodsValue":"999.00"}', "duplicate_key"),
+        (b'{"order":{"orderNo":"A1","orderNo":"B2"}}', "duplicate_key"),
+        (b'{"orderNo":"A\\u0000"}', "character"),
+    ],
+)
+def test_a_validly_signed_json_body_with_duplicate_members_is_refused(
+    ed25519_pair: KeyPair, body: bytes, code: str
+) -> None:
+    """Issue 15: the signature held and the last value won, where another parser may read the
+    first. The signature is good; the body is refused for what it could mean."""
+    headers = sign_json(body, ed25519_key(ed25519_pair), ed25519_pair.key_id, NOW)
+    assert refusal(body, JSON, headers, [registered(ed25519_pair)]) == f"signature.json.{code}"

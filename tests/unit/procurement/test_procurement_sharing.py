@@ -8,7 +8,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tradewindow.agencies.fields import leaf_paths
 from tradewindow.agencies.policy_file import shipped_policy
@@ -30,6 +33,7 @@ from tradewindow.procurement.model import (
 )
 from tradewindow.procurement.sharing import (
     exemptions,
+    market_figures,
     receipt_document,
     sale_document,
     views_for,
@@ -145,3 +149,64 @@ def test_a_policy_without_procurement_grants_shares_nothing() -> None:
     bare = Policy(version="x", effective_from=date(2026, 1, 1), agencies={},
                   personal_data=frozenset())  # fmt: skip
     assert views_for(bare, "taxation", SALE, [full(SALE)]).views == []
+
+
+def _mixed(key: str, *lines: tuple[str, str, str]) -> Transaction:
+    goods = tuple(
+        Line(hs_code=code, name="货物", quantity=Decimal(q), unit="011", price=Decimal(price))
+        for code, q, price in lines
+    )
+    total = sum((g.quantity * g.price for g in goods), Decimal(0)).quantize(Decimal("0.01"))
+    return msgspec.structs.replace(sale(key), lines=goods, total=total)
+
+
+def test_commerce_figures_by_market_destination_and_chapter_from_its_views() -> None:
+    documents = [
+        sale_document(_mixed("tx-1", ("6109100021", "3", "1.00"), ("6110200099", "1", "0.01")),
+                      MARKET, OPERATOR, BUYER, SHIPMENT, Rates()),
+        sale_document(_mixed("tx-2", ("6109100021", "10", "2.00"), ("4202221000", "1", "5.00")),
+                      MARKET, OPERATOR, BUYER, None, Rates()),
+    ]  # fmt: skip
+    found = market_figures(views_for(POLICY, "commerce", SALE, documents).views)
+    assert [(f.market_id, f.destination, f.chapter, f.sales, f.value_cny) for f in found] == [
+        ("gz-liuhua", "NG", "42", 1, Decimal("35.50")),
+        ("gz-liuhua", "NG", "61", 2, Decimal("163.37")),  # 21.30 + 142.00 + 0.07
+    ]
+    # the fen of rounding goes to the last line: 3.01 USD is 21.37 CNY, 21.30 + 0.07
+    assert sum(f.value_cny for f in found) == Decimal("21.37") + Decimal("177.50")
+    # an agency whose views lack the figures (inspection has none) counts nothing
+    assert market_figures(views_for(POLICY, "inspection_quarantine", SALE, documents).views) == []
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["6109100021", "4202221000", "9503008900"]),
+                st.integers(1, 10_000),
+                st.decimals(min_value=Decimal("0.01"), max_value=Decimal(999), places=2),
+            ),
+            min_size=1,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_figures_never_lose_or_double_count_a_fen(
+    sales: list[list[tuple[str, int, Decimal]]],
+) -> None:
+    documents = [
+        sale_document(
+            _mixed(f"tx-{n}", *((code, str(q), str(price)) for code, q, price in lines)),
+            MARKET, OPERATOR, BUYER, SHIPMENT, Rates(),
+        )
+        for n, lines in enumerate(sales)
+    ]  # fmt: skip
+    views = views_for(POLICY, "commerce", SALE, documents).views
+    figures = market_figures(views)
+    assert sum(f.value_cny for f in figures) == sum(
+        Decimal(v["MarketSale"]["totalCny"]) for v in views
+    )
+    chapters = {line[0][:2] for lines in sales for line in lines}
+    assert {f.chapter for f in figures} == chapters

@@ -128,3 +128,22 @@ def test_unlisted_office_of_a_known_district() -> None:
     assert is_customs_office("5345")
     assert not is_customs_office("1100")  # no district 11
     assert customs_district("53") is None
+
+
+@pytest.mark.parametrize(
+    ("code", "city"),
+    [
+        ("4403960102", "shenzhen"),  # customs code: 4403 深圳市
+        ("4401960001", "guangzhou"),
+        ("4419940010", "dongguan"),
+        ("914403001234567890", "shenzhen"),  # USCC: characters 3–6 are the division
+        ("3301960001", None),  # 杭州: outside the Greater Bay Area
+        ("44039601", None),  # neither a customs code nor a USCC
+        ("44AB960102", None),
+    ],
+)
+def test_a_firm_code_names_the_gba_city_it_is_registered_in(code: str, city: str | None) -> None:
+    from tradewindow.reference.gba import gba_city_of_firm
+
+    found = gba_city_of_firm(code)
+    assert (found.key if found else None) == city

@@ -168,10 +168,17 @@ class Lifecycle:
 
     # --- applying --------------------------------------------------------------------------
 
-    def apply(self, message: LifecycleMessage, check: MessageCheck, actor: str) -> None:
+    def apply(
+        self,
+        message: LifecycleMessage,
+        check: MessageCheck,
+        actor: str,
+        positions: Sequence[int] | None = None,
+    ) -> None:
         documents: Sequence[LifecycleDocument] = message.documents
         for index, document in enumerate(documents):
-            prefix = f"{type(document).element}[{index + 1}]"
+            place = positions[index] if positions is not None else index
+            prefix = f"{type(document).element}[{place + 1}]"
             violations = [*check.message, *check.documents.get(index, [])]
             if not violations:
                 violations = [v.at(prefix) for v in self._stateful(document)]

@@ -4,7 +4,7 @@ the loader never takes the writer's lock from clearance (WAL lets both run at on
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -13,6 +13,8 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, select
 from tradewindow.analytics.ports import (
     CancelledList,
     ChangedList,
+    ExportFiled,
+    ExportSaved,
     ReleasedList,
     ReturnedLine,
     ReturnsOnFile,
@@ -20,6 +22,7 @@ from tradewindow.analytics.ports import (
 from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.store.cbec.tables import returned_lines
 from tradewindow.store.engine import READ_ONLY
+from tradewindow.store.export import lake as export_lake
 from tradewindow.store.schema import documents, tax_bills
 
 _CHUNK = 500
@@ -70,6 +73,16 @@ class SqlLakeSource:
                     if key not in latest or created_at > latest[key][0]:
                         latest[key] = (created_at, body)
         return {key: body for key, (_, body) in latest.items()}
+
+    def exports_filed(
+        self, statuses: Collection[str], filed: tuple[datetime, datetime] | None = None
+    ) -> Iterator[ExportFiled]:
+        start, end = filed if filed is not None else (None, None)
+        for key, filed_at, body in export_lake.filed_between(self.engine, statuses, start, end):
+            yield ExportFiled(key, filed_at, body)
+
+    def exports_saved_since(self, since: datetime) -> list[ExportSaved]:
+        return [ExportSaved(*row) for row in export_lake.saved_since(self.engine, since)]
 
     def returns(self) -> ReturnsOnFile:
         with self._reader() as connection:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, func, insert, select, text
+import msgspec
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
 
-from tradewindow.evidence.chain import GENESIS, Record, RecordKind
-from tradewindow.store.evidence.tables import records, subjects
+from tradewindow.evidence.chain import GENESIS, Anchor, Record, RecordKind, anchor_of
+from tradewindow.store.evidence.tables import checkpoints, records, subjects
 from tradewindow.store.transaction import reader, writer
 
 _LOCK_KEY = 0x7477_6576_6964  # "twevid": the advisory lock every evidence writer takes
@@ -57,6 +58,17 @@ class SqlChainRecords:
         ]
         if index:
             self._connection.execute(insert(subjects), index)
+        anchors = [
+            msgspec.structs.asdict(anchor_of(r))
+            for r in sealed
+            if r.kind == RecordKind.CHECKPOINT.value
+        ]
+        if anchors:
+            self._connection.execute(insert(checkpoints), anchors)
+
+    def last_checkpoint_seq(self) -> int:
+        found: int | None = self._connection.scalar(select(func.max(checkpoints.c.seq)))
+        return found or 0
 
 
 class SqlEvidenceStore:
@@ -95,6 +107,23 @@ class SqlEvidenceStore:
         with reader(self.engine) as connection:
             found: int | None = connection.scalar(query)
         return found
+
+    def anchors(self, after: int = 0) -> list[Anchor]:
+        query = select(*checkpoints.c).where(checkpoints.c.seq > after).order_by(checkpoints.c.seq)
+        with reader(self.engine) as connection:
+            rows = connection.execute(query).all()
+        return [Anchor(**row._asdict()) for row in rows]
+
+    def newest_anchor_seq(self) -> int:
+        with reader(self.engine) as connection:
+            found: int | None = connection.scalar(select(func.max(checkpoints.c.seq)))
+        return found or 0
+
+    def set_timestamp(self, seq: int, token: str) -> None:
+        with writer(self.engine) as connection:
+            connection.execute(
+                update(checkpoints).where(checkpoints.c.seq == seq).values(timestamp=token)
+            )
 
 
 def _head(connection: Connection) -> tuple[int, str]:

@@ -41,3 +41,18 @@ seen_signatures = Table(
     Column("request_id", String, nullable=False),
     Column("seen_at", String, nullable=False),
 )
+
+# every checkpoint again, outside the chain table (``evidence.chain.Anchor``): a tail deleted
+# from ``evidence_records`` leaves its checkpoints here (migration ``0017_evidence_checkpoints``)
+checkpoints = Table(
+    "evidence_checkpoints",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", String, nullable=False),
+    Column("records", BigInteger, nullable=False),
+    Column("head_hash", String, nullable=False),
+    Column("hash", String, nullable=False),
+    Column("signature", Text, nullable=False),
+    Column("key", String, nullable=False),
+    Column("timestamp", Text),
+)

@@ -3,7 +3,7 @@ tables inside one transaction; ``SqlExportStore`` opens them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -12,6 +12,7 @@ import msgspec
 from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from tradewindow.clock import utc_now
 from tradewindow.export.flow import Status
 from tradewindow.export.model import Addressed, ExportAnswer, ExportList, SummaryRecord
 from tradewindow.export.warehouses import Warehouse
@@ -145,6 +146,8 @@ class SqlExportRecords:
             "sum_no": record.sum_no,
             "filed_at": record.filed_at,
             "body": msgspec.json.encode(record),
+            "owner": record.owner,
+            "updated_at": utc_now(),  # the statistics loader's watermark reads it
         }
         statement = dialect_insert(self.connection)(lists).values(
             order_key=record.order_key, **values
@@ -160,6 +163,21 @@ class SqlExportRecords:
             lists.c.sum_no.is_(None),
             and_(lists.c.departed_on >= start.isoformat(), lists.c.departed_on <= end.isoformat()),
         )
+
+    def lists_of(
+        self, owner: str, ebc_codes: Sequence[str], *, limit: int, status: Status | None = None
+    ) -> list[ExportList]:
+        """The lists ``owner`` filed or that name one of ``ebc_codes`` as consignor, newest
+        filed first, at most ``limit``."""
+        mine = or_(lists.c.owner == owner, lists.c.ebc_code.in_(list(ebc_codes)))
+        where = [mine] + ([lists.c.status == status.value] if status is not None else [])
+        query = (
+            select(lists.c.body)
+            .where(*where)
+            .order_by(lists.c.filed_at.desc(), lists.c.order_key)
+            .limit(limit)
+        )
+        return [_LIST.decode(body) for body in self.connection.scalars(query)]
 
     def unsummarised(self, ebc_code: str | None = None) -> list[ExportList]:
         """Departed lists not in a summary (of one consignor, or of all)."""
@@ -249,6 +267,17 @@ class SqlExportRecords:
             )
         ).scalar_one_or_none()
         return None if body is None else msgspec.json.decode(body, type=Warehouse)
+
+    def warehouses_of(self, enterprise_code: str) -> list[Warehouse]:
+        """The overseas warehouses an enterprise registered, by warehouse code."""
+        query = (
+            select(warehouses.c.body)
+            .where(warehouses.c.enterprise_code == enterprise_code)
+            .order_by(warehouses.c.warehouse_code)
+        )
+        return [
+            msgspec.json.decode(body, type=Warehouse) for body in self.connection.scalars(query)
+        ]
 
 
 class SqlExportStore:

@@ -42,8 +42,14 @@ lists = Table(
     Column("sum_no", String(20)),
     Column("filed_at", Instant(), nullable=False),
     Column("body", LargeBinary, nullable=False),
+    Column("owner", String(80)),  # 0017_export_lists: who filed it
+    Column("updated_at", Instant()),  # 0017_export_lists: when it was last saved
     Index("ix_exp_lists_waybill_key", "waybill_key"),
     Index("ix_exp_lists_status_ebc", "status", "ebc_code", "departed_on"),
+    Index("ix_exp_lists_owner_filed", "owner", "filed_at"),
+    Index("ix_exp_lists_ebc_filed", "ebc_code", "filed_at"),
+    Index("ix_exp_lists_updated_at", "updated_at"),
+    Index("ix_exp_lists_filed_at", "filed_at"),
 )
 
 early_arrivals = Table(

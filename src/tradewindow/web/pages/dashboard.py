@@ -11,7 +11,15 @@ What the dashboard shows for a ``Scope`` (a day ``through`` and a direction):
 - the monthly series of the last 24 *complete* months with year-on-year growth (a month still
   running would be compared with a whole month a year before);
 - rankings (city, HS chapter, partner) for the year to date;
+- imports and exports side by side, month by month (``flows``), whatever the direction chosen;
+- where exports go: the destinations of the year to date (``destinations``);
+- the share of a city's published trade that passed through the platform (``area_share``:
+  ``AREA`` against the shipped official totals, for the latest ended year they give that the
+  lake holds lines of);
 - any breakdown the visitor asks for, up to ``MAX_TABLE_ROWS`` rows.
+
+(Over 400 lines: it is the one module that knows the analytics API (see above), so every figure
+the dashboard asks for is here.)
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import msgspec
 
 from tradewindow.analytics.indicators import DIGITAL_TARGET, Definition, Indicators
 from tradewindow.analytics.lake import Lake
+from tradewindow.analytics.official import AreaTotal, area_totals
 from tradewindow.analytics.query import Query
 from tradewindow.violations import Rejected, Violation
 
@@ -45,6 +54,7 @@ TABLE_PERIODS = ("month", "quarter", "year", "all")
 TABLE_MEASURES = ("value_cny", "lines", "documents", "tax")
 MAX_TABLE_DIMENSIONS = 3
 MAX_TABLE_ROWS = 1_000
+AREA = "shenzhen"  # the city whose published totals the share card sets the platform against
 
 
 class Scope(msgspec.Struct, frozen=True, kw_only=True):
@@ -91,6 +101,32 @@ class Ranked(msgspec.Struct, frozen=True, kw_only=True):
 class Ranking(msgspec.Struct, frozen=True, kw_only=True):
     dimension: str
     items: list[Ranked]
+    as_of: datetime | None
+    definition: Definition
+
+
+class Flow(msgspec.Struct, frozen=True, kw_only=True):
+    period: date
+    imports: Decimal | None
+    exports: Decimal | None
+
+
+class Flows(msgspec.Struct, frozen=True, kw_only=True):
+    points: list[Flow]
+    as_of: datetime | None
+    definition: Definition
+
+
+class AreaShare(msgspec.Struct, frozen=True, kw_only=True):
+    """A city's trade through the platform in a year against its published totals: the
+    platform's value, the official value and the share, by direction and together
+    (``direction`` None); ``months``: the months of the year the lake holds."""
+
+    area: str
+    year: int
+    rows: list[tuple[str | None, Decimal, Decimal, Decimal | None]]
+    months: int
+    source: str
     as_of: datetime | None
     definition: Definition
 
@@ -154,9 +190,7 @@ def headlines(indicators: Indicators, scope: Scope) -> list[Headline]:
 
 def monthly(indicators: Indicators, scope: Scope) -> Series:
     """Value in yuan of the last ``MONTHS`` complete months, with year-on-year growth."""
-    next_day = scope.through + timedelta(days=1)
-    end = scope.through if next_day.day == 1 else scope.through.replace(day=1) - timedelta(days=1)
-    start = _months_before(end.replace(day=1), MONTHS - 1)
+    start, end = _complete_months(scope)
     result = indicators.growth(
         Query(
             period="month",
@@ -177,6 +211,58 @@ def monthly(indicators: Indicators, scope: Scope) -> Series:
         for row in records
     ]
     return Series(points=points, as_of=result.as_of, definition=result.definition)
+
+
+def flows(indicators: Indicators, scope: Scope) -> Flows:
+    """Imports and exports in yuan over the months ``monthly`` shows, side by side."""
+    start, end = _complete_months(scope)
+    result = indicators.breakdown(
+        Query(period="month", by=("direction",), measures=("value_cny",), start=start, end=end)
+    )
+    by_month: dict[date, dict[str, Decimal | None]] = {}
+    for row in result.records():
+        by_month.setdefault(row["period"], {})[row["direction"]] = row["value_cny"]
+    points = [
+        Flow(period=month, imports=values.get("import"), exports=values.get("export"))
+        for month, values in sorted(by_month.items())
+    ]
+    return Flows(points=points, as_of=result.as_of, definition=result.definition)
+
+
+def destinations(indicators: Indicators, scope: Scope) -> Ranking:
+    """Where exports went in the year to date: the partner ranking of exports, whatever the
+    direction the page shows."""
+    return ranking(indicators, msgspec.structs.replace(scope, direction="export"), "partner")
+
+
+def area_share(
+    indicators: Indicators, scope: Scope, totals: tuple[AreaTotal, ...] | None = None
+) -> AreaShare | None:
+    """``AREA``'s trade through the platform against its published totals, for the latest
+    year ended by the scope's day that the totals give and the lake holds lines of (else the
+    latest such year the totals give at all); None when the totals give no such year."""
+    given = area_totals() if totals is None else totals
+    ended = {t.year for t in given if t.area == AREA and date(t.year, 12, 31) <= scope.through}
+    years = sorted(ended)
+    if not years:
+        return None
+    chosen = None
+    for year in reversed(years):
+        result = indicators.share_of_area(AREA, year, given)
+        chosen = chosen or result
+        if int(result.notes["months"]):
+            chosen = result
+            break
+    assert chosen is not None  # noqa: S101 - years is not empty
+    return AreaShare(
+        area=AREA,
+        year=int(chosen.definition.parameters["year"]),
+        rows=[(r[0], r[1], r[2], r[3]) for r in chosen.rows],
+        months=int(chosen.notes["months"]),
+        source=chosen.notes["source"],
+        as_of=chosen.as_of,
+        definition=chosen.definition,
+    )
 
 
 def ranking(indicators: Indicators, scope: Scope, dimension: str) -> Ranking:
@@ -342,6 +428,13 @@ def _day(name: str, text: object, violations: list[Violation]) -> date | None:
     except ValueError:
         violations.append(_bad(name, f"{name} must be a day written YYYY-MM-DD"))
         return None
+
+
+def _complete_months(scope: Scope) -> tuple[date, date]:
+    """The first and last day of the last ``MONTHS`` complete months up to the scope's day."""
+    next_day = scope.through + timedelta(days=1)
+    end = scope.through if next_day.day == 1 else scope.through.replace(day=1) - timedelta(days=1)
+    return _months_before(end.replace(day=1), MONTHS - 1), end
 
 
 def _months_before(first: date, months: int) -> date:

@@ -14,6 +14,10 @@ figures, hand ``views`` to a template or the encoder.
 ``GET /stats/api/breakdown``                the table's header and rows
 ``GET /stats/api/returns``                  CBEC return and cancellation rates
                                             (``?by=platform|hs_chapter``)
+``GET /stats/api/flows``                    imports and exports per month, side by side
+``GET /stats/api/destinations``             where exports went, year to date
+``GET /stats/api/area-share``               a city's trade through the platform against
+                                            its published totals
 ==========================================  =============================================
 """
 
@@ -35,10 +39,13 @@ from tradewindow.analytics.indicators import Indicators
 from tradewindow.web.pages import dashboard
 from tradewindow.web.pages.shell import language_of, page
 from tradewindow.web.pages.views import (
+    destinations_view,
+    flows_view,
     headline_view,
     ranking_view,
     returns_view,
     series_view,
+    share_view,
     table_csv,
     table_view,
 )
@@ -86,7 +93,11 @@ class StatsPages(Controller):
         monthly = series_view(dashboard.monthly(indicators, scope), language)
         returns = returns_view(indicators.lake, "hs_chapter", language)
         table = _table(request, indicators, language, scope.through)
+        share = dashboard.area_share(indicators, scope)
         context = {
+            "flows": flows_view(dashboard.flows(indicators, scope), language),
+            "destinations": destinations_view(dashboard.destinations(indicators, scope), language),
+            "share": share_view(share, language) if share else None,
             "procurement": _procurement(indicators),
             "scope": scope,
             "figures": figures,
@@ -145,6 +156,29 @@ class StatsApi(Controller):
         scope = _scope(request, indicators)
         view = ranking_view(dashboard.ranking(indicators, scope, dimension), language_of(request))
         return _json({"through": scope.through, "direction": scope.direction} | view)
+
+    @get("/flows", sync_to_thread=True, summary="Imports and exports per month, side by side")
+    def flows(self, request: AnyRequest, indicators: InjectedIndicators) -> Response[bytes]:
+        scope = _scope(request, indicators)
+        view = flows_view(dashboard.flows(indicators, scope), language_of(request))
+        return _json({"through": scope.through} | view)
+
+    @get("/destinations", sync_to_thread=True, summary="Where exports went, year to date")
+    def destinations(self, request: AnyRequest, indicators: InjectedIndicators) -> Response[bytes]:
+        scope = _scope(request, indicators)
+        ranked = dashboard.destinations(indicators, scope)
+        return _json({"through": scope.through} | destinations_view(ranked, language_of(request)))
+
+    @get(
+        "/area-share",
+        sync_to_thread=True,
+        summary="A city's trade through the platform against its published yearly totals",
+    )
+    def area_share(self, request: AnyRequest, indicators: InjectedIndicators) -> Response[bytes]:
+        scope = _scope(request, indicators)
+        share = dashboard.area_share(indicators, scope)
+        view = share_view(share, language_of(request)) if share else None
+        return _json({"through": scope.through, "share": view})
 
     @get("/returns", sync_to_thread=True, summary="CBEC return and cancellation rates")
     def returns(self, request: AnyRequest, indicators: InjectedIndicators) -> Response[bytes]:

@@ -19,7 +19,7 @@ import msgspec
 
 from tradewindow.web import i18n
 from tradewindow.web.pages import labels
-from tradewindow.web.pages.dashboard import Headline, Ranking, Series, Table
+from tradewindow.web.pages.dashboard import AreaShare, Flows, Headline, Ranking, Series, Table
 
 
 def headline_view(figure: Headline, language: str) -> dict[str, Any]:
@@ -85,6 +85,79 @@ def ranking_view(ranking: Ranking, language: str) -> dict[str, Any]:
         "definition_text": i18n.message(language, f"chart.{dimension}.definition"),
     }
     return view | _provenance(ranking.as_of, ranking.definition, language)
+
+
+def flows_view(flows: Flows, language: str) -> dict[str, Any]:
+    """Imports and exports per month, side by side."""
+    points = [
+        {
+            "period": f"{point.period:%Y-%m}",
+            "import": plain(point.imports),
+            "import_display": i18n.money(point.imports, language),
+            "export": plain(point.exports),
+            "export_display": i18n.money(point.exports, language),
+        }
+        for point in flows.points
+    ]
+    view = {
+        "points": points,
+        "name": i18n.message(language, "chart.flows.name"),
+        "definition_text": i18n.message(language, "chart.flows.definition"),
+    }
+    return view | _provenance(flows.as_of, flows.definition, language)
+
+
+def destinations_view(ranking: Ranking, language: str) -> dict[str, Any]:
+    """The export partners' ranking under its own name: where exports go."""
+    return ranking_view(ranking, language) | {
+        "name": i18n.message(language, "chart.destinations.name"),
+        "definition_text": i18n.message(language, "chart.destinations.definition"),
+    }
+
+
+def share_view(share: AreaShare, language: str) -> dict[str, Any]:
+    """A city's trade through the platform against its published totals, per direction and
+    together (``direction`` None, last)."""
+    city = labels.label("city", share.area, language)
+    rows = [
+        {
+            "direction": direction,
+            "name": i18n.message(language, f"direction.{direction or 'all'}"),
+            "value": plain(value),
+            "display": i18n.money(value, language),
+            "official": plain(official),
+            "official_display": i18n.money(official, language),
+            "share": plain(ratio),
+            "share_display": small_percent(ratio, language),
+        }
+        for direction, value, official, ratio in share.rows
+    ]
+    view = {
+        "area": share.area,
+        "year": share.year,
+        "months": share.months,
+        "rows": rows,
+        "source": share.source,
+        "name": i18n.message(language, "chart.share.name", city=city, year=share.year),
+        "definition_text": i18n.message(language, "chart.share.definition", city=city),
+        "coverage_text": i18n.message(
+            language, "chart.share.coverage", months=share.months, year=share.year
+        ),
+    }
+    return view | _provenance(share.as_of, share.definition, language)
+
+
+def small_percent(ratio: Decimal | None, language: str) -> str:
+    """A share as a percentage people can read even when it is tiny: one decimal from 1 %,
+    else three significant digits (``0.00412%``); ``—`` when there is none."""
+    if ratio is None:
+        return i18n.message(language, "number.none")
+    shown = Decimal(ratio) * 100
+    if shown == 0 or shown >= 1:
+        return i18n.percent(ratio, language)
+    digits = f"{shown:.3g}"
+    written = f"{Decimal(digits).normalize():f}"
+    return i18n.message(language, "number.percent", value=written)
 
 
 def table_view(table: Table, language: str) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from tradewindow.parties.identifiers import Scheme
 from tradewindow.parties.model import Party
 from tradewindow.violations import Violation
 
-Kind = Literal["order", "payment", "waybill", "inventory"]
+Kind = Literal["order", "payment", "waybill", "inventory", "export"]  # export: CEB603
 KINDS: tuple[Kind, ...] = ("order", "payment", "waybill", "inventory")
 AUTOMATIC = frozenset({"guid", "appType", "appTime", "appStatus", "gnum"})
 MAX_LINES = 50
@@ -47,6 +47,8 @@ PICKERS = {
     "country": "countries",
     "tradeCountry": "countries",
     "currency": "currencies",
+    "fCurrency": "currencies",  # the export list's freight and insurance currencies
+    "iCurrency": "currencies",
     "unit": "units",
     "unit1": "units",
     "unit2": "units",
@@ -76,6 +78,12 @@ class FormSpec(msgspec.Struct, frozen=True, kw_only=True):
     line_element: str | None  # "OrderList", "InventoryList"; None: no lines
     line: tuple[Field, ...]
     action: str  # the parties.roles action value of filing it
+
+
+def fields_of(struct: type[msgspec.Struct]) -> tuple[Field, ...]:
+    """The form fields of a document Struct (its wire names, numbers typed), the automatic
+    ones left out: any CEB head or line, import or export."""
+    return _fields(struct)
 
 
 def _fields(struct: type[msgspec.Struct]) -> tuple[Field, ...]:

@@ -11,6 +11,8 @@ from litestar import Router
 from tradewindow.web.portal.after_release_pages import AfterReleasePages
 from tradewindow.web.portal.bonded_pages import BondedPages
 from tradewindow.web.portal.data_pages import DataPages, RegisterPages
+from tradewindow.web.portal.export_pages import ExportPages
+from tradewindow.web.portal.export_workbench import ExportWorkbench
 from tradewindow.web.portal.filing_pages import FilingPages
 from tradewindow.web.portal.filings_pages import FilingsPages
 from tradewindow.web.portal.keys_pages import KeysPages
@@ -46,6 +48,8 @@ def routers() -> list[Router]:
                 ProcurementWorkbench,
                 DataPages,
                 RegisterPages,
+                ExportPages,
+                ExportWorkbench,
             ],
             exception_handlers={Exception: portal_error},
             include_in_schema=False,

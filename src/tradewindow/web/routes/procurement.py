@@ -6,6 +6,8 @@
 ``POST /v1/procurement/operators|buyers|agents``       register the caller as one
 ``POST /v1/procurement/commissions``                   a buyer commissions an agent
 ``GET|POST /v1/procurement/sales``                     the sales the caller reaches; record one
+``POST /v1/procurement/sales/upload?operator=``        record an operator's sales from CSV
+                                                       (``text/csv``; all or none)
 ``GET  /v1/procurement/sales/{sale_id}``               one, with its history
 ``POST /v1/procurement/sales/{sale_id}/confirm``       the buyer or its agent confirms
 ``POST /v1/procurement/sales/{sale_id}/correct``       the operator corrects (fields given)
@@ -20,6 +22,8 @@
 ``GET  …/{shipment_id}/settlement``                    receipts reconciled per operator
 ``GET  /v1/procurement/views/sales|fx-receipts``       an agency's views (its policy's fields)
 ``GET  /v1/procurement/views/vat-exemptions``          taxation: exempt sales per operator/month
+``GET  /v1/procurement/views/market-figures``          commerce: value by market, destination
+                                                       and HS chapter
 =====================================================  =======================================
 
 Anything the caller may not reach is 404 exactly like what does not exist; the customs decision
@@ -37,6 +41,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
+from tradewindow.formats.procurement_csv import COLUMNS, read_sales
 from tradewindow.formats.wco_declaration import declaration_json, declaration_xml, document_of
 from tradewindow.parties.principal import PartyKind, Principal
 from tradewindow.procurement.consolidation import ShipmentForm
@@ -57,7 +62,7 @@ from tradewindow.procurement.platform import MarketProcurement
 from tradewindow.procurement.registry import AgentForm, BuyerForm, OperatorForm
 from tradewindow.procurement.sales import SaleChanges, SaleForm
 from tradewindow.procurement.service import FxForm, Settlement
-from tradewindow.procurement.sharing import AgencyViews, Exemption
+from tradewindow.procurement.sharing import AgencyViews, Exemption, MarketFigure
 from tradewindow.web.openapi_docs import XML, document
 from tradewindow.web.problems import ApiError
 from tradewindow.web.window import Window
@@ -110,6 +115,10 @@ class DeclarationView(msgspec.Struct, frozen=True, kw_only=True):
 class ShipmentDecision(msgspec.Struct, frozen=True, kw_only=True):
     decision: str  # released or refused (any other is a coded 422)
     note: str = ""
+
+
+class FigureList(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[MarketFigure]
 
 
 class SettlementList(msgspec.Struct, frozen=True, kw_only=True):
@@ -212,6 +221,29 @@ class ProcurementController(Controller):
         self, request: AnyRequest, data: SaleRequest, principal: Principal
     ) -> Transaction:
         return _platform(request).sales.record_sale(principal.party_id, data.operator_id, data.sale)
+
+    @post(
+        "/sales/upload",
+        sync_to_thread=True,
+        status_code=201,
+        summary="An operator records many sales from CSV, all or none (交易登记批量导入)",
+        description="A header row `"
+        + ",".join(COLUMNS)
+        + "`, then one row per goods line; rows with the same sale_ref are one sale. Every bad"
+        " row or sale is reported at once (paths `row[N]/column`, `sale[ref]/…`); nothing is"
+        " recorded unless all are.",
+        responses=document({201: (SaleList, "recorded, in the order of the file")}),
+    )
+    def upload_sales(
+        self,
+        request: AnyRequest,
+        body: bytes,  # the raw CSV (``text/csv``), not JSON
+        principal: Principal,
+        operator_id: Annotated[str, Parameter(query="operator")],
+    ) -> SaleList:
+        forms = read_sales(body)
+        recorded = _platform(request).sales.record_sales(principal.party_id, operator_id, forms)
+        return SaleList(items=recorded)
 
     @get(
         "/sales/{sale_id:str}",
@@ -429,3 +461,17 @@ class ProcurementViewsController(Controller):
         agency = _agency_of(principal)
         found = _platform(request).sharing.exemptions(agency, principal.credential_id, month)
         return ExemptionList(items=found)
+
+    @get(
+        "/market-figures",
+        sync_to_thread=True,
+        summary="Market procurement statistics: yuan value by market, destination and HS chapter"
+        " (from the agency's own views)",
+        responses=document({200: (FigureList, "per market, destination and chapter")}),
+    )
+    def figures(
+        self, request: AnyRequest, principal: Principal, month: str | None = None
+    ) -> FigureList:
+        agency = _agency_of(principal)
+        found = _platform(request).sharing.figures(agency, principal.credential_id, month)
+        return FigureList(items=found)

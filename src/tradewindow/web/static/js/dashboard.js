@@ -122,7 +122,34 @@
     };
   }
 
-  var BUILDERS = { monthly: monthly, bar: bar, treemap: treemap, rates: rates };
+  // imports and exports side by side, month by month (the series' names come from the page)
+  function flows(data) {
+    var points = data.points;
+    var series = function (name, key, color) {
+      return { name: name, type: "bar", barMaxWidth: 18, itemStyle: { color: color, borderRadius: [4, 4, 0, 0] },
+        data: points.map(function (p) { return number(p[key]); }) };
+    };
+    return {
+      textStyle: { fontFamily: font },
+      legend: { top: 0, data: [text.imports, text.exports] },
+      grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (items) {
+          var lines = [escape(items[0].axisValue)];
+          items.forEach(function (item) {
+            lines.push(item.marker + escape(item.seriesName) + ": " + (item.value === null ? "—" : full.format(item.value)));
+          });
+          return lines.join("<br>");
+        },
+      },
+      xAxis: { type: "category", data: points.map(function (p) { return p.period; }), axisLabel: AXIS },
+      yAxis: { type: "value", axisLabel: { color: AXIS.color, formatter: function (v) { return compact.format(v); } }, splitLine: GRID_LINE },
+      series: [series(text.imports, "import", "#2f6fd6"), series(text.exports, "export", "#d68a2f")],
+    };
+  }
+
+  var BUILDERS = { monthly: monthly, bar: bar, treemap: treemap, rates: rates, flows: flows };
 
   function draw(element) {
     fetch(element.dataset.src, { headers: { Accept: "application/json" } })
