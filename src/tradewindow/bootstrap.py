@@ -31,6 +31,7 @@ from tradewindow.datachannel.ports import ObjectStore
 from tradewindow.datachannel.sealing import MasterKeys
 from tradewindow.evidence.log import CheckpointPolicy, EvidenceLog
 from tradewindow.evidence.market_procurement import MarketProcurementRecords
+from tradewindow.evidence.partitions import PartitionEvidence
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
 from tradewindow.evidence.ports import Egress
 from tradewindow.evidence.recorder import (
@@ -73,7 +74,7 @@ from tradewindow.store.datachannel.objects import LocalObjects
 from tradewindow.store.datachannel.records import SqlChannelRecords
 from tradewindow.store.datachannel.s3 import S3Objects
 from tradewindow.store.evidence.anchor_file import AnchorFile, anchor_file_path
-from tradewindow.store.partition import PartitionStore, SqlInbox
+from tradewindow.store.partition import PartitionStore, SqlInbox, SqlPartitionChains
 
 
 class App(msgspec.Struct, frozen=True, kw_only=True):
@@ -204,6 +205,13 @@ def evidence_log(
         ),
         anchor_sink=AnchorFile(anchor_file_path(settings)),
         stamper=tsa_stamper(settings, guard or egress_guard(settings)),
+        # partitioned clearance: the partitions' heads are signed into the platform's chain
+        # before each checkpoint of it, so their records are anchored too
+        before_sign=(
+            PartitionEvidence(SqlPartitionChains(store.engine), platform_key).sign_moved_heads
+            if settings.clearance_partitions > 1
+            else None
+        ),
     )
 
 

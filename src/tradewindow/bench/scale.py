@@ -153,7 +153,7 @@ def _one(
                 for _ in range(writers)
             ]
             try:
-                _wait_done(store)
+                _wait_done(store, processes)
                 wall = time.perf_counter() - started
             finally:
                 for process in processes:
@@ -209,8 +209,13 @@ def _file(
     return time.perf_counter() - start
 
 
-def _wait_done(store: Any) -> None:
+def _wait_done(store: Any, processes: Sequence[subprocess.Popen[bytes]]) -> None:
+    """Until no part is left; a worker that stopped on its own ends the run (its error is
+    what `tradewindow clearance-worker` prints when run by hand)."""
     while inbox_pending(store.engine):
+        stopped = [p.returncode for p in processes if p.poll() is not None]
+        if stopped:
+            raise RuntimeError(f"a clearance-worker stopped (exit status {stopped[0]})")
         time.sleep(0.05)
 
 
