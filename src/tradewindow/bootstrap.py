@@ -125,7 +125,7 @@ def bootstrap(
         key_evidence=KeyRecords(evidence),
     )
     logistics = open_logistics(
-        store.engine, settings, clock=clock, party_of=_party_by_customs_code(parties)
+        store.logistics, settings, clock=clock, party_of=_party_by_customs_code(parties)
     )
     commissions = CommissionRegistry(
         store.parties, evidence=CommissionRecords(evidence), clock=clock

@@ -2,6 +2,9 @@
 
 Claiming and deciding are conditional UPDATEs: of two officers claiming one task, exactly one
 changes the row. Listings are pages of indexed scans by agency.
+
+(Over 400 lines: one statement per method of the agencies' queue and notice ports over the same
+tables; splitting by port would split the claim and decide statements that must agree.)
 """
 
 from __future__ import annotations
