@@ -10,7 +10,8 @@ totals — never a byte of a dataset.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import msgspec
@@ -407,9 +408,14 @@ class Channel:
         key = self._key(found.transfer)
         stored = {c.index: c for c in self.records.chunks(found.transfer)}
         first, last = start // found.chunk_size, max(start, end - 1) // found.chunk_size
-        for index in range(first, last + 1) if end > start else ():
+        indexes = list(range(first, last + 1)) if end > start else []
+        opened: Iterator[bytes]
+        if len(indexes) < 2:
+            opened = (self._open(found, key, stored.get(i), i) for i in indexes)
+        else:
+            opened = _ahead(lambda i: self._open(found, key, stored.get(i), i), indexes)
+        for index, plain in zip(indexes, opened, strict=True):
             chunk_start, _ = found.chunk_range(index)
-            plain = self._open(found, key, stored.get(index), index)
             yield plain[max(0, start - chunk_start) : end - chunk_start]
 
     def _open(self, found: Manifest, key: bytes, chunk: StoredChunk | None, index: int) -> bytes:
@@ -457,6 +463,22 @@ class Channel:
         detail = {"objects": len(names), "proof": proof, "keyDestroyed": True}
         self.records.record(id, "destruction", person, now, _text(detail))
         return proof
+
+
+def _ahead(open_chunk: Callable[[int], bytes], indexes: list[int]) -> Iterator[bytes]:
+    """Each chunk opened (read, decrypted, checked against the manifest) on a worker while the
+    one before it is consumed: two cores at work, and at most two chunks in memory beyond the
+    one given out. Nothing is given out before it is checked; a refusal is raised in order."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-read") as pool:
+        pending = pool.submit(open_chunk, indexes[0])
+        try:
+            for following in indexes[1:]:
+                current = pending.result()
+                pending = pool.submit(open_chunk, following)
+                yield current
+            yield pending.result()
+        finally:
+            pending.cancel()
 
 
 def _text(value: object) -> str:
