@@ -10,8 +10,11 @@ totals — never a byte of a dataset.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
 import msgspec
@@ -49,6 +52,11 @@ from tradewindow.datachannel.sealing import (
 from tradewindow.violations import Rejected, Violation
 
 MAX_CHUNK = 64 * 1024 * 1024
+AHEAD = 2  # chunks a whole read opens ahead of the one it gives out
+
+
+# checks an uploaded chunk's SHA-256 while the request's thread encrypts it
+_HASHING = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="data-hash")
 
 
 class NotFound(LookupError):
@@ -341,15 +349,18 @@ class Channel:
                 f"chunk {index} is {expected} bytes, not {len(data)}",
                 f"第{index}块应为{expected}字节",
             )
-        if chunk_digest(data) != digest.lower():
+        # the SHA-256 is checked on another thread (hashlib lets go of the GIL) while this one
+        # encrypts (AES-GCM does not): nothing is stored before the check has passed
+        checking = _HASHING.submit(chunk_digest, data)
+        sealed = encrypt_chunk(self._key(id), id, index, data)
+        if checking.result() != digest.lower():
             raise _refused(
                 "upload.digest", f"chunk {index} does not match its SHA-256", f"第{index}块校验失败"
             )
-        key = self._key(id)
         # named by what it holds, not hashed again: the ciphertext is authenticated (AES-GCM)
         # and the plaintext checked against the manifest on every read
         name = hashlib.sha256(f"{id}/{index}/{digest.lower()}".encode()).hexdigest()
-        name = self.objects.put(encrypt_chunk(key, id, index, data), name)
+        name = self.objects.put(sealed, name)
         stored = StoredChunk(index=index, digest=digest.lower(), object_name=name, size=len(data))
         self.records.save_chunk(id, stored)
 
@@ -466,19 +477,26 @@ class Channel:
 
 
 def _ahead(open_chunk: Callable[[int], bytes], indexes: list[int]) -> Iterator[bytes]:
-    """Each chunk opened (read, decrypted, checked against the manifest) on a worker while the
-    one before it is consumed: two cores at work, and at most two chunks in memory beyond the
-    one given out. Nothing is given out before it is checked; a refusal is raised in order."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-read") as pool:
-        pending = pool.submit(open_chunk, indexes[0])
+    """The chunks opened (read, decrypted, checked against the manifest) ``AHEAD`` at a time on
+    workers while the one before them is consumed: AES-GCM holds the GIL but SHA-256 and file
+    reads do not, so the cores overlap. At most ``AHEAD`` chunks are open beyond the one given
+    out (memory stays flat); nothing is given out before it is checked, and a refusal is raised
+    in order."""
+    with ThreadPoolExecutor(max_workers=AHEAD, thread_name_prefix="data-read") as pool:
+        queued = iter(indexes)
+        pending: deque[Future[bytes]] = deque(
+            pool.submit(open_chunk, i) for i in itertools.islice(queued, AHEAD)
+        )
         try:
-            for following in indexes[1:]:
-                current = pending.result()
-                pending = pool.submit(open_chunk, following)
+            while pending:
+                current = pending.popleft().result()
+                following = next(queued, None)
+                if following is not None:
+                    pending.append(pool.submit(open_chunk, following))
                 yield current
-            yield pending.result()
         finally:
-            pending.cancel()
+            for future in pending:
+                future.cancel()
 
 
 def _text(value: object) -> str:
