@@ -41,7 +41,13 @@ from rich.progress import (
 
 from tradewindow.cli.render import console
 from tradewindow.datachannel import manifest as manifests
-from tradewindow.datachannel.manifest import CHUNK_SIZE, Manifest, chunk_count, chunk_digest
+from tradewindow.datachannel.manifest import (
+    CHUNK_SIZE,
+    PARALLEL,
+    Manifest,
+    chunk_count,
+    chunk_digest,
+)
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path, public_pem
 from tradewindow.settings import Settings
 
@@ -169,9 +175,6 @@ def _push(args: argparse.Namespace) -> int:
         api.close()
     console.print(f"pushed {size:,} bytes in {len(signed['chunks'])} chunks; root {signed['root']}")
     return 0
-
-
-PARALLEL = 2
 
 
 def _send_chunks(

@@ -13,7 +13,11 @@ found* and the evidence each step records.)
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+import itertools
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
 import msgspec
@@ -51,6 +55,11 @@ from tradewindow.datachannel.sealing import (
 from tradewindow.violations import Rejected, Violation
 
 MAX_CHUNK = 64 * 1024 * 1024
+AHEAD = 2  # chunks a whole read opens ahead of the one it gives out
+
+
+# checks an uploaded chunk's SHA-256 while the request's thread encrypts it
+_HASHING = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="data-hash")
 
 
 class NotFound(LookupError):
@@ -343,15 +352,18 @@ class Channel:
                 f"chunk {index} is {expected} bytes, not {len(data)}",
                 f"第{index}块应为{expected}字节",
             )
-        if chunk_digest(data) != digest.lower():
+        # the SHA-256 is checked on another thread (hashlib lets go of the GIL) while this one
+        # encrypts (AES-GCM does not): nothing is stored before the check has passed
+        checking = _HASHING.submit(chunk_digest, data)
+        sealed = encrypt_chunk(self._key(id), id, index, data)
+        if checking.result() != digest.lower():
             raise _refused(
                 "upload.digest", f"chunk {index} does not match its SHA-256", f"第{index}块校验失败"
             )
-        key = self._key(id)
         # named by what it holds, not hashed again: the ciphertext is authenticated (AES-GCM)
         # and the plaintext checked against the manifest on every read
         name = hashlib.sha256(f"{id}/{index}/{digest.lower()}".encode()).hexdigest()
-        name = self.objects.put(encrypt_chunk(key, id, index, data), name)
+        name = self.objects.put(sealed, name)
         stored = StoredChunk(index=index, digest=digest.lower(), object_name=name, size=len(data))
         self.records.save_chunk(id, stored)
 
@@ -410,9 +422,14 @@ class Channel:
         key = self._key(found.transfer)
         stored = {c.index: c for c in self.records.chunks(found.transfer)}
         first, last = start // found.chunk_size, max(start, end - 1) // found.chunk_size
-        for index in range(first, last + 1) if end > start else ():
+        indexes = list(range(first, last + 1)) if end > start else []
+        opened: Iterator[bytes]
+        if len(indexes) < 2:
+            opened = (self._open(found, key, stored.get(i), i) for i in indexes)
+        else:
+            opened = _ahead(lambda i: self._open(found, key, stored.get(i), i), indexes)
+        for index, plain in zip(indexes, opened, strict=True):
             chunk_start, _ = found.chunk_range(index)
-            plain = self._open(found, key, stored.get(index), index)
             yield plain[max(0, start - chunk_start) : end - chunk_start]
 
     def _open(self, found: Manifest, key: bytes, chunk: StoredChunk | None, index: int) -> bytes:
@@ -460,6 +477,29 @@ class Channel:
         detail = {"objects": len(names), "proof": proof, "keyDestroyed": True}
         self.records.record(id, "destruction", person, now, _text(detail))
         return proof
+
+
+def _ahead(open_chunk: Callable[[int], bytes], indexes: list[int]) -> Iterator[bytes]:
+    """The chunks opened (read, decrypted, checked against the manifest) ``AHEAD`` at a time on
+    workers while the one before them is consumed: AES-GCM holds the GIL but SHA-256 and file
+    reads do not, so the cores overlap. At most ``AHEAD`` chunks are open beyond the one given
+    out (memory stays flat); nothing is given out before it is checked, and a refusal is raised
+    in order."""
+    with ThreadPoolExecutor(max_workers=AHEAD, thread_name_prefix="data-read") as pool:
+        queued = iter(indexes)
+        pending: deque[Future[bytes]] = deque(
+            pool.submit(open_chunk, i) for i in itertools.islice(queued, AHEAD)
+        )
+        try:
+            while pending:
+                current = pending.popleft().result()
+                following = next(queued, None)
+                if following is not None:
+                    pending.append(pool.submit(open_chunk, following))
+                yield current
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _text(value: object) -> str:

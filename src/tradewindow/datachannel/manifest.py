@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 CHUNK_SIZE = 8 * 1024 * 1024  # 8 MiB: a 1 GB version is 128 chunks
+PARALLEL = 2  # chunks a client sends at once by default (``data push --parallel``)
 
 
 def chunk_digest(data: bytes) -> str:

@@ -14,13 +14,14 @@ import msgspec
 from tradewindow.datachannel.lawfulness import Mechanism, Totals
 from tradewindow.datachannel.manifest import Manifest
 from tradewindow.datachannel.model import Dataset, Project, Transfer
+from tradewindow.datachannel.sealing import Buffer
 
 
 class ObjectStore(Protocol):
     """Immutable objects named by the SHA-256 of their bytes, or by a name the caller derives
     (64 hex digits) when hashing the bytes once more would buy nothing."""
 
-    def put(self, data: bytes, name: str | None = None) -> str:
+    def put(self, data: Buffer, name: str | None = None) -> str:
         """Keep ``data`` durably (on disk, synced) and answer its name only then."""
         ...
 

@@ -6,7 +6,9 @@ chain; nobody outside the project sees anything (BOLA); the regulator sees the r
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -122,6 +124,56 @@ def test_a_tampered_chunk_or_manifest_is_detected(channel: Channel, tmp_path: Pa
     assert "DATA.manifest.signature" in manifests.problems(forged, public)
     other_key = ed25519.Ed25519PrivateKey.generate().public_key()
     assert manifests.problems(found, other_key) == ["DATA.manifest.signature"]
+
+
+def test_a_whole_read_gives_out_only_checked_chunks_in_order(
+    channel: Channel, tmp_path: Path
+) -> None:
+    # a whole read opens chunks ahead of the one it gives out: still in order, each checked
+    # before a byte of it is given, the refusal where the tampered chunk falls, no worker left
+    data = os.urandom(6 * CHUNK + 11)
+    channel.save_dataset("li", dataset())
+    channel.request("li", "T-4", "D-READS", ["chan"], date(2026, 12, 31))
+    upload(channel, "T-4", data)
+    channel.finish_upload("li", "T-4")
+    approved(channel, "T-4")
+    channel.release("wang", "T-4")
+    assert joined(channel.read("chan", "T-4")) == data
+    abandoned = channel.read("chan", "T-4")
+    assert next(abandoned) == data[:CHUNK]
+    abandoned.close()  # type: ignore[attr-defined]
+    assert not [t for t in threading.enumerate() if t.name.startswith("data-read")]
+    stored = channel.records.chunks("T-4")[3]
+    path = tmp_path / "objects" / stored.object_name[:2] / stored.object_name[2:]
+    raw = bytearray(path.read_bytes())
+    raw[-1] ^= 1
+    path.write_bytes(bytes(raw))
+    given: list[bytes] = []
+    with pytest.raises(Rejected) as refused:
+        given.extend(channel.read("chan", "T-4"))
+    assert codes_of(refused.value.violations) == ("DATA.download.tampered",)
+    assert given == [data[i * CHUNK : (i + 1) * CHUNK] for i in range(3)]
+
+
+def test_chunks_put_from_several_threads_at_once(channel: Channel) -> None:
+    # as `data push --parallel` and the HTTP server do: every chunk kept once, the same chunk
+    # sent twice at once included
+    data = os.urandom(9 * CHUNK)
+    channel.save_dataset("li", dataset())
+    channel.request("li", "T-5", "D-READS", ["chan"], date(2026, 12, 31))
+    missing = channel.begin_upload("li", "T-5", len(data), CHUNK)
+
+    def put(index: int) -> None:
+        piece = data[index * CHUNK : (index + 1) * CHUNK]
+        channel.put_chunk("li", "T-5", index, piece, chunk_digest(piece))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(put, [*missing, *missing]))
+    assert channel.begin_upload("li", "T-5", len(data), CHUNK) == []
+    channel.finish_upload("li", "T-5")
+    approved(channel, "T-5")
+    channel.release("wang", "T-5")
+    assert joined(channel.read("chan", "T-5")) == data
 
 
 def test_a_chunk_that_does_not_match_its_digest_is_refused(channel: Channel) -> None:

@@ -5,6 +5,7 @@ temporary file is left behind."""
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,18 @@ def test_objects_by_content(tmp_path: Path) -> None:
     assert not store.exists(name)
     with pytest.raises(KeyError):
         store.get(name)
+
+
+def test_the_same_object_put_by_several_threads_at_once(tmp_path: Path) -> None:
+    store = LocalObjects(tmp_path / "objects")
+    data = bytearray(b"research data" * 1000)  # any buffer, kept as given
+    name = hashlib.sha256(data).hexdigest()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        names = list(pool.map(lambda _: store.put(data, name), range(8)))
+    assert names == [name] * 8
+    assert store.get(name) == bytes(data)
+    files = [p for p in (tmp_path / "objects").rglob("*") if p.is_file()]
+    assert [p.name for p in files] == [name[2:]]  # one object, no draft left behind
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "A" * 64, "0" * 63, ""])

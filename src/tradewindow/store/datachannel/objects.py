@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
+
+from tradewindow.datachannel.sealing import Buffer
 
 
 class LocalObjects:
@@ -23,19 +26,21 @@ class LocalObjects:
             raise KeyError(name)  # never a path outside the store
         return self.root / name[:2] / name[2:]
 
-    def put(self, data: bytes, name: str | None = None) -> str:
+    def put(self, data: Buffer, name: str | None = None) -> str:
         name = name or hashlib.sha256(data).hexdigest()
         path = self._path(name)
         if path.exists():
             return name
         path.parent.mkdir(exist_ok=True)
-        draft = path.with_name(f".{path.name}.{os.getpid()}.part")
+        # a draft of its own per writer: two threads putting the same name never share one
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
         descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
+            try:
+                _write_all(descriptor, memoryview(data))
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
             os.replace(draft, path)
         finally:
             draft.unlink(missing_ok=True)
@@ -58,6 +63,13 @@ class LocalObjects:
 
     def exists(self, name: str) -> bool:
         return self._path(name).exists()
+
+
+def _write_all(descriptor: int, view: memoryview) -> None:
+    # straight from the caller's buffer to the file: no buffered layer copying it again
+    view = view.cast("B")
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def _sync_directory(directory: Path) -> None:

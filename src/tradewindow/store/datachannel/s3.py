@@ -15,6 +15,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tradewindow.clock import Clock, utc_now
+from tradewindow.datachannel.sealing import Buffer
 from tradewindow.datachannel.sigv4 import EMPTY_SHA256, Credential, signed_headers
 
 
@@ -65,7 +66,7 @@ class S3Objects:
         return signed_headers(self.credential, method, self.url(name), payload_sha256, at, extra)
 
     def _send(
-        self, method: str, name: str, body: bytes, headers: dict[str, str]
+        self, method: str, name: str, body: Buffer, headers: dict[str, str]
     ) -> tuple[int, bytes]:
         connection = (
             http.client.HTTPSConnection(self.endpoint, timeout=60)
@@ -80,7 +81,7 @@ class S3Objects:
         finally:
             connection.close()
 
-    def put(self, data: bytes, name: str | None = None) -> str:
+    def put(self, data: Buffer, name: str | None = None) -> str:
         payload = hashlib.sha256(data).hexdigest()  # SigV4 signs the payload's hash
         name = name or payload
         headers = self.request_headers("PUT", name, payload)
