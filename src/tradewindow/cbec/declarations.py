@@ -246,7 +246,7 @@ class Batch:
             existing.status = DocStatus.DELETED
             existing.message_guid = message_guid
             existing.updated_at = self.now
-            self.pending.change(existing)
+            self.pending.save(existing)
             self.on_file.decoded(kind, key, None)
             self.answer(document, ReturnStatus.ACCEPTED, "deleted / 已删除", message_guid)
             return
@@ -261,7 +261,8 @@ class Batch:
         else:
             stored.version = existing.version + 1
             stored.received_at = existing.received_at if status is DocStatus.ACCEPTED else self.now
-            self.pending.change(stored)
+            # save, not change: the version on file may be new in this very unit of work
+            self.pending.save(stored)
         self.on_file.note(kind, key, stored)
         self.on_file.decoded(kind, key, document)
         if kind is not DocKind.INVENTORY:

@@ -204,3 +204,17 @@ def test_two_lists_of_one_buyer_in_one_batch_share_the_annual_limit(harness: Har
     assert ("CEB622", "800") in harness.statuses(answers[3])
     assert harness.statuses(answers[7])[-1] == ("CEB622", "100")
     assert "CEB621.quota.annual_limit" in info(answers[7])[-1]
+
+
+def test_a_document_modified_in_the_batch_that_declared_it_keeps_the_modification(
+    harness: Harness,
+) -> None:
+    first = b.order()
+    changed = b.order(app_type="2", buyer_telephone="13900139000", guid=b.guid("order", "v2"))
+    declared, modified = harness.send(b.order_message(first), b.order_message(changed))
+    assert harness.statuses(declared) == [("CEB312", "120")]
+    assert harness.statuses(modified) == [("CEB312", "120")]
+    with harness.store.unit_of_work() as uow:
+        stored = uow.documents(DocKind.ORDER, [KEY])[KEY]
+    assert msgspec.json.decode(stored.body)["OrderHead"]["buyerTelephone"] == "13900139000"
+    assert stored.version == 2
