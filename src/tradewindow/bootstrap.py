@@ -15,6 +15,7 @@ import msgspec
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from tradewindow.agencies.export_gate import ExportAgencyGate
 from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.queue import AgencyDesk
 from tradewindow.agencies.release_gate import AgencyGate
@@ -31,6 +32,7 @@ from tradewindow.datachannel.ports import ObjectStore
 from tradewindow.datachannel.sealing import MasterKeys
 from tradewindow.evidence.log import CheckpointPolicy, EvidenceLog
 from tradewindow.evidence.market_procurement import MarketProcurementRecords
+from tradewindow.evidence.partitions import PartitionEvidence
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path
 from tradewindow.evidence.ports import Egress
 from tradewindow.evidence.recorder import (
@@ -44,6 +46,7 @@ from tradewindow.evidence.tsa_client import tsa_stamper
 from tradewindow.export.clearance import ClearExport
 from tradewindow.export.filing import FileExport
 from tradewindow.export.model import ListsDeparted
+from tradewindow.export.ports import ExportGate
 from tradewindow.export.routing import inspection_controls
 from tradewindow.export.rules import CnyRate, ExportContext
 from tradewindow.export.sharing import policy_routing
@@ -73,7 +76,7 @@ from tradewindow.store.datachannel.objects import LocalObjects
 from tradewindow.store.datachannel.records import SqlChannelRecords
 from tradewindow.store.datachannel.s3 import S3Objects
 from tradewindow.store.evidence.anchor_file import AnchorFile, anchor_file_path
-from tradewindow.store.partition import PartitionStore, SqlInbox
+from tradewindow.store.partition import PartitionStore, SqlInbox, SqlPartitionChains
 
 
 class App(msgspec.Struct, frozen=True, kw_only=True):
@@ -122,7 +125,7 @@ def bootstrap(
         key_evidence=KeyRecords(evidence),
     )
     logistics = open_logistics(
-        store.engine, settings, clock=clock, party_of=_party_by_customs_code(parties)
+        store.logistics, settings, clock=clock, party_of=_party_by_customs_code(parties)
     )
     commissions = CommissionRegistry(
         store.parties, evidence=CommissionRecords(evidence), clock=clock
@@ -142,6 +145,7 @@ def bootstrap(
         store,
         policy,
         on_departed=FollowDepartures(logistics.events, party_of=_party_by_customs_code(parties)),
+        gate=ExportAgencyGate(desk, policy),
     )
     return App(
         settings=settings,
@@ -204,6 +208,13 @@ def evidence_log(
         ),
         anchor_sink=AnchorFile(anchor_file_path(settings)),
         stamper=tsa_stamper(settings, guard or egress_guard(settings)),
+        # partitioned clearance: the partitions' heads are signed into the platform's chain
+        # before each checkpoint of it, so their records are anchored too
+        before_sign=(
+            PartitionEvidence(SqlPartitionChains(store.engine), platform_key).sign_moved_heads
+            if settings.clearance_partitions > 1
+            else None
+        ),
     )
 
 
@@ -248,17 +259,20 @@ def open_export(
     policy: Policy,
     *,
     on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
+    gate: ExportGate | None = None,
 ) -> ClearExport:
     """Export clearance: each accepted list waits for the agencies the data-sharing policy
     requires on it and its documents (export inspection by the policy's HS prefixes, foreign
-    exchange for a large or foreign-currency receipt of payment), values converted to CNY by
-    the shipped monthly rates; departures told to ``on_departed`` (the DCSA events) after
+    exchange for a large or foreign-currency receipt of payment), its tasks and notices on the
+    agencies' desk (``gate``), values converted to CNY by the shipped monthly rates;
+    departures told to ``on_departed`` (the DCSA events) after
     each commit."""
     return ClearExport(
         store.export,
         export_context(policy),
         policy_routing(lambda documents: required_agencies(policy, documents)),
         on_departed=on_departed,
+        gate=gate,
     )
 
 

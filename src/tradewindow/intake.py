@@ -9,6 +9,9 @@ Export messages (CEB303 … 701, 213 / 215) are read the same way and filed one 
 input order, through :class:`~tradewindow.export.filing.FileExport` (each its own
 transaction, as export clearance is); their receipts (CEB304 … 702, 792, 214 / 216) are
 written and reported exactly as import's.
+
+(Over 400 lines: reading files and folders, decoding, batching and writing receipts after the
+commit are one pipeline with one :class:`Summary`; each stage hands the next its records.)
 """
 
 from __future__ import annotations

@@ -69,6 +69,7 @@ def test_bench_clearance_runs_the_export_mix_beside_import(
             assert outcomes[f"export {kind}:accepted"] == 150
         assert outcomes["export departure:concluded"] == 2  # 100 parcels a departure
         assert not [k for k in outcomes if k.endswith(":returned")]
+        assert "export list:accepted" not in outcomes  # a set is counted once, departed
 
 
 def test_bench_analytics_prints_each_query_against_plain_duckdb(

@@ -203,6 +203,38 @@ def test_inspection_decides_the_lists_of_food_it_must_see(api: Api) -> None:
     ]  # fmt: skip
 
 
+def test_inspection_works_an_export_list_on_its_desk_like_an_import_one(api: Api) -> None:
+    """The export list of food is a task of the inspector's queue (/v1/agency/tasks): its
+    view holds the inspected line only, and claiming and releasing it there releases the
+    list (the seller gets its CEB604 800)."""
+    base = s.inventory(agent_code=s.EBC_CODE)
+    food = msgspec.structs.replace(base.items[1], gcode="2106909090", gname="复合维生素片")
+    api.post("seller", "CEB603", Inventory(head=base.head, items=[base.items[0], food]))
+    for party, code, documents in (
+        ("platform", "CEB303", ()),
+        ("payer", "CEB403", ()),
+        ("carrier", "CEB505", ()),
+        ("site", "CEB507", (s.arrival(),)),
+    ):
+        api.post(party, code, *documents)  # fmt: skip
+    inspector = {"Authorization": f"Bearer {api.keys['inspection_quarantine']}"}
+    queue = msgspec.json.decode(api.client.get("/v1/agency/tasks", headers=inspector).content)
+    (task,) = queue["tasks"]
+    assert task["filing"] == f"EXP|{s.EBP_CODE}|{s.ORDER_NO}"
+    url = f"/v1/agency/tasks/{task['id']}"
+    view = msgspec.json.decode(api.client.get(url, headers=inspector).content)
+    lines = view["documents"]["export_inventory"]["Inventory"]["InventoryList"]
+    assert [line["gcode"] for line in lines] == ["2106909090"]
+    assert api.client.post(f"{url}/claim", headers=inspector).status_code == 200
+    decision = {**inspector, "Idempotency-Key": "release-1"}
+    decided = api.client.post(f"{url}/decision", json={"decision": "release"}, headers=decision)
+    assert decided.status_code == 200, decided.text
+    seller = {"Authorization": f"Bearer {api.keys['seller']}"}
+    page = msgspec.json.decode(api.client.get("/v1/export/receipts", headers=seller).content)
+    statuses = [i["receipt"]["InventoryReturn"][0]["returnStatus"] for i in page["items"]]
+    assert statuses[-1] == "800"
+
+
 WAREHOUSE = {
     "warehouse_code": "OW-US-LAX-01", "name": "洛杉矶湾区海外仓", "country": "502",
     "address": "1200 E Carson St, Carson, CA 90745", "area_m2": "5200", "tenure": "leased",

@@ -23,6 +23,7 @@ from tradewindow.cbec.documents import SpecVersion
 from tradewindow.cli import main
 from tradewindow.filing.use_case import Sender
 from tradewindow.formats import ceb_export, ceb_json, ceb_schema
+from tradewindow.parties.model import RegisterParty
 from tradewindow.sandbox import check_each, exit_status
 from tradewindow.settings import Settings
 from tradewindow.store import open_store
@@ -279,3 +280,67 @@ class _Kept(intake.ReceiptWriter):
     def write(self, message: object) -> str | None:  # type: ignore[override]
         self.tags.append(str(type(message).__struct_config__.tag))  # type: ignore[attr-defined]
         return self.tags[-1]
+
+
+@needs_xsd
+def test_clear_checks_export_messages_against_the_2018_xsd_when_asked(workdir: Path) -> None:
+    """``--spec 2018-113``: the set (valid in both versions) clears, a 202205-only return
+    (CEB213) is checked as 202205, and a BaseTransfer fault is named by the 2018 XSD."""
+    out, log = workdir / "out", workdir / "report.jsonl"
+    files = [*departed_set(), ("08-return.xml", xml("CEB213", s.refund(INVT_NO)))]
+    inbox = folder(workdir / "in", files)
+    assert main(["clear", str(inbox), "--out", str(out), "--report", str(log),
+                 "--spec", "2018-113"]) == 0  # fmt: skip
+    lines = report(log)
+    assert {line["outcome"] for line in lines.values()} == {"answered"}
+    assert statuses(lines["08-return.xml"]) == [("return", "120")]
+    # a dxpMode of four characters breaks both XSDs: refused before filing, with its path
+    broken = xml("CEB303", s.order(order_no="EXP-2018-1")).replace(
+        b"<ceb:dxpMode>DXP</ceb:dxpMode>", b"<ceb:dxpMode>DXPX</ceb:dxpMode>"
+    )
+    log = workdir / "broken.jsonl"
+    inbox = folder(workdir / "in2", [("order.xml", broken)])
+    assert main(["clear", str(inbox), "--out", str(out), "--report", str(log),
+                 "--spec", "2018-113"]) == 2  # fmt: skip
+    assert report(log)["order.xml"]["codes"] == ["CEB900.schema.invalid"]
+
+
+def test_filing_as_a_party_checks_its_rights_and_writes_only_its_receipts(app: App) -> None:
+    """``clear --as``: the seller files its list (as its own agent) and the platform's order
+    is refused (auth.sender_mismatch, a CEB900); the carrier's waybill later wakes the
+    seller's list, whose receipt is the seller's, not written to the carrier's folder."""
+    for party, code, role in (("seller", s.EBC_CODE, "ecommerce_enterprise"),
+                              ("carrier", s.LOGISTICS_CODE, "logistics_firm")):  # fmt: skip
+        app.parties.register(
+            RegisterParty(id=party, name_zh=party, name_en=party, kind="enterprise",
+                          roles=(role,), identifiers=(("cn.customs", code),))
+        )  # fmt: skip
+
+    def run(party: str, *files: tuple[str, bytes]) -> tuple[list[intake.FileOutcome], _Kept]:
+        kept = _Kept()
+        sender = Sender(party_id=party, credential_id="cli", channel="cli")
+        outcomes = intake.clearing(
+            [intake.received(name, data) for name, data in files], summary=intake.Summary(),
+            clearance=app.clearance,
+            decoder=intake.Decoder(app.settings, spec=SpecVersion.V202205, xsd=False),
+            writer=kept, clock=lambda: AT, filing=(app.filing, sender), export=app.export_filing,
+        )  # fmt: skip
+        return list(outcomes), kept
+
+    seller = msgspec.structs.replace(
+        s.message("CEB603", s.inventory(agent_code=s.EBC_CODE)),
+        base_transfer=s.base_transfer(s.EBC_CODE),
+    )
+    outcomes, kept = run("seller", ("list.xml", ceb_export.write_message(seller)),
+                         ("order.xml", xml("CEB303")))  # fmt: skip
+    assert [o.outcome for o in outcomes] == ["answered", "refused"]
+    assert outcomes[1].codes == ("auth.sender_mismatch",)
+    assert kept.tags == ["CEB604", "CEB900"]
+    app.export(s.message("CEB303"), "operator:test", AT)  # (filed by the platform, elsewhere)
+    app.export(s.message("CEB403"), "operator:test", AT)
+    carrier = msgspec.structs.replace(
+        s.message("CEB505"), base_transfer=s.base_transfer(s.LOGISTICS_CODE)
+    )
+    outcomes, kept = run("carrier", ("waybill.xml", ceb_export.write_message(carrier)))
+    assert [(d.kind, d.status) for d in outcomes[0].documents] == [("waybill", "120")]
+    assert kept.tags == ["CEB506"]  # the list's CEB604 is the seller's

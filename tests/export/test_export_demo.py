@@ -57,7 +57,7 @@ def test_the_export_day_files_everything_and_stops_some_parcels_on_purpose(
     assert {x.inventory.head.trade_mode for x in left} == {"9610", "9710"}
     assert desk.preview(guangzhou.id, DAY + timedelta(days=1)).summaries
     lake = Lake(tmp_path / "lake")
-    rebuild(app.store.engine, lake)
+    rebuild(app.store.lake_source, lake)
     table = lake.read_day(DAY)
     assert table is not None
     rows = [r for r in table.to_pylist() if r["direction"] == "export"]

@@ -78,7 +78,7 @@ def test_released_and_departed_lists_are_lines_of_their_filing_day(
     released(clear, 2, depart=True)
     file(clear, "CEB603", s.inventory(order_no="EXP-WAITING", guid=s.guid("waiting")))
     lake = Lake(tmp_path / "lake")
-    rebuild(store.engine, lake)
+    rebuild(store.lake_source, lake)
     rows = export_rows(lake)
     assert len(rows) == 4  # two lists of two lines; the waiting list is not counted
     first = next(r for r in rows if r["doc_key"].endswith("EXP20260310000001"))
@@ -110,18 +110,18 @@ def test_loading_again_changes_nothing_and_a_cancelled_list_leaves(
     first = released(clear, 1)
     released(clear, 2)
     lake = Lake(tmp_path / "lake")
-    rebuild(store.engine, lake)
+    rebuild(store.lake_source, lake)
     before = export_rows(lake)
-    load_day(store.engine, lake, DAY)
+    load_day(store.lake_source, lake, DAY)
     assert export_rows(lake) == before
-    refresh(store.engine, lake)
+    refresh(store.lake_source, lake)
     assert export_rows(lake) == before
     file(clear, "CEB605", s.cancel(first))  # released, not departed: it may be cancelled
-    refresh(store.engine, lake)
+    refresh(store.lake_source, lake)
     left = export_rows(lake)
     assert {r["doc_key"] for r in left} == {f"export:{s.EBP_CODE}|EXP20260310000002"}
     released(clear, 3, at=AT + timedelta(days=1))  # a later day's list reaches its own file
-    refresh(store.engine, lake)
+    refresh(store.lake_source, lake)
     later = lake.read_day(DAY + timedelta(days=1))
     assert later is not None
     assert later.num_rows == 2

@@ -15,6 +15,7 @@ import export_set as s
 import msgspec
 import pytest
 
+from builders import import_set
 from tradewindow.agencies.fields import ANY, leaf_paths
 from tradewindow.agencies.policy_file import policy_from_text, shipped_policy
 from tradewindow.agencies.routing import informed_agencies, required_agencies
@@ -162,18 +163,16 @@ def test_an_export_list_of_inspected_goods_needs_export_inspection() -> None:
 
 
 @pytest.mark.parametrize(
-    ("receipt", "routed"),
-    [
-        ({}, False),
-        ({"charge": Decimal("3000.00")}, False),
-        ({"charge": Decimal("3000.01")}, True),
-        ({"currency": "502"}, True),  # a receipt in US dollars
-    ],
-)
-def test_foreign_exchange_decides_a_large_or_foreign_receipt_of_payment(
-    receipt: dict[str, Any], routed: bool
+    "receipt", [{}, {"charge": Decimal("30000.00")}, {"currency": "502"}]
+)  # fmt: skip
+def test_foreign_exchange_is_informed_of_export_receipts_and_never_holds_a_parcel(
+    receipt: dict[str, Any],
 ) -> None:
-    assert ("foreign_exchange" in required_agencies(POLICY, filing(**receipt).shared())) is routed
+    """Its rules read import payments only: an export filing, however large its receipt of
+    payment or in whatever currency, is one it is told of, never one it decides."""
+    documents = filing(**receipt).shared()
+    assert "foreign_exchange" not in required_agencies(POLICY, documents)
+    assert informed_agencies(POLICY, documents) == ["taxation", "foreign_exchange"]
 
 
 def test_an_export_by_road_is_not_routed_by_the_import_border_rule() -> None:
@@ -181,15 +180,25 @@ def test_an_export_by_road_is_not_routed_by_the_import_border_rule() -> None:
     assert required_agencies(POLICY, by_road.shared()) == ["customs"]
 
 
-def test_taxation_is_informed_of_every_export_filing_and_never_decides() -> None:
-    assert informed_agencies(POLICY, filing().shared()) == ["taxation"]
-    assert informed_agencies(POLICY, filing(FOOD).shared()) == ["taxation"]
+def test_taxation_and_foreign_exchange_are_informed_of_every_export_filing() -> None:
+    for documents in (filing().shared(), filing(FOOD).shared()):
+        assert informed_agencies(POLICY, documents) == ["taxation", "foreign_exchange"]
+
+
+def test_an_import_filing_informs_as_before() -> None:
+    """Foreign exchange decides on import payments: not informed of an import filing."""
+    parcel = import_set()
+    documents = {
+        kind: msgspec.to_builtins(getattr(parcel, kind))
+        for kind in ("order", "payment", "waybill", "inventory")
+    }
+    assert informed_agencies(POLICY, documents) == ["taxation"]
 
 
 def test_the_export_routing_leaves_customs_to_the_arrival() -> None:
     routing = sharing.policy_routing(lambda documents: required_agencies(POLICY, documents))
     assert routing(filing()) == frozenset()
-    assert routing(filing(FOOD, currency="502")) == {"inspection_quarantine", "foreign_exchange"}
+    assert routing(filing(FOOD, currency="502")) == {"inspection_quarantine"}
 
 
 # --- the policy file ---------------------------------------------------------------------------
@@ -264,8 +273,8 @@ def _status(app: App, invt_no: str) -> str:
 
 
 def test_a_routed_export_list_is_released_only_after_the_agencies_decide(app: App) -> None:
-    """A list of food supplements paid in US dollars waits, after its arrival, for export
-    inspection and for foreign exchange; released when both have released it."""
+    """A list of food supplements waits, after its arrival, for export inspection; released
+    when it has released it. Paid in US dollars, it waits for nobody else."""
     for message in (
         s.message("CEB303"), s.message("CEB403", s.receipt(currency="502")),
         s.message("CEB505"), s.message("CEB603", filing(FOOD).inventory),
@@ -273,13 +282,96 @@ def test_a_routed_export_list_is_released_only_after_the_agencies_decide(app: Ap
     ):  # fmt: skip
         app.export(message, "operator:test", AT)
     with app.store.export.reading() as records:
-        (waiting,) = records.waiting_for_agency("foreign_exchange")
-        assert records.waiting_for_agency("inspection_quarantine") == [waiting]
+        (waiting,) = records.waiting_for_agency("inspection_quarantine")
     invt_no = waiting.invt_no
     assert invt_no is not None
-    assert waiting.facts.agencies_pending == {"inspection_quarantine", "foreign_exchange"}
+    assert waiting.facts.agencies_pending == {"inspection_quarantine"}
     assert _status(app, invt_no) == "arrived"
     app.export.decide(invt_no, "inspection_quarantine", True, AT + timedelta(hours=1))
-    assert _status(app, invt_no) == "arrived"  # foreign exchange has not decided
-    app.export.decide(invt_no, "foreign_exchange", True, AT + timedelta(hours=2))
     assert _status(app, invt_no) == "released"
+
+
+def _file_food_set(app: App, **receipt: Any) -> str:
+    """A list of food supplements with its documents and arrival; its invtNo."""
+    for message in (
+        s.message("CEB303"), s.message("CEB403", s.receipt(**receipt)), s.message("CEB505"),
+        s.message("CEB603", filing(FOOD).inventory), s.message("CEB507", s.arrival()),
+    ):  # fmt: skip
+        app.export(message, "operator:test", AT)
+    with app.store.export.reading() as records:
+        (waiting,) = records.waiting_for_agency("inspection_quarantine")
+    assert waiting.invt_no is not None
+    return waiting.invt_no
+
+
+FILING = sharing.filing_key(f"{s.EBP_CODE}|{s.ORDER_NO}")
+
+
+def test_an_export_list_is_a_task_of_inspection_and_a_notice_of_taxation(app: App) -> None:
+    """Routed in the transaction that accepts it: inspection's task, cut to the inspected
+    line; taxation's notice, the rebate data; no customs task (it decides by the arrival)."""
+    _file_food_set(app)
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    assert task.filing == FILING
+    assert app.desk.list_tasks("customs").tasks == []
+    seen = app.desk.view("inspection_quarantine", task.id)
+    assert list(seen.documents) == [sharing.INVENTORY]
+    lines = seen.documents[sharing.INVENTORY]["Inventory"]["InventoryList"]
+    assert [line["gcode"] for line in lines] == [FOOD]
+    assert seen.personal_data == []
+    (notice,) = app.desk.notices.list("taxation").notices
+    told = app.desk.notices.view("taxation", notice.id)
+    assert list(told.documents) == [sharing.INVENTORY]
+    assert "totalPrice" in told.documents[sharing.INVENTORY]["Inventory"]["InventoryList"][0]
+
+
+def test_an_officers_decision_on_the_desk_moves_the_export_list(app: App) -> None:
+    invt_no = _file_food_set(app)
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    app.desk.claim("inspection_quarantine", "officer-1", task.id)
+    app.desk.decide("inspection_quarantine", "officer-1", task.id, "inspect", "sample it")
+    app.export.settle(FILING, AT + timedelta(hours=1))
+    assert _status(app, invt_no) == "arrived"  # an inspection is no conclusion
+    app.desk.decide("inspection_quarantine", "officer-1", task.id, "release", None)
+    answer = app.export.settle(FILING, AT + timedelta(hours=2))
+    assert [r.return_status for a in answer.receipts for r in a.receipt.returns] == ["800"]  # type: ignore[union-attr]
+    assert _status(app, invt_no) == "released"
+
+
+def test_a_refusal_on_the_desk_holds_the_export_list(app: App) -> None:
+    invt_no = _file_food_set(app)
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    app.desk.claim("inspection_quarantine", "officer-1", task.id)
+    app.desk.decide("inspection_quarantine", "officer-1", task.id, "refuse", "label missing")
+    app.export.settle(FILING, AT + timedelta(hours=1))
+    assert _status(app, invt_no) == "held"
+
+
+def test_a_decision_over_the_export_api_concludes_the_agencys_task(app: App) -> None:
+    invt_no = _file_food_set(app)
+    app.export.decide(invt_no, "inspection_quarantine", True, AT + timedelta(hours=1))
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    assert (task.status.value, task.decision) == ("decided", "release")
+    assert _status(app, invt_no) == "released"
+
+
+def test_a_cancelled_export_list_closes_its_open_tasks(app: App) -> None:
+    invt_no = _file_food_set(app)
+    app.export(s.message("CEB605", s.cancel(invt_no)), "operator:test", AT + timedelta(hours=1))
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    assert (task.status.value, task.decision, task.officer) == (
+        "decided", "refuse", "export-lifecycle",
+    )  # fmt: skip
+    assert _status(app, invt_no) == "cancelled"
+
+
+def test_the_work_list_names_an_export_tasks_goods_and_why_it_came(app: App) -> None:
+    _file_food_set(app)
+    (task,) = app.desk.list_tasks("inspection_quarantine").tasks
+    item = app.desk.item("inspection_quarantine", task.id)
+    assert item.goods is not None
+    assert (item.goods.lines, item.goods.order_no, item.goods.logistics_no) == (
+        1, s.ORDER_NO, s.LOGISTICS_NO,
+    )  # fmt: skip
+    assert item.goods.invt_no is not None
+    assert [(r.path, r.found) for r in item.reasons] == [("Inventory/InventoryList/*/gcode", FOOD)]

@@ -45,6 +45,16 @@ DOCUMENT_STRUCTS: MappingProxyType[str, type[msgspec.Struct]] = MappingProxyType
 )
 
 
+# The families of documents a filing is made of: CBEC import (a list with its order, payment,
+# waybill, tax bill, return), CBEC export, market procurement. A filing's documents are of one.
+FAMILIES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        kind: "export" if kind in SHARED_STRUCTS else "mpt" if kind.startswith("mpt_") else "cbec"
+        for kind in DOCUMENT_STRUCTS
+    }
+)
+
+
 @cache
 def leaf_paths(kind: str) -> frozenset[str]:
     """Every grantable path of document ``kind`` (KeyError for an unknown kind)."""

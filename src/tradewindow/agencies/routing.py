@@ -9,7 +9,10 @@ document the filing lacks does not hold).
 
 An agency without ``route_when`` never decides; it is *informed* of a filing when the policy
 grants it at least one of the filing's documents (a document of which it would see nothing,
-e.g. no line among those it may see, does not count).
+e.g. no line among those it may see, does not count). So is an agency whose rules read no
+document of the filing's family (``fields.FAMILIES``: CBEC import, CBEC export, market
+procurement), which therefore never decides on such filings: foreign exchange decides on
+import payments, and is informed of an export filing (its receipt of payment).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from tradewindow.agencies.fields import ANY
+from tradewindow.agencies.fields import ANY, FAMILIES
 from tradewindow.agencies.sharing_policy import AgencyPolicy, Condition, Policy
 from tradewindow.agencies.views import agency_view
 
@@ -30,14 +33,25 @@ def required_agencies(policy: Policy, documents: Documents) -> list[str]:
 
 
 def informed_agencies(policy: Policy, documents: Documents) -> list[str]:
-    """The codes of the agencies that do not decide but are granted at least one of
-    ``documents``, in policy-file order."""
+    """The codes of the agencies that cannot decide on ``documents`` (see the module) but
+    are granted at least one of them, in policy-file order."""
     return [
         code
         for code, agency in policy.agencies.items()
-        if not agency.decides
+        if not decides_on(agency, documents)
         and any(agency_view(policy, code, kind, doc) is not None for kind, doc in documents.items())
     ]
+
+
+def decides_on(agency: AgencyPolicy, documents: Documents) -> bool:
+    """Whether the agency decides on filings of the family of ``documents``: always, or a
+    rule of it reads a document of that family."""
+    families = {FAMILIES.get(kind) for kind in documents}
+    return agency.always or any(
+        FAMILIES.get(condition.kind) in families
+        for rule in agency.rules
+        for condition in rule.conditions
+    )
 
 
 def is_required(agency: AgencyPolicy, documents: Documents) -> bool:

@@ -4,6 +4,9 @@
 :mod:`tradewindow.agencies.policy_file`) into a :class:`Policy`, checking every agency, kind,
 path, list and operator against the documents' Structs (:mod:`tradewindow.agencies.fields`).
 All mistakes are reported together (:class:`PolicyInvalid`); nothing half-valid is returned.
+
+(Over 400 lines: the policy's types and the parser that checks all of it at once; the checks
+report every mistake together, so they share one collector.)
 """
 
 from __future__ import annotations

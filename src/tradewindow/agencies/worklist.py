@@ -94,8 +94,11 @@ def summarise(policy: Policy, task: Task, stored: Documents) -> WorkItem:
     """The line of the work list for ``task``: its filing's ``stored`` documents cut to the
     agency's share (deny by default), why it was routed, what may follow."""
     granted = policy.agency(task.agency)
-    inventory = stored.get("inventory")
-    view = agency_view(policy, task.agency, "inventory", inventory) if inventory else None
+    kind = "inventory" if "inventory" in stored else "export_inventory"
+    inventory = stored.get(kind)
+    view = agency_view(policy, task.agency, kind, inventory) if inventory else None
+    if view is not None and kind == "export_inventory":  # shared under its element
+        view = view.get("Inventory") or {}
     visible = {
         kind: seen
         for kind, document in stored.items()

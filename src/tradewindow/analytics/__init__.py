@@ -3,7 +3,7 @@
 Public API::
 
     Lake(root)                                   the Parquet lake (lake.py)
-    load_day(engine, lake, day) / refresh(engine, lake) / rebuild(engine, lake)
+    load_day(source, lake, day) / refresh(source, lake) / rebuild(source, lake)
                                                  fill it from the clearance store (loading.py)
     Indicators(lake).breakdown(Query(...)) / .growth / .year_to_date / .share_of_official /
         .digital_application_rate            each a Result with its Definition and as_of

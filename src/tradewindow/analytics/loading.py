@@ -1,16 +1,17 @@
 """Filling the lake from the system of record (the clearance store's ``documents`` and
-``tax_bills`` tables, through SQLAlchemy Core).
+``tax_bills`` tables and the export lists, read through ``analytics.ports.LakeSource``:
+``store/analytics``).
 
-- ``load_day(engine, lake, day)`` rewrites one statistics day from every list released with
+- ``load_day(source, lake, day)`` rewrites one statistics day from every list released with
   that day (China time of ``received_at``, the index ``ix_documents_status_received_at``).
-- ``refresh(engine, lake)`` is the incremental path: lists changed since the last watermark
+- ``refresh(source, lake)`` is the incremental path: lists changed since the last watermark
   (``updated_at``) name the days to reload; lists no longer released (deleted, cancelled)
   and lists re-declared on another day are purged from their old day. The watermark is read
   back ``OVERLAP`` early, because a transaction stamped before the last read may commit after
   it; reloading a day is idempotent, so the overlap costs time, never correctness.
-- ``rebuild(engine, lake)`` drops every line file and loads every day again in one pass.
+- ``rebuild(source, lake)`` drops every line file and loads every day again in one pass.
 - Both rewrite the returns and cancellations file (``analytics.returns``) from the store.
-- Export lists (``exp_lists``, read through ``store.export.lake``) join the same day files:
+- Export lists (``exp_lists``, read through the same source) join the same day files:
   a list counts once released or departed, on the China day it was filed (申报日期); one
   cancelled after release leaves the lake as an import list does.
 
@@ -20,17 +21,16 @@ The ``as_of`` recorded with the lake is when the loader read the store.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeVar
 
 import msgspec
-from sqlalchemy import ColumnElement, Connection, Engine, Row, and_, select
 
 from tradewindow.analytics.lake import Lake, lines_table
+from tradewindow.analytics.ports import ExportFiled, LakeSource, ReleasedList
 from tradewindow.analytics.rates import RateTable, load_rates, rates_csv, shipped_rates
 from tradewindow.analytics.returns import return_lines, write_returns
 from tradewindow.analytics.rows import (
@@ -41,21 +41,14 @@ from tradewindow.analytics.rows import (
     inventory_lines,
 )
 from tradewindow.cbec.documents import CHINA_TZ, Inventory
-from tradewindow.cbec.ports import DocKind, DocStatus
+from tradewindow.cbec.ports import DocStatus
 from tradewindow.cbec.receipts import TaxBill
 from tradewindow.clock import utc_now
 from tradewindow.export.flow import Status as ExportStatus
 from tradewindow.export.model import ExportList
-from tradewindow.store.engine import READ_ONLY
-from tradewindow.store.export import lake as export_lake
-from tradewindow.store.schema import documents, tax_bills
 
 OVERLAP = timedelta(minutes=10)
-ImportRow: TypeAlias = Row[str, int, bytes, datetime]
-ExportRow: TypeAlias = Row[str, datetime, bytes]
 R = TypeVar("R")
-_KEY_CHUNK = 500
-_INVENTORY = DocKind.INVENTORY.value
 _RELEASED = DocStatus.RELEASED.value
 # the export lists the statistics count: released at the site, or gone (结关)
 EXPORT_COUNTED = (ExportStatus.RELEASED.value, ExportStatus.DEPARTED.value)
@@ -76,49 +69,37 @@ def lake_rates(lake: Lake) -> RateTable:
     return shipped_rates().overridden_by(load_rates(loaded)) if loaded.exists() else shipped_rates()
 
 
-def load_day(engine: Engine, lake: Lake, day: date) -> DayLoad:
+def load_day(source: LakeSource, lake: Lake, day: date) -> DayLoad:
     """Rewrite ``day``'s file from the lists released with that statistics day."""
     read_at = utc_now()
-    start, end = _china_day(day)
-    condition = and_(documents.c.received_at >= start, documents.c.received_at < end)
+    span = _china_day(day)
     rates = lake_rates(lake)
-    exported = list(export_lake.filed_between(engine, EXPORT_COUNTED, start, end))
-    loaded = _write_day(
-        engine, lake, day, list(_released(engine, condition)), rates, exported=exported
-    )
+    exported = list(source.exports_filed(EXPORT_COUNTED, span))
+    loaded = _write_day(source, lake, day, list(source.released(span)), rates, exported=exported)
     lake.stamp(read_at)
     return loaded
 
 
-def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
+def refresh(source: LakeSource, lake: Lake) -> list[DayLoad]:
     """Bring the lake up to date with every list changed since the last refresh."""
     read_at = utc_now()
     since = lake.state().get("watermark")
     if since is None:
-        return rebuild(engine, lake)
-    query = select(
-        documents.c.key,
-        documents.c.status,
-        documents.c.received_at,
-        documents.c.updated_at,
-        documents.c.version,
-    ).where(
-        documents.c.kind == _INVENTORY,
-        documents.c.updated_at >= datetime.fromisoformat(since) - OVERLAP,
-    )
-    with _reader(engine) as connection:
-        changed = connection.execute(query).all()
+        return rebuild(source, lake)
+    changed = source.changed_since(datetime.fromisoformat(since) - OVERLAP)
     current: dict[str, date | None] = {
-        key: _china_date(received_at) if status == _RELEASED else None
-        for key, status, received_at, _, _ in changed
+        row.key: _china_date(row.received_at)
+        if row.status == _RELEASED and row.received_at is not None
+        else None
+        for row in changed
     }
-    exported = export_lake.saved_since(engine, datetime.fromisoformat(since) - OVERLAP)
+    exported = source.exports_saved_since(datetime.fromisoformat(since) - OVERLAP)
     export_days: dict[str, date | None] = {
-        EXPORT_KEY + key: _china_date(filed_at) if status in EXPORT_COUNTED else None
-        for key, status, filed_at, _ in exported
+        EXPORT_KEY + row.key: _china_date(row.filed_at) if row.status in EXPORT_COUNTED else None
+        for row in exported
     }
     days = sorted({day for day in [*current.values(), *export_days.values()] if day is not None})
-    loads = [load_day(engine, lake, day) for day in days]
+    loads = [load_day(source, lake, day) for day in days]
     # Only a list no longer released, or re-declared (version > 1: received_at moves only
     # then), can sit in another day's file; first versions stay where they were loaded. An
     # export list's filing day never changes while it counts: only one that stopped counting
@@ -129,28 +110,24 @@ def refresh(engine: Engine, lake: Lake) -> list[DayLoad]:
     updates = [row.updated_at for row in changed] + [row.updated_at for row in exported]
     watermark = max(updates, default=datetime.fromisoformat(since))
     lake.update_state(watermark=watermark)
-    write_returns(lake, return_lines(engine))  # returns and cancellations, rewritten whole
+    write_returns(lake, return_lines(source))  # returns and cancellations, rewritten whole
     lake.stamp(read_at)
     return loads
 
 
-def rebuild(engine: Engine, lake: Lake) -> list[DayLoad]:
+def rebuild(source: LakeSource, lake: Lake) -> list[DayLoad]:
     """Every day again from the system of record, in one pass ordered by day."""
     read_at = utc_now()
     rates = lake_rates(lake)
     lake.clear_lines()
-    imports = _by_day(
-        _released(engine, documents.c.received_at.is_not(None)), lambda r: r.received_at
-    )
-    exports = _by_day(
-        export_lake.filed_between(engine, EXPORT_COUNTED, None, None), lambda r: r.filed_at
-    )
+    imports = _by_day(source.released(), lambda r: r.received_at)
+    exports = _by_day(source.exports_filed(EXPORT_COUNTED), lambda r: r.filed_at)
     loads = [
-        _write_day(engine, lake, day, rows, rates, exported=exported)
+        _write_day(source, lake, day, rows, rates, exported=exported)
         for day, rows, exported in _merged(imports, exports)
     ]
     lake.update_state(watermark=read_at)
-    write_returns(lake, return_lines(engine))  # returns and cancellations, rewritten whole
+    write_returns(lake, return_lines(source))  # returns and cancellations, rewritten whole
     lake.stamp(read_at)
     return loads
 
@@ -165,55 +142,17 @@ def save_rates(lake: Lake, path: Path) -> RateTable:
     return merged
 
 
-# --- reading the store -----------------------------------------------------------------------
-
-
-def _released(
-    engine: Engine, condition: ColumnElement[bool]
-) -> Iterator[Row[str, int, bytes, datetime]]:
-    query = (
-        select(documents.c.key, documents.c.version, documents.c.body, documents.c.received_at)
-        .where(documents.c.kind == _INVENTORY, documents.c.status == _RELEASED, condition)
-        .order_by(documents.c.received_at, documents.c.key)
-    )
-    with _reader(engine) as connection:
-        yield from connection.execution_options(yield_per=2_000).execute(query)
-
-
-@contextmanager
-def _reader(engine: Engine) -> Iterator[Connection]:
-    """A read-only connection: on SQLite a deferred transaction, so the loader never takes the
-    writer's lock from clearance (WAL lets both run at once)."""
-    with engine.connect() as connection:
-        connection.execution_options(**{READ_ONLY: True})
-        yield connection
-
-
-def _bills(engine: Engine, keys: Sequence[str]) -> dict[str, TaxBill]:
-    """The latest tax bill of each list."""
-    latest: dict[str, tuple[datetime, bytes]] = {}
-    with _reader(engine) as connection:
-        for start in range(0, len(keys), _KEY_CHUNK):
-            chunk = keys[start : start + _KEY_CHUNK]
-            query = select(tax_bills.c.doc_key, tax_bills.c.created_at, tax_bills.c.body).where(
-                tax_bills.c.doc_key.in_(chunk)
-            )
-            for key, created_at, body in connection.execute(query):
-                if key not in latest or created_at > latest[key][0]:
-                    latest[key] = (created_at, body)
-    return {key: msgspec.json.decode(body, type=TaxBill) for key, (_, body) in latest.items()}
-
-
 def _write_day(
-    engine: Engine,
+    source: LakeSource,
     lake: Lake,
     day: date,
-    rows: Sequence[Row[str, int, bytes, datetime]],
+    rows: Sequence[ReleasedList],
     rates: RateTable,
     *,
-    exported: Sequence[Row[str, datetime, bytes]] = (),
+    exported: Sequence[ExportFiled] = (),
 ) -> DayLoad:
-    bills = _bills(engine, [row.key for row in rows])
+    bodies = source.latest_bills([row.key for row in rows])
+    bills = {key: msgspec.json.decode(body, type=TaxBill) for key, body in bodies.items()}
     lines: list[TradeLine] = []
     for row in rows:
         inventory = msgspec.json.decode(row.body, type=Inventory)
@@ -225,8 +164,9 @@ def _write_day(
             rates=rates,
             taxes=bill_taxes(bills.get(row.key)),
         )
-    for key, _, body in exported:
-        lines += export_lines(_EXPORT_LIST.decode(body).inventory, key=key, day=day, rates=rates)
+    for filed in exported:
+        exported_list = _EXPORT_LIST.decode(filed.body).inventory
+        lines += export_lines(exported_list, key=filed.key, day=day, rates=rates)
     lake.write_day(day, lines_table(lines))
     corrected = {row.key: day for row in rows if row.version > 1}
     lake.purge(corrected)  # a re-declared list leaves the day of its old version
@@ -251,9 +191,9 @@ def _by_day(rows: Iterator[R], instant: Callable[[R], datetime]) -> Iterator[tup
 
 
 def _merged(
-    imports: Iterator[tuple[date, list[ImportRow]]],
-    exports: Iterator[tuple[date, list[ExportRow]]],
-) -> Iterator[tuple[date, list[ImportRow], list[ExportRow]]]:
+    imports: Iterator[tuple[date, list[ReleasedList]]],
+    exports: Iterator[tuple[date, list[ExportFiled]]],
+) -> Iterator[tuple[date, list[ReleasedList], list[ExportFiled]]]:
     """Two day-ordered streams as one: each day with its import and its export rows."""
     nothing: tuple[date, list[Any]] | None = None
     i, e = next(imports, nothing), next(exports, nothing)

@@ -24,15 +24,11 @@ import duckdb
 import msgspec
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import Engine, select
 
 from tradewindow.analytics.lake import Lake
+from tradewindow.analytics.ports import LakeSource
 from tradewindow.cbec.documents import CHINA_TZ, Inventory
-from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.cbec.tax import allocate
-from tradewindow.store.cbec.tables import returned_lines
-from tradewindow.store.engine import READ_ONLY
-from tradewindow.store.schema import documents
 
 BY = {"platform": "platform", "chapter": "hs_chapter"}
 _INVENTORY = msgspec.json.Decoder(Inventory)
@@ -69,29 +65,11 @@ class Rate(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     cancel_rate: Decimal | None  # cancelled ÷ (released + cancelled)
 
 
-def return_lines(engine: Engine) -> list[ReturnLine]:
+def return_lines(source: LakeSource) -> list[ReturnLine]:
     """Every accepted return's lines and every cancelled list's lines, from the store."""
-    with engine.connect() as connection:
-        connection.execution_options(**{READ_ONLY: True})
-        returned = connection.execute(
-            select(returned_lines).where(returned_lines.c.status == DocStatus.RELEASED.value)
-        ).all()
-        cancelled = connection.execute(
-            select(documents.c.key, documents.c.body, documents.c.updated_at).where(
-                documents.c.kind == DocKind.INVENTORY.value,
-                documents.c.status == DocStatus.CANCELLED.value,
-            )
-        ).all()
-        keys = sorted({row.list_key for row in returned})
-        lists: dict[str, Inventory] = {}
-        for start in range(0, len(keys), _CHUNK):
-            for key, body in connection.execute(
-                select(documents.c.key, documents.c.body).where(
-                    documents.c.kind == DocKind.INVENTORY.value,
-                    documents.c.key.in_(keys[start : start + _CHUNK]),
-                )
-            ):
-                lists[key] = _INVENTORY.decode(body)
+    on_file = source.returns()
+    returned = on_file.returned
+    lists = {key: _INVENTORY.decode(body) for key, body in on_file.lists.items()}
     rows: list[ReturnLine] = []
     for row in returned:
         inventory = lists.get(row.list_key)
@@ -109,9 +87,10 @@ def return_lines(engine: Engine) -> list[ReturnLine]:
                 line_no=row.gnum,
             )
         )
-    for key, body, updated_at in cancelled:
-        inventory = _INVENTORY.decode(body)
-        rows.extend(_cancelled(key, inventory, updated_at.astimezone(CHINA_TZ).date()))
+    for cancelled in on_file.cancelled:
+        inventory = _INVENTORY.decode(cancelled.body)
+        day = cancelled.updated_at.astimezone(CHINA_TZ).date()
+        rows.extend(_cancelled(cancelled.key, inventory, day))
     return rows
 
 

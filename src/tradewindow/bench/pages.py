@@ -25,12 +25,10 @@ import msgspec
 import uvicorn
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 
 from tradewindow.bootstrap import bootstrap
 from tradewindow.settings import PortalLimits, Settings
-from tradewindow.store.agencies.tables import agency_tasks
-from tradewindow.store.filing.tables import filings
+from tradewindow.store.samples import page_samples
 from tradewindow.web.app import create_app
 from tradewindow.web.pages.stats import LAKE_STATE
 
@@ -142,24 +140,14 @@ def _p(values: list[float], percentile: int) -> float:
 
 def _samples(engine: Any, broker: str) -> dict[str, str]:
     """A list the broker filed, a customs task and its order number, to ask pages about."""
-    with engine.connect() as connection:
-        filing = connection.execute(
-            select(filings.c.key)
-            .where(filings.c.kind == "inventory", filings.c.party_id == broker)
-            .limit(1)
-        ).scalar()
-        task = connection.execute(
-            select(agency_tasks.c.id, agency_tasks.c.filing)
-            .where(agency_tasks.c.agency == "customs")
-            .order_by(agency_tasks.c.id.desc())
-            .limit(1)
-        ).first()
-    if filing is None or task is None:
+    found = page_samples(engine, broker)
+    if found is None:
         raise SystemExit("the demo folder has no filings yet: run `tradewindow demo` first")
+    filing, task_id, task_filing = found
     return {
         "filing": quote(filing, safe=""),
-        "task": str(task.id),
-        "order": quote(task.filing.split("|")[-1], safe=""),
+        "task": str(task_id),
+        "order": quote(task_filing.split("|")[-1], safe=""),
     }
 
 

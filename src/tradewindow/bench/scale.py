@@ -36,7 +36,6 @@ from typing import Any
 import nats
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import text
 
 from tradewindow.bench.clearance import _raw, _Signer, database
 from tradewindow.bus.clearance import BusDispatch
@@ -50,6 +49,7 @@ from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.store import open_store
 from tradewindow.store.partition import SqlInbox
+from tradewindow.store.samples import inbox_pending, inbox_span
 
 DOCS_PER_SET = 4
 FILE_BATCH = 20  # messages per submit while filing
@@ -153,7 +153,7 @@ def _one(
                 for _ in range(writers)
             ]
             try:
-                _wait_done(store)
+                _wait_done(store, processes)
                 wall = time.perf_counter() - started
             finally:
                 for process in processes:
@@ -209,25 +209,20 @@ def _file(
     return time.perf_counter() - start
 
 
-def _wait_done(store: Any) -> None:
-    pending = text("SELECT count(*) FROM clearance_inbox_parts WHERE done_at IS NULL")
-    while True:
-        with store.engine.connect() as connection:
-            if connection.execute(pending).scalar_one() == 0:
-                return
+def _wait_done(store: Any, processes: Sequence[subprocess.Popen[bytes]]) -> None:
+    """Until no part is left; a worker that stopped on its own ends the run (its error is
+    what `tradewindow clearance-worker` prints when run by hand)."""
+    while inbox_pending(store.engine):
+        stopped = [p.returncode for p in processes if p.poll() is not None]
+        if stopped:
+            raise RuntimeError(f"a clearance-worker stopped (exit status {stopped[0]})")
         time.sleep(0.05)
 
 
 def _span(store: Any) -> tuple[float, int]:
     """Seconds from the first part's commit to the last's, and the units of work (distinct
     commit times)."""
-    query = text(
-        "SELECT extract(epoch FROM max(done_at) - min(done_at)), count(DISTINCT done_at)"
-        " FROM clearance_inbox_parts"
-    )
-    with store.engine.connect() as connection:
-        seconds, units = connection.execute(query).one()
-    return float(seconds), int(units)
+    return inbox_span(store.engine)
 
 
 async def _delete_stream(url: str, name: str) -> None:

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-from sqlalchemy.engine import make_url
 
 from tradewindow.cbec.ports import DocKind, DocStatus, ReceiptRecord, StoredDocument
 from tradewindow.clock import utc_now
 from tradewindow.store import postgres
+from tradewindow.store.engine import with_search_path
 from tradewindow.store.store import SqlStore, open_store
 
 BODY = b'{"orderNo":"%08d",' + b'"x":"' + b"\xe5\x95\x86" * 490 + b'"}'
@@ -105,11 +105,7 @@ def scratch(url: str) -> Iterator[str]:
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(f"CREATE SCHEMA {schema}")
         try:
-            yield (
-                make_url(url)
-                .update_query_dict({"options": f"-csearch_path={schema}"})
-                .render_as_string(hide_password=False)
-            )
+            yield with_search_path(url, schema)
         finally:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
 

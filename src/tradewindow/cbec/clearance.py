@@ -16,6 +16,9 @@ One call of :meth:`Clearance.submit` handles a batch of messages in one unit of 
 
 Receipts are stored in the same transaction as the state they describe, and the caller gets
 them only after the commit: nothing is acknowledged before it is durable.
+
+(Over 400 lines: the service's steps above are one unit of work; each delegates to its own
+module, and what is left is their order and the transaction around them.)
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 ``store/`` implements these over SQLAlchemy Core (SQLite by default, PostgreSQL in
 production); tests may use the same implementation on a temporary SQLite file. Records are
 plain msgspec Structs so adapters never see domain logic and the core never sees SQL.
+
+(Over 400 lines: the records and Protocols of the clearance unit of work; an adapter implements
+them together, so it reads them together.)
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from tradewindow.cbec.documents import CHINA_TZ
 from tradewindow.clock import utc_now
 from tradewindow.demo import history
 from tradewindow.settings import Settings
+from tradewindow.store.analytics import SqlLakeSource
 from tradewindow.store.engine import create_store_engine
 from tradewindow.violations import Rejected
 
@@ -124,9 +125,9 @@ def _load(args: argparse.Namespace) -> int:
     engine, lake = _engine(), _lake(args)
     try:
         if args.day:
-            loads = [loading.load_day(engine, lake, day) for day in args.day]
+            loads = [loading.load_day(SqlLakeSource(engine), lake, day) for day in args.day]
         else:
-            loads = loading.refresh(engine, lake)
+            loads = loading.refresh(SqlLakeSource(engine), lake)
     finally:
         engine.dispose()
     _print_loads(loads)
@@ -137,7 +138,7 @@ def _rebuild(args: argparse.Namespace) -> int:
 
     engine = _engine()
     try:
-        loads = loading.rebuild(engine, _lake(args))
+        loads = loading.rebuild(SqlLakeSource(engine), _lake(args))
     finally:
         engine.dispose()
     _print_loads(loads)

@@ -86,7 +86,7 @@ def register_scale(targets: argparse._SubParsersAction[argparse.ArgumentParser])
     scaled.add_argument("--sets", type=int, default=4000)
     scaled.add_argument("--writers", default="1,2", help="writer counts to run, e.g. 1,2,4")
     scaled.add_argument("--partitions", type=int, default=8)
-    scaled.add_argument("--batch", type=int, default=20, help="parts per unit of work, at most")
+    scaled.add_argument("--batch", type=int, default=200, help="parts per unit of work, at most")
     scaled.add_argument("--json", action="store_true", help="print one JSON object")
     scaled.set_defaults(run=_scale)
 

@@ -91,6 +91,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     publish.add_argument("--out", type=Path, required=True)
     publish.set_defaults(run=_evidence_publish)
+    public = steps.add_parser(
+        "public-key", help="the platform public key (PEM) that verifiers trust, and its fingerprint"
+    )
+    public.add_argument("--out", type=Path, help="PEM file (default: standard output)")
+    public.set_defaults(run=_evidence_public_key)
     export = steps.add_parser("export", help="a filing's evidence bundle")
     export.add_argument("--filing", required=True)
     export.add_argument("--out", type=Path, required=True)
@@ -301,6 +306,19 @@ def _evidence_publish(args: argparse.Namespace) -> int:
         f"{args.out}: {count} signed checkpoints under {fingerprint}; the holder verifies with:"
         " tradewindow evidence verify --published FILE --public-key PLATFORM_KEY.pem"
     )
+    return 0
+
+
+def _evidence_public_key(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    key = platform_key.load_platform_key(platform_key.platform_key_path(settings), create=True)
+    pem = platform_key.public_pem(key.public_key())
+    if args.out:
+        args.out.write_bytes(pem)
+        print(f"{args.out}: {key_fingerprint(key.public_key())}")
+    else:
+        sys.stdout.write(pem.decode("ascii"))
+        print(f"# {key_fingerprint(key.public_key())}", file=sys.stderr)
     return 0
 
 

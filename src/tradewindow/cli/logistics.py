@@ -12,6 +12,7 @@ import asyncio
 import signal
 
 from tradewindow.bootstrap import bootstrap
+from tradewindow.evidence.log import checkpoint_ticker
 from tradewindow.logistics.worker import run_worker
 
 
@@ -37,6 +38,10 @@ def _worker(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for received in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(received, stop.set)
+        # a worker also signs a quiet evidence tail on time (issue 15), as serve does
+        ticker = asyncio.create_task(
+            checkpoint_ticker(app.evidence, app.settings.evidence.checkpoint_every)
+        )
         report = await run_worker(
             app.logistics,
             app.settings.bus_url,
@@ -46,6 +51,7 @@ def _worker(args: argparse.Namespace) -> int:
             rounds=args.rounds,
             store_events=args.store_events,
         )
+        ticker.cancel()
         print(
             f"worker stopped after {report.rounds} rounds: {report.relayed} relayed, "
             f"{report.delivered} delivered in {report.posts} callbacks, "

@@ -5,6 +5,9 @@ Access is denied by default and answered as *not found* (a person outside a proj
 whether a transfer exists): project members see its datasets and transfers, a transfer's named
 recipients download it once released, and the regulator reads the register — mechanisms, states,
 totals — never a byte of a dataset.
+
+(Over 400 lines: the three audiences' use cases share the one access check answered as *not
+found* and the evidence each step records.)
 """
 
 from __future__ import annotations

@@ -19,6 +19,10 @@ then files its summary declaration (CEB701, answered with CEB702 and CEB792); th
 seller's is left for the portal's preview.
 
 Everything is generated from the seed and the day, so the same run gives the same messages.
+
+(Over 400 lines: one demo story told top to bottom — the two sellers, their parcels, every
+firm's filings in the order a day brings them, the arrivals, decisions and departures; its
+parts share the generated parties and the clock.)
 """
 
 from __future__ import annotations

@@ -265,7 +265,7 @@ class DemoLoad:
         before = HistoryPlan([entry for entry in history.days if entry[0] < self.day])
         self.progress.start("statistics", len(before.days) + 1)
         # the store first: a first load rebuilds the lake from the system of record
-        today = sum(load.lines for load in refresh(self.app.store.engine, lake))
+        today = sum(load.lines for load in refresh(self.app.store.lake_source, lake))
         self.progress.advance()
 
         def day_written(_day: date, _lines: int) -> None:

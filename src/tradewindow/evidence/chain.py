@@ -25,6 +25,9 @@ the anchor file in the data folder, files published to agencies): verifying walk
 against every anchor it is given, so a chain cut short after a checkpoint that was anchored
 (``chain.truncated``) or rewritten under one (``anchor.mismatch``) fails, and the records after
 the newest checkpoint are reported as the unanchored tail.
+
+(Over 400 lines: the record types, the canonical hashing, checkpoints and verification are one
+format; a verifier must read them together, and the tests check them as one.)
 """
 
 from __future__ import annotations

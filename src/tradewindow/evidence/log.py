@@ -78,6 +78,7 @@ class EvidenceLog:
         anchor_sink: AnchorSink | None = None,
         stamper: Stamper | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        before_sign: Callable[[], object] | None = None,
     ) -> None:
         self.store = store
         self.platform_key = platform_key
@@ -86,6 +87,9 @@ class EvidenceLog:
         self.anchor_sink = anchor_sink
         self.stamper = stamper
         self._monotonic = monotonic
+        # run before the log signs its head alone: partitioned clearance signs its chains'
+        # heads into this chain first (evidence.partitions), so the checkpoint covers them
+        self._before_sign = before_sign
         self._unsigned_since: float | None = None  # when this process first left records unsigned
 
     def append(
@@ -133,11 +137,14 @@ class EvidenceLog:
         """The key to sign a checkpoint after ``head_seq`` with, when one is due."""
         if self.policy is None or self.platform_key is None:
             return None
+        last = records.last_checkpoint_seq()
+        if last is None:  # a partition's chain: its heads are signed in the platform's
+            return None
         now = self._monotonic()
         if self._unsigned_since is None:
             self._unsigned_since = now
         late = now - self._unsigned_since >= self.policy.every.total_seconds()
-        if late or head_seq - records.last_checkpoint_seq() >= self.policy.every_records:
+        if late or head_seq - last >= self.policy.every_records:
             self._unsigned_since = None
             return self.platform_key
         return None
@@ -147,6 +154,7 @@ class EvidenceLog:
         many as it allows (a server's ticker calls this); copy new anchors out either way."""
         if self.policy is None:
             return None
+        self._sign_before()
         head_seq, last = self.store.head()[0], self.store.newest_anchor_seq()
         if head_seq > last:
             now = self._monotonic()
@@ -163,6 +171,7 @@ class EvidenceLog:
         server's shutdown); None when the head is signed already."""
         if self.platform_key is None:
             return None
+        self._sign_before()
         if self.store.head()[0] > self.store.newest_anchor_seq():
             return self.sign_head()
         self._keep_outside(self.store.anchors(self._copied()))
@@ -174,6 +183,7 @@ class EvidenceLog:
             raise EvidenceError(
                 "evidence.no_platform_key", "no platform key to sign with", "未配置平台签名密钥"
             )
+        self._sign_before()
         with self.store.appending() as records:
             head_seq, head_hash = records.locked_head()
             record = chain.checkpoint(self.platform_key, head_seq + 1, head_hash, at or utc_now())
@@ -211,6 +221,10 @@ class EvidenceLog:
             digest = timestamps.checkpoint_digest(anchor.hash)
             stamped[anchor.seq] = timestamps.check_token(token, digest, certificate)
         return sorted(stamped.items())
+
+    def _sign_before(self) -> None:
+        if self._before_sign is not None:
+            self._before_sign()
 
     def anchors(self) -> list[Anchor]:
         """Every checkpoint kept outside the chain table, by seq (what ``publish`` exports)."""

@@ -92,6 +92,7 @@ class PartitionEvidence:
         self._chains = chains
         self._platform_key = platform_key
         self._public_key = public_key or (platform_key.public_key() if platform_key else None)
+        self._last_signed: str | None = None  # the heads text this process signed last
 
     def sign_heads(self, at: datetime | None = None) -> Record | None:
         """Append a heads record over every partition's head (None: no partition has one)."""
@@ -111,6 +112,24 @@ class PartitionEvidence:
         signature = self._platform_key.sign(heads_message(text, chain.time_text(entry.at)))
         signed = msgspec.structs.replace(entry, signature=base64.b64encode(signature).decode())
         return self._chains.append_heads(signed, text)
+
+    def sign_moved_heads(self, at: datetime | None = None) -> Record | None:
+        """Sign the heads when a partition's chain grew since the last heads record (None
+        when none did): what every writer runs before it checkpoints the platform's chain
+        (``bootstrap`` gives it to ``EvidenceLog`` as ``before_sign``), so that partition
+        records are anchored as the platform's are (issue 15)."""
+        heads = self._chains.heads()
+        if not heads:
+            return None
+        text = heads_text(heads)
+        if self._last_signed is None:  # once per process: the newest heads record's
+            signed = self._chains.signed_heads()
+            self._last_signed = signed[-1][1] if signed else ""
+        if text == self._last_signed:
+            return None
+        record = self.sign_heads(at)
+        self._last_signed = text
+        return record
 
     def verify(self) -> PartitionReport:
         reports: dict[int, VerifyReport] = {}

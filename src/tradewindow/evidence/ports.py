@@ -31,8 +31,10 @@ class ChainRecords(Protocol):
         keep every checkpoint again as an anchor outside the chain table."""
         ...
 
-    def last_checkpoint_seq(self) -> int:
-        """The seq of the newest checkpoint (0 when none), in this transaction."""
+    def last_checkpoint_seq(self) -> int | None:
+        """The seq of the newest checkpoint (0 when none), in this transaction; None for a
+        chain that is not checkpointed itself (a clearance partition's, which signed heads
+        in the platform's chain tie to it: ``evidence.partitions``)."""
         ...
 
 

@@ -19,6 +19,9 @@ What each type does (see :mod:`tradewindow.export.flow` for the list's life):
   with CEB702 and a CEB792 naming the declaration, and every list points to its summary;
 * CEB213 — a return of goods of a departed list, lines at most as declared; CEB215 — the
   tally of a returned parcel that a return announced.
+
+(Over 400 lines: one handler per export message type, all in the one transaction of
+:class:`ClearExport` with its shared idempotency and wake-up of waiting lists.)
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ from tradewindow.export.model import (
     order_key,
     waybill_key,
 )
-from tradewindow.export.ports import ExportRecords, ExportStore
+from tradewindow.export.ports import ExportGate, ExportRecords, ExportStore
 from tradewindow.export.rules import ExportContext, WarehouseValid, check_inventory, predicted
-from tradewindow.export.sharing import ExportFiling
+from tradewindow.export.sharing import ExportFiling, filing_key, order_key_of
 from tradewindow.export.summary import WorkingDays, policy_on
 from tradewindow.export.summary import summarise as summarise_lists
 from tradewindow.export.warehouses import Warehouse, check_registration
@@ -89,12 +92,14 @@ class ClearExport:
         routing: Routing,
         calendar: WorkingDays | None = None,
         on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
+        gate: ExportGate | None = None,
     ) -> None:
         self.store = store
         self.context = context
         self.routing = routing
         self.calendar = calendar or WorkingDays()
         self.on_departed = on_departed  # told after the commit (the DCSA departure events)
+        self.gate = gate  # the agencies' tasks and notices of each accepted list
 
     def __call__(self, message: d.ExportMessage, sender: str, at: datetime) -> ExportAnswer:
         code = d.message_type(message)
@@ -110,7 +115,7 @@ class ClearExport:
             context = dataclasses.replace(
                 self.context, warehouse_valid=_registry_of(records)
             )  # 9810 lists are checked against the registry in this same transaction
-            run = _Run(records, context, self.routing, sender, at, self.calendar)
+            run = _Run(records, context, self.routing, sender, at, self.calendar, self.gate)
             run.clear(code, message)
             answer = ExportAnswer(
                 message_guid=message.guid, receipts=tuple(run.receipts), codes=run.codes
@@ -138,26 +143,57 @@ class ClearExport:
                 records.replace_warehouse(warehouse)
         return []
 
-    def decide(self, invt_no: str, agency: str, release: bool, at: datetime) -> ExportAnswer:
+    def decide(
+        self, invt_no: str, agency: str, release: bool, at: datetime, officer: str = "export-api"
+    ) -> ExportAnswer:
         """An agency's decision on a list waiting for it: release (it no longer waits for the
-        agency) or refuse (the list is held). Answers the list's filer with a CEB604 when it
-        moved. ``LookupError`` when no list of this number waits for this agency."""
+        agency) or refuse (the list is held); the agency's task of the list is concluded with
+        it. Answers the list's filer with a CEB604 when it moved. ``LookupError`` when no
+        list of this number waits for this agency."""
         with self.store.writing() as records:
             record = records.list_by_invt_no(invt_no)
             if record is None or agency not in record.facts.agencies_pending:
                 raise LookupError(invt_no)  # not found: or not this agency's to decide
-            facts = record.facts
-            pending = facts.agencies_pending - {agency}
-            refused = facts.agencies_refused | ({agency} if not release else frozenset())
-            run = _Run(records, self.context, self.routing, record.owner, at, self.calendar)
-            run.move(
-                record,
-                msgspec.structs.replace(facts, agencies_pending=pending, agencies_refused=refused),
-            )
-            records.add_receipts(run.receipts, at)
-            return ExportAnswer(
-                message_guid=f"decision:{invt_no}", receipts=tuple(run.receipts), codes=run.codes
-            )
+            if self.gate is not None:
+                filing = filing_key(record.order_key)
+                self.gate.decide(records, filing, agency, release, officer, at)
+            released = set() if not release else {agency}
+            refused = set() if release else {agency}
+            return self._follow(records, record, released, refused, at, f"decision:{invt_no}")
+
+    def settle(self, filing: str, at: datetime) -> ExportAnswer:
+        """The list of an export ``filing`` follows its agencies' concluded tasks (an officer
+        released or refused it on the desk): no longer waiting for those that released, held
+        by those that refused. ``LookupError`` when there is no such list (or no desk)."""
+        with self.store.writing() as records:
+            record = records.list_by_order(order_key_of(filing))
+            if record is None or self.gate is None:
+                raise LookupError(filing)
+            released, refused = self.gate.decided(records, filing)
+            return self._follow(records, record, released, refused, at, f"settle:{filing}")
+
+    def _follow(
+        self,
+        records: ExportRecords,
+        record: ExportList,
+        released: set[str],
+        refused: set[str],
+        at: datetime,
+        guid: str,
+    ) -> ExportAnswer:
+        facts = record.facts
+        decided = (released | refused) & facts.agencies_pending
+        run = _Run(records, self.context, self.routing, record.owner, at, self.calendar, self.gate)
+        run.move(
+            record,
+            msgspec.structs.replace(
+                facts,
+                agencies_pending=facts.agencies_pending - decided,
+                agencies_refused=facts.agencies_refused | (refused & decided),
+            ),
+        )
+        records.add_receipts(run.receipts, at)
+        return ExportAnswer(message_guid=guid, receipts=tuple(run.receipts), codes=run.codes)
 
 
 def foreseen(message: d.ExportMessage, context: ExportContext) -> list[Violation]:
@@ -182,7 +218,9 @@ class _Run:
         sender: str,
         at: datetime,
         calendar: WorkingDays,
+        gate: ExportGate | None = None,
     ) -> None:
+        self.gate = gate
         self.records = records
         self.context = context
         self.routing = routing
@@ -390,6 +428,10 @@ class _Run:
             accepted=True, arrived=arrived, agencies_pending=self.routing(filing)
         )
         accepted = msgspec.structs.replace(record, invt_no=invt_no)
+        if self.gate is not None:  # its tasks and notices commit with the acceptance
+            shared = filing.shared()
+            key = filing_key(record.order_key)
+            self.gate.route(self.records, key, shared, facts.agencies_pending, self.at)
         self.move(accepted, facts, force=True)
 
     def move(self, record: ExportList, facts: flow.ListFacts, *, force: bool = False) -> None:
@@ -489,6 +531,9 @@ class _Run:
             violation = flow.cancel_violation(record.facts, cancel.invt_no, at)
         if violation is None and record is not None:
             self.move(record, msgspec.structs.replace(record.facts, cancelled=True))
+            if self.gate is not None and record.facts.agencies_pending:
+                reason = f"清单已撤销 list cancelled ({cancel.invt_no})"
+                self.gate.withdraw(self.records, filing_key(record.order_key), reason, self.at)
         self._returns.append(
             r.InvtCancelReturn(
                 guid=cancel.guid, agent_code=cancel.agent_code, cop_no=cancel.cop_no,

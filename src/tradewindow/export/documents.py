@@ -11,6 +11,9 @@ exactly 18) and in two additions of 202205: the export returns CEB213 / CEB215 a
 As on import, codes and timestamps stay in their CEB lexical form and amounts are
 ``Decimal``; :mod:`tradewindow.cbec.documents` gives the shared ``BaseTransfer`` and the time
 helpers.
+
+(Over 400 lines: Structs only, field for field as the export XSDs, both versions' documents
+beside the shared base types.)
 """
 
 from __future__ import annotations

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from tradewindow.export.flow import Status
 from tradewindow.export.model import Addressed, ExportAnswer, ExportList, SummaryRecord
 from tradewindow.export.warehouses import Warehouse
+from tradewindow.transaction import Transaction
 
 
-class ExportRecords(Protocol):
-    """The export records inside one transaction."""
+class ExportRecords(Transaction, Protocol):
+    """The export records inside one transaction (other capabilities' writes may join it:
+    the agencies' tasks of a list)."""
 
     def answer(self, message_guid: str) -> tuple[str, ExportAnswer] | None:
         """The (sender, answer) a message of this guid was given, if one was filed."""
@@ -102,3 +104,41 @@ class ExportStore(Protocol):
     def writing(self) -> AbstractContextManager[ExportRecords]: ...
 
     def reading(self) -> AbstractContextManager[ExportRecords]: ...
+
+
+class ExportGate(Protocol):
+    """The agencies' desk as export clearance needs it (``agencies.export_gate``): a list's
+    tasks and notices, and the decisions taken on them, in the export transaction."""
+
+    def route(
+        self,
+        transaction: Transaction,
+        filing: str,
+        documents: Mapping[str, Mapping[str, Any]],
+        agencies: frozenset[str],
+        at: datetime,
+    ) -> None:
+        """A task of ``filing`` for each of ``agencies``, a notice for each agency the policy
+        informs of its ``documents`` (wire JSON by kind)."""
+        ...
+
+    def decided(self, transaction: Transaction, filing: str) -> tuple[set[str], set[str]]:
+        """(the agencies that released ``filing``, those that refused it) by their tasks."""
+        ...
+
+    def decide(
+        self,
+        transaction: Transaction,
+        filing: str,
+        agency: str,
+        release: bool,
+        officer: str,
+        at: datetime,
+    ) -> None:
+        """Conclude ``agency``'s task of ``filing`` if it is still open."""
+        ...
+
+    def withdraw(self, transaction: Transaction, filing: str, reason: str, at: datetime) -> None:
+        """The list of ``filing`` was cancelled: each agency's open task is closed with
+        ``reason``; an agency whose officer holds the task is given a notice instead."""
+        ...

@@ -78,6 +78,22 @@ class ExportFiling(msgspec.Struct, frozen=True, kw_only=True):
         return {kind: msgspec.to_builtins(document) for kind, document in found.items()}
 
 
+FILING_PREFIX = "EXP|"  # an export filing's key in the agencies' desk: EXP|ebpCode|orderNo
+
+
+def filing_key(order_key: str) -> str:
+    """The key the agencies' tasks and notices know an export list's filing by."""
+    return f"{FILING_PREFIX}{order_key}"
+
+
+def is_export_filing(filing: str) -> bool:
+    return filing.startswith(FILING_PREFIX)
+
+
+def order_key_of(filing: str) -> str:
+    return filing.removeprefix(FILING_PREFIX)
+
+
 # the agencies whose decision a filing needs, by the data-sharing policy (documents by kind)
 RequiredAgencies = Callable[[Mapping[str, Mapping[str, Any]]], Iterable[str]]
 

@@ -25,13 +25,11 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 import msgspec
-from sqlalchemy import Connection, Engine, and_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tradewindow.clock import utc_now
 from tradewindow.logistics.guard import Destination, EgressGuard, EgressRefused
+from tradewindow.logistics.ports import DeliveryRecords, Due, Retry
 from tradewindow.logistics.subscriptions import SubscriptionService, Target
-from tradewindow.logistics.tables import deliveries, events
 
 API_VERSION = "2.2.0"
 
@@ -72,24 +70,16 @@ class DeliveryReport(msgspec.Struct, kw_only=True):
     withdrawn: int = 0  # retracted or unsubscribed before delivery
 
 
-class _Due(msgspec.Struct, frozen=True):
-    subscription_id: str
-    event_id: str
-    seq: int
-    attempts: int
-    body: bytes | None  # None: retracted
-
-
 class _Outcome(msgspec.Struct):
-    delivered: list[tuple[_Due, int]] = msgspec.field(default_factory=list)
-    deferred: list[tuple[_Due, int | None, timedelta | None]] = msgspec.field(default_factory=list)
-    withdrawn: list[_Due] = msgspec.field(default_factory=list)
+    delivered: list[tuple[Due, int]] = msgspec.field(default_factory=list)
+    deferred: list[tuple[Due, int | None, timedelta | None]] = msgspec.field(default_factory=list)
+    withdrawn: list[Due] = msgspec.field(default_factory=list)
 
 
 class CallbackDelivery:
     def __init__(
         self,
-        engine: Engine,
+        records: DeliveryRecords,
         subscriptions: SubscriptionService,
         *,
         guard: EgressGuard,
@@ -97,7 +87,7 @@ class CallbackDelivery:
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self.engine = engine
+        self.records = records
         self.subscriptions = subscriptions
         self.guard = guard
         self.client = client
@@ -108,38 +98,14 @@ class CallbackDelivery:
         """Owe ``event_id`` (version ``seq``) to each target, once."""
         if not targets:
             return
-        now = self.clock()
-        rows = [
-            {
-                "subscription_id": t.subscription_id,
-                "event_id": event_id,
-                "event_seq": seq,
-                "state": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-            }
-            for t in targets
-        ]
-        with self.engine.begin() as connection:
-            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-            connection.execute(dialect.insert(deliveries).on_conflict_do_nothing(), rows)
-            # a newer version of an event already owed or delivered is owed again
-            connection.execute(
-                update(deliveries)
-                .where(
-                    deliveries.c.event_id == event_id,
-                    deliveries.c.subscription_id.in_([t.subscription_id for t in targets]),
-                    deliveries.c.event_seq < seq,
-                )
-                .values(event_seq=seq, state="pending", attempts=0, next_attempt_at=now)
-            )
+        self.records.owe(event_id, seq, [t.subscription_id for t in targets], self.clock())
 
     async def deliver_due(self, limit: int = 10_000) -> DeliveryReport:
         """Attempt every delivery that is due, one task per subscription; what became of each
         delivery is written in one transaction at the end (one commit, not one per callback)."""
-        due = self._due(limit)
+        due = self.records.due(self.clock(), limit)
         report = DeliveryReport()
-        by_subscription: dict[str, list[_Due]] = {}
+        by_subscription: dict[str, list[Due]] = {}
         for row in due:
             by_subscription.setdefault(row.subscription_id, []).append(row)
         targets = self.subscriptions.targets_by_id(list(by_subscription))
@@ -154,7 +120,7 @@ class CallbackDelivery:
         return report
 
     async def _deliver(
-        self, target: Target | None, rows: list[_Due], report: DeliveryReport, outcome: _Outcome
+        self, target: Target | None, rows: list[Due], report: DeliveryReport, outcome: _Outcome
     ) -> None:
         live = [row for row in rows if row.body is not None]
         gone = [row for row in rows if row.body is None] if target else rows
@@ -186,7 +152,7 @@ class CallbackDelivery:
                 return
 
     async def _post(
-        self, target: Target, destination: Destination, bundle: list[_Due]
+        self, target: Target, destination: Destination, bundle: list[Due]
     ) -> tuple[int | None, timedelta | None]:
         body = b"[" + b",".join(row.body or b"" for row in bundle) + b"]"
         headers = {
@@ -212,72 +178,22 @@ class CallbackDelivery:
             wait = retry_after(response.headers.get("Retry-After"), self.clock())
         return response.status_code, wait
 
-    def _due(self, limit: int) -> list[_Due]:
-        statement = (
-            select(
-                deliveries.c.subscription_id,
-                deliveries.c.event_id,
-                deliveries.c.event_seq,
-                deliveries.c.attempts,
-                events.c.body,
-                events.c.retracted,
-            )
-            .select_from(
-                deliveries.outerjoin(events, and_(events.c.event_id == deliveries.c.event_id))
-            )
-            .where(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= self.clock())
-            .order_by(deliveries.c.event_seq)
-            .limit(limit)
-        )
-        with self.engine.connect() as connection:
-            return [
-                _Due(
-                    row.subscription_id,
-                    row.event_id,
-                    row.event_seq,
-                    row.attempts,
-                    None if row.body is None or row.retracted else row.body,
-                )
-                for row in connection.execute(statement)
-            ]
-
     def _record(self, outcome: _Outcome) -> None:
-        if not (outcome.delivered or outcome.deferred or outcome.withdrawn):
-            return
         now = self.clock()
-        with self.engine.begin() as connection:
-            for row, status in outcome.delivered:
-                self._update(
-                    connection, row, state="delivered", last_status=status, delivered_at=now
-                )
-            for row, failed_status, wait in outcome.deferred:
-                delay = wait if wait is not None else self.policy.delay(row.attempts + 1)
-                self._update(
-                    connection,
+        self.records.settle(
+            delivered=outcome.delivered,
+            deferred=[
+                Retry(
                     row,
-                    attempts=row.attempts + 1,
-                    last_status=failed_status,
-                    next_attempt_at=now + delay,
+                    failed_status,
+                    now + (wait if wait is not None else self.policy.delay(row.attempts + 1)),
                 )
-            for row in outcome.withdrawn:
-                self._update(connection, row, state="withdrawn")
-
-    @staticmethod
-    def _update(connection: Connection, row: _Due, **values: object) -> None:
-        connection.execute(
-            update(deliveries)
-            .where(
-                deliveries.c.subscription_id == row.subscription_id,
-                deliveries.c.event_id == row.event_id,
-                deliveries.c.event_seq == row.seq,  # a newer version re-armed it meanwhile
-            )
-            .values(**values)
+                for row, failed_status, wait in outcome.deferred
+            ],
+            withdrawn=outcome.withdrawn,
+            at=now,
         )
 
     def states(self) -> dict[tuple[str, str], str]:
         """(subscription, eventID) → state, for inspection and tests."""
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(deliveries.c.subscription_id, deliveries.c.event_id, deliveries.c.state)
-            )
-            return {(r.subscription_id, r.event_id): r.state for r in rows}
+        return self.records.states()

@@ -74,13 +74,12 @@ class CustomsEvents:
 
     def may_gate_out(self, equipment_reference: str) -> Decision:
         """Yes only with a customs release on file for the container."""
-        with self.events.engine.connect() as connection:
-            return gate_out.may_gate_out(connection, equipment_reference)
+        on_file = self.events.records.decision_on_file(equipment_reference)
+        return gate_out.may_gate_out(on_file, equipment_reference)
 
     def alerts(self) -> list[GateAlert]:
         """Refused gate-outs, oldest first: what customs must look into."""
-        with self.events.engine.connect() as connection:
-            return gate_out.alerts(connection)
+        return self.events.records.gate_alerts()
 
     def record(
         self, rulings: Sequence[tuple[CustomsRuling, CustomsDecision]], *, scan: bool = False
@@ -100,16 +99,17 @@ class CustomsEvents:
             related.extend([_links(ruling)] * len(events))
             counts.append(len(events))
         outcomes = self.events.publish(made, publisher=self.publisher, related_each=related)
-        with self.events.engine.begin() as connection:
-            position = 0
-            for (ruling, decision), count in zip(rulings, counts, strict=True):
-                mine = outcomes[position : position + count]
-                position += count
-                if all(o.status != "rejected" for o in mine):
-                    for container in ruling.equipment_references:
-                        gate_out.record_decision(
-                            connection, container, decision, ruling.document_id, ruling.decided_at
-                        )
+        kept: list[tuple[str, str, str, datetime]] = []
+        position = 0
+        for (ruling, decision), count in zip(rulings, counts, strict=True):
+            mine = outcomes[position : position + count]
+            position += count
+            if all(o.status != "rejected" for o in mine):
+                kept.extend(
+                    (container, decision.value, ruling.document_id, ruling.decided_at)
+                    for container in ruling.equipment_references
+                )
+        self.events.records.record_decisions(kept)
         return outcomes
 
     def _events_of(

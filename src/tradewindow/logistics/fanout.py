@@ -10,8 +10,6 @@ committed, each once per (subscription, eventID), so a redelivered message owes 
 from __future__ import annotations
 
 import msgspec
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tradewindow.bus.ports import Bus, Consumer, Message
 from tradewindow.logistics.callbacks import CallbackDelivery, DeliveryReport
@@ -19,7 +17,6 @@ from tradewindow.logistics.events import EventService
 from tradewindow.logistics.filters import facts
 from tradewindow.logistics.model import decode_event
 from tradewindow.logistics.subscriptions import SubscriptionService
-from tradewindow.logistics.tables import relay_marks
 
 
 class Envelope(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,25 +65,10 @@ class Relay:
         return len(changes)
 
     def _mark(self) -> int:
-        with self.events.engine.connect() as connection:
-            mark = connection.execute(
-                select(relay_marks.c.last_seq).where(relay_marks.c.relay == self.name)
-            ).scalar_one_or_none()
-        return int(mark or 0)
+        return self.events.records.relay_mark(self.name)
 
     def _set_mark(self, seq: int) -> None:
-        with self.events.engine.begin() as connection:
-            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-            connection.execute(
-                dialect.insert(relay_marks)
-                .values(relay=self.name, last_seq=seq)
-                .on_conflict_do_nothing()
-            )
-            connection.execute(
-                update(relay_marks)
-                .where(relay_marks.c.relay == self.name, relay_marks.c.last_seq < seq)
-                .values(last_seq=seq)
-            )
+        self.events.records.set_relay_mark(self.name, seq)
 
 
 class Fanout:

@@ -11,10 +11,9 @@ import enum
 from datetime import datetime
 
 import msgspec
-from sqlalchemy import Connection, delete, insert, select
 
 from tradewindow.logistics.model import EquipmentEvent, Event
-from tradewindow.logistics.tables import customs_decisions, gate_alerts
+from tradewindow.logistics.ports import CustomsOnFile, CustomsRecords, GateAlert
 from tradewindow.violations import Violation
 
 
@@ -35,40 +34,8 @@ class Decision(msgspec.Struct, frozen=True, kw_only=True):
     reason_zh: str
 
 
-def decision_on_file(connection: Connection, equipment_reference: str) -> tuple[str, str] | None:
-    row = connection.execute(
-        select(customs_decisions.c.decision, customs_decisions.c.document_id).where(
-            customs_decisions.c.equipment_reference == equipment_reference
-        )
-    ).first()
-    return None if row is None else (row.decision, row.document_id)
-
-
-def record_decision(
-    connection: Connection,
-    equipment_reference: str,
-    decision: CustomsDecision,
-    document_id: str,
-    at: datetime,
-) -> None:
-    """The newest customs decision on a container replaces the one before."""
-    connection.execute(
-        delete(customs_decisions).where(
-            customs_decisions.c.equipment_reference == equipment_reference
-        )
-    )
-    connection.execute(
-        insert(customs_decisions).values(
-            equipment_reference=equipment_reference,
-            decision=decision.value,
-            document_id=document_id,
-            decided_at=at,
-        )
-    )
-
-
-def may_gate_out(connection: Connection, equipment_reference: str) -> Decision:
-    on_file = decision_on_file(connection, equipment_reference)
+def may_gate_out(on_file: CustomsOnFile | None, equipment_reference: str) -> Decision:
+    """Yes only with a customs release on file (``on_file``) for the container."""
     if on_file is None:
         return Decision(
             allowed=False,
@@ -76,7 +43,7 @@ def may_gate_out(connection: Connection, equipment_reference: str) -> Decision:
             reason_en="no customs release on file",
             reason_zh="无海关放行记录",
         )
-    decision, document_id = on_file
+    decision, document_id = on_file.decision, on_file.document_id
     if decision == CustomsDecision.RELEASED:
         return Decision(
             allowed=True,
@@ -110,7 +77,7 @@ def is_gate_out(event: Event) -> bool:
 
 
 def refuse_unreleased_gate_out(
-    connection: Connection, event: Event, event_id: str, publisher: str, now: datetime
+    records: CustomsRecords, event: Event, event_id: str, publisher: str, now: datetime
 ) -> list[Violation]:
     """No violation when the event is no gate-out or the container is released; otherwise
     ``TNT.gateOut.notReleased`` and an alert recorded for customs."""
@@ -126,12 +93,13 @@ def refuse_unreleased_gate_out(
                 zh="重箱出闸事件须注明箱号",
             )
         ]
-    decision = may_gate_out(connection, event.equipment_reference)
+    reference = event.equipment_reference
+    decision = may_gate_out(records.decision_on_file(reference), reference)
     if decision.allowed:
         return []
-    connection.execute(
-        insert(gate_alerts).values(
-            equipment_reference=event.equipment_reference,
+    records.raise_alert(
+        GateAlert(
+            equipment_reference=reference,
             event_id=event_id,
             publisher=publisher,
             reason=decision.customs or "none",
@@ -148,23 +116,11 @@ def refuse_unreleased_gate_out(
     ]
 
 
-class GateAlert(msgspec.Struct, frozen=True, kw_only=True):
-    equipment_reference: str
-    event_id: str
-    publisher: str
-    reason: str
-    raised_at: datetime
-
-
-def alerts(connection: Connection) -> list[GateAlert]:
-    rows = connection.execute(select(gate_alerts).order_by(gate_alerts.c.alert_id))
-    return [
-        GateAlert(
-            equipment_reference=row.equipment_reference,
-            event_id=row.event_id,
-            publisher=row.publisher,
-            reason=row.reason,
-            raised_at=row.raised_at,
-        )
-        for row in rows
-    ]
+__all__ = [
+    "CustomsDecision",
+    "Decision",
+    "GateAlert",
+    "is_gate_out",
+    "may_gate_out",
+    "refuse_unreleased_gate_out",
+]

@@ -15,12 +15,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import false, select
-
 from tradewindow.cbec.ports import DocStatus, ListDecided
 from tradewindow.logistics.customs import CustomsEvents, CustomsRuling
 from tradewindow.logistics.gate_out import CustomsDecision
-from tradewindow.logistics.tables import event_refs, events
 
 log = logging.getLogger("tradewindow.logistics")
 _DECISIONS = {
@@ -91,25 +88,5 @@ class FollowClearance:
     def equipment_of(self, transport_documents: set[str]) -> dict[str, tuple[str, ...]]:
         """The containers known to travel under each transport document (events on file
         that reference it), sorted."""
-        found: dict[str, set[str]] = {}
-        documents = sorted(transport_documents)
-        trd, eq = event_refs.alias("trd"), event_refs.alias("eq")
-        with self.customs.events.engine.connect() as connection:
-            for start in range(0, len(documents), 500):
-                rows = connection.execute(
-                    select(trd.c.value, eq.c.value)
-                    .select_from(
-                        trd.join(eq, eq.c.event_id == trd.c.event_id).join(
-                            events, events.c.event_id == trd.c.event_id
-                        )
-                    )
-                    .where(
-                        trd.c.kind == "TRD",
-                        trd.c.value.in_(documents[start : start + 500]),
-                        eq.c.kind == "EQ",
-                        events.c.retracted == false(),
-                    )
-                )
-                for document, container in rows:
-                    found.setdefault(document, set()).add(container)
+        found = self.customs.events.records.equipment_of(transport_documents)
         return {document: tuple(sorted(boxes)) for document, boxes in found.items()}

@@ -18,7 +18,6 @@ from datetime import datetime
 
 import httpx
 import msgspec
-from sqlalchemy import Engine
 
 from tradewindow.clock import utc_now
 from tradewindow.logistics.callbacks import CallbackDelivery, RetryPolicy
@@ -26,6 +25,7 @@ from tradewindow.logistics.customs import CustomsEvents
 from tradewindow.logistics.events import EventService
 from tradewindow.logistics.guard import EgressGuard, SecretBox
 from tradewindow.logistics.lastmile import FollowClearance
+from tradewindow.logistics.ports import DeliveryRecords, EventRecords, SubscriptionRecords
 from tradewindow.logistics.settings import CallbackSettings
 from tradewindow.logistics.subscriptions import SubscriptionService
 from tradewindow.settings import Settings
@@ -39,11 +39,12 @@ class Logistics(msgspec.Struct, frozen=True, kw_only=True):
     policy: RetryPolicy
     callbacks: CallbackSettings
     follow_clearance: FollowClearance  # Clearance's ``on_decided``
+    deliveries: DeliveryRecords  # what callbacks are owed
 
     def delivery(self, client: httpx.AsyncClient) -> CallbackDelivery:
         """Callback delivery over ``client`` (made inside the event loop that will use it)."""
         return CallbackDelivery(
-            self.events.engine,
+            self.deliveries,
             self.subscriptions,
             guard=self.guard,
             client=client,
@@ -59,6 +60,14 @@ class Logistics(msgspec.Struct, frozen=True, kw_only=True):
             timeout=self.callbacks.timeout_seconds,
             follow_redirects=False,
         )
+
+
+class LogisticsRecords(msgspec.Struct, frozen=True, kw_only=True):
+    """The storage the services run over (``store.logistics.open_records``)."""
+
+    events: EventRecords
+    subscriptions: SubscriptionRecords
+    deliveries: DeliveryRecords
 
 
 class SubscriptionPools(httpx.AsyncBaseTransport):
@@ -91,7 +100,7 @@ class SubscriptionPools(httpx.AsyncBaseTransport):
 
 
 def open_logistics(
-    engine: Engine,
+    records: LogisticsRecords,
     settings: Settings,
     *,
     clock: Callable[[], datetime] = utc_now,
@@ -104,12 +113,15 @@ def open_logistics(
         allow_loopback=callbacks.allow_loopback,
         allow=[ipaddress.ip_network(network) for network in callbacks.egress_allow],
     )
-    events = EventService(engine, clock=clock)
+    events = EventService(records.events, clock=clock)
     customs = CustomsEvents(events, clock=clock)
     return Logistics(
         events=events,
         subscriptions=SubscriptionService(
-            engine, secrets=SecretBox(callbacks.secret_keys), guard=guard, clock=clock
+            records.subscriptions,
+            secrets=SecretBox(callbacks.secret_keys),
+            guard=guard,
+            clock=clock,
         ),
         customs=customs,
         guard=guard,
@@ -118,4 +130,5 @@ def open_logistics(
         ),
         callbacks=callbacks,
         follow_clearance=FollowClearance(customs, party_of),
+        deliveries=records.deliveries,
     )

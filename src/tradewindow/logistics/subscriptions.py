@@ -2,7 +2,7 @@
 
 The secret (base64, spec ``format: byte``) is accepted on create and on rotation only and is
 never returned: it is kept sealed by ``SecretBox`` because every callback is signed with it.
-A subscription only ever receives events its owner may see (``EventService.audience``).
+A subscription only ever receives events its owner may see (``EventVisibility.audience``).
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 import msgspec
-from sqlalchemy import Engine, delete, insert, select, update
 
 from tradewindow.clock import utc_now
-from tradewindow.logistics.events import Audience, Viewer
 from tradewindow.logistics.filters import EventFacts, EventFilter, matches, parse_filter
 from tradewindow.logistics.guard import EgressGuard, SecretBox
-from tradewindow.logistics.tables import subscriptions
+from tradewindow.logistics.ports import SubscriptionRecords, SubscriptionRow
+from tradewindow.logistics.visibility import Audience, Viewer
 from tradewindow.violations import Rejected, Violation
 
 MIN_SECRET_BYTES = 16
@@ -108,13 +107,13 @@ def decode_secret(secret: str, path: str = "secret") -> bytes:
 class SubscriptionService:
     def __init__(
         self,
-        engine: Engine,
+        records: SubscriptionRecords,
         *,
         secrets: SecretBox,
         guard: EgressGuard,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self.engine = engine
+        self.records = records
         self.secrets = secrets
         self.guard = guard
         self.clock = clock
@@ -124,45 +123,28 @@ class SubscriptionService:
         assert secret is not None  # noqa: S101  (a new subscription always has one)
         subscription_id = str(uuid.uuid4())
         now = self.clock()
-        with self.engine.begin() as connection:
-            connection.execute(
-                insert(subscriptions).values(
-                    subscription_id=subscription_id,
-                    owner=owner.party_id,
-                    owner_agency=owner.agency,
-                    callback_url=body.callback_url,
-                    filters=_encode_body(body),
-                    sealed_secret=self.secrets.seal(secret),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+        self.records.add(
+            SubscriptionRow(
+                subscription_id=subscription_id,
+                owner=owner.party_id,
+                owner_agency=owner.agency,
+                callback_url=body.callback_url,
+                filters=_encode_body(body),
+                sealed_secret=self.secrets.seal(secret),
+            ),
+            now,
+        )
         return self.get(owner, subscription_id)
 
     def list(self, owner: Viewer, *, limit: int = 100, offset: int = 0) -> list[Subscription]:
-        statement = (
-            select(subscriptions.c.subscription_id, subscriptions.c.filters)
-            .where(subscriptions.c.owner == owner.party_id)
-            .order_by(subscriptions.c.created_at, subscriptions.c.subscription_id)
-            .limit(limit)
-            .offset(offset)
-        )
-        with self.engine.connect() as connection:
-            return [
-                _decode(row.subscription_id, row.filters) for row in connection.execute(statement)
-            ]
+        found = self.records.filters_of(owner.party_id, limit, offset)
+        return [_decode(subscription_id, filters) for subscription_id, filters in found]
 
     def get(self, owner: Viewer, subscription_id: str) -> Subscription:
-        with self.engine.connect() as connection:
-            row = connection.execute(
-                select(subscriptions.c.filters).where(
-                    subscriptions.c.subscription_id == subscription_id,
-                    subscriptions.c.owner == owner.party_id,
-                )
-            ).first()
-        if row is None:
+        filters = self.records.filters(owner.party_id, subscription_id)
+        if filters is None:
             raise SubscriptionNotFound(subscription_id)
-        return _decode(subscription_id, row.filters)
+        return _decode(subscription_id, filters)
 
     def update(self, owner: Viewer, subscription_id: str, body: Subscription) -> Subscription:
         """Replace filters and callback; the secret stays (it changes only by rotation)."""
@@ -178,108 +160,45 @@ class SubscriptionService:
                 ]
             )
         self._checked(body, None)
-        with self.engine.begin() as connection:
-            changed = connection.execute(
-                update(subscriptions)
-                .where(
-                    subscriptions.c.subscription_id == subscription_id,
-                    subscriptions.c.owner == owner.party_id,
-                )
-                .values(
-                    callback_url=body.callback_url,
-                    filters=_encode_body(body),
-                    updated_at=self.clock(),
-                )
-            ).rowcount
+        changed = self.records.change(
+            owner.party_id, subscription_id, body.callback_url, _encode_body(body), self.clock()
+        )
         if not changed:
             raise SubscriptionNotFound(subscription_id)
         return self.get(owner, subscription_id)
 
     def delete(self, owner: Viewer, subscription_id: str) -> None:
-        with self.engine.begin() as connection:
-            removed = connection.execute(
-                delete(subscriptions).where(
-                    subscriptions.c.subscription_id == subscription_id,
-                    subscriptions.c.owner == owner.party_id,
-                )
-            ).rowcount
-        if not removed:
+        if not self.records.remove(owner.party_id, subscription_id):
             raise SubscriptionNotFound(subscription_id)
 
     def rotate_secret(self, owner: Viewer, subscription_id: str, secret: str) -> None:
         sealed = self.secrets.seal(decode_secret(secret))
-        with self.engine.begin() as connection:
-            changed = connection.execute(
-                update(subscriptions)
-                .where(
-                    subscriptions.c.subscription_id == subscription_id,
-                    subscriptions.c.owner == owner.party_id,
-                )
-                .values(sealed_secret=sealed, updated_at=self.clock())
-            ).rowcount
-        if not changed:
+        if not self.records.reseal(owner.party_id, subscription_id, sealed, self.clock()):
             raise SubscriptionNotFound(subscription_id)
 
     def targets(self, event: EventFacts, audience: Audience) -> builtins.list[Target]:
         """The subscriptions an event goes to: filters met and owner entitled to see it."""
-        statement = select(
-            subscriptions.c.subscription_id,
-            subscriptions.c.owner,
-            subscriptions.c.owner_agency,
-            subscriptions.c.callback_url,
-            subscriptions.c.filters,
-            subscriptions.c.sealed_secret,
-        )
         found = []
-        with self.engine.connect() as connection:
-            rows = connection.execute(statement).all()
-        for row in rows:
+        for row in self.records.every():
             if not audience.admits(row.owner, row.owner_agency):
                 continue
             if not matches(event_filter(_decode(row.subscription_id, row.filters)), event):
                 continue
-            found.append(
-                Target(
-                    subscription_id=row.subscription_id,
-                    callback_url=row.callback_url,
-                    secret=self.secrets.open(row.sealed_secret),
-                )
-            )
+            found.append(self._target(row))
         return found
 
     def targets_by_id(self, subscription_ids: builtins.list[str]) -> dict[str, Target]:
         """The callback targets of the subscriptions that still exist, by ID."""
-        found: dict[str, Target] = {}
-        with self.engine.connect() as connection:
-            for start in range(0, len(subscription_ids), 500):
-                rows = connection.execute(
-                    select(
-                        subscriptions.c.subscription_id,
-                        subscriptions.c.callback_url,
-                        subscriptions.c.sealed_secret,
-                    ).where(
-                        subscriptions.c.subscription_id.in_(subscription_ids[start : start + 500])
-                    )
-                )
-                for row in rows:
-                    found[row.subscription_id] = Target(
-                        subscription_id=row.subscription_id,
-                        callback_url=row.callback_url,
-                        secret=self.secrets.open(row.sealed_secret),
-                    )
-        return found
+        rows = self.records.by_id(subscription_ids)
+        return {row.subscription_id: self._target(row) for row in rows}
 
     def target(self, subscription_id: str) -> Target | None:
-        with self.engine.connect() as connection:
-            row = connection.execute(
-                select(subscriptions.c.callback_url, subscriptions.c.sealed_secret).where(
-                    subscriptions.c.subscription_id == subscription_id
-                )
-            ).first()
-        if row is None:
-            return None
+        rows = self.records.by_id([subscription_id])
+        return self._target(rows[0]) if rows else None
+
+    def _target(self, row: SubscriptionRow) -> Target:
         return Target(
-            subscription_id=subscription_id,
+            subscription_id=row.subscription_id,
             callback_url=row.callback_url,
             secret=self.secrets.open(row.sealed_secret),
         )

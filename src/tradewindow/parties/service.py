@@ -5,6 +5,9 @@ is one transaction; every check reads the database, never a cache, so a revoked 
 party fails at once in every API process. ``authenticate`` is one indexed read, plus at most
 one write a minute per key to keep ``last_used_at`` (a write per request would serialise
 SQLite writers and cost PostgreSQL a WAL flush for every call).
+
+(Over 400 lines: one registry use case per method over the one port, each a transaction;
+authentication must read what the writes beside it wrote, and splitting would separate them.)
 """
 
 from __future__ import annotations

@@ -10,10 +10,13 @@ from functools import cached_property
 
 from sqlalchemy import Connection, Engine, func, select, text, type_coerce
 
+from tradewindow.logistics.services import LogisticsRecords
 from tradewindow.store.agencies import SqlAgencyStore
+from tradewindow.store.analytics import SqlLakeSource
 from tradewindow.store.engine import READ_ONLY, create_store_engine, migrate_engine
 from tradewindow.store.evidence import SqlEvidenceStore
 from tradewindow.store.export import SqlExportStore
+from tradewindow.store.logistics import open_records as open_logistics_records
 from tradewindow.store.parties import SqlPartyStore
 from tradewindow.store.procurement import SqlProcurementStore
 from tradewindow.store.schema import documents, tax_bills
@@ -68,6 +71,16 @@ class SqlStore:
     def export(self) -> SqlExportStore:
         """CBEC export (``export.ports.ExportStore``)."""
         return SqlExportStore(self.engine)
+
+    @cached_property
+    def lake_source(self) -> SqlLakeSource:
+        """What the statistics lake reads (``analytics.ports.LakeSource``)."""
+        return SqlLakeSource(self.engine)
+
+    @cached_property
+    def logistics(self) -> LogisticsRecords:
+        """Track & Trace events, subscriptions and callbacks (``logistics.ports``)."""
+        return open_logistics_records(self.engine)
 
     @cached_property
     def rule_registry(self) -> SqlRegistryStore:

@@ -1,4 +1,8 @@
-"""``SqlUnitOfWork``: the clearance service's reads and writes inside one transaction."""
+"""``SqlUnitOfWork``: the clearance service's reads and writes inside one transaction.
+
+(Over 400 lines: the one adapter of ``cbec.ports.UnitOfWork``, one short method per port
+method, all in one transaction.)
+"""
 
 from __future__ import annotations
 

@@ -77,8 +77,10 @@ def create_app(app: App | None = None, *, settings: Settings | None = None) -> L
         finally:
             ticker.cancel()
             if owned:
-                await asyncio.to_thread(core.evidence.seal_tail)
-                window.close()
+                try:
+                    await asyncio.to_thread(core.evidence.seal_tail)
+                finally:
+                    window.close()
 
     page_routers, template_config = pages()
     return Litestar(

@@ -7,7 +7,7 @@ workbench (``portal/workbench.py``): the same checks, the same evidence, the sam
   returned, the same way for both.
 - ``decided``: after a decision, its evidence record and the list following the agencies'
   combined verdict (new CEB622, and CEB816 on release, under the message guid
-  ``decision:<task id>``).
+  ``decision:<task id>``; an export list's CEB604, by ``ClearExport.settle``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import msgspec
 from tradewindow.agencies.notices import NoticeView
 from tradewindow.agencies.queue import AgencyView, Task
 from tradewindow.evidence.chain import RecordKind
+from tradewindow.export.sharing import is_export_filing
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action, require
 from tradewindow.web.problems import ApiError
@@ -70,4 +71,7 @@ def decided(window: Window, principal: Principal, task: Task, record: bytes) -> 
         principal.party_id,
         at=window.clock(),
     )
+    if is_export_filing(task.filing):  # an export list follows its tasks in export clearance
+        window.app.export.settle(task.filing, window.clock())
+        return
     window.app.clearance.settle([task.filing], reason=f"decision:{task.id}")

@@ -22,11 +22,9 @@ from datetime import datetime, timedelta
 
 import msgspec
 from litestar import Response
-from sqlalchemy import Engine, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
+from tradewindow.web.ports import IdempotencyRecords
 from tradewindow.web.problems import ApiError
-from tradewindow.web.tables import idempotency_keys
 
 STALE_AFTER = timedelta(minutes=5)
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as Stripe and the IETF draft allow
@@ -65,33 +63,20 @@ def checked_key(raw: str | None) -> str:
 
 
 class IdempotencyKeys:
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime]) -> None:
-        self._engine = engine
+    def __init__(self, records: IdempotencyRecords, *, clock: Callable[[], datetime]) -> None:
+        self._records = records
         self._clock = clock
 
     def begin(self, party_id: str, key: str, digest: str) -> StoredResponse | None:
         """None when this request is the key's first (now in flight); the stored answer of a
         completed earlier request; raises ApiError 422 / 409 otherwise."""
         now = self._clock()
-        row = {"party_id": party_id, "key": key, "request_digest": digest}
-        try:
-            with self._engine.begin() as connection:
-                connection.execute(
-                    insert(idempotency_keys).values(**row, state="in_flight", created_at=now)
-                )
+        if self._records.try_start(party_id, key, digest, now):
             return None
-        except IntegrityError:
-            pass
-        with self._engine.begin() as connection:
-            found = connection.execute(
-                select(idempotency_keys).where(
-                    idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key
-                )
-            ).first()
+        with self._records.transaction() as transaction:
+            found = transaction.find(party_id, key)
             if found is None:  # abandoned between our INSERT and SELECT: take it
-                connection.execute(
-                    insert(idempotency_keys).values(**row, state="in_flight", created_at=now)
-                )
+                transaction.start(party_id, key, digest, now)
                 return None
             if found.request_digest != digest:
                 raise ApiError(
@@ -102,10 +87,10 @@ class IdempotencyKeys:
                 )
             if found.state == "done":
                 return StoredResponse(
-                    status_code=found.status_code,
-                    media_type=found.media_type,
-                    headers=msgspec.json.decode(found.headers),
-                    body=found.body,
+                    status_code=found.status_code or 200,
+                    media_type=found.media_type or "",
+                    headers=msgspec.json.decode(found.headers or b"{}"),
+                    body=found.body or b"",
                 )
             if now - found.created_at < STALE_AFTER:
                 raise ApiError(
@@ -115,34 +100,21 @@ class IdempotencyKeys:
                     "使用该 Idempotency-Key 的请求仍在处理中",
                     headers={"Retry-After": "1"},
                 )
-            connection.execute(  # its process died: this request takes the key over
-                update(idempotency_keys)
-                .where(idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key)
-                .values(created_at=now)
-            )
+            transaction.take_over(party_id, key, now)  # its process died: this request takes it
             return None
 
     def finish(self, party_id: str, key: str, response: StoredResponse) -> None:
-        with self._engine.begin() as connection:
-            connection.execute(
-                update(idempotency_keys)
-                .where(idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key)
-                .values(
-                    state="done",
-                    status_code=response.status_code,
-                    media_type=response.media_type,
-                    headers=msgspec.json.encode(response.headers),
-                    body=response.body,
-                )
-            )
+        self._records.finish(
+            party_id,
+            key,
+            status_code=response.status_code,
+            media_type=response.media_type,
+            headers=msgspec.json.encode(response.headers),
+            body=response.body,
+        )
 
     def abandon(self, party_id: str, key: str) -> None:
-        with self._engine.begin() as connection:
-            connection.execute(
-                delete(idempotency_keys).where(
-                    idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key
-                )
-            )
+        self._records.abandon(party_id, key)
 
     def once(
         self, party_id: str, raw_key: str | None, path: str, body: bytes, run: Run

@@ -24,9 +24,12 @@ from tradewindow.parties.throttle import Throttle, ThrottleSettings
 from tradewindow.settings import ApiLimits
 from tradewindow.store.evidence import SqlSeenSignatures
 from tradewindow.store.filing.reads import Filings
+from tradewindow.store.web.accounts import SqlAccountRecords
+from tradewindow.store.web.idempotency import SqlIdempotencyRecords
+from tradewindow.store.web.rate_limits import SqlRateLimiter
 from tradewindow.web.idempotency import IdempotencyKeys
-from tradewindow.web.limits import RateLimiter
 from tradewindow.web.portal.accounts import Accounts
+from tradewindow.web.ports import RateLimits
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Window:
     decoder: Decoder
     filings: Filings
     idempotency: IdempotencyKeys
-    limiter: RateLimiter
+    limiter: RateLimits
     clock: Callable[[], datetime]
     throttle: Throttle  # failed sign-ins, credentials and OAuth clients
 
@@ -73,8 +76,8 @@ def open_window(app: App, *, clock: Callable[[], datetime] = utc_now) -> Window:
         policy=app.policy,
         decoder=Decoder(app.settings, spec=SpecVersion.V202205),
         filings=Filings(engine),
-        idempotency=IdempotencyKeys(engine, clock=clock),
-        limiter=RateLimiter(engine, rate=app.settings.api.rate, burst=app.settings.api.burst),
+        idempotency=IdempotencyKeys(SqlIdempotencyRecords(engine), clock=clock),
+        limiter=SqlRateLimiter(engine, rate=app.settings.api.rate, burst=app.settings.api.burst),
         clock=clock,
         throttle=Throttle(
             ThrottleSettings.from_portal(
@@ -88,4 +91,4 @@ def open_window(app: App, *, clock: Callable[[], datetime] = utc_now) -> Window:
 def portal_accounts(app: App) -> Accounts:
     """The portals' accounts over the application's store and registry (for commands and the
     demo, which sign nobody in and so need no clock of their own)."""
-    return Accounts(app.store.engine, app.parties, app.settings.portal)
+    return Accounts(SqlAccountRecords(app.store.engine), app.parties, app.settings.portal)

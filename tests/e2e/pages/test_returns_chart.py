@@ -45,7 +45,7 @@ def lake(tmp_path: Path) -> Lake:
         harness.send(lb.refund_message(lb.refund(kept.inventory, first, {2: D(1)})))
         harness.send(lb.cancel_message(lb.cancel(gone.inventory, second)))
         built = Lake(tmp_path / "lake")
-        rebuild(store.engine, built)
+        rebuild(store.lake_source, built)
         return built
     finally:
         store.close()

@@ -89,19 +89,19 @@ def expected_value(numbers: list[int]) -> Decimal:
 
 
 def test_loading_a_day_twice_changes_nothing(store: SqlStore, lake: Lake) -> None:
-    first = load_day(store.engine, lake, DAY1)
+    first = load_day(store.lake_source, lake, DAY1)
     before = snapshot(lake)
-    again = load_day(store.engine, lake, DAY1)
+    again = load_day(store.lake_source, lake, DAY1)
     assert (first.documents, first.lines) == (3, 2 + 3 + 1)
     assert again == first
     assert snapshot(lake) == before  # same files, rows, sums and bytes
-    load_day(store.engine, lake, DAY2)  # a new day appends, the first is untouched
+    load_day(store.lake_source, lake, DAY2)  # a new day appends, the first is untouched
     assert snapshot(lake)[f"day-{DAY1}.parquet"] == before[f"day-{DAY1}.parquet"]
     assert len(lake.files()) == 2
 
 
 def test_totals_equal_the_documents_line_values(store: SqlStore, lake: Lake) -> None:
-    loads = rebuild(store.engine, lake)
+    loads = rebuild(store.lake_source, lake)
     assert [(ld.day, ld.documents) for ld in loads] == [(DAY1, 3), (DAY2, 2)]
     result = Indicators(lake).breakdown(
         Query(period="day", measures=("value_cny", "lines", "tax", "documents"))
@@ -120,17 +120,17 @@ def test_totals_equal_the_documents_line_values(store: SqlStore, lake: Lake) -> 
 def test_a_rebuild_is_one_call_and_equals_day_by_day_loading(
     store: SqlStore, lake: Lake, tmp_path: Path
 ) -> None:
-    load_day(store.engine, lake, DAY1)
-    load_day(store.engine, lake, DAY2)
+    load_day(store.lake_source, lake, DAY1)
+    load_day(store.lake_source, lake, DAY2)
     other = Lake(tmp_path / "rebuilt")
-    rebuild(store.engine, other)
+    rebuild(store.lake_source, other)
     assert [v[:2] for v in snapshot(other).values()] == [v[:2] for v in snapshot(lake).values()]
 
 
 def test_a_correction_supersedes_the_old_version_on_its_old_day(
     store: SqlStore, lake: Lake
 ) -> None:
-    rebuild(store.engine, lake)
+    rebuild(store.lake_source, lake)
     key = f"{b.EBP_CODE}|SO202603010001"
     with store.engine.begin() as connection:
         body = connection.execute(
@@ -157,7 +157,7 @@ def test_a_correction_supersedes_the_old_version_on_its_old_day(
                 updated_at=later + timedelta(days=400),
             )
         )
-    refresh(store.engine, lake)
+    refresh(store.lake_source, lake)
     indicators = Indicators(lake)
     rows = indicators.breakdown(Query(period="day", measures=("value_cny", "documents"))).rows
     moved = sum(item.total_price for item in corrected.items)
@@ -173,7 +173,7 @@ def test_a_correction_supersedes_the_old_version_on_its_old_day(
 
 
 def test_a_list_no_longer_released_leaves_the_lake_on_refresh(store: SqlStore, lake: Lake) -> None:
-    rebuild(store.engine, lake)
+    rebuild(store.lake_source, lake)
     key = f"{b.EBP_CODE}|SO202603010004"
     with store.engine.begin() as connection:
         connection.execute(
@@ -181,9 +181,9 @@ def test_a_list_no_longer_released_leaves_the_lake_on_refresh(store: SqlStore, l
             .where(documents.c.key == key, documents.c.kind == "inventory")
             .values(status="deleted", updated_at=datetime(2027, 1, 1, tzinfo=CHINA_TZ))
         )
-    refresh(store.engine, lake)
+    refresh(store.lake_source, lake)
     again = snapshot(lake)
-    refresh(store.engine, lake)  # nothing changed since: nothing moves
+    refresh(store.lake_source, lake)  # nothing changed since: nothing moves
     assert snapshot(lake) == again
     rows = Indicators(lake).breakdown(Query(period="day", measures=("documents",))).rows
     assert rows == [[DAY1, 3], [DAY2, 1]]

@@ -41,10 +41,10 @@ def test_returns_and_cancellations_in_the_lake(store: SqlStore, tmp_path: Path) 
     *_, first = harness.send(*kept.messages)
     *_, second = harness.send(*cancelled.messages)
     lake = Lake(tmp_path / "lake")
-    rebuild(store.engine, lake)
+    rebuild(store.lake_source, lake)
     harness.send(lb.refund_message(lb.refund(kept.inventory, number(first), {2: D(1)})))
     harness.send(lb.cancel_message(lb.cancel(cancelled.inventory, number(second))))
-    refresh(store.engine, lake)  # the cancelled list leaves the released lines
+    refresh(store.lake_source, lake)  # the cancelled list leaves the released lines
     by_chapter = {rate.key: rate for rate in return_rates(lake, "chapter")}
     # one tin of infant formula (chapter 19) returned: 785.91 / 3
     assert by_chapter["19"].returned_cny == D("261.97")

@@ -39,7 +39,7 @@ PREFIX = os.environ["TW_PREFIX"]
 
 async def produce(database: str, count: int) -> None:
     store = open_store(database)
-    events = EventService(store.engine)
+    events = EventService(store.logistics.events)
     now = datetime.fromisoformat(os.environ.get("TW_NOW") or datetime.now(UTC).isoformat())
     made = [
         equipment(
@@ -63,15 +63,17 @@ async def deliver(database: str) -> None:
     store = open_store(database)
     settings = CallbackSettings.from_env()
     guard = EgressGuard(allow_loopback=True)
-    events = EventService(store.engine)
+    events = EventService(store.logistics.events)
     subscriptions = SubscriptionService(
-        store.engine, secrets=SecretBox(settings.secret_keys), guard=guard
+        store.logistics.subscriptions, secrets=SecretBox(settings.secret_keys), guard=guard
     )
     crash_in = int(os.environ.get("TW_CRASH_AFTER_OWE", "0"))
     bus = await open_bus(URL, stream=STREAM, prefix=PREFIX, ack_wait=2.0)
     consumer = await bus.consumer(f"{PREFIX}.events.>", "callbacks")
     async with httpx.AsyncClient(timeout=5) as client:
-        delivery = CallbackDelivery(store.engine, subscriptions, guard=guard, client=client)
+        delivery = CallbackDelivery(
+            store.logistics.deliveries, subscriptions, guard=guard, client=client
+        )
         fanout = Fanout(events, subscriptions, delivery)
         delivered = 0
         for round_number in range(1, 10_000):

@@ -105,7 +105,9 @@ def test_subscriber_killed_mid_stream_loses_nothing_and_repeats_nothing(
     subscriber_db = f"sqlite:///{tmp_path / 'subscriber.db'}"
     store = open_store(subscriber_db)
     SubscriptionService(
-        store.engine, secrets=SecretBox([key]), guard=EgressGuard(allow_loopback=True)
+        store.logistics.subscriptions,
+        secrets=SecretBox([key]),
+        guard=EgressGuard(allow_loopback=True),
     ).create(
         Viewer(party_id="customs-gd", agency="customs"),
         NewSubscription(callback_url=callback_url, secret=base64.b64encode(SECRET).decode()),

@@ -163,7 +163,9 @@ def test_a_published_copy_proves_a_rewrite_by_whoever_holds_database_and_data_fo
     agency.mkdir()
     published = agency / "published.json"
     assert run("evidence", "publish", "--out", str(published)) == 0
-    public = public_key_file(platform, agency / "platform.pub.pem")
+    public = agency / "platform.pub.pem"  # what the platform announced, kept by the agency
+    assert run("evidence", "public-key", "--out", str(public)) == 0
+    assert public.read_bytes() == public_key_file(platform, tmp_path / "check.pem").read_bytes()
     assert run("evidence", "verify", "--published", str(published)) == 0
     capsys.readouterr()
 

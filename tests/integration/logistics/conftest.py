@@ -17,4 +17,4 @@ from tradewindow.store import SqlStore
 
 @pytest.fixture
 def service(store: SqlStore) -> EventService:
-    return EventService(store.engine, clock=lambda: NOW)
+    return EventService(store.logistics.events, clock=lambda: NOW)

@@ -76,13 +76,13 @@ def rig(store: SqlStore) -> Callable[..., Rig]:
     def make(*answers: tuple[int, dict[str, str]], max_bundle: int = 100) -> Rig:
         clock = Clock()
         receiver = Receiver(*answers)
-        events = EventService(store.engine, clock=clock)
+        events = EventService(store.logistics.events, clock=clock)
         subscriptions = SubscriptionService(
-            store.engine, secrets=SecretBox.generate(), guard=PUBLIC, clock=clock
+            store.logistics.subscriptions, secrets=SecretBox.generate(), guard=PUBLIC, clock=clock
         )
         client = httpx.AsyncClient(transport=httpx.MockTransport(receiver))
         delivery = CallbackDelivery(
-            store.engine,
+            store.logistics.deliveries,
             subscriptions,
             guard=PUBLIC,
             client=client,
@@ -257,7 +257,7 @@ def test_subscription_lifecycle_never_returns_the_secret(rig: Callable[..., Rig]
 
 def test_bad_subscription_reports_everything(store: SqlStore) -> None:
     service = SubscriptionService(
-        store.engine,
+        store.logistics.subscriptions,
         secrets=SecretBox.generate(),
         guard=EgressGuard(resolver=lambda h: ["10.0.0.1"]),
     )

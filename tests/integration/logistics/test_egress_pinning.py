@@ -69,8 +69,10 @@ class Rebinding:
 
 
 def deliver(store: SqlStore, guard: EgressGuard, port: int) -> tuple[CallbackDelivery, str]:
-    events = EventService(store.engine)
-    subscriptions = SubscriptionService(store.engine, secrets=SecretBox.generate(), guard=guard)
+    events = EventService(store.logistics.events)
+    subscriptions = SubscriptionService(
+        store.logistics.subscriptions, secrets=SecretBox.generate(), guard=guard
+    )
     body = NewSubscription(callback_url=f"http://{NAME}:{port}/hook", secret=SECRET_B64)
     sid = subscriptions.create(OWNER, body).subscription_id
     event = equipment(event_id="e1")
@@ -78,7 +80,7 @@ def deliver(store: SqlStore, guard: EgressGuard, port: int) -> tuple[CallbackDel
     audience = events.audience(event.event_id)
     assert audience is not None
     delivery = CallbackDelivery(
-        store.engine,
+        store.logistics.deliveries,
         subscriptions,
         guard=guard,
         client=httpx.AsyncClient(transport=SubscriptionPools(), timeout=5),
@@ -126,7 +128,7 @@ def test_name_rebound_after_creation_is_refused_at_delivery(
 )
 def test_update_to_a_non_global_address_is_refused(store: SqlStore, url: str) -> None:
     subscriptions = SubscriptionService(
-        store.engine,
+        store.logistics.subscriptions,
         secrets=SecretBox.generate(),
         guard=EgressGuard(
             resolver=lambda host: [host] if host[0].isdigit() or ":" in host else ["93.184.216.34"]

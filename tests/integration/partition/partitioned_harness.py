@@ -15,7 +15,7 @@ from builders import NOW
 from tradewindow.cbec.clearance import Answer, Clearance, Submission
 from tradewindow.cbec.documents import Message
 from tradewindow.cbec.partitioned import LocalDispatch, PartitionedClearance, PartRunner
-from tradewindow.evidence.log import EvidenceLog
+from tradewindow.evidence.log import CheckpointPolicy, EvidenceLog
 from tradewindow.evidence.partitions import PartitionEvidence
 from tradewindow.evidence.recorder import ClearanceEvidence
 from tradewindow.reference import ReferenceCodeTables
@@ -32,12 +32,13 @@ class Partitioned:
     partitions: int
     threads: int = 1
     now: datetime = NOW
+    checkpoints: CheckpointPolicy | None = None  # the log signs partition heads by itself
     clearance: PartitionedClearance = field(init=False)
     log: EvidenceLog = field(init=False)
     chains: PartitionEvidence = field(init=False)
 
     def __post_init__(self) -> None:
-        self.log = EvidenceLog(self.store.evidence, platform_key=KEY)
+        self.log = EvidenceLog(self.store.evidence, platform_key=KEY, checkpoints=self.checkpoints)
         parts = {
             "codes": ReferenceCodeTables(),
             "rates": TariffRates(),

@@ -21,8 +21,10 @@ from sqlalchemy import text
 import builders as b
 import lifecycle_builders as lb
 from tradewindow.cbec.clearance import Clearance
+from tradewindow.cbec.partitioned import PartRunner
 from tradewindow.cbec.partitions import partition_of
 from tradewindow.cli import main
+from tradewindow.evidence.log import CheckpointPolicy
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.reference.tariff import TariffRates
 from tradewindow.store import SqlStore, open_store
@@ -277,3 +279,79 @@ def test_cancellations_go_to_their_lists_partitions_and_parcel_statuses_to_the_w
         )
     assert sorted(statuses.values()) == ["cancelled"] * 3 + ["released"] * 3
     assert quota(partitioned.store) == before / 2  # three of six lists gave their value back
+
+
+@pytest.mark.postgres
+def test_two_partitions_locking_buyers_in_opposite_orders_deadlock_and_are_run_again(
+    postgres_url: str,
+) -> None:
+    # partition A reads buyer X's 2025 total then Y's 2026; partition B the other way round;
+    # both hold their first lock when they ask for the second: PostgreSQL aborts one, which
+    # is cleared again
+    store = open_store(postgres_url)
+    try:
+        partitioned = Partitioned(store, partitions=2, threads=2)
+        numbers = [f"D{n:04d}" for n in range(200)]
+        zero = [n for n in numbers if partition_of(n, 2) == 0][:2]
+        one = [n for n in numbers if partition_of(n, 2) == 1][:2]
+        x, y = b.BUYER_ID, b.OTHER_BUYER_ID
+        plan = [(zero[0], x, "20251230"), (zero[1], y, "20260301"), (one[0], y, "20260301"),
+                (one[1], x, "20251230")]  # fmt: skip
+        found = []
+        for order_no, buyer, day in plan:
+            s = b.import_set(order_no=order_no, logistics_no=f"L{order_no}", buyer_id=buyer)
+            head = msgspec.structs.replace(s.inventory.head, decl_time=day)
+            found.append((s, msgspec.structs.replace(s.inventory, head=head)))
+        companions = [s for s, _ in found]
+        for message in messages(companions)[:3]:
+            partitioned.send(message)  # type: ignore[arg-type]
+        barrier = threading.Barrier(2, timeout=20)
+        seen: dict[int, int] = {}
+        conflicts: list[int] = []
+        real = PartitionUnitOfWork.buyer_totals
+
+        def crossing(self: PartitionUnitOfWork, buyers: object, year: int) -> dict[str, Decimal]:
+            found_ = real(self, buyers, year)  # type: ignore[arg-type]
+            me = threading.get_ident()
+            seen[me] = seen.get(me, 0) + 1
+            if seen[me] == 1:
+                barrier.wait()  # both hold their first buyer's row now
+            return found_
+
+        run = PartRunner.run
+
+        def counting(self: PartRunner, *args: object, **kwargs: object) -> None:
+            try:
+                run(self, *args, **kwargs)  # type: ignore[arg-type]
+            except Exception:
+                conflicts.append(1)
+                raise
+
+        PartitionUnitOfWork.buyer_totals = crossing  # type: ignore[method-assign]
+        try:
+            (answer,) = partitioned.send(b.inventory_message(*(i for _, i in found)))
+        finally:
+            PartitionUnitOfWork.buyer_totals = real  # type: ignore[method-assign]
+        decided = [r for r in answer.receipts if r.receipt_type == "CEB622" and r.status != "120"]
+        assert sorted(r.status for r in decided) == ["800"] * 4
+        assert max(seen.values()) > 2  # one partition read its totals again, after the abort
+        assert conflicts == []
+    finally:
+        store.close()
+
+
+def test_a_partition_chain_signs_its_own_checkpoints_as_the_policy_says(store: SqlStore) -> None:
+    partitioned = Partitioned(store, partitions=2, checkpoints=CheckpointPolicy(every_records=5))
+    for message in messages(sets(8, prefix="K")):
+        partitioned.send(message)  # type: ignore[arg-type]
+    report = partitioned.chains.verify()
+    assert report.ok
+    assert all(r.checkpoints > 0 for r in report.partitions.values())
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE evidence_partition_records SET signature = 'AAAA'"
+                " WHERE kind = 'checkpoint' AND partition = 0"
+            )
+        )
+    assert not partitioned.chains.verify().ok

@@ -22,6 +22,7 @@ from tradewindow.demo.registry import AGENCIES
 from tradewindow.formats import ceb_json
 from tradewindow.parties.model import RegisterParty
 from tradewindow.settings import PortalLimits, Settings
+from tradewindow.store.web.accounts import SqlAccountRecords
 from tradewindow.web.app import create_app
 from tradewindow.web.portal.accounts import Accounts
 from tradewindow.web.portal.session import STATE_KEY
@@ -104,7 +105,9 @@ def open_world(database_url: str, data_dir: Path, *, allow_http: bool = True) ->
         )  # fmt: skip
         keys[party_id] = registry.issue_key(party_id).api_key
     clock = Clock()
-    accounts = Accounts(window.app.store.engine, registry, settings.portal, clock=clock)
+    accounts = Accounts(
+        SqlAccountRecords(window.app.store.engine), registry, settings.portal, clock=clock
+    )
     app.state[STATE_KEY] = accounts
     world = World(app=app, keys=keys, accounts=accounts, clock=clock)
     accounts.add("firm", "clerk", PASSWORD, display_name="Li Na")

@@ -8,8 +8,8 @@ import pytest
 from portal_world import PASSWORD, World
 from sqlalchemy import select
 
+from tradewindow.store.web.portal_tables import portal_accounts, portal_sessions
 from tradewindow.web.portal.accounts import InvalidAccount, SignInRefused, session_key
-from tradewindow.web.portal.tables import portal_accounts, portal_sessions
 
 
 def stored(world: World, table, column, **where):  # type: ignore[no-untyped-def]
@@ -98,3 +98,13 @@ def test_accounts_refused(world: World, username: str, password: str, code: str)
 def test_officer_accounts_are_the_agencies_staff(world: World) -> None:
     assert world.accounts.account("officer-customs").officer  # type: ignore[union-attr]
     assert not world.accounts.account("clerk").officer  # type: ignore[union-attr]
+
+
+def test_a_session_carries_its_account_as_stored(world: World) -> None:
+    """The session's account is the account row itself, not the session's columns of the
+    same name (its id and created_at were the session's before issue 9)."""
+    opened = world.accounts.sign_in("clerk", PASSWORD)
+    found = world.accounts.session(opened.secret)
+    assert found is not None
+    assert found.account == world.accounts.account("clerk")
+    assert found.account.id != found.id

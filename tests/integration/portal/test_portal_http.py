@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 import builders
 from tradewindow.settings import PortalLimits
 from tradewindow.store.evidence.tables import records as evidence_records
+from tradewindow.store.web.accounts import SqlAccountRecords
 from tradewindow.web.portal.accounts import Accounts
 from tradewindow.web.portal.session import STATE_KEY
 
@@ -51,8 +52,10 @@ def test_over_https_the_cookie_is_secure_and_host_bound(world: World) -> None:
 
 
 def test_plain_http_elsewhere_still_gets_secure_cookies(world: World) -> None:
-    world.app.state[STATE_KEY] = Accounts(world.window.app.store.engine, world.window.registry,
-                                          PortalLimits(allow_http=False))  # fmt: skip
+    records = SqlAccountRecords(world.window.app.store.engine)
+    world.app.state[STATE_KEY] = Accounts(
+        records, world.window.registry, PortalLimits(allow_http=False)
+    )
     with TestClient(world.app, base_url="http://127.0.0.1:8000") as client:
         cookie = client.get("/sign-in").headers["set-cookie"]
         assert "Secure" in cookie  # so a browser will not sign in over plain http

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tradewindow.formats import ceb_json, ceb_xml
 from tradewindow.sandbox import MAX_FILES, check
 from tradewindow.store.schema import documents, messages
-from tradewindow.web.limits import RateLimiter
+from tradewindow.store.web.rate_limits import SqlRateLimiter as RateLimiter
 from tradewindow.web.public.sandbox_report import MAX_FILE_BYTES
 from tradewindow.web.public.sandbox_routes import _LIMITER_STATE, BURST, RATE
 

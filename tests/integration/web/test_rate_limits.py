@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import event, insert
 
 from tradewindow.store import SqlStore
-from tradewindow.web.limits import RateLimiter
-from tradewindow.web.tables import rate_limits
+from tradewindow.store.web.rate_limits import SqlRateLimiter as RateLimiter
+from tradewindow.store.web.tables import rate_limits
 
 
 def test_a_burst_then_a_wait_until_the_next_token(store: SqlStore) -> None:

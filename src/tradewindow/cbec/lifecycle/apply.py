@@ -14,6 +14,9 @@ the same transaction as its receipt:
 
 Every effect is an evidence record (``effects``), and the state a later document of the same
 batch reads includes what an earlier one changed.
+
+(Over 400 lines: the effects of the four lifecycle documents go through one :class:`Lifecycle`
+over the unit of work and share its evidence and receipt helpers.)
 """
 
 from __future__ import annotations

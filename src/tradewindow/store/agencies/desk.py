@@ -2,6 +2,9 @@
 
 Claiming and deciding are conditional UPDATEs: of two officers claiming one task, exactly one
 changes the row. Listings are pages of indexed scans by agency.
+
+(Over 400 lines: one statement per method of the agencies' queue and notice ports over the same
+tables; splitting by port would split the claim and decide statements that must agree.)
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from tradewindow.agencies.ports import Notice, NoticeSort, Outcome, Task, TaskSt
 from tradewindow.agencies.status import Decision, concludes
 from tradewindow.agencies.worklist import WorkQuery
 from tradewindow.cbec.ports import DocKind
+from tradewindow.export.sharing import is_export_filing
 from tradewindow.store.agencies.tables import agency_notices, agency_tasks
 from tradewindow.store.agencies.worklist import task_of as _task
 from tradewindow.store.agencies.worklist import work_page
+from tradewindow.store.export.shared import filing_documents as export_filing_documents
 from tradewindow.store.schema import documents, tax_bills
 from tradewindow.store.transaction import dialect_insert, reader, writer
 
@@ -390,7 +395,9 @@ def _scoped(query: Select[Any], agency: str, filing: str) -> Select[Any]:
 
 def _filing_documents(connection: Connection, filing: str) -> dict[str, dict[str, Any]]:
     """A list's documents (its key), or a CEB625 return's (its own key): the return and the
-    documents of the list it returns."""
+    documents of the list it returns; an export list's (``EXP|…``) from the export store."""
+    if is_export_filing(filing):
+        return export_filing_documents(connection, filing)
     refund = connection.execute(
         select(documents.c.body, documents.c.order_ref).where(
             documents.c.kind == DocKind.REFUND.value, documents.c.key == filing

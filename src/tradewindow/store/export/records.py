@@ -28,7 +28,7 @@ from tradewindow.store.export.tables import (
     summaries,
     warehouses,
 )
-from tradewindow.store.transaction import dialect_insert, reader, writer
+from tradewindow.store.transaction import SqlTransaction, dialect_insert, reader, writer
 
 # pg_advisory_xact_lock key of the export writers: the first 8 bytes of
 # sha256("tradewindow.export") read as a signed integer
@@ -38,9 +38,14 @@ _ANSWER = msgspec.json.Decoder(ExportAnswer)
 _ADDRESSED = msgspec.json.Decoder(Addressed)
 
 
-class SqlExportRecords:
+class SqlExportRecords(SqlTransaction):
+    """The export records on one connection, a transaction other capabilities' writes join
+    (``part``: the agencies' tasks of a list commit with it)."""
+
     def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+        from tradewindow.store.parts import PARTS  # its adapters import the store's modules
+
+        super().__init__(connection, PARTS)
 
     # answers
 
@@ -299,7 +304,9 @@ class SqlExportStore:
                     connection.execute(
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": EXPORT_LOCK}
                     )
-                yield SqlExportRecords(connection)
+                records = SqlExportRecords(connection)
+                yield records
+                records.flush_parts()  # what the joined parts kept, before the commit
         except IntegrityError as error:  # a concurrent filing stored the same key first
             raise DuplicateRecord(str(error.orig)) from error
 

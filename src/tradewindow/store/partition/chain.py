@@ -50,6 +50,20 @@ class SqlPartitionChain:
         ).first()
         return (0, genesis(self._partition)) if row is None else (row.seq, row.hash)
 
+    def last_checkpoint_seq(self) -> int:
+        """The newest checkpoint of this partition's chain (0: none). Read backwards along the
+        key: with checkpoints due every so many records, that many rows at most."""
+        found: int | None = self._connection.scalar(
+            select(partition_records.c.seq)
+            .where(
+                partition_records.c.partition == self._partition,
+                partition_records.c.kind == RecordKind.CHECKPOINT.value,
+            )
+            .order_by(partition_records.c.seq.desc())
+            .limit(1)
+        )
+        return found or 0
+
     def insert(self, sealed: Sequence[Record]) -> None:
         p = self._partition
         self._connection.execute(

@@ -54,6 +54,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import DBAPIError
 
 from tradewindow.cbec.partitioned import InboxEntry
 from tradewindow.cbec.ports import CBEC_LIFECYCLE, Guarantee, MessageRecord, ReceiptRecord
@@ -62,7 +63,7 @@ from tradewindow.evidence.ports import EVIDENCE_CHAIN
 from tradewindow.store.cbec.lifecycle import SqlLifecycleRecords
 from tradewindow.store.cbec.tables import guarantees
 from tradewindow.store.engine import READ_ONLY
-from tradewindow.store.errors import DuplicateMessage
+from tradewindow.store.errors import DuplicateMessage, StoreError
 from tradewindow.store.partition.chain import SqlPartitionChain
 from tradewindow.store.partition.tables import inbox, inbox_parts, number_blocks
 from tradewindow.store.parts import PARTS
@@ -70,6 +71,7 @@ from tradewindow.store.schema import buyer_totals, number_series
 from tradewindow.store.store import CLEARANCE_LOCK, SqlStore
 from tradewindow.store.transaction import reader, writer
 from tradewindow.store.unit_of_work import SqlUnitOfWork
+from tradewindow.transaction import ConcurrentWrite
 
 BLOCK = 1000  # numbers of a series a partition reserves at a time
 _TEXT_ARRAY = postgresql.ARRAY(String())
@@ -85,6 +87,14 @@ _ZERO_TOTALS = text(
 _LOCK_ITEM = text(
     "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/tw.stock'), hashtext(:item))"
 )
+
+
+_RETRYABLE = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+
+
+class PartitionConflict(StoreError, ConcurrentWrite):
+    """PostgreSQL aborted a partition's unit of work to break a deadlock with another's (or
+    a serialisation failure): the transaction is spoiled, running it again succeeds."""
 
 
 class PartitionStore:
@@ -106,6 +116,12 @@ class PartitionStore:
                 yield PartitionUnitOfWork(
                     connection, transaction, self.partition, self.store.engine
                 )
+            except DBAPIError as error:
+                if getattr(error.orig, "sqlstate", None) in _RETRYABLE:
+                    # a deadlock with another partition (locks taken in another order), or a
+                    # serialisation failure: the work is sound, run it again
+                    raise PartitionConflict(str(error.orig)) from error
+                raise
             finally:
                 if transaction.is_active:
                     transaction.rollback()

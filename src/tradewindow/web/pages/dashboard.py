@@ -17,6 +17,9 @@ What the dashboard shows for a ``Scope`` (a day ``through`` and a direction):
   ``AREA`` against the shipped official totals, for the latest ended year they give that the
   lake holds lines of);
 - any breakdown the visitor asks for, up to ``MAX_TABLE_ROWS`` rows.
+
+(Over 400 lines: it is the one module that knows the analytics API (see above), so every figure
+the dashboard asks for is here.)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """People who sign in to the portals, and their sessions.
 
-``Accounts`` over the store's engine: add an account (a party's staff member, or an agency's
-officer), check a password (argon2id), and open, find and
+``Accounts`` over ``web.ports.AccountRecords`` (``store/web/accounts.py``): add an account (a
+party's staff member, or an agency's officer), check a password (argon2id), and open, find and
 end server-side sessions. Every check reads the database, so any number of web processes
 agree; the browser holds only a random secret whose SHA-256 keys the session row.
 
@@ -19,20 +19,17 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, insert, select, update
 
 from tradewindow.clock import utc_now
 from tradewindow.parties.principal import PartyKind
 from tradewindow.parties.service import PartyRegistry
 from tradewindow.settings import PortalLimits
-from tradewindow.store.engine import READ_ONLY
 from tradewindow.violations import Violation
-from tradewindow.web.portal.tables import portal_accounts, portal_sessions
+from tradewindow.web.ports import AccountRecords, AccountRow
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 MIN_PASSWORD = 12
@@ -99,13 +96,13 @@ def session_key(secret: str) -> str:
 class Accounts:
     def __init__(
         self,
-        engine: Engine,
+        records: AccountRecords,
         registry: PartyRegistry,
         settings: PortalLimits | None = None,
         *,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._engine = engine
+        self._records = records
         self._registry = registry
         self.settings = settings or PortalLimits()
         self._clock = clock
@@ -145,20 +142,13 @@ class Accounts:
             created_at=self._clock(),
             disabled_at=None,
         )
-        with self._engine.begin() as connection:
-            taken = connection.execute(
-                select(portal_accounts.c.id).where(portal_accounts.c.username == username)
-            ).first()
-            if taken is not None:
-                raise InvalidAccount(
-                    "account.username.taken",
-                    f"username {username} is taken",
-                    f"用户名 {username} 已被使用",
-                    "username",
-                )
-            values = msgspec.structs.asdict(account)
-            connection.execute(
-                insert(portal_accounts).values(**values, password_hash=_HASHER.hash(password))
+        row = AccountRow(**msgspec.structs.asdict(account), password_hash=_HASHER.hash(password))
+        if not self._records.add(row):
+            raise InvalidAccount(
+                "account.username.taken",
+                f"username {username} is taken",
+                f"用户名 {username} 已被使用",
+                "username",
             )
         return account
 
@@ -177,31 +167,15 @@ class Accounts:
             raise InvalidAccount(
                 "account.username.unknown", f"no account {username}", f"无账户 {username}"
             )
-        with self._engine.begin() as connection:
-            connection.execute(
-                update(portal_accounts)
-                .where(portal_accounts.c.id == found.id)
-                .values(password_hash=_HASHER.hash(password), failed_attempts=0, locked_until=None)
-            )
+        self._records.set_password_hash(found.id, _HASHER.hash(password), unlock=True)
         return found
 
     def account(self, username: str) -> Account | None:
-        with self._reader() as connection:
-            row = connection.execute(
-                select(portal_accounts).where(
-                    portal_accounts.c.username == username.strip().lower()
-                )
-            ).first()
-        return None if row is None else _account(row._mapping)
+        row = self._records.by_username(username.strip().lower())
+        return None if row is None else _account(row)
 
     def accounts_of(self, party_id: str) -> list[Account]:
-        with self._reader() as connection:
-            rows = connection.execute(
-                select(portal_accounts)
-                .where(portal_accounts.c.party_id == party_id)
-                .order_by(portal_accounts.c.username)
-            ).all()
-        return [_account(r._mapping) for r in rows]
+        return [_account(row) for row in self._records.of_party(party_id)]
 
     # --- signing in ----------------------------------------------------------------------
 
@@ -210,16 +184,11 @@ class Accounts:
         ``SignInRefused`` (``auth.sign_in_failed``) otherwise, the same for an unknown
         account, a disabled one and a wrong password, after the same password hashing."""
         now = self._clock()
-        with self._reader() as connection:
-            row = connection.execute(
-                select(portal_accounts).where(
-                    portal_accounts.c.username == username.strip().lower()
-                )
-            ).first()
+        row = self._records.by_username(username.strip().lower())
         if row is None:
             _verify(_DUMMY_HASH, password)
             raise _failed()
-        account = _account(row._mapping)
+        account = _account(row)
         if account.disabled_at is not None or not self._party_active(account.party_id):
             _verify(row.password_hash, password)
             raise _failed()
@@ -238,22 +207,9 @@ class Accounts:
             created_at=now,
             expires_at=now + self.settings.session_lifetime,
         )
-        with self._engine.begin() as connection:
-            connection.execute(
-                update(portal_accounts)
-                .where(portal_accounts.c.id == account.id)
-                .values(failed_attempts=0, locked_until=None)
-            )
-            connection.execute(
-                insert(portal_sessions).values(
-                    id=session.id,
-                    account_id=account.id,
-                    csrf_token=session.csrf_token,
-                    created_at=now,
-                    last_seen_at=now,
-                    expires_at=session.expires_at,
-                )
-            )
+        self._records.open_session(
+            account.id, session.id, session.csrf_token, now, session.expires_at
+        )
         return OpenedSession(secret=secret, session=session)
 
     def session(self, secret: str | None) -> Session | None:
@@ -263,27 +219,16 @@ class Accounts:
             return None
         now = self._clock()
         key = session_key(secret)
-        query = (
-            select(portal_sessions, portal_accounts)
-            .join(portal_accounts, portal_accounts.c.id == portal_sessions.c.account_id)
-            .where(portal_sessions.c.id == key)
-        )
-        with self._reader() as connection:
-            row = connection.execute(query).first()
+        row = self._records.session(key)
         if row is None or row.revoked_at is not None or now >= row.expires_at:
             return None
         if now - row.last_seen_at >= self.settings.idle_timeout:
             return None
-        account = _account(row._mapping)
+        account = _account(row.account)
         if account.disabled_at is not None or not self._party_active(account.party_id):
             return None
         if now - row.last_seen_at >= TOUCH_RESOLUTION:
-            with self._engine.begin() as connection:
-                connection.execute(
-                    update(portal_sessions)
-                    .where(portal_sessions.c.id == key)
-                    .values(last_seen_at=now)
-                )
+            self._records.touch(key, now)
         return Session(
             id=key,
             account=account,
@@ -294,12 +239,7 @@ class Accounts:
 
     def sign_out(self, session_id: str) -> None:
         """End the session now (idempotent)."""
-        with self._engine.begin() as connection:
-            connection.execute(
-                update(portal_sessions)
-                .where(portal_sessions.c.id == session_id, portal_sessions.c.revoked_at.is_(None))
-                .values(revoked_at=self._clock())
-            )
+        self._records.revoke(session_id, self._clock())
 
     # --- inside ----------------------------------------------------------------------------
 
@@ -307,15 +247,7 @@ class Accounts:
         return self._registry.party(party_id).active
 
     def _set_hash(self, account_id: str, password_hash: str) -> None:
-        with self._engine.begin() as connection:
-            connection.execute(
-                update(portal_accounts)
-                .where(portal_accounts.c.id == account_id)
-                .values(password_hash=password_hash)
-            )
-
-    def _reader(self) -> Connection:
-        return self._engine.connect().execution_options(**{READ_ONLY: True})
+        self._records.set_password_hash(account_id, password_hash, unlock=False)
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -325,8 +257,8 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _account(row: Any) -> Account:
-    return Account(**{name: row[name] for name in Account.__struct_fields__})
+def _account(row: AccountRow) -> Account:
+    return Account(**{name: getattr(row, name) for name in Account.__struct_fields__})
 
 
 def _failed() -> SignInRefused:

@@ -15,6 +15,9 @@ registers for 9810. Translation only: every step is the export core's (``export_
 ``POST /portal/export/summaries``              file the summaries
 ``GET|POST /portal/export/warehouses``         overseas warehouses: the registered, register one
 =============================================  ==================================================
+
+(Over 400 lines: one short translating handler per page of the table above, sharing the form's
+parsing and the refusal mapping; no rule lives here.)
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from tradewindow.parties.errors import Forbidden
 from tradewindow.parties.model import Party
 from tradewindow.parties.principal import PartyKind, Principal
 from tradewindow.settings import PortalLimits
+from tradewindow.store.web.accounts import SqlAccountRecords
 from tradewindow.web.portal.accounts import Accounts, Session
 from tradewindow.web.window import Window
 
@@ -69,7 +70,7 @@ def accounts_of(request: Request[Any, Any, Any]) -> Accounts:
     if found is None:
         window: Window = state.window
         found = Accounts(
-            window.app.store.engine,
+            SqlAccountRecords(window.app.store.engine),
             window.registry,
             window.app.settings.portal,
             clock=window.clock,

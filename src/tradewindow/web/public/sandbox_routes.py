@@ -25,9 +25,11 @@ from litestar.response import Template
 
 from tradewindow.sandbox import MAX_FILES, SandboxReport, check
 from tradewindow.settings import Settings
+from tradewindow.store.web.rate_limits import SqlRateLimiter
 from tradewindow.web import i18n
-from tradewindow.web.limits import RateLimiter, retry_after
+from tradewindow.web.limits import retry_after
 from tradewindow.web.pages.shell import language_of, page
+from tradewindow.web.ports import RateLimits
 from tradewindow.web.problems import ApiError, not_found
 from tradewindow.web.public import sandbox_report as shaped
 
@@ -131,13 +133,13 @@ def _admit(request: AnyRequest) -> None:
         raise shaped.UploadRefused("sandbox.rate_limited", headers=headers)
 
 
-def _limiter(request: AnyRequest) -> RateLimiter | None:
+def _limiter(request: AnyRequest) -> RateLimits | None:
     """A limiter over the window's database (shared by every process), when there is one."""
     state = request.app.state
-    limiter: RateLimiter | None = state.get(_LIMITER_STATE)
+    limiter: RateLimits | None = state.get(_LIMITER_STATE)
     window = state.get("window")
     if limiter is None and window is not None:
-        limiter = RateLimiter(window.app.store.engine, rate=RATE, burst=BURST)
+        limiter = SqlRateLimiter(window.app.store.engine, rate=RATE, burst=BURST)
         state[_LIMITER_STATE] = limiter
     return limiter
 

@@ -16,24 +16,18 @@ processes report the same figures:
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import cache
 
 import msgspec
 import nats
 from nats.errors import Error as NatsError
-from sqlalchemy import Connection, Engine, and_, func, select, text
-from sqlalchemy.exc import SQLAlchemyError
 
 from tradewindow.agencies.ports import TaskStatus
 from tradewindow.agencies.sharing_policy import Policy
-from tradewindow.cbec.ports import DocKind, DocStatus
+from tradewindow.cbec.ports import DocStatus
 from tradewindow.settings import mask
-from tradewindow.store.agencies.tables import agency_tasks
-from tradewindow.store.engine import READ_ONLY, current_revision, head_revisions
-from tradewindow.store.schema import documents, messages
+from tradewindow.web.ports import StatusReads
 
 MINUTES = 60
 BUS_TIMEOUT_SECONDS = 2
@@ -93,38 +87,30 @@ class ServiceStatus(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def database_figures(
-    engine: Engine, policy: Policy, now: datetime
+    reads: StatusReads, policy: Policy, now: datetime
 ) -> tuple[Health, Queues | None, Throughput | None]:
     """Health of the database (the bus is asked separately), queues and throughput."""
-    head = _shipped_heads()
-    started = time.perf_counter()
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        milliseconds = round((time.perf_counter() - started) * 1000)
-        current = current_revision(engine)
-    except SQLAlchemyError:  # an unreachable database is a figure here, not an error
-        return _health(engine, False, None, None, head), None, None
-    health = _health(engine, True, milliseconds, current, head)
-    return health, queues(engine, policy), throughput(engine, now)
+    head = reads.shipped_heads()
+    probe = reads.probe()
+    health = Health(
+        database_reachable=probe.reachable,
+        database_dialect=probe.dialect,
+        database_milliseconds=probe.milliseconds,
+        migrations_current=probe.current_revision,
+        migrations_head=head,
+        migrations_at_head=probe.current_revision == head,
+        bus="in-process",
+        bus_reachable=None,
+    )
+    if not probe.reachable:
+        return health, None, None
+    return health, queues(reads, policy), throughput(reads, now)
 
 
-def queues(engine: Engine, policy: Policy) -> Queues:
-    list_query = (
-        select(documents.c.status, func.count())
-        .where(documents.c.kind == DocKind.INVENTORY.value)
-        .where(documents.c.status.in_([s.value for s in LIST_QUEUES]))
-        .group_by(documents.c.status)
-    )
-    task_query = (
-        select(agency_tasks.c.agency, agency_tasks.c.status, func.count())
-        .where(agency_tasks.c.status != TaskStatus.DECIDED.value)
-        .group_by(agency_tasks.c.agency, agency_tasks.c.status)
-    )
-    with _reader(engine) as connection:
-        lists = dict.fromkeys((s.value for s in LIST_QUEUES), 0)
-        lists.update({row[0]: row[1] for row in connection.execute(list_query)})
-        tasks = {(a, s): count for a, s, count in connection.execute(task_query)}
+def queues(reads: StatusReads, policy: Policy) -> Queues:
+    lists = dict.fromkeys((s.value for s in LIST_QUEUES), 0)
+    lists.update(reads.list_counts([s.value for s in LIST_QUEUES]))
+    tasks = reads.task_counts()
     agencies = sorted({*policy.agencies, *(agency for agency, _ in tasks)})
     return Queues(
         lists=lists,
@@ -141,23 +127,13 @@ def queues(engine: Engine, policy: Policy) -> Queues:
     )
 
 
-def throughput(engine: Engine, now: datetime) -> Throughput:
-    """Counts per whole minute over the last hour: one query per table, one column per
-    minute (``COUNT(*) FILTER``, on SQLite and PostgreSQL alike)."""
+def throughput(reads: StatusReads, now: datetime) -> Throughput:
+    """Counts per whole minute over the last hour."""
     end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
     starts = [end - timedelta(minutes=MINUTES - i) for i in range(MINUTES)]
-    counted = {}
-    with _reader(engine) as connection:
-        for table in (messages, documents):
-            column = table.c.received_at
-            buckets = [
-                func.count().filter(and_(column >= start, column < start + timedelta(minutes=1)))
-                for start in starts
-            ]
-            query = select(*buckets).where(column >= starts[0], column < end)
-            counted[table.name] = list(connection.execute(query).one())
+    messages, documents = reads.received_per_minute(starts, end)
     minutes = [
-        Minute(start=start, messages=counted["messages"][i], documents=counted["documents"][i])
+        Minute(start=start, messages=messages[i], documents=documents[i])
         for i, start in enumerate(starts)
     ]
     return Throughput(
@@ -186,7 +162,7 @@ async def bus_reachable(url: str | None) -> bool | None:
 
 
 async def service_status(
-    engine: Engine,
+    reads: StatusReads,
     policy: Policy,
     bus_url: str | None,
     clock: Callable[[], datetime],
@@ -194,7 +170,7 @@ async def service_status(
     """Every figure of the status page, read now."""
     now = clock()
     health, found_queues, found_throughput = await asyncio.to_thread(
-        database_figures, engine, policy, now
+        database_figures, reads, policy, now
     )
     reachable = await bus_reachable(bus_url)
     health = msgspec.structs.replace(
@@ -207,29 +183,3 @@ async def service_status(
         queues=found_queues,
         throughput=found_throughput,
     )
-
-
-@cache
-def _shipped_heads() -> str:
-    return head_revisions()  # the migrations shipped with this process never change
-
-
-def _health(
-    engine: Engine, reachable: bool, milliseconds: int | None, current: str | None, head: str
-) -> Health:
-    return Health(
-        database_reachable=reachable,
-        database_dialect=engine.dialect.name,
-        database_milliseconds=milliseconds,
-        migrations_current=current,
-        migrations_head=head,
-        migrations_at_head=current == head,
-        bus="in-process",
-        bus_reachable=None,
-    )
-
-
-def _reader(engine: Engine) -> Connection:
-    connection = engine.connect()
-    connection.execution_options(**{READ_ONLY: True})
-    return connection

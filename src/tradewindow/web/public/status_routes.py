@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 from litestar import Controller, Request, get
 from litestar.response import Template
 
+from tradewindow.store.web.status import SqlStatusReads
 from tradewindow.web.pages.shell import page
 from tradewindow.web.public.status import ServiceStatus, service_status
 from tradewindow.web.window import Window
@@ -55,4 +56,6 @@ class StatusApi(Controller):
 async def _status(request: AnyRequest) -> ServiceStatus:
     window: Window = request.app.state["window"]
     core = window.app
-    return await service_status(core.store.engine, core.policy, core.settings.bus_url, window.clock)
+    return await service_status(
+        SqlStatusReads(core.store.engine), core.policy, core.settings.bus_url, window.clock
+    )

@@ -25,6 +25,9 @@ every rule; who may see what is decided by :class:`tradewindow.datachannel.chann
 
 The person acting is the credential (an API key or OAuth client id): a project names its
 members by it. Anything of a project the caller is not in is 404, as if it did not exist.
+
+(Over 400 lines: one short translating handler per endpoint of the table above, sharing the
+channel's refusal mapping; no rule lives here.)
 """
 
 from __future__ import annotations

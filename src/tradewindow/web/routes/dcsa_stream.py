@@ -20,12 +20,10 @@ import anyio
 from litestar import Controller, Request, get
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
-from sqlalchemy import func, select
 
 from tradewindow.logistics.events import EventService, Viewer
 from tradewindow.logistics.filters import EventFilter, facts, matches, parse_query
 from tradewindow.logistics.model import decode_event, event_type
-from tradewindow.logistics.tables import events as event_table
 from tradewindow.parties.principal import Principal
 from tradewindow.violations import Rejected, Violation
 from tradewindow.web.openapi_docs import document
@@ -97,9 +95,7 @@ def _resume_point(last_event_id: str | None) -> int | None:
 
 
 def _newest(service: EventService) -> int:
-    with service.engine.connect() as connection:
-        newest = connection.execute(select(func.max(event_table.c.seq))).scalar_one_or_none()
-    return int(newest or 0)
+    return service.newest_seq()
 
 
 async def _follow(
