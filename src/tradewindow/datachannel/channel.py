@@ -55,7 +55,7 @@ from tradewindow.datachannel.sealing import (
 from tradewindow.violations import Rejected, Violation
 
 MAX_CHUNK = 64 * 1024 * 1024
-AHEAD = 2  # chunks a whole read opens ahead of the one it gives out
+AHEAD = 1  # chunks a whole read opens ahead of the one it gives out (2 measured no faster)
 
 
 # checks an uploaded chunk's SHA-256 while the request's thread encrypts it
