@@ -99,7 +99,10 @@ def app(database_url: str, tmp_path: Path) -> Iterator[App]:
 
 def test_departure_events_reach_the_carriers_subscription(app: App) -> None:
     subscriptions = SubscriptionService(
-        app.store.logistics.subscriptions, secrets=SecretBox.generate(), guard=PUBLIC, clock=lambda: NOW
+        app.store.logistics.subscriptions,
+        secrets=SecretBox.generate(),
+        guard=PUBLIC,
+        clock=lambda: NOW,
     )
     carrier = Viewer(party_id="carrier")
     body = NewSubscription(callback_url="https://tnt.example.com/cb", secret=SECRET,
