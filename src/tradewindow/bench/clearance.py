@@ -288,16 +288,21 @@ def _production(url: str, fmt: str, sets: int, signer: _Signer) -> dict[str, Any
             app.evidence.sign_head()
         finally:
             app.close()
-    cleared = elapsed - decoder.seconds - writer.seconds
-    stages = {"decode": decoder.seconds / elapsed, "clear": cleared / elapsed,
-              "receipts": writer.seconds / elapsed}  # fmt: skip
+    stages = _stage_shares(elapsed, decoder, writer)
     return {
         "sets_per_s": sets / elapsed,
         "released": outcomes["inventory:released"],
         "outcomes": dict(sorted(outcomes.items())),
-        "stages": {name: round(share, 3) for name, share in stages.items()},
+        "stages": stages,
         "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def _stage_shares(elapsed: float, decoder: _TimedDecoder, writer: _TimedWriter) -> dict[str, float]:
+    """Each stage's share of a production run: decoding, receipts written, clearance the rest."""
+    cleared = elapsed - decoder.seconds - writer.seconds
+    shares = {"decode": decoder.seconds, "clear": cleared, "receipts": writer.seconds}
+    return {name: round(seconds / elapsed, 3) for name, seconds in shares.items()}
 
 
 class _TimedDecoder(intake.Decoder):

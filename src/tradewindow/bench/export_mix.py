@@ -60,7 +60,7 @@ _NAMESPACE = uuid.UUID("8c1e4b7a-2d3f-4a6b-9e0c-5f7a1b2c3d4e")
 def measure(url: str, fmt: str, sets: int) -> dict[str, Any]:
     """The production path's figures: sets per second, the documents' outcomes, the lists
     departed, the stages' shares and peak memory."""
-    from tradewindow.bench.clearance import _peak_rss_mb, _TimedDecoder, _TimedWriter
+    from tradewindow.bench.clearance import _peak_rss_mb, _stage_shares, _TimedDecoder, _TimedWriter
 
     with tempfile.TemporaryDirectory(prefix="tw-bench-export-") as folder:
         settings = Settings(database_url=url, data_dir=Path(folder) / "data")
@@ -86,14 +86,12 @@ def measure(url: str, fmt: str, sets: int) -> dict[str, Any]:
             app.evidence.sign_head()
         finally:
             app.close()
-    cleared = elapsed - decoder.seconds - writer.seconds
-    stages = {"decode": decoder.seconds / elapsed, "clear": cleared / elapsed,
-              "receipts": writer.seconds / elapsed}  # fmt: skip
+    stages = _stage_shares(elapsed, decoder, writer)
     return {
         "sets_per_s": sets / elapsed,
         "departed": outcomes["export list:899"],
         "outcomes": dict(sorted(outcomes.items())),
-        "stages": {name: round(share, 3) for name, share in stages.items()},
+        "stages": stages,
         "peak_rss_mb": _peak_rss_mb(),
     }
 
