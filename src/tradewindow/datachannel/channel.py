@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from tradewindow.clock import Clock, utc_now
 from tradewindow.datachannel import manifest as manifests
 from tradewindow.datachannel import workflow
+from tradewindow.datachannel.batching import GroupCommit
 from tradewindow.datachannel.lawfulness import (
     Mechanism,
     Requirement,
@@ -104,6 +105,7 @@ class Channel:
         self.master = master
         self.signing_key = signing_key
         self.clock = clock
+        self._chunk_records: GroupCommit[tuple[str, StoredChunk]] = GroupCommit(records.save_chunks)
 
     # -- who sees what ---------------------------------------------------------------------
 
@@ -378,7 +380,7 @@ class Channel:
             name = hashlib.sha256(f"{id}/{index}/{digest.lower()}".encode()).hexdigest()
             name = self.objects.put(sealed, name)
         stored = StoredChunk(index=index, digest=digest.lower(), object_name=name, size=len(data))
-        self.records.save_chunk(id, stored)
+        self._chunk_records.save((id, stored))  # committed with any arriving meanwhile
 
     def finish_upload(self, person: str, id: str) -> Manifest:
         transfer, project, dataset = self.transfer_for(person, id)

@@ -104,6 +104,10 @@ class ChannelRecords(Protocol):
 
     def save_chunk(self, transfer: str, chunk: StoredChunk) -> None: ...
 
+    def save_chunks(self, chunks: Sequence[tuple[str, StoredChunk]]) -> None:
+        """Keep the chunk records (transfer, chunk) in one transaction."""
+        ...
+
     def chunks(
         self, transfer: str, first: int = 0, last: int | None = None
     ) -> Sequence[StoredChunk]:

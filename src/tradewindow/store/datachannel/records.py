@@ -190,14 +190,28 @@ class SqlChannelRecords:
         return bytes(value) if value is not None else None
 
     def save_chunk(self, transfer: str, chunk: StoredChunk) -> None:
-        row = {
-            "transfer": transfer,
-            "idx": chunk.index,
-            "digest": chunk.digest,
-            "object_name": chunk.object_name,
-            "size": chunk.size,
-        }
-        self._upsert(data_chunks, ["transfer", "idx"], row)
+        self.save_chunks([(transfer, chunk)])
+
+    def save_chunks(self, chunks: Sequence[tuple[str, StoredChunk]]) -> None:
+        c = data_chunks.c
+        with writer(self._engine) as connection:
+            insert = dialect_insert(connection)
+            for transfer, chunk in chunks:  # one statement each: a chunk may come twice
+                row = {
+                    "transfer": transfer,
+                    "idx": chunk.index,
+                    "digest": chunk.digest,
+                    "object_name": chunk.object_name,
+                    "size": chunk.size,
+                }
+                connection.execute(
+                    insert(data_chunks)
+                    .values(**row)
+                    .on_conflict_do_update(
+                        index_elements=[c.transfer, c.idx],
+                        set_={k: v for k, v in row.items() if k not in ("transfer", "idx")},
+                    )
+                )
 
     def chunks(
         self, transfer: str, first: int = 0, last: int | None = None
