@@ -9,6 +9,9 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from tradewindow.filing.ports import KeptAnswer
+from tradewindow.store.filing.requests import SqlRequestRecords
+from tradewindow.store.transaction import reader
 from tradewindow.store.web.records import IdempotencyRow
 from tradewindow.store.web.tables import idempotency_keys
 
@@ -24,6 +27,17 @@ class SqlIdempotencyRecords:
         except IntegrityError:
             return False
         return True
+
+    def find(self, party_id: str, key: str) -> IdempotencyRow | None:
+        with reader(self._engine) as connection:
+            return SqlIdempotencyTransaction(connection).find(party_id, key)
+
+    def keep(self, party_id: str, key: str, answer: KeptAnswer, at: datetime) -> KeptAnswer | None:
+        with self._engine.begin() as connection:
+            records = SqlRequestRecords(connection)
+            records.keep(party_id, key, answer, at)
+            first = records.kept(party_id, key)
+        return None if first is None or first == answer else first
 
     @contextmanager
     def transaction(self) -> Iterator[SqlIdempotencyTransaction]:
