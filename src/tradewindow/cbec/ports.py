@@ -446,6 +446,10 @@ class LifecycleRecords(Protocol):
         """Add ``delta`` to what the agent's unpaid bills use (no guarantee on file: no-op)."""
         ...
 
+    def use_guarantees(self, deltas: Mapping[str, Decimal]) -> None:
+        """:meth:`use_guarantee` for many agents, in one statement (in agent order)."""
+        ...
+
     def payments(self, tax_nos: Collection[str]) -> dict[str, Decimal]:
         """What was paid of each bill."""
         ...

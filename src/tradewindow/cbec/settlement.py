@@ -85,9 +85,7 @@ class GuaranteeBook:
     def flush(self) -> None:
         if self._bills:
             self._records.add_bill_agents(self._bills)
-        for agent, used in self._used.items():
-            if used:
-                self._records.use_guarantee(agent, used)
+        self._records.use_guarantees({agent: used for agent, used in self._used.items() if used})
         for list_key, held in self._holds.items():
             if held is None:
                 self._records.remove_hold(list_key)

@@ -56,3 +56,26 @@ def test_what_is_left_of_each_guarantee(kept: SqlStore) -> None:
         book.use("A3", Decimal("200"))
         assert book.available("A3") == Decimal("1000.00")
         assert book.available("A2") == Decimal("0")
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    deltas=st.dictionaries(
+        st.sampled_from(AGENTS),
+        st.sampled_from([Decimal("-5000"), Decimal("-34.56"), Decimal("0.01"), Decimal("150")]),
+    )
+)
+def test_used_together_as_one_at_a_time(kept: SqlStore, deltas: dict[str, Decimal]) -> None:
+    """What the bills use, grown or shrunk (never below nothing) in one statement, is what
+    one update per agent leaves; agents without a guarantee stay without."""
+    with kept.unit_of_work() as uow:
+        records = uow.part(CBEC_LIFECYCLE)
+        for agent, delta in deltas.items():
+            records.use_guarantee(agent, delta)
+        alone = records.guarantees(AGENTS)  # not committed: rolled back on leaving
+    with kept.unit_of_work() as uow:
+        records = uow.part(CBEC_LIFECYCLE)
+        records.use_guarantees(deltas)
+        assert records.guarantees(AGENTS) == alone

@@ -3,12 +3,12 @@ it joins (the part ``cbec.ports.CBEC_LIFECYCLE``)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, bindparam, case, delete, func, literal, select, update
 
 from tradewindow.cbec.ports import (
     BillAgent,
@@ -33,6 +33,7 @@ from tradewindow.store.cbec.tables import (
     tax_payments,
 )
 from tradewindow.store.schema import documents, receipts, tax_bills
+from tradewindow.store.types import Money
 
 _CHUNK = 500  # keys per IN (…): well below SQLite's and PostgreSQL's parameter limits
 
@@ -320,6 +321,19 @@ class SqlLifecycleRecords:
         used = max(kept.used + delta, Decimal(0))
         self._connection.execute(
             update(guarantees).where(guarantees.c.agent == agent).values(used=used)
+        )
+
+    def use_guarantees(self, deltas: Mapping[str, Decimal]) -> None:
+        rows = [{"agent_": agent, "delta_": delta} for agent, delta in sorted(deltas.items())]
+        if not rows:
+            return
+        grown = guarantees.c.used + bindparam("delta_", type_=Money())
+        none = literal(Decimal(0), Money())
+        self._connection.execute(
+            update(guarantees)
+            .where(guarantees.c.agent == bindparam("agent_"))
+            .values(used=case((grown < none, none), else_=grown)),  # never below nothing
+            rows,
         )
 
     def payments(self, tax_nos: Collection[str]) -> dict[str, Decimal]:
