@@ -62,6 +62,12 @@ def identity(document: Document | LifecycleDocument) -> str:
     return order_key(document.head.ebp_code, document.head.order_no)
 
 
+def order_no_of(document: Document | LifecycleDocument) -> str:
+    """The ``orderNo`` a document carries (the partition key), "" when it names none."""
+    order_no: str = getattr(document.head, "order_no", "")
+    return order_no
+
+
 def list_key(document: InvtCancel | InvtRefund) -> str:
     """The key of the inventory list a cancellation or return is about."""
     return order_key(document.head.ebp_code, document.head.order_no)

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, select, update
 
 from tradewindow.filing.ports import Claim
 from tradewindow.store.filing.tables import api_messages, filings
+from tradewindow.store.order_keys import order_no_of
 from tradewindow.store.transaction import dialect_insert
 
 _CHUNK = 500  # keys per IN (…): well below SQLite's and PostgreSQL's parameter limits
@@ -67,20 +68,26 @@ class SqlClaimRecords:
                 "credential_id": c.credential_id,
                 "message_guid": c.guid,
                 "filed_at": c.received_at,
+                "order_no": order_no_of(kind, key),
             }
             for c in claims
             for kind, key in c.documents
         ]
         if rows:
             self._connection.execute(
-                insert(filings).on_conflict_do_nothing(index_elements=["kind", "key"]), rows
+                insert(filings).on_conflict_do_nothing(index_elements=["order_no", "kind", "key"]),
+                rows,
             )
 
     def reassign(self, claim: Claim) -> None:
         for kind, key in claim.documents:
             self._connection.execute(
                 update(filings)
-                .where(filings.c.kind == kind, filings.c.key == key)
+                .where(
+                    filings.c.order_no == order_no_of(kind, key),
+                    filings.c.kind == kind,
+                    filings.c.key == key,
+                )
                 .values(
                     party_id=claim.party_id,
                     credential_id=claim.credential_id,
