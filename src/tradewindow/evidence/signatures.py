@@ -159,12 +159,17 @@ def verify_submission(
         signature_digest = hashlib.sha256(verified.signature.encode("ascii")).hexdigest()
         first = seen.remember(signature_digest, request, now)
         if first != request:
-            raise _error(
-                "signature.replayed",
-                "this signature was already used on another request",
-                "该签名已在另一笔申报中使用过（重放）",
-            )
+            raise replayed_signature()
     return verified
+
+
+def replayed_signature() -> SignatureError:
+    """The refusal of a signature already used on another request."""
+    return _error(
+        "signature.replayed",
+        "this signature was already used on another request",
+        "该签名已在另一笔申报中使用过（重放）",
+    )
 
 
 def sign_json(
