@@ -7,6 +7,7 @@ waybill's document carries its ``orderNo`` itself: ``StoredDocument.order_no``).
 from __future__ import annotations
 
 _BY_ORDER = frozenset({"order", "payment", "inventory", "cancel"})
+_EXPORT_FILING = "EXP|"  # export.sharing.FILING_PREFIX: an export list in the agencies' desk
 
 
 def order_no_of(kind: str, key: str) -> str:
@@ -19,5 +20,6 @@ def order_no_of(kind: str, key: str) -> str:
 
 
 def order_no_of_list(list_key: str) -> str:
-    """The ``orderNo`` of an inventory list's key ``ebpCode|orderNo``."""
-    return list_key.partition("|")[2]
+    """The ``orderNo`` of an inventory list's key ``ebpCode|orderNo`` (an export list's filing
+    in the agencies' desk: ``EXP|ebpCode|orderNo``)."""
+    return list_key.removeprefix(_EXPORT_FILING).partition("|")[2]

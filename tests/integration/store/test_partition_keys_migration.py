@@ -21,6 +21,7 @@ from tradewindow.cbec.clearance import Submission
 from tradewindow.filing.use_case import Sender
 from tradewindow.settings import Settings
 from tradewindow.store.engine import _MIGRATIONS, create_store_engine
+from tradewindow.store.order_keys import order_no_of, order_no_of_list
 
 TABLES = {
     "documents": "kind || ' ' || key",
@@ -81,7 +82,21 @@ def test_rows_stored_before_the_migration_get_their_partition_key(
         with engine.connect() as connection:
             columns = connection.execute(text("SELECT * FROM documents")).keys()
         assert "order_no" not in columns
+        with engine.begin() as connection:  # an export list's task, as the desk keys it
+            connection.execute(
+                text(
+                    "INSERT INTO agency_tasks (filing, agency, status, policy_version,"
+                    " created_at) SELECT 'EXP|4403960001|EX-1', agency, status,"
+                    " policy_version, created_at FROM agency_tasks LIMIT 1"
+                )
+            )
         _alembic(engine, "upgrade", "heads")
+        with engine.begin() as connection:
+            exported = connection.execute(
+                text("SELECT order_no FROM agency_tasks WHERE filing LIKE 'EXP|%'")
+            ).scalar_one()
+            connection.execute(text("DELETE FROM agency_tasks WHERE filing LIKE 'EXP|%'"))
+        assert exported == "EX-1"
         after = _keys(engine)
         for table in TABLES:
             assert after[table] == written[table], (table, set(after[table]) ^ set(written[table]))
@@ -125,3 +140,13 @@ def _submission(message: object) -> Submission:
         digest=hashlib.sha256(data).hexdigest(),
         received_at=b.NOW,
     )
+
+
+def test_the_order_number_is_read_from_each_kind_of_key() -> None:
+    assert order_no_of("order", "4403960001|SO-1") == "SO-1"
+    assert order_no_of("inventory", "4403960001|SO-1") == "SO-1"
+    assert order_no_of("refund", "4403960001|SO-1|GUID-9") == "SO-1"
+    assert order_no_of("waybill", "4403980001|LN-1") == ""  # the document carries it
+    assert order_no_of("delivery", "OP|GUID") == ""
+    assert order_no_of_list("4403960001|SO-1") == "SO-1"
+    assert order_no_of_list("EXP|4403960001|SO-1") == "SO-1"  # an export list's filing

@@ -105,7 +105,9 @@ def upgrade() -> None:
         "UPDATE filings SET order_no = COALESCE((SELECT d.order_no FROM documents d"
         " WHERE d.kind = 'refund' AND d.key = filings.key), '') WHERE kind = 'refund'"
     )
-    op.execute(f"UPDATE agency_tasks SET order_no = {after('filing')}")  # noqa: S608
+    # an export list's filing is EXP|ebpCode|orderNo (export.sharing.FILING_PREFIX)
+    unprefixed = "CASE WHEN filing LIKE 'EXP|%' THEN substr(filing, 5) ELSE filing END"
+    op.execute(f"UPDATE agency_tasks SET order_no = {after(unprefixed)}")  # noqa: S608
     for table in _LIST_TABLES:
         op.execute(f"UPDATE {table} SET order_no = {after('list_key')}")  # noqa: S608
     for table, name, columns in _UNIQUE:
