@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import msgspec
 
@@ -228,6 +228,41 @@ class Decoder:
         )
 
 
+# one message as the writer gets it: as received, what it decoded to, when it was received
+Decoded = tuple[Incoming, Submission | ExportSubmission | Refusal, datetime]
+
+
+class Reader(Protocol):
+    """Turns received messages into :data:`Decoded` ones, in input order, reading the input
+    only as far as the writer needs (:class:`InProcess`; ``pipeline.WorkerPool``)."""
+
+    def decoded(
+        self, items: Iterable[Incoming], clock: Callable[[], datetime], *, export: bool
+    ) -> Iterator[Decoded]: ...
+
+
+class InProcess:
+    """Decoding in this process, as the messages are needed (no worker processes)."""
+
+    GROUP = 8  # messages received at one clock reading
+
+    def __init__(self, decoder: Decoder) -> None:
+        self.decoder = decoder
+
+    def decoded(
+        self, items: Iterable[Incoming], clock: Callable[[], datetime], *, export: bool
+    ) -> Iterator[Decoded]:
+        read = self.decoder.decode_any if export else self.decoder.decode
+        at = clock()
+        for index, item in enumerate(items):
+            if index and index % self.GROUP == 0:
+                at = clock()
+            yield item, read(item, at), at
+
+    def close(self) -> None:
+        """Nothing to stop (the worker pool's counterpart)."""
+
+
 RECEIPT_NOT_FILED = "CEB900.message.receipt_not_filed"
 
 
@@ -390,7 +425,7 @@ def clear(
     items: Iterable[Incoming],
     *,
     clearance: Clearance,
-    decoder: Decoder,
+    decoder: Decoder | Reader,
     writer: ReceiptWriter,
     clock: Callable[[], datetime],
     batch_documents: int = 2000,
@@ -412,7 +447,10 @@ def clear(
 
     With ``export``, export messages are filed through it for the same sender (the
     operator's when ``filing`` is not given); without, they get a CEB900 as unsupported
-    (the import reader's ``CEB900.message.unsupported_type``)."""
+    (the import reader's ``CEB900.message.unsupported_type``).
+
+    ``decoder``: a :class:`Decoder` (decoding in this process) or a :class:`Reader` such as
+    ``pipeline.WorkerPool`` (decoding in worker processes, answers in the same order)."""
     summary = Summary()
     for outcome in clearing(
         items,
@@ -436,7 +474,7 @@ def clearing(
     *,
     summary: Summary,
     clearance: Clearance,
-    decoder: Decoder,
+    decoder: Decoder | Reader,
     writer: ReceiptWriter,
     clock: Callable[[], datetime],
     batch_documents: int = 2000,
@@ -449,12 +487,11 @@ def clearing(
     messages are cleared together, then each export message in input order."""
     first_source: dict[str, str] = {}  # guid → the input of this run that used it first
     sender = filing[1] if filing is not None else Sender.of_operator("local", "intake")
-    for chunk in _batches(items, batch_documents):
-        now = clock()
-        reader = decoder.decode if export is None else decoder.decode_any
-        decoded: list[Submission | ExportSubmission | Refusal] = [
-            reader(item, now) for item in chunk
-        ]
+    reader = InProcess(decoder) if isinstance(decoder, Decoder) else decoder
+    reads = reader.decoded(items, clock, export=export is not None)
+    for batch in _batches(reads, batch_documents):
+        chunk = [item for item, _, _ in batch]
+        decoded = [read for _, read, _ in batch]
         submissions = [d for d in decoded if isinstance(d, Submission)]
         originals = [
             item.data for item, d in zip(chunk, decoded, strict=True) if isinstance(d, Submission)
@@ -469,7 +506,7 @@ def clearing(
             answered = [o.answer if o.answer is not None else o.refusal for o in outcomes]  # type: ignore[misc]
         results = iter(zip(submissions, originals, answered, strict=True))
         made: list[FileOutcome] = []
-        for item, read in zip(chunk, decoded, strict=True):
+        for item, read, now in batch:
             if isinstance(read, Refusal):
                 made.append(_unreadable(read, summary, writer, now))
                 continue
@@ -661,13 +698,13 @@ def _unreadable(
     )
 
 
-def _batches(items: Iterable[Incoming], documents: int) -> Iterator[list[Incoming]]:
+def _batches(reads: Iterable[Decoded], documents: int) -> Iterator[list[Decoded]]:
     """Groups of messages worth about ``documents`` documents (estimated from size)."""
-    chunk: list[Incoming] = []
+    chunk: list[Decoded] = []
     weight = 0
-    for item in items:
-        chunk.append(item)
-        weight += max(1, len(item.data) // 1500)
+    for read in reads:
+        chunk.append(read)
+        weight += max(1, len(read[0].data) // 1500)
         if weight >= documents:
             yield chunk
             chunk, weight = [], 0

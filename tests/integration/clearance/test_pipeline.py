@@ -1,0 +1,203 @@
+"""The decoding pipeline (``tradewindow.pipeline``): worker processes give the writer exactly
+what in-process decoding gives, in input order, with bounded memory, and lose or duplicate
+nothing when a worker is killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tradewindow import intake
+from tradewindow.bootstrap import bootstrap
+from tradewindow.cbec.documents import SpecVersion, message_type
+from tradewindow.demo.sets import generate_sets
+from tradewindow.filing.use_case import Sender
+from tradewindow.formats import ceb_schema, ceb_xml, xmldsig
+from tradewindow.intake import Incoming, InProcess, Refusal
+from tradewindow.pipeline import WorkerPool
+from tradewindow.settings import Settings
+
+NOW = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+SAMPLES = Path(__file__).parents[2] / "data" / "ceb"
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def messages(sets: int) -> list[Incoming]:
+    """Generated import sets as signed CEB XML, with broken inputs among them."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    found: list[Incoming] = []
+    for n, message in enumerate(
+        generate_sets(sets, seed=3, start=NOW - timedelta(minutes=5), per_message=4)
+    ):
+        data = ceb_xml.write_message(message)
+        if message_type(message) == "CEB621":
+            data = xmldsig.sign(data, key, key_name="test")
+        found.append(Incoming(f"m{n:03}.xml", data, "xml"))
+    bad = [
+        Incoming("broken.xml", b"<CEB311Message><unclosed>", "xml"),
+        Incoming("edifact.txt", b"UNA:+.? 'UNB+UNOC:3", "other"),
+        Incoming("empty.json", b"{}", "json"),
+        # an order with its orderNo removed: read, then refused by the XSD (or the reader)
+        Incoming("no_order_no.xml", _without_order_no(SAMPLES / "order_311.xml"), "xml"),
+    ]
+    for index, item in enumerate(bad):
+        found.insert(3 + index * 5, item)
+    return found
+
+
+def _without_order_no(path: Path) -> bytes:
+    data = path.read_bytes()
+    start = data.index(b"<ceb:orderNo>")
+    end = data.index(b"</ceb:orderNo>") + len(b"</ceb:orderNo>")
+    return data[:start] + data[end:]
+
+
+def _comparable(outcome: intake.FileOutcome) -> intake.FileOutcome:
+    """An outcome without its receipt file names where they carry a fresh guid (CEB900)."""
+    if outcome.outcome in ("unreadable", "refused"):
+        return intake.FileOutcome(
+            source=outcome.source,
+            outcome=outcome.outcome,
+            message_type=outcome.message_type,
+            guid=outcome.guid,
+            codes=outcome.codes,
+            conflict=outcome.conflict,
+        )
+    return outcome
+
+
+def _cleared(folder: Path, items: list[Incoming], workers: int) -> tuple[list, list, int]:
+    settings = Settings(database_url=f"sqlite:///{folder / 'tw.db'}", data_dir=folder / "var")
+    app = bootstrap(settings, clock=clock)
+    outcomes: list[intake.FileOutcome] = []
+    decoder: intake.Decoder | WorkerPool
+    if workers:
+        decoder = WorkerPool(settings, spec=SpecVersion.V202205, workers=workers, chunk=3, ahead=2)
+    else:
+        decoder = intake.Decoder(settings, spec=SpecVersion.V202205)
+    try:
+        intake.clear(
+            items,
+            clearance=app.clearance,
+            decoder=decoder,
+            writer=intake.ReceiptWriter(folder / "out", "xml"),
+            clock=clock,
+            batch_documents=40,
+            filing=(app.filing, Sender.of_operator("local", "cli")),
+            on_file=outcomes.append,
+            export=app.export_filing,
+        )
+        app.evidence.sign_head()
+        guids = [o.guid for o in outcomes if o.outcome == "answered" and o.guid]
+        stored = sorted(
+            (r.message_guid, r.receipt_type, r.kind, r.doc_key, r.status, tuple(r.codes))
+            for r in app.clearance.receipts_of_documents(guids)
+        )
+        report = app.evidence.verify()
+        assert report.ok
+        records = report.records
+    finally:
+        if isinstance(decoder, WorkerPool):
+            decoder.close()
+        app.close()
+    return [_comparable(o) for o in outcomes], stored, records
+
+
+def test_workers_clear_a_message_set_exactly_as_in_process(tmp_path: Path) -> None:
+    items = messages(12)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    alone = _cleared(tmp_path / "a", items, workers=0)
+    pooled = _cleared(tmp_path / "b", items, workers=2)
+
+    outcomes, stored, records = pooled
+    assert [o.source for o in outcomes] == [i.source for i in items]  # input order
+    assert outcomes == alone[0]
+    assert stored == alone[1]
+    assert records == alone[2]
+    unreadable = {o.source: o.codes for o in outcomes if o.outcome == "unreadable"}
+    assert set(unreadable) == {"broken.xml", "edifact.txt", "empty.json", "no_order_no.xml"}
+    assert sum(o.outcome == "answered" for o in outcomes) == len(items) - 4
+    # receipt files with stable names are the same bytes both ways
+    a_files = {p.name: p.read_bytes() for p in (tmp_path / "a" / "out").iterdir()}
+    b_files = {p.name: p.read_bytes() for p in (tmp_path / "b" / "out").iterdir()}
+    stable = {name for name in a_files if not name.startswith("CEB900")}
+    assert stable
+    assert {n for n in b_files if not n.startswith("CEB900")} == stable
+    assert all(a_files[n] == b_files[n] for n in stable)
+
+
+def _decoded(reader: intake.Reader, items: list[Incoming]) -> list[tuple[str, str]]:
+    """(source, what it decoded to: the guid, or the CEB900's codes) of each answer."""
+    found = []
+    for item, read, _ in reader.decoded(items, clock, export=True):
+        what = ",".join(read.error.codes) if isinstance(read, Refusal) else read.message.guid
+        found.append((item.source, what))
+    return found
+
+
+def test_a_worker_killed_midway_loses_and_duplicates_nothing() -> None:
+    items = messages(10)
+    settings = Settings()
+    expected = _decoded(InProcess(intake.Decoder(settings, spec=SpecVersion.V202205)), items)
+    with WorkerPool(settings, spec=SpecVersion.V202205, workers=2, chunk=2, ahead=3) as pool:
+        stream = pool.decoded(items, clock, export=True)
+        found = []
+        for item, read, _ in stream:
+            what = ",".join(read.error.codes) if isinstance(read, Refusal) else read.message.guid
+            found.append((item.source, what))
+            if len(found) == 2:
+                os.kill(pool.pids()[0], signal.SIGKILL)  # chunks are out at both workers
+        assert pool.restarts >= 1
+    assert found == expected
+
+
+def test_a_slow_writer_stops_the_readers_and_memory_stays_flat() -> None:
+    """Back-pressure: 4,000 messages of 64 KB (256 MB in all) through a pool bounded to 2
+    chunks of 4. The input is read only as far as the bound
+    allows, and the resident memory does not grow with the input."""
+    bound = 2 * 4
+    body = (SAMPLES / "order_311.xml").read_bytes()
+
+    def big_inputs(count: int) -> Iterator[Incoming]:
+        padding = b"<!--" + b"x" * (64 * 1024) + b"-->"
+        for n in range(count):
+            yield Incoming(f"big{n}.xml", body.replace(b"?>", b"?>" + padding, 1), "xml")
+
+    settings = Settings()
+    with WorkerPool(
+        settings, spec=SpecVersion.V202205, xsd=False, workers=2, chunk=4, ahead=2
+    ) as pool:
+        rss_after_warm_up = 0
+        ahead_seen = 0
+        for index, (_, read, _) in enumerate(pool.decoded(big_inputs(4000), clock, export=False)):
+            assert not isinstance(read, Refusal)
+            ahead_seen = max(ahead_seen, pool.taken - pool.answered)
+            if index == 200:
+                rss_after_warm_up = _rss_kb()
+        rss_at_end = _rss_kb()
+        assert pool.answered == pool.taken == 4000
+    assert ahead_seen <= bound + 4  # the chunks out, and the one being handed over
+    assert rss_at_end - rss_after_warm_up < 64 * 1024  # KB: far below the 256 MB read
+
+
+def _rss_kb() -> int:
+    with open(f"/proc/{os.getpid()}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+pytestmark = pytest.mark.skipif(
+    not ceb_schema.schemas_available(), reason="CEB XSDs not found (shared/data/specs/ceb)"
+)
