@@ -439,6 +439,11 @@ class LifecycleRecords(Protocol):
 
     def guarantee(self, agent: str) -> Guarantee | None: ...
 
+    def guarantees(self, agents: Collection[str]) -> dict[str, Guarantee]:
+        """:meth:`guarantee` of many agents in one read (agents without one left out); on a
+        partition, their rows locked in agent order."""
+        ...
+
     def set_guarantee(self, agent: str, amount: Decimal, at: datetime) -> None: ...
 
     def use_guarantee(self, agent: str, delta: Decimal) -> None:

@@ -128,6 +128,14 @@ def copy_receipts(connection: Connection, receipts: Sequence[ReceiptRecord]) -> 
     _copy(connection, "receipts", _RECEIPT_COLUMNS, rows)
 
 
+def copy_rows(
+    connection: Connection, table: str, columns: Sequence[tuple[str, str]], rows: Any
+) -> None:
+    """Binary COPY of ``rows`` (tuples in ``columns`` order: name, PostgreSQL type) into
+    ``table``, in the connection's transaction."""
+    _copy(connection, table, columns, rows)
+
+
 def _copy(
     connection: Connection,
     table: str,

@@ -298,6 +298,18 @@ class SqlLifecycleRecords:
         ).first()
         return None if row is None else Guarantee(agent=row.agent, amount=row.amount, used=row.used)
 
+    def guarantees(self, agents: Collection[str]) -> dict[str, Guarantee]:
+        found: dict[str, Guarantee] = {}
+        for chunk in _chunks(agents):
+            query = select(guarantees).where(guarantees.c.agent.in_(chunk))
+            for row in self._locked(query.order_by(guarantees.c.agent)):
+                found[row.agent] = Guarantee(agent=row.agent, amount=row.amount, used=row.used)
+        return found
+
+    def _locked(self, query: Any) -> Any:
+        """The rows of ``query`` (a partition's records lock them: ``FOR UPDATE``)."""
+        return self._connection.execute(query)
+
     def set_guarantee(self, agent: str, amount: Decimal, at: datetime) -> None:
         updated = self._connection.execute(
             update(guarantees).where(guarantees.c.agent == agent).values(amount=amount, set_at=at)

@@ -229,13 +229,15 @@ class PartitionUnitOfWork(SqlUnitOfWork):
         if count < 1:
             raise ValueError(f"reserve at least one number, not {count}")
         key = (number_blocks.c.partition == self._partition) & (number_blocks.c.series == series)
-        row = self._execute(select(number_blocks.c.next_value, number_blocks.c.end_value)
-                            .where(key)).first()  # fmt: skip
-        if row is not None and row.next_value + count <= row.end_value:
-            self._execute(
-                update(number_blocks).where(key).values(next_value=row.next_value + count)
-            )
-            first: int = row.next_value
+        # taken from the block in one round trip when it has enough left
+        taken = self._execute(
+            update(number_blocks)
+            .where(key, number_blocks.c.next_value + count <= number_blocks.c.end_value)
+            .values(next_value=number_blocks.c.next_value + count)
+            .returning(number_blocks.c.next_value)
+        ).first()
+        if taken is not None:
+            first: int = taken.next_value - count
             return first
         size = max(BLOCK, count)
         first = reserve(self._engine, series, size)
@@ -273,6 +275,10 @@ class _LockingLifecycleRecords(SqlLifecycleRecords):
             select(guarantees).where(guarantees.c.agent == agent).with_for_update()
         ).first()
         return None if row is None else Guarantee(agent=row.agent, amount=row.amount, used=row.used)
+
+    def _locked(self, query: Any) -> Any:
+        # ordered by agent (``guarantees``): every partition locks in the same order
+        return self._connection.execute(query.with_for_update())
 
     def stock_balances(self, items: Collection[tuple[str, str]]) -> dict[tuple[str, str], Decimal]:
         for ems_no, item in sorted(set(items)):
