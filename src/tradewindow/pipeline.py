@@ -86,6 +86,13 @@ class _Refused(msgspec.Struct, frozen=True):
 
 
 _Read = Submission | ExportSubmission | _Refused
+# what a worker sends back per message: which of the three, and it as MessagePack (decoded
+# here about twice as fast as unpickling the same Structs: measured 6 vs 12 ms for 22
+# messages of 100 documents, against 75 ms to decode their XML)
+_Sent = tuple[int, bytes]
+_KINDS: tuple[type[_Read], ...] = (Submission, ExportSubmission, _Refused)
+_DECODERS = [msgspec.msgpack.Decoder(kind) for kind in _KINDS]
+_encode = msgspec.msgpack.Encoder().encode
 
 # the worker process's decoder, built once by _start_worker
 _worker_decoder: Decoder | None = None
@@ -98,19 +105,19 @@ def _start_worker(settings: Settings, spec: SpecVersion, xsd: bool | None, xsd_d
     _worker_decoder = Decoder(settings, spec=spec, xsd=xsd)
 
 
-def _decode_chunk(items: list[Incoming], at: datetime, export: bool) -> list[_Read]:
+def _decode_chunk(items: list[Incoming], at: datetime, export: bool) -> list[_Sent]:
     """In a worker: each message decoded as the in-process decoder does."""
     decoder = _worker_decoder
     assert decoder is not None  # noqa: S101 - _start_worker ran first
     read = decoder.decode_any if export else decoder.decode
-    found: list[_Read] = []
+    found: list[_Sent] = []
     for item in items:
         decoded = read(item, at)
         if isinstance(decoded, Refusal):
             error = decoded.error
-            found.append(_Refused(error.violations, error.guid, error.message_type))
+            found.append((2, _encode(_Refused(error.violations, error.guid, error.message_type))))
         else:
-            found.append(decoded)
+            found.append((_KINDS.index(type(decoded)), _encode(decoded)))
     return found
 
 
@@ -118,7 +125,7 @@ def _decode_chunk(items: list[Incoming], at: datetime, export: bool) -> list[_Re
 class _Chunk:
     items: list[Incoming]
     at: datetime
-    future: Future[list[_Read]] | None = None
+    future: Future[list[_Sent]] | None = None
     answers: list[Decoded] = field(default_factory=list)  # when decoded one by one
 
 
@@ -198,7 +205,7 @@ class WorkerPool:
             self.answered += len(head.answers)
             yield from head.answers
 
-    def _submit(self, items: list[Incoming], at: datetime, export: bool) -> Future[list[_Read]]:
+    def _submit(self, items: list[Incoming], at: datetime, export: bool) -> Future[list[_Sent]]:
         if self._executor is None:
             # forkserver: a clean process to fork from (the writer may hold threads: a bus
             # loop, a database pool), with the decoder's modules already imported
@@ -245,11 +252,13 @@ class WorkerPool:
             self._executor = None
 
 
-def _answers(chunk: _Chunk, found: list[_Read]) -> list[Decoded]:
-    return [_rebuilt(item, read, chunk.at) for item, read in zip(chunk.items, found, strict=True)]
+def _answers(chunk: _Chunk, found: list[_Sent]) -> list[Decoded]:
+    return [_rebuilt(item, sent, chunk.at) for item, sent in zip(chunk.items, found, strict=True)]
 
 
-def _rebuilt(item: Incoming, found: _Read, at: datetime) -> Decoded:
+def _rebuilt(item: Incoming, sent: _Sent, at: datetime) -> Decoded:
+    kind, body = sent
+    found = _DECODERS[kind].decode(body)
     if isinstance(found, _Refused):
         error = FormatError(found.violations, guid=found.guid, message_type=found.message_type)
         return item, Refusal(item.source, error, item.data), at

@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tradewindow import intake
+from tradewindow.bench import export_mix
 from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec.documents import SpecVersion, message_type
 from tradewindow.demo.sets import generate_sets
@@ -51,6 +52,8 @@ def messages(sets: int) -> list[Incoming]:
     ]
     for index, item in enumerate(bad):
         found.insert(3 + index * 5, item)
+    for chunk in export_mix.chunks(2, "xml"):  # export messages: filed one by one
+        found.extend(Incoming(f"x{n:03}.xml", data, "xml") for n, data in enumerate(chunk))
     return found
 
 
@@ -127,6 +130,7 @@ def test_workers_clear_a_message_set_exactly_as_in_process(tmp_path: Path) -> No
     unreadable = {o.source: o.codes for o in outcomes if o.outcome == "unreadable"}
     assert set(unreadable) == {"broken.xml", "edifact.txt", "empty.json", "no_order_no.xml"}
     assert sum(o.outcome == "answered" for o in outcomes) == len(items) - 4
+    assert any(o.message_type == "CEB603" and o.outcome == "answered" for o in outcomes)
     # receipt files with stable names are the same bytes both ways
     a_files = {p.name: p.read_bytes() for p in (tmp_path / "a" / "out").iterdir()}
     b_files = {p.name: p.read_bytes() for p in (tmp_path / "b" / "out").iterdir()}
