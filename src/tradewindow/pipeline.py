@@ -2,9 +2,10 @@
 the one clearance writer (issue 14 item 3, ``docs/adr/0014``).
 
 Decoding a CEB XML message (hardened parse, the official XSD, the ``ds:Signature``'s own
-checks, building the typed Structs) is most of what ``tradewindow clear`` spends per XML
-message outside the database; it needs nothing but the bytes and the settings, so it runs in
-worker processes while the writer (this process) clears what was read before:
+checks, building the typed Structs) and checking it (``cbec.rules.check_message``: facets,
+code tables, business rules; pure, handed to the clearance service as ``Submission.check``)
+need nothing but the bytes, the settings and the code tables, so they run in worker
+processes while the writer (this process) clears what was read before:
 
 - **bounded**: at most ``ahead`` chunks of ``chunk`` messages are out at the workers; the
   next chunk is read from the input only when the writer has taken one, so a slow writer
@@ -34,15 +35,18 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import msgspec
 
 from tradewindow.cbec.clearance import Submission
 from tradewindow.cbec.documents import SpecVersion
+from tradewindow.cbec.ports import CodeTables
+from tradewindow.cbec.rules import check_message
 from tradewindow.formats import ceb_schema
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.intake import Decoded, Decoder, ExportSubmission, Incoming, InProcess, Refusal
+from tradewindow.reference import ReferenceCodeTables
 from tradewindow.settings import Settings
 from tradewindow.violations import Violation
 
@@ -76,6 +80,10 @@ def reading(
     return WorkerPool(settings, spec=spec, xsd=xsd, workers=workers)
 
 
+class WorkersUnavailable(RuntimeError):
+    """The worker processes cannot run here (no answer was given by the pool)."""
+
+
 class _Refused(msgspec.Struct, frozen=True):
     """A worker's :class:`~tradewindow.intake.Refusal` without the bytes the writer holds
     (a FormatError does not survive pickling: its arguments are its violations)."""
@@ -94,15 +102,17 @@ _KINDS: tuple[type[_Read], ...] = (Submission, ExportSubmission, _Refused)
 _DECODERS = [msgspec.msgpack.Decoder(kind) for kind in _KINDS]
 _encode = msgspec.msgpack.Encoder().encode
 
-# the worker process's decoder, built once by _start_worker
+# the worker process's decoder and code tables, built once by _start_worker
 _worker_decoder: Decoder | None = None
+_worker_codes: CodeTables | None = None
 
 
 def _start_worker(settings: Settings, spec: SpecVersion, xsd: bool | None, xsd_dir: str) -> None:
-    global _worker_decoder  # one decoder per worker process, built at its start
+    global _worker_decoder, _worker_codes  # once per worker process, at its start
     if xsd_dir:
         os.environ[ceb_schema.ENV] = xsd_dir  # the writer's schemas, whatever env forked us
     _worker_decoder = Decoder(settings, spec=spec, xsd=xsd)
+    _worker_codes = ReferenceCodeTables()  # as bootstrap gives the clearance service
 
 
 def _decode_chunk(items: list[Incoming], at: datetime, export: bool) -> list[_Sent]:
@@ -116,9 +126,25 @@ def _decode_chunk(items: list[Incoming], at: datetime, export: bool) -> list[_Se
         if isinstance(decoded, Refusal):
             error = decoded.error
             found.append((2, _encode(_Refused(error.violations, error.guid, error.message_type))))
+        elif isinstance(decoded, Submission):
+            found.append((0, _encode(_checked(decoded))))
         else:
-            found.append((_KINDS.index(type(decoded)), _encode(decoded)))
+            found.append((1, _encode(decoded)))
     return found
+
+
+def _checked(submission: Submission) -> Submission:
+    """The submission with its message's check (``rules.check_message``: facets, code tables,
+    business rules; pure), which the clearance service then takes as done. Times in the
+    message are judged against when it was received, not when its batch is cleared."""
+    assert _worker_codes is not None  # noqa: S101 - _start_worker ran first
+    check = check_message(
+        submission.message,
+        codes=_worker_codes,
+        spec=submission.spec,
+        now=submission.received_at,
+    )
+    return msgspec.structs.replace(submission, check=check)
 
 
 @dataclass
@@ -205,19 +231,37 @@ class WorkerPool:
             self.answered += len(head.answers)
             yield from head.answers
 
+    def start(self) -> None:
+        """Start the worker processes (else done on first use) and see that they run: a pool
+        that cannot start its workers must not answer every message as undecodable."""
+        if self._executor is not None:
+            return
+        self._executor = self._new_executor()
+        try:
+            self._executor.submit(_decode_chunk, [], datetime.now(UTC), False).result()
+        except BrokenProcessPool as error:
+            self._replace_executor()
+            raise WorkersUnavailable(
+                "the decoding worker processes could not start (a script that starts them"
+                " needs the `if __name__ == '__main__':` guard); decode in-process instead"
+            ) from error
+
     def _submit(self, items: list[Incoming], at: datetime, export: bool) -> Future[list[_Sent]]:
-        if self._executor is None:
-            # forkserver: a clean process to fork from (the writer may hold threads: a bus
-            # loop, a database pool), with the decoder's modules already imported
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["tradewindow.pipeline"])
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=context,
-                initializer=_start_worker,
-                initargs=self._start_args,
-            )
+        self.start()
+        assert self._executor is not None  # noqa: S101 - start made it
         return self._executor.submit(_decode_chunk, items, at, export)
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        # forkserver: a clean process to fork from (the writer may hold threads: a bus loop,
+        # a database pool), with the decoder's modules already imported
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["tradewindow.pipeline"])
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=self._start_args,
+        )
 
     def _recover(self, pending: deque[_Chunk], export: bool) -> None:
         """A worker died: every chunk not answered is decoded again message by message,

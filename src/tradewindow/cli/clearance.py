@@ -132,7 +132,16 @@ def _clear(args: argparse.Namespace) -> int:
             workers=workers,
         )
         if isinstance(reader, pipeline.WorkerPool):
-            console.print(f"decoding in {workers} worker processes / 解码进程 {workers} 个")
+            try:
+                reader.start()
+                console.print(f"decoding in {workers} worker processes / 解码进程 {workers} 个")
+            except pipeline.WorkersUnavailable as error:
+                console.print(f"{error} / 解码进程无法启动，改为本进程解码", markup=False)
+                reader = pipeline.reading(
+                    app.settings,
+                    spec=SpecVersion(args.spec),
+                    xsd=False if args.no_xsd else None,
+                )
         writer = intake.ReceiptWriter(args.out, args.receipts)
         files = _FileLog(args.report)
         try:
