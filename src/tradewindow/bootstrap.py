@@ -160,6 +160,7 @@ def bootstrap(
             # concurrent filers (API requests) share units of work: cbec.group_commit
             clearance=GroupCommit(clearance),
             evidence=FilingRefusals(evidence),
+            one_writer=settings.clearance_partitions == 1,  # filing.requests
         ),
         parties=parties,
         commissions=commissions,

@@ -17,6 +17,7 @@ import payments, and is informed of an export filing (its receipt of payment).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -72,7 +73,7 @@ def holds(condition: Condition, documents: Documents) -> bool:
 def values_at(document: Mapping[str, Any], path: str) -> Iterator[object]:
     """Every value found at ``path`` (one per line under a ``*``); nothing when absent."""
     nodes: list[object] = [document]
-    for part in path.split("/"):
+    for part in _parts(path):
         found: list[object] = []
         for node in nodes:
             if part == ANY:
@@ -82,3 +83,9 @@ def values_at(document: Mapping[str, Any], path: str) -> Iterator[object]:
                 found.append(node[part])
         nodes = found
     yield from nodes
+
+
+@functools.lru_cache(maxsize=512)
+def _parts(path: str) -> tuple[str, ...]:
+    """A policy path's steps (the policy's few paths are read for every filing)."""
+    return tuple(path.split("/"))

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
+from tradewindow.cbec.clearance import Answer
 from tradewindow.cbec.documents import Message
 from tradewindow.cbec.ports import Admission, DocRef, UnitOfWork
 from tradewindow.violations import Violation
 
 _T = TypeVar("_T")
+
+
+class Answering(Protocol):
+    """An admission that also records something of its requests' answers in the unit of work
+    that made them, before it commits (the filing use case keeps an API request's answer
+    under its Idempotency-Key there). Optional: ``Clearance`` looks it up by name."""
+
+    def answered(self, uow: UnitOfWork, answers: Sequence[Answer]) -> None:
+        """The answers to the messages this admission judged, in submission order."""
+        ...
 
 
 def by_guid(judges: Mapping[str, Admission]) -> Admission:
@@ -31,6 +42,11 @@ class _ByGuid:
     def accepted(self, uow: UnitOfWork, accepted: Sequence[tuple[Message, list[DocRef]]]) -> None:
         for judge, mine in self._grouped(accepted, lambda pair: pair[0].guid):
             judge.accepted(uow, mine)
+
+    def answered(self, uow: UnitOfWork, answers: Sequence[Answer]) -> None:
+        for judge, mine in self._grouped(answers, lambda answer: answer.guid):
+            if (hook := getattr(judge, "answered", None)) is not None:
+                hook(uow, mine)
 
     def _grouped(
         self, items: Sequence[_T], guid_of: Callable[[_T], str]

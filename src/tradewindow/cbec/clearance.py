@@ -225,9 +225,13 @@ class Clearance:
             first_here = {s.message.guid for s in fresh}
             earlier = [guid for guid in replays if guid not in first_here]
             stored = uow.receipts_for_messages(earlier) if earlier else []
+            answered = _attach(answers_, batch.receipts, stored)
+            # the filer's own records of its requests (cbec.admissions.Answering), in this commit
+            if (hook := getattr(admission, "answered", None)) is not None:
+                hook(uow, answered)
             uow.commit()
         self._publish(batch)
-        return _attach(answers_, batch.receipts, stored)
+        return answered
 
     def expire_waiting(self, limit: int = 10_000) -> list[ReceiptRecord]:
         """Return lists that waited longer than the match timeout; their receipts."""

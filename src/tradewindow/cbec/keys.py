@@ -12,6 +12,9 @@ warehouse delivery by its operator and its own guid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from tradewindow.cbec.documents import (
     Delivery,
     Document,
@@ -52,14 +55,36 @@ def kind_of(document: Document | LifecycleDocument) -> DocKind:
 
 def identity(document: Document | LifecycleDocument) -> str:
     """The key a document is stored under; re-declaring it means the same key."""
-    if isinstance(document, Waybill | LogisticsStatus):
-        return waybill_key(document.head.logistics_code, document.head.logistics_no)
-    if isinstance(document, Delivery):
-        return f"{document.head.operator_code}|{document.head.guid}"
-    if isinstance(document, InvtRefund):
-        refund = document.head
-        return f"{order_key(refund.ebp_code, refund.order_no)}|{refund.guid}"
-    return order_key(document.head.ebp_code, document.head.order_no)
+    return _IDENTITY[type(document)](document.head)
+
+
+def _order_identity(head: Any) -> str:
+    return f"{head.ebp_code}|{head.order_no}"
+
+
+def _waybill_identity(head: Any) -> str:
+    return f"{head.logistics_code}|{head.logistics_no}"
+
+
+def _delivery_identity(head: Any) -> str:
+    return f"{head.operator_code}|{head.guid}"
+
+
+def _refund_identity(head: Any) -> str:
+    return f"{head.ebp_code}|{head.order_no}|{head.guid}"
+
+
+# by exact type, no isinstance chain: ``identity`` runs several times per document per batch
+_IDENTITY: dict[type, Callable[[Any], str]] = {
+    Inventory: _order_identity,
+    Order: _order_identity,
+    Payment: _order_identity,
+    InvtCancel: _order_identity,
+    Waybill: _waybill_identity,
+    LogisticsStatus: _waybill_identity,
+    Delivery: _delivery_identity,
+    InvtRefund: _refund_identity,
+}
 
 
 def list_key(document: InvtCancel | InvtRefund) -> str:

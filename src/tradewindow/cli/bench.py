@@ -16,6 +16,7 @@ from rich.console import Console
 
 from tradewindow.bench import analytics, api, clearance, data, events, pages, scale
 from tradewindow.cli.render import console
+from tradewindow.datachannel.manifest import PARALLEL
 
 
 def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,6 +54,12 @@ def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser])
     channel.add_argument("--megabytes", type=int, default=256, help="size of the dataset")
     channel.add_argument("--rounds", type=int, default=2, help="best of this many")
     channel.add_argument("--dir", type=Path, help="work here (a temporary directory inside)")
+    channel.add_argument(
+        "--parallel",
+        type=int,
+        default=PARALLEL,
+        help=f"chunks moved at once, as data push/pull --parallel (default {PARALLEL})",
+    )
     channel.add_argument("--json", action="store_true", help="print one JSON object")
     channel.set_defaults(run=_data)
 
@@ -161,7 +168,9 @@ def _analytics(args: argparse.Namespace) -> int:
 
 
 def _data(args: argparse.Namespace) -> int:
-    report = data.run(megabytes=args.megabytes, rounds=args.rounds, directory=args.dir)
+    report = data.run(
+        megabytes=args.megabytes, rounds=args.rounds, directory=args.dir, parallel=args.parallel
+    )
     if args.json:
         sys.stdout.write(json.dumps(report) + "\n")
     else:

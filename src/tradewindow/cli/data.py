@@ -5,9 +5,10 @@ HTTP API (``/v1/data``), with a progress bar for each transfer.
   its SHA-256, close it; prints the manifest's Merkle root. Run it again after an interruption:
   only the missing chunks go.
 - ``pull --transfer ID OUT``: fetch the signed manifest (kept next to OUT as
-  ``OUT.manifest.json``), download chunk by chunk with ``Range``, each checked against the
-  manifest before it is written; a partly written OUT is resumed (its good chunks are kept); the
-  verification is reported to the channel.
+  ``OUT.manifest.json``), download chunk by chunk with ``Range``, ``--parallel`` at once (each on
+  its own connection), each checked against the manifest before it is written at its offset; a
+  partly written OUT is resumed (its good chunks are kept); OUT is fsynced, then the verification
+  is reported to the channel.
 - ``verify FILE``: check FILE against its manifest offline (each chunk, the Merkle root, and the
   platform's signature with ``--public-key``, the PEM ``tradewindow data platform-key`` prints).
 
@@ -112,12 +113,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         command.add_argument("file", type=Path)
         if name == "push":
             command.add_argument("--chunk-size", type=int, default=CHUNK_SIZE)
-            command.add_argument(
-                "--parallel",
-                type=int,
-                default=PARALLEL,
-                help=f"chunks sent at once, each on its own connection (default {PARALLEL})",
-            )
+        command.add_argument(
+            "--parallel",
+            type=int,
+            default=PARALLEL,
+            help=f"chunks moved at once, each on its own connection (default {PARALLEL})",
+        )
         command.set_defaults(run=_push if name == "push" else _pull)
     verify = commands.add_parser("verify", help="check a file against its manifest")
     verify.add_argument("file", type=Path)
@@ -168,7 +169,7 @@ def _push(args: argparse.Namespace) -> int:
             bar.update(task, completed=size - _bytes(missing, size, args.chunk_size))
             _send_chunks(args, path, file.fileno(), missing, lambda n: bar.advance(task, n))
         signed = api.json("POST", f"{path}/manifest")
-    except (ApiRefused, OSError) as error:
+    except (ApiRefused, OSError, http.client.HTTPException) as error:
         console.print(f"push refused: {error}")
         return 1
     finally:
@@ -185,13 +186,70 @@ def _send_chunks(
     sent: Callable[[int], None],
 ) -> None:
     """PUT each missing chunk, ``--parallel`` at once (hashing, sending and the server's work
-    overlap; each sender has its own connection). The first refusal stops the others and is
-    raised; chunks already acknowledged stay, so a later push resumes from the rest."""
-    pending = iter(missing)
+    overlap). The first refusal stops the others and is raised; chunks already acknowledged
+    stay, so a later push resumes from the rest."""
+
+    def send(api: DataApi, index: int) -> None:
+        piece = os.pread(descriptor, args.chunk_size, index * args.chunk_size)
+        headers = {
+            "X-Chunk-SHA256": chunk_digest(piece),
+            "Content-Type": "application/octet-stream",
+        }
+        api.call("PUT", f"{path}/chunks/{index}", piece, headers)
+        sent(len(piece))
+
+    _in_parallel(args, missing, send)
+
+
+class ChunkRefused(Exception):
+    """A chunk received that is not the one the manifest names (nothing of it is written)."""
+
+
+def _fetch_chunks(
+    args: argparse.Namespace,
+    path: str,
+    descriptor: int,
+    found: Manifest,
+    missing: list[int],
+    received: Callable[[int], None],
+) -> None:
+    """GET each missing chunk's range, ``--parallel`` at once; each is checked against the
+    manifest (length and SHA-256) before a byte of it is written, at its offset."""
+
+    def fetch(api: DataApi, index: int) -> None:
+        start, end = found.chunk_range(index)
+        piece = api.call("GET", f"{path}/content", None, {"Range": f"bytes={start}-{end - 1}"})
+        if len(piece) != end - start or chunk_digest(piece) != found.chunks[index]:
+            raise ChunkRefused(f"chunk {index} does not match the manifest")
+        _write_at(descriptor, piece, start)
+        received(len(piece))
+
+    _in_parallel(args, missing, fetch)
+
+
+def _write_at(descriptor: int, data: bytes, offset: int) -> None:
+    """``data`` written at ``offset``, then handed to the disk at once: the kernel starts
+    writing the range back (and keeps no cached copy of it once written), so the fsync at the
+    end waits for the last chunks only, not for the whole file."""
+    view = memoryview(data)
+    start = offset
+    while view:
+        written = os.pwrite(descriptor, view, offset)
+        view, offset = view[written:], offset + written
+    if hasattr(os, "posix_fadvise"):  # Linux and most Unixes; elsewhere the fsync does it all
+        os.posix_fadvise(descriptor, start, len(data), os.POSIX_FADV_DONTNEED)
+
+
+def _in_parallel(
+    args: argparse.Namespace, indexes: list[int], work: Callable[[DataApi, int], None]
+) -> None:
+    """``work`` on each chunk index, ``--parallel`` workers each with its own connection taking
+    the next index still to do; the first failure stops the others and is raised here."""
+    pending = iter(indexes)
     lock = threading.Lock()
     failed: list[Exception] = []
 
-    def sender() -> None:
+    def worker() -> None:
         api = DataApi(args.api, args.key)
         try:
             while not failed:
@@ -199,19 +257,13 @@ def _send_chunks(
                     index = next(pending, None)
                 if index is None:
                     return
-                piece = os.pread(descriptor, args.chunk_size, index * args.chunk_size)
-                headers = {
-                    "X-Chunk-SHA256": chunk_digest(piece),
-                    "Content-Type": "application/octet-stream",
-                }
-                api.call("PUT", f"{path}/chunks/{index}", piece, headers)
-                sent(len(piece))
-        except (ApiRefused, OSError) as error:
+                work(api, index)
+        except Exception as error:  # any failure stops the transfer: raised below
             failed.append(error)
         finally:
             api.close()
 
-    threads = [threading.Thread(target=sender) for _ in range(max(1, args.parallel))]
+    threads = [threading.Thread(target=worker) for _ in range(max(1, args.parallel))]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -234,31 +286,32 @@ def _pull(args: argparse.Namespace) -> int:
         raw = api.call("GET", f"{path}/manifest")
         found = msgspec.json.decode(raw, type=Manifest)
         out.with_name(out.name + ".manifest.json").write_bytes(raw)
-        have = _good_chunks(out, found)
-        bar = _bar(f"pull {args.transfer}")
-        mode = "r+b" if out.exists() else "wb"
-        with bar, out.open(mode) as file:
-            task = bar.add_task("pull", total=found.size)
-            bar.update(task, completed=_bytes(sorted(have), found.size, found.chunk_size))
-            for index in range(len(found.chunks)):
-                if index in have:
-                    continue
-                start, end = found.chunk_range(index)
-                piece = api.call(
-                    "GET", f"{path}/content", None, {"Range": f"bytes={start}-{end - 1}"}
-                )
-                if chunk_digest(piece) != found.chunks[index]:
-                    console.print(f"chunk {index} does not match the manifest")
-                    return 1
-                file.seek(start)
-                file.write(piece)
-                bar.advance(task, len(piece))
-            file.truncate(found.size)
-            file.flush()
-            os.fsync(file.fileno())
-        problems = _problems(out, found, None)
+        problems = _unsigned_problems(found)
+        if not problems:
+            have = _good_chunks(out, found)
+            missing = [i for i in range(len(found.chunks)) if i not in have]
+            bar = _bar(f"pull {args.transfer}")
+            descriptor = os.open(out, os.O_WRONLY | os.O_CREAT, 0o644)
+            try:
+                with bar:
+                    task = bar.add_task("pull", total=found.size)
+                    bar.update(task, completed=_bytes(sorted(have), found.size, found.chunk_size))
+                    _fetch_chunks(
+                        args, path, descriptor, found, missing, lambda n: bar.advance(task, n)
+                    )
+                os.ftruncate(descriptor, found.size)
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+            # every chunk was checked against the manifest: those kept before it was written
+            # over, the others as they came
+            if out.stat().st_size != found.size:
+                problems.append("DATA.file.size")
         api.json("POST", f"{path}/verification", {"root": found.root, "ok": not problems})
-    except (ApiRefused, OSError) as error:
+    except ChunkRefused as error:
+        console.print(f"{error}")
+        return 1
+    except (ApiRefused, OSError, http.client.HTTPException, msgspec.DecodeError) as error:
         console.print(f"pull refused: {error}")
         return 1
     finally:

@@ -323,9 +323,9 @@ def _evidence_public_key(args: argparse.Namespace) -> int:
 
 
 def _evidence_export(args: argparse.Namespace) -> int:
-    with _log(Settings.from_env()) as log:
+    with _log(Settings.from_env()) as log, _partition_chains(log, None) as partitions:
         try:
-            data = log.export(args.filing)
+            data = log.export(args.filing, partitions)
         except EvidenceError as error:
             return _fail(f"{error.code}: {error.en}")
     args.out.write_bytes(data)

@@ -41,6 +41,16 @@ class StoredChunk(msgspec.Struct, frozen=True, kw_only=True):
     size: int  # plaintext bytes
 
 
+class TransferContext(msgspec.Struct, frozen=True, kw_only=True):
+    """A transfer with what every step on it needs, read at once: its project, its dataset and
+    the sealed dataset key (None before the upload began or after destruction)."""
+
+    transfer: Transfer
+    project: Project | None
+    dataset: Dataset | None
+    sealed_key: bytes | None
+
+
 class EvidenceRecord(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     """One step of a transfer, chained to the one before by its hash."""
 
@@ -84,13 +94,25 @@ class ChannelRecords(Protocol):
 
     def transfers(self) -> Sequence[Transfer]: ...
 
+    def context(self, transfer: str) -> TransferContext | None:
+        """The transfer, its project, dataset and sealed key in one read (None: no transfer)."""
+        ...
+
     def save_key(self, transfer: str, sealed: bytes) -> None: ...
 
     def sealed_key(self, transfer: str) -> bytes | None: ...
 
     def save_chunk(self, transfer: str, chunk: StoredChunk) -> None: ...
 
-    def chunks(self, transfer: str) -> Sequence[StoredChunk]: ...
+    def save_chunks(self, chunks: Sequence[tuple[str, StoredChunk]]) -> None:
+        """Keep the chunk records (transfer, chunk) in one transaction."""
+        ...
+
+    def chunks(
+        self, transfer: str, first: int = 0, last: int | None = None
+    ) -> Sequence[StoredChunk]:
+        """The transfer's chunks (``first`` to ``last`` inclusive when given), by index."""
+        ...
 
     def forget_chunks(self, transfer: str) -> None: ...
 

@@ -10,6 +10,18 @@ A bundle is canonical JSON (msgspec, compact, fields in declaration order)::
     links                every other record of the segment as {seq, content_digest} only
 
 The segment runs from the filing's first record to the first checkpoint after its last one.
+
+A filing cleared by partitions (``docs/adr/0009``) has its records in the partitions' chains;
+its bundle (format ``tradewindow-evidence-bundle/2``) adds::
+
+    heads_seq            the seq of the platform chain's heads record that vouches for them
+    heads                the heads text that record signs ([[partition, seq, hash], …])
+    partitions           per partition: start_prev_hash, records (the filing's, in full) and
+                         links, from the filing's first record there to the head named
+
+and the platform segment then also covers the heads record (in full in ``records``). A
+verifier checks each partition segment's hashes up to the head the signed heads name for that
+partition, the heads record's signature, and the platform segment up to its checkpoint.
 A verifier recomputes the chain over the segment and checks the checkpoint's signature; any
 change to any byte of the bundle fails (a re-encoding must give the same bytes). The key in
 the bundle proves nothing by itself (a forger re-signs with his own): verifying **requires**
@@ -26,8 +38,10 @@ from collections.abc import Sequence
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from tradewindow.evidence import partitions as heads_records
 from tradewindow.evidence.chain import (
     ChainWalk,
+    Failure,
     Record,
     RecordKind,
     VerifyReport,
@@ -36,6 +50,7 @@ from tradewindow.evidence.chain import (
 )
 
 FORMAT = "tradewindow-evidence-bundle/1"
+FORMAT_PARTITIONED = "tradewindow-evidence-bundle/2"
 
 
 class Link(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -47,13 +62,25 @@ class StrictRecord(Record, frozen=True, kw_only=True, forbid_unknown_fields=True
     pass
 
 
-class Bundle(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class PartitionSegment(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    partition: int
+    start_prev_hash: str
+    records: list[StrictRecord]
+    links: list[Link]
+
+
+class Bundle(
+    msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+):
     format: str
     filing: str
     platform_public_key: str
     start_prev_hash: str
     records: list[StrictRecord]
     links: list[Link]
+    heads_seq: int | None = None  # format 2 only
+    heads: str | None = None
+    partitions: list[PartitionSegment] = []
 
 
 def encode(bundle: Bundle) -> bytes:
@@ -65,28 +92,53 @@ def build(
     segment: list[Record],
     filing_seqs: set[int],
     public_key: ed25519.Ed25519PublicKey,
+    parts: heads_records.FilingParts | None = None,
 ) -> bytes:
-    """The bundle for ``filing`` over ``segment`` (which ends with a checkpoint)."""
-    full = [
-        StrictRecord(**msgspec.structs.asdict(r))
-        for r in segment
-        if r.seq in filing_seqs or r.kind == RecordKind.CHECKPOINT
-    ]
-    links = [
-        Link(r.seq, record_content_digest(r))
-        for r in segment
-        if not (r.seq in filing_seqs or r.kind == RecordKind.CHECKPOINT)
-    ]
+    """The bundle for ``filing`` over ``segment`` (which ends with a checkpoint), with its
+    partition segments and the heads record (in ``segment``) vouching for them when cleared
+    by partitions."""
+    full_seqs = filing_seqs | ({parts.heads_record.seq} if parts else set())
+    records, links = _split(segment, full_seqs, keep_checkpoints=True)
     raw = public_key.public_bytes_raw()
-    return encode(
-        Bundle(
-            format=FORMAT,
-            filing=filing,
-            platform_public_key=base64.b64encode(raw).decode("ascii"),
-            start_prev_hash=segment[0].prev_hash,
-            records=full,
-            links=links,
+    bundle = Bundle(
+        format=FORMAT,
+        filing=filing,
+        platform_public_key=base64.b64encode(raw).decode("ascii"),
+        start_prev_hash=segment[0].prev_hash,
+        records=records,
+        links=links,
+    )
+    if parts is not None:
+        segments = []
+        for part in parts.parts:
+            full, other = _split(part.records, set(part.seqs), keep_checkpoints=False)
+            segments.append(
+                PartitionSegment(
+                    partition=part.partition,
+                    start_prev_hash=part.records[0].prev_hash,
+                    records=full,
+                    links=other,
+                )
+            )
+        bundle = msgspec.structs.replace(
+            bundle,
+            format=FORMAT_PARTITIONED,
+            heads_seq=parts.heads_record.seq,
+            heads=parts.heads,
+            partitions=segments,
         )
+    return encode(bundle)
+
+
+def _split(
+    segment: list[Record], full_seqs: set[int], *, keep_checkpoints: bool
+) -> tuple[list[StrictRecord], list[Link]]:
+    def full(r: Record) -> bool:
+        return r.seq in full_seqs or (keep_checkpoints and r.kind == RecordKind.CHECKPOINT)
+
+    return (
+        [StrictRecord(**msgspec.structs.asdict(r)) for r in segment if full(r)],
+        [Link(r.seq, record_content_digest(r)) for r in segment if not full(r)],
     )
 
 
@@ -108,7 +160,8 @@ def verify_bundle(
             0, "bundle.not_canonical", "the bundle's bytes are not as the platform wrote them"
         )
         return walk.report(), None
-    if bundle.format != FORMAT:
+    partitioned = bundle.heads_seq is not None or bundle.heads is not None or bundle.partitions
+    if bundle.format != (FORMAT_PARTITIONED if partitioned else FORMAT):
         walk.fail(0, "bundle.format", f"unknown bundle format {bundle.format[:60]!r}")
         return walk.report(), None
     public_key = _public_key(bundle.platform_public_key)
@@ -134,6 +187,7 @@ def verify_bundle(
 
 
 def _walk(bundle: Bundle, public_key: ed25519.Ed25519PublicKey) -> VerifyReport:
+    """The platform segment's walk, then each partition segment's against the signed heads."""
     entries: list[Record | Link] = sorted(
         [*bundle.records, *bundle.links], key=lambda entry: entry.seq
     )
@@ -143,6 +197,7 @@ def _walk(bundle: Bundle, public_key: ed25519.Ed25519PublicKey) -> VerifyReport:
         return walk.report()
     walk = ChainWalk(public_key, first_seq=entries[0].seq, prev_hash=bundle.start_prev_hash)
     filing_records = 0
+    heads_found = False
     for entry in entries:
         if isinstance(entry, Link):
             if not walk.link(entry.seq, entry.content_digest):
@@ -150,17 +205,91 @@ def _walk(bundle: Bundle, public_key: ed25519.Ed25519PublicKey) -> VerifyReport:
             continue
         if not walk.record(entry):
             return walk.report()
-        if entry.kind != RecordKind.CHECKPOINT:
-            if bundle.filing not in _subject_ids(entry):
-                walk.fail(entry.seq, "bundle.foreign_record", "a full record is not the filing's")
+        if entry.kind == RecordKind.CHECKPOINT:
+            continue
+        if bundle.heads_seq is not None and entry.seq == bundle.heads_seq:
+            problem = heads_records.heads_problem(entry, bundle.heads or "", public_key)
+            if problem is not None:
+                walk.fail(entry.seq, *problem)
                 return walk.report()
+            heads_found = True
+        elif bundle.filing not in _subject_ids(entry):
+            walk.fail(entry.seq, "bundle.foreign_record", "a full record is not the filing's")
+            return walk.report()
+        else:
             filing_records += 1
     last = entries[-1]
     if isinstance(last, Link) or last.kind != RecordKind.CHECKPOINT:
         walk.fail(last.seq, "bundle.unsigned", "the segment does not end in a signed checkpoint")
-    elif filing_records == 0:
+        return walk.report()
+    if bundle.heads_seq is not None and not heads_found:
+        walk.fail(bundle.heads_seq, "bundle.heads", "the heads record is not in the signed segment")
+        return walk.report()
+    report = walk.report()
+    if bundle.partitions or bundle.heads_seq is not None:
+        heads = heads_records.heads_of(bundle.heads or "")
+        if heads is None or not bundle.partitions:
+            walk.fail(bundle.heads_seq or 0, "bundle.heads", "the partition heads cannot be read")
+            return walk.report()
+        for segment in bundle.partitions:
+            found = _walk_partition(segment, heads, bundle.filing, public_key)
+            if isinstance(found, Failure):
+                return msgspec.structs.replace(report, ok=False, failure=found)
+            filing_records += found[0]
+            report = msgspec.structs.replace(report, records=report.records + found[1])
+    if filing_records == 0:
         walk.fail(last.seq, "bundle.empty", "the bundle holds none of the filing's records")
-    return walk.report()
+        return walk.report()
+    return report
+
+
+def _walk_partition(
+    segment: PartitionSegment,
+    heads: dict[int, tuple[int, str]],
+    filing: str,
+    public_key: ed25519.Ed25519PublicKey,
+) -> Failure | tuple[int, int]:
+    """(the filing's records, all records) of ``segment`` when its hashes lead to the head the
+    signed heads name for its partition; else the first failure (its seq the partition's)."""
+    p = segment.partition
+
+    def failed(seq: int, problem: str, detail: str) -> Failure:
+        return Failure(seq=seq, problem=problem, detail=f"partition {p}: {detail}")
+
+    entries: list[Record | Link] = sorted(
+        [*segment.records, *segment.links], key=lambda entry: entry.seq
+    )
+    if p not in heads:
+        return failed(0, "bundle.heads", "the signed heads name no head of this partition")
+    if not entries:
+        return failed(0, "bundle.empty", "the partition segment holds no records")
+    first = entries[0].seq
+    if first == 1 and segment.start_prev_hash != heads_records.genesis(p):
+        return failed(1, "link.broken", "record 1 does not follow the partition's genesis")
+    walk = ChainWalk(None, first_seq=first, prev_hash=segment.start_prev_hash)
+    records = 0
+    for entry in entries:
+        if isinstance(entry, Link):
+            ok = walk.link(entry.seq, entry.content_digest)
+        elif entry.kind == RecordKind.CHECKPOINT:
+            return failed(entry.seq, "bundle.foreign_record", "a checkpoint in a partition")
+        else:
+            ok = walk.record(entry)
+            if ok and filing not in _subject_ids(entry):
+                return failed(
+                    entry.seq, "bundle.foreign_record", "a full record is not the filing's"
+                )
+            records += ok
+        if not ok and walk.failure is not None:
+            return failed(walk.failure.seq, walk.failure.problem, walk.failure.detail)
+    seq, head = heads[p]
+    if entries[-1].seq != seq or walk.prev_hash != head:
+        return failed(
+            entries[-1].seq,
+            "heads.mismatch",
+            f"the segment does not end at the signed head (record {seq})",
+        )
+    return records, walk.records
 
 
 def _subject_ids(record: Record) -> list[str]:

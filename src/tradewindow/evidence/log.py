@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from tradewindow.clock import utc_now
 from tradewindow.evidence import bundle, chain, publication, timestamps
 from tradewindow.evidence.chain import Anchor, Entry, Record, RecordKind, VerifyReport
+from tradewindow.evidence.partitions import PartitionEvidence
 from tradewindow.evidence.ports import EVIDENCE_CHAIN, AnchorSink, ChainRecords, EvidenceStore
 from tradewindow.transaction import Transaction
 
@@ -279,25 +280,29 @@ class EvidenceLog:
         walk.finish()
         return walk.report()
 
-    def export(self, filing_id: str) -> bytes:
+    def export(self, filing_id: str, partitions: PartitionEvidence | None = None) -> bytes:
         """The bundle of ``filing_id``'s records (see ``evidence.bundle``); signs the head
-        first when no checkpoint follows the filing's last record yet."""
+        first when no checkpoint follows the filing's last record yet. With ``partitions``
+        (partitioned clearance) the filing's records in the partitions' chains come too, with
+        the heads record that ties them to this chain (signed first when none covers them)."""
         if self.public_key is None:
             raise EvidenceError(
                 "evidence.no_platform_key", "no platform key to export with", "未配置平台签名密钥"
             )
         seqs = self.store.seqs_naming(filing_id)
-        if not seqs:
+        parts = partitions.filing_parts(filing_id) if partitions is not None else None
+        if not seqs and parts is None:
             raise EvidenceError(
                 "evidence.unknown_filing",
                 f"no evidence names {filing_id[:80]}",
                 f"没有与 {filing_id[:80]} 有关的证据记录",
             )
-        end = self.store.first_checkpoint_after(seqs[-1])
+        places = [*seqs, *([parts.heads_record.seq] if parts else [])]
+        end = self.store.first_checkpoint_after(max(places))
         if end is None:
             end = self.sign_head().seq
-        segment = list(self.records(seqs[0], end))
-        return bundle.build(filing_id, segment, set(seqs), self.public_key)
+        segment = list(self.records(min(places), end))
+        return bundle.build(filing_id, segment, set(seqs), self.public_key, parts)
 
     @staticmethod
     def verify_bundle(

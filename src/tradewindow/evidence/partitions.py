@@ -72,6 +72,10 @@ class PartitionChains(Protocol):
         """Append ``entry`` to the platform's chain and keep ``text`` beside it."""
         ...
 
+    def seqs_naming(self, subject: str) -> dict[int, list[int]]:
+        """The seqs of the records naming ``subject``, ascending, by partition."""
+        ...
+
 
 class PartitionReport(msgspec.Struct, frozen=True, kw_only=True):
     """Every partition chain's report, and the heads records checked."""
@@ -80,6 +84,25 @@ class PartitionReport(msgspec.Struct, frozen=True, kw_only=True):
     partitions: dict[int, VerifyReport]
     heads_records: int
     failure: Failure | None = None  # a heads record that does not hold (seq: its own)
+
+
+class FilingPart(msgspec.Struct, frozen=True, kw_only=True):
+    """A filing's records in one partition's chain: ``records`` runs from the filing's first
+    record there to the head the heads record names (inclusive); ``seqs`` are the filing's."""
+
+    partition: int
+    records: list[Record]
+    seqs: frozenset[int]
+
+
+class FilingParts(msgspec.Struct, frozen=True, kw_only=True):
+    """What a filing's evidence bundle needs from the partition chains: the first heads record
+    of the platform's chain naming a head at or after the filing's last record in every
+    partition that has one, its heads text, and each partition's segment up to that head."""
+
+    heads_record: Record
+    heads: str
+    parts: list[FilingPart]
 
 
 class PartitionEvidence:
@@ -96,6 +119,10 @@ class PartitionEvidence:
 
     def sign_heads(self, at: datetime | None = None) -> Record | None:
         """Append a heads record over every partition's head (None: no partition has one)."""
+        signed = self._sign_heads(at)
+        return None if signed is None else signed[0]
+
+    def _sign_heads(self, at: datetime | None = None) -> tuple[Record, str] | None:
         if self._platform_key is None:
             raise ValueError("no platform key to sign the partition heads with")
         heads = self._chains.heads()
@@ -111,7 +138,43 @@ class PartitionEvidence:
         )
         signature = self._platform_key.sign(heads_message(text, chain.time_text(entry.at)))
         signed = msgspec.structs.replace(entry, signature=base64.b64encode(signature).decode())
-        return self._chains.append_heads(signed, text)
+        return self._chains.append_heads(signed, text), text
+
+    def filing_parts(self, filing: str) -> FilingParts | None:
+        """The partition side of ``filing``'s evidence bundle (None: no partition record names
+        it); signs the heads first when no heads record covers the filing's records yet."""
+        named = self._chains.seqs_naming(filing)
+        if not named:
+            return None
+        last = {partition: seqs[-1] for partition, seqs in named.items()}
+        found = (
+            next(
+                (
+                    (record, text)
+                    for record, text in self._chains.signed_heads()
+                    if _covers(_heads_of(text), last)
+                ),
+                None,
+            )
+            or self._sign_heads()
+        )
+        if found is None:  # pragma: no cover - a partition named the filing, so it has a head
+            raise ValueError("no partition head to sign")
+        record, text = found
+        heads = _heads_of(text)
+        parts = []
+        for partition, seqs in sorted(named.items()):
+            end = heads[partition][0]
+            records: list[Record] = []
+            after = seqs[0] - 1
+            while after < end:
+                page = self._chains.records(partition, after, min(_PAGE, end - after))
+                records += page
+                if not page:
+                    break
+                after = page[-1].seq
+            parts.append(FilingPart(partition=partition, records=records, seqs=frozenset(seqs)))
+        return FilingParts(heads_record=record, heads=text, parts=parts)
 
     def sign_moved_heads(self, at: datetime | None = None) -> Record | None:
         """Sign the heads when a partition's chain grew since the last heads record (None
@@ -157,19 +220,49 @@ class PartitionEvidence:
         def fail(problem: str, detail: str) -> Failure:
             return Failure(seq=record.seq, problem=problem, detail=detail)
 
-        if hashlib.sha256(text.encode()).hexdigest() != record.payload_digest:
-            return fail("heads.digest", "the heads kept are not the heads the record names")
         if self._public_key is None:
             return fail("checkpoint.no_key", "no platform key to check with")
-        try:
-            signature = base64.b64decode(record.signature or "", validate=True)
-            self._public_key.verify(signature, heads_message(text, record.at))
-        except (binascii.Error, ValueError, InvalidSignature):
-            return fail("heads.bad_signature", "the heads signature does not hold")
-        for partition, seq, hash_ in msgspec.json.decode(text, type=list[tuple[int, int, str]]):
+        problem = heads_problem(record, text, self._public_key)
+        if problem is not None:
+            return fail(*problem)
+        for partition, (seq, hash_) in _heads_of(text).items():
             if self._chains.record_hash(partition, seq) != hash_:
                 return fail(
                     "heads.mismatch",
                     f"partition {partition} has no record {seq} with the signed hash",
                 )
         return None
+
+
+def heads_problem(
+    record: Record, text: str, public_key: ed25519.Ed25519PublicKey
+) -> tuple[str, str] | None:
+    """(problem, detail) when ``record`` is not a heads record the platform key signed over
+    ``text``, or None (the heads themselves are checked against the chains elsewhere)."""
+    if record.kind != RecordKind.PARTITION_HEADS or record.actor != chain.PLATFORM:
+        return "heads.kind", "the record is not a partition heads record of the platform"
+    if hashlib.sha256(text.encode()).hexdigest() != record.payload_digest:
+        return "heads.digest", "the heads kept are not the heads the record names"
+    try:
+        signature = base64.b64decode(record.signature or "", validate=True)
+        public_key.verify(signature, heads_message(text, record.at))
+    except (binascii.Error, ValueError, InvalidSignature):
+        return "heads.bad_signature", "the heads signature does not hold"
+    return None
+
+
+def heads_of(text: str) -> dict[int, tuple[int, str]] | None:
+    """The heads text as {partition: (seq, hash)}, None when it cannot be read."""
+    try:
+        return _heads_of(text)
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+        return None
+
+
+def _heads_of(text: str) -> dict[int, tuple[int, str]]:
+    heads = msgspec.json.decode(text, type=list[tuple[int, int, str]])
+    return {partition: (seq, hash_) for partition, seq, hash_ in heads}
+
+
+def _covers(heads: dict[int, tuple[int, str]], last: dict[int, int]) -> bool:
+    return all(p in heads and heads[p][0] >= seq for p, seq in last.items())

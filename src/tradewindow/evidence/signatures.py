@@ -12,8 +12,7 @@ or raises :class:`~tradewindow.formats.xmldsig.SignatureError` with one of these
 ``signature.unsupported_algorithm``  an algorithm other than SM2-SM3, RSA-SHA1, Ed25519
 ``signature.digest_mismatch``  the content changed after signing (CEB error 1004)
 ``signature.invalid``          the signature does not hold for the key (CEB error 1001)
-``signature.replayed``         a signature seen before on another request, or a JSON
-                               signature timestamp outside ±5 minutes of now
+``signature.replayed``         a signature used on another request; a JSON timestamp ±5 min off
 =============================  =======================================================
 
 **JSON signature scheme** (``tradewindow-sig-v1``). The client sends four headers::
@@ -157,14 +156,18 @@ def verify_submission(
         request = request_id or lowered.get("idempotency-key") or body_digest
     if seen is not None:
         signature_digest = hashlib.sha256(verified.signature.encode("ascii")).hexdigest()
-        first = seen.remember(signature_digest, request, now)
-        if first != request:
-            raise _error(
-                "signature.replayed",
-                "this signature was already used on another request",
-                "该签名已在另一笔申报中使用过（重放）",
-            )
+        if seen.remember(signature_digest, request, now) != request:
+            raise replayed_signature()
     return verified
+
+
+def replayed_signature() -> SignatureError:
+    """The refusal of a signature already used on another request."""
+    return SignatureError(
+        "signature.replayed",
+        "this signature was already used on another request",
+        "该签名已在另一笔申报中使用过（重放）",
+    )
 
 
 def sign_json(
@@ -193,14 +196,14 @@ def _verify_json(
 ) -> Verified:
     header = headers.get("signature")
     if header is None:
-        raise _error(
+        raise SignatureError(
             "signature.missing",
             "the request carries no Signature header",
             "请求缺少 Signature 签名头",
         )
     scheme, _, encoded = header.strip().partition("=")
     if scheme.strip().lower() != "ed25519":
-        raise _error(
+        raise SignatureError(
             "signature.unsupported_algorithm",
             "JSON submissions are signed ed25519=<base64>",
             "JSON 申报须使用 ed25519=<base64> 签名",
@@ -217,7 +220,7 @@ def _verify_json(
         raise _malformed("Content-Digest must be sha-256=:<base64>:")
     key = _usable_key(_find_key(keys, key_id), now)
     if _strict_b64(match[1], "Content-Digest") != bytes.fromhex(body_digest):
-        raise _error(
+        raise SignatureError(
             "signature.digest_mismatch",
             "the body does not match its Content-Digest: it changed after signing",
             "请求体与 Content-Digest 不符，签名后被修改",
@@ -230,7 +233,7 @@ def _verify_json(
     except InvalidSignature:
         raise _invalid("the signature does not hold for the registered key") from None
     if abs(now - signed_at) > REPLAY_WINDOW:
-        raise _error(
+        raise SignatureError(
             "signature.replayed",
             f"the signature timestamp {timestamp} is more than 5 minutes from the server clock",
             f"签名时间 {timestamp} 与服务器时间相差超过 5 分钟",
@@ -246,7 +249,7 @@ def _unambiguous(body: bytes) -> None:
         strict_json.check(body)
     except strict_json.JsonRefused as refused:
         where = f" at {refused.pointer}" if refused.where else ""
-        raise _error(
+        raise SignatureError(
             f"signature.{refused.code}",
             f"a signed JSON body must be unambiguous: {refused.en}{where}",
             f"签名的 JSON 请求体须无歧义：{refused.zh}{where}",
@@ -286,7 +289,9 @@ def _verify_xml(
         raise _malformed(f"the message cannot be read: {error.en}") from None
     signature = root.find(f"{_DS}Signature")
     if signature is None:
-        raise _error("signature.missing", "the message carries no ds:Signature", "报文缺少签名节点")
+        raise SignatureError(
+            "signature.missing", "the message carries no ds:Signature", "报文缺少签名节点"
+        )
     value = "".join((signature.findtext(f"{_DS}SignatureValue") or "").split())
     key_name = (signature.findtext(f"{_DS}KeyInfo/{_DS}KeyName") or "").strip()
     # KeyName is often a certificate alias (the spec's example says 0001), not our key id:
@@ -307,7 +312,7 @@ def _verify_xml(
         sm2 = uri in xmldsig_sm2.SIGNATURE_METHODS
         algorithm = KeyAlgorithm.SM2 if sm2 else KeyAlgorithm.RSA
         return Verified(key.key_id, algorithm, value, body_digest, None)
-    raise last or _error(
+    raise last or SignatureError(
         "signature.unknown_key",
         "no registered key matches the message's signature",
         "签名证书未在平台登记",
@@ -336,7 +341,7 @@ def _find_key(keys: Sequence[RegisteredKey], key_id: str) -> RegisteredKey:
     for key in keys:
         if key.key_id.lower() == key_id.strip().lower():
             return key
-    raise _error(
+    raise SignatureError(
         "signature.unknown_key",
         f"key {key_id[:64]} is not registered for this party",
         f"签名密钥 {key_id[:64]} 未在本企业名下登记",
@@ -345,13 +350,13 @@ def _find_key(keys: Sequence[RegisteredKey], key_id: str) -> RegisteredKey:
 
 def _usable_key(key: RegisteredKey, now: datetime) -> RegisteredKey:
     if key.revoked:
-        raise _error(
+        raise SignatureError(
             "signature.key_revoked",
             f"key {key.key_id} has been revoked",
             f"签名密钥 {key.key_id} 已吊销",
         )
     if now < key.valid_from or (key.valid_to is not None and now > key.valid_to):
-        raise _error(
+        raise SignatureError(
             "signature.key_expired",
             f"key {key.key_id} is not valid at this time",
             f"签名密钥 {key.key_id} 不在有效期内（数字签名过期）",
@@ -385,10 +390,6 @@ def _strict_b64(text: str, what: str) -> bytes:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         raise _malformed(f"{what} is not base64") from None
-
-
-def _error(code: str, en: str, zh: str) -> SignatureError:
-    return SignatureError(code, en, zh)
 
 
 def _malformed(why: str) -> SignatureError:

@@ -3,7 +3,9 @@ implements them over SQLite and PostgreSQL).
 
 Claims (who sent each message guid, who filed each document) join the clearance unit of work
 as the part :data:`FILING_CLAIMS`, so a document is claimed in the same transaction that
-accepts it, and nothing is claimed for a message or document that is refused.
+accepts it, and nothing is claimed for a message or document that is refused. A channel's
+request records (the signature's replay guard, the answer kept under an ``Idempotency-Key``)
+join it as :data:`FILING_REQUESTS`: one commit per unit of work for all of them.
 """
 
 from __future__ import annotations
@@ -58,6 +60,36 @@ class ClaimRecords(Protocol):
 
 
 FILING_CLAIMS: Part[ClaimRecords] = Part("filing.claims")
+
+
+class KeptAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    """A request's answer as its channel sends it again to a retry under the same key."""
+
+    request_digest: str  # what the request was (method, path, content type, body)
+    status_code: int
+    media_type: str
+    headers: bytes  # JSON object of the response headers
+    body: bytes
+
+
+class RequestRecords(Protocol):
+    """A channel request's own records, inside the unit of work that clears its messages."""
+
+    def first_request(self, signature_digest: str, request_id: str, at: datetime) -> str:
+        """Remember the signature for ``request_id`` unless known; its first request id
+        (``evidence.signatures.SeenSignatures.remember``, in this transaction)."""
+        ...
+
+    def kept(self, party_id: str, key: str) -> KeptAnswer | None:
+        """The answer kept under the party's key, if one was."""
+        ...
+
+    def keep(self, party_id: str, key: str, answer: KeptAnswer, at: datetime) -> None:
+        """Keep ``answer`` under the party's key (a key already answered keeps its first)."""
+        ...
+
+
+FILING_REQUESTS: Part[RequestRecords] = Part("filing.requests")
 
 
 class Parties(Protocol):

@@ -19,6 +19,7 @@ For each message, in this order (the first failure answers, with a stable code):
    and, once cleared, the guid and the documents it stored are claimed for the sender:
    nothing is claimed for a refused message or a refused document. A refused message is
    recorded in the evidence log (``message_refused``: sender, code, digest), nothing else.
+   An API request's own records (replay guard, Idempotency-Key) join it: ``filing.requests``.
 
 The **operator** (``tradewindow clear`` without ``--as``: an on-premises platform clearing
 for many firms) files with no party's rights checked; its documents are claimed by
@@ -27,6 +28,7 @@ for many firms) files with no party's rights checked; its documents are claimed 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -54,6 +56,7 @@ from tradewindow.filing.ports import (
     Refused,
 )
 from tradewindow.filing.refusals import FilingRefused
+from tradewindow.filing.requests import Request, keep_answer, request_stopped
 from tradewindow.filing.rights import (
     Authority,
     Filer,
@@ -119,11 +122,18 @@ class FileMessages:
         commissions: Commissions,
         clearance: Clearing,
         evidence: RefusalEvidence | None = None,
+        one_writer: bool = False,
     ) -> None:
         self._parties = parties
         self._commissions = commissions
         self._clearance = clearance
         self._evidence = evidence
+        self._one_writer = one_writer
+
+    @property
+    def records_requests(self) -> bool:
+        """Whether a request's records commit with its clearance (``filing.requests``)."""
+        return self._one_writer
 
     def file(
         self,
@@ -132,10 +142,11 @@ class FileMessages:
         *,
         signature: SignatureCheck | None = None,
         channel: str | None = None,
+        request: Request | None = None,
     ) -> list[Filed]:
         """File ``items`` (decoded messages, or the channel's refusal of one it could not
-        read) for ``sender``; one outcome per item, in order. ``channel``: as recorded, when
-        it differs per request (e.g. ``xml`` / ``json``); else the sender's."""
+        read) for ``sender``; one outcome per item, in order. ``channel``: as recorded, when it
+        differs per request (e.g. ``xml`` / ``json``); else the sender's (``request``: above)."""
         checked = list(items) if sender.operator else self._checked(sender, items)
         admitted = [s for s in checked if isinstance(s, Submission)]
         verified = None
@@ -144,7 +155,10 @@ class FileMessages:
         submissions = [
             msgspec.structs.replace(s, actor=sender.party_id, signature=verified) for s in admitted
         ]
-        claims = _Claims(sender, channel or sender.channel, submissions)
+        joined = request if self._one_writer else None
+        if joined is not None and verified is not None:
+            joined.signature_digest = hashlib.sha256(verified.encode("ascii")).hexdigest()
+        claims = _Claims(sender, channel or sender.channel, submissions, joined, checked)
         answers = iter(self._clearance.submit(submissions, admission=claims) if submissions else [])
         filed = [
             _filed(next(answers)) if isinstance(c, Submission) else Filed(refusal=c)
@@ -230,13 +244,24 @@ def _judged(
 
 
 class _Claims:
-    """The clearance unit of work's admission (``cbec.ports.Admission``) for one sender."""
+    """The clearance unit of work's admission (``cbec.ports.Admission``) for one sender, and
+    its ``request``'s records (``filing.requests``)."""
 
-    def __init__(self, sender: Sender, channel: str, submissions: Sequence[Submission]) -> None:
+    def __init__(
+        self,
+        sender: Sender,
+        channel: str,
+        submissions: Sequence[Submission],
+        request: Request | None = None,
+        checked: Sequence[Submission | FilingRefused] = (),
+    ) -> None:
         self._sender = sender
         self._channel = channel
         self._by_guid = {s.message.guid: s for s in submissions}
         self._taking: set[DocRef] = set()  # lists squatted by another party, taken back
+        self._request = request
+        self._checked = checked
+        self._answers: dict[str, list[Answer]] = {}  # by guid, as units of work answer them
 
     def portable(self) -> bytes:
         """Who files and how, for a partition's writer in another process to judge the
@@ -244,6 +269,10 @@ class _Claims:
         return msgspec.json.encode(_Claimant(sender=self._sender, channel=self._channel))
 
     def refused(self, uow: UnitOfWork, messages: Sequence[Message]) -> dict[str, list[Violation]]:
+        if self._request is not None:
+            stopped = request_stopped(uow, self._request, self._sender.party_id)
+            if stopped is not None:
+                return {message.guid: [stopped] for message in messages}
         records = uow.part(FILING_CLAIMS)
         me = self._sender.party_id
         senders = records.senders([m.guid for m in messages])
@@ -283,6 +312,22 @@ class _Claims:
             taken = [d for d in claim.documents if d in self._taking]
             if taken:
                 records.reassign(msgspec.structs.replace(claim, documents=taken))
+
+    def answered(self, uow: UnitOfWork, answers: Sequence[Answer]) -> None:
+        """Keep the request's answer once its last message is answered (``filing.requests``);
+        a unit of work run again answers anew."""
+        fresh: dict[str, list[Answer]] = {}
+        for answer in answers:
+            fresh.setdefault(answer.guid, []).append(answer)
+        self._answers.update(fresh)
+        if self._request is None or any(g not in self._answers for g in self._by_guid):
+            return  # no request, or its other messages are answered by a later unit of work
+        queues = {guid: iter(found) for guid, found in self._answers.items()}
+        outcomes = [
+            _filed(next(queues[c.message.guid])) if isinstance(c, Submission) else Filed(refusal=c)
+            for c in self._checked
+        ]
+        keep_answer(uow, self._request, self._sender.party_id, outcomes)
 
 
 class _Claimant(msgspec.Struct, frozen=True, kw_only=True):

@@ -442,11 +442,15 @@ def _document_params(doc: StoredDocument) -> dict[str, Any]:
     }
 
 
+_KIND_OF = {kind.value: kind for kind in DocKind}  # a dict lookup, not Enum.__new__ per row
+_STATUS_OF = {status.value: status for status in DocStatus}
+
+
 def _stored_document(row: Any) -> StoredDocument:
     return StoredDocument(
-        kind=DocKind(row.kind),
+        kind=_KIND_OF[row.kind],
         key=row.key,
-        status=DocStatus(row.status),
+        status=_STATUS_OF[row.status],
         order_ref=row.order_ref,
         waybill_ref=row.waybill_ref,
         buyer=row.buyer,

@@ -14,6 +14,7 @@ as a whole). The portal's form is vouched for by its signed-in session instead.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -21,8 +22,13 @@ import msgspec
 
 from tradewindow.cbec.clearance import Answer, Submission
 from tradewindow.cbec.documents import Message
-from tradewindow.evidence.signatures import SubmissionFormat, verify_submission
+from tradewindow.evidence.signatures import (
+    SubmissionFormat,
+    replayed_signature,
+    verify_submission,
+)
 from tradewindow.filing.refusals import FilingRefused
+from tradewindow.filing.requests import AnswerOf, Request
 from tradewindow.filing.use_case import Filed as Outcome
 from tradewindow.filing.use_case import Sender
 from tradewindow.intake import ExportSubmission, Format, Incoming, InProcess, Refusal
@@ -48,17 +54,26 @@ def file_messages(
     fmt: SubmissionFormat,
     headers: Mapping[str, str],
     request_id: str | None,
-) -> list[Filed]:
-    """File ``parts`` (the messages of ``body``: one, or a bulk's items) for ``principal``."""
+    answer_of: AnswerOf | None = None,
+) -> tuple[list[Filed], Request]:
+    """File ``parts`` (the messages of ``body``: one, or a bulk's items) for ``principal``;
+    with the request's records (``filing.requests``: ``answer_of`` the outcomes is kept under
+    ``request_id`` as Idempotency-Key when given)."""
     now = window.clock()
+    filing = window.app.filing
+    joined = filing.records_requests  # else the replay guard is a transaction of its own
+    # the id verify_submission remembers a signature for when none is given
+    replay_id = hashlib.sha256(body).hexdigest() if request_id is None else request_id
+    request = Request(replay_id, now, key=request_id if answer_of else None, answer_of=answer_of)
 
     def signature(required: bool) -> str | None:
         keys = signing_keys(window, principal.party_id)
         if not (keys or required):
             return None
         # one signature covers the whole body: when it fails, the request fails
+        seen = None if joined else window.seen
         verified = verify_submission(
-            body, fmt, headers, keys, now=now, seen=window.seen, request_id=request_id
+            body, fmt, headers, keys, now=now, seen=seen, request_id=request_id
         )
         return verified.signature
 
@@ -70,7 +85,15 @@ def file_messages(
         (Incoming("api", part, kind) for part in parts), lambda: now, export=False
     )
     items = [_item(read) for _, read, _ in reads]
-    outcomes = window.app.filing.file(_sender(principal, fmt.value), items, signature=signature)
+    sender = _sender(principal, fmt.value)
+    outcomes = filing.file(sender, items, signature=signature, request=request)
+    if request.replayed:  # the guard in the unit of work refused them all: as verify would
+        raise replayed_signature()
+    return [_translated(o) for o in outcomes], request
+
+
+def translated(outcomes: Sequence[Outcome]) -> list[Filed]:
+    """The use case's outcomes as the API answers them."""
     return [_translated(o) for o in outcomes]
 
 

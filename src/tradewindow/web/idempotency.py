@@ -11,18 +11,27 @@ Keys are scoped per party and kept in the database (every API process sees them)
 
 A request that ended in a server error leaves no key behind, so it may be retried. A key left
 in flight by a process that died is taken over after :data:`STALE_AFTER`.
+
+CEB message filing (``POST /v1/cbec/messages``) writes no key in flight: its answer is kept
+with the clearance that made it, in one commit (``filing.requests``), so a key never exists
+without its answer. Within one process a second request with a key still running is refused
+(409, :meth:`IdempotencyKeys.running`); one in another process waits for the clearance writer
+and then gets the kept answer (:meth:`IdempotencyKeys.earlier`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import msgspec
 from litestar import Response
 
+from tradewindow.filing.ports import KeptAnswer
 from tradewindow.web.ports import IdempotencyRecords
 from tradewindow.web.problems import ApiError
 
@@ -66,6 +75,73 @@ class IdempotencyKeys:
     def __init__(self, records: IdempotencyRecords, *, clock: Callable[[], datetime]) -> None:
         self._records = records
         self._clock = clock
+        self._running: set[tuple[str, str]] = set()  # (party, key) of requests running here
+        self._lock = threading.Lock()
+
+    # --- keys kept with the clearance (message filing) -------------------------------------
+
+    @contextmanager
+    def running(self, party_id: str, key: str) -> Iterator[None]:
+        """While the request with the party's key runs in this process; 409 when one is."""
+        with self._lock:
+            if (party_id, key) in self._running:
+                raise _in_flight()
+            self._running.add((party_id, key))
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running.discard((party_id, key))
+
+    def look(self, party_id: str, key: str, digest: str) -> StoredResponse | None:
+        """The answer kept under the key (read only); None: none yet; 422 when it answered
+        another request; 409 while a request of another route holds it in flight."""
+        found = self._records.find(party_id, key)
+        if found is None:
+            return None
+        if found.request_digest != digest:
+            raise _key_reused()
+        if found.state == "done":
+            return _stored(found.status_code, found.media_type, found.headers, found.body)
+        if self._clock() - found.created_at < STALE_AFTER:
+            raise _in_flight()
+        return None  # left in flight by a process that died: this request's answer replaces it
+
+    def keepable(self, digest: str, response: Response[bytes]) -> KeptAnswer | None:
+        """What is kept of the answer to the request of ``digest``: 2xx answers and 422
+        content refusals (the same bytes always get them); None for the others."""
+        status = response.status_code or 200
+        if not (status < 300 or status == 422):
+            return None
+        stored = stored_answer(response)
+        return KeptAnswer(
+            request_digest=digest,
+            status_code=stored.status_code,
+            media_type=stored.media_type,
+            headers=msgspec.json.encode(stored.headers),
+            body=stored.body,
+        )
+
+    def settled(
+        self, party_id: str, key: str, digest: str, response: Response[bytes]
+    ) -> Response[bytes]:
+        """``response`` kept under the key in a transaction of its own (when the clearance
+        kept nothing: no message reached it, or partitioned clearance), if it is kept at all;
+        the answer another process kept first wins."""
+        kept = self.keepable(digest, response)
+        if kept is None:
+            return response
+        first = self._records.keep(party_id, key, kept, self._clock())
+        return response if first is None else self.earlier(first, digest)
+
+    def earlier(self, kept: KeptAnswer, digest: str) -> Response[bytes]:
+        """The answer another request kept under the key first: sent again, or 422 when that
+        request was another."""
+        if kept.request_digest != digest:
+            raise _key_reused()
+        return replayed(stored_of(kept))
+
+    # --- keys in flight (the other routes: ``once``) ---------------------------------------
 
     def begin(self, party_id: str, key: str, digest: str) -> StoredResponse | None:
         """None when this request is the key's first (now in flight); the stored answer of a
@@ -79,27 +155,11 @@ class IdempotencyKeys:
                 transaction.start(party_id, key, digest, now)
                 return None
             if found.request_digest != digest:
-                raise ApiError(
-                    422,
-                    "idempotency.key_reused",
-                    "this Idempotency-Key was used for a different request",
-                    "该 Idempotency-Key 已用于内容不同的请求",
-                )
+                raise _key_reused()
             if found.state == "done":
-                return StoredResponse(
-                    status_code=found.status_code or 200,
-                    media_type=found.media_type or "",
-                    headers=msgspec.json.decode(found.headers or b"{}"),
-                    body=found.body or b"",
-                )
+                return _stored(found.status_code, found.media_type, found.headers, found.body)
             if now - found.created_at < STALE_AFTER:
-                raise ApiError(
-                    409,
-                    "idempotency.in_flight",
-                    "a request with this Idempotency-Key is still being processed",
-                    "使用该 Idempotency-Key 的请求仍在处理中",
-                    headers={"Retry-After": "1"},
-                )
+                raise _in_flight()
             transaction.take_over(party_id, key, now)  # its process died: this request takes it
             return None
 
@@ -154,4 +214,38 @@ def replayed(stored: StoredResponse) -> Response[bytes]:
         status_code=stored.status_code,
         media_type=stored.media_type,
         headers=stored.headers,
+    )
+
+
+def stored_of(kept: KeptAnswer) -> StoredResponse:
+    return _stored(kept.status_code, kept.media_type, kept.headers, kept.body)
+
+
+def _stored(
+    status_code: int | None, media_type: str | None, headers: bytes | None, body: bytes | None
+) -> StoredResponse:
+    return StoredResponse(
+        status_code=status_code or 200,
+        media_type=media_type or "",
+        headers=msgspec.json.decode(headers or b"{}"),
+        body=body or b"",
+    )
+
+
+def _key_reused() -> ApiError:
+    return ApiError(
+        422,
+        "idempotency.key_reused",
+        "this Idempotency-Key was used for a different request",
+        "该 Idempotency-Key 已用于内容不同的请求",
+    )
+
+
+def _in_flight() -> ApiError:
+    return ApiError(
+        409,
+        "idempotency.in_flight",
+        "a request with this Idempotency-Key is still being processed",
+        "使用该 Idempotency-Key 的请求仍在处理中",
+        headers={"Retry-After": "1"},
     )

@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
+from tradewindow.filing.ports import KeptAnswer
 from tradewindow.store.web.records import AccountRow, DatabaseProbe, IdempotencyRow, SessionRow
 
 
@@ -52,6 +53,15 @@ class IdempotencyRecords(Protocol):
     ) -> None: ...
 
     def abandon(self, party_id: str, key: str) -> None: ...
+
+    def find(self, party_id: str, key: str) -> IdempotencyRow | None:
+        """The key's row, read without a write lock."""
+        ...
+
+    def keep(self, party_id: str, key: str, answer: KeptAnswer, at: datetime) -> KeptAnswer | None:
+        """Keep ``answer`` under the key in a transaction of its own; None when it was kept,
+        else the answer kept first (``filing.ports.RequestRecords.keep``)."""
+        ...
 
 
 class AccountRecords(Protocol):

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
+import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from datachannel_fixtures import (
@@ -32,6 +33,7 @@ from tradewindow.datachannel.model import (
     PersonalInformation,
     TransferState,
 )
+from tradewindow.datachannel.sealing import encrypt_chunk
 from tradewindow.store.datachannel.records import chain_breaks
 from tradewindow.violations import Rejected, codes_of
 
@@ -124,6 +126,54 @@ def test_a_tampered_chunk_or_manifest_is_detected(channel: Channel, tmp_path: Pa
     assert "DATA.manifest.signature" in manifests.problems(forged, public)
     other_key = ed25519.Ed25519PrivateKey.generate().public_key()
     assert manifests.problems(found, other_key) == ["DATA.manifest.signature"]
+
+
+def test_a_manifest_digest_changed_in_the_records_is_refused_where_it_falls(
+    channel: Channel,
+) -> None:
+    data = os.urandom(4 * CHUNK)
+    channel.save_dataset("li", dataset())
+    channel.request("li", "T-5", "D-READS", ["chan"], date(2026, 12, 31))
+    upload(channel, "T-5", data)
+    found = channel.finish_upload("li", "T-5")
+    approved(channel, "T-5")
+    channel.release("wang", "T-5")
+    chunks = list(found.chunks)
+    chunks[2] = chunk_digest(b"another chunk")
+    channel.records.save_manifest(msgspec.structs.replace(found, chunks=tuple(chunks)))
+    given: list[bytes] = []
+    with pytest.raises(Rejected) as refused:
+        given.extend(channel.read("chan", "T-5"))
+    assert codes_of(refused.value.violations) == ("DATA.download.tampered",)
+    assert given == [data[:CHUNK], data[CHUNK : 2 * CHUNK]]
+    assert joined(channel.read("chan", "T-5", 3 * CHUNK)) == data[3 * CHUNK :]
+
+
+def test_a_chunk_sealed_before_digests_were_bound_is_opened_and_hashed(
+    channel: Channel, tmp_path: Path
+) -> None:
+    # an object stored by the channel before the digest joined the associated data still opens,
+    # and is then checked against the manifest by its SHA-256
+    data = os.urandom(2 * CHUNK)
+    channel.save_dataset("li", dataset())
+    channel.request("li", "T-6", "D-READS", ["chan"], date(2026, 12, 31))
+    upload(channel, "T-6", data)
+    found = channel.finish_upload("li", "T-6")
+    approved(channel, "T-6")
+    channel.release("wang", "T-6")
+    sealed = channel.records.sealed_key("T-6")
+    assert sealed is not None
+    key = channel.master.open(sealed)
+    stored = channel.records.chunks("T-6")
+    for index, piece in ((0, data[:CHUNK]), (1, b"\0" * CHUNK)):
+        name = stored[index].object_name
+        path = tmp_path / "objects" / name[:2] / name[2:]
+        path.write_bytes(bytes(encrypt_chunk(key, "T-6", index, piece)))
+    assert joined(channel.read("chan", "T-6", 0, CHUNK)) == data[:CHUNK]
+    with pytest.raises(Rejected) as refused:
+        joined(channel.read("chan", "T-6"))
+    assert codes_of(refused.value.violations) == ("DATA.download.tampered",)
+    assert found.chunks[1] == chunk_digest(data[CHUNK:])
 
 
 def test_a_whole_read_gives_out_only_checked_chunks_in_order(

@@ -46,3 +46,41 @@ def test_a_first_row_committed_between_update_and_select_is_taken_from(store: Sq
     with store.engine.connect() as connection:
         tats = connection.execute(rate_limits.select()).all()
     assert [(row.party_id, row.tat) for row in tats] == [("p", 1_010.0)]  # two tokens spent
+
+
+def test_a_busy_party_takes_leases_and_two_processes_never_pass_the_burst(
+    store: SqlStore,
+) -> None:
+    now = [1_000.0]
+    first, second = (
+        RateLimiter(store.engine, rate=1.0, burst=200, clock=lambda: now[0]) for _ in range(2)
+    )
+    writes = 0
+
+    def count(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        nonlocal writes
+        writes += statement.lstrip().upper().startswith(("UPDATE RATE_LIMITS", "INSERT"))
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        answers = [(first, second)[n % 2].admit("p") for n in range(200)]
+        assert writes < 130  # a lease at a time while the bucket was at most half spent
+        answers += [(first, second)[n % 2].admit("p") for n in range(60)]
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert answers.count(None) == 200  # the whole burst, and not one more
+    assert all(wait is not None for wait in answers[200:])
+
+
+def test_a_lease_not_used_up_in_time_is_dropped(store: SqlStore) -> None:
+    now = [1_000.0]
+    limiter = RateLimiter(store.engine, rate=1.0, burst=200, clock=lambda: now[0])
+    for _ in range(4):  # leases of 1, 2 (one left after these)
+        assert limiter.admit("p") is None
+    now[0] += 2.0  # past LEASE_FOR: the token left is dropped, the next lease is one token
+    assert limiter.admit("p") is None
+    with store.engine.connect() as connection:
+        tat = connection.execute(rate_limits.select()).one().tat
+    # 1 + 2 + 4 tokens spent at 1,000 s (the lease of four taken by the fourth request), then
+    # one at 1,002 s on top of them
+    assert tat == 1_000.0 + 7 + 1

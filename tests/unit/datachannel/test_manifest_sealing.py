@@ -98,3 +98,16 @@ def test_a_chunk_opens_only_with_its_key_transfer_and_place() -> None:
     ):
         with pytest.raises(Tampered):
             decrypt_chunk(other_key, transfer, index, blob)
+
+
+def test_a_chunk_sealed_with_its_digest_opens_only_against_that_digest() -> None:
+    key = new_dataset_key()
+    digest = chunk_digest(b"research data")
+    stored = encrypt_chunk(key, "T-1", 3, b"research data", digest)
+    assert decrypt_chunk(key, "T-1", 3, stored, digest) == b"research data"
+    for other in ("", chunk_digest(b"other data")):
+        with pytest.raises(Tampered):
+            decrypt_chunk(key, "T-1", 3, stored, other)
+    unbound = encrypt_chunk(key, "T-1", 3, b"research data")
+    with pytest.raises(Tampered):
+        decrypt_chunk(key, "T-1", 3, unbound, digest)

@@ -54,7 +54,9 @@ class Filings:
         """Record ``claims`` in a transaction of their own (the demo's loader, which clears
         files as their senders would have filed them)."""
         with self._engine.begin() as connection:
-            SqlClaimRecords(connection).record(claims)
+            records = SqlClaimRecords(connection)
+            records.record(claims)
+            records.flush()
 
     def sent_by(self, party_id: str, guid: str) -> bool:
         with self._reader() as connection:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, insert, select, update
+from sqlalchemy import Engine, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tradewindow.parties.commissions import Commission, Scope
@@ -76,6 +76,22 @@ _AUTH_COLUMNS = (
     parties.c.kind.label("party_kind"),
     parties.c.roles,
     parties.c.active,
+)
+
+# the API's per-request look-ups, built once (SQLAlchemy then only binds them)
+_AUTHENTICATION = (
+    select(*_AUTH_COLUMNS)
+    .join_from(credentials, parties, credentials.c.party_id == parties.c.id)
+    .where(credentials.c.id == bindparam("credential_id"))
+)
+_PARTY = select(parties).where(parties.c.id == bindparam("party_id"))
+_IDENTIFIERS = select(party_identifiers.c.scheme, party_identifiers.c.value).where(
+    party_identifiers.c.party_id == bindparam("party_id")
+)
+_KEYS = (
+    select(registered_keys)
+    .where(registered_keys.c.party_id == bindparam("party_id"))
+    .order_by(registered_keys.c.valid_from, registered_keys.c.id)
 )
 
 
@@ -179,13 +195,12 @@ class SqlPartyRecords(SqlTransaction):
         return list(dict.fromkeys(self.connection.execute(query).scalars()))
 
     def load_party(self, party_id: str) -> Party | None:
-        row = self.connection.execute(select(parties).where(parties.c.id == party_id)).one_or_none()
+        bound = {"party_id": party_id}
+        row = self.connection.execute(_PARTY, bound).one_or_none()
         if row is None:
             return None
-        query = select(party_identifiers.c.scheme, party_identifiers.c.value).where(
-            party_identifiers.c.party_id == party_id
-        )
-        return _party(row, [Identifier(Scheme(s), v) for s, v in self.connection.execute(query)])
+        found = self.connection.execute(_IDENTIFIERS, bound)
+        return _party(row, [Identifier(Scheme(s), v) for s, v in found])
 
     def load_parties(self, kind: PartyKind | None = None) -> list[Party]:
         query = select(parties).order_by(parties.c.id)
@@ -239,12 +254,8 @@ class SqlPartyRecords(SqlTransaction):
 
     def credential_for_authentication(self, credential_id: str) -> CredentialCheck | None:
         """The credential and its party's kind, roles and state: one lookup by primary keys."""
-        query = (
-            select(*_AUTH_COLUMNS)
-            .join_from(credentials, parties, credentials.c.party_id == parties.c.id)
-            .where(credentials.c.id == credential_id)
-        )
-        return _check(self.connection.execute(query).one_or_none())
+        found = self.connection.execute(_AUTHENTICATION, {"credential_id": credential_id})
+        return _check(found.one_or_none())
 
     def token_for_authentication(self, token_id: str) -> CredentialCheck | None:
         """The token with its client credential and party, in one lookup by primary keys."""
@@ -312,12 +323,7 @@ class SqlPartyRecords(SqlTransaction):
         return None if row is None else _key(row)
 
     def load_keys(self, party_id: str) -> list[RegisteredKey]:
-        query = (
-            select(registered_keys)
-            .where(registered_keys.c.party_id == party_id)
-            .order_by(registered_keys.c.valid_from, registered_keys.c.id)
-        )
-        return [_key(row) for row in self.connection.execute(query)]
+        return [_key(row) for row in self.connection.execute(_KEYS, {"party_id": party_id})]
 
     def revoke_key(self, key_id: str, now: datetime) -> None:
         self.connection.execute(

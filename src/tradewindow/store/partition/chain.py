@@ -150,3 +150,15 @@ class SqlPartitionChains:
             chain.insert([record])
             connection.execute(insert(partition_heads), {"seq": record.seq, "heads": heads})
         return record
+
+    def seqs_naming(self, subject: str) -> dict[int, list[int]]:
+        query = (
+            select(partition_subjects.c.partition, partition_subjects.c.seq)
+            .where(partition_subjects.c.subject == subject)
+            .order_by(partition_subjects.c.partition, partition_subjects.c.seq)
+        )
+        named: dict[int, list[int]] = {}
+        with reader(self.engine) as connection:
+            for row in connection.execute(query):
+                named.setdefault(row.partition, []).append(row.seq)
+        return named

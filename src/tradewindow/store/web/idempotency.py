@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from tradewindow.filing.ports import KeptAnswer
+from tradewindow.store.filing.requests import SqlRequestRecords
+from tradewindow.store.transaction import reader
 from tradewindow.store.web.records import IdempotencyRow
 from tradewindow.store.web.tables import idempotency_keys
+
+_FIND = select(idempotency_keys).where(
+    idempotency_keys.c.party_id == bindparam("party_id"),
+    idempotency_keys.c.key == bindparam("key"),
+)
 
 
 class SqlIdempotencyRecords:
@@ -24,6 +33,19 @@ class SqlIdempotencyRecords:
         except IntegrityError:
             return False
         return True
+
+    def find(self, party_id: str, key: str) -> IdempotencyRow | None:
+        with reader(self._engine) as connection:
+            found = connection.execute(_FIND, {"party_id": party_id, "key": key}).first()
+        return None if found is None else _row(found)
+
+    def keep(self, party_id: str, key: str, answer: KeptAnswer, at: datetime) -> KeptAnswer | None:
+        with self._engine.begin() as connection:
+            records = SqlRequestRecords(connection)
+            records.keep(party_id, key, answer, at)
+            records.flush()
+            first = records.kept(party_id, key)
+        return None if first is None or first == answer else first
 
     @contextmanager
     def transaction(self) -> Iterator[SqlIdempotencyTransaction]:
@@ -67,22 +89,8 @@ class SqlIdempotencyTransaction:
         self._connection = connection
 
     def find(self, party_id: str, key: str) -> IdempotencyRow | None:
-        found = self._connection.execute(
-            select(idempotency_keys).where(
-                idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key
-            )
-        ).first()
-        if found is None:
-            return None
-        return IdempotencyRow(
-            request_digest=found.request_digest,
-            state=found.state,
-            created_at=found.created_at,
-            status_code=found.status_code,
-            media_type=found.media_type,
-            headers=found.headers,
-            body=found.body,
-        )
+        found = self._connection.execute(_FIND, {"party_id": party_id, "key": key}).first()
+        return None if found is None else _row(found)
 
     def start(self, party_id: str, key: str, digest: str, at: datetime) -> None:
         _start(self._connection, party_id, key, digest, at)
@@ -93,6 +101,18 @@ class SqlIdempotencyTransaction:
             .where(idempotency_keys.c.party_id == party_id, idempotency_keys.c.key == key)
             .values(created_at=at)
         )
+
+
+def _row(found: Row[Any]) -> IdempotencyRow:
+    return IdempotencyRow(
+        request_digest=found.request_digest,
+        state=found.state,
+        created_at=found.created_at,
+        status_code=found.status_code,
+        media_type=found.media_type,
+        headers=found.headers,
+        body=found.body,
+    )
 
 
 def _start(connection: Connection, party_id: str, key: str, digest: str, at: datetime) -> None:

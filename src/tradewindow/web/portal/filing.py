@@ -95,7 +95,8 @@ def file_upload(
                 f"文件不得超过 {window.limits.max_body_bytes} 字节",
             )
         )
-    return file_messages(window, principal, body, [body], fmt, {}, None)[0]
+    filed, _ = file_messages(window, principal, body, [body], fmt, {}, None)
+    return filed[0]
 
 
 def _format(filename: str, content_type: str) -> SubmissionFormat | None:

@@ -32,6 +32,7 @@ channel's refusal mapping; no rule lives here.)
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -342,11 +343,14 @@ class DataController(Controller):
         found: Manifest = _found(channel.manifest_for, principal.credential_id, transfer_id)
         start, end = byte_range(range_header, found.size)
         pieces = _found(channel.read, principal.credential_id, transfer_id, start, end)
+        # the first chunk is opened and checked before the answer begins: a tampered one is a
+        # coded refusal (422), not a cut stream (a chunk's range, as `data pull` asks, is whole)
+        first = next(pieces, b"")
         headers = {"Accept-Ranges": "bytes", "Content-Length": str(end - start)}
         if range_header:
             headers["Content-Range"] = f"bytes {start}-{end - 1}/{found.size}"
         return Stream(
-            pieces,
+            itertools.chain([first], pieces),
             status_code=206 if range_header else 200,
             headers=headers,
             media_type="application/octet-stream",

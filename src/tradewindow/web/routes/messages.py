@@ -20,14 +20,18 @@ from litestar.params import Parameter
 
 from tradewindow.cbec.receipts import ReceiptMessage
 from tradewindow.evidence.signatures import SubmissionFormat
+from tradewindow.filing.ports import KeptAnswer
+from tradewindow.filing.requests import AnswerOf
+from tradewindow.filing.requests import Request as FilingRequest
+from tradewindow.filing.use_case import Filed as Outcome
 from tradewindow.formats import ceb_json, ceb_xml
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.parties.principal import Principal
 from tradewindow.parties.roles import Action, require
 from tradewindow.web import answers
 from tradewindow.web.answers import BulkAnswer, BulkItem, SubmissionAnswer
-from tradewindow.web.filing import Filed, file_messages
-from tradewindow.web.idempotency import checked_key, replayed, request_digest, stored_answer
+from tradewindow.web.filing import Filed, file_messages, translated
+from tradewindow.web.idempotency import checked_key, replayed, request_digest, stored_of
 from tradewindow.web.openapi_docs import XML, document
 from tradewindow.web.problems import (
     PROBLEM_JSON,
@@ -67,28 +71,39 @@ class MessageController(Controller):
     ) -> Response[bytes]:
         window: Window = request.app.state.window
         fmt = _format(request.headers.get("content-type", ""))
+        path = request.url.path
         if fmt is SubmissionFormat.XML:
-            return _respond(window, request, principal, body, fmt, idempotency_key)
+            answer, _ = _respond(window, request, principal, body, fmt, idempotency_key)
+            if isinstance(answer, ApiError):
+                raise answer
+            return answer
         key = checked_key(idempotency_key)
-        digest = request_digest("POST", request.url.path, "json", body)
-        stored = window.idempotency.begin(principal.party_id, key, digest)
-        if stored is not None:
-            return replayed(stored)
-        try:
-            response = _respond(window, request, principal, body, fmt, key)
-        except ApiError as error:
-            response = _problem(error, request.url.path)
-        except FormatError as error:  # the bulk itself cannot be read: a content refusal
-            response = _problem(format_refusal(error), request.url.path)
-        except BaseException:
-            window.idempotency.abandon(principal.party_id, key)
-            raise
-        status = response.status_code or 200
-        if status < 300 or status == 422:
-            window.idempotency.finish(principal.party_id, key, stored_answer(response))
-        else:
-            window.idempotency.abandon(principal.party_id, key)
-        return response
+        digest = request_digest("POST", path, "json", body)
+        keys, party = window.idempotency, principal.party_id
+        with keys.running(party, key):
+            stored = keys.look(party, key, digest)
+            if stored is not None:
+                return replayed(stored)
+
+            def answer_of(outcomes: list[Outcome]) -> KeptAnswer | None:
+                # in the clearance unit of work: the answer kept there is the one sent
+                answer = _answer(window, request, translated(outcomes), bulk, path)
+                return keys.keepable(digest, _problem(answer, path))
+
+            try:
+                bulk = _bulk_items(window, body)
+                answer, filing = _respond(
+                    window, request, principal, body, fmt, key, answer_of, bulk
+                )
+            except ApiError as error:
+                return keys.settled(party, key, digest, _problem(error, path))
+            except FormatError as error:  # the bulk itself cannot be read: a content refusal
+                return keys.settled(party, key, digest, _problem(format_refusal(error), path))
+            if filing.earlier is not None:  # another process answered the key meanwhile
+                return keys.earlier(filing.earlier, digest)
+            if filing.kept is not None:
+                return replayed(stored_of(filing.kept))
+            return keys.settled(party, key, digest, _problem(answer, path))
 
     @get(
         "/{guid:str}/receipts",
@@ -149,18 +164,33 @@ def _respond(
     body: bytes,
     fmt: SubmissionFormat,
     request_id: str | None,
-) -> Response[bytes]:
+    answer_of: AnswerOf | None = None,
+    bulk: list[bytes] | None = None,
+) -> tuple[Response[bytes] | ApiError, FilingRequest]:
+    """The answer to the request (a single message's refusal as its error), and what became
+    of the request's records (``filing.requests``: with ``answer_of``, the answer kept)."""
     headers = dict(request.headers.items())
-    bulk = _bulk_items(window, body) if fmt is SubmissionFormat.JSON else None
     parts = bulk if bulk is not None else [body]
-    filed = file_messages(window, principal, body, parts, fmt, headers, request_id)
-    path = request.url.path
+    filed, filing = file_messages(
+        window, principal, body, parts, fmt, headers, request_id, answer_of
+    )
+    return _answer(window, request, filed, bulk, request.url.path), filing
+
+
+def _answer(
+    window: Window,
+    request: Request[Any, Any, Any],
+    filed: list[Filed],
+    bulk: list[bytes] | None,
+    path: str,
+) -> Response[bytes] | ApiError:
+    """The answer to the filed messages (a single message's refusal as its error)."""
     if bulk is not None:
         items = [_bulk_item(window, index, f, path) for index, f in enumerate(filed)]
         return _json(BulkAnswer(items=items), 200)
     only = filed[0]
     if only.error is not None:
-        raise only.error
+        return only.error
     assert only.answer is not None  # noqa: S101 - Filed holds one or the other
     answer = answers.submission_answer(
         window, only.answer.guid, only.answer.receipts, only.answer.replayed
@@ -229,7 +259,9 @@ def _json(value: msgspec.Struct, status: int) -> Response[bytes]:
     )
 
 
-def _problem(error: ApiError, path: str) -> Response[bytes]:
+def _problem(error: ApiError | Response[bytes], path: str) -> Response[bytes]:
+    if not isinstance(error, ApiError):
+        return error
     return Response(
         content=problem_body(error, path),
         status_code=error.status,
