@@ -172,7 +172,8 @@ class WorkerPool:
         self.workers = workers
         self._start_args = (settings, spec, xsd, os.environ.get(ceb_schema.ENV, ""))
         self._chunk = chunk
-        self._ahead = ahead if ahead is not None else 2 * workers
+        # enough for the workers to keep going while the writer clears a batch of ~20
+        self._ahead = ahead if ahead is not None else 4 * workers
         self._executor: ProcessPoolExecutor | None = None
         self.restarts = 0  # worker processes lost and replaced (for reports and tests)
         self.taken = 0  # messages read from the input so far
@@ -237,8 +238,13 @@ class WorkerPool:
         if self._executor is not None:
             return
         self._executor = self._new_executor()
+        at = datetime.now(UTC)
         try:
-            self._executor.submit(_decode_chunk, [], datetime.now(UTC), False).result()
+            # one empty chunk per worker, sent together: each starts a process (none is idle)
+            executor = self._executor
+            pings = [executor.submit(_decode_chunk, [], at, False) for _ in range(self.workers)]
+            for ping in pings:
+                ping.result()
         except BrokenProcessPool as error:
             self._replace_executor()
             raise WorkersUnavailable(
