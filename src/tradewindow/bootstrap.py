@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -125,7 +125,7 @@ def bootstrap(
         key_evidence=KeyRecords(evidence),
     )
     logistics = open_logistics(
-        store.logistics, settings, clock=clock, party_of=_party_by_customs_code(parties)
+        store.logistics, settings, clock=clock, parties_of=_parties_by_customs_code(parties)
     )
     commissions = CommissionRegistry(
         store.parties, evidence=CommissionRecords(evidence), clock=clock
@@ -138,7 +138,7 @@ def bootstrap(
         "gate": AgencyGate(desk, policy),
         "evidence": ClearanceEvidence(evidence),
         "on_decided": logistics.follow_clearance,
-        "on_parcels": FollowParcels(logistics.events, party_of=_party_by_customs_code(parties)),
+        "on_parcels": FollowParcels(logistics.events, parties_of=_parties_by_customs_code(parties)),
     }
     clearance, partition_runner = open_clearance(store, settings, clearance_parts)
     export = open_export(
@@ -382,6 +382,17 @@ def credential_pepper(settings: Settings) -> bytes:
         with os.fdopen(descriptor, "w") as file:
             file.write(secrets.token_hex(32))
     return path.read_text().strip().encode()
+
+
+def _parties_by_customs_code(
+    parties: PartyRegistry,
+) -> Callable[[Collection[str]], Mapping[str, str | None]]:
+    """:func:`_party_by_customs_code` for many codes in one read (the last-mile hooks)."""
+
+    def parties_of(codes: Collection[str]) -> Mapping[str, str | None]:
+        return parties.ids_by_code(codes, (Scheme.CUSTOMS, Scheme.USCC))
+
+    return parties_of
 
 
 def _party_by_customs_code(parties: PartyRegistry) -> Callable[[str], str | None]:

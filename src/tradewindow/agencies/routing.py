@@ -23,7 +23,7 @@ from typing import Any
 
 from tradewindow.agencies.fields import ANY, FAMILIES
 from tradewindow.agencies.sharing_policy import AgencyPolicy, Condition, Policy
-from tradewindow.agencies.views import agency_view
+from tradewindow.agencies.views import agency_sees
 
 Documents = Mapping[str, Mapping[str, Any]]  # document kind → wire JSON
 
@@ -40,7 +40,7 @@ def informed_agencies(policy: Policy, documents: Documents) -> list[str]:
         code
         for code, agency in policy.agencies.items()
         if not decides_on(agency, documents)
-        and any(agency_view(policy, code, kind, doc) is not None for kind, doc in documents.items())
+        and any(agency_sees(policy, code, kind, doc) for kind, doc in documents.items())
     ]
 
 

@@ -37,6 +37,22 @@ def agency_view(
     return _pick(document, tree)
 
 
+def agency_sees(policy: Policy, agency: str, kind: str, document: Mapping[str, Any]) -> bool:
+    """Whether :func:`agency_view` of the same arguments is not None, without building the
+    view (routing asks this of every agency for every filing)."""
+    granted = policy.agency(agency)
+    if granted is None or kind not in granted.trees:
+        return False
+    condition = granted.lines_of.get(kind)
+    if condition is None:
+        return True
+    container, field = condition.path.split(f"/{ANY}/")
+    lines = _at(document, container.split("/"))
+    return isinstance(lines, list) and any(
+        isinstance(line, Mapping) and condition.test(line.get(field)) for line in lines
+    )
+
+
 def personal_data_in(policy: Policy, view: Mapping[str, Any]) -> list[str]:
     """The personal-data paths (``InventoryHead/buyerName`` …) present in ``view``, sorted —
     what the caller must record as read."""

@@ -13,6 +13,7 @@ Outcomes and their receipts (CEB622 returnStatus):
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from tradewindow.cbec import answers
@@ -57,6 +58,7 @@ class Decider:
         pending = list(batch.to_decide.items())
         self._gate.prepare(batch.uow, [key for key, _ in pending])
         totals = _BuyerTotals(batch, _buyers(batch, [key for key, _ in pending]))
+        _expect_agents(batch, [key for key, _ in pending], (DocStatus.WAITING,))
         for key, guid in pending:
             self._decide_one(batch, key, guid, totals)
 
@@ -64,6 +66,7 @@ class Decider:
         """Lists whose agencies decided something: follow the combined verdict."""
         self._gate.prepare(batch.uow, keys)
         totals = _BuyerTotals(batch, _buyers(batch, keys))
+        _expect_agents(batch, keys, _AWAITING)
         for key in keys:
             stored = batch.stored(DocKind.INVENTORY, key)
             if stored is None or stored.status not in _AWAITING:
@@ -271,6 +274,20 @@ class _BuyerTotals:
             loaded = self._batch.uow.buyer_totals(self._buyers, year) if self._buyers else {}
             self._years[year] = loaded
         return self._years[year]
+
+
+def _expect_agents(batch: Batch, keys: list[str], statuses: Collection[DocStatus]) -> None:
+    """The guarantees the lists may draw on (their agents', ``assureCode``) are read together
+    when the first is needed (``GuaranteeBook.expect``), not one query per agent."""
+    agents: set[str] = set()
+    for key in keys:
+        stored = batch.stored(DocKind.INVENTORY, key)
+        if stored is not None and stored.status in statuses:
+            inventory = batch.document(stored)  # decoded once: deciding it reads it next
+            assert isinstance(inventory, Inventory)  # noqa: S101 - kind-keyed
+            agents.add(inventory.head.assure_code)
+    if agents:
+        batch.guarantees().expect(agents)
 
 
 def _buyers(batch: Batch, keys: list[str]) -> set[str]:

@@ -9,6 +9,7 @@ InvtCancelReturn, CEB626 InvtRefundReturn and CEB712 DeliveryReturn.
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import datetime
 from decimal import Decimal
 
@@ -33,8 +34,10 @@ class ReturnStatus(enum.StrEnum):
     CLOSED = "899"  # 结关
 
 
+@functools.lru_cache(maxsize=64)
 def return_time(at: datetime) -> str:
-    """``yyyyMMddHHmmssfff`` in China time, as every receipt's returnTime."""
+    """``yyyyMMddHHmmssfff`` in China time, as every receipt's returnTime (remembered: a unit
+    of work answers every document at one instant)."""
     local = at.astimezone(CHINA_TZ)
     return local.strftime("%Y%m%d%H%M%S") + f"{local.microsecond // 1000:03d}"
 

@@ -48,12 +48,22 @@ class GuaranteeBook:
         self._used: dict[str, Decimal] = {}
         self._bills: list[BillAgent] = []
         self._holds: dict[str, tuple[str, Decimal, datetime] | None] = {}
+        self._expected: set[str] = set()
+
+    def expect(self, agents: Iterable[str]) -> None:
+        """Agents whose guarantees this unit of work may ask for: read together, in one
+        query, when the first of them is asked for (not one query per agent)."""
+        self._expected.update(agents)
 
     def available(self, agent: str) -> Decimal | None:
         """What is left of the agent's guarantee (None: no guarantee kept here)."""
         if agent not in self._left:
-            kept = self._records.guarantee(agent)
-            self._left[agent] = None if kept is None else kept.amount - kept.used
+            wanted = sorted({agent, *self._expected} - self._left.keys())
+            kept = self._records.guarantees(wanted)
+            for name in wanted:
+                found = kept.get(name)
+                self._left[name] = None if found is None else found.amount - found.used
+            self._expected.clear()
         left = self._left[agent]
         return None if left is None else left - self._used.get(agent, ZERO)
 

@@ -13,13 +13,15 @@ it), so a terminal that published its equipment events sees the release reach it
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from tradewindow.cbec.ports import DocStatus, ListDecided
 from tradewindow.logistics.customs import CustomsEvents, CustomsRuling
 from tradewindow.logistics.gate_out import CustomsDecision
 
 log = logging.getLogger("tradewindow.logistics")
+# customs codes named on lists → the registered party holding each (None: nobody), one read
+PartiesOf = Callable[[Collection[str]], Mapping[str, str | None]]
 _DECISIONS = {
     DocStatus.RELEASED: CustomsDecision.RELEASED,
     DocStatus.REVIEW: CustomsDecision.HELD,
@@ -30,15 +32,13 @@ _DECISIONS = {
 
 
 class FollowClearance:
-    """``party_of`` turns a customs code named on a list into a registered party id (None when
-    unregistered): the parties a list names are entitled to see its transport document's
-    events, so an enterprise follows the shipments it is party to."""
+    """``parties_of`` turns the customs codes named on lists into registered party ids (None
+    when unregistered), all in one read: the parties a list names are entitled to see its
+    transport document's events, so an enterprise follows the shipments it is party to."""
 
-    def __init__(
-        self, customs: CustomsEvents, party_of: Callable[[str], str | None] | None = None
-    ) -> None:
+    def __init__(self, customs: CustomsEvents, parties_of: PartiesOf | None = None) -> None:
         self.customs = customs
-        self.party_of = party_of
+        self.parties_of = parties_of
 
     def __call__(self, decided: Sequence[ListDecided]) -> None:
         """Publish the customs events of every decided list, all in one go. Called after the
@@ -69,18 +69,18 @@ class FollowClearance:
             log.exception("customs events of %d decided lists not published", len(wanted))
 
     def _entitle(self, decided: Sequence[ListDecided]) -> None:
-        if self.party_of is None:
+        if self.parties_of is None:
             return
         try:
             shipped = [item for item in decided if item.bill_no]
-            # a batch names the same few platforms and firms again and again: look each up once
-            codes = {code for item in shipped for code in item.parties}
-            parties = {code: self.party_of(code) for code in codes}
+            # a batch names the same few platforms and firms again and again: each code once,
+            # all of them in one read (not one query per code)
+            parties = self.parties_of({code for item in shipped for code in item.parties})
             self.customs.events.entitle_many(
                 (party, "TRD", item.bill_no or "")
                 for item in shipped
                 for code in item.parties
-                if (party := parties[code]) is not None
+                if (party := parties.get(code)) is not None
             )
         except Exception:
             log.exception("entitlements of %d decided lists not recorded", len(decided))

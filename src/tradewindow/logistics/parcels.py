@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from tradewindow.cbec.ports import ParcelNoted
 from tradewindow.logistics.events import EventService
+from tradewindow.logistics.lastmile import PartiesOf
 from tradewindow.logistics.model import Event, ShipmentEvent
 
 log = logging.getLogger("tradewindow.logistics")
@@ -26,11 +27,9 @@ _NAMESPACE = uuid.UUID("3b0c9a52-6f1e-4d7a-9c2b-8e5f1a4d7c30")
 
 
 class FollowParcels:
-    def __init__(
-        self, events: EventService, party_of: Callable[[str], str | None] | None = None
-    ) -> None:
+    def __init__(self, events: EventService, parties_of: PartiesOf | None = None) -> None:
         self.events = events
-        self.party_of = party_of
+        self.parties_of = parties_of
 
     def __call__(self, noted: Sequence[ParcelNoted]) -> None:
         try:
@@ -38,13 +37,13 @@ class FollowParcels:
             made: list[Event] = [event_of(parcel, now) for parcel in noted]
             links = [[("TRD", p.bill_no)] if p.bill_no else [] for p in noted]
             self.events.publish(made, publisher=PUBLISHER, related_each=links)
-            if self.party_of is not None:
-                parties = {code: self.party_of(code) for p in noted for code in p.parties}
+            if self.parties_of is not None:  # each code once, all in one read
+                parties = self.parties_of({code for p in noted for code in p.parties})
                 self.events.entitle_many(
                     (party, "TRD", parcel.logistics_no)
                     for parcel in noted
                     for code in parcel.parties
-                    if (party := parties[code]) is not None
+                    if (party := parties.get(code)) is not None
                 )
         except Exception:
             log.exception("shipment events of %d parcels not published", len(noted))

@@ -24,7 +24,7 @@ from tradewindow.logistics.callbacks import CallbackDelivery, RetryPolicy
 from tradewindow.logistics.customs import CustomsEvents
 from tradewindow.logistics.events import EventService
 from tradewindow.logistics.guard import EgressGuard, SecretBox
-from tradewindow.logistics.lastmile import FollowClearance
+from tradewindow.logistics.lastmile import FollowClearance, PartiesOf
 from tradewindow.logistics.ports import DeliveryRecords, EventRecords, SubscriptionRecords
 from tradewindow.logistics.settings import CallbackSettings
 from tradewindow.logistics.subscriptions import SubscriptionService
@@ -104,10 +104,10 @@ def open_logistics(
     settings: Settings,
     *,
     clock: Callable[[], datetime] = utc_now,
-    party_of: Callable[[str], str | None] | None = None,
+    parties_of: PartiesOf | None = None,
 ) -> Logistics:
-    """The logistics services; ``party_of`` resolves a customs code named on a cleared list
-    to a registered party, who then follows that shipment's events."""
+    """The logistics services; ``parties_of`` resolves the customs codes named on cleared
+    lists to registered parties, who then follow those shipments' events."""
     callbacks = CallbackSettings.from_settings(settings)
     guard = EgressGuard(
         allow_loopback=callbacks.allow_loopback,
@@ -129,6 +129,6 @@ def open_logistics(
             first=callbacks.retry_first, cap=callbacks.retry_cap, max_bundle=callbacks.max_bundle
         ),
         callbacks=callbacks,
-        follow_clearance=FollowClearance(customs, party_of),
+        follow_clearance=FollowClearance(customs, parties_of),
         deliveries=records.deliveries,
     )

@@ -121,6 +121,24 @@ class PartyRegistry:
             owner = records.owner_of(identifier)
             return None if owner is None else records.load_party(owner)
 
+    def ids_by_code(self, codes: Iterable[str], schemes: Iterable[Scheme]) -> dict[str, str | None]:
+        """For each code, the id of the party holding it under the first of ``schemes`` that
+        has one (None: none does) — :meth:`find` for many codes, in one read."""
+        order = tuple(schemes)
+        wanted = {
+            (code, scheme): Identifier(scheme, normalise(scheme, code))
+            for code in set(codes)
+            for scheme in order
+        }
+        with self._store.reading() as records:
+            owners = records.owners(wanted.values())
+        return {
+            code: next(
+                (owners[i] for scheme in order if (i := wanted[code, scheme]) in owners), None
+            )
+            for code, _ in wanted
+        }
+
     def parties(self, kind: PartyKind | None = None, role: str | None = None) -> list[Party]:
         with self._store.reading() as records:
             found = records.load_parties(kind)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tradewindow.agencies.fields import ANY
 from tradewindow.agencies.policy_file import shipped_policy
 from tradewindow.agencies.routing import required_agencies
-from tradewindow.agencies.views import agency_view
+from tradewindow.agencies.views import agency_sees, agency_view
 
 POLICY = shipped_policy()
 DOCUMENTS = full_documents()
@@ -96,3 +96,36 @@ def test_routing_any_json_never_raises_and_customs_always_decides(
     documents: dict[str, dict[str, Any]],
 ) -> None:
     assert required_agencies(POLICY, documents)[0] == "customs"
+
+
+# the codes the policy's line conditions test, so that changed lines sometimes hold
+LINE_CODES = sorted(
+    {
+        f"{value}{tail}"
+        for agency in POLICY.agencies.values()
+        for condition in agency.lines_of.values()
+        for value in condition.values
+        for tail in ("", "0000")
+    }
+)
+
+
+@given(
+    kind=st.sampled_from(KINDS),
+    agency=st.sampled_from(sorted(POLICY.agencies)),
+    where=st.integers(min_value=0),
+    value=json_values | st.sampled_from(LINE_CODES),
+    document=st.none() | st.dictionaries(st.text(max_size=16), json_values, max_size=4),
+)
+def test_agency_sees_exactly_when_it_has_a_view(
+    kind: str, agency: str, where: int, value: Any, document: dict[str, Any] | None
+) -> None:
+    """``agency_sees`` (what routing asks) agrees with ``agency_view`` (what it shows), on
+    full documents with any one field changed and on arbitrary JSON."""
+    if document is None:
+        document = copy.deepcopy(DOCUMENTS[kind])
+        fields = [(c, k) for c in containers(document) for k in c]
+        target, name = fields[where % len(fields)]
+        target[name] = value
+    seen = agency_view(POLICY, agency, kind, document) is not None
+    assert agency_sees(POLICY, agency, kind, document) is seen

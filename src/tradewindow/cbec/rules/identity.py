@@ -7,6 +7,7 @@ first 17 digits with ISO 7064 MOD 11-2 (weights 2^(17-i) mod 11; ``X`` stands fo
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 # The 2-digit province-level prefixes of GB/T 2260 (71 Taiwan, 81 Hong Kong, 82 Macao are
@@ -25,6 +26,7 @@ def check_character(first17: str) -> str:
     return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
+@functools.lru_cache(maxsize=256)  # a set names its buyer in the order, payment and list
 def resident_id_problem(number: str, today: date) -> tuple[str, str] | None:
     """Why ``number`` is not a valid resident identity number (en, zh), or None if it is.
 

@@ -1,5 +1,9 @@
 """``cbec.ports.LifecycleRecords`` over SQLAlchemy Core, inside the clearance unit of work
-it joins (the part ``cbec.ports.CBEC_LIFECYCLE``)."""
+it joins (the part ``cbec.ports.CBEC_LIFECYCLE``).
+
+(Over 400 lines: the one adapter of ``cbec.ports.LifecycleRecords``, one short method per port
+method over the CBEC tables of a list's life, each row written with its partition key.)
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from tradewindow.store.cbec.tables import (
     tax_adjustments,
     tax_payments,
 )
+from tradewindow.store.order_keys import order_no_of_list
 from tradewindow.store.schema import documents, receipts, tax_bills
 
 _CHUNK = 500  # keys per IN (…): well below SQLite's and PostgreSQL's parameter limits
@@ -117,6 +122,7 @@ class SqlLifecycleRecords:
                         "value_added_tax": a.value_added_tax,
                         "consumption_tax": a.consumption_tax,
                         "at": a.at,
+                        "order_no": order_no_of_list(a.list_key),
                     }
                     for a in rows
                 ],
@@ -262,7 +268,8 @@ class SqlLifecycleRecords:
                 bill_agents.insert(),
                 [
                     {"tax_no": r.tax_no, "list_key": r.list_key, "invt_no": r.invt_no,
-                     "agent": r.agent, "issued": r.issued, "released_at": r.released_at}
+                     "agent": r.agent, "issued": r.issued, "released_at": r.released_at,
+                     "order_no": order_no_of_list(r.list_key)}
                     for r in rows
                 ],
             )  # fmt: skip
@@ -290,6 +297,18 @@ class SqlLifecycleRecords:
             select(guarantees).where(guarantees.c.agent == agent)
         ).first()
         return None if row is None else Guarantee(agent=row.agent, amount=row.amount, used=row.used)
+
+    def guarantees(self, agents: Collection[str]) -> dict[str, Guarantee]:
+        found: dict[str, Guarantee] = {}
+        for chunk in _chunks(agents):
+            query = select(guarantees).where(guarantees.c.agent.in_(chunk))
+            for row in self._locked(query.order_by(guarantees.c.agent)):
+                found[row.agent] = Guarantee(agent=row.agent, amount=row.amount, used=row.used)
+        return found
+
+    def _locked(self, query: Any) -> Any:
+        """The rows of ``query`` (a partition's records lock them: ``FOR UPDATE``)."""
+        return self._connection.execute(query)
 
     def set_guarantee(self, agent: str, amount: Decimal, at: datetime) -> None:
         updated = self._connection.execute(
@@ -347,8 +366,10 @@ class SqlLifecycleRecords:
             delete(guarantee_holds).where(guarantee_holds.c.list_key == list_key)
         )
         self._connection.execute(
-            guarantee_holds.insert().values(list_key=list_key, agent=agent, tax=tax, held_at=at)
-        )
+            guarantee_holds.insert(),
+            {"list_key": list_key, "agent": agent, "tax": tax, "held_at": at,
+             "order_no": order_no_of_list(list_key)},
+        )  # fmt: skip
 
     def holds(self, agent: str) -> list[str]:
         query = (
@@ -389,6 +410,7 @@ def _line(r: ReturnedLine) -> dict[str, Any]:
         "consumption_tax": r.consumption_tax,
         "status": r.status.value,
         "at": r.at,
+        "order_no": order_no_of_list(r.list_key),
     }
 
 

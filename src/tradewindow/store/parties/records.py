@@ -95,6 +95,9 @@ _KEYS = (
 )
 
 
+_OWNERS_CHUNK = 500  # identifier values per IN list (SQLite's bound-parameter limit)
+
+
 def _check(row: Row[*tuple[Any, ...]] | None) -> CredentialCheck | None:
     if row is None:
         return None
@@ -165,11 +168,21 @@ class SqlPartyRecords(SqlTransaction):
 
     def owners(self, identifiers: Iterable[Identifier]) -> dict[Identifier, str]:
         """The party holding each of ``identifiers`` that is registered already."""
+        wanted = set(identifiers)
         found: dict[Identifier, str] = {}
-        for identifier in identifiers:
-            owner = self.owner_of(identifier)
-            if owner is not None:
-                found[identifier] = owner
+        values = sorted({identifier.value for identifier in wanted})
+        schemes = sorted({identifier.scheme.value for identifier in wanted})
+        for start in range(0, len(values), _OWNERS_CHUNK):  # one query per chunk, not per id
+            query = select(
+                party_identifiers.c.scheme, party_identifiers.c.value, party_identifiers.c.party_id
+            ).where(
+                party_identifiers.c.scheme.in_(schemes),
+                party_identifiers.c.value.in_(values[start : start + _OWNERS_CHUNK]),
+            )
+            for scheme, value, party_id in self.connection.execute(query):
+                identifier = Identifier(Scheme(scheme), value)
+                if identifier in wanted:
+                    found[identifier] = party_id
         return found
 
     def owner_of(self, identifier: Identifier) -> str | None:

@@ -57,20 +57,28 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 
 from tradewindow.cbec.partitioned import InboxEntry
-from tradewindow.cbec.ports import CBEC_LIFECYCLE, Guarantee, MessageRecord, ReceiptRecord
+from tradewindow.cbec.ports import (
+    CBEC_LIFECYCLE,
+    DocKind,
+    Guarantee,
+    MessageRecord,
+    ReceiptRecord,
+    StoredDocument,
+)
 from tradewindow.clock import utc_now
 from tradewindow.evidence.ports import EVIDENCE_CHAIN
 from tradewindow.store.cbec.lifecycle import SqlLifecycleRecords
 from tradewindow.store.cbec.tables import guarantees
 from tradewindow.store.engine import READ_ONLY
 from tradewindow.store.errors import DuplicateMessage, StoreError
+from tradewindow.store.order_keys import order_no_of
 from tradewindow.store.partition.chain import SqlPartitionChain
 from tradewindow.store.partition.tables import inbox, inbox_parts, number_blocks
 from tradewindow.store.parts import PARTS
-from tradewindow.store.schema import buyer_totals, number_series
+from tradewindow.store.schema import buyer_totals, documents, number_series
 from tradewindow.store.store import CLEARANCE_LOCK, SqlStore
 from tradewindow.store.transaction import reader, writer
-from tradewindow.store.unit_of_work import SqlUnitOfWork
+from tradewindow.store.unit_of_work import _DOCUMENT_COLUMNS, SqlUnitOfWork, _stored_document
 from tradewindow.transaction import ConcurrentWrite
 
 BLOCK = 1000  # numbers of a series a partition reserves at a time
@@ -148,6 +156,19 @@ class PartitionUnitOfWork(SqlUnitOfWork):
             adapters[CBEC_LIFECYCLE.name] = _LockingLifecycleRecords
         self._adapters = adapters
 
+    def documents(self, kind: DocKind, keys: Collection[str]) -> dict[str, StoredDocument]:
+        """As the whole store's, with the partition key when the keys embed it: on PostgreSQL
+        distributed by ``order_no`` the read goes to the shards of those orders only."""
+        order_nos = sorted({order_no_of(kind.value, key) for key in keys})
+        if not self._postgres or not order_nos or "" in order_nos:
+            return super().documents(kind, keys)
+        query = select(*_DOCUMENT_COLUMNS).where(
+            documents.c.kind == kind.value,
+            documents.c.order_no == any_(bindparam("order_nos", order_nos, type_=_TEXT_ARRAY)),
+        )
+        found = (_stored_document(row) for row in self._select_in(query, documents.c.key, keys))
+        return {doc.key: doc for doc in found}
+
     # a "message" here is this partition's part of one: done once, in this transaction
 
     def message_digests(self, guids: Collection[str]) -> dict[str, str]:
@@ -208,13 +229,15 @@ class PartitionUnitOfWork(SqlUnitOfWork):
         if count < 1:
             raise ValueError(f"reserve at least one number, not {count}")
         key = (number_blocks.c.partition == self._partition) & (number_blocks.c.series == series)
-        row = self._execute(select(number_blocks.c.next_value, number_blocks.c.end_value)
-                            .where(key)).first()  # fmt: skip
-        if row is not None and row.next_value + count <= row.end_value:
-            self._execute(
-                update(number_blocks).where(key).values(next_value=row.next_value + count)
-            )
-            first: int = row.next_value
+        # taken from the block in one round trip when it has enough left
+        taken = self._execute(
+            update(number_blocks)
+            .where(key, number_blocks.c.next_value + count <= number_blocks.c.end_value)
+            .values(next_value=number_blocks.c.next_value + count)
+            .returning(number_blocks.c.next_value)
+        ).first()
+        if taken is not None:
+            first: int = taken.next_value - count
             return first
         size = max(BLOCK, count)
         first = reserve(self._engine, series, size)
@@ -252,6 +275,10 @@ class _LockingLifecycleRecords(SqlLifecycleRecords):
             select(guarantees).where(guarantees.c.agent == agent).with_for_update()
         ).first()
         return None if row is None else Guarantee(agent=row.agent, amount=row.amount, used=row.used)
+
+    def _locked(self, query: Any) -> Any:
+        # ordered by agent (``guarantees``): every partition locks in the same order
+        return self._connection.execute(query.with_for_update())
 
     def stock_balances(self, items: Collection[tuple[str, str]]) -> dict[tuple[str, str], Decimal]:
         for ems_no, item in sorted(set(items)):
