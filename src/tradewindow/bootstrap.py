@@ -388,11 +388,7 @@ def _parties_by_customs_code(
     parties: PartyRegistry,
 ) -> Callable[[Collection[str]], Mapping[str, str | None]]:
     """:func:`_party_by_customs_code` for many codes in one read (the last-mile hooks)."""
-
-    def parties_of(codes: Collection[str]) -> Mapping[str, str | None]:
-        return parties.ids_by_code(codes, (Scheme.CUSTOMS, Scheme.USCC))
-
-    return parties_of
+    return lambda codes: parties.ids_by_code(codes, (Scheme.CUSTOMS, Scheme.USCC))
 
 
 def _party_by_customs_code(parties: PartyRegistry) -> Callable[[str], str | None]:

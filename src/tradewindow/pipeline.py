@@ -2,9 +2,10 @@
 the one clearance writer (issue 14 item 3, ``docs/adr/0014``).
 
 Decoding a CEB XML message (hardened parse, the official XSD, the ``ds:Signature``'s own
-checks, building the typed Structs) is most of what ``tradewindow clear`` spends per XML
-message outside the database; it needs nothing but the bytes and the settings, so it runs in
-worker processes while the writer (this process) clears what was read before:
+checks, building the typed Structs) and checking it (``cbec.rules.check_message``: facets,
+code tables, business rules; pure, handed to the clearance service as ``Submission.check``)
+need nothing but the bytes, the settings and the code tables, so they run in worker
+processes while the writer (this process) clears what was read before:
 
 - **bounded**: at most ``ahead`` chunks of ``chunk`` messages are out at the workers; the
   next chunk is read from the input only when the writer has taken one, so a slow writer
@@ -34,15 +35,18 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import msgspec
 
 from tradewindow.cbec.clearance import Submission
 from tradewindow.cbec.documents import SpecVersion
+from tradewindow.cbec.ports import CodeTables
+from tradewindow.cbec.rules import check_message
 from tradewindow.formats import ceb_schema
 from tradewindow.formats.ceb_xml import FormatError
 from tradewindow.intake import Decoded, Decoder, ExportSubmission, Incoming, InProcess, Refusal
+from tradewindow.reference import ReferenceCodeTables
 from tradewindow.settings import Settings
 from tradewindow.violations import Violation
 
@@ -76,6 +80,10 @@ def reading(
     return WorkerPool(settings, spec=spec, xsd=xsd, workers=workers)
 
 
+class WorkersUnavailable(RuntimeError):
+    """The worker processes cannot run here (no answer was given by the pool)."""
+
+
 class _Refused(msgspec.Struct, frozen=True):
     """A worker's :class:`~tradewindow.intake.Refusal` without the bytes the writer holds
     (a FormatError does not survive pickling: its arguments are its violations)."""
@@ -86,39 +94,64 @@ class _Refused(msgspec.Struct, frozen=True):
 
 
 _Read = Submission | ExportSubmission | _Refused
+# what a worker sends back per message: which of the three, and it as MessagePack (decoded
+# here about twice as fast as unpickling the same Structs: measured 6 vs 12 ms for 22
+# messages of 100 documents, against 75 ms to decode their XML)
+_Sent = tuple[int, bytes]
+_KINDS: tuple[type[_Read], ...] = (Submission, ExportSubmission, _Refused)
+_DECODERS = [msgspec.msgpack.Decoder(kind) for kind in _KINDS]
+_encode = msgspec.msgpack.Encoder().encode
 
-# the worker process's decoder, built once by _start_worker
+# the worker process's decoder and code tables, built once by _start_worker
 _worker_decoder: Decoder | None = None
+_worker_codes: CodeTables | None = None
 
 
 def _start_worker(settings: Settings, spec: SpecVersion, xsd: bool | None, xsd_dir: str) -> None:
-    global _worker_decoder  # one decoder per worker process, built at its start
+    global _worker_decoder, _worker_codes  # once per worker process, at its start
     if xsd_dir:
         os.environ[ceb_schema.ENV] = xsd_dir  # the writer's schemas, whatever env forked us
     _worker_decoder = Decoder(settings, spec=spec, xsd=xsd)
+    _worker_codes = ReferenceCodeTables()  # as bootstrap gives the clearance service
 
 
-def _decode_chunk(items: list[Incoming], at: datetime, export: bool) -> list[_Read]:
+def _decode_chunk(items: list[Incoming], at: datetime, export: bool) -> list[_Sent]:
     """In a worker: each message decoded as the in-process decoder does."""
     decoder = _worker_decoder
     assert decoder is not None  # noqa: S101 - _start_worker ran first
     read = decoder.decode_any if export else decoder.decode
-    found: list[_Read] = []
+    found: list[_Sent] = []
     for item in items:
         decoded = read(item, at)
         if isinstance(decoded, Refusal):
             error = decoded.error
-            found.append(_Refused(error.violations, error.guid, error.message_type))
+            found.append((2, _encode(_Refused(error.violations, error.guid, error.message_type))))
+        elif isinstance(decoded, Submission):
+            found.append((0, _encode(_checked(decoded))))
         else:
-            found.append(decoded)
+            found.append((1, _encode(decoded)))
     return found
+
+
+def _checked(submission: Submission) -> Submission:
+    """The submission with its message's check (``rules.check_message``: facets, code tables,
+    business rules; pure), which the clearance service then takes as done. Times in the
+    message are judged against when it was received, not when its batch is cleared."""
+    assert _worker_codes is not None  # noqa: S101 - _start_worker ran first
+    check = check_message(
+        submission.message,
+        codes=_worker_codes,
+        spec=submission.spec,
+        now=submission.received_at,
+    )
+    return msgspec.structs.replace(submission, check=check)
 
 
 @dataclass
 class _Chunk:
     items: list[Incoming]
     at: datetime
-    future: Future[list[_Read]] | None = None
+    future: Future[list[_Sent]] | None = None
     answers: list[Decoded] = field(default_factory=list)  # when decoded one by one
 
 
@@ -139,7 +172,8 @@ class WorkerPool:
         self.workers = workers
         self._start_args = (settings, spec, xsd, os.environ.get(ceb_schema.ENV, ""))
         self._chunk = chunk
-        self._ahead = ahead if ahead is not None else 2 * workers
+        # enough for the workers to keep going while the writer clears a batch of ~20
+        self._ahead = ahead if ahead is not None else 4 * workers
         self._executor: ProcessPoolExecutor | None = None
         self.restarts = 0  # worker processes lost and replaced (for reports and tests)
         self.taken = 0  # messages read from the input so far
@@ -198,19 +232,42 @@ class WorkerPool:
             self.answered += len(head.answers)
             yield from head.answers
 
-    def _submit(self, items: list[Incoming], at: datetime, export: bool) -> Future[list[_Read]]:
-        if self._executor is None:
-            # forkserver: a clean process to fork from (the writer may hold threads: a bus
-            # loop, a database pool), with the decoder's modules already imported
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["tradewindow.pipeline"])
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=context,
-                initializer=_start_worker,
-                initargs=self._start_args,
-            )
+    def start(self) -> None:
+        """Start the worker processes (else done on first use) and see that they run: a pool
+        that cannot start its workers must not answer every message as undecodable."""
+        if self._executor is not None:
+            return
+        self._executor = self._new_executor()
+        at = datetime.now(UTC)
+        try:
+            # one empty chunk per worker, sent together: each starts a process (none is idle)
+            executor = self._executor
+            pings = [executor.submit(_decode_chunk, [], at, False) for _ in range(self.workers)]
+            for ping in pings:
+                ping.result()
+        except BrokenProcessPool as error:
+            self._replace_executor()
+            raise WorkersUnavailable(
+                "the decoding worker processes could not start (a script that starts them"
+                " needs the `if __name__ == '__main__':` guard); decode in-process instead"
+            ) from error
+
+    def _submit(self, items: list[Incoming], at: datetime, export: bool) -> Future[list[_Sent]]:
+        self.start()
+        assert self._executor is not None  # noqa: S101 - start made it
         return self._executor.submit(_decode_chunk, items, at, export)
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        # forkserver: a clean process to fork from (the writer may hold threads: a bus loop,
+        # a database pool), with the decoder's modules already imported
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["tradewindow.pipeline"])
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=self._start_args,
+        )
 
     def _recover(self, pending: deque[_Chunk], export: bool) -> None:
         """A worker died: every chunk not answered is decoded again message by message,
@@ -245,11 +302,13 @@ class WorkerPool:
             self._executor = None
 
 
-def _answers(chunk: _Chunk, found: list[_Read]) -> list[Decoded]:
-    return [_rebuilt(item, read, chunk.at) for item, read in zip(chunk.items, found, strict=True)]
+def _answers(chunk: _Chunk, found: list[_Sent]) -> list[Decoded]:
+    return [_rebuilt(item, sent, chunk.at) for item, sent in zip(chunk.items, found, strict=True)]
 
 
-def _rebuilt(item: Incoming, found: _Read, at: datetime) -> Decoded:
+def _rebuilt(item: Incoming, sent: _Sent, at: datetime) -> Decoded:
+    kind, body = sent
+    found = _DECODERS[kind].decode(body)
     if isinstance(found, _Refused):
         error = FormatError(found.violations, guid=found.guid, message_type=found.message_type)
         return item, Refusal(item.source, error, item.data), at

@@ -44,6 +44,26 @@ def test_bench_clearance_prints_production_path_core_only_and_raw_baseline(
         assert run["lifecycle_sets_per_s"] > 0
 
 
+def test_bench_clearance_prints_the_pipeline_beside_the_raw_baseline(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--workers 2``: the production path with decoding in two worker processes, the same
+    outcomes as in-process, its ratio to the same run's single-process raw baseline."""
+    arguments = ["--sets", "200", "--formats", "xml", "--databases", "sqlite", "--workers", "2"]
+    assert main(["bench", "clearance", *arguments, "--mixes", "import", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (run,) = report["runs"]
+    piped = run["pipeline"]
+    assert piped["workers"] == report["workers"] == 2
+    assert piped["outcomes"] == run["outcomes"]
+    assert piped["ratio_to_raw"] == pytest.approx(
+        piped["sets_per_s"] / run["raw_sets_per_s"], abs=0.001
+    )
+    assert sum(piped["stages"].values()) == pytest.approx(1, abs=0.01)
+    assert piped["workers_cpu_s"] > 0  # the decoding happened in the workers
+    assert piped["worker_restarts"] == 0
+
+
 def test_bench_clearance_runs_the_export_mix_beside_import(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

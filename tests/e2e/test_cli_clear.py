@@ -3,6 +3,7 @@ clears from files, and every receipt written is valid against the official XSDs.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -137,3 +138,23 @@ def test_clearing_the_same_files_twice_stores_nothing_twice(workdir: Path) -> No
     one = {p.name: p.read_bytes() for p in first.iterdir()}
     two = {p.name: p.read_bytes() for p in second.iterdir()}
     assert one == two  # replayed: the same receipt messages, byte for byte
+
+
+@needs_xsd
+def test_clear_with_worker_processes_answers_every_file_in_order(workdir: Path) -> None:
+    """``--workers 2``: the same receipts as in-process and one report line per input, in
+    input order, a broken file's CEB900 among them."""
+    inbox = workdir / "in"
+    inbox.mkdir()
+    for name in SET:
+        shutil.copy(SAMPLES / name, inbox / name)
+    (inbox / "zz_broken.xml").write_bytes(b"<ceb:CEB311Message xmlns:ceb='x'><unclosed>")
+    out, report = workdir / "out", workdir / "report.jsonl"
+    command = ["clear", str(inbox), "--out", str(out), "--workers", "2", "--report", str(report)]
+    assert main(command) == 2  # the broken file is unreadable
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert [Path(line["source"]).name for line in lines] == sorted([*SET, "zz_broken.xml"])
+    assert [line["outcome"] for line in lines] == ["answered"] * 4 + ["unreadable"]
+    found = receipts(out)
+    assert set(found) == {"CEB312", "CEB412", "CEB512", "CEB622", "CEB900"}
+    assert statuses(found["CEB622"]) == ["120", "399"]

@@ -12,6 +12,11 @@ import sets are pushed, in batches of about 2,000 documents, through
   evidence, receipts rendered to bytes but not written — what the core alone costs; and
 - the **raw baseline**: decode the same bytes into the same Structs and bulk-insert one row
   per document (key + JSON body) into a bare table, committed per batch, nothing else;
+- the **pipeline**: the production path with decoding in worker processes
+  (:mod:`tradewindow.pipeline`), the messages written to files first (untimed) and cleared as
+  one stream, as ``tradewindow clear --workers N`` reads a folder; its time is split into
+  the writer's wait for decoded messages, clearance and receipt files, with the workers' CPU
+  seconds beside;
 - the **lifecycle mix**: the production path again, each batch followed by what brokers file
   after it — a CEB623 cancellation for 5 % of the lists (those not delivered out: any still
   on file) and a CEB625 return of one unit of the first line for 3 % (of those released;
@@ -48,7 +53,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from rich.console import Console
 from rich.table import Table
 
-from tradewindow import intake
+from tradewindow import intake, pipeline
 from tradewindow.bench import export_mix
 from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec import answers
@@ -89,13 +94,17 @@ def run(
     databases: list[str],
     progress: Console | None,
     mixes: tuple[str, ...] = ("import", "export"),
+    workers: int | None = None,
 ) -> dict[str, Any]:
     started = utc_now()
+    workers = pipeline.default_workers() if workers is None else workers
     report: dict[str, Any] = {
         "benchmark": "clearance",
         "sets": sets,
         "documents": sets * DOCS_PER_SET,
         "cpu_count": os.cpu_count(),
+        "workers": workers,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "started": started.isoformat(),
         "runs": [],
     }
@@ -117,6 +126,12 @@ def run(
                 if progress:
                     progress.print(f"[bold]{fmt} on {kind}[/]: production path …")
                 production = _production(url, fmt, sets, signer)
+            piped: dict[str, Any] = {}
+            if workers > 1:
+                with database(kind) as url:
+                    if progress:
+                        progress.print(f"[bold]{fmt} on {kind}[/]: pipeline, {workers} workers …")
+                    piped = _pipeline(url, fmt, sets, signer, workers) if url else {}
             with database(kind) as url:
                 if progress:
                     progress.print(f"[bold]{fmt} on {kind}[/]: core only …")
@@ -147,9 +162,21 @@ def run(
                     "lifecycle_sets_per_s": round(mix["sets_per_s"], 1),
                     "lifecycle_ratio_to_raw": round(mix["sets_per_s"] / raw, 3) if raw else None,
                     "lifecycle_outcomes": mix["outcomes"],
+                    "pipeline": _ratio(piped, raw),
                 }
             )
     return report
+
+
+def _ratio(piped: dict[str, Any], raw: float) -> dict[str, Any]:
+    """The pipeline run's figures with its ratio to the same run's raw baseline."""
+    if not piped:
+        return {}
+    return {
+        **piped,
+        "sets_per_s": round(piped["sets_per_s"], 1),
+        "ratio_to_raw": round(piped["sets_per_s"] / raw, 3) if raw else None,
+    }
 
 
 def _export_runs(
@@ -224,6 +251,16 @@ def render(report: dict[str, Any], console: Console) -> None:
             f"{run_['raw_sets_per_s']:,.0f}", f"{run_['core_only_ratio_to_raw']:.3f}",
             "", "", "",
         )  # fmt: skip
+        piped = run_.get("pipeline")
+        if piped:
+            stages = piped["stages"]
+            shares = " / ".join(f"{stages[name]:.0%}" for name in ("wait", "clear", "receipts"))
+            table.add_row(
+                run_["format"], run_["database"], f"pipeline ({piped['workers']} workers)",
+                f"{piped['sets_per_s']:,.0f}", f"{piped['sets_per_s'] * DOCS_PER_SET:,.0f}",
+                f"{run_['raw_sets_per_s']:,.0f}", f"{piped['ratio_to_raw']:.3f}",
+                f"{piped['released']:,}", f"{shares} (wait)", f"{piped['peak_rss_mb']:.0f}",
+            )  # fmt: skip
         outcomes = run_["lifecycle_outcomes"]
         table.add_row(
             run_["format"], run_["database"], "lifecycle mix",
@@ -247,6 +284,17 @@ def render(report: dict[str, Any], console: Console) -> None:
             f"{run_['departed']:,} departed", shares, f"{run_['peak_rss_mb']:.0f}",
         )  # fmt: skip
     console.print(table)
+    for run_ in report["runs"]:
+        piped = run_.get("pipeline")
+        if piped:
+            console.print(
+                f"{run_['format'].upper()}, pipeline ({piped['workers']} workers) on"
+                f" {run_['database']}: {piped['sets_per_s']:,.0f} sets/s ="
+                f" {piped['ratio_to_raw']:.3f} × the single-process raw baseline"
+                f" ({run_['raw_sets_per_s']:,.0f}); writer CPU {piped['writer_cpu_s']:.1f} s,"
+                f" workers' CPU {piped['workers_cpu_s']:.1f} s over {piped['seconds']:.1f} s"
+            )
+    console.print(f"load average at the start: {report.get('load_average')}")
     if "export_runs" in report:
         console.print(
             f"export: {report['export_sets']:,} 9610 sets to departure"
@@ -296,6 +344,115 @@ def _production(url: str, fmt: str, sets: int, signer: _Signer) -> dict[str, Any
         "stages": stages,
         "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def _pipeline(url: str, fmt: str, sets: int, signer: _Signer, workers: int) -> dict[str, Any]:
+    """The production path with ``workers`` decoding processes: the messages are written to
+    a folder first (untimed) and cleared as one stream, as ``clear --workers`` reads them."""
+    with tempfile.TemporaryDirectory(prefix="tw-bench-app-") as folder:
+        inbox = Path(folder) / "in"
+        inbox.mkdir()
+        count = 0
+        for chunk in _chunks(sets, fmt, signer):
+            for data in chunk:
+                (inbox / f"m{count:08}.{fmt}").write_bytes(data)
+                count += 1
+        settings = Settings(database_url=url, data_dir=Path(folder) / "data")
+        app = bootstrap(settings)
+        pool = pipeline.WorkerPool(settings, spec=SpecVersion.V202205, workers=workers)
+        reader = _TimedReader(pool)
+        writer = _TimedWriter(Path(folder) / "receipts", "xml" if fmt == "xml" else "json")
+        cleaning = _Cleaner(writer)
+        try:
+            start = time.perf_counter()
+            pool.start()  # as clear --workers does before it reads the first file
+            started = time.perf_counter() - start
+            cpu = time.process_time()
+            start = time.perf_counter()
+            summary = intake.clear(
+                intake.incoming([inbox]),
+                clearance=app.clearance,
+                decoder=reader,
+                writer=writer,
+                clock=utc_now,
+                batch_documents=BATCH_MESSAGES * 100,
+                on_file=cleaning.add,
+            )
+            elapsed = time.perf_counter() - start - cleaning.seconds
+            writer_cpu = time.process_time() - cpu
+            workers_cpu = _cpu_seconds(pool.pids())
+            app.evidence.sign_head()
+        finally:
+            pool.close()
+            app.close()
+    stages = {"wait": reader.seconds, "receipts": writer.seconds}
+    stages["clear"] = elapsed - reader.seconds - writer.seconds
+    return {
+        "workers": workers,
+        "sets_per_s": sets / elapsed,
+        "seconds": round(elapsed, 2),
+        "start_s": round(started, 2),  # starting the workers, before the timed run
+        "released": summary.outcomes["inventory:released"],
+        "outcomes": dict(sorted(summary.outcomes.items())),
+        "stages": {name: round(seconds / elapsed, 3) for name, seconds in stages.items()},
+        "writer_cpu_s": round(writer_cpu, 2),
+        "workers_cpu_s": round(workers_cpu, 2),
+        "worker_restarts": pool.restarts,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds of the processes ``pids`` so far (Linux ``/proc``; the
+    pool's workers are the fork server's children, not ours, so rusage does not see them)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return total / ticks
+
+
+class _TimedReader:
+    """A reader whose time is counted: what the writer waits for its next decoded message
+    (the workers' backlog drained, plus the MessagePack decoding in the writer)."""
+
+    def __init__(self, reader: intake.Reader) -> None:
+        self._reader = reader
+        self.seconds = 0.0
+
+    def decoded(
+        self, items: Any, clock: Callable[[], Any], *, export: bool
+    ) -> Iterator[intake.Decoded]:
+        stream = self._reader.decoded(items, clock, export=export)
+        while True:
+            start = time.perf_counter()
+            try:
+                read = next(stream)
+            except StopIteration:
+                self.seconds += time.perf_counter() - start
+                return
+            self.seconds += time.perf_counter() - start
+            yield read
+
+
+class _Cleaner:
+    """Removes the receipt files every few thousand answers, its time not counted."""
+
+    def __init__(self, writer: _TimedWriter) -> None:
+        self._writer = writer
+        self._answers = 0
+        self.seconds = 0.0
+
+    def add(self, outcome: intake.FileOutcome) -> None:
+        self._answers += 1
+        if self._answers % 200 == 0:
+            start = time.perf_counter()
+            self._writer.clean()
+            self.seconds += time.perf_counter() - start
 
 
 def _stage_shares(elapsed: float, decoder: _TimedDecoder, writer: _TimedWriter) -> dict[str, float]:

@@ -25,7 +25,7 @@ from tradewindow.cbec.documents import (
     Payment,
     Waybill,
 )
-from tradewindow.cbec.keys import identity, kind_of
+from tradewindow.cbec.keys import identity, kind_of, order_no_of
 from tradewindow.cbec.ports import ReceiptRecord
 from tradewindow.cbec.receipts import (
     DeliveryReturn,
@@ -138,6 +138,7 @@ def receipt_record(
         receipt_type=RECEIPT_TYPE[type(document)],
         kind=kind_of(document).value,
         doc_key=identity(document),
+        order_no=order_no_of(document),
         message_guid=message_guid,
         status=status,
         created_at=at,
@@ -223,6 +224,7 @@ def lifecycle_record(
         receipt_type=RECEIPT_TYPE[type(document)],
         kind=kind_of(document).value,
         doc_key=identity(document),
+        order_no=order_no_of(document),
         message_guid=message_guid,
         status=status,
         created_at=at,
@@ -242,6 +244,7 @@ def tax_bill_receipt(
         receipt_type="CEB816",
         kind="inventory",
         doc_key=identity(inventory),
+        order_no=inventory.head.order_no,
         message_guid=message_guid,
         status=bill.head.status,
         created_at=at,

@@ -31,7 +31,14 @@ from tradewindow.cbec.documents import (
     Payment,
     Waybill,
 )
-from tradewindow.cbec.keys import identity, kind_of, list_key, order_key, waybill_key
+from tradewindow.cbec.keys import (
+    identity,
+    kind_of,
+    list_key,
+    order_key,
+    order_no_of,
+    waybill_key,
+)
 from tradewindow.cbec.ports import DocKind, DocStatus, ReceiptRecord, StoredDocument, UnitOfWork
 from tradewindow.cbec.receipts import ReturnStatus, TaxBill
 from tradewindow.violations import Violation, codes_of, summarise
@@ -195,6 +202,7 @@ def stored_document(
         body=_encode(document),
         received_at=now,
         updated_at=now,
+        order_no=order_no_of(document),
     )
     if isinstance(document, Inventory):
         head = document.head

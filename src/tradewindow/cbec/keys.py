@@ -87,6 +87,12 @@ _IDENTITY: dict[type, Callable[[Any], str]] = {
 }
 
 
+def order_no_of(document: Document | LifecycleDocument) -> str:
+    """The ``orderNo`` a document carries (the partition key), "" when it names none."""
+    order_no: str = getattr(document.head, "order_no", "")
+    return order_no
+
+
 def list_key(document: InvtCancel | InvtRefund) -> str:
     """The key of the inventory list a cancellation or return is about."""
     return order_key(document.head.ebp_code, document.head.order_no)

@@ -75,6 +75,9 @@ class StoredDocument(msgspec.Struct, kw_only=True):
     body: bytes  # msgspec JSON of the document (Order, Payment, Waybill or Inventory)
     received_at: datetime
     updated_at: datetime
+    # the orderNo it carries (the partition key, docs/scaling.md); "" for a parcel's status
+    # or delivery, which name no order
+    order_no: str = ""
 
 
 class ReceiptRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -92,6 +95,7 @@ class ReceiptRecord(msgspec.Struct, frozen=True, kw_only=True):
     # first, as its returnInfo summarises them; empty for any other receipt, and for a return
     # that no coded rule made (an agency's refusal: its reason is the officer's text)
     codes: tuple[str, ...] = ()
+    order_no: str = ""  # the orderNo of its document (the partition key); "" for a CEB900
 
 
 class TaxBillRecord(msgspec.Struct, frozen=True, kw_only=True):

@@ -33,6 +33,13 @@ def register_bench(targets: argparse._SubParsersAction[argparse.ArgumentParser])
         default="import,export",
         help="import (order, payment, waybill, list) and/or export (9610 sets to departure)",
     )
+    clearance_.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="decoding processes of the pipeline run (default: one per core; 0 or 1: no"
+        " pipeline run)",
+    )
     clearance_.add_argument("--json", action="store_true", help="print one JSON object")
     clearance_.set_defaults(run=_clearance)
 
@@ -135,6 +142,7 @@ def _clearance(args: argparse.Namespace) -> int:
         databases=[d.strip() for d in args.databases.split(",") if d.strip()],
         progress=None if args.json else console,
         mixes=tuple(m.strip() for m in args.mixes.split(",") if m.strip()),
+        workers=args.workers,
     )
     if args.json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import msgspec
 
-from tradewindow import intake
+from tradewindow import intake, pipeline
 from tradewindow.bootstrap import App, bootstrap
 from tradewindow.cbec import answers
 from tradewindow.cbec.documents import SpecVersion
@@ -38,6 +38,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     clear.add_argument("--receipts", choices=["xml", "json"], default="xml")
     clear.add_argument("--spec", choices=[v.value for v in SpecVersion], default="202205")
     clear.add_argument("--no-xsd", action="store_true", help="skip the official XSD check")
+    clear.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        metavar="N",
+        help="decode (XML, XSD, signature structure) in N worker processes while this one"
+        " clears, answers in input order; 0 or 1: decode in this process; default: one per"
+        f" core (at most {pipeline.MAX_WORKERS}) from {pipeline.SMALL_INPUT} inputs up,"
+        " in this process below",
+    )
     clear.add_argument(
         "--as",
         dest="as_party",
@@ -113,10 +123,25 @@ def _clear(args: argparse.Namespace) -> int:
             console.print(f"no registered party {args.as_party} / 未找到登记主体 {args.as_party}")
             return 2
         console.print(f"filing as {sender.party_id} / 申报 主体 {sender.party_id}")
-        decoder = intake.Decoder(
-            app.settings, spec=SpecVersion(args.spec), xsd=False if args.no_xsd else None
-        )
         items = list(intake.incoming(args.paths))
+        workers = pipeline.default_workers(len(items)) if args.workers is None else args.workers
+        reader = pipeline.reading(
+            app.settings,
+            spec=SpecVersion(args.spec),
+            xsd=False if args.no_xsd else None,
+            workers=workers,
+        )
+        if isinstance(reader, pipeline.WorkerPool):
+            try:
+                reader.start()
+                console.print(f"decoding in {workers} worker processes / 解码进程 {workers} 个")
+            except pipeline.WorkersUnavailable as error:
+                console.print(f"{error} / 解码进程无法启动，改为本进程解码", markup=False)
+                reader = pipeline.reading(
+                    app.settings,
+                    spec=SpecVersion(args.spec),
+                    xsd=False if args.no_xsd else None,
+                )
         writer = intake.ReceiptWriter(args.out, args.receipts)
         files = _FileLog(args.report)
         try:
@@ -125,7 +150,7 @@ def _clear(args: argparse.Namespace) -> int:
                 summary = intake.clear(
                     items,
                     clearance=app.clearance,
-                    decoder=decoder,
+                    decoder=reader,
                     writer=writer,
                     clock=utc_now,
                     progress=lambda n: bar.advance(task, n),
@@ -134,6 +159,7 @@ def _clear(args: argparse.Namespace) -> int:
                     export=app.export_filing,
                 )
         finally:
+            reader.close()
             files.close()
         app.evidence.sign_head()  # the run's records end under a signed checkpoint
         later = _wait(app, files.guids, args.wait, writer) if args.wait > 0 else 0
@@ -211,6 +237,16 @@ def _write(records: list[ReceiptRecord], writer: intake.ReceiptWriter) -> int:
     for message in answers.receipt_messages_by_origin(records):
         writer.write(message)
         count += 1
+    return count
+
+
+def _workers(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"a number of worker processes, 0 or more: {text}")
     return count
 
 

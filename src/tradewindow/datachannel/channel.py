@@ -253,7 +253,8 @@ class Channel:
         if dataset is None:
             raise NotFound(dataset_code)
         project = self.project_for(person, dataset.project)
-        if self.records.transfer(id) is not None:
+        existing = self.records.transfer(id)
+        if existing is not None and not workflow.may_request_again(existing, dataset.code, person):
             raise _refused("transfer.id", f"transfer {id} exists", f"传输{id}已存在", "id")
         now = self.clock()
         requirement = self.requirement(project, dataset, now.date())
@@ -271,6 +272,18 @@ class Channel:
             )
         except Rejected as refusal:
             detail = {"codes": [v.code for v in refusal.violations], "needs": requirement}
+            refused = workflow.refused_request(
+                refusal,
+                id=id,
+                project=project,
+                dataset=dataset,
+                requested_by=person,
+                recipients=recipients,
+                requirement=requirement,
+                retain_until=retain_until,
+            )
+            if refused is not None:
+                self.records.save_transfer(refused, project.sender, now.date(), dataset)
             self.records.record(id, "refusal", person, now, _text(detail))
             raise
         self.records.save_transfer(transfer, project.sender, now.date(), dataset)

@@ -151,3 +151,7 @@ class Transfer(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     size: int = 0  # bytes of the version being uploaded (0: not begun)
     chunk_size: int = 0
     manifest_root: str = ""
+    # the code of the lawfulness check's refusal (``DATA.transfer.mechanism.…``) when the request
+    # was refused for want of its mechanism: kept so that everyone concerned sees it, and so the
+    # same request may be made again once the mechanism is on file
+    refused_for: str = ""

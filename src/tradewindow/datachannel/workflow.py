@@ -137,6 +137,57 @@ def needs_assessment(transfer: Transfer, dataset: Dataset) -> bool:
     )
 
 
+def refused_request(
+    refusal: Rejected,
+    *,
+    id: str,
+    project: Project,
+    dataset: Dataset,
+    requested_by: str,
+    recipients: Iterable[str],
+    requirement: Requirement,
+    retain_until: date,
+) -> Transfer | None:
+    """The refused transfer kept for a request refused only for want of its mechanism (the
+    researcher, the data officers and the regulator's register see it and the mechanism it
+    needed; refused, it counts in no total). A request wrong in itself (not a member, no
+    recipient, the project unapproved…) is answered and recorded as evidence only."""
+    mechanism = f"DATA.transfer.mechanism.{requirement.mechanism.value}"
+    if not refusal.violations or any(v.code != mechanism for v in refusal.violations):
+        return None
+    return Transfer(
+        id=id,
+        project=project.code,
+        dataset=dataset.code,
+        requested_by=requested_by,
+        recipients=tuple(dict.fromkeys(recipients)),
+        mechanism=requirement.mechanism.value,
+        state=TransferState.REFUSED,
+        retain_until=retain_until,
+        refused_for=mechanism,
+    )
+
+
+def may_request_again(existing: Transfer, dataset: str, person: str) -> bool:
+    """A request refused for want of its mechanism may be made again under its id, for the same
+    dataset by the same person (once the mechanism is on file it passes); any other transfer's id
+    is taken."""
+    return (
+        existing.state is TransferState.REFUSED
+        and existing.refused_for.startswith("DATA.transfer.mechanism.")
+        and existing.dataset == dataset
+        and existing.requested_by == person
+    )
+
+
+def awaiting(transfer: Transfer, dataset: Dataset) -> tuple[str, ...]:
+    """The approvals an open transfer (requested or uploaded) waits for; a released, refused or
+    destroyed one waits for none."""
+    if transfer.state not in (TransferState.REQUESTED, TransferState.UPLOADED):
+        return ()
+    return missing_approvals(transfer, dataset)
+
+
 def missing_approvals(transfer: Transfer, dataset: Dataset) -> tuple[str, ...]:
     """What stands between the transfer and its release, as codes (empty: it may be released)."""
     missing: list[str] = []

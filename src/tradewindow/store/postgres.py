@@ -43,6 +43,7 @@ _DOCUMENT_COLUMNS = (
     ("body", "bytea"),
     ("received_at", "timestamptz"),
     ("updated_at", "timestamptz"),
+    ("order_no", "text"),
 )
 _RECEIPT_COLUMNS = (
     ("receipt_type", "text"),
@@ -54,6 +55,7 @@ _RECEIPT_COLUMNS = (
     ("body", "bytea"),
     ("seq", "int4"),
     ("codes", "text"),
+    ("order_no", "text"),
 )
 
 
@@ -101,6 +103,7 @@ def _document_rows(docs: Sequence[StoredDocument]) -> Iterator[tuple[Any, ...]]:
             d.body,
             aware(d.received_at),
             aware(d.updated_at),
+            d.order_no,
         )
         for d in docs
     )
@@ -118,6 +121,7 @@ def copy_receipts(connection: Connection, receipts: Sequence[ReceiptRecord]) -> 
             r.body,
             r.seq,
             " ".join(r.codes),
+            r.order_no,
         )
         for r in receipts
     )

@@ -46,7 +46,9 @@ documents = Table(
     Column("body", LargeBinary, nullable=False),
     Column("received_at", Instant(), nullable=False),
     Column("updated_at", Instant(), nullable=False),
-    UniqueConstraint("kind", "key", name="uq_documents_kind_key"),
+    # the partition key (0018_partition_keys): the orderNo, "" for documents naming no order
+    Column("order_no", String(), nullable=False, server_default=""),
+    UniqueConstraint("order_no", "kind", "key", name="uq_documents_order_no_kind_key"),
     Index("ix_documents_status_order_ref", "status", "order_ref"),
     Index("ix_documents_status_waybill_ref", "status", "waybill_ref"),
     Index("ix_documents_status_received_at", "status", "received_at"),
@@ -66,6 +68,7 @@ receipts = Table(
     Column("seq", Integer, nullable=False),
     # ReceiptRecord.codes, space-separated (codes hold no spaces); '' for none (0008_cbec)
     Column("codes", String(), nullable=False, server_default=""),
+    Column("order_no", String(), nullable=False, server_default=""),  # 0018_partition_keys
     Index("ix_receipts_message_guid", "message_guid"),
     Index("ix_receipts_kind_doc_key", "kind", "doc_key"),
     Index("ix_receipts_doc_key", "doc_key"),  # 0010_cbec_receipt_times
@@ -84,6 +87,8 @@ tax_bills = Table(
     Column("consumption_tax", Money(), nullable=False),
     Column("created_at", Instant(), nullable=False),
     Column("body", LargeBinary, nullable=False),
+    Column("order_no", String(), nullable=False, server_default=""),  # 0018_partition_keys
+    UniqueConstraint("order_no", "tax_no", name="uq_tax_bills_order_no_tax_no"),
     Index("ix_tax_bills_doc_key_created_at", "doc_key", "created_at"),
     Index("ix_tax_bills_invt_no", "invt_no"),
 )

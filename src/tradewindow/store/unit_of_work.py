@@ -43,6 +43,7 @@ from tradewindow.store.errors import (
     MissingDocument,
     StoreError,
 )
+from tradewindow.store.order_keys import order_no_of_list
 from tradewindow.store.parts import PARTS
 from tradewindow.store.schema import (
     buyer_totals,
@@ -76,6 +77,7 @@ _DOCUMENT_COLUMNS = (
     documents.c.body,
     documents.c.received_at,
     documents.c.updated_at,
+    documents.c.order_no,
 )
 _RECEIPT_COLUMNS = (
     receipts.c.receipt_type,
@@ -87,6 +89,7 @@ _RECEIPT_COLUMNS = (
     receipts.c.body,
     receipts.c.seq,
     receipts.c.codes,
+    receipts.c.order_no,
 )
 
 
@@ -177,7 +180,7 @@ class SqlUnitOfWork(SqlTransaction):
             rows = [
                 (d.kind.value, d.key, d.status.value, d.order_ref, d.waybill_ref, d.buyer,
                  d.invt_no, d.message_guid, d.version, d.body, times(d.received_at),
-                 times(d.updated_at))
+                 times(d.updated_at), d.order_no)
                 for d in docs
             ]  # fmt: skip
             self._sqlite_bulk(documents, _DOCUMENT_INSERT_COLUMNS, rows, DuplicateDocument)
@@ -250,7 +253,7 @@ class SqlUnitOfWork(SqlTransaction):
             times = _TimeTexts()
             values = [
                 (r.receipt_type, r.kind, r.doc_key, r.message_guid, r.status,
-                 times(r.created_at), r.body, r.seq, " ".join(r.codes))
+                 times(r.created_at), r.body, r.seq, " ".join(r.codes), r.order_no)
                 for r in rows
             ]  # fmt: skip
             self._sqlite_bulk(receipts, _RECEIPT_INSERT_COLUMNS, values, DuplicateRecord)
@@ -266,6 +269,7 @@ class SqlUnitOfWork(SqlTransaction):
                 "body": r.body,
                 "seq": r.seq,
                 "codes": " ".join(r.codes),
+                "order_no": r.order_no,
             }
             for r in rows
         ]
@@ -308,6 +312,7 @@ class SqlUnitOfWork(SqlTransaction):
                 "consumption_tax": b.consumption_tax,
                 "created_at": b.created_at,
                 "body": b.body,
+                "order_no": order_no_of_list(b.doc_key),
             }
             for b in bills
         ]
@@ -404,11 +409,11 @@ class SqlUnitOfWork(SqlTransaction):
 _SQLITE_BULK = 20  # rows from which the raw sqlite3 path is used
 _DOCUMENT_INSERT_COLUMNS = (
     "kind", "key", "status", "order_ref", "waybill_ref", "buyer", "invt_no", "message_guid",
-    "version", "body", "received_at", "updated_at",
+    "version", "body", "received_at", "updated_at", "order_no",
 )  # fmt: skip
 _RECEIPT_INSERT_COLUMNS = (
     "receipt_type", "kind", "doc_key", "message_guid", "status", "created_at", "body", "seq",
-    "codes",
+    "codes", "order_no",
 )  # fmt: skip
 
 
@@ -439,6 +444,7 @@ def _document_params(doc: StoredDocument) -> dict[str, Any]:
         "body": doc.body,
         "received_at": doc.received_at,
         "updated_at": doc.updated_at,
+        "order_no": doc.order_no,
     }
 
 
@@ -460,6 +466,7 @@ def _stored_document(row: Any) -> StoredDocument:
         body=bytes(row.body),
         received_at=row.received_at,
         updated_at=row.updated_at,
+        order_no=row.order_no,
     )
 
 
@@ -486,4 +493,5 @@ def _receipt_record(row: Row[Any]) -> ReceiptRecord:
         body=bytes(row.body),
         seq=row.seq,
         codes=tuple(row.codes.split()),
+        order_no=row.order_no,
     )

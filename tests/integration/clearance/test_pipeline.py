@@ -14,8 +14,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tradewindow import intake
+from tradewindow.bench import export_mix
 from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec.documents import SpecVersion, message_type
+from tradewindow.demo.faults import FaultKind
 from tradewindow.demo.sets import generate_sets
 from tradewindow.filing.use_case import Sender
 from tradewindow.formats import ceb_schema, ceb_xml, xmldsig
@@ -25,6 +27,14 @@ from tradewindow.settings import Settings
 
 NOW = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
 SAMPLES = Path(__file__).parents[2] / "data" / "ceb"
+# documents breaking the rules the workers check, and messages sent twice or guids reused
+FAULTS = {
+    FaultKind.LINE_TOTAL: 0.15,
+    FaultKind.INVALID_RESIDENT_ID: 0.15,
+    FaultKind.UNKNOWN_HS_CODE: 0.1,
+    FaultKind.RESUBMITTED: 0.1,
+    FaultKind.GUID_REUSED: 0.1,
+}
 
 
 def clock() -> datetime:
@@ -32,11 +42,14 @@ def clock() -> datetime:
 
 
 def messages(sets: int) -> list[Incoming]:
-    """Generated import sets as signed CEB XML, with broken inputs among them."""
+    """Generated import sets as signed CEB XML (some documents breaking rules: the workers
+    check them), with unreadable inputs and export messages among them."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     found: list[Incoming] = []
     for n, message in enumerate(
-        generate_sets(sets, seed=3, start=NOW - timedelta(minutes=5), per_message=4)
+        generate_sets(
+            sets, seed=3, start=NOW - timedelta(minutes=5), per_message=4, faults=True, rates=FAULTS
+        )
     ):
         data = ceb_xml.write_message(message)
         if message_type(message) == "CEB621":
@@ -51,6 +64,8 @@ def messages(sets: int) -> list[Incoming]:
     ]
     for index, item in enumerate(bad):
         found.insert(3 + index * 5, item)
+    for chunk in export_mix.chunks(2, "xml"):  # export messages: filed one by one
+        found.extend(Incoming(f"x{n:03}.xml", data, "xml") for n, data in enumerate(chunk))
     return found
 
 
@@ -126,7 +141,10 @@ def test_workers_clear_a_message_set_exactly_as_in_process(tmp_path: Path) -> No
     assert records == alone[2]
     unreadable = {o.source: o.codes for o in outcomes if o.outcome == "unreadable"}
     assert set(unreadable) == {"broken.xml", "edifact.txt", "empty.json", "no_order_no.xml"}
-    assert sum(o.outcome == "answered" for o in outcomes) == len(items) - 4
+    assert "refused" in {o.outcome for o in outcomes}  # a guid reused
+    assert any(o.message_type == "CEB603" and o.outcome == "answered" for o in outcomes)
+    returned = [d for o in outcomes for d in o.documents if d.status == "100"]
+    assert returned  # rule violations found by the workers' check, as in-process
     # receipt files with stable names are the same bytes both ways
     a_files = {p.name: p.read_bytes() for p in (tmp_path / "a" / "out").iterdir()}
     b_files = {p.name: p.read_bytes() for p in (tmp_path / "b" / "out").iterdir()}

@@ -256,10 +256,21 @@ def test_totals_cross_a_threshold_without_a_contract_and_the_transfer_is_refused
         channel.request("li", "T-5", "D-COHORT-2", ["chan"], date(2026, 12, 31))
     assert codes_of(refused.value.violations) == ("DATA.transfer.mechanism.gba_standard_contract",)
     assert [r.step for r in channel.records.evidence("T-5")] == ["refusal"]
+    # kept as refused: the researcher, the officers and the register see it, no total counts it
+    kept = channel.transfer_for("wong", "T-5")[0]
+    assert kept.state is TransferState.REFUSED
+    assert kept.refused_for == "DATA.transfer.mechanism.gba_standard_contract"
+    assert [(e.transfer, e.state) for e in channel.register()][-1] == ("T-5", "refused")
+    assert channel.totals("NANSHA").persons == 60_000
+    with pytest.raises(Rejected) as taken:  # another dataset: the id is taken
+        channel.request("li", "T-5", "D-COHORT-1", ["chan"], date(2026, 12, 31))
+    assert codes_of(taken.value.violations) == ("DATA.transfer.id",)
     channel.file_mechanism("NANSHA", Mechanism.GBA_STANDARD_CONTRACT, "GBA-SC-2026-118")
     transfer = channel.request("li", "T-5", "D-COHORT-2", ["chan"], date(2026, 12, 31))
     assert transfer.mechanism == "gba_standard_contract"
+    assert transfer.state is TransferState.REQUESTED
     assert channel.totals("NANSHA").persons == 110_000
+    assert [r.step for r in channel.records.evidence("T-5")] == ["refusal", "request"]
 
 
 def test_important_data_waits_for_the_recorded_security_assessment(channel: Channel) -> None:

@@ -30,6 +30,7 @@ def test_the_demo_campuses(tmp_path: Path) -> None:
         assert built.refused == ["DATA.transfer.mechanism.gba_standard_contract"]
         assert built.transfers == {
             "T-COHORT-1": "requested",
+            "T-COHORT-2": "refused",
             "T-ESTUARY-1": "uploaded",
             "T-GENOME-1": "released",
             "T-RETINA-1": "uploaded",

@@ -6,6 +6,7 @@ checkpoint; `evidence verify --bundle` checks it offline and finds a changed par
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -13,6 +14,7 @@ from partitioned_harness import KEY, Partitioned
 from sqlalchemy import text
 
 import builders as b
+from tradewindow.cli import main
 from tradewindow.evidence import bundle
 from tradewindow.evidence.log import EvidenceLog
 from tradewindow.store import open_store
@@ -120,3 +122,36 @@ def test_a_bundle_edited_offline_fails(cleared: tuple[Partitioned, str]) -> None
     report, _ = bundle.verify_bundle(bundle.encode(forged), KEY.public_key())
     assert report.failure is not None
     assert report.failure.problem in ("heads.digest", "heads.bad_signature")
+
+
+def test_the_cli_exports_and_verifies_a_partition_cleared_filing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("TRADEWINDOW_DATABASE_URL", url)
+    monkeypatch.setenv("TRADEWINDOW_DATA_DIR", str(tmp_path / "data"))
+    store = open_store(url)
+    try:
+        h = Partitioned(store, partitions=3)
+        found = [b.import_set(order_no=f"EC{n:04d}", logistics_no=f"ECL{n:04d}") for n in range(4)]
+        h.send(b.order_message(*(s.order for s in found)))
+        inventory = b.inventory_message(*(s.inventory for s in found))
+        h.send(inventory)
+    finally:
+        store.close()
+    out, key = tmp_path / "bundle.json", tmp_path / "platform.pem"
+    assert main(["evidence", "export", "--filing", inventory.guid, "--out", str(out)]) == 0
+    assert main(["evidence", "public-key", "--out", str(key)]) == 0
+    capsys.readouterr()
+    assert main(["evidence", "verify", "--bundle", str(out), "--public-key", str(key)]) == 0
+    assert msgspec.json.decode(out.read_bytes(), type=bundle.Bundle).partitions
+    with open_store(url).engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE evidence_partition_records SET at = '2020-01-01T00:00:00.000000+00:00'"
+                " WHERE subjects LIKE :guid"
+            ),
+            {"guid": f"%{inventory.guid}%"},
+        )
+    assert main(["evidence", "export", "--filing", inventory.guid, "--out", str(out)]) == 0
+    assert main(["evidence", "verify", "--bundle", str(out), "--public-key", str(key)]) == 1

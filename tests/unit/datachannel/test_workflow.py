@@ -26,11 +26,14 @@ from tradewindow.datachannel.model import (
 )
 from tradewindow.datachannel.workflow import (
     approve,
+    awaiting,
     destroy,
     mark_uploaded,
     may_download,
+    may_request_again,
     missing_approvals,
     refuse,
+    refused_request,
     release,
     request_transfer,
 )
@@ -114,6 +117,40 @@ def test_request_refused_with_every_reason() -> None:
         "DATA.transfer.recipient",
         "DATA.transfer.mechanism.standard_contract",
     }
+
+
+def _kept(mechanism: Mechanism, **asked: object) -> Transfer | None:
+    with pytest.raises(Rejected) as refused:
+        requested(mechanism, **asked)  # type: ignore[arg-type]
+    by = asked.get("by", "li")
+    return refused_request(
+        refused.value,
+        id="T1",
+        project=PROJECT,
+        dataset=dataset(),
+        requested_by=str(by),
+        recipients=("chan",),
+        requirement=requirement(mechanism),
+        retain_until=date(2026, 12, 31),
+    )
+
+
+def test_a_request_refused_only_for_its_mechanism_is_kept_and_may_be_made_again() -> None:
+    kept = _kept(Mechanism.STANDARD_CONTRACT)
+    assert kept is not None
+    assert kept.state is TransferState.REFUSED
+    assert kept.mechanism == "standard_contract"
+    assert kept.refused_for == "DATA.transfer.mechanism.standard_contract"
+    assert awaiting(kept, dataset()) == ()
+    assert may_request_again(kept, "D1", "li")
+    assert not may_request_again(kept, "D2", "li")
+    assert not may_request_again(kept, "D1", "zhao")
+    # wrong in itself as well (the requester is on the receiving side): nothing kept
+    assert _kept(Mechanism.STANDARD_CONTRACT, by="chan") is None
+    # refused by a data officer: final, its id is taken
+    by_officer = refuse(requested(), PROJECT, "wang")
+    assert not may_request_again(by_officer, "D1", "li")
+    assert awaiting(requested(), dataset()) == missing_approvals(requested(), dataset())
 
 
 def test_request_passes_with_the_mechanism_on_file() -> None:

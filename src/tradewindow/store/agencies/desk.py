@@ -28,6 +28,7 @@ from tradewindow.store.agencies.tables import agency_notices, agency_tasks
 from tradewindow.store.agencies.worklist import task_of as _task
 from tradewindow.store.agencies.worklist import work_page
 from tradewindow.store.export.shared import filing_documents as export_filing_documents
+from tradewindow.store.order_keys import order_no_of_list
 from tradewindow.store.schema import documents, tax_bills
 from tradewindow.store.transaction import dialect_insert, reader, writer
 
@@ -176,8 +177,12 @@ class SqlRouting:
 
     def _add(self, table: Any, rows: list[dict[str, Any]]) -> None:
         if rows:
+            keys = ["filing", "agency"]
+            if table is agency_tasks:  # with its partition key (0018_partition_keys)
+                keys = ["order_no", *keys]
+                rows = [{**row, "order_no": order_no_of_list(row["filing"])} for row in rows]
             insert = dialect_insert(self._connection)
-            statement = insert(table).on_conflict_do_nothing(index_elements=["filing", "agency"])
+            statement = insert(table).on_conflict_do_nothing(index_elements=keys)
             self._connection.execute(statement, rows)
 
 

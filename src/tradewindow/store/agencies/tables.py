@@ -29,7 +29,9 @@ agency_tasks = Table(
     Column("created_at", Instant(), nullable=False),
     Column("claimed_at", Instant()),
     Column("decided_at", Instant()),
-    UniqueConstraint("filing", "agency", name="uq_agency_tasks_filing_agency"),
+    # the partition key (0018_partition_keys): the list's orderNo
+    Column("order_no", String(), nullable=False, server_default=""),
+    UniqueConstraint("order_no", "filing", "agency", name="uq_agency_tasks_order_no_filing_agency"),
     Index("ix_agency_tasks_agency_status_id", "agency", "status", "id"),
 )
 

@@ -1,5 +1,9 @@
 """``cbec.ports.LifecycleRecords`` over SQLAlchemy Core, inside the clearance unit of work
-it joins (the part ``cbec.ports.CBEC_LIFECYCLE``)."""
+it joins (the part ``cbec.ports.CBEC_LIFECYCLE``).
+
+(Over 400 lines: the one adapter of ``cbec.ports.LifecycleRecords``, one short method per port
+method over the CBEC tables of a list's life, each row written with its partition key.)
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from tradewindow.store.cbec.tables import (
     tax_adjustments,
     tax_payments,
 )
+from tradewindow.store.order_keys import order_no_of_list
 from tradewindow.store.schema import documents, receipts, tax_bills
 from tradewindow.store.types import Money
 
@@ -118,6 +123,7 @@ class SqlLifecycleRecords:
                         "value_added_tax": a.value_added_tax,
                         "consumption_tax": a.consumption_tax,
                         "at": a.at,
+                        "order_no": order_no_of_list(a.list_key),
                     }
                     for a in rows
                 ],
@@ -263,7 +269,8 @@ class SqlLifecycleRecords:
                 bill_agents.insert(),
                 [
                     {"tax_no": r.tax_no, "list_key": r.list_key, "invt_no": r.invt_no,
-                     "agent": r.agent, "issued": r.issued, "released_at": r.released_at}
+                     "agent": r.agent, "issued": r.issued, "released_at": r.released_at,
+                     "order_no": order_no_of_list(r.list_key)}
                     for r in rows
                 ],
             )  # fmt: skip
@@ -373,8 +380,10 @@ class SqlLifecycleRecords:
             delete(guarantee_holds).where(guarantee_holds.c.list_key == list_key)
         )
         self._connection.execute(
-            guarantee_holds.insert().values(list_key=list_key, agent=agent, tax=tax, held_at=at)
-        )
+            guarantee_holds.insert(),
+            {"list_key": list_key, "agent": agent, "tax": tax, "held_at": at,
+             "order_no": order_no_of_list(list_key)},
+        )  # fmt: skip
 
     def holds(self, agent: str) -> list[str]:
         query = (
@@ -415,6 +424,7 @@ def _line(r: ReturnedLine) -> dict[str, Any]:
         "consumption_tax": r.consumption_tax,
         "status": r.status.value,
         "at": r.at,
+        "order_no": order_no_of_list(r.list_key),
     }
 
 

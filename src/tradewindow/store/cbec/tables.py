@@ -32,6 +32,7 @@ returned_lines = Table(
     Column("consumption_tax", Money(), nullable=False),
     Column("status", String(), nullable=False),
     Column("at", Instant(), nullable=False),
+    Column("order_no", String(), nullable=False, server_default=""),  # 0018
     Index("ix_cbec_returned_lines_list_key", "list_key"),
     Index("ix_cbec_returned_lines_refund_key", "refund_key"),
 )
@@ -48,6 +49,7 @@ tax_adjustments = Table(
     Column("value_added_tax", Money(), nullable=False),
     Column("consumption_tax", Money(), nullable=False),
     Column("at", Instant(), nullable=False),
+    Column("order_no", String(), nullable=False, server_default=""),  # 0018
     Index("ix_cbec_tax_adjustments_tax_no", "tax_no"),
     Index("ix_cbec_tax_adjustments_list_key", "list_key"),
 )
@@ -88,6 +90,7 @@ bill_agents = Table(
     Column("agent", String(), nullable=False),
     Column("issued", Money(), nullable=False),
     Column("released_at", Instant(), nullable=False),
+    Column("order_no", String(), nullable=False, server_default=""),  # 0018
     Index("ix_cbec_bill_agents_agent_released_at", "agent", "released_at"),
 )
 
@@ -119,5 +122,6 @@ guarantee_holds = Table(
     Column("agent", String(), nullable=False),
     Column("tax", Money(), nullable=False),
     Column("held_at", Instant(), nullable=False),
+    Column("order_no", String(), nullable=False, server_default=""),  # 0018
     Index("ix_cbec_guarantee_holds_agent", "agent", "held_at"),
 )

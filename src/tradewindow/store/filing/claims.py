@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tradewindow.filing.ports import Claim
 from tradewindow.store.filing.tables import api_messages, filings
+from tradewindow.store.order_keys import order_no_of
 
 _CHUNK = 500  # keys per IN (…): well below SQLite's and PostgreSQL's parameter limits
 
@@ -31,7 +32,7 @@ def _inserts(dialect: str) -> tuple[Any, Any]:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
         insert(api_messages).on_conflict_do_nothing(index_elements=["guid"]),
-        insert(filings).on_conflict_do_nothing(index_elements=["kind", "key"]),
+        insert(filings).on_conflict_do_nothing(index_elements=["order_no", "kind", "key"]),
     )
 
 
@@ -82,6 +83,7 @@ class SqlClaimRecords:
                 "credential_id": c.credential_id,
                 "message_guid": c.guid,
                 "filed_at": c.received_at,
+                "order_no": order_no_of(kind, key),
             }
             for c in claims
             for kind, key in c.documents
@@ -91,7 +93,11 @@ class SqlClaimRecords:
         for kind, key in claim.documents:
             self._connection.execute(
                 update(filings)
-                .where(filings.c.kind == kind, filings.c.key == key)
+                .where(
+                    filings.c.order_no == order_no_of(kind, key),
+                    filings.c.kind == kind,
+                    filings.c.key == key,
+                )
                 .values(
                     party_id=claim.party_id,
                     credential_id=claim.credential_id,

@@ -38,6 +38,8 @@ filings = Table(
     Column("credential_id", String(), nullable=False),
     Column("message_guid", String(), nullable=False),
     Column("filed_at", Instant(), nullable=False),
-    UniqueConstraint("kind", "key", name="uq_filings_kind_key"),
+    # the partition key (0018_partition_keys): the orderNo in the key, "" for a waybill's
+    Column("order_no", String(), nullable=False, server_default=""),
+    UniqueConstraint("order_no", "kind", "key", name="uq_filings_order_no_kind_key"),
     Index("ix_filings_party_id", "party_id", "id"),
 )

@@ -94,7 +94,6 @@ _KEYS = (
     .order_by(registered_keys.c.valid_from, registered_keys.c.id)
 )
 
-
 _OWNERS_CHUNK = 500  # identifier values per IN list (SQLite's bound-parameter limit)
 
 

@@ -57,20 +57,28 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 
 from tradewindow.cbec.partitioned import InboxEntry
-from tradewindow.cbec.ports import CBEC_LIFECYCLE, Guarantee, MessageRecord, ReceiptRecord
+from tradewindow.cbec.ports import (
+    CBEC_LIFECYCLE,
+    DocKind,
+    Guarantee,
+    MessageRecord,
+    ReceiptRecord,
+    StoredDocument,
+)
 from tradewindow.clock import utc_now
 from tradewindow.evidence.ports import EVIDENCE_CHAIN
 from tradewindow.store.cbec.lifecycle import SqlLifecycleRecords
 from tradewindow.store.cbec.tables import guarantees
 from tradewindow.store.engine import READ_ONLY
 from tradewindow.store.errors import DuplicateMessage, StoreError
+from tradewindow.store.order_keys import order_no_of
 from tradewindow.store.partition.chain import SqlPartitionChain
 from tradewindow.store.partition.tables import inbox, inbox_parts, number_blocks
 from tradewindow.store.parts import PARTS
-from tradewindow.store.schema import buyer_totals, number_series
+from tradewindow.store.schema import buyer_totals, documents, number_series
 from tradewindow.store.store import CLEARANCE_LOCK, SqlStore
 from tradewindow.store.transaction import reader, writer
-from tradewindow.store.unit_of_work import SqlUnitOfWork
+from tradewindow.store.unit_of_work import _DOCUMENT_COLUMNS, SqlUnitOfWork, _stored_document
 from tradewindow.transaction import ConcurrentWrite
 
 BLOCK = 1000  # numbers of a series a partition reserves at a time
@@ -147,6 +155,19 @@ class PartitionUnitOfWork(SqlUnitOfWork):
         if self._postgres:
             adapters[CBEC_LIFECYCLE.name] = _LockingLifecycleRecords
         self._adapters = adapters
+
+    def documents(self, kind: DocKind, keys: Collection[str]) -> dict[str, StoredDocument]:
+        """As the whole store's, with the partition key when the keys embed it: on PostgreSQL
+        distributed by ``order_no`` the read goes to the shards of those orders only."""
+        order_nos = sorted({order_no_of(kind.value, key) for key in keys})
+        if not self._postgres or not order_nos or "" in order_nos:
+            return super().documents(kind, keys)
+        query = select(*_DOCUMENT_COLUMNS).where(
+            documents.c.kind == kind.value,
+            documents.c.order_no == any_(bindparam("order_nos", order_nos, type_=_TEXT_ARRAY)),
+        )
+        found = (_stored_document(row) for row in self._select_in(query, documents.c.key, keys))
+        return {doc.key: doc for doc in found}
 
     # a "message" here is this partition's part of one: done once, in this transaction
 

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from tradewindow.datachannel.channel import Channel, NotFound
 from tradewindow.datachannel.lawfulness import policy_on
 from tradewindow.datachannel.model import Role
-from tradewindow.datachannel.workflow import missing_approvals
+from tradewindow.datachannel.workflow import awaiting
 from tradewindow.violations import Rejected, Violation
 from tradewindow.web.portal.pages import portal_page
 from tradewindow.web.portal.session import (
@@ -105,7 +105,7 @@ def _mine(
         project = by_code[transfer.project]
         dataset = channel.records.dataset(transfer.dataset)
         member = project.member(person)
-        missing = missing_approvals(transfer, dataset) if dataset else ()
+        missing = awaiting(transfer, dataset) if dataset else ()
         mine_to_give = []
         if (
             member is not None

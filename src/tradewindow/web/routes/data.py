@@ -48,7 +48,7 @@ from tradewindow.datachannel.lawfulness import Totals
 from tradewindow.datachannel.manifest import CHUNK_SIZE, Manifest
 from tradewindow.datachannel.model import Dataset, Project, Transfer
 from tradewindow.datachannel.ports import EvidenceRecord
-from tradewindow.datachannel.workflow import missing_approvals
+from tradewindow.datachannel.workflow import awaiting
 from tradewindow.parties.principal import PartyKind, Principal
 from tradewindow.web.openapi_docs import document
 from tradewindow.web.problems import ApiError
@@ -222,7 +222,7 @@ class DataController(Controller):
         return TransferDetail(
             transfer=transfer,
             evidence=list(channel.records.evidence(transfer_id)),
-            missing_approvals=list(missing_approvals(transfer, dataset)),
+            missing_approvals=list(awaiting(transfer, dataset)),
         )
 
     @post(

@@ -6,8 +6,9 @@ XML (``application/xml``): one CEB message of up to 100 documents. JSON
 CEB XML with ``Accept: application/xml``; 201 for a new message, 200 for a replay.
 
 Idempotency stores 2xx answers and 422 content refusals (the same bytes always get them);
-other refusals (signature, ownership, rate) release the key so a corrected retry is judged
-afresh.
+other refusals (signature, ownership, rate) keep no key, so a corrected retry is judged
+afresh. The answer is kept in the clearance unit of work that made it (``filing.requests``),
+else (nothing reached clearance) in a transaction of its own.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ class MessageController(Controller):
         fmt = _format(request.headers.get("content-type", ""))
         path = request.url.path
         if fmt is SubmissionFormat.XML:
-            answer, _ = _respond(window, request, principal, body, fmt, idempotency_key)
+            filed, _ = _respond(window, request, principal, body, fmt, idempotency_key)
+            answer = _answer(window, request, filed, None, path)
             if isinstance(answer, ApiError):
                 raise answer
             return answer
@@ -92,7 +94,7 @@ class MessageController(Controller):
 
             try:
                 bulk = _bulk_items(window, body)
-                answer, filing = _respond(
+                filed, filing = _respond(
                     window, request, principal, body, fmt, key, answer_of, bulk
                 )
             except ApiError as error:
@@ -101,8 +103,9 @@ class MessageController(Controller):
                 return keys.settled(party, key, digest, _problem(format_refusal(error), path))
             if filing.earlier is not None:  # another process answered the key meanwhile
                 return keys.earlier(filing.earlier, digest)
-            if filing.kept is not None:
+            if filing.kept is not None:  # kept with the clearance: sent as kept
                 return replayed(stored_of(filing.kept))
+            answer = _answer(window, request, filed, bulk, path)
             return keys.settled(party, key, digest, _problem(answer, path))
 
     @get(
@@ -166,15 +169,12 @@ def _respond(
     request_id: str | None,
     answer_of: AnswerOf | None = None,
     bulk: list[bytes] | None = None,
-) -> tuple[Response[bytes] | ApiError, FilingRequest]:
-    """The answer to the request (a single message's refusal as its error), and what became
-    of the request's records (``filing.requests``: with ``answer_of``, the answer kept)."""
+) -> tuple[list[Filed], FilingRequest]:
+    """The request's messages filed, and what became of its records (``filing.requests``:
+    with ``answer_of``, the answer kept)."""
     headers = dict(request.headers.items())
     parts = bulk if bulk is not None else [body]
-    filed, filing = file_messages(
-        window, principal, body, parts, fmt, headers, request_id, answer_of
-    )
-    return _answer(window, request, filed, bulk, request.url.path), filing
+    return file_messages(window, principal, body, parts, fmt, headers, request_id, answer_of)
 
 
 def _answer(
