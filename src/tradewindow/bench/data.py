@@ -40,6 +40,7 @@ from tradewindow.datachannel.model import (
     ProjectApproval,
     Role,
 )
+from tradewindow.datachannel.receiving import write_at
 from tradewindow.settings import Settings
 
 MB = 1_000_000
@@ -144,7 +145,7 @@ def _download(channel: Channel, id: str, target: Path, parallel: int) -> float:
         def receive(index: int) -> None:
             offset, end = found.chunk_range(index)
             for piece in channel.read("recipient", id, offset, end):
-                _write_at(descriptor, piece, offset)
+                write_at(descriptor, piece, offset)
                 offset += len(piece)
 
         _in_parallel(parallel, list(range(len(found.chunks))), receive)
@@ -152,19 +153,6 @@ def _download(channel: Channel, id: str, target: Path, parallel: int) -> float:
     finally:
         os.close(descriptor)
     return time.perf_counter() - started
-
-
-def _write_at(descriptor: int, data: bytes, offset: int) -> None:
-    """``data`` written at ``offset``, then handed to the disk at once: the kernel starts
-    writing the range back (and keeps no cached copy of it once written), so the fsync at the
-    end waits for the last chunks only, not for the whole file."""
-    view = memoryview(data)
-    start = offset
-    while view:
-        written = os.pwrite(descriptor, view, offset)
-        view, offset = view[written:], offset + written
-    if hasattr(os, "posix_fadvise"):  # Linux and most Unixes; elsewhere the fsync does it all
-        os.posix_fadvise(descriptor, start, len(data), os.POSIX_FADV_DONTNEED)
 
 
 def _digest(path: Path) -> str:

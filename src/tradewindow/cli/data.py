@@ -49,6 +49,7 @@ from tradewindow.datachannel.manifest import (
     chunk_count,
     chunk_digest,
 )
+from tradewindow.datachannel.receiving import write_at
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path, public_pem
 from tradewindow.settings import Settings
 
@@ -221,23 +222,10 @@ def _fetch_chunks(
         piece = api.call("GET", f"{path}/content", None, {"Range": f"bytes={start}-{end - 1}"})
         if len(piece) != end - start or chunk_digest(piece) != found.chunks[index]:
             raise ChunkRefused(f"chunk {index} does not match the manifest")
-        _write_at(descriptor, piece, start)
+        write_at(descriptor, piece, start)
         received(len(piece))
 
     _in_parallel(args, missing, fetch)
-
-
-def _write_at(descriptor: int, data: bytes, offset: int) -> None:
-    """``data`` written at ``offset``, then handed to the disk at once: the kernel starts
-    writing the range back (and keeps no cached copy of it once written), so the fsync at the
-    end waits for the last chunks only, not for the whole file."""
-    view = memoryview(data)
-    start = offset
-    while view:
-        written = os.pwrite(descriptor, view, offset)
-        view, offset = view[written:], offset + written
-    if hasattr(os, "posix_fadvise"):  # Linux and most Unixes; elsewhere the fsync does it all
-        os.posix_fadvise(descriptor, start, len(data), os.POSIX_FADV_DONTNEED)
 
 
 def _in_parallel(
