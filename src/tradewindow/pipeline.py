@@ -255,7 +255,12 @@ class WorkerPool:
     def _submit(self, items: list[Incoming], at: datetime, export: bool) -> Future[list[_Sent]]:
         self.start()
         assert self._executor is not None  # noqa: S101 - start made it
-        return self._executor.submit(_decode_chunk, items, at, export)
+        try:
+            return self._executor.submit(_decode_chunk, items, at, export)
+        except BrokenProcessPool as error:  # a worker died before this chunk went out:
+            broken: Future[list[_Sent]] = Future()  # its chunk is recovered like the others
+            broken.set_exception(error)
+            return broken
 
     def _new_executor(self) -> ProcessPoolExecutor:
         # forkserver: a clean process to fork from (the writer may hold threads: a bus loop,
@@ -279,7 +284,7 @@ class WorkerPool:
             future = chunk.future
             if future is None:
                 continue
-            if future.done() and future.exception() is None:
+            if future.done() and not future.cancelled() and future.exception() is None:
                 found = future.result()
                 chunk.answers = _answers(chunk, found)
             else:

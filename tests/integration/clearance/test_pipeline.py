@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -175,6 +176,27 @@ def test_a_worker_killed_midway_loses_and_duplicates_nothing() -> None:
             found.append((item.source, what))
             if len(found) == 2:
                 os.kill(pool.pids()[0], signal.SIGKILL)  # chunks are out at both workers
+        assert pool.restarts >= 1
+    assert found == expected
+
+
+def test_a_pool_broken_before_a_chunk_goes_out_loses_nothing() -> None:
+    """A worker that dies between two chunks breaks the pool before the next chunk is sent:
+    that chunk is recovered like the ones already out, not lost to an exception."""
+    items = messages(4)
+    settings = Settings()
+    expected = _decoded(InProcess(intake.Decoder(settings, spec=SpecVersion.V202205)), items)
+    with WorkerPool(settings, spec=SpecVersion.V202205, workers=2, chunk=2, ahead=3) as pool:
+        pool.start()
+        os.kill(pool.pids()[0], signal.SIGKILL)
+        broken = pool._executor
+        assert broken is not None
+        for _ in range(500):  # the pool learns of the death on its management thread
+            if broken._broken:
+                break
+            time.sleep(0.01)
+        assert broken._broken  # so every chunk of the run below is sent to a broken pool
+        found = _decoded(pool, items)
         assert pool.restarts >= 1
     assert found == expected
 
