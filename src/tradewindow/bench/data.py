@@ -17,9 +17,8 @@ import hashlib
 import os
 import shutil
 import tempfile
-import threading
 import time
-from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,7 @@ from tradewindow.datachannel.model import (
     ProjectApproval,
     Role,
 )
-from tradewindow.datachannel.receiving import write_at
+from tradewindow.datachannel.receiving import in_parallel, write_at
 from tradewindow.settings import Settings
 
 MB = 1_000_000
@@ -88,34 +87,6 @@ def _copy(source: Path, target: Path) -> float:
     return elapsed
 
 
-def _in_parallel(parallel: int, indexes: list[int], work: Callable[[int], None]) -> None:
-    """``work`` on each index, ``parallel`` workers each taking the next one still to do (as
-    ``data push`` and ``data pull`` do, each over its own connection); the first failure stops
-    the others and is raised here."""
-    pending = iter(indexes)
-    lock = threading.Lock()
-    failed: list[BaseException] = []
-
-    def worker() -> None:
-        try:
-            while not failed:
-                with lock:
-                    index = next(pending, None)
-                if index is None:
-                    return
-                work(index)
-        except BaseException as error:  # raised again below, in the bench's thread
-            failed.append(error)
-
-    threads = [threading.Thread(target=worker) for _ in range(max(1, parallel))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failed:
-        raise failed[0]
-
-
 def _upload(channel: Channel, id: str, source: Path, size: int, parallel: int) -> float:
     """As ``data push`` sends: ``parallel`` senders, each reading the next chunk still to go,
     hashing it and handing it over; every one acknowledged only once stored durably."""
@@ -128,7 +99,7 @@ def _upload(channel: Channel, id: str, source: Path, size: int, parallel: int) -
             piece = os.pread(descriptor, CHUNK_SIZE, index * CHUNK_SIZE)
             channel.put_chunk("sender", id, index, piece, chunk_digest(piece))
 
-        _in_parallel(parallel, missing, send)
+        in_parallel(parallel, missing, lambda: nullcontext(send))
     channel.finish_upload("sender", id)
     return time.perf_counter() - started
 
@@ -148,7 +119,7 @@ def _download(channel: Channel, id: str, target: Path, parallel: int) -> float:
                 write_at(descriptor, piece, offset)
                 offset += len(piece)
 
-        _in_parallel(parallel, list(range(len(found.chunks))), receive)
+        in_parallel(parallel, range(len(found.chunks)), lambda: nullcontext(receive))
         os.fsync(descriptor)
     finally:
         os.close(descriptor)

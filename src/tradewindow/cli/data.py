@@ -23,8 +23,8 @@ import http.client
 import json
 import os
 import sys
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,7 +49,7 @@ from tradewindow.datachannel.manifest import (
     chunk_count,
     chunk_digest,
 )
-from tradewindow.datachannel.receiving import write_at
+from tradewindow.datachannel.receiving import Worker, in_parallel, write_at
 from tradewindow.evidence.platform_key import load_platform_key, platform_key_path, public_pem
 from tradewindow.settings import Settings
 
@@ -199,7 +199,7 @@ def _send_chunks(
         api.call("PUT", f"{path}/chunks/{index}", piece, headers)
         sent(len(piece))
 
-    _in_parallel(args, missing, send)
+    in_parallel(args.parallel, missing, _connected(args, send))
 
 
 class ChunkRefused(Exception):
@@ -225,39 +225,7 @@ def _fetch_chunks(
         write_at(descriptor, piece, start)
         received(len(piece))
 
-    _in_parallel(args, missing, fetch)
-
-
-def _in_parallel(
-    args: argparse.Namespace, indexes: list[int], work: Callable[[DataApi, int], None]
-) -> None:
-    """``work`` on each chunk index, ``--parallel`` workers each with its own connection taking
-    the next index still to do; the first failure stops the others and is raised here."""
-    pending = iter(indexes)
-    lock = threading.Lock()
-    failed: list[Exception] = []
-
-    def worker() -> None:
-        api = DataApi(args.api, args.key)
-        try:
-            while not failed:
-                with lock:
-                    index = next(pending, None)
-                if index is None:
-                    return
-                work(api, index)
-        except Exception as error:  # any failure stops the transfer: raised below
-            failed.append(error)
-        finally:
-            api.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(max(1, args.parallel))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failed:
-        raise failed[0]
+    in_parallel(args.parallel, missing, _connected(args, fetch))
 
 
 def _bytes(indexes: list[int], size: int, chunk_size: int) -> int:
@@ -373,3 +341,17 @@ def _platform_key(_args: argparse.Namespace) -> int:
     key = load_platform_key(platform_key_path(settings), create=True)
     sys.stdout.write(public_pem(key.public_key()).decode())
     return 0
+
+
+def _connected(args: argparse.Namespace, work: Callable[[DataApi, int], None]) -> Worker:
+    """``work`` for :func:`in_parallel`, each worker over its own connection to the API."""
+
+    @contextmanager
+    def worker() -> Iterator[Callable[[int], None]]:
+        api = DataApi(args.api, args.key)
+        try:
+            yield lambda index: work(api, index)
+        finally:
+            api.close()
+
+    return worker
