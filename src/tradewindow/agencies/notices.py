@@ -2,11 +2,11 @@
 
 An agency without ``route_when`` never decides (taxation: "taxation sees values and tax
 bills"). When a filing is routed, every such agency the policy grants at least one of the
-filing's documents gets one *notice* of it (:func:`~.routing.informed_agencies`), in the same
-transaction as the deciding agencies' tasks. A notice is read only: no claim, no decision, and
-it never enters the combined status. It holds the filing's reference; its view is the filing
-cut to the agency's share exactly as a task's (:mod:`.reading`). A notice of another agency
-is reported as not found.
+filing's documents gets one *notice* of it (:func:`~.routing.informed_agencies`, compiled
+once per policy: ``Router``), in the same transaction as the deciding agencies' tasks. A
+notice is read only: no claim, no decision, and it never enters the combined status. It holds
+the filing's reference; its view is the filing cut to the agency's share exactly as a task's
+(:mod:`.reading`). A notice of another agency is reported as not found.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import msgspec
 from tradewindow.agencies import errors
 from tradewindow.agencies.ports import AgencyStore, Notice, NoticeSort, Routing
 from tradewindow.agencies.reading import agency_share, page_bounds
-from tradewindow.agencies.routing import informed_agencies
+from tradewindow.agencies.routing import Router
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.clock import Clock, utc_now
 
@@ -48,13 +48,14 @@ class NoticeBoard:
         self._store = store
         self._policy = policy
         self._clock = clock
+        self._router = Router(policy)
 
     def inform(
         self, routing: Routing, filing: str, documents: Mapping[str, Mapping[str, Any]]
     ) -> None:
         """A notice of ``filing`` for every informed agency granted one of its ``documents``,
         in the routing's transaction. Informing again adds nothing."""
-        informed = informed_agencies(self._policy, documents)
+        informed = self._router.informed(documents)
         if informed:
             routing.add_notices(filing, informed, self._policy.version, self._clock())
 

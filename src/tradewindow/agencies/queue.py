@@ -24,7 +24,7 @@ from tradewindow.agencies import errors
 from tradewindow.agencies.notices import NoticeBoard
 from tradewindow.agencies.ports import AgencyStore, Outcome, Routing, Task, TaskStatus
 from tradewindow.agencies.reading import MAX_PAGE_SIZE, agency_share, page_bounds
-from tradewindow.agencies.routing import required_agencies
+from tradewindow.agencies.routing import Router
 from tradewindow.agencies.sharing_policy import Policy
 from tradewindow.agencies.status import (
     AgencyOutcome,
@@ -90,6 +90,7 @@ class AgencyDesk:
         self._policy = policy
         self._clock = clock
         self.notices = NoticeBoard(store, policy, clock=clock)
+        self._router = Router(policy)
 
     # --- routing -------------------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class AgencyDesk:
         return self.route(Filing(key=inventory_key, documents=wire), routing=routing)
 
     def _route(self, routing: Routing, filing: Filing) -> list[Task]:
-        required = required_agencies(self._policy, filing.documents)
+        required = self._router.required(filing.documents)
         if required:
             routing.add_tasks(filing.key, required, self._policy.version, self._clock())
         self.notices.inform(routing, filing.key, filing.documents)

@@ -18,7 +18,7 @@ import payments, and is informed of an export filing (its receipt of payment).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from tradewindow.agencies.fields import ANY, FAMILIES
@@ -26,6 +26,76 @@ from tradewindow.agencies.sharing_policy import AgencyPolicy, Condition, Policy
 from tradewindow.agencies.views import agency_sees
 
 Documents = Mapping[str, Mapping[str, Any]]  # document kind → wire JSON
+_Test = Callable[[object], bool]
+_Rule = tuple[tuple[str, tuple[str, ...], _Test], ...]  # (kind, path steps, test) all hold
+
+
+class Router:
+    """:func:`required_agencies` and :func:`informed_agencies` of one policy, its rules
+    compiled once (their paths split, each agency's families of documents read) rather than
+    for every filing: the release gate routes every concluded list. Same answers, same order
+    (``tests/unit/agencies/test_router_properties.py`` compares them)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy = policy
+        self._agencies = [
+            (
+                code,
+                agency.always,
+                tuple(
+                    tuple((c.kind, _parts(c.path), c.test) for c in rule.conditions)
+                    for rule in agency.rules
+                ),
+                frozenset(FAMILIES.get(c.kind) for r in agency.rules for c in r.conditions),
+                agency,
+            )
+            for code, agency in policy.agencies.items()
+        ]
+
+    def required(self, documents: Documents) -> list[str]:
+        """:func:`required_agencies` of the policy."""
+        return [
+            code
+            for code, always, rules, _, _ in self._agencies
+            if always or any(_rule_holds(rule, documents) for rule in rules)
+        ]
+
+    def informed(self, documents: Documents) -> list[str]:
+        """:func:`informed_agencies` of the policy."""
+        families = {FAMILIES.get(kind) for kind in documents}
+        return [
+            code
+            for code, always, _, read, agency in self._agencies
+            if not (always or not read.isdisjoint(families))
+            and any(
+                kind in agency.trees
+                and (kind not in agency.lines_of or agency_sees(self._policy, code, kind, doc))
+                for kind, doc in documents.items()
+            )
+        ]
+
+
+def _rule_holds(rule: _Rule, documents: Documents) -> bool:
+    for kind, parts, test in rule:
+        document = documents.get(kind)
+        if document is None or not any(test(value) for value in _values(document, parts)):
+            return False
+    return True
+
+
+def _values(document: Mapping[str, Any], parts: tuple[str, ...]) -> list[object]:
+    """:func:`values_at` for a path already split, as a list."""
+    nodes: list[object] = [document]
+    for part in parts:
+        found: list[object] = []
+        for node in nodes:
+            if part == ANY:
+                if isinstance(node, list):
+                    found.extend(node)
+            elif isinstance(node, Mapping) and part in node:
+                found.append(node[part])
+        nodes = found
+    return nodes
 
 
 def required_agencies(policy: Policy, documents: Documents) -> list[str]:
@@ -72,17 +142,7 @@ def holds(condition: Condition, documents: Documents) -> bool:
 
 def values_at(document: Mapping[str, Any], path: str) -> Iterator[object]:
     """Every value found at ``path`` (one per line under a ``*``); nothing when absent."""
-    nodes: list[object] = [document]
-    for part in _parts(path):
-        found: list[object] = []
-        for node in nodes:
-            if part == ANY:
-                if isinstance(node, list):
-                    found.extend(node)
-            elif isinstance(node, Mapping) and part in node:
-                found.append(node[part])
-        nodes = found
-    yield from nodes
+    yield from _values(document, _parts(path))
 
 
 @functools.lru_cache(maxsize=512)

@@ -187,9 +187,14 @@ def record_content_digest(record: Record) -> str:
 
 def seal(entry: Entry, seq: int, prev_hash: str) -> Record:
     """``entry`` as record number ``seq`` following ``prev_hash``."""
+    return _sealed(entry, seq, prev_hash, time_text(entry.at))
+
+
+def _sealed(entry: Entry, seq: int, prev_hash: str, at: str) -> Record:
+    """:func:`seal` with the entry's time already written (``at``: ``time_text(entry.at)``)."""
     if len(entry.payload_digest) != 64:
         raise ValueError("payload_digest must be a SHA-256 hex digest")
-    at, subjects = time_text(entry.at), subjects_text(entry.subjects)
+    subjects = subjects_text(entry.subjects)
     digest = content_digest(
         seq, at, entry.kind.value, subjects, entry.payload_digest, entry.signature, entry.actor
     )
@@ -208,9 +213,13 @@ def seal(entry: Entry, seq: int, prev_hash: str) -> Record:
 
 def seal_all(entries: Iterable[Entry], head_seq: int, head_hash: str) -> list[Record]:
     records = []
+    times: dict[datetime, str] = {}  # a batch's entries share a few instants: written once
     for entry in entries:
         head_seq += 1
-        record = seal(entry, head_seq, head_hash)
+        at = times.get(entry.at)
+        if at is None:
+            at = times[entry.at] = time_text(entry.at)
+        record = _sealed(entry, head_seq, head_hash, at)
         head_hash = record.hash
         records.append(record)
     return records
