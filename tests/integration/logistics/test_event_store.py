@@ -12,11 +12,15 @@ import jsonschema
 import msgspec
 import pytest
 import yaml
+from sqlalchemy import select, text
 from tnt_samples import CONTAINER, IMO, NOW, call, container, equipment, shipment, transport
 
 from tradewindow.logistics.events import EventService, Viewer
 from tradewindow.logistics.filters import parse_query
 from tradewindow.logistics.model import DocumentReference, Event, Vessel
+from tradewindow.store import SqlStore
+from tradewindow.store.logistics.tables import event_refs, events
+from tradewindow.store.sqlite_rows import SQLITE_BULK
 from tradewindow.violations import Rejected
 
 CARRIER = Viewer(party_id="carrier-1", roles=frozenset({"carrier"}))
@@ -308,3 +312,66 @@ def test_answers_validate_against_the_2_2_schema(
     broken = [dict(answer[0], eventCreatedDateTime=None)]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, _event_schema())
+
+
+def test_a_bulk_publication_stores_what_one_event_at_a_time_does(
+    service: EventService, store: SqlStore
+) -> None:
+    """From ``sqlite_rows.SQLITE_BULK`` events SQLite's rows are written through sqlite3
+    itself (the last mile's path): the same rows, times, flags and references as one by one."""
+    kinds = [
+        shipment(),
+        transport(),
+        equipment(),
+        equipment(equipment_event_type_code="GTIN", event_location=None),
+        shipment(shipment_event_type_code="ISSU", document_type_code="TRD", document_id="T-1"),
+    ]
+    made = [
+        msgspec.structs.replace(
+            kinds[n % len(kinds)],
+            event_created_date_time=NOW - timedelta(minutes=n),
+            event_date_time=NOW - timedelta(minutes=n + 1),
+        )
+        for n in range(SQLITE_BULK + 5)
+    ]
+    related = [[("BKG", f"BKG-{n}")] for n in range(len(made))]
+    bulk = [msgspec.structs.replace(e, event_id=f"bulk-{n}") for n, e in enumerate(made)]
+    outcomes = service.publish(bulk, publisher="carrier-1", related_each=related)
+    assert [o.status for o in outcomes] == ["stored"] * len(made)
+    for n, event in enumerate(made):
+        one = msgspec.structs.replace(event, event_id=f"one-{n}")
+        assert service.publish([one], publisher="carrier-1", related=related[n])[0].status == (
+            "stored"
+        )
+    with store.engine.connect() as connection:
+        rows = [r._asdict() for r in connection.execute(select(events).order_by(events.c.seq))]
+        # and as the database holds them (SQLite compares times as their text)
+        held = {
+            r[0]: tuple(r[1:])
+            for r in connection.execute(
+                text(
+                    "SELECT event_id, event_created, event_datetime, received_at, retracted"
+                    " FROM logistics_events"
+                )
+            )
+        }
+        refs = [tuple(r) for r in connection.execute(select(event_refs))]
+
+    def stored(prefix: str) -> list[dict[str, Any]]:
+        found = []
+        for row in rows:
+            if row["event_id"].startswith(prefix):
+                row = {**row, "event_id": row["event_id"].removeprefix(prefix)}
+                row["body"] = bytes(row["body"]).replace(f'"{prefix}'.encode(), b'"')
+                del row["seq"]
+                found.append(row)
+        return found
+
+    assert stored("bulk-") == stored("one-")
+    assert {k.removeprefix("bulk-"): v for k, v in held.items() if k.startswith("bulk-")} == {
+        k.removeprefix("one-"): v for k, v in held.items() if k.startswith("one-")
+    }
+    assert len(stored("bulk-")) == len(made)
+    assert sorted((e.removeprefix("bulk-"), k, v) for e, k, v in refs if e.startswith("bulk-")) == (
+        sorted((e.removeprefix("one-"), k, v) for e, k, v in refs if e.startswith("one-"))
+    )

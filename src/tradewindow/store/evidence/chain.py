@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, text, up
 from sqlalchemy.exc import IntegrityError
 
 from tradewindow.evidence.chain import GENESIS, Anchor, Record, RecordKind, anchor_of
-from tradewindow.store import postgres
+from tradewindow.store import postgres, sqlite_rows
 from tradewindow.store.evidence.tables import checkpoints, records, subjects
 from tradewindow.store.transaction import reader, writer
 
@@ -85,16 +85,10 @@ class SqlChainRecords:
             params = [dict(zip(names, row, strict=True)) for row in rows]
             self._connection.execute(insert(table), params)
             return
-        raw = self._connection.connection.driver_connection
-        assert raw is not None  # noqa: S101 - an open transaction has its connection
-        statement = (
-            f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - fixed names
-            f"VALUES ({', '.join('?' * len(names))})"
-        )
         try:
-            raw.executemany(statement, rows)
+            sqlite_rows.insert_rows(self._connection, table.name, names, rows)
         except sqlite3.IntegrityError as error:
-            raise IntegrityError(statement, None, error) from error
+            raise IntegrityError(f"INSERT INTO {table.name}", None, error) from error
 
     def last_checkpoint_seq(self) -> int:
         found: int | None = self._connection.scalar(select(func.max(checkpoints.c.seq)))

@@ -6,6 +6,7 @@ module only turns it, and a query's filters, into WHERE clauses.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -13,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import (
     Connection,
     Engine,
+    Table,
     delete,
     false,
     func,
@@ -22,6 +24,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from tradewindow.logistics.filters import EventQuery
 from tradewindow.logistics.ports import (
@@ -34,6 +37,7 @@ from tradewindow.logistics.ports import (
     StoredVersion,
     Visibility,
 )
+from tradewindow.store import sqlite_rows
 from tradewindow.store.logistics import where
 from tradewindow.store.logistics.tables import (
     customs_decisions,
@@ -331,15 +335,28 @@ class SqlPublishing:
             chunk = replaced[start : start + _CHUNK]
             self._connection.execute(delete(events).where(events.c.event_id.in_(chunk)))
             self._connection.execute(delete(event_refs).where(event_refs.c.event_id.in_(chunk)))
-        if rows:
-            self._connection.execute(insert(events), [_event_values(row) for row in rows])
-        refs = [
-            {"event_id": row.event_id, "kind": kind, "value": value}
-            for row in rows
-            for kind, value in row.references
-        ]
-        if refs:
-            self._connection.execute(insert(event_refs), refs)
+        self._insert(events, [_event_values(row) for row in rows])
+        self._insert(
+            event_refs,
+            [
+                {"event_id": row.event_id, "kind": kind, "value": value}
+                for row in rows
+                for kind, value in row.references
+            ],
+        )
+
+    def _insert(self, table: Table, rows: list[dict[str, object]]) -> None:
+        """Through sqlite3 itself from ``SQLITE_BULK`` rows on SQLite (the last mile publishes
+        every concluded list's customs events in one call), through SQLAlchemy otherwise."""
+        if not rows:
+            return
+        if self._connection.dialect.name != "sqlite" or len(rows) < sqlite_rows.SQLITE_BULK:
+            self._connection.execute(insert(table), rows)
+            return
+        try:
+            sqlite_rows.insert_values(self._connection, table, rows)
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(f"INSERT INTO {table.name}", None, error) from error
 
 
 def _serialise_writers(connection: Connection) -> None:
