@@ -19,22 +19,22 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from tradewindow.agencies.fields import ANY, FAMILIES
 from tradewindow.agencies.sharing_policy import AgencyPolicy, Condition, Policy
 from tradewindow.agencies.views import agency_sees
 
 Documents = Mapping[str, Mapping[str, Any]]  # document kind → wire JSON
-_Test = Callable[[object], bool]
-_Rule = tuple[tuple[str, tuple[str, ...], _Test], ...]  # (kind, path steps, test) all hold
+_Holds = Callable[[Documents], bool]  # one condition, compiled
 
 
 class Router:
     """:func:`required_agencies` and :func:`informed_agencies` of one policy, its rules
-    compiled once (their paths split, each agency's families of documents read) rather than
-    for every filing: the release gate routes every concluded list. Same answers, same order
-    (``tests/unit/agencies/test_router_properties.py`` compares them)."""
+    compiled once (each condition to a function of the documents, each agency's families of
+    documents read) rather than read for every filing: the release gate routes every
+    concluded list. Same answers, same order (``tests/unit/agencies/test_router_properties.py``
+    compares them)."""
 
     def __init__(self, policy: Policy) -> None:
         self._policy = policy
@@ -42,10 +42,7 @@ class Router:
             (
                 code,
                 agency.always,
-                tuple(
-                    tuple((c.kind, _parts(c.path), c.test) for c in rule.conditions)
-                    for rule in agency.rules
-                ),
+                tuple(tuple(_compiled(c) for c in rule.conditions) for rule in agency.rules),
                 frozenset(FAMILIES.get(c.kind) for r in agency.rules for c in r.conditions),
                 agency,
             )
@@ -57,7 +54,7 @@ class Router:
         return [
             code
             for code, always, rules, _, _ in self._agencies
-            if always or any(_rule_holds(rule, documents) for rule in rules)
+            if always or any(all(holds(documents) for holds in rule) for rule in rules)
         ]
 
     def informed(self, documents: Documents) -> list[str]:
@@ -75,12 +72,32 @@ class Router:
         ]
 
 
-def _rule_holds(rule: _Rule, documents: Documents) -> bool:
-    for kind, parts, test in rule:
-        document = documents.get(kind)
-        if document is None or not any(test(value) for value in _values(document, parts)):
-            return False
-    return True
+def _compiled(condition: Condition) -> _Holds:
+    """:func:`holds` of ``condition``, its path split once; a path without ``*`` (one value
+    at most) walked directly."""
+    kind, parts, test = condition.kind, _parts(condition.path), condition.test
+    if ANY in parts:
+
+        def holds_on_lines(documents: Documents) -> bool:
+            document = documents.get(kind)
+            return document is not None and any(test(v) for v in _values(document, parts))
+
+        return holds_on_lines
+
+    def holds_once(documents: Documents) -> bool:
+        node: object = documents.get(kind)
+        for part in parts:
+            if not _is_mapping(node) or part not in node:
+                return False
+            node = node[part]
+        return test(node)
+
+    return holds_once
+
+
+def _is_mapping(node: object) -> TypeGuard[Mapping[str, Any]]:
+    """``isinstance(node, Mapping)``, a plain dict (wire JSON) answered without the ABC."""
+    return type(node) is dict or isinstance(node, Mapping)
 
 
 def _values(document: Mapping[str, Any], parts: tuple[str, ...]) -> list[object]:
@@ -92,7 +109,7 @@ def _values(document: Mapping[str, Any], parts: tuple[str, ...]) -> list[object]
             if part == ANY:
                 if isinstance(node, list):
                     found.extend(node)
-            elif isinstance(node, Mapping) and part in node:
+            elif _is_mapping(node) and part in node:
                 found.append(node[part])
         nodes = found
     return nodes
