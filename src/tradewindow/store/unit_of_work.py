@@ -80,6 +80,7 @@ _DOCUMENT_COLUMNS = (
     documents.c.order_no,
 )
 _DOCUMENT_NAMES = ", ".join(column.name for column in _DOCUMENT_COLUMNS)
+_DOCUMENT_SETS = ", ".join(f"{column.name} = ?" for column in _DOCUMENT_COLUMNS[2:])
 _RECEIPT_COLUMNS = (
     receipts.c.receipt_type,
     receipts.c.kind,
@@ -220,6 +221,9 @@ class SqlUnitOfWork(SqlTransaction):
             updated = postgres.update_documents(self.connection, ordered)
             self._check_updated(updated, len(docs))
             return
+        if not self._postgres and len(docs) >= _SQLITE_BULK:
+            self._check_updated(self._sqlite_update(ordered), len(docs))
+            return
         params = []
         for doc in ordered:
             row = _document_params(doc)
@@ -227,6 +231,25 @@ class SqlUnitOfWork(SqlTransaction):
             row["b_key"] = row.pop("key")
             params.append(row)
         self._check_updated(self._execute(statement, params).rowcount, len(docs))
+
+    def _sqlite_update(self, ordered: Sequence[StoredDocument]) -> int:
+        """:meth:`update_documents` through the sqlite3 connection itself (as
+        :meth:`_sqlite_bulk` inserts); how many rows it changed."""
+        times = _TimeTexts()
+        statement = (
+            f"UPDATE {documents.name} SET {_DOCUMENT_SETS} "  # noqa: S608 - fixed names
+            "WHERE kind = ? AND key = ?"
+        )
+        rows = [
+            (d.status.value, d.order_ref, d.waybill_ref, d.buyer, d.invt_no, d.message_guid,
+             d.version, d.body, times(d.received_at), times(d.updated_at), d.order_no,
+             d.kind.value, d.key)
+            for d in ordered
+        ]  # fmt: skip
+        raw = self.connection.connection.driver_connection
+        assert raw is not None  # noqa: S101 - an open unit of work has its connection
+        changed: int = raw.executemany(statement, rows).rowcount
+        return changed
 
     @staticmethod
     def _check_updated(updated: int, expected: int) -> None:
