@@ -22,19 +22,34 @@ SQLITE_BULK = 20  # rows from which the raw path pays (below, SQLAlchemy's is as
 
 
 def insert_rows(
-    connection: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    connection: Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    skip_conflicts_on: Sequence[str] = (),
 ) -> None:
-    """One ``executemany`` of ``rows`` into ``table``; ``sqlite3.IntegrityError`` as raised."""
+    """One ``executemany`` of ``rows`` into ``table``; ``sqlite3.IntegrityError`` as raised.
+    ``skip_conflicts_on``: a row whose values of these (unique) columns are on file already
+    is skipped (``ON CONFLICT … DO NOTHING``, as SQLAlchemy's ``on_conflict_do_nothing``)."""
     statement = (
         f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - the caller's fixed names
         f"VALUES ({', '.join('?' * len(columns))})"
     )
+    if skip_conflicts_on:
+        statement += f" ON CONFLICT ({', '.join(skip_conflicts_on)}) DO NOTHING"
     raw = connection.connection.driver_connection
     assert raw is not None  # noqa: S101 - an open transaction has its connection
     raw.executemany(statement, rows)
 
 
-def insert_values(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+def insert_values(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    skip_conflicts_on: Sequence[str] = (),
+) -> None:
     """:func:`insert_rows` of ``rows`` given as SQLAlchemy parameters (column → value, every
     row naming the same columns)."""
     if not rows:
@@ -52,6 +67,7 @@ def insert_values(connection: Connection, table: Table, rows: Sequence[Mapping[s
             )
             for row in rows
         ],
+        skip_conflicts_on=skip_conflicts_on,
     )
 
 

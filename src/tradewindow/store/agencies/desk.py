@@ -24,6 +24,7 @@ from tradewindow.agencies.status import Decision, concludes
 from tradewindow.agencies.worklist import WorkQuery
 from tradewindow.cbec.ports import DocKind
 from tradewindow.export.sharing import is_export_filing
+from tradewindow.store import sqlite_rows
 from tradewindow.store.agencies.tables import agency_notices, agency_tasks
 from tradewindow.store.agencies.worklist import task_of as _task
 from tradewindow.store.agencies.worklist import work_page
@@ -181,6 +182,10 @@ class SqlRouting:
             if table is agency_tasks:  # with its partition key (0018_partition_keys)
                 keys = ["order_no", *keys]
                 rows = [{**row, "order_no": order_no_of_list(row["filing"])} for row in rows]
+            if self._connection.dialect.name == "sqlite" and len(rows) >= sqlite_rows.SQLITE_BULK:
+                # a clearance batch routes every list it concludes: through sqlite3 itself
+                sqlite_rows.insert_values(self._connection, table, rows, skip_conflicts_on=keys)
+                return
             insert = dialect_insert(self._connection)
             statement = insert(table).on_conflict_do_nothing(index_elements=keys)
             self._connection.execute(statement, rows)
