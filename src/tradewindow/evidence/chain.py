@@ -194,14 +194,14 @@ def _sealed(entry: Entry, seq: int, prev_hash: str, at: str) -> Record:
     """:func:`seal` with the entry's time already written (``at``: ``time_text(entry.at)``)."""
     if len(entry.payload_digest) != 64:
         raise ValueError("payload_digest must be a SHA-256 hex digest")
-    subjects = subjects_text(entry.subjects)
+    subjects, kind = subjects_text(entry.subjects), entry.kind.value
     digest = content_digest(
-        seq, at, entry.kind.value, subjects, entry.payload_digest, entry.signature, entry.actor
+        seq, at, kind, subjects, entry.payload_digest, entry.signature, entry.actor
     )
     return Record(
         seq=seq,
         at=at,
-        kind=entry.kind.value,
+        kind=kind,
         subjects=subjects,
         payload_digest=entry.payload_digest,
         signature=entry.signature,

@@ -28,6 +28,7 @@ _RECORD_TYPES = (
     ("payload_digest", "text"), ("signature", "text"), ("actor", "text"), ("prev_hash", "text"),
     ("hash", "text"),
 )  # fmt: skip
+_CHECKPOINT = RecordKind.CHECKPOINT.value  # read once: ``.value`` is a property
 _LOCK_KEY = 0x7477_6576_6964  # "twevid": the advisory lock every evidence writer takes
 
 
@@ -51,17 +52,13 @@ class SqlChainRecords:
         index = [
             (subject, r.seq)
             for r in sealed
-            if r.kind != RecordKind.CHECKPOINT.value
+            if r.kind != _CHECKPOINT
             for subject in dict.fromkeys(r.subject_ids)
         ]
         self._insert_rows(records, _RECORD_TYPES, rows)
         if index:
             self._insert_rows(subjects, (("subject", "text"), ("seq", "int8")), index)
-        anchors = [
-            msgspec.structs.asdict(anchor_of(r))
-            for r in sealed
-            if r.kind == RecordKind.CHECKPOINT.value
-        ]
+        anchors = [msgspec.structs.asdict(anchor_of(r)) for r in sealed if r.kind == _CHECKPOINT]
         if anchors:
             self._connection.execute(insert(checkpoints), anchors)
 
