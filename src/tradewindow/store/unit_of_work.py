@@ -138,23 +138,27 @@ class SqlUnitOfWork(SqlTransaction):
 
     def documents(self, kind: DocKind, keys: Collection[str]) -> dict[str, StoredDocument]:
         if not self._postgres:
-            return {doc.key: doc for doc in self._sqlite_documents(kind, keys)}
+            found = self._sqlite_documents("kind = ?", (kind.value,), "key", keys)
+            return {doc.key: doc for doc in found}
         query = select(*_DOCUMENT_COLUMNS).where(documents.c.kind == kind.value)
         found = (_stored_document(row) for row in self._select_in(query, documents.c.key, keys))
         return {doc.key: doc for doc in found}
 
-    def _sqlite_documents(self, kind: DocKind, keys: Collection[str]) -> Iterator[StoredDocument]:
-        """:meth:`documents` on SQLite through sqlite3 itself: SQLAlchemy's IN-list expansion
-        and per-row result processing were most of the clearance batch's prefetch (measured
-        with ``tradewindow bench clearance``)."""
+    def _sqlite_documents(
+        self, where: str, fixed: tuple[str, ...], column: str, values: Collection[str]
+    ) -> Iterator[StoredDocument]:
+        """Documents ``where`` (its ``?`` given by ``fixed``) whose ``column`` is one of
+        ``values``, on SQLite through sqlite3 itself: SQLAlchemy's IN-list expansion and
+        per-row result processing were most of the clearance batch's prefetch (measured with
+        ``tradewindow bench clearance``)."""
         raw = self.connection.connection.driver_connection
         assert raw is not None  # noqa: S101 - an open unit of work has its connection
-        for chunk in _chunks(sorted(set(keys)), CHUNK):
+        for chunk in _chunks(sorted(set(values)), CHUNK):
             statement = (
                 f"SELECT {_DOCUMENT_NAMES} FROM {documents.name} "  # noqa: S608 - fixed names
-                f"WHERE kind = ? AND key IN ({', '.join('?' * len(chunk))})"
+                f"WHERE {where} AND {column} IN ({', '.join('?' * len(chunk))})"
             )
-            for row in raw.execute(statement, (kind.value, *chunk)):
+            for row in raw.execute(statement, (*fixed, *chunk)):
                 yield _stored_document(row, datetime.fromisoformat)
 
     def waiting_inventories(
@@ -170,6 +174,13 @@ class SqlUnitOfWork(SqlTransaction):
             (documents.c.order_ref, order_refs),
             (documents.c.waybill_ref, waybill_refs),
         ):
+            if not self._postgres:
+                fixed = (DocStatus.WAITING.value, DocKind.INVENTORY.value)
+                for doc in self._sqlite_documents(
+                    "status = ? AND kind = ?", fixed, column.name, refs
+                ):
+                    found[doc.key] = doc
+                continue
             for row in self._select_in(waiting, column, refs):
                 doc = _stored_document(row)
                 found[doc.key] = doc
