@@ -20,6 +20,8 @@ from tradewindow.parties.credentials import Credential
 from tradewindow.parties.ports import CommissionEvent
 from tradewindow.transaction import Transaction
 
+_KINDS = {kind.value: kind for kind in RecordKind}  # a dict lookup, not Enum.__new__ per item
+
 
 class ClearanceEvidence:
     def __init__(self, log: EvidenceLog) -> None:
@@ -29,7 +31,7 @@ class ClearanceEvidence:
         """Append ``items`` in the clearance unit of work's own transaction."""
         entries = [
             Entry(
-                kind=RecordKind(item.kind),
+                kind=_KINDS.get(item.kind) or RecordKind(item.kind),  # unknown: ValueError
                 subjects=item.subjects,
                 payload_digest=item.payload_digest,
                 actor=item.actor,
