@@ -180,7 +180,8 @@ class Batch:
                     document = self._numbered(document)
                 self.refuse(document, violations, message.guid)
                 continue
-            refusal = self._refusal(document)
+            kind, key = kind_of(document), identity(document)  # once: both steps need them
+            refusal = self._refusal(document, kind, key)
             if refusal is not None:
                 if isinstance(document, Inventory):
                     document = self._numbered(document)
@@ -193,10 +194,9 @@ class Batch:
                     document, ReturnStatus.STAGED, "staged, not declared / 已暂存", message.guid
                 )
                 continue
-            self._apply(document, message.guid)
+            self._apply(document, message.guid, kind, key)
 
-    def _refusal(self, document: Document) -> Violation | None:
-        kind, key = kind_of(document), identity(document)
+    def _refusal(self, document: Document, kind: DocKind, key: str) -> Violation | None:
         existing = self.stored(kind, key)
         live = existing is not None and existing.status in LIVE
         app_type = document.head.app_type
@@ -239,8 +239,8 @@ class Batch:
                 )
         return None
 
-    def _apply(self, document: Document, message_guid: str) -> None:
-        kind, key = kind_of(document), identity(document)
+    def _apply(self, document: Document, message_guid: str, kind: DocKind, key: str) -> None:
+        """Declare ``document`` (of ``kind``, stored under ``key``)."""
         existing = self.stored(kind, key)
         if document.head.app_type == AppType.DELETE and existing is not None:
             existing.status = DocStatus.DELETED
