@@ -104,6 +104,7 @@ def run(
         "workers": workers,
         "database": database_kind,
         "cpu_count": os.cpu_count(),
+        "load_average": os.getloadavg(),  # the machine's, when the run started: see the ratios
     }
     with tempfile.TemporaryDirectory(prefix="tw-bench-api-") as folder:
         with database(database_kind) as first:
@@ -120,6 +121,7 @@ def run(
             )
             latencies, report["single_per_s"] = _singles(url, orders, senders)
             paced_latencies = _open_loop(url, paced, senders, rate)
+    report["load_average_after"] = os.getloadavg()
     report["http_ratio"] = report["http_docs_per_s"] / report["in_process_docs_per_s"]
     report["single_p50_ms"] = statistics.median(latencies) * 1000
     report["single_p99_ms"] = _percentile(latencies, 0.99) * 1000
@@ -153,7 +155,8 @@ def render(report: dict[str, Any], console: Console) -> None:
     table.add_row(
         f"single submission p99 ({offered}, target < 50 ms)", f"{report['open_p99_ms']:.1f} ms"
     )
-    console.print(table)
+    load = ", ".join(f"{x:.1f}" for x in report["load_average"])
+    console.print(table, f"load average at the start: {load} on {report['cpu_count']} CPUs")
 
 
 # --- the two paths -------------------------------------------------------------------------
