@@ -208,7 +208,7 @@ class FileMessages:
     def _checked(
         self, sender: Sender, items: Sequence[Submission | FilingRefused], party: Party | None
     ) -> list[Submission | FilingRefused]:
-        party = party or self._parties.party(sender.party_id)
+        party = party if party is not None else self._parties.party(sender.party_id)
         principal = Principal(
             party_id=party.id,
             kind=party.kind,
