@@ -114,6 +114,9 @@ class SqlExportRecords(SqlTransaction):
             )
         )
 
+    def lock_waybills(self, keys: Sequence[str]) -> None:
+        """Nothing: the whole-store writer excludes every other (``writing``)."""
+
     # lists
 
     def _lists(self, *where: Any) -> list[ExportList]:
