@@ -38,6 +38,7 @@ from tradewindow.reference import ReferenceCodeTables
 from tradewindow.store import SqlStore, open_store
 from tradewindow.store.export.partitioned import SqlExportPartitions
 from tradewindow.store.export.records import SqlExportRecords
+from tradewindow.store.partition import SqlInbox
 
 AT = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 SENDER = "party-seller"
@@ -203,6 +204,7 @@ def test_a_message_whose_filer_stopped_after_some_parts_is_finished_by_a_sweep(
     monkeypatch.setattr(PartitionedExport, "_part", real)
     statuses = Counter(x.status.value for x in lists(store).values())
     assert statuses["waiting"] > 0  # some parts not cleared: the message is in the inbox
+    assert SqlInbox(store.engine).stale(AT + timedelta(days=999), 100) == []  # not import's
     assert clear.resume(timedelta(0)) >= 1
     assert Counter(x.status.value for x in lists(store).values()) == {"accepted": 12}
     again = clear(waybills, SENDER, AT)  # its answer was given by the sweep: a replay

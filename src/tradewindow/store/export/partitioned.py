@@ -40,10 +40,10 @@ from tradewindow.store.export.records import EXPORT_LOCK, SqlExportRecords
 from tradewindow.store.export.tables import number_series
 from tradewindow.store.partition.numbers import take_numbers
 from tradewindow.store.partition.store import PartitionConflict, SqlInbox
-from tradewindow.store.partition.tables import inbox, inbox_parts
+from tradewindow.store.partition.tables import EXPORT_ENTRY, inbox, inbox_parts
 from tradewindow.store.transaction import reader, writer
 
-PREFIX = "exp:"  # export's entries in the clearance inbox
+PREFIX = EXPORT_ENTRY  # export's entries in the clearance inbox
 _LOCK_PARTITION = text(
     "SELECT pg_advisory_xact_lock_shared(:export),"
     " pg_advisory_xact_lock(hashtext(current_schema() || '/tw.export.partition'), :partition)"

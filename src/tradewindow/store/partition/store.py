@@ -74,7 +74,7 @@ from tradewindow.store.errors import DuplicateMessage, StoreError
 from tradewindow.store.order_keys import order_no_of
 from tradewindow.store.partition.chain import SqlPartitionChain
 from tradewindow.store.partition.numbers import take_numbers
-from tradewindow.store.partition.tables import inbox, inbox_parts
+from tradewindow.store.partition.tables import EXPORT_ENTRY, inbox, inbox_parts
 from tradewindow.store.parts import PARTS
 from tradewindow.store.schema import buyer_totals, documents
 from tradewindow.store.store import CLEARANCE_LOCK, SqlStore
@@ -305,7 +305,11 @@ class SqlInbox:
     def stale(self, before: datetime, limit: int) -> list[str]:
         query = (
             select(inbox_parts.c.guid)
-            .where(inbox_parts.c.done_at.is_(None), inbox_parts.c.created_at < before)
+            .where(
+                inbox_parts.c.done_at.is_(None),
+                inbox_parts.c.created_at < before,
+                ~inbox_parts.c.guid.startswith(EXPORT_ENTRY),  # export's: export.partitioned
+            )
             .order_by(inbox_parts.c.created_at)
             .limit(limit)
         )

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from tradewindow.store.types import Instant
 
 metadata = MetaData()
+EXPORT_ENTRY = "exp:"  # the guids of export clearance's inbox entries start so
 
 inbox = Table(
     "clearance_inbox",
