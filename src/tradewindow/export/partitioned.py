@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -71,7 +71,7 @@ class PartRecords(ExportRecords, Protocol):
 
     def mark_done(self, entry: str) -> None: ...
 
-    def add_wakes(self, guid: str, wakes: Sequence[Wake]) -> list[str]: ...
+    def add_wakes(self, guid: str, wakes: Sequence[Wake]) -> None: ...
 
 
 class Partitions(Protocol):
@@ -95,6 +95,10 @@ class Partitions(Protocol):
     def bodies(self, entries: Collection[str]) -> dict[str, bytes]: ...
 
     def stale(self, before: datetime, limit: int) -> list[str]: ...
+
+    def wakes_left(self, guid: str) -> dict[str, bytes]:
+        """The wake-ups message ``guid`` left that are not done: entry → body."""
+        ...
 
 
 class PartitionedExport(ClearExport):
@@ -148,35 +152,34 @@ class PartitionedExport(ClearExport):
     def _finish(self, filed: Filed) -> ExportAnswer:
         message = filed.message
         cleared = [(part, self._part(part, filed)) for part in split(message, self.partitions)]
+        # the wake-ups its waybills left (run here, or by whoever finishes it if we stop)
+        for entry, body in self.parts.wakes_left(message.guid).items():
+            self._wake(entry, msgspec.json.decode(body, type=Wake))
         answer = merge(message.guid, cleared)
         code = d.message_type(message)
         return self.parts.conclude(message.guid, code, filed.sender, answer, filed.at)
 
     def _part(self, part: ExportPart, filed: Filed) -> ExportAnswer:
-        """Clear ``part`` in its partition (once: a part done gives the answer it kept), then
-        the wake-ups it left for other partitions."""
+        """Clear ``part`` in its partition (once: a part done gives the answer it kept)."""
         guid, code = filed.message.guid, d.message_type(filed.message)
 
         def here(record: Any) -> bool:
             return list_partition(record.order_key, self.partitions) == part.partition
 
-        def clear() -> tuple[ExportAnswer, list[str]]:
+        def clear() -> ExportAnswer:
             with self.parts.writing(part.partition) as records:
                 done = records.part_answer(guid)
                 if done is not None:
-                    return done, []
+                    return done
                 answer, elsewhere = self.clear_part(
                     records, part.message, filed.sender, filed.at, here
                 )
                 records.add_receipts(list(answer.receipts[1:]), filed.at)  # own: when merged
-                entries = records.add_wakes(guid, wakes(elsewhere, self.partitions, filed.at))
+                records.add_wakes(guid, wakes(elsewhere, self.partitions, filed.at))
                 records.finish_part(guid, code, filed.sender, answer)
-            return answer, entries
+            return answer
 
-        answer, entries = _again(clear)
-        for entry, wake in zip(entries, wakes_of(entries, self.parts), strict=True):
-            self._wake(entry, wake)
-        return answer
+        return _again(clear)
 
     def _wake(self, entry: str, wake: Wake) -> None:
         """Judge again, in their partition, the lists a waybill of another partition woke."""
@@ -189,11 +192,6 @@ class PartitionedExport(ClearExport):
                 records.mark_done(entry)
 
         _again(judge)
-
-
-def wakes_of(entries: Sequence[str], parts: Partitions) -> Iterator[Wake]:
-    bodies = parts.bodies(entries) if entries else {}
-    return (msgspec.json.decode(bodies[e], type=Wake) for e in entries)
 
 
 def _again(work: Callable[[], _T]) -> _T:

@@ -26,6 +26,7 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).parents[2] / "export"))
 import export_set as s
 
+from tradewindow.bootstrap import bootstrap
 from tradewindow.cbec.partitions import partition_of
 from tradewindow.export import rules
 from tradewindow.export.clearance import ClearExport
@@ -35,6 +36,7 @@ from tradewindow.export.partitioned import PartitionedExport
 from tradewindow.export.partitions import list_partition
 from tradewindow.export.sharing import ExportFiling
 from tradewindow.reference import ReferenceCodeTables
+from tradewindow.settings import Settings
 from tradewindow.store import SqlStore, open_store
 from tradewindow.store.export.partitioned import SqlExportPartitions
 from tradewindow.store.export.records import SqlExportRecords
@@ -160,6 +162,8 @@ def test_partitions_answer_and_keep_receipts_as_the_single_writer(
     assert None not in numbers
     assert len(set(numbers)) == len(numbers) == 16
     with store.engine.connect() as connection:
+        woken = "SELECT count(*) FROM clearance_inbox WHERE guid LIKE 'exp:%@%'"
+        assert connection.execute(text(woken)).scalar_one() > 0  # lists of other partitions
         left = "SELECT count(*) FROM clearance_inbox_parts WHERE done_at IS NULL"
         assert connection.execute(text(left)).scalar_one() == 0
 
@@ -275,3 +279,29 @@ def test_a_list_and_its_waybill_filed_at_once_in_two_partitions_end_accepted(
             assert lists(store)[key].status.value == "accepted", f"trial {trial}"
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+def test_bootstrap_clears_export_by_partitions_when_clearance_is_partitioned(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=postgres_url, data_dir=tmp_path / "data", clearance_partitions=4
+    )
+    app = bootstrap(settings)
+    try:
+        assert isinstance(app.export, PartitionedExport)
+        parcels = [_cross(n, 4) for n in range(8)]
+        for message in mix(parcels)[:5]:  # through the filing path every channel takes
+            data = msgspec.json.encode(message)
+            app.export_filing.file("operator:test", "cli", message, data, AT, operator=True)
+        found = lists(app.store)
+        assert len(found) == 8
+        assert all(x.invt_no is not None for x in found.values())
+        with app.store.engine.connect() as connection:
+            woken = "SELECT count(*) FROM clearance_inbox WHERE guid LIKE 'exp:%@%'"
+            assert connection.execute(text(woken)).scalar_one() > 0  # across partitions
+            left = "SELECT count(*) FROM clearance_inbox_parts WHERE done_at IS NULL"
+            assert connection.execute(text(left)).scalar_one() == 0
+    finally:
+        app.close()

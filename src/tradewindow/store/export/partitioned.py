@@ -108,35 +108,27 @@ class ExportPartRecords(SqlExportRecords):
             .values(done_at=utc_now())
         )
 
-    def add_wakes(self, guid: str, wakes: Sequence[Wake]) -> list[str]:
-        """Record wake-ups for other partitions' lists (with this unit of work); their
-        inbox entries."""
-        entries = [wake_guid(guid, self.partition, w.partition) for w in wakes]
-        _add_entries(
-            self.connection,
-            [(e, w, msgspec.json.encode(w)) for e, w in zip(entries, wakes, strict=True)],
+    def add_wakes(self, guid: str, wakes: Sequence[Wake]) -> None:
+        """Record wake-ups for other partitions' lists, with this unit of work."""
+        if not wakes:
+            return
+        entries = [(wake_guid(guid, self.partition, w.partition), w) for w in wakes]
+        now = utc_now()  # when the parts were recorded: the workers' sweep reads it
+        self.connection.execute(
+            insert(inbox),
+            [
+                {"guid": g, "digest": "-", "received_at": w.at, "parts": 1,
+                 "body": msgspec.json.encode(w)}
+                for g, w in entries
+            ],
+        )  # fmt: skip
+        self.connection.execute(
+            insert(inbox_parts),
+            [
+                {"partition": w.partition, "guid": g, "digest": "-", "created_at": now}
+                for g, w in entries
+            ],
         )
-        return entries
-
-
-def _add_entries(connection: Connection, entries: Sequence[tuple[str, Wake, bytes]]) -> None:
-    """Inbox entries of one part each: (entry guid, the wake-up, its body)."""
-    if not entries:
-        return
-    connection.execute(
-        insert(inbox),
-        [
-            {"guid": g, "digest": "-", "received_at": w.at, "parts": 1, "body": body}
-            for g, w, body in entries
-        ],
-    )
-    connection.execute(
-        insert(inbox_parts),
-        [
-            {"partition": w.partition, "guid": g, "digest": "-", "created_at": utc_now()}
-            for g, w, _ in entries
-        ],
-    )
 
 
 class SqlExportPartitions:
@@ -222,6 +214,19 @@ class SqlExportPartitions:
 
     def bodies(self, entries: Collection[str]) -> dict[str, bytes]:
         return self._inbox.bodies(entries)
+
+    def wakes_left(self, guid: str) -> dict[str, bytes]:
+        query = (
+            select(inbox.c.guid, inbox.c.body)
+            .join(inbox_parts, inbox_parts.c.guid == inbox.c.guid)
+            .where(
+                inbox_parts.c.guid.startswith(f"{inbox_guid(guid)}@", autoescape=True),
+                inbox_parts.c.done_at.is_(None),
+            )
+            .order_by(inbox.c.guid)
+        )
+        with reader(self.engine) as connection:
+            return {row.guid: bytes(row.body) for row in connection.execute(query)}
 
     def stale(self, before: datetime, limit: int) -> list[str]:
         """Export entries with a part not done recorded before ``before``, oldest first."""
