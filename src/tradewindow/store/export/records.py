@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, te
 from sqlalchemy.exc import IntegrityError
 
 from tradewindow.clock import utc_now
-from tradewindow.export.flow import Status
+from tradewindow.export.flow import DocKind, Status
 from tradewindow.export.model import Addressed, ExportAnswer, ExportList, SummaryRecord
 from tradewindow.export.warehouses import Warehouse
 from tradewindow.store.errors import DuplicateRecord
@@ -104,9 +104,11 @@ class SqlExportRecords(SqlTransaction):
         return None if row is None else (row.owner, bytes(row.body))
 
     def put_document(self, kind: str, key: str, owner: str, body: bytes) -> None:
+        by_order = kind in (DocKind.ORDER, DocKind.RECEIPT)  # keyed ebpCode|orderNo
         statement = dialect_insert(self.connection)(documents).values(
-            kind=kind, key=key, owner=owner, body=body
-        )
+            kind=kind, key=key, owner=owner, body=body,
+            order_no=key.partition("|")[2] if by_order else "",
+        )  # fmt: skip
         self.connection.execute(
             statement.on_conflict_do_update(
                 index_elements=[documents.c.kind, documents.c.key],
@@ -158,7 +160,7 @@ class SqlExportRecords(SqlTransaction):
             "updated_at": utc_now(),  # the statistics loader's watermark reads it
         }
         statement = dialect_insert(self.connection)(lists).values(
-            order_key=record.order_key, **values
+            order_key=record.order_key, order_no=record.order_key.partition("|")[2], **values
         )
         self.connection.execute(
             statement.on_conflict_do_update(index_elements=[lists.c.order_key], set_=values)
