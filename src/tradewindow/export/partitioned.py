@@ -23,6 +23,8 @@ decisions, warehouses) runs on the whole-store path, which excludes every partit
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 import time
 from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager
@@ -50,6 +52,8 @@ from tradewindow.filing.refusals import FilingRefused
 from tradewindow.transaction import ConcurrentWrite
 
 _T = TypeVar("_T")
+log = logging.getLogger("tradewindow.export")
+_WAKE = re.compile(r"@\d+>\d+$")
 
 
 class Filed(msgspec.Struct, frozen=True, kw_only=True):
@@ -89,8 +93,6 @@ class Partitions(Protocol):
     def conclude(
         self, guid: str, code: str, sender: str, answer: ExportAnswer, at: datetime
     ) -> ExportAnswer: ...
-
-    def pending(self, entries: Collection[str]) -> dict[str, list[int]]: ...
 
     def bodies(self, entries: Collection[str]) -> dict[str, bytes]: ...
 
@@ -143,7 +145,7 @@ class PartitionedExport(ClearExport):
         entries = self.parts.stale(self._clock() - older_than, limit)
         bodies = self.parts.bodies(entries)
         for entry in entries:
-            if "@" in entry:  # a wake-up (store.export.partitioned.wake_guid)
+            if _WAKE.search(entry):  # a wake-up (store.export.partitioned.wake_guid)
                 self._wake(entry, msgspec.json.decode(bodies[entry], type=Wake))
             else:
                 self._finish(msgspec.json.decode(bodies[entry], type=Filed))
@@ -199,8 +201,9 @@ def _again(work: Callable[[], _T]) -> _T:
     for attempt in range(ATTEMPTS):
         try:
             return work()
-        except ConcurrentWrite:
+        except ConcurrentWrite as error:
             if attempt == ATTEMPTS - 1:
                 raise
+            log.info("export part run again (attempt %d): %s", attempt + 2, error)
             time.sleep(0.01 * (attempt + 1))
     raise AssertionError("unreachable")

@@ -216,6 +216,28 @@ def test_a_message_whose_filer_stopped_after_some_parts_is_finished_by_a_sweep(
     assert [st for _, st in own_returns(again)] == ["120"] * 12
 
 
+def test_a_message_whose_filer_stopped_after_its_last_part_is_answered_by_a_sweep(
+    parted: tuple[SqlStore, PartitionedExport], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, clear = parted
+    orders = s.message("CEB303", *(parcel(n, "LAST").order for n in range(8)))
+
+    def stop(*args: Any) -> Any:
+        raise SystemExit("the filer stopped")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SqlExportPartitions, "conclude", stop)
+        with pytest.raises(SystemExit):
+            clear(orders, SENDER, AT)
+    assert clear.parts.answer(orders.guid) is None  # every part cleared, no answer kept
+    assert kept(store) == Counter()
+    assert clear.resume(timedelta(0)) == 1
+    answer = clear.parts.answer(orders.guid)
+    assert answer is not None
+    assert [st for _, st in own_returns(answer[1])] == ["120"] * 8
+    assert sum(kept(store).values()) == 1  # its own receipt, for its filer
+
+
 def _cross(n: int, partitions: int) -> Parcel:
     """A parcel whose list and waybill are in different partitions."""
     while True:

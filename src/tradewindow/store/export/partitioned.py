@@ -19,7 +19,8 @@ numbers come from the series row.
 ``clearance_inbox_parts`` row per partition; a wake-up (a waybill's, for lists of another
 partition) under ``exp:<guid>@<from>><to>``. A part's answer is kept in ``exp_answers`` under
 ``<guid>@<partition>`` in the transaction that marks the part done; the message's own answer
-under its guid once every part is done.
+under its guid once every part is done, which marks the entry's answer row (partition -1)
+done.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ _LOCK_WAYBILL = text(
     " hashtext(:key))"
 )
 _RETRYABLE = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+# the inbox row of a message's answer (partition -1): done once its parts' answers are merged
+# and kept, so a message whose filer stopped after its last part is still answered by a sweep
+ANSWER = -1
 
 
 def inbox_guid(guid: str) -> str:
@@ -184,7 +188,7 @@ class SqlExportPartitions:
                         insert(inbox_parts),
                         [
                             {"partition": p, "guid": entry, "digest": digest, "created_at": now}
-                            for p in partitions
+                            for p in (*partitions, ANSWER)
                         ],
                     )
                 return None
@@ -202,15 +206,19 @@ class SqlExportPartitions:
                 records = SqlExportRecords(connection)
                 records.record_answer(guid, code, sender, answer)
                 records.add_receipts(list(answer.receipts[:1]), at)
+                connection.execute(
+                    update(inbox_parts)
+                    .where(
+                        inbox_parts.c.partition == ANSWER, inbox_parts.c.guid == inbox_guid(guid)
+                    )
+                    .values(done_at=utc_now())
+                )
         except IntegrityError:
             found = self.answer(guid)
             if found is None:
                 raise
             return found[1]
         return answer
-
-    def pending(self, entries: Collection[str]) -> dict[str, list[int]]:
-        return self._inbox.pending(entries)
 
     def bodies(self, entries: Collection[str]) -> dict[str, bytes]:
         return self._inbox.bodies(entries)
