@@ -49,9 +49,10 @@ _LOCK_PARTITION = text(
     "SELECT pg_advisory_xact_lock_shared(:export),"
     " pg_advisory_xact_lock(hashtext(current_schema() || '/tw.export.partition'), :partition)"
 )
-_LOCK_WAYBILL = text(
-    "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/tw.export.waybill'),"
-    " hashtext(:key))"
+# the waybill keys locked in one round trip, in the (sorted) order of the array
+_LOCK_WAYBILLS = text(
+    "SELECT count(pg_advisory_xact_lock(hashtext(current_schema() || '/tw.export.waybill'),"
+    " hashtext(k))) FROM unnest(CAST(:keys AS text[])) AS k"
 )
 _RETRYABLE = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 # the inbox row of a message's answer (partition -1): done once its parts' answers are merged
@@ -77,9 +78,8 @@ class ExportPartRecords(SqlExportRecords):
         self._postgres = connection.dialect.name == "postgresql"
 
     def lock_waybills(self, keys: Sequence[str]) -> None:
-        if self._postgres:
-            for key in sorted(set(keys)):
-                self.connection.execute(_LOCK_WAYBILL, {"key": key})
+        if self._postgres and keys:
+            self.connection.execute(_LOCK_WAYBILLS, {"keys": sorted(set(keys))})
 
     def next_number(self, series: str) -> int:
         if not self._postgres:
@@ -172,29 +172,27 @@ class SqlExportPartitions:
         filed before under this guid (nothing recorded then)."""
         entry = inbox_guid(guid)
         now = utc_now()  # when the parts were recorded: the workers' sweep reads it
-        for _ in range(2):
-            earlier = self.bodies([entry]).get(entry)
-            if earlier is not None:
-                return earlier
-            try:
-                with writer(self.engine) as connection:
-                    connection.execute(
-                        insert(inbox).values(
-                            guid=entry, digest=digest, received_at=at, parts=len(partitions),
-                            body=body,
-                        )
-                    )  # fmt: skip
-                    connection.execute(
-                        insert(inbox_parts),
-                        [
-                            {"partition": p, "guid": entry, "digest": digest, "created_at": now}
-                            for p in (*partitions, ANSWER)
-                        ],
+        try:
+            with writer(self.engine) as connection:
+                connection.execute(
+                    insert(inbox).values(
+                        guid=entry, digest=digest, received_at=at, parts=len(partitions),
+                        body=body,
                     )
-                return None
-            except IntegrityError:  # another filer recorded it first: theirs, read above
-                continue
-        raise DuplicateRecord(f"inbox entry {entry} neither recorded nor found")
+                )  # fmt: skip
+                connection.execute(
+                    insert(inbox_parts),
+                    [
+                        {"partition": p, "guid": entry, "digest": digest, "created_at": now}
+                        for p in (*partitions, ANSWER)
+                    ],
+                )
+            return None
+        except IntegrityError:  # filed before (or by another filer just now): theirs
+            earlier = self.bodies([entry]).get(entry)
+            if earlier is None:
+                raise
+            return earlier
 
     def conclude(
         self, guid: str, code: str, sender: str, answer: ExportAnswer, at: datetime
