@@ -9,32 +9,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from tradewindow.bootstrap import bootstrap
 from tradewindow.settings import Settings
-from tradewindow.store.engine import _MIGRATIONS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "export"))
 
 import export_set as s
+from test_partition_keys_migration import _alembic
 
 AT = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 QUERIES = {
     "exp_documents": "SELECT kind || ' ' || key, order_no FROM exp_documents",
     "exp_lists": "SELECT order_key, order_no FROM exp_lists",
 }
-
-
-def _alembic(engine: Engine, action: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
 
 
 def _keys(engine: Engine) -> dict[str, list[tuple[str, str]]]:

@@ -236,15 +236,4 @@ class SqlExportPartitions:
 
     def stale(self, before: datetime, limit: int) -> list[str]:
         """Export entries with a part not done recorded before ``before``, oldest first."""
-        query = (
-            select(inbox_parts.c.guid)
-            .where(
-                inbox_parts.c.done_at.is_(None),
-                inbox_parts.c.created_at < before,
-                inbox_parts.c.guid.startswith(PREFIX),
-            )
-            .order_by(inbox_parts.c.created_at)
-            .limit(limit)
-        )
-        with reader(self.engine) as connection:
-            return list(dict.fromkeys(connection.execute(query).scalars()))
+        return self._inbox.stale(before, limit, export=True)

@@ -302,13 +302,16 @@ class SqlInbox:
             found.setdefault(row.guid, []).append(row.partition)
         return found
 
-    def stale(self, before: datetime, limit: int) -> list[str]:
+    def stale(self, before: datetime, limit: int, *, export: bool = False) -> list[str]:
+        """Import's entries with a part left waiting (``export``: export's, whose parts
+        ``export.partitioned`` clears)."""
+        exported = inbox_parts.c.guid.startswith(EXPORT_ENTRY)
         query = (
             select(inbox_parts.c.guid)
             .where(
                 inbox_parts.c.done_at.is_(None),
                 inbox_parts.c.created_at < before,
-                ~inbox_parts.c.guid.startswith(EXPORT_ENTRY),  # export's: export.partitioned
+                exported if export else ~exported,
             )
             .order_by(inbox_parts.c.created_at)
             .limit(limit)
