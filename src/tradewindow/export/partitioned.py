@@ -37,7 +37,7 @@ from tradewindow.cbec.partitioned import ATTEMPTS
 from tradewindow.clock import utc_now
 from tradewindow.export import documents as d
 from tradewindow.export.clearance import GUID_TAKEN, ClearExport, check_fit, replay_of
-from tradewindow.export.model import ExportAnswer
+from tradewindow.export.model import ExportAnswer, ExportList
 from tradewindow.export.partitions import (
     ExportPart,
     Wake,
@@ -68,6 +68,10 @@ class PartRecords(ExportRecords, Protocol):
     """The export records of one partition's unit of work."""
 
     def part_answer(self, guid: str) -> ExportAnswer | None: ...
+
+    def filed(self, guid: str) -> bool:
+        """Whether the inbox holds message ``guid``."""
+        ...
 
     def finish_part(self, guid: str, code: str, sender: str, answer: ExportAnswer) -> None: ...
 
@@ -124,11 +128,15 @@ class PartitionedExport(ClearExport):
             return super().__call__(message, sender, at)
         code = d.message_type(message)
         check_fit(message)
+        parts = split(message, self.partitions)
+        if len(parts) == 1:
+            alone = self._alone(parts[0], Filed(sender=sender, at=at, message=message))
+            if alone is not None:
+                return alone
         known = replay_of(self.parts.answer(message.guid), sender, code)
         if known is not None:
             return known
         data = msgspec.json.encode(Filed(sender=sender, at=at, message=message))
-        parts = split(message, self.partitions)
         digest = hashlib.sha256(data).hexdigest()
         earlier = self.parts.file(message.guid, digest, at, [p.partition for p in parts], data)
         if earlier is None:
@@ -161,12 +169,38 @@ class PartitionedExport(ClearExport):
         code = d.message_type(message)
         return self.parts.conclude(message.guid, code, filed.sender, answer, filed.at)
 
+    def _alone(self, part: ExportPart, filed: Filed) -> ExportAnswer | None:
+        """A message whose documents are all in one partition (one document, say): cleared,
+        answered and kept in one unit of work of it, as one writer would — no half of it can
+        be left, so it needs no inbox entry. None when the inbox holds its guid (filed
+        before with documents in several partitions): the inbox's path answers it."""
+        guid, code, sender = filed.message.guid, d.message_type(filed.message), filed.sender
+
+        def clear() -> ExportAnswer | None:
+            with self.parts.writing(part.partition) as records:
+                known = replay_of(records.answer(guid), sender, code)
+                if known is not None or records.filed(guid):
+                    return known
+                here = self._here(part.partition)
+                answer, elsewhere = self.clear_part(records, filed.message, sender, filed.at, here)
+                records.record_answer(guid, code, sender, answer)
+                records.add_receipts(list(answer.receipts), filed.at)
+                records.add_wakes(guid, wakes(elsewhere, self.partitions, filed.at))
+            return answer
+
+        answer = _again(clear)
+        for entry, body in self.parts.wakes_left(guid).items() if answer else ():
+            self._wake(entry, msgspec.json.decode(body, type=Wake))
+        return answer
+
+    def _here(self, partition: int) -> Callable[[ExportList], bool]:
+        """Whether a list is one of ``partition``'s (a woken list of another is not judged)."""
+        return lambda record: list_partition(record.order_key, self.partitions) == partition
+
     def _part(self, part: ExportPart, filed: Filed) -> ExportAnswer:
         """Clear ``part`` in its partition (once: a part done gives the answer it kept)."""
         guid, code = filed.message.guid, d.message_type(filed.message)
-
-        def here(record: Any) -> bool:
-            return list_partition(record.order_key, self.partitions) == part.partition
+        here = self._here(part.partition)
 
         def clear() -> ExportAnswer:
             with self.parts.writing(part.partition) as records:

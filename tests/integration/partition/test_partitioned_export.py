@@ -35,6 +35,7 @@ from tradewindow.export.model import Addressed, ExportAnswer, ExportList, order_
 from tradewindow.export.partitioned import PartitionedExport
 from tradewindow.export.partitions import list_partition
 from tradewindow.export.sharing import ExportFiling
+from tradewindow.filing.refusals import FilingRefused
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.settings import Settings
 from tradewindow.store import SqlStore, open_store
@@ -218,6 +219,25 @@ def test_a_message_whose_filer_stopped_after_some_parts_is_finished_by_a_sweep_o
     again = clear(waybills, SENDER, AT)  # answered: a replay
     assert again.replayed
     assert [st for _, st in own_returns(again)] == ["120"] * 12
+
+
+def test_a_message_in_one_partition_is_cleared_in_one_unit_of_work_without_the_inbox(
+    parted: tuple[SqlStore, PartitionedExport],
+) -> None:
+    store, clear = parted
+    order = s.message("CEB303", parcel(1, "ALONE").order)
+    first = clear(order, SENDER, AT)
+    assert [st for _, st in own_returns(first)] == ["120"]
+    with store.engine.connect() as connection:
+        entries = connection.execute(text("SELECT count(*) FROM clearance_inbox")).scalar_one()
+    assert entries == 0  # nothing of it can be left half done: one transaction
+    again = clear(order, SENDER, AT)
+    assert again.replayed
+    assert own_returns(again) == own_returns(first)
+    with pytest.raises(FilingRefused) as refused:
+        clear(order, "another-party", AT)
+    assert refused.value.code == "CEB.guid.reused"
+    assert sum(kept(store).values()) == 1
 
 
 def test_a_message_whose_filer_stopped_after_its_last_part_is_answered_by_a_sweep(

@@ -91,6 +91,12 @@ class ExportPartRecords(SqlExportRecords):
         found = self.answer(f"{guid}@{self.partition}")
         return None if found is None else found[1]
 
+    def filed(self, guid: str) -> bool:
+        found = self.connection.execute(
+            select(inbox.c.guid).where(inbox.c.guid == inbox_guid(guid))
+        ).first()
+        return found is not None
+
     def finish_part(self, guid: str, code: str, sender: str, answer: ExportAnswer) -> None:
         """Keep the part's answer and mark it done, with what it cleared."""
         self.record_answer(f"{guid}@{self.partition}", code, sender, answer)
