@@ -19,11 +19,12 @@ import multiprocessing
 import os
 import tempfile
 import time
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text  # noqa: TID251 - a benchmark checks the outcome
+import msgspec
 
 from tradewindow.bench import export_mix
 from tradewindow.bench.clearance import database
@@ -32,12 +33,16 @@ from tradewindow.clock import utc_now
 from tradewindow.export import documents as d
 from tradewindow.formats import ceb_json
 from tradewindow.settings import Settings
+from tradewindow.store import open_store
+from tradewindow.store.samples import export_lists_numbered
 
 OPERATOR = "operator:bench"
 _PER_ORDER = (d.OrderMessage, d.ReceiptMessage, d.WaybillMessage, d.InventoryMessage)
 
 
-def run(*, sets: int, filers: int, partitions: int, progress: Any = None) -> dict[str, Any]:
+def run(
+    *, sets: int, filers: int, partitions: int, per_message: int = 100, progress: Any = None
+) -> dict[str, Any]:
     report: dict[str, Any] = {
         "benchmark": "scale",
         "mix": "export",
@@ -45,6 +50,7 @@ def run(*, sets: int, filers: int, partitions: int, progress: Any = None) -> dic
         "documents": sets * 4,
         "filers": filers,
         "partitions": partitions,
+        "per_message": per_message,
         "cpu_count": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "started": utc_now().isoformat(),
@@ -52,9 +58,10 @@ def run(*, sets: int, filers: int, partitions: int, progress: Any = None) -> dic
     }
     start = utc_now() - timedelta(minutes=30)
     encoded = [
-        ceb_json.write_message(m)
+        ceb_json.write_message(piece)
         for m in export_mix.generate(sets, start)
         if isinstance(m, _PER_ORDER)
+        for piece in _pieces(m, per_message)
     ]
     for count in (1, partitions):
         if progress:
@@ -69,6 +76,26 @@ def run(*, sets: int, filers: int, partitions: int, progress: Any = None) -> dic
         run_["speed_up"] = round(run_["sets_per_s"] / one, 2)
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return report
+
+
+def _pieces(message: d.ExportMessage, size: int) -> list[d.ExportMessage]:
+    """``message`` as messages of at most ``size`` documents (1: as API clients file)."""
+    field = next(
+        f.name
+        for f in msgspec.structs.fields(type(message))
+        if f.name not in ("guid", "version", "base_transfer")
+    )
+    documents = getattr(message, field)
+    if len(documents) <= size:
+        return [message]
+    return [
+        msgspec.structs.replace(
+            message,
+            guid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{message.guid}/{n}")).upper(),
+            **{field: documents[n : n + size]},
+        )
+        for n in range(0, len(documents), size)
+    ]
 
 
 def _one(
@@ -96,14 +123,11 @@ def _one(
         failed = [p.exitcode for p in processes if p.exitcode]
         if failed:
             raise RuntimeError(f"an export filer failed (exit status {failed[0]})")
-        app = bootstrap(Settings(database_url=url, data_dir=data_dir))
+        store = open_store(url)
         try:
-            with app.store.engine.connect() as connection:
-                accepted = connection.execute(
-                    text("SELECT count(*) FROM exp_lists WHERE invt_no IS NOT NULL")
-                ).scalar_one()
+            accepted = export_lists_numbered(store.engine)
         finally:
-            app.close()
+            store.close()
     if accepted != sets:
         raise RuntimeError(f"{accepted} of {sets} lists accepted")
     return {
@@ -135,7 +159,8 @@ def render(report: dict[str, Any], console: Any) -> None:
         return
     console.print(
         f"bench scale --mix export — {report['sets']:,} sets ({report['documents']:,} "
-        f"documents: orders, receipts, waybills, lists), {report['filers']} filer processes, "
+        f"documents: orders, receipts, waybills, lists; {report['per_message']} a message), "
+        f"{report['filers']} filer processes, "
         f"{report['cpu_count']} CPUs, load average {report['load_average']} → "
         f"{report['load_average_after']}"
     )

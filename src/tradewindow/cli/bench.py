@@ -107,6 +107,7 @@ def register_scale(targets: argparse._SubParsersAction[argparse.ArgumentParser])
         help="export: one writer against partitions, --filers processes filing",
     )  # fmt: skip
     scaled.add_argument("--filers", type=int, default=2, help="export: filer processes")
+    scaled.add_argument("--per-message", type=int, default=100, help="export: documents a message")
     scaled.set_defaults(run=_scale)
 
 
@@ -114,7 +115,7 @@ def _scale(args: argparse.Namespace) -> int:
     if args.mix == "export":
         found = export_scale.run(
             sets=args.sets, filers=args.filers, partitions=args.partitions,
-            progress=None if args.json else console,
+            per_message=args.per_message, progress=None if args.json else console,
         )  # fmt: skip
         if args.json:
             sys.stdout.write(json.dumps(found) + "\n")
