@@ -5,7 +5,9 @@
 messages of orders, receipts of payment, waybills and lists go:
 
 1. checked against the XSD's facets (refused whole, nothing stored) and for an earlier answer
-   to their guid (a replay, or ``CEB.guid.reused``);
+   to their guid (a replay, or ``CEB.guid.reused``). A message whose documents are all in
+   one partition (every one-document message) is then cleared, answered and kept in one unit
+   of work of that partition, as one writer would; the others go on:
 2. recorded in the inbox with the partitions their documents belong to — from here the message
    is never lost: the same guid filed again, or a worker's sweep of parts left waiting
    (:meth:`PartitionedExport.resume`), finishes it;
@@ -23,17 +25,15 @@ decisions, warehouses) runs on the whole-store path, which excludes every partit
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
-import time
 from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import msgspec
 
-from tradewindow.cbec.partitioned import ATTEMPTS
+from tradewindow.cbec.partitioned import run_again
 from tradewindow.clock import utc_now
 from tradewindow.export import documents as d
 from tradewindow.export.clearance import GUID_TAKEN, ClearExport, check_fit, replay_of
@@ -49,10 +49,7 @@ from tradewindow.export.partitions import (
 )
 from tradewindow.export.ports import ExportRecords
 from tradewindow.filing.refusals import FilingRefused
-from tradewindow.transaction import ConcurrentWrite
 
-_T = TypeVar("_T")
-log = logging.getLogger("tradewindow.export")
 _WAKE = re.compile(r"@\d+>\d+$")
 
 
@@ -188,7 +185,7 @@ class PartitionedExport(ClearExport):
                 records.add_wakes(guid, wakes(elsewhere, self.partitions, filed.at))
             return answer
 
-        answer = _again(clear)
+        answer = run_again(clear)
         for entry, body in self.parts.wakes_left(guid).items() if answer else ():
             self._wake(entry, msgspec.json.decode(body, type=Wake))
         return answer
@@ -215,7 +212,7 @@ class PartitionedExport(ClearExport):
                 records.finish_part(guid, code, filed.sender, answer)
             return answer
 
-        return _again(clear)
+        return run_again(clear)
 
     def _wake(self, entry: str, wake: Wake) -> None:
         """Judge again, in their partition, the lists a waybill of another partition woke."""
@@ -227,17 +224,4 @@ class PartitionedExport(ClearExport):
                 self.rejudge(records, wake.order_keys, wake.at)
                 records.mark_done(entry)
 
-        _again(judge)
-
-
-def _again(work: Callable[[], _T]) -> _T:
-    """``work`` run again after a deadlock with another partition or a lost race."""
-    for attempt in range(ATTEMPTS):
-        try:
-            return work()
-        except ConcurrentWrite as error:
-            if attempt == ATTEMPTS - 1:
-                raise
-            log.info("export part run again (attempt %d): %s", attempt + 2, error)
-            time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")
+        run_again(judge)
