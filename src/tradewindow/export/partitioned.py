@@ -66,8 +66,9 @@ class PartRecords(ExportRecords, Protocol):
 
     def part_answer(self, guid: str) -> ExportAnswer | None: ...
 
-    def filed(self, guid: str) -> bool:
-        """Whether the inbox holds message ``guid``."""
+    def answer_or_filed(self, guid: str) -> tuple[tuple[str, ExportAnswer] | None, bool]:
+        """(the sender and answer of message ``guid`` if answered, whether the inbox holds
+        it), in one read."""
         ...
 
     def finish_part(self, guid: str, code: str, sender: str, answer: ExportAnswer) -> None: ...
@@ -76,7 +77,7 @@ class PartRecords(ExportRecords, Protocol):
 
     def mark_done(self, entry: str) -> None: ...
 
-    def add_wakes(self, guid: str, wakes: Sequence[Wake]) -> None: ...
+    def add_wakes(self, guid: str, wakes: Sequence[Wake]) -> list[str]: ...
 
 
 class Partitions(Protocol):
@@ -173,21 +174,23 @@ class PartitionedExport(ClearExport):
         before with documents in several partitions): the inbox's path answers it."""
         guid, code, sender = filed.message.guid, d.message_type(filed.message), filed.sender
 
-        def clear() -> ExportAnswer | None:
+        def clear() -> tuple[ExportAnswer | None, list[tuple[str, Wake]]]:
             with self.parts.writing(part.partition) as records:
-                known = replay_of(records.answer(guid), sender, code)
-                if known is not None or records.filed(guid):
-                    return known
+                earlier, in_inbox = records.answer_or_filed(guid)
+                known = replay_of(earlier, sender, code)
+                if known is not None or in_inbox:
+                    return known, []
                 here = self._here(part.partition)
                 answer, elsewhere = self.clear_part(records, filed.message, sender, filed.at, here)
                 records.record_answer(guid, code, sender, answer)
                 records.add_receipts(list(answer.receipts), filed.at)
-                records.add_wakes(guid, wakes(elsewhere, self.partitions, filed.at))
-            return answer
+                found = wakes(elsewhere, self.partitions, filed.at)
+                entries = records.add_wakes(guid, found)
+            return answer, list(zip(entries, found, strict=True))
 
-        answer = run_again(clear)
-        for entry, body in self.parts.wakes_left(guid).items() if answer else ():
-            self._wake(entry, msgspec.json.decode(body, type=Wake))
+        answer, woken = run_again(clear)
+        for entry, wake in woken:  # after the commit (left to a sweep if we stop first)
+            self._wake(entry, wake)
         return answer
 
     def _here(self, partition: int) -> Callable[[ExportList], bool]:

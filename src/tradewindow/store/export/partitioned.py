@@ -30,15 +30,15 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import msgspec
-from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy import Connection, Engine, exists, insert, literal, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from tradewindow.clock import utc_now
 from tradewindow.export.model import ExportAnswer
 from tradewindow.export.partitions import Wake
 from tradewindow.store.errors import DuplicateRecord
-from tradewindow.store.export.records import EXPORT_LOCK, SqlExportRecords
-from tradewindow.store.export.tables import number_series
+from tradewindow.store.export.records import EXPORT_LOCK, SqlExportRecords, decode_answer
+from tradewindow.store.export.tables import answers, number_series
 from tradewindow.store.partition.numbers import take_numbers
 from tradewindow.store.partition.store import PartitionConflict, SqlInbox
 from tradewindow.store.partition.tables import EXPORT_ENTRY, inbox, inbox_parts
@@ -91,11 +91,16 @@ class ExportPartRecords(SqlExportRecords):
         found = self.answer(f"{guid}@{self.partition}")
         return None if found is None else found[1]
 
-    def filed(self, guid: str) -> bool:
-        found = self.connection.execute(
-            select(inbox.c.guid).where(inbox.c.guid == inbox_guid(guid))
-        ).first()
-        return found is not None
+    def answer_or_filed(self, guid: str) -> tuple[tuple[str, ExportAnswer] | None, bool]:
+        in_inbox = exists().where(inbox.c.guid == inbox_guid(guid))
+        one = select(literal(1).label("one")).subquery()
+        row = self.connection.execute(
+            select(answers.c.sender, answers.c.body, in_inbox.label("in_inbox")).select_from(
+                one.outerjoin(answers, answers.c.message_guid == guid)
+            )
+        ).one()
+        known = None if row.sender is None else (row.sender, decode_answer(row.body))
+        return known, bool(row.in_inbox)
 
     def finish_part(self, guid: str, code: str, sender: str, answer: ExportAnswer) -> None:
         """Keep the part's answer and mark it done, with what it cleared."""
@@ -118,10 +123,10 @@ class ExportPartRecords(SqlExportRecords):
             .values(done_at=utc_now())
         )
 
-    def add_wakes(self, guid: str, wakes: Sequence[Wake]) -> None:
-        """Record wake-ups for other partitions' lists, with this unit of work."""
+    def add_wakes(self, guid: str, wakes: Sequence[Wake]) -> list[str]:
+        """Record wake-ups for other partitions' lists, with this unit of work; their entries."""
         if not wakes:
-            return
+            return []
         entries = [(wake_guid(guid, self.partition, w.partition), w) for w in wakes]
         now = utc_now()  # when the parts were recorded: the workers' sweep reads it
         self.connection.execute(
@@ -139,6 +144,7 @@ class ExportPartRecords(SqlExportRecords):
                 for g, w in entries
             ],
         )
+        return [g for g, _ in entries]
 
 
 class SqlExportPartitions:

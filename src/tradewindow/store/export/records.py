@@ -35,6 +35,7 @@ from tradewindow.store.transaction import SqlTransaction, dialect_insert, reader
 EXPORT_LOCK = 2255297084502032357
 _LIST = msgspec.json.Decoder(ExportList)
 _ANSWER = msgspec.json.Decoder(ExportAnswer)
+decode_answer = _ANSWER.decode
 _ADDRESSED = msgspec.json.Decoder(Addressed)
 
 
