@@ -100,6 +100,10 @@ class Partitions(Protocol):
 
     def stale(self, before: datetime, limit: int) -> list[str]: ...
 
+    def filed(self, guid: str) -> bool:
+        """Whether the inbox holds message ``guid``."""
+        ...
+
     def wakes_left(self, guid: str) -> dict[str, bytes]:
         """The wake-ups message ``guid`` left that are not done: entry → body."""
         ...
@@ -123,6 +127,8 @@ class PartitionedExport(ClearExport):
 
     def __call__(self, message: d.ExportMessage, sender: str, at: datetime) -> ExportAnswer:
         if not is_partitioned(message):
+            if self.parts.filed(message.guid):  # a partitioned message's, not answered yet
+                raise FilingRefused.of(GUID_TAKEN)
             return super().__call__(message, sender, at)
         code = d.message_type(message)
         check_fit(message)

@@ -210,6 +210,9 @@ def test_a_message_whose_filer_stopped_after_some_parts_is_finished_by_a_sweep_o
     monkeypatch.setattr(PartitionedExport, "_part", real)
     statuses = Counter(x.status.value for x in lists(store).values())
     assert statuses["waiting"] > 0  # some parts not cleared: the message is in the inbox
+    with pytest.raises(FilingRefused) as refused:  # its guid, on the whole-store path
+        clear(msgspec.structs.replace(s.message("CEB507"), guid=waybills.guid), SENDER, AT)
+    assert refused.value.code == "CEB.guid.reused"
     assert SqlInbox(store.engine).stale(AT + timedelta(days=999), 100) == []  # not import's
     if finisher == "sweep":
         assert clear.resume(timedelta(0)) >= 1

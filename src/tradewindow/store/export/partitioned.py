@@ -246,6 +246,12 @@ class SqlExportPartitions:
         with reader(self.engine) as connection:
             return {row.guid: bytes(row.body) for row in connection.execute(query)}
 
+    def filed(self, guid: str) -> bool:
+        entry = inbox_guid(guid)
+        with reader(self.engine) as connection:
+            found = connection.execute(select(inbox.c.guid).where(inbox.c.guid == entry))
+            return found.first() is not None
+
     def stale(self, before: datetime, limit: int) -> list[str]:
         """Export entries with a part not done recorded before ``before``, oldest first."""
         return self._inbox.stale(before, limit, export=True)
