@@ -52,14 +52,18 @@ def test_the_agencies_branch_adds_the_informed_agencies_notices(database_url: st
     try:
         schema = inspect(engine)
         columns = {c["name"] for c in schema.get_columns("agency_notices")}
-        assert columns == {"id", "filing", "agency", "policy_version", "created_at"}
+        # order_no: the partition key (0019_partition_primary_keys)
+        assert columns == {"id", "filing", "agency", "policy_version", "created_at", "order_no"}
         indexes = {ix["name"]: ix["column_names"] for ix in schema.get_indexes("agency_notices")}
         assert indexes["ix_agency_notices_agency_id"] == ["agency", "id"]
         uniques = [u["column_names"] for u in schema.get_unique_constraints("agency_notices")]
-        assert ["filing", "agency"] in uniques
+        uniques += [
+            ix["column_names"] for ix in schema.get_indexes("agency_notices") if ix["unique"]
+        ]
+        assert ["order_no", "filing", "agency"] in uniques
         heads = head_revisions().split("+")
-        # the agencies branch's head, which 0018_partition_keys depends on for agency_tasks
-        assert "0018_partition_keys" in heads
+        # the agencies branch's head, which 0018_partition_keys (then 0019) depends on
+        assert "0019_partition_primary_keys" in heads
         assert "0004_agencies" not in heads  # the same branch, moved on
         assert "0008_agency_notices" not in heads
     finally:
