@@ -6,17 +6,15 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import IntegrityError
+from store_records import alembic_run, submission
 
 import builders as b
 from tradewindow.bootstrap import bootstrap
@@ -30,7 +28,6 @@ from tradewindow.store.cbec.tables import (
     returned_lines,
     tax_adjustments,
 )
-from tradewindow.store.engine import _MIGRATIONS
 from tradewindow.store.schema import tax_bills
 
 TABLES = (
@@ -47,14 +44,6 @@ TABLES = (
 )
 
 
-def _alembic(engine: Engine, action: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
-
-
 def _rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, each as (column, value) pairs, sorted."""
     found = {}
@@ -64,15 +53,6 @@ def _rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             columns = list(result.keys())
             found[table] = sorted(tuple(sorted(zip(columns, row, strict=True))) for row in result)
     return found
-
-
-def _submission(message: object) -> Submission:
-    data = msgspec.json.encode(message)
-    return Submission(
-        message=message,  # type: ignore[arg-type]
-        digest=hashlib.sha256(data).hexdigest(),
-        received_at=b.NOW,
-    )
 
 
 def _messages(prefix: str, count: int) -> list[Submission]:
@@ -86,7 +66,7 @@ def _messages(prefix: str, count: int) -> list[Submission]:
         b.waybill_message(*(s.waybill for s in sets)),
         b.inventory_message(*(s.inventory for s in sets)),
     ]
-    return [_submission(m) for m in messages]
+    return [submission(m) for m in messages]
 
 
 def _tax_no(n: int) -> str:
@@ -145,14 +125,14 @@ def test_a_populated_database_keeps_every_row_and_works_after_the_upgrade(
         first = _messages("PP", 4)
         answered = [o.answer for o in app.filing.file(sender, first)]
         engine = app.store.engine
-        _alembic(engine, "downgrade", "0018_partition_keys")
+        alembic_run(engine, "downgrade", "0018_partition_keys")
         with engine.begin() as connection:  # as 0018 kept a waybill's claim
             connection.execute(text("UPDATE filings SET order_no = '' WHERE kind = 'waybill'"))
         _lifecycle_rows(engine)
         before = _rows(engine)
         assert all(before[table] for table in TABLES), [t for t in TABLES if not before[t]]
 
-        _alembic(engine, "upgrade", "heads")
+        alembic_run(engine, "upgrade", "heads")
 
         after = _rows(engine)
         for table in TABLES:

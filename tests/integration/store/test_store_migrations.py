@@ -6,15 +6,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, inspect, text
-from store_records import T0, inventory, message, order_key
+from sqlalchemy import inspect, text
+from store_records import T0, alembic_run, inventory, message, order_key
 
 from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.store import migrate, open_store
 from tradewindow.store.engine import (
-    _MIGRATIONS,
     create_store_engine,
     current_revision,
     head_revisions,
@@ -150,14 +147,6 @@ def test_sqlite_folder_is_created_and_memory_is_refused(tmp_path: Path) -> None:
         open_store("mysql://root@localhost/tw")
 
 
-def _alembic(engine: Engine, action: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
-
-
 def _old_receipt(guid: str, seq: int, status: str, body: bytes) -> dict[str, object]:
     return {"receipt_type": "CEB312", "kind": "order", "doc_key": order_key(seq),
             "message_guid": guid, "status": status, "created_at": T0.isoformat(),
@@ -185,7 +174,7 @@ OLD_RECEIPTS = [
 def test_receipts_written_before_codes_get_them_from_their_text(database_url: str) -> None:
     engine = create_store_engine(database_url)
     try:
-        _alembic(engine, "upgrade", "0001")  # the receipts table as it was before 0008_cbec
+        alembic_run(engine, "upgrade", "0001")  # the receipts table as it was before 0008_cbec
         columns = "receipt_type, kind, doc_key, message_guid, status, created_at, body, seq"
         values = ", ".join(f":{name.strip()}" for name in columns.split(","))
         with engine.begin() as connection:
@@ -223,7 +212,7 @@ def test_the_codes_column_goes_on_downgrade_and_comes_back(database_url: str) ->
     migrate(database_url)
     engine = create_store_engine(database_url)
     try:
-        _alembic(engine, "downgrade", "cbec@0001")
+        alembic_run(engine, "downgrade", "cbec@0001")
         assert "codes" not in {c["name"] for c in inspect(engine).get_columns("receipts")}
         migrate(database_url)
         assert "codes" in {c["name"] for c in inspect(engine).get_columns("receipts")}
@@ -244,7 +233,7 @@ def test_tasks_held_or_inspected_before_follow_ups_are_followed_up(database_url:
           "reason": None, "policy_version": "2026.1", "created_at": T0.isoformat(),
           "decided_at": None}]  # fmt: skip
     try:
-        _alembic(engine, "upgrade", "0008_agency_notices")
+        alembic_run(engine, "upgrade", "0008_agency_notices")
         values = ", ".join(f":{name.strip()}" for name in columns.split(","))
         with engine.begin() as connection:
             connection.execute(
