@@ -90,7 +90,7 @@ def _primary_key(table: str, columns: list[str]) -> None:
 
 def _rebuilt(table: str, key: list[str]) -> None:
     """SQLite: ``table`` copied into a new one whose primary key is ``key`` (SQLAlchemy warns
-    that the reflected key flags ``column`` alone: replacing that key is the point)."""
+    that the reflected table's key names other columns: replacing that key is the point)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Table '_alembic_tmp_", sa.exc.SAWarning)
         with op.batch_alter_table(table, recreate="always") as batch:
