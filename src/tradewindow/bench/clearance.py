@@ -505,45 +505,42 @@ class _TimedWriter(intake.ReceiptWriter):
 
     def clean(self) -> None:
         for file in self._folder.iterdir():
-            file.unlink()
+            if not file.name.startswith("."):  # one a worker is writing (renamed when whole)
+                file.unlink(missing_ok=True)
 
 
 class _TimedWorkerReceipts(pipeline.WorkerReceipts):
-    """The pipeline's receipt writer (files rendered and written by the workers), the
-    writer's own time on it counted: handing each answer out, waiting for its files, the
-    CEB900s it writes itself. Cleaning spares the files a worker is still writing."""
-
-    seconds = 0.0
+    """The pipeline's receipt writer (answers' files rendered and written by the workers),
+    the writer's own time on it counted: handing each answer out, waiting for its files,
+    the CEB900s it writes itself."""
 
     def __init__(self, pool: pipeline.WorkerPool, out: Path, fmt: intake.Format) -> None:
         super().__init__(pool, out, fmt)
-        self._folder = out
+        self._own = _TimedWriter(out, fmt)  # what it writes itself, timed
+
+    @property
+    def seconds(self) -> float:
+        return self._own.seconds
 
     def write(self, message: Any) -> str | None:
-        start = time.perf_counter()
-        try:
-            return super().write(message)
-        finally:
-            self.seconds += time.perf_counter() - start
+        return self._own.write(message)
 
     def write_answer(self, guid: str, records: Any) -> intake.Written:
         start = time.perf_counter()
         written = super().write_answer(guid, records)
-        self.seconds += time.perf_counter() - start
+        self._own.seconds += time.perf_counter() - start
 
         def timed() -> list[str | None]:
             start = time.perf_counter()
             try:
                 return written()
             finally:
-                self.seconds += time.perf_counter() - start
+                self._own.seconds += time.perf_counter() - start
 
         return timed
 
     def clean(self) -> None:
-        for file in self._folder.iterdir():
-            if not file.name.startswith("."):
-                file.unlink(missing_ok=True)
+        self._own.clean()
 
 
 def _lifecycle_mix(url: str, fmt: str, sets: int, signer: _Signer) -> dict[str, Any]:

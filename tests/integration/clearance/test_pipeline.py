@@ -208,14 +208,7 @@ def test_receipts_a_broken_pool_cannot_take_are_written_by_the_writer(tmp_path: 
     assert len(expected) == 2  # 100 returns a receipt message
     with WorkerPool(Settings(), spec=SpecVersion.V202205, workers=2) as pool:
         pool.start()
-        os.kill(pool.pids()[0], signal.SIGKILL)
-        broken = pool._executor
-        assert broken is not None
-        for _ in range(500):  # the pool learns of the death on its management thread
-            if broken._broken:
-                break
-            time.sleep(0.01)
-        assert broken._broken
+        _kill_a_worker(pool)
         written = WorkerReceipts(pool, tmp_path / "b", "xml").write_answer("MSG-1", records)
         assert written() == expected
     files = {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir()}
@@ -300,17 +293,22 @@ def test_a_pool_broken_before_a_chunk_goes_out_loses_nothing() -> None:
     expected = _decoded(InProcess(intake.Decoder(settings, spec=SpecVersion.V202205)), items)
     with WorkerPool(settings, spec=SpecVersion.V202205, workers=2, chunk=2, ahead=3) as pool:
         pool.start()
-        os.kill(pool.pids()[0], signal.SIGKILL)
-        broken = pool._executor
-        assert broken is not None
-        for _ in range(500):  # the pool learns of the death on its management thread
-            if broken._broken:
-                break
-            time.sleep(0.01)
-        assert broken._broken  # so every chunk of the run below is sent to a broken pool
+        _kill_a_worker(pool)  # so every chunk of the run below is sent to a broken pool
         found = _decoded(pool, items)
         assert pool.restarts >= 1
     assert found == expected
+
+
+def _kill_a_worker(pool: WorkerPool) -> None:
+    """One of the pool's workers killed, and the pool broken when this returns."""
+    os.kill(pool.pids()[0], signal.SIGKILL)
+    broken = pool._executor
+    assert broken is not None
+    for _ in range(500):  # the pool learns of the death on its management thread
+        if broken._broken:
+            break
+        time.sleep(0.01)
+    assert broken._broken
 
 
 def test_a_slow_writer_stops_the_readers_and_memory_stays_flat() -> None:
