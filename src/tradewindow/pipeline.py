@@ -17,12 +17,18 @@ processes while the writer (this process) clears what was read before:
   answered is decoded again, message by message, one at a time: a message that kills a
   worker alone is the culprit and gets a CEB900 (``CEB900.message.decoder_failed``); every
   other message its own answer. A message that fails to decode or validate gets the
-  CEB900 the in-process decoder gives, since the worker runs that very decoder.
+  CEB900 the in-process decoder gives, since the worker runs that very decoder;
+- **receipt files** (:class:`WorkerReceipts`): an answered message's receipts are rendered
+  and written as files by the workers while the writer clears the next batch; each outcome
+  is handed out once its files are whole, and a dead worker's files are written here.
 
 :class:`InProcess` is the same contract without workers (``--workers 0`` or ``1``, small
 inputs, the API's single submissions); :func:`reading` picks one. Both yield
 :class:`~tradewindow.intake.Decoded` triples, which :func:`tradewindow.intake.clearing`
 batches for the writer.
+
+(Over 400 lines: the pool's two jobs, decoding and writing receipt files, share its processes
+and its recovery from a dead worker.)
 """
 
 from __future__ import annotations

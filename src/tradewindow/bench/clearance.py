@@ -369,6 +369,7 @@ def _pipeline(url: str, fmt: str, sets: int, signer: _Signer, workers: int) -> d
             start = time.perf_counter()
             pool.start()  # as clear --workers does before it reads the first file
             started = time.perf_counter() - start
+            start_cpu = _cpu_seconds(pool.pids())  # loading the XSDs and code tables
             cpu = time.process_time()
             start = time.perf_counter()
             summary = intake.clear(
@@ -382,7 +383,7 @@ def _pipeline(url: str, fmt: str, sets: int, signer: _Signer, workers: int) -> d
             )
             elapsed = time.perf_counter() - start - cleaning.seconds
             writer_cpu = time.process_time() - cpu
-            workers_cpu = _cpu_seconds(pool.pids())
+            workers_cpu = _cpu_seconds(pool.pids()) - start_cpu
             app.evidence.sign_head()
         finally:
             pool.close()
