@@ -15,8 +15,9 @@ import sets are pushed, in batches of about 2,000 documents, through
 - the **pipeline**: the production path with decoding in worker processes
   (:mod:`tradewindow.pipeline`), the messages written to files first (untimed) and cleared as
   one stream, as ``tradewindow clear --workers N`` reads a folder; its time is split into
-  the writer's wait for decoded messages, clearance and receipt files, with the workers' CPU
-  seconds beside;
+  the writer's wait for decoded messages, clearance and receipt files (which the workers
+  render and write: the writer's share is handing them out and waiting for them), with the
+  workers' CPU seconds of the run beside (their start-up apart);
 - the **lifecycle mix**: the production path again, each batch followed by what brokers file
   after it — a CEB623 cancellation for 5 % of the lists (those not delivered out: any still
   on file) and a CEB625 return of one unit of the first line for 3 % (of those released;
