@@ -18,7 +18,7 @@ from tradewindow.settings import Settings
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "export"))
 
 import export_set as s
-from test_partition_keys_migration import _alembic
+from store_records import alembic_run as _alembic
 
 AT = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 QUERIES = {

@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -83,6 +84,8 @@ partition_subjects = Table(
     Column("partition", Integer, primary_key=True, autoincrement=False),
     Column("subject", String, primary_key=True),
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    # a filing's records in every partition (``evidence export --filing``; 0017_partition)
+    Index("ix_evidence_partition_subjects_subject", "subject"),
 )
 
 partition_heads = Table(
