@@ -24,7 +24,7 @@ from datetime import datetime
 
 import msgspec
 
-from tradewindow.cbec.partitions import partition_of
+from tradewindow.cbec.partitions import partition_of, split_documents
 from tradewindow.export import documents as d
 from tradewindow.export.model import Addressed, ExportAnswer, waybill_key
 
@@ -87,17 +87,9 @@ def split(message: d.ExportMessage, partitions: int) -> list[ExportPart]:
     field = _PARTITIONED.get(type(message))
     if field is None:
         raise ValueError(f"{d.message_type(message)} is cleared on the whole-store path")
-    documents: Sequence[msgspec.Struct] = getattr(message, field)
-    by_partition: dict[int, list[int]] = {}
-    for index, document in enumerate(documents):
-        by_partition.setdefault(partition_of(routing_key(document), partitions), []).append(index)
     return [
-        ExportPart(
-            partition=partition,
-            message=msgspec.structs.replace(message, **{field: [documents[i] for i in indexes]}),
-            positions=tuple(indexes),
-        )
-        for partition, indexes in sorted(by_partition.items())
+        ExportPart(partition=partition, message=part, positions=positions)
+        for partition, part, positions in split_documents(message, field, routing_key, partitions)
     ]
 
 
