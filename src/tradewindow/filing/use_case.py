@@ -44,7 +44,7 @@ from tradewindow.cbec.documents import (
     WaybillStatusMessage,
     message_type,
 )
-from tradewindow.cbec.keys import identity, kind_of, list_key
+from tradewindow.cbec.keys import identity, kind_of, list_key, waybill_orders
 from tradewindow.cbec.ports import Admission, DocKind, DocRef, UnitOfWork
 from tradewindow.filing.ports import (
     FILING_CLAIMS,
@@ -305,6 +305,7 @@ class _Claims:
                     digest=submission.digest,
                     received_at=submission.received_at,
                     documents=stored,
+                    waybill_orders=waybill_orders(message.documents),
                 )
             )
         records = uow.part(FILING_CLAIMS)

@@ -177,10 +177,9 @@ class SqlRouting:
 
     def _add(self, table: Any, rows: list[dict[str, Any]]) -> None:
         if rows:
-            keys = ["filing", "agency"]
-            if table is agency_tasks:  # with its partition key (0018_partition_keys)
-                keys = ["order_no", *keys]
-                rows = [{**row, "order_no": order_no_of_list(row["filing"])} for row in rows]
+            # with its partition key (0018_partition_keys; a notice's since 0019)
+            keys = ["order_no", "filing", "agency"]
+            rows = [{**row, "order_no": order_no_of_list(row["filing"])} for row in rows]
             insert = dialect_insert(self._connection)
             statement = insert(table).on_conflict_do_nothing(index_elements=keys)
             self._connection.execute(statement, rows)
