@@ -145,10 +145,9 @@ class FileMessages:
         request: Request | None = None,
         party: Party | None = None,
     ) -> list[Filed]:
-        """File ``items`` (decoded messages, or the channel's refusal of one it could not
-        read) for ``sender``; one outcome per item, in order. ``channel``: as recorded, when it
-        differs per request (e.g. ``xml`` / ``json``); else the sender's (``request``: above).
-        ``party``: the sender's, when the channel has just read it (else it is read here)."""
+        """File ``items`` (decoded messages, or the channel's refusal of one it could not read)
+        for ``sender``; one outcome per item, in order. ``channel``: as recorded (``xml``, …),
+        else the sender's; ``request``: above; ``party``: the sender's, if the channel read it."""
         checked = list(items) if sender.operator else self._checked(sender, items, party)
         admitted = [s for s in checked if isinstance(s, Submission)]
         verified = None
