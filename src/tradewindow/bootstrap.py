@@ -46,6 +46,7 @@ from tradewindow.evidence.tsa_client import tsa_stamper
 from tradewindow.export.clearance import ClearExport
 from tradewindow.export.filing import FileExport
 from tradewindow.export.model import ListsDeparted
+from tradewindow.export.partitioned import PartitionedExport
 from tradewindow.export.ports import ExportGate
 from tradewindow.export.routing import inspection_controls
 from tradewindow.export.rules import CnyRate, ExportContext
@@ -76,6 +77,7 @@ from tradewindow.store.datachannel.objects import LocalObjects
 from tradewindow.store.datachannel.records import SqlChannelRecords
 from tradewindow.store.datachannel.s3 import S3Objects
 from tradewindow.store.evidence.anchor_file import AnchorFile, anchor_file_path
+from tradewindow.store.export.partitioned import SqlExportPartitions
 from tradewindow.store.partition import PartitionStore, SqlInbox, SqlPartitionChains
 
 
@@ -144,8 +146,9 @@ def bootstrap(
     export = open_export(
         store,
         policy,
-        on_departed=FollowDepartures(logistics.events, party_of=_party_by_customs_code(parties)),
+        on_departed=FollowDepartures(logistics.events, _parties_by_customs_code(parties)),
         gate=ExportAgencyGate(desk, policy),
+        partitions=settings.clearance_partitions,
     )
     return App(
         settings=settings,
@@ -261,20 +264,22 @@ def open_export(
     *,
     on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
     gate: ExportGate | None = None,
+    partitions: int = 1,
 ) -> ClearExport:
     """Export clearance: each accepted list waits for the agencies the data-sharing policy
     requires on it and its documents (export inspection by the policy's HS prefixes, foreign
     exchange for a large or foreign-currency receipt of payment), its tasks and notices on the
     agencies' desk (``gate``), values converted to CNY by the shipped monthly rates;
-    departures told to ``on_departed`` (the DCSA events) after
-    each commit."""
-    return ClearExport(
-        store.export,
-        export_context(policy),
-        policy_routing(lambda documents: required_agencies(policy, documents)),
-        on_departed=on_departed,
-        gate=gate,
-    )
+    departures told to ``on_departed`` (the DCSA events) after each commit. ``partitions``
+    above 1: orders, receipts, waybills and lists cleared by partition (export.partitioned)."""
+    routing = policy_routing(lambda documents: required_agencies(policy, documents))
+    given = (store.export, export_context(policy), routing)
+    if partitions > 1:
+        parts = SqlExportPartitions(store.engine)
+        return PartitionedExport(
+            *given, on_departed=on_departed, gate=gate, partitions=partitions, parts=parts
+        )
+    return ClearExport(*given, on_departed=on_departed, gate=gate)
 
 
 def export_context(policy: Policy) -> ExportContext:
@@ -387,13 +392,5 @@ def credential_pepper(settings: Settings) -> bytes:
 def _parties_by_customs_code(
     parties: PartyRegistry,
 ) -> Callable[[Collection[str]], Mapping[str, str | None]]:
-    """:func:`_party_by_customs_code` for many codes in one read (the last-mile hooks)."""
+    """The party holding each code as its customs code, else as its USCC, in one read."""
     return lambda codes: parties.ids_by_code(codes, (Scheme.CUSTOMS, Scheme.USCC))
-
-
-def _party_by_customs_code(parties: PartyRegistry) -> Callable[[str], str | None]:
-    def party_of(code: str) -> str | None:
-        party = parties.find(Scheme.CUSTOMS, code) or parties.find(Scheme.USCC, code)
-        return None if party is None else party.id
-
-    return party_of

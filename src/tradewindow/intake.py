@@ -17,6 +17,7 @@ commit are one pipeline with one :class:`Summary`; each stage hands the next its
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -398,8 +399,26 @@ def receipt_xml(message: ReceiptMessage | ExportReceipt) -> bytes:
     return write_receipt(message)
 
 
+def receipt_file(message: ReceiptMessage | ExportReceipt, fmt: Format) -> tuple[str, bytes]:
+    """A receipt message's file: its stable name (type and guid) and its bytes."""
+    tag = type(message).__struct_config__.tag
+    if fmt == "xml":
+        return f"{tag}_{message.guid}.xml", receipt_xml(message)
+    return f"{tag}_{message.guid}.json", ceb_json.write_message(message)
+
+
+# the receipt files of one answered message, written: their names once asked for (by
+# ``ReceiptWriter.write_answer``; ``pipeline.WorkerReceipts`` writes them meanwhile)
+Written = Callable[[], list[str | None]]
+
+
 class ReceiptWriter:
-    """Writes each receipt message to ``out`` as one file (CEB XML or JSON)."""
+    """Writes each receipt message to ``out`` as one file (CEB XML or JSON): whole or not at
+    all (written aside, then renamed), so a file is never read half written."""
+
+    # True: ``write_answer`` returns before the files are written, and ``clearing`` hands
+    # out a batch's outcomes only after the next batch was cleared (``pipeline``)
+    deferred = False
 
     def __init__(self, out: Path | None, fmt: Format = "xml") -> None:
         self._out = out
@@ -411,14 +430,17 @@ class ReceiptWriter:
         """The name of the file written (None: no folder, nothing written)."""
         if self._out is None:
             return None
-        tag = type(message).__struct_config__.tag
-        if self._format == "xml":
-            name = f"{tag}_{message.guid}.xml"
-            (self._out / name).write_bytes(receipt_xml(message))
-        else:
-            name = f"{tag}_{message.guid}.json"
-            (self._out / name).write_bytes(ceb_json.write_message(message))
+        name, data = receipt_file(message, self._format)
+        aside = self._out / f".{name}.{os.getpid()}.tmp"
+        aside.write_bytes(data)
+        os.replace(aside, self._out / name)
         return name
+
+    def write_answer(self, guid: str, records: list[ReceiptRecord]) -> Written:
+        """The receipt messages of the message ``guid``'s answer (``records`` grouped by
+        :func:`~tradewindow.cbec.answers.receipt_messages`), each written as a file."""
+        names = [self.write(m) for m in answers.receipt_messages(guid, records)]
+        return lambda: names
 
 
 def clear(
@@ -484,58 +506,103 @@ def clearing(
 ) -> Iterator[FileOutcome]:
     """:func:`clear` as a stream: each item's outcome once its batch has committed (items
     are read as they are needed), ``summary`` kept up to date. In a batch the import
-    messages are cleared together, then each export message in input order."""
+    messages are cleared together, then each export message in input order.
+
+    With a deferred ``writer`` (``pipeline.WorkerReceipts``) a batch's receipt files are
+    written by other processes while the next batch is cleared: its outcomes come after
+    that batch's clearance (before it, if it fails), each once its files are written."""
     first_source: dict[str, str] = {}  # guid → the input of this run that used it first
     sender = filing[1] if filing is not None else Sender.of_operator("local", "intake")
     reader = InProcess(decoder) if isinstance(decoder, Decoder) else decoder
     reads = reader.decoded(items, clock, export=export is not None)
-    for batch in _batches(reads, batch_documents):
-        chunk = [item for item, _, _ in batch]
-        decoded = [read for _, read, _ in batch]
-        submissions = [d for d in decoded if isinstance(d, Submission)]
-        originals = [
-            item.data for item, d in zip(chunk, decoded, strict=True) if isinstance(d, Submission)
-        ]
-        if filing is None:
-            answered: list[Answer | FilingRefused] = list(
-                clearance.submit(submissions) if submissions else []
-            )
-        else:
-            use_case, _ = filing
-            outcomes = use_case.file(sender, submissions) if submissions else []
-            answered = [o.answer if o.answer is not None else o.refusal for o in outcomes]  # type: ignore[misc]
-        results = iter(zip(submissions, originals, answered, strict=True))
-        made: list[FileOutcome] = []
-        for item, read, now in batch:
-            if isinstance(read, Refusal):
-                made.append(_unreadable(read, summary, writer, now))
-                continue
-            source = item.source
-            earlier = first_source.setdefault(read.message.guid, source)
-            conflict = earlier if earlier != source else None
-            if isinstance(read, ExportSubmission):
-                assert export is not None  # noqa: S101 - decode_any reads them only then
-                made.append(_exported(source, read, export, sender, summary, writer, conflict))
-                continue
-            submission, original, result = next(results)
-            if isinstance(result, Answer) and result.refused:  # the core's own refusal
-                result = FilingRefused.of(*result.refused)
-            if isinstance(result, Answer):
-                made.append(_answered(source, submission, result, summary, writer))
-            else:
-                made.append(
-                    _refused(
-                        source, _identity(submission.message), original, result, summary,
-                        writer, now, conflict,
-                    )
-                )  # fmt: skip
-        summary.messages += len(chunk)
-        summary.documents += sum(
-            len(d.message.documents) for d in decoded if not isinstance(d, Refusal)
+    held: list[_Made] = []  # a deferred writer's previous batch, its files being written
+    try:
+        for batch in _batches(reads, batch_documents):
+            made = _cleared(batch, summary, clearance, writer, filing, sender, export, first_source)
+            if progress is not None:
+                progress(len(batch))
+            done, held = (held, made) if writer.deferred else (made, [])
+            yield from _resolved(done, summary)
+    except Exception:
+        yield from _resolved(held, summary)  # committed before the failure: answered
+        raise
+    yield from _resolved(held, summary)
+
+
+# an outcome, or one whose receipt files are being written (their names to come)
+_Made = FileOutcome | tuple[FileOutcome, Written]
+
+
+def _resolved(made: list[_Made], summary: Summary) -> Iterator[FileOutcome]:
+    """Each outcome once its receipt files are written, with their names."""
+    for outcome in made:
+        if isinstance(outcome, FileOutcome):
+            yield outcome
+            continue
+        answered, written = outcome
+        names = written()
+        summary.receipt_files += len(names)
+        yield msgspec.structs.replace(
+            answered, receipts=tuple(name for name in names if name is not None)
         )
-        if progress is not None:
-            progress(len(chunk))
-        yield from made
+
+
+def _cleared(
+    batch: list[Decoded],
+    summary: Summary,
+    clearance: Clearance,
+    writer: ReceiptWriter,
+    filing: tuple[FileMessages, Sender] | None,
+    sender: Sender,
+    export: FileExport | None,
+    first_source: dict[str, str],
+) -> list[_Made]:
+    """One batch cleared and committed: each item's outcome (its receipt files written or
+    being written), ``summary`` kept."""
+    chunk = [item for item, _, _ in batch]
+    decoded = [read for _, read, _ in batch]
+    submissions = [d for d in decoded if isinstance(d, Submission)]
+    originals = [
+        item.data for item, d in zip(chunk, decoded, strict=True) if isinstance(d, Submission)
+    ]
+    if filing is None:
+        answered: list[Answer | FilingRefused] = list(
+            clearance.submit(submissions) if submissions else []
+        )
+    else:
+        use_case, _ = filing
+        outcomes = use_case.file(sender, submissions) if submissions else []
+        answered = [o.answer if o.answer is not None else o.refusal for o in outcomes]  # type: ignore[misc]
+    results = iter(zip(submissions, originals, answered, strict=True))
+    made: list[_Made] = []
+    for item, read, now in batch:
+        if isinstance(read, Refusal):
+            made.append(_unreadable(read, summary, writer, now))
+            continue
+        source = item.source
+        earlier = first_source.setdefault(read.message.guid, source)
+        conflict = earlier if earlier != source else None
+        if isinstance(read, ExportSubmission):
+            assert export is not None  # noqa: S101 - decode_any reads them only then
+            made.append(_exported(source, read, export, sender, summary, writer, conflict))
+            continue
+        submission, original, result = next(results)
+        if isinstance(result, Answer) and result.refused:  # the core's own refusal
+            result = FilingRefused.of(*result.refused)
+        if isinstance(result, Answer):
+            made.append(_answered(source, submission, result, summary, writer))
+        else:
+            made.append(
+                _refused(
+                    source, _identity(submission.message), original, result, summary,
+                    writer, now, conflict,
+                )
+            )  # fmt: skip
+    summary.messages += len(chunk)
+    summary.documents += sum(
+        len(d.message.documents) for d in decoded if not isinstance(d, Refusal)
+    )
+    return made
 
 
 def _identity(message: Message | ExportMessage) -> tuple[str, str]:
@@ -609,17 +676,17 @@ def _answered(
     answer: Answer,
     summary: Summary,
     writer: ReceiptWriter,
-) -> FileOutcome:
+) -> tuple[FileOutcome, Written]:
+    """The outcome of a message cleared (its receipt files' names to come) and its files,
+    written or being written."""
     message = submission.message
     summary.tally([answer])
-    names = [writer.write(m) for m in answers.receipt_messages(answer.guid, answer.receipts)]
-    written = tuple(name for name in names if name is not None)
-    summary.receipt_files += len(names)
+    written = writer.write_answer(answer.guid, answer.receipts)
     latest: dict[tuple[str, str], ReceiptRecord] = {}
     for record in answer.receipts:
         if record.receipt_type != "CEB816":
             latest[(record.kind, record.doc_key)] = record
-    return FileOutcome(
+    outcome = FileOutcome(
         source=source,
         outcome="replayed" if answer.replayed else "answered",
         message_type=message_type(message),
@@ -628,8 +695,8 @@ def _answered(
             DocumentOutcome(kind=r.kind, key=r.doc_key, status=r.status, codes=r.codes)
             for r in latest.values()
         ),
-        receipts=written,
     )
+    return outcome, written
 
 
 def _refused(

@@ -17,12 +17,18 @@ processes while the writer (this process) clears what was read before:
   answered is decoded again, message by message, one at a time: a message that kills a
   worker alone is the culprit and gets a CEB900 (``CEB900.message.decoder_failed``); every
   other message its own answer. A message that fails to decode or validate gets the
-  CEB900 the in-process decoder gives, since the worker runs that very decoder.
+  CEB900 the in-process decoder gives, since the worker runs that very decoder;
+- **receipt files** (:class:`WorkerReceipts`): an answered message's receipts are rendered
+  and written as files by the workers while the writer clears the next batch; each outcome
+  is handed out once its files are whole, and a dead worker's files are written here.
 
 :class:`InProcess` is the same contract without workers (``--workers 0`` or ``1``, small
 inputs, the API's single submissions); :func:`reading` picks one. Both yield
 :class:`~tradewindow.intake.Decoded` triples, which :func:`tradewindow.intake.clearing`
 batches for the writer.
+
+(Over 400 lines: the pool's two jobs, decoding and writing receipt files, share its processes
+and its recovery from a dead worker.)
 """
 
 from __future__ import annotations
@@ -32,25 +38,38 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
 
 import msgspec
 
 from tradewindow.cbec.clearance import Submission
 from tradewindow.cbec.documents import SpecVersion
-from tradewindow.cbec.ports import CodeTables
+from tradewindow.cbec.ports import CodeTables, ReceiptRecord
 from tradewindow.cbec.rules import check_message
 from tradewindow.formats import ceb_schema
 from tradewindow.formats.ceb_xml import FormatError
-from tradewindow.intake import Decoded, Decoder, ExportSubmission, Incoming, InProcess, Refusal
+from tradewindow.intake import (
+    Decoded,
+    Decoder,
+    ExportSubmission,
+    Format,
+    Incoming,
+    InProcess,
+    ReceiptWriter,
+    Refusal,
+    Written,
+)
 from tradewindow.reference import ReferenceCodeTables
 from tradewindow.settings import Settings
 from tradewindow.violations import Violation
 
 log = logging.getLogger("tradewindow.pipeline")
+_T = TypeVar("_T")
 
 DECODER_FAILED = "CEB900.message.decoder_failed"
 SMALL_INPUT = 200  # messages: below this, starting workers costs more than it saves
@@ -145,6 +164,18 @@ def _checked(submission: Submission) -> Submission:
         now=submission.received_at,
     )
     return msgspec.structs.replace(submission, check=check)
+
+
+# one answered message's receipts, as the writer sends them to a worker to write as files
+_Answer = tuple[str, list[ReceiptRecord]]
+_ANSWER = msgspec.msgpack.Decoder(_Answer)
+
+
+def _write_answer(out: str, fmt: Format, answer: bytes) -> list[str | None]:
+    """In a worker: one answered message's receipt files rendered and written, as the
+    writer's own :class:`~tradewindow.intake.ReceiptWriter` would; their names."""
+    guid, records = _ANSWER.decode(answer)
+    return ReceiptWriter(Path(out), fmt).write_answer(guid, records)()
 
 
 @dataclass
@@ -253,14 +284,22 @@ class WorkerPool:
             ) from error
 
     def _submit(self, items: list[Incoming], at: datetime, export: bool) -> Future[list[_Sent]]:
+        return self._submit_call(_decode_chunk, items, at, export)
+
+    def _submit_call(self, call: Callable[..., _T], *args: object) -> Future[_T]:
         self.start()
         assert self._executor is not None  # noqa: S101 - start made it
         try:
-            return self._executor.submit(_decode_chunk, items, at, export)
-        except BrokenProcessPool as error:  # a worker died before this chunk went out:
-            broken: Future[list[_Sent]] = Future()  # its chunk is recovered like the others
+            return self._executor.submit(call, *args)
+        except BrokenProcessPool as error:  # a worker died before this call went out:
+            broken: Future[_T] = Future()  # it is recovered like the calls out at the workers
             broken.set_exception(error)
             return broken
+
+    def write_answer(self, out: Path, fmt: Format, answer: bytes) -> Future[list[str | None]]:
+        """One answered message's receipt files (``answer``: its guid and receipts as
+        MessagePack) to be written by a worker (:class:`WorkerReceipts`)."""
+        return self._submit_call(_write_answer, str(out), fmt, answer)
 
     def _new_executor(self) -> ProcessPoolExecutor:
         # forkserver: a clean process to fork from (the writer may hold threads: a bus loop,
@@ -332,3 +371,34 @@ def _failed(item: Incoming) -> Refusal:
         ]
     )
     return Refusal(item.source, error, item.data)
+
+
+class WorkerReceipts(ReceiptWriter):
+    """A :class:`~tradewindow.intake.ReceiptWriter` whose answered messages' receipt files
+    are rendered and written by the pool's worker processes while the writer clears the
+    next batch (``deferred``: ``clearing`` hands out each outcome once its files are
+    written). The writer keeps each answer's receipts until then: when a worker dies, the
+    files it did not write are written here. A crash of the whole run leaves no file half
+    written (each is written aside and renamed), and the receipts of every committed batch
+    stored: ``clear`` run again on the same input answers them as replays, writing them
+    again. CEB900s and export receipts are written here, as they come (few)."""
+
+    deferred = True
+
+    def __init__(self, pool: WorkerPool, out: Path | None, fmt: Format = "xml") -> None:
+        super().__init__(out, fmt)
+        self._pool = pool
+
+    def write_answer(self, guid: str, records: list[ReceiptRecord]) -> Written:
+        if self._out is None or not records:
+            return super().write_answer(guid, records)
+        future = self._pool.write_answer(self._out, self._format, _encode((guid, records)))
+
+        def names() -> list[str | None]:
+            try:
+                return future.result()
+            except (BrokenProcessPool, CancelledError):  # a worker died: written here
+                log.warning("receipts of %s written by the writer: a worker died", guid)
+                return ReceiptWriter.write_answer(self, guid, records)()
+
+        return names

@@ -122,6 +122,7 @@ def test_bench_api_files_every_message_over_http_and_times_single_submissions(
     assert report["open_requests"] == 50
     assert report["open_rate_per_s"] == 50
     assert 0 < report["open_p50_ms"] <= report["open_p99_ms"]
+    assert len(report["load_average"]) == len(report["load_average_after"]) == 3
 
 
 def test_bench_pages_times_every_page_over_a_demo_folder(

@@ -20,7 +20,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Collection, Coroutine, Sequence
+from collections.abc import Callable, Collection, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -166,9 +166,11 @@ async def run_clearance_worker(
     rebalance_seconds: float = 1.0,
     stale_after: timedelta = timedelta(seconds=60),
     ack_wait: float = 30.0,
+    sweeps: Sequence[Callable[[timedelta], int]] = (),
 ) -> WorkerReport:
     """Hold partitions and clear their parts until ``stop`` is set; then give them back
-    (parts fetched but not cleared are handed back to the bus at once)."""
+    (parts fetched but not cleared are handed back to the bus at once). ``sweeps``: more of
+    what finishes work left waiting, run with the inbox's (export clearance's ``resume``)."""
     report = WorkerReport()
     bus = await open_bus(bus_url, stream=stream, prefix=prefix, ack_wait=ack_wait)
     consumers: dict[int, Consumer] = {}
@@ -196,6 +198,8 @@ async def run_clearance_worker(
                 stale = await asyncio.to_thread(clearance.stale_works, stale_after)
                 await publish(bus, prefix, stale)
                 report.resent += len(stale)
+                for sweep in sweeps:
+                    report.resent += await asyncio.to_thread(sweep, stale_after)
             if not consumers:
                 await _sleep(stop, poll_seconds)
                 continue

@@ -12,7 +12,7 @@ warehouse delivery by its operator and its own guid.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from tradewindow.cbec.documents import (
@@ -91,6 +91,12 @@ def order_no_of(document: Document | LifecycleDocument) -> str:
     """The ``orderNo`` a document carries (the partition key), "" when it names none."""
     order_no: str = getattr(document.head, "order_no", "")
     return order_no
+
+
+def waybill_orders(documents: Sequence[Document | LifecycleDocument]) -> dict[str, str]:
+    """The ``orderNo`` of each waybill among ``documents``, by its key (which does not embed
+    it, unlike the keys of orders, payments and lists)."""
+    return {identity(d): order_no_of(d) for d in documents if isinstance(d, Waybill)}
 
 
 def list_key(document: InvtCancel | InvtRefund) -> str:

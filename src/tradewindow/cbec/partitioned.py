@@ -156,14 +156,7 @@ class PartRunner:
             clearance = self._clearances[partition] = self._clearance_of(partition)
         submissions = [w.submission for w in works]
         judge = admission if admission is not None else self._admission(works)
-        for attempt in range(ATTEMPTS):
-            try:
-                answers = clearance.submit(submissions, admission=judge)
-                break
-            except ConcurrentWrite:
-                if attempt == ATTEMPTS - 1:
-                    raise
-                time.sleep(0.01 * (attempt + 1))
+        answers = run_again(lambda: clearance.submit(submissions, admission=judge))
         now = self._clock()
         for answer in answers:
             if answer.refused:
@@ -184,6 +177,19 @@ class PartRunner:
             for s in subs
         }
         return by_guid(judges)
+
+
+def run_again(work: Callable[[], _T]) -> _T:
+    """``work`` (a partition's unit of work) run again after a deadlock with another
+    partition or a lost race (``ConcurrentWrite``), up to ``ATTEMPTS`` times."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return work()
+        except ConcurrentWrite:
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 class LocalDispatch:

@@ -21,7 +21,8 @@ so a distributed PostgreSQL can hash it its own way (``docs/scaling.md``).
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -46,6 +47,7 @@ _PARTITIONED: dict[type, str] = {
     RefundMessage: "refunds",
 }
 MAX_PARTITIONS = 1024
+_M = TypeVar("_M", bound=msgspec.Struct)
 
 
 def partition_of(order_no: str, partitions: int) -> int:
@@ -77,19 +79,32 @@ def split(message: Message, partitions: int) -> list[Part]:
     field = _PARTITIONED.get(type(message))
     if field is None:
         return [Part(partition=0, message=message, positions=tuple(range(len(message.documents))))]
-    documents: Sequence[msgspec.Struct] = getattr(message, field)
+    return [
+        Part(partition=partition, message=part, positions=positions)
+        for partition, part, positions in split_documents(
+            message, field, lambda document: document.head.order_no, partitions
+        )
+    ]
+
+
+def split_documents(
+    message: _M, field: str, key_of: Callable[[Any], str], partitions: int
+) -> list[tuple[int, _M, tuple[int, ...]]]:
+    """(partition, the message with only that partition's documents, where each stood) for
+    each partition the documents in ``message.<field>`` belong to by ``key_of``, by
+    partition; the message itself when they all belong to one (import's and export's split)."""
+    documents: Sequence[Any] = getattr(message, field)
     by_partition: dict[int, list[int]] = {}
     for index, document in enumerate(documents):
-        order_no: str = document.head.order_no  # type: ignore[attr-defined]
-        by_partition.setdefault(partition_of(order_no, partitions), []).append(index)
+        by_partition.setdefault(partition_of(key_of(document), partitions), []).append(index)
     if len(by_partition) == 1:
         (only,) = by_partition
-        return [Part(partition=only, message=message, positions=tuple(range(len(documents))))]
+        return [(only, message, tuple(range(len(documents))))]
     return [
-        Part(
-            partition=partition,
-            message=msgspec.structs.replace(message, **{field: [documents[i] for i in indexes]}),
-            positions=tuple(indexes),
+        (
+            partition,
+            msgspec.structs.replace(message, **{field: [documents[i] for i in indexes]}),
+            tuple(indexes),
         )
         for partition, indexes in sorted(by_partition.items())
     ]

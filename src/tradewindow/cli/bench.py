@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tradewindow.bench import analytics, api, clearance, data, events, pages, scale
+from tradewindow.bench import analytics, api, clearance, data, events, export_scale, pages, scale
 from tradewindow.cli.render import console
 from tradewindow.datachannel.manifest import PARALLEL
 
@@ -102,10 +102,26 @@ def register_scale(targets: argparse._SubParsersAction[argparse.ArgumentParser])
     scaled.add_argument("--partitions", type=int, default=8)
     scaled.add_argument("--batch", type=int, default=200, help="parts per unit of work, at most")
     scaled.add_argument("--json", action="store_true", help="print one JSON object")
+    scaled.add_argument(
+        "--mix", choices=("import", "export"), default="import",
+        help="export: one writer against partitions, --filers processes filing",
+    )  # fmt: skip
+    scaled.add_argument("--filers", type=int, default=2, help="export: filer processes")
+    scaled.add_argument("--per-message", type=int, default=100, help="export: documents a message")
     scaled.set_defaults(run=_scale)
 
 
 def _scale(args: argparse.Namespace) -> int:
+    if args.mix == "export":
+        found = export_scale.run(
+            sets=args.sets, filers=args.filers, partitions=args.partitions,
+            per_message=args.per_message, progress=None if args.json else console,
+        )  # fmt: skip
+        if args.json:
+            sys.stdout.write(json.dumps(found) + "\n")
+        else:
+            export_scale.render(found, console)
+        return 0
     report = scale.run(
         sets=args.sets,
         writers=[int(w) for w in args.writers.split(",") if w.strip()],

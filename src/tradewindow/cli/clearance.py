@@ -142,7 +142,11 @@ def _clear(args: argparse.Namespace) -> int:
                     spec=SpecVersion(args.spec),
                     xsd=False if args.no_xsd else None,
                 )
-        writer = intake.ReceiptWriter(args.out, args.receipts)
+        writer = (
+            pipeline.WorkerReceipts(reader, args.out, args.receipts)
+            if isinstance(reader, pipeline.WorkerPool)
+            else intake.ReceiptWriter(args.out, args.receipts)
+        )
         files = _FileLog(args.report)
         try:
             with progress() as bar:

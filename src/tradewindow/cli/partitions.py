@@ -18,6 +18,7 @@ from tradewindow.bootstrap import bootstrap
 from tradewindow.bus.clearance import run_clearance_worker
 from tradewindow.bus.select import DEFAULT_PREFIX, DEFAULT_STREAM
 from tradewindow.cbec.partitioned import PartitionedClearance
+from tradewindow.export.partitioned import PartitionedExport
 from tradewindow.store.partition.leases import PartitionLeases
 
 
@@ -77,6 +78,8 @@ def _worker(args: argparse.Namespace) -> int:
             poll_seconds=args.poll,
             ack_wait=args.ack_wait,
             stale_after=timedelta(seconds=args.stale_after),
+            # export messages left waiting by their filers (export.partitioned)
+            sweeps=[app.export.resume] if isinstance(app.export, PartitionedExport) else [],
         )
         print(
             f"clearance worker stopped after {report.rounds} rounds: {report.parts} parts in "

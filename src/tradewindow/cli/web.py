@@ -14,7 +14,7 @@ import uvicorn
 
 from tradewindow.web.app import openapi_text
 
-FACTORY = "tradewindow.web.app:create_app"
+FACTORY = "tradewindow.web.app:served_app"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -30,7 +30,7 @@ from tradewindow.bootstrap import App
 from tradewindow.cbec import answers
 from tradewindow.cbec.clearance import Answer
 from tradewindow.cbec.documents import Message, SpecVersion, message_type
-from tradewindow.cbec.keys import identity, kind_of
+from tradewindow.cbec.keys import identity, kind_of, waybill_orders
 from tradewindow.cbec.ports import DocKind, StoredDocument
 from tradewindow.clock import utc_now
 from tradewindow.demo.after_release import after_release, enter_bonded_stock
@@ -353,6 +353,7 @@ class _Owners:
                     documents=list(
                         dict.fromkeys((kind_of(d).value, identity(d)) for d in message.documents)
                     ),
+                    waybill_orders=waybill_orders(message.documents),
                 )
             )
         self._filings.record(claims)  # a document already claimed keeps its first filer

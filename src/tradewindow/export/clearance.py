@@ -49,6 +49,7 @@ from tradewindow.export.model import (
     order_key,
     waybill_key,
 )
+from tradewindow.export.partitions import waybill_keys
 from tradewindow.export.ports import ExportGate, ExportRecords, ExportStore
 from tradewindow.export.rules import ExportContext, WarehouseValid, check_inventory, predicted
 from tradewindow.export.sharing import ExportFiling, filing_key, order_key_of
@@ -103,28 +104,61 @@ class ClearExport:
 
     def __call__(self, message: d.ExportMessage, sender: str, at: datetime) -> ExportAnswer:
         code = d.message_type(message)
-        faults = fields.violations(message)
-        if faults:  # what the XSD refuses is refused whole, before anything is stored
-            raise Unfit(faults)
+        check_fit(message)
         with self.store.writing() as records:
-            known = records.answer(message.guid)
-            if known is not None and (known[0] != sender or not _answers(known[1], code)):
-                raise FilingRefused.of(_GUID_TAKEN)  # another's, or a message of another type
+            known = replay_of(records.answer(message.guid), sender, code)
             if known is not None:  # the same guid, the same answer, nothing stored twice
-                return msgspec.structs.replace(known[1], replayed=True)
-            context = dataclasses.replace(
-                self.context, warehouse_valid=_registry_of(records)
-            )  # 9810 lists are checked against the registry in this same transaction
-            run = _Run(records, context, self.routing, sender, at, self.calendar, self.gate)
-            run.clear(code, message)
-            answer = ExportAnswer(
-                message_guid=message.guid, receipts=tuple(run.receipts), codes=run.codes
-            )
+                return known
+            answer, run = self._clear(records, message, sender, at)
             records.record_answer(message.guid, code, sender, answer)
             records.add_receipts(list(answer.receipts), at)
         if run.departed and self.on_departed is not None:
             self.on_departed(run.departed)
         return answer
+
+    def clear_part(
+        self,
+        records: ExportRecords,
+        message: d.ExportMessage,
+        sender: str,
+        at: datetime,
+        here: Callable[[ExportList], bool],
+    ) -> tuple[ExportAnswer, list[str]]:
+        """Clear ``message`` (one partition's part of a message: ``export.partitioned``) in
+        ``records``, nothing of the answer stored; a list it wakes that is not ``here`` is
+        left for its own partition: (the answer, the order keys of those lists)."""
+        answer, run = self._clear(records, message, sender, at, here)
+        return answer, run.elsewhere
+
+    def _clear(
+        self,
+        records: ExportRecords,
+        message: d.ExportMessage,
+        sender: str,
+        at: datetime,
+        here: Callable[[ExportList], bool] | None = None,
+    ) -> tuple[ExportAnswer, _Run]:
+        context = dataclasses.replace(
+            self.context, warehouse_valid=_registry_of(records)
+        )  # 9810 lists are checked against the registry in this same transaction
+        run = _Run(records, context, self.routing, sender, at, self.calendar, self.gate, here)
+        run.clear(d.message_type(message), message)
+        answer = ExportAnswer(
+            message_guid=message.guid, receipts=tuple(run.receipts), codes=run.codes
+        )
+        return answer, run
+
+    def rejudge(
+        self, records: ExportRecords, order_keys: Sequence[str], at: datetime
+    ) -> list[Addressed]:
+        """Judge again, in ``records``, the lists under ``order_keys`` that still wait (a
+        waybill cleared in another partition woke them): their receipts, kept for their
+        filers."""
+        context = dataclasses.replace(self.context, warehouse_valid=_registry_of(records))
+        run = _Run(records, context, self.routing, "", at, self.calendar, self.gate)
+        run.rejudge(order_keys)
+        records.add_receipts(run.receipts, at)
+        return run.receipts
 
     def foresee(self, message: d.ExportMessage) -> list[Violation]:
         """What clearance would refuse in ``message`` before looking for documents (the
@@ -219,8 +253,11 @@ class _Run:
         at: datetime,
         calendar: WorkingDays,
         gate: ExportGate | None = None,
+        here: Callable[[ExportList], bool] | None = None,
     ) -> None:
         self.gate = gate
+        self.here = here  # whether a woken list is this unit of work's to judge
+        self.elsewhere: list[str] = []  # order keys of woken lists left to their partition
         self.records = records
         self.context = context
         self.routing = routing
@@ -264,6 +301,9 @@ class _Run:
 
     def clear(self, code: str, message: d.ExportMessage) -> None:
         handler = getattr(self, f"_clear_{code}")
+        # a list and its waybill may be cleared side by side (export.partitions): both lock
+        # the waybill first, so whichever commits second sees the other
+        self.records.lock_waybills(waybill_keys(message))
         if code == "CEB603":
             self._own = {document.head.guid for document in message.documents}
         element = next(
@@ -347,7 +387,15 @@ class _Run:
 
     def _wake(self, lists: Iterable[ExportList]) -> None:
         for record in lists:
-            self._judge(record)
+            if self.here is None or self.here(record):
+                self._judge(record)
+            else:
+                self.elsewhere.append(record.order_key)
+
+    def rejudge(self, order_keys: Iterable[str]) -> None:
+        """Judge again the lists under ``order_keys`` that still wait (a wake-up)."""
+        found = (self.records.list_by_order(key) for key in order_keys)
+        self._wake(x for x in found if x is not None and x.status is flow.Status.WAITING)
 
     # --- the list ----------------------------------------------------------------------------
 
@@ -722,6 +770,23 @@ def _departed(head: d.DepartureHead, left: datetime, lists: list[ExportList]) ->
     )  # fmt: skip
 
 
+def check_fit(message: d.ExportMessage) -> None:
+    """Raise :class:`Unfit` with every fault when the XSD's facets refuse ``message``."""
+    faults = fields.violations(message)
+    if faults:  # what the XSD refuses is refused whole, before anything is stored
+        raise Unfit(faults)
+
+
+def replay_of(
+    known: tuple[str, ExportAnswer] | None, sender: str, code: str
+) -> ExportAnswer | None:
+    """The answer to give again for a guid answered before (``known``: its sender and
+    answer), None for a new guid; ``CEB.guid.reused`` when it is another's or another type's."""
+    if known is not None and (known[0] != sender or not _answers(known[1], code)):
+        raise FilingRefused.of(GUID_TAKEN)  # another's, or a message of another type
+    return None if known is None else msgspec.structs.replace(known[1], replayed=True)
+
+
 def _answers(answer: ExportAnswer, code: str) -> bool:
     """Whether ``answer`` is one a message of type ``code`` gets (its own receipt first):
     a guid reused by a message of another type is not a replay.
@@ -736,7 +801,7 @@ def _decode(found: tuple[str, bytes] | None, kind: type[S]) -> S | None:
     return None if found is None else msgspec.json.decode(found[1], type=kind)
 
 
-_GUID_TAKEN = Violation(
+GUID_TAKEN = Violation(
     path="@guid",
     code="CEB.guid.reused",
     en="this message guid was already used for a message with different content",

@@ -35,6 +35,9 @@ class Claim(msgspec.Struct, frozen=True, kw_only=True):
     digest: str
     received_at: datetime
     documents: list[tuple[str, str]]
+    # waybill key → its orderNo (``cbec.keys.waybill_orders``; its key does not embed it): the
+    # partition key of the waybill's claim, lest all land on the "" shard (docs/scaling.md)
+    waybill_orders: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class ClaimRecords(Protocol):

@@ -44,7 +44,7 @@ from tradewindow.cbec.documents import (
     WaybillStatusMessage,
     message_type,
 )
-from tradewindow.cbec.keys import identity, kind_of, list_key
+from tradewindow.cbec.keys import identity, kind_of, list_key, waybill_orders
 from tradewindow.cbec.ports import Admission, DocKind, DocRef, UnitOfWork
 from tradewindow.filing.ports import (
     FILING_CLAIMS,
@@ -143,11 +143,12 @@ class FileMessages:
         signature: SignatureCheck | None = None,
         channel: str | None = None,
         request: Request | None = None,
+        party: Party | None = None,
     ) -> list[Filed]:
-        """File ``items`` (decoded messages, or the channel's refusal of one it could not
-        read) for ``sender``; one outcome per item, in order. ``channel``: as recorded, when it
-        differs per request (e.g. ``xml`` / ``json``); else the sender's (``request``: above)."""
-        checked = list(items) if sender.operator else self._checked(sender, items)
+        """File ``items`` (decoded messages, or the channel's refusal of one it could not read)
+        for ``sender``; one outcome per item, in order. ``channel``: as recorded (``xml``, …),
+        else the sender's; ``request``: above; ``party``: the sender's, if the channel read it."""
+        checked = list(items) if sender.operator else self._checked(sender, items, party)
         admitted = [s for s in checked if isinstance(s, Submission)]
         verified = None
         if admitted and signature is not None:
@@ -191,8 +192,7 @@ class FileMessages:
     def violations(self, party_id: str, message: Message, at: datetime) -> list[Violation]:
         """Every code of ``message`` that ``party_id`` may not write at ``at`` (step 4 alone;
         the portal's live check of a form). Nothing is stored."""
-        party = self._parties.party(party_id)
-        filer = filer_of(party)
+        filer = filer_of(party := self._parties.party(party_id))
         return code_violations(message, filer, self._authorities(party, [message], filer), at)
 
     def _authorities(
@@ -205,9 +205,9 @@ class FileMessages:
         }
 
     def _checked(
-        self, sender: Sender, items: Sequence[Submission | FilingRefused]
+        self, sender: Sender, items: Sequence[Submission | FilingRefused], party: Party | None
     ) -> list[Submission | FilingRefused]:
-        party = self._parties.party(sender.party_id)
+        party = party if party is not None else self._parties.party(sender.party_id)
         principal = Principal(
             party_id=party.id,
             kind=party.kind,
@@ -304,6 +304,7 @@ class _Claims:
                     digest=submission.digest,
                     received_at=submission.received_at,
                     documents=stored,
+                    waybill_orders=waybill_orders(message.documents),
                 )
             )
         records = uow.part(FILING_CLAIMS)

@@ -194,6 +194,45 @@ def append_struct(parent: etree._Element, name: str, value: msgspec.Struct) -> e
     return element
 
 
+def struct_xml(name: str, value: msgspec.Struct, parts: list[str]) -> None:
+    """:func:`append_struct` as text: ``<ceb:name>`` holding ``value``'s fields appended to
+    ``parts``, as lxml serialises the tree :func:`append_struct` builds (a parent whose
+    root maps the ``ceb`` prefix); several times faster for receipts of 100 returns. Text
+    is escaped as lxml escapes it; characters XML cannot hold are the caller's to refuse."""
+    parts.append(f"<ceb:{name}>")
+    start = len(parts)
+    for field in layout(type(value)).fields:
+        item = getattr(value, field.attr)
+        if item is None:
+            continue
+        if field.kind is Kind.STRUCT:
+            struct_xml(field.name, item, parts)
+        elif field.kind is Kind.STRUCTS:
+            for each in item:
+                struct_xml(field.name, each, parts)
+        else:
+            text = text_of(item)
+            if _ESCAPED.search(text):
+                text = escaped(text)
+            parts.append(f"<ceb:{field.name}>{text}</ceb:{field.name}>")
+    if len(parts) == start:  # no child: lxml writes an empty element
+        parts[-1] = f"<ceb:{name}/>"
+    else:
+        parts.append(f"</ceb:{name}>")
+
+
+_ESCAPED = re.compile("[&<>\r]")
+
+
+def escaped(text: str, *, attribute: bool = False) -> str:
+    """``text`` escaped as lxml (libxml2) serialises it in an element, or an attribute."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("\r", "&#13;")
+    if attribute:
+        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return text
+
+
 # --- reading -------------------------------------------------------------------------------
 
 

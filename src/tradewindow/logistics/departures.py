@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from tradewindow.export.model import ListsDeparted
 from tradewindow.logistics.events import EventService
+from tradewindow.logistics.lastmile import PartiesOf
 from tradewindow.logistics.model import (
     DocumentReference,
     EquipmentEvent,
@@ -41,11 +42,12 @@ _NAMESPACE = uuid.UUID("0d4f7c2e-5a61-4b9e-8f3a-1c6e2b7d9a40")
 
 
 class FollowDepartures:
-    def __init__(
-        self, events: EventService, party_of: Callable[[str], str | None] | None = None
-    ) -> None:
+    """``parties_of``: the party of each of many customs codes, in one read (the codes of a
+    batch of departures are looked up together)."""
+
+    def __init__(self, events: EventService, parties_of: PartiesOf | None = None) -> None:
         self.events = events
-        self.party_of = party_of
+        self.parties_of = parties_of
 
     def __call__(self, departures: Sequence[ListsDeparted]) -> None:
         try:
@@ -57,20 +59,27 @@ class FollowDepartures:
                     made.append(event)
                     links.append(related)
             self.events.publish(made, publisher=PUBLISHER, related_each=links)
-            if self.party_of is not None:
-                self.events.entitle_many(self._grants(departures))
+            if self.parties_of is not None:
+                self.events.entitle_many(grants(departures, self.parties_of))
         except Exception:
             log.exception("departure events of %d departures not published", len(departures))
 
-    def _grants(self, departures: Sequence[ListsDeparted]) -> Iterator[tuple[str, str, str]]:
-        assert self.party_of is not None  # noqa: S101 - called only with one
-        for departure in departures:
-            carrier = self.party_of(departure.logistics_code)
-            for parcel in departure.parcels:
-                documents = [d for d in (parcel.logistics_no, departure.bill_no) if d]
-                for party in (carrier, self.party_of(parcel.ebc_code)):
-                    if party is not None:
-                        yield from ((party, "TRD", document) for document in documents)
+
+def grants(
+    departures: Sequence[ListsDeparted], parties_of: PartiesOf
+) -> Iterator[tuple[str, str, str]]:
+    """(party, "TRD", document) for the carrier and each consignor of ``departures``: their
+    parcels' waybills and the master bill; every code looked up in one ``parties_of`` read."""
+    codes = {d.logistics_code for d in departures}
+    codes |= {p.ebc_code for d in departures for p in d.parcels}
+    party = parties_of(codes)
+    for departure in departures:
+        carrier = party.get(departure.logistics_code)
+        for parcel in departure.parcels:
+            documents = [d for d in (parcel.logistics_no, departure.bill_no) if d]
+            for holder in (carrier, party.get(parcel.ebc_code)):
+                if holder is not None:
+                    yield from ((holder, "TRD", document) for document in documents)
 
 
 def events_of(

@@ -110,6 +110,12 @@ class PartyRegistry:
             raise PartyNotFound(party_id)
         return found
 
+    def party_and_keys(self, party_id: str) -> tuple[Party, list[RegisteredKey]]:
+        """The party (as :meth:`party`) and all its registered keys (as
+        :meth:`certificates_of`), in one read: what a signed filing reads of its sender."""
+        with self._store.reading() as records:
+            return self._existing(records, party_id), records.load_keys(party_id)
+
     def find(self, scheme: Scheme | str, value: str) -> Party | None:
         """The party holding this identifier (in any spelling ``normalise`` accepts)."""
         try:

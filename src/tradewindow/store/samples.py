@@ -46,3 +46,11 @@ def inbox_span(engine: Engine) -> tuple[float, int]:
     with engine.connect() as connection:
         seconds, units = connection.execute(query).one()
     return float(seconds), int(units)
+
+
+def export_lists_numbered(engine: Engine) -> int:
+    """Export lists given an invtNo (accepted, or gone on from there): ``bench scale --mix
+    export``'s check that every list ended accepted."""
+    query = text("SELECT count(*) FROM exp_lists WHERE invt_no IS NOT NULL")
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())

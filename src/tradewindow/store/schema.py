@@ -9,6 +9,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     UniqueConstraint,
@@ -19,6 +20,8 @@ from tradewindow.store.types import Instant, Money, RowId
 metadata = MetaData()
 
 # BIGINT on PostgreSQL; plain INTEGER on SQLite so the id is the rowid and autoincrements.
+# The primary keys of the per-order tables start with order_no (0019_partition_primary_keys),
+# except on SQLite for a surrogate id: it stays the one-column rowid key there.
 
 messages = Table(
     "messages",
@@ -57,7 +60,7 @@ documents = Table(
 receipts = Table(
     "receipts",
     metadata,
-    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("id", RowId, autoincrement=True),
     Column("receipt_type", String(), nullable=False),
     Column("kind", String(), nullable=False),
     Column("doc_key", String(), nullable=False),
@@ -69,6 +72,7 @@ receipts = Table(
     # ReceiptRecord.codes, space-separated (codes hold no spaces); '' for none (0008_cbec)
     Column("codes", String(), nullable=False, server_default=""),
     Column("order_no", String(), nullable=False, server_default=""),  # 0018_partition_keys
+    PrimaryKeyConstraint("order_no", "id", name="receipts_pkey"),
     Index("ix_receipts_message_guid", "message_guid"),
     Index("ix_receipts_kind_doc_key", "kind", "doc_key"),
     Index("ix_receipts_doc_key", "doc_key"),  # 0010_cbec_receipt_times
@@ -78,7 +82,7 @@ receipts = Table(
 tax_bills = Table(
     "tax_bills",
     metadata,
-    Column("tax_no", String(), primary_key=True),
+    Column("tax_no", String(), nullable=False),
     Column("invt_no", String(), nullable=False),
     Column("doc_key", String(), nullable=False),
     Column("buyer", String(), nullable=False),
@@ -88,10 +92,14 @@ tax_bills = Table(
     Column("created_at", Instant(), nullable=False),
     Column("body", LargeBinary, nullable=False),
     Column("order_no", String(), nullable=False, server_default=""),  # 0018_partition_keys
-    UniqueConstraint("order_no", "tax_no", name="uq_tax_bills_order_no_tax_no"),
+    PrimaryKeyConstraint("order_no", "tax_no", name="tax_bills_pkey"),
     Index("ix_tax_bills_doc_key_created_at", "doc_key", "created_at"),
     Index("ix_tax_bills_invt_no", "invt_no"),
 )
+
+# a waybill's key is unique across orders (its key does not embed its order): one row per
+# waybill key, inserted with the waybill (0019; Citus distributes it by the key)
+waybill_keys = Table("waybill_keys", metadata, Column("key", String(), primary_key=True))
 
 buyer_totals = Table(
     "buyer_totals",

@@ -52,6 +52,7 @@ from tradewindow.store.schema import (
     number_series,
     receipts,
     tax_bills,
+    waybill_keys,
 )
 from tradewindow.store.transaction import SqlTransaction
 
@@ -201,6 +202,10 @@ class SqlUnitOfWork(SqlTransaction):
         return [_stored_document(row) for row in self._execute(query)]
 
     def insert_documents(self, docs: Sequence[StoredDocument]) -> None:
+        # a waybill's key is unique across orders: its row in waybill_keys (0019) refuses a
+        # second one whatever order it names, as (order_no, kind, key) cannot
+        waybills = [{"key": d.key} for d in docs if d.kind is DocKind.WAYBILL]
+        self._insert(waybill_keys, waybills, DuplicateDocument)
         if self._postgres and len(docs) >= postgres.COPY_THRESHOLD:
             postgres.copy_documents(self.connection, docs)
             return

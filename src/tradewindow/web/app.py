@@ -7,6 +7,7 @@ beside the API (:func:`pages`).
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -96,6 +97,20 @@ def create_app(app: App | None = None, *, settings: Settings | None = None) -> L
         template_config=template_config,
         debug=False,
     )
+
+
+def served_app() -> Litestar:
+    """The application ``tradewindow serve`` runs in each worker process: :func:`create_app`
+    from the environment, then what start-up made (the rules, the tariff and code tables, the
+    routes: ~200,000 objects) frozen out of the cyclic collector's way (``gc.freeze``). Else
+    every full collection walks them all, ~60-75 ms with every request in flight waiting
+    behind it: at 100 single submissions a second that pause was the API's slowest answers
+    (docs/scaling.md). Frozen objects are still freed by reference counting; only cycles
+    among them would outlive the process, and start-up's live as long as it does anyway."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def api_router() -> Router:

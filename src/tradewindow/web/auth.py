@@ -10,6 +10,7 @@ Failed credentials are throttled per client address and credential id (``auth.th
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -65,13 +66,13 @@ def principal_dependency(request: Request[Any, Any, Any]) -> Principal:
     return authenticate(window, request.headers.get("authorization"), source_of(request))
 
 
-def signing_keys(window: Window, party_id: str) -> list[SoftwareKey]:
-    """The party's registered keys as the signature check reads them.
+def signing_keys(registered: Iterable[RegisteredKey]) -> list[SoftwareKey]:
+    """A party's registered keys as the signature check reads them.
 
     A key is offered under its registry id and, for a PEM certificate, also under its serial
     number (what ``tradewindow keys sign`` writes as KeyName and Signature-Key)."""
     found: list[SoftwareKey] = []
-    for key in window.registry.certificates_of(party_id):
+    for key in registered:
         pem = _public_pem(key)
         if pem is None:
             continue

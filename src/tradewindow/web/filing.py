@@ -66,8 +66,11 @@ def file_messages(
     replay_id = hashlib.sha256(body).hexdigest() if request_id is None else request_id
     request = Request(replay_id, now, key=request_id if answer_of else None, answer_of=answer_of)
 
+    # the sender's party (its codes, for the rights) and keys (for the signature) in one read
+    party, registered = window.registry.party_and_keys(principal.party_id)
+
     def signature(required: bool) -> str | None:
-        keys = signing_keys(window, principal.party_id)
+        keys = signing_keys(registered)
         if not (keys or required):
             return None
         # one signature covers the whole body: when it fails, the request fails
@@ -86,7 +89,7 @@ def file_messages(
     )
     items = [_item(read) for _, read, _ in reads]
     sender = _sender(principal, fmt.value)
-    outcomes = filing.file(sender, items, signature=signature, request=request)
+    outcomes = filing.file(sender, items, signature=signature, request=request, party=party)
     if request.replayed:  # the guard in the unit of work refused them all: as verify would
         raise replayed_signature()
     return [_translated(o) for o in outcomes], request

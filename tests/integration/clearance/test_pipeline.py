@@ -14,16 +14,19 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+import builders
 from tradewindow import intake
 from tradewindow.bench import export_mix
 from tradewindow.bootstrap import bootstrap
+from tradewindow.cbec import answers
+from tradewindow.cbec.clearance import Answer, Clearance, Submission
 from tradewindow.cbec.documents import SpecVersion, message_type
 from tradewindow.demo.faults import FaultKind
 from tradewindow.demo.sets import generate_sets
 from tradewindow.filing.use_case import Sender
 from tradewindow.formats import ceb_schema, ceb_xml, xmldsig
 from tradewindow.intake import Incoming, InProcess, Refusal
-from tradewindow.pipeline import WorkerPool
+from tradewindow.pipeline import WorkerPool, WorkerReceipts
 from tradewindow.settings import Settings
 
 NOW = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
@@ -91,25 +94,46 @@ def _comparable(outcome: intake.FileOutcome) -> intake.FileOutcome:
     return outcome
 
 
-def _cleared(folder: Path, items: list[Incoming], workers: int) -> tuple[list, list, int]:
+def _cleared(
+    folder: Path,
+    items: list[Incoming],
+    workers: int,
+    *,
+    batch: int = 40,
+    kill_after: int | None = None,
+) -> tuple[list, list, int]:
+    """``items`` cleared as ``clear`` does (with ``workers``: decoded, and their receipt files
+    written, by a pool); ``kill_after``: a worker killed when that many outcomes are out."""
     settings = Settings(database_url=f"sqlite:///{folder / 'tw.db'}", data_dir=folder / "var")
     app = bootstrap(settings, clock=clock)
     outcomes: list[intake.FileOutcome] = []
+    out = folder / "out"
     decoder: intake.Decoder | WorkerPool
+    writer: intake.ReceiptWriter
     if workers:
         decoder = WorkerPool(settings, spec=SpecVersion.V202205, workers=workers, chunk=3, ahead=2)
+        writer = WorkerReceipts(decoder, out, "xml")
     else:
         decoder = intake.Decoder(settings, spec=SpecVersion.V202205)
+        writer = intake.ReceiptWriter(out, "xml")
+
+    def on_file(outcome: intake.FileOutcome) -> None:
+        # an outcome comes once its files are whole on disk
+        assert all((out / name).is_file() for name in outcome.receipts)
+        outcomes.append(outcome)
+        if len(outcomes) == kill_after and isinstance(decoder, WorkerPool):
+            os.kill(decoder.pids()[0], signal.SIGKILL)
+
     try:
         intake.clear(
             items,
             clearance=app.clearance,
             decoder=decoder,
-            writer=intake.ReceiptWriter(folder / "out", "xml"),
+            writer=writer,
             clock=clock,
-            batch_documents=40,
+            batch_documents=batch,
             filing=(app.filing, Sender.of_operator("local", "cli")),
-            on_file=outcomes.append,
+            on_file=on_file,
             export=app.export_filing,
         )
         app.evidence.sign_head()
@@ -155,6 +179,87 @@ def test_workers_clear_a_message_set_exactly_as_in_process(tmp_path: Path) -> No
     assert all(a_files[n] == b_files[n] for n in stable)
 
 
+def test_a_worker_killed_while_writing_receipts_loses_no_file(tmp_path: Path) -> None:
+    """A worker killed while the next batches are decoded and the last one's receipt files
+    written: every input answered once, in order, every receipt file written whole (by the
+    writer when its worker died), the same as in-process."""
+    items = messages(12)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    alone = _cleared(tmp_path / "a", items, workers=0, batch=4)
+    pooled = _cleared(tmp_path / "b", items, workers=2, batch=4, kill_after=1)
+    assert pooled == alone
+    a_files = {p.name: p.read_bytes() for p in (tmp_path / "a" / "out").iterdir()}
+    b_files = {p.name: p.read_bytes() for p in (tmp_path / "b" / "out").iterdir()}
+    stable = {name for name in a_files if not name.startswith("CEB900")}
+    assert {n for n in b_files if not n.startswith("CEB900")} == stable
+    assert all(a_files[n] == b_files[n] for n in stable)
+    assert not [n for n in b_files if n.startswith(".")]  # nothing left half written
+
+
+def test_receipts_a_broken_pool_cannot_take_are_written_by_the_writer(tmp_path: Path) -> None:
+    """An answer handed out after a worker died (the pool broken before it went out) is
+    written here, the same files as the writer's own ReceiptWriter writes."""
+    order = builders.order()
+    records = [
+        answers.receipt_record(order, "2", "accepted", NOW, "MSG-1", seq=n) for n in range(150)
+    ]
+    expected = intake.ReceiptWriter(tmp_path / "a", "xml").write_answer("MSG-1", records)()
+    assert len(expected) == 2  # 100 returns a receipt message
+    with WorkerPool(Settings(), spec=SpecVersion.V202205, workers=2) as pool:
+        pool.start()
+        _kill_a_worker(pool)
+        written = WorkerReceipts(pool, tmp_path / "b", "xml").write_answer("MSG-1", records)
+        assert written() == expected
+    files = {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir()}
+    assert files == {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
+
+
+class _Failing:
+    """A clearance whose ``fail_at``-th batch fails (the database gone, say)."""
+
+    def __init__(self, clearance: Clearance, fail_at: int) -> None:
+        self._clearance = clearance
+        self._left = fail_at
+
+    def submit(self, submissions: list[Submission]) -> list[Answer]:
+        self._left -= 1
+        if not self._left:
+            raise OSError("the database went away")
+        return self._clearance.submit(submissions)
+
+
+def test_a_batch_committed_before_a_failure_is_answered(tmp_path: Path) -> None:
+    """A deferred writer's batch waits for the next one's clearance; when that one fails,
+    the committed batch's outcomes still come out (their files written) before the error."""
+    items = messages(6)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'tw.db'}", data_dir=tmp_path / "v")
+    app = bootstrap(settings, clock=clock)
+    outcomes: list[intake.FileOutcome] = []
+    try:
+        pool = WorkerPool(settings, spec=SpecVersion.V202205, workers=2, chunk=3)
+        with pool, pytest.raises(OSError, match="went away"):
+            intake.clear(
+                items,
+                clearance=_Failing(app.clearance, fail_at=2),  # type: ignore[arg-type]
+                decoder=pool,
+                writer=WorkerReceipts(pool, tmp_path / "out", "xml"),
+                clock=clock,
+                batch_documents=6,
+                on_file=outcomes.append,
+            )
+        stored = app.clearance.receipts_of_documents([o.guid for o in outcomes if o.guid])
+    finally:
+        app.close()
+    assert outcomes  # the first batch, cleared and committed
+    assert [o.source for o in outcomes] == [i.source for i in items[: len(outcomes)]]
+    answered = [o for o in outcomes if o.outcome == "answered"]
+    assert answered
+    assert all(o.receipts for o in answered)
+    assert all((tmp_path / "out" / n).is_file() for o in outcomes for n in o.receipts)
+    assert {r.message_guid for r in stored} == {o.guid for o in answered}
+
+
 def _decoded(reader: intake.Reader, items: list[Incoming]) -> list[tuple[str, str]]:
     """(source, what it decoded to: the guid, or the CEB900's codes) of each answer."""
     found = []
@@ -188,17 +293,22 @@ def test_a_pool_broken_before_a_chunk_goes_out_loses_nothing() -> None:
     expected = _decoded(InProcess(intake.Decoder(settings, spec=SpecVersion.V202205)), items)
     with WorkerPool(settings, spec=SpecVersion.V202205, workers=2, chunk=2, ahead=3) as pool:
         pool.start()
-        os.kill(pool.pids()[0], signal.SIGKILL)
-        broken = pool._executor
-        assert broken is not None
-        for _ in range(500):  # the pool learns of the death on its management thread
-            if broken._broken:
-                break
-            time.sleep(0.01)
-        assert broken._broken  # so every chunk of the run below is sent to a broken pool
+        _kill_a_worker(pool)  # so every chunk of the run below is sent to a broken pool
         found = _decoded(pool, items)
         assert pool.restarts >= 1
     assert found == expected
+
+
+def _kill_a_worker(pool: WorkerPool) -> None:
+    """One of the pool's workers killed, and the pool broken when this returns."""
+    os.kill(pool.pids()[0], signal.SIGKILL)
+    broken = pool._executor
+    assert broken is not None
+    for _ in range(500):  # the pool learns of the death on its management thread
+        if broken._broken:
+            break
+        time.sleep(0.01)
+    assert broken._broken
 
 
 def test_a_slow_writer_stops_the_readers_and_memory_stays_flat() -> None:

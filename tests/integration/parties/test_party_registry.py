@@ -315,3 +315,8 @@ def test_registered_keys_and_certificates(registry: PartyRegistry, clock: Clock)
     assert [k.id for k in registry.certificates_of("sf-express", usable_at=signed_at)] == [
         json_key.id
     ]
+    # what a signed filing reads of its sender, in one read: the same party and keys
+    party, keys = registry.party_and_keys("sf-express")
+    assert (party, keys) == (registry.party("sf-express"), listed)
+    with pytest.raises(PartyNotFound):
+        registry.party_and_keys("nobody")

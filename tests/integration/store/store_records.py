@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import msgspec
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+import builders as b
+from tradewindow.cbec.clearance import Submission
 from tradewindow.cbec.ports import (
     DocKind,
     DocStatus,
@@ -13,6 +21,7 @@ from tradewindow.cbec.ports import (
     StoredDocument,
     TaxBillRecord,
 )
+from tradewindow.store.engine import _MIGRATIONS
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 EBP = "3301964J31"  # e-commerce platform code
@@ -107,4 +116,23 @@ def tax_bill(tax_no: str, customs: str, vat: str, consumption: str) -> TaxBillRe
         consumption_tax=Decimal(consumption),
         created_at=T0,
         body=b'{"status":"1"}',
+    )
+
+
+def alembic_run(engine: Engine, action: str, revision: str) -> None:
+    """``alembic upgrade|downgrade revision`` on ``engine``'s database."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, action)(config, revision)
+
+
+def submission(message: object) -> Submission:
+    """A decoded message as the filing use case takes it, received at ``builders.NOW``."""
+    data = msgspec.json.encode(message)
+    return Submission(
+        message=message,  # type: ignore[arg-type]
+        digest=hashlib.sha256(data).hexdigest(),
+        received_at=b.NOW,
     )

@@ -5,22 +5,21 @@ refuse duplicates, and a waybill's key stays unique across orders. SQLite and Po
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import msgspec
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
+from store_records import alembic_run, submission
 
 import builders as b
 from tradewindow.bootstrap import bootstrap
-from tradewindow.cbec.clearance import Submission
+from tradewindow.cbec.ports import DocKind
 from tradewindow.filing.use_case import Sender
 from tradewindow.settings import Settings
-from tradewindow.store.engine import _MIGRATIONS, create_store_engine
+from tradewindow.store.engine import create_store_engine
+from tradewindow.store.errors import DuplicateDocument
 from tradewindow.store.order_keys import order_no_of, order_no_of_list
 
 TABLES = {
@@ -31,14 +30,6 @@ TABLES = {
     "agency_tasks": "filing || ' ' || agency",
     "cbec_bill_agents": "tax_no",
 }
-
-
-def _alembic(engine: Engine, action: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
 
 
 def _keys(engine: Engine) -> dict[str, list[tuple[str, str]]]:
@@ -67,7 +58,7 @@ def test_rows_stored_before_the_migration_get_their_partition_key(
             b.inventory_message(*(s.inventory for s in sets)),
         ]
         sender = Sender.of_operator("test", "cli-json")
-        app.filing.file(sender, [_submission(m) for m in messages])
+        app.filing.file(sender, [submission(m) for m in messages])
         engine = app.store.engine
         written = _keys(engine)  # as the running code wrote them on insert
         # every document, receipt and claim names its order, a waybill's too
@@ -76,9 +67,11 @@ def test_rows_stored_before_the_migration_get_their_partition_key(
         waybills = [o for label, o in written["documents"] if label.startswith("waybill ")]
         assert sorted(waybills) == [f"PK{n:03d}" for n in range(4)]
         assert all(o.startswith("PK") for _, o in written["receipts"])
-        assert all(o == "" for label, o in written["filings"] if label.startswith("waybill "))
+        # a waybill's claim too, from the waybill the use case filed (0019_partition_primary_keys)
+        claims = [o for label, o in written["filings"] if label.startswith("waybill ")]
+        assert sorted(claims) == [f"PK{n:03d}" for n in range(4)]
 
-        _alembic(engine, "downgrade", "0017_partition")  # the tables as they were
+        alembic_run(engine, "downgrade", "0017_partition")  # the tables as they were
         with engine.connect() as connection:
             columns = connection.execute(text("SELECT * FROM documents")).keys()
         assert "order_no" not in columns
@@ -90,7 +83,7 @@ def test_rows_stored_before_the_migration_get_their_partition_key(
                     " policy_version, created_at FROM agency_tasks LIMIT 1"
                 )
             )
-        _alembic(engine, "upgrade", "heads")
+        alembic_run(engine, "upgrade", "heads")
         with engine.begin() as connection:
             exported = connection.execute(
                 text("SELECT order_no FROM agency_tasks WHERE filing LIKE 'EXP|%'")
@@ -114,9 +107,12 @@ def test_rows_stored_before_the_migration_get_their_partition_key(
             " received_at, updated_at, order_no) VALUES (:kind, :key, :status,"
             " :message_guid, :version, :body, :received_at, :updated_at, :order_no)"
         )
-        for order_no in (copy["order_no"], "ANOTHER-ORDER"):  # the same key, the same order
-            with pytest.raises(IntegrityError), engine.begin() as connection:  # or another
-                connection.execute(insert, {**copy, "order_no": order_no})
+        with pytest.raises(IntegrityError), engine.begin() as connection:  # the same order
+            connection.execute(insert, copy)
+        with app.store.unit_of_work() as uow:  # another order: waybill_keys refuses it (0019)
+            stored = uow.documents(DocKind.WAYBILL, [copy["key"]])[copy["key"]]
+            with pytest.raises(DuplicateDocument):
+                uow.insert_documents([msgspec.structs.replace(stored, order_no="ANOTHER-ORDER")])
     finally:
         app.close()
 
@@ -124,22 +120,13 @@ def test_rows_stored_before_the_migration_get_their_partition_key(
 def test_a_fresh_database_keys_every_clearance_table_by_order(database_url: str) -> None:
     engine = create_store_engine(database_url)
     try:
-        _alembic(engine, "upgrade", "heads")
+        alembic_run(engine, "upgrade", "heads")
         with engine.connect() as connection:
             for table in (*TABLES, "cbec_returned_lines", "cbec_tax_adjustments"):
                 columns = connection.execute(text(f"SELECT * FROM {table}")).keys()  # noqa: S608
                 assert "order_no" in columns, table
     finally:
         engine.dispose()
-
-
-def _submission(message: object) -> Submission:
-    data = msgspec.json.encode(message)
-    return Submission(
-        message=message,  # type: ignore[arg-type]
-        digest=hashlib.sha256(data).hexdigest(),
-        received_at=b.NOW,
-    )
 
 
 def test_the_order_number_is_read_from_each_kind_of_key() -> None:

@@ -6,15 +6,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, inspect, text
-from store_records import T0, inventory, message, order_key
+from sqlalchemy import inspect, text
+from store_records import T0, alembic_run, inventory, message, order_key
 
 from tradewindow.cbec.ports import DocKind, DocStatus
 from tradewindow.store import migrate, open_store
 from tradewindow.store.engine import (
-    _MIGRATIONS,
     create_store_engine,
     current_revision,
     head_revisions,
@@ -52,14 +49,21 @@ def test_the_agencies_branch_adds_the_informed_agencies_notices(database_url: st
     try:
         schema = inspect(engine)
         columns = {c["name"] for c in schema.get_columns("agency_notices")}
-        assert columns == {"id", "filing", "agency", "policy_version", "created_at"}
+        # order_no: the partition key (0019_partition_primary_keys)
+        assert columns == {"id", "filing", "agency", "policy_version", "created_at", "order_no"}
         indexes = {ix["name"]: ix["column_names"] for ix in schema.get_indexes("agency_notices")}
         assert indexes["ix_agency_notices_agency_id"] == ["agency", "id"]
         uniques = [u["column_names"] for u in schema.get_unique_constraints("agency_notices")]
-        assert ["filing", "agency"] in uniques
+        uniques += [
+            ix["column_names"] for ix in schema.get_indexes("agency_notices") if ix["unique"]
+        ]
+        assert ["order_no", "filing", "agency"] in uniques
         heads = head_revisions().split("+")
-        # the agencies branch's head, which 0018_partition_keys depends on for agency_tasks
-        assert "0018_partition_keys" in heads
+        # the agencies branch's head is covered by 0018_partition_keys, which depends on it,
+        # and 0018 by the revisions after it
+        assert "0019_partition_primary_keys" in heads
+        assert "0019_export_partitions" in heads
+        assert "0009_agency_follow_up" not in heads
         assert "0004_agencies" not in heads  # the same branch, moved on
         assert "0008_agency_notices" not in heads
     finally:
@@ -146,14 +150,6 @@ def test_sqlite_folder_is_created_and_memory_is_refused(tmp_path: Path) -> None:
         open_store("mysql://root@localhost/tw")
 
 
-def _alembic(engine: Engine, action: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
-
-
 def _old_receipt(guid: str, seq: int, status: str, body: bytes) -> dict[str, object]:
     return {"receipt_type": "CEB312", "kind": "order", "doc_key": order_key(seq),
             "message_guid": guid, "status": status, "created_at": T0.isoformat(),
@@ -181,7 +177,7 @@ OLD_RECEIPTS = [
 def test_receipts_written_before_codes_get_them_from_their_text(database_url: str) -> None:
     engine = create_store_engine(database_url)
     try:
-        _alembic(engine, "upgrade", "0001")  # the receipts table as it was before 0008_cbec
+        alembic_run(engine, "upgrade", "0001")  # the receipts table as it was before 0008_cbec
         columns = "receipt_type, kind, doc_key, message_guid, status, created_at, body, seq"
         values = ", ".join(f":{name.strip()}" for name in columns.split(","))
         with engine.begin() as connection:
@@ -219,7 +215,7 @@ def test_the_codes_column_goes_on_downgrade_and_comes_back(database_url: str) ->
     migrate(database_url)
     engine = create_store_engine(database_url)
     try:
-        _alembic(engine, "downgrade", "cbec@0001")
+        alembic_run(engine, "downgrade", "cbec@0001")
         assert "codes" not in {c["name"] for c in inspect(engine).get_columns("receipts")}
         migrate(database_url)
         assert "codes" in {c["name"] for c in inspect(engine).get_columns("receipts")}
@@ -240,7 +236,7 @@ def test_tasks_held_or_inspected_before_follow_ups_are_followed_up(database_url:
           "reason": None, "policy_version": "2026.1", "created_at": T0.isoformat(),
           "decided_at": None}]  # fmt: skip
     try:
-        _alembic(engine, "upgrade", "0008_agency_notices")
+        alembic_run(engine, "upgrade", "0008_agency_notices")
         values = ", ".join(f":{name.strip()}" for name in columns.split(","))
         with engine.begin() as connection:
             connection.execute(

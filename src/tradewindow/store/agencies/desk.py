@@ -178,10 +178,9 @@ class SqlRouting:
 
     def _add(self, table: Any, rows: list[dict[str, Any]]) -> None:
         if rows:
-            keys = ["filing", "agency"]
-            if table is agency_tasks:  # with its partition key (0018_partition_keys)
-                keys = ["order_no", *keys]
-                rows = [{**row, "order_no": order_no_of_list(row["filing"])} for row in rows]
+            # with its partition key (0018_partition_keys; a notice's since 0019)
+            keys = ["order_no", "filing", "agency"]
+            rows = [{**row, "order_no": order_no_of_list(row["filing"])} for row in rows]
             if self._connection.dialect.name == "sqlite" and len(rows) >= sqlite_rows.SQLITE_BULK:
                 # a clearance batch routes every list it concludes: through sqlite3 itself
                 sqlite_rows.insert_values(self._connection, table, rows, skip_conflicts_on=keys)

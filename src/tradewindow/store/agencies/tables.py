@@ -6,19 +6,28 @@ and ``v0008_agency_notices.py`` (notices), both on the ``agencies`` branch.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Index,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
 from tradewindow.store.types import Instant, RowId
 
 metadata = MetaData()
 
 # BIGINT on PostgreSQL; plain INTEGER on SQLite so the id is the rowid and autoincrements.
+# Primary keys (order_no, id) since 0019_partition_primary_keys (SQLite: id alone, the rowid).
 
 
 agency_tasks = Table(
     "agency_tasks",
     metadata,
-    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("id", RowId, autoincrement=True),
     Column("filing", String(), nullable=False),  # inventory list key "ebpCode|orderNo"
     Column("agency", String(), nullable=False),
     Column("status", String(), nullable=False),
@@ -31,6 +40,7 @@ agency_tasks = Table(
     Column("decided_at", Instant()),
     # the partition key (0018_partition_keys): the list's orderNo
     Column("order_no", String(), nullable=False, server_default=""),
+    PrimaryKeyConstraint("order_no", "id", name="agency_tasks_pkey"),
     UniqueConstraint("order_no", "filing", "agency", name="uq_agency_tasks_order_no_filing_agency"),
     Index("ix_agency_tasks_agency_status_id", "agency", "status", "id"),
 )
@@ -40,11 +50,16 @@ agency_tasks = Table(
 agency_notices = Table(
     "agency_notices",
     metadata,
-    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("id", RowId, autoincrement=True),
     Column("filing", String(), nullable=False),  # inventory list key "ebpCode|orderNo"
     Column("agency", String(), nullable=False),
     Column("policy_version", String(), nullable=False),  # the policy that informed it
     Column("created_at", Instant(), nullable=False),
-    UniqueConstraint("filing", "agency", name="uq_agency_notices_filing_agency"),
+    # the partition key (0019_partition_primary_keys): the list's orderNo
+    Column("order_no", String(), nullable=False, server_default=""),
+    PrimaryKeyConstraint("order_no", "id", name="agency_notices_pkey"),
+    UniqueConstraint(
+        "order_no", "filing", "agency", name="uq_agency_notices_order_no_filing_agency"
+    ),
     Index("ix_agency_notices_agency_id", "agency", "id"),
 )

@@ -376,9 +376,7 @@ class SqlLifecycleRecords:
         )
 
     def add_hold(self, list_key: str, agent: str, tax: Decimal, at: datetime) -> None:
-        self._connection.execute(
-            delete(guarantee_holds).where(guarantee_holds.c.list_key == list_key)
-        )
+        self.remove_hold(list_key)
         self._connection.execute(
             guarantee_holds.insert(),
             {"list_key": list_key, "agent": agent, "tax": tax, "held_at": at,
@@ -394,8 +392,11 @@ class SqlLifecycleRecords:
         return list(self._connection.execute(query).scalars())
 
     def remove_hold(self, list_key: str) -> None:
-        self._connection.execute(
-            delete(guarantee_holds).where(guarantee_holds.c.list_key == list_key)
+        held = guarantee_holds.c
+        self._connection.execute(  # by its primary key (order_no, list_key): one shard
+            delete(guarantee_holds).where(
+                held.order_no == order_no_of_list(list_key), held.list_key == list_key
+            )
         )
 
     def list_of_parcel(self, waybill_key: str) -> str | None:

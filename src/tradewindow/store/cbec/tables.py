@@ -12,7 +12,7 @@ branch's ``0010_cbec_receipt_times``).
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table
+from sqlalchemy import Column, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table
 
 from tradewindow.store.types import Instant, Money, RowId
 
@@ -21,7 +21,7 @@ metadata = MetaData()
 returned_lines = Table(
     "cbec_returned_lines",
     metadata,
-    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("id", RowId, autoincrement=True),
     Column("refund_key", String(), nullable=False),
     Column("list_key", String(), nullable=False),
     Column("gnum", Integer, nullable=False),
@@ -33,6 +33,7 @@ returned_lines = Table(
     Column("status", String(), nullable=False),
     Column("at", Instant(), nullable=False),
     Column("order_no", String(), nullable=False, server_default=""),  # 0018
+    PrimaryKeyConstraint("order_no", "id", name="cbec_returned_lines_pkey"),  # 0019
     Index("ix_cbec_returned_lines_list_key", "list_key"),
     Index("ix_cbec_returned_lines_refund_key", "refund_key"),
 )
@@ -40,7 +41,7 @@ returned_lines = Table(
 tax_adjustments = Table(
     "cbec_tax_adjustments",
     metadata,
-    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("id", RowId, autoincrement=True),
     Column("tax_no", String(), nullable=False),
     Column("list_key", String(), nullable=False),
     Column("cause", String(), nullable=False),
@@ -50,6 +51,7 @@ tax_adjustments = Table(
     Column("consumption_tax", Money(), nullable=False),
     Column("at", Instant(), nullable=False),
     Column("order_no", String(), nullable=False, server_default=""),  # 0018
+    PrimaryKeyConstraint("order_no", "id", name="cbec_tax_adjustments_pkey"),  # 0019
     Index("ix_cbec_tax_adjustments_tax_no", "tax_no"),
     Index("ix_cbec_tax_adjustments_list_key", "list_key"),
 )
@@ -84,13 +86,15 @@ stock_moves = Table(
 bill_agents = Table(
     "cbec_bill_agents",
     metadata,
-    Column("tax_no", String(), primary_key=True),
+    Column("tax_no", String(), nullable=False),
     Column("list_key", String(), nullable=False),
     Column("invt_no", String(), nullable=False),
     Column("agent", String(), nullable=False),
     Column("issued", Money(), nullable=False),
     Column("released_at", Instant(), nullable=False),
     Column("order_no", String(), nullable=False, server_default=""),  # 0018
+    PrimaryKeyConstraint("order_no", "tax_no", name="cbec_bill_agents_pkey"),  # 0019
+    Index("ix_cbec_bill_agents_tax_no", "tax_no"),
     Index("ix_cbec_bill_agents_agent_released_at", "agent", "released_at"),
 )
 
@@ -118,10 +122,11 @@ tax_payments = Table(
 guarantee_holds = Table(
     "cbec_guarantee_holds",
     metadata,
-    Column("list_key", String(), primary_key=True),
+    Column("list_key", String(), nullable=False),
     Column("agent", String(), nullable=False),
     Column("tax", Money(), nullable=False),
     Column("held_at", Instant(), nullable=False),
     Column("order_no", String(), nullable=False, server_default=""),  # 0018
+    PrimaryKeyConstraint("order_no", "list_key", name="cbec_guarantee_holds_pkey"),  # 0019
     Index("ix_cbec_guarantee_holds_agent", "agent", "held_at"),
 )

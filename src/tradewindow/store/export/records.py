@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, te
 from sqlalchemy.exc import IntegrityError
 
 from tradewindow.clock import utc_now
-from tradewindow.export.flow import Status
+from tradewindow.export.flow import DocKind, Status
 from tradewindow.export.model import Addressed, ExportAnswer, ExportList, SummaryRecord
 from tradewindow.export.warehouses import Warehouse
 from tradewindow.store.errors import DuplicateRecord
@@ -35,6 +35,7 @@ from tradewindow.store.transaction import SqlTransaction, dialect_insert, reader
 EXPORT_LOCK = 2255297084502032357
 _LIST = msgspec.json.Decoder(ExportList)
 _ANSWER = msgspec.json.Decoder(ExportAnswer)
+decode_answer = _ANSWER.decode
 _ADDRESSED = msgspec.json.Decoder(Addressed)
 
 
@@ -104,15 +105,20 @@ class SqlExportRecords(SqlTransaction):
         return None if row is None else (row.owner, bytes(row.body))
 
     def put_document(self, kind: str, key: str, owner: str, body: bytes) -> None:
+        by_order = kind in (DocKind.ORDER, DocKind.RECEIPT)  # keyed ebpCode|orderNo
         statement = dialect_insert(self.connection)(documents).values(
-            kind=kind, key=key, owner=owner, body=body
-        )
+            kind=kind, key=key, owner=owner, body=body,
+            order_no=key.partition("|")[2] if by_order else "",
+        )  # fmt: skip
         self.connection.execute(
             statement.on_conflict_do_update(
                 index_elements=[documents.c.kind, documents.c.key],
                 set_={"owner": owner, "body": body},
             )
         )
+
+    def lock_waybills(self, keys: Sequence[str]) -> None:
+        """Nothing: the whole-store writer excludes every other (``writing``)."""
 
     # lists
 
@@ -155,7 +161,7 @@ class SqlExportRecords(SqlTransaction):
             "updated_at": utc_now(),  # the statistics loader's watermark reads it
         }
         statement = dialect_insert(self.connection)(lists).values(
-            order_key=record.order_key, **values
+            order_key=record.order_key, order_no=record.order_key.partition("|")[2], **values
         )
         self.connection.execute(
             statement.on_conflict_do_update(index_elements=[lists.c.order_key], set_=values)

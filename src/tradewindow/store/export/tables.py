@@ -28,6 +28,9 @@ documents = Table(
     Column("key", String(120), primary_key=True),
     Column("owner", String(80), nullable=False),
     Column("body", LargeBinary, nullable=False),
+    # the partition key (0019_export_partitions): the orderNo, "" for a waybill-keyed one
+    Column("order_no", String(), nullable=False, server_default=""),
+    Index("uq_exp_documents_order_no_kind_key", "order_no", "kind", "key", unique=True),
 )
 
 lists = Table(
@@ -44,6 +47,8 @@ lists = Table(
     Column("body", LargeBinary, nullable=False),
     Column("owner", String(80)),  # 0017_export_lists: who filed it
     Column("updated_at", Instant()),  # 0017_export_lists: when it was last saved
+    Column("order_no", String(), nullable=False, server_default=""),  # 0019_export_partitions
+    Index("uq_exp_lists_order_no_order_key", "order_no", "order_key", unique=True),
     Index("ix_exp_lists_waybill_key", "waybill_key"),
     Index("ix_exp_lists_status_ebc", "status", "ebc_code", "departed_on"),
     Index("ix_exp_lists_owner_filed", "owner", "filed_at"),

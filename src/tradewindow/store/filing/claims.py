@@ -36,6 +36,13 @@ def _inserts(dialect: str) -> tuple[Any, Any]:
     )
 
 
+def _order_no(claim: Claim, kind: str, key: str) -> str:
+    """A claim's partition key: the orderNo its key embeds, a waybill's from the claim."""
+    if kind == "waybill":
+        return claim.waybill_orders.get(key, "")
+    return order_no_of(kind, key)
+
+
 class SqlClaimRecords:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -83,7 +90,7 @@ class SqlClaimRecords:
                 "credential_id": c.credential_id,
                 "message_guid": c.guid,
                 "filed_at": c.received_at,
-                "order_no": order_no_of(kind, key),
+                "order_no": _order_no(c, kind, key),
             }
             for c in claims
             for kind, key in c.documents
@@ -94,7 +101,7 @@ class SqlClaimRecords:
             self._connection.execute(
                 update(filings)
                 .where(
-                    filings.c.order_no == order_no_of(kind, key),
+                    filings.c.order_no == _order_no(claim, kind, key),
                     filings.c.kind == kind,
                     filings.c.key == key,
                 )

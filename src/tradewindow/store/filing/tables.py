@@ -10,7 +10,15 @@ on the ``web`` branch, before filing was a capability of its own) and ``0010_fil
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Index,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
 from tradewindow.store.types import Instant, RowId
 
@@ -31,7 +39,7 @@ api_messages = Table(
 filings = Table(
     "filings",
     metadata,
-    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("id", RowId, autoincrement=True),
     Column("kind", String(), nullable=False),
     Column("key", String(), nullable=False),
     Column("party_id", String(), nullable=False),
@@ -40,6 +48,7 @@ filings = Table(
     Column("filed_at", Instant(), nullable=False),
     # the partition key (0018_partition_keys): the orderNo in the key, "" for a waybill's
     Column("order_no", String(), nullable=False, server_default=""),
+    PrimaryKeyConstraint("order_no", "id", name="filings_pkey"),  # 0019 (SQLite: id alone)
     UniqueConstraint("order_no", "kind", "key", name="uq_filings_order_no_kind_key"),
     Index("ix_filings_party_id", "party_id", "id"),
 )

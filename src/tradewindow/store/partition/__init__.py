@@ -2,8 +2,8 @@
 chains (``docs/adr/0009``)."""
 
 from tradewindow.store.partition.chain import SqlPartitionChain, SqlPartitionChains
+from tradewindow.store.partition.numbers import BLOCK
 from tradewindow.store.partition.store import (
-    BLOCK,
     InboxUnitOfWork,
     PartitionStore,
     PartitionUnitOfWork,

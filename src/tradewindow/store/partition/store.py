@@ -73,15 +73,15 @@ from tradewindow.store.engine import READ_ONLY
 from tradewindow.store.errors import DuplicateMessage, StoreError
 from tradewindow.store.order_keys import order_no_of
 from tradewindow.store.partition.chain import SqlPartitionChain
-from tradewindow.store.partition.tables import inbox, inbox_parts, number_blocks
+from tradewindow.store.partition.numbers import take_numbers
+from tradewindow.store.partition.tables import EXPORT_ENTRY, inbox, inbox_parts
 from tradewindow.store.parts import PARTS
-from tradewindow.store.schema import buyer_totals, documents, number_series
+from tradewindow.store.schema import buyer_totals, documents
 from tradewindow.store.store import CLEARANCE_LOCK, SqlStore
 from tradewindow.store.transaction import reader, writer
 from tradewindow.store.unit_of_work import _DOCUMENT_COLUMNS, SqlUnitOfWork, _stored_document
 from tradewindow.transaction import ConcurrentWrite
 
-BLOCK = 1000  # numbers of a series a partition reserves at a time
 _TEXT_ARRAY = postgresql.ARRAY(String())
 _LOCK_PARTITION = text(
     "SELECT pg_advisory_xact_lock_shared(:clearance),"
@@ -226,44 +226,7 @@ class PartitionUnitOfWork(SqlUnitOfWork):
         old one is not used)."""
         if not self._postgres:
             return super().next_numbers(series, count)
-        if count < 1:
-            raise ValueError(f"reserve at least one number, not {count}")
-        key = (number_blocks.c.partition == self._partition) & (number_blocks.c.series == series)
-        # taken from the block in one round trip when it has enough left
-        taken = self._execute(
-            update(number_blocks)
-            .where(key, number_blocks.c.next_value + count <= number_blocks.c.end_value)
-            .values(next_value=number_blocks.c.next_value + count)
-            .returning(number_blocks.c.next_value)
-        ).first()
-        if taken is not None:
-            first: int = taken.next_value - count
-            return first
-        size = max(BLOCK, count)
-        first = reserve(self._engine, series, size)
-        insert = self._upsert(number_blocks).values(
-            partition=self._partition, series=series, next_value=first + count,
-            end_value=first + size,
-        )  # fmt: skip
-        self._execute(
-            insert.on_conflict_do_update(
-                index_elements=[number_blocks.c.partition, number_blocks.c.series],
-                set_={"next_value": first + count, "end_value": first + size},
-            )
-        )
-        return first
-
-
-def reserve(engine: Engine, series: str, count: int) -> int:
-    """Reserve ``count`` numbers of ``series`` in a transaction of its own; the first."""
-    with writer(engine) as connection:
-        insert = postgresql.insert(number_series).values(series=series, next_value=1 + count)
-        statement = insert.on_conflict_do_update(
-            index_elements=[number_series.c.series],
-            set_={"next_value": number_series.c.next_value + count},
-        ).returning(number_series.c.next_value)
-        after: int = connection.execute(statement).scalar_one()
-    return after - count
+        return take_numbers(self.connection, self._engine, self._partition, series, count)
 
 
 class _LockingLifecycleRecords(SqlLifecycleRecords):
@@ -339,10 +302,17 @@ class SqlInbox:
             found.setdefault(row.guid, []).append(row.partition)
         return found
 
-    def stale(self, before: datetime, limit: int) -> list[str]:
+    def stale(self, before: datetime, limit: int, *, export: bool = False) -> list[str]:
+        """Import's entries with a part left waiting (``export``: export's, whose parts
+        ``export.partitioned`` clears)."""
+        exported = inbox_parts.c.guid.startswith(EXPORT_ENTRY)
         query = (
             select(inbox_parts.c.guid)
-            .where(inbox_parts.c.done_at.is_(None), inbox_parts.c.created_at < before)
+            .where(
+                inbox_parts.c.done_at.is_(None),
+                inbox_parts.c.created_at < before,
+                exported if export else ~exported,
+            )
             .order_by(inbox_parts.c.created_at)
             .limit(limit)
         )

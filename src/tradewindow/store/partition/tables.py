@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -29,6 +30,7 @@ from sqlalchemy import (
 from tradewindow.store.types import Instant
 
 metadata = MetaData()
+EXPORT_ENTRY = "exp:"  # the guids of export clearance's inbox entries start so
 
 inbox = Table(
     "clearance_inbox",
@@ -82,6 +84,8 @@ partition_subjects = Table(
     Column("partition", Integer, primary_key=True, autoincrement=False),
     Column("subject", String, primary_key=True),
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    # a filing's records in every partition (``evidence export --filing``; 0017_partition)
+    Index("ix_evidence_partition_subjects_subject", "subject"),
 )
 
 partition_heads = Table(
