@@ -224,11 +224,11 @@ class PartitionedExport(ClearExport):
         self._send(self._wakes_left(filed.message.guid))
         return self._conclude(filed)
 
-    def _send(self, works: Sequence[EntryWork], *, wait: bool = True) -> None:
+    def _send(self, works: Sequence[EntryWork]) -> None:
+        """``works`` sent through the dispatch; back once they are done."""
         if works:
             self.dispatch.send(works, None)
-            if wait:
-                self.dispatch.wait(sorted({w.entry for w in works}))
+            self.dispatch.wait(sorted({w.entry for w in works}))
 
     def _woken(self, entry: str, body: bytes) -> EntryWork:
         return EntryWork(partition=msgspec.json.decode(body, type=Wake).partition, entry=entry)
