@@ -148,7 +148,7 @@ def bootstrap(
         policy,
         on_departed=FollowDepartures(logistics.events, _parties_by_customs_code(parties)),
         gate=ExportAgencyGate(desk, policy),
-        partitions=settings.clearance_partitions,
+        parted=(clearance, partition_runner),
     )
     return App(
         settings=settings,
@@ -264,21 +264,25 @@ def open_export(
     *,
     on_departed: Callable[[Sequence[ListsDeparted]], None] | None = None,
     gate: ExportGate | None = None,
-    partitions: int = 1,
+    parted: tuple[Clearance | None, PartRunner | None] = (None, None),
 ) -> ClearExport:
     """Export clearance: each accepted list waits for the agencies the data-sharing policy
     requires on it and its documents (export inspection by the policy's HS prefixes, foreign
     exchange for a large or foreign-currency receipt of payment), its tasks and notices on the
     agencies' desk (``gate``), values converted to CNY by the shipped monthly rates;
-    departures told to ``on_departed`` (the DCSA events) after each commit. ``partitions``
-    above 1: orders, receipts, waybills and lists cleared by partition (export.partitioned)."""
+    departures told to ``on_departed`` (the DCSA events) after each commit. ``parted``:
+    import clearance and its runner; partitioned, orders, receipts, waybills and lists are
+    cleared by partition (export.partitioned), their parts sent by import's dispatch."""
     routing = policy_routing(lambda documents: required_agencies(policy, documents))
     given = (store.export, export_context(policy), routing)
-    if partitions > 1:
-        parts = SqlExportPartitions(store.engine)
-        return PartitionedExport(
-            *given, on_departed=on_departed, gate=gate, partitions=partitions, parts=parts
-        )
+    clearance, runner = parted
+    if isinstance(clearance, PartitionedClearance) and runner is not None:
+        export = PartitionedExport(
+            *given, on_departed=on_departed, gate=gate, partitions=clearance.partitions,
+            parts=SqlExportPartitions(store.engine), dispatch=clearance.dispatch,
+        )  # fmt: skip
+        runner.entries = export.run_entries  # a partition's holder clears export's parts
+        return export
     return ClearExport(*given, on_departed=on_departed, gate=gate)
 
 

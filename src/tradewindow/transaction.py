@@ -12,9 +12,12 @@ and no adapter downcasts another's unit of work.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+ATTEMPTS = 8  # a partition's unit of work run again after a deadlock or a lost race
 
 
 class ConcurrentWrite(Exception):
@@ -42,3 +45,16 @@ class Transaction(Protocol):
     def part(self, part: Part[T]) -> T:
         """The adapter of ``part``, bound to this transaction (the same one on every call)."""
         ...
+
+
+def run_again(work: Callable[[], T]) -> T:
+    """``work`` (a partition's unit of work) run again after a deadlock with another
+    partition or a lost race (``ConcurrentWrite``), up to ``ATTEMPTS`` times."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return work()
+        except ConcurrentWrite:
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")

@@ -7,6 +7,8 @@ acknowledged after the unit of work that cleared it committed, so a worker kille
 point leaves its parts to be delivered again (after ``ack_wait``) to the partition's next
 holder, whose unit of work finds them done, or clears them. ``Nats-Msg-Id`` is
 ``<guid>:<partition>``: a part sent twice within the stream's duplicate window is stored once.
+Export's parts and wake-ups go the same way, named by their inbox entry (``exp:<guid>``,
+``cbec.partitioned.EntryWork``), and the worker's runner hands them to export clearance.
 
 :class:`BusDispatch` is the filer's side (an API process, ``tradewindow clear``): it publishes
 from a loop thread of its own, so synchronous callers can use it, and waits for the inbox to
@@ -32,13 +34,14 @@ from tradewindow.cbec.partitioned import (
     Inbox,
     PartitionedClearance,
     PartRunner,
-    PartWork,
+    Work,
+    work_id,
 )
 from tradewindow.cbec.ports import Admission
 
 log = logging.getLogger("tradewindow.clearance")
 _T = TypeVar("_T")
-_decode_work = msgspec.json.Decoder(PartWork).decode
+_decode_work = msgspec.json.Decoder(Work).decode
 _encode = msgspec.json.Encoder().encode
 
 
@@ -46,17 +49,10 @@ def subject(prefix: str, partition: int) -> str:
     return f"{prefix}.clearance.p{partition}"
 
 
-async def publish(bus: Bus, prefix: str, works: Sequence[PartWork]) -> None:
-    """Each part on its partition's subject, its id ``<guid>:<partition>``."""
+async def publish(bus: Bus, prefix: str, works: Sequence[Work]) -> None:
+    """Each part on its partition's subject, its id ``<guid or entry>:<partition>``."""
     await asyncio.gather(
-        *(
-            bus.publish(
-                subject(prefix, w.partition),
-                _encode(w),
-                f"{w.submission.message.guid}:{w.partition}",
-            )
-            for w in works
-        )
+        *(bus.publish(subject(prefix, w.partition), _encode(w), work_id(w)) for w in works)
     )
 
 
@@ -88,7 +84,7 @@ class BusDispatch:
         self._bus: Bus | None = None
         self._lock = threading.Lock()
 
-    def send(self, works: Sequence[PartWork], admission: Admission | None) -> None:
+    def send(self, works: Sequence[Work], admission: Admission | None) -> None:
         self._call(self._publish(works))
 
     def wait(self, guids: Collection[str]) -> None:
@@ -111,7 +107,7 @@ class BusDispatch:
                 self._loop.call_soon_threadsafe(self._loop.stop)
             self._loop, self._bus = None, None
 
-    async def _publish(self, works: Sequence[PartWork]) -> None:
+    async def _publish(self, works: Sequence[Work]) -> None:
         assert self._bus is not None  # noqa: S101 - _call connected it
         await publish(self._bus, self._prefix, works)
 
@@ -166,11 +162,12 @@ async def run_clearance_worker(
     rebalance_seconds: float = 1.0,
     stale_after: timedelta = timedelta(seconds=60),
     ack_wait: float = 30.0,
-    sweeps: Sequence[Callable[[timedelta], int]] = (),
+    sweeps: Sequence[Callable[[timedelta], Sequence[Work]]] = (),
 ) -> WorkerReport:
     """Hold partitions and clear their parts until ``stop`` is set; then give them back
     (parts fetched but not cleared are handed back to the bus at once). ``sweeps``: more of
-    what finishes work left waiting, run with the inbox's (export clearance's ``resume``)."""
+    what finds work left waiting, to send again, run with the inbox's (export clearance's
+    ``stale_works``)."""
     report = WorkerReport()
     bus = await open_bus(bus_url, stream=stream, prefix=prefix, ack_wait=ack_wait)
     consumers: dict[int, Consumer] = {}
@@ -199,7 +196,9 @@ async def run_clearance_worker(
                 await publish(bus, prefix, stale)
                 report.resent += len(stale)
                 for sweep in sweeps:
-                    report.resent += await asyncio.to_thread(sweep, stale_after)
+                    more = await asyncio.to_thread(sweep, stale_after)
+                    await publish(bus, prefix, more)
+                    report.resent += len(more)
             if not consumers:
                 await _sleep(stop, poll_seconds)
                 continue

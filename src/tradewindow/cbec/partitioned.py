@@ -27,12 +27,11 @@ excludes every partition's.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, cast
 
 import msgspec
 
@@ -42,11 +41,8 @@ from tradewindow.cbec.documents import LIFECYCLE_MESSAGES
 from tradewindow.cbec.partitions import is_partitioned, part_check, split
 from tradewindow.cbec.ports import Admission, ClearanceStore, ReceiptRecord, UnitOfWork
 from tradewindow.cbec.rules import check_message
-from tradewindow.transaction import ConcurrentWrite
+from tradewindow.transaction import ConcurrentWrite, run_again
 from tradewindow.violations import Violation
-
-_T = TypeVar("_T")
-ATTEMPTS = 8  # a partition's unit of work run again after a deadlock or a lost race
 
 
 class InboxEntry(msgspec.Struct, frozen=True, kw_only=True):
@@ -64,12 +60,29 @@ class Filed(msgspec.Struct, frozen=True, kw_only=True):
     claimant: bytes | None = None  # the filing use case's admission, portable (Portable)
 
 
-class PartWork(msgspec.Struct, frozen=True, kw_only=True):
+class PartWork(msgspec.Struct, frozen=True, kw_only=True, tag="cbec"):
     """One partition's part of one message, as sent to the partition's writer."""
 
     partition: int
     submission: Submission  # the part: its documents, their check, their positions
     claimant: bytes | None = None
+
+
+class EntryWork(msgspec.Struct, frozen=True, kw_only=True, tag="entry"):
+    """One partition's part of an inbox entry another capability recorded and clears
+    (export's ``exp:`` messages and wake-ups: ``export.partitioned``), by the entry's name."""
+
+    partition: int
+    entry: str
+
+
+Work = PartWork | EntryWork  # what a dispatch gets to a partition's writer
+
+
+def work_id(work: Work) -> str:
+    """``<guid or entry>:<partition>``: a part sent twice is the same part."""
+    name = work.entry if isinstance(work, EntryWork) else work.submission.message.guid
+    return f"{name}:{work.partition}"
 
 
 class InboxTransaction(UnitOfWork, Protocol):
@@ -84,7 +97,7 @@ class Inbox(Protocol):
         ...
 
     def pending(self, guids: Collection[str]) -> dict[str, list[int]]:
-        """guid → the partitions whose part of it is not done, for guids with any."""
+        """guid → the partitions (0 … N-1) whose part of it is not done, for guids with any."""
         ...
 
     def stale(self, before: datetime, limit: int) -> list[str]:
@@ -117,7 +130,7 @@ Claims = Callable[[bytes, Sequence[Submission]], Admission]
 class Dispatch(Protocol):
     """Gets parts to their partitions' writers."""
 
-    def send(self, works: Sequence[PartWork], admission: Admission | None) -> None:
+    def send(self, works: Sequence[Work], admission: Admission | None) -> None:
         """Hand ``works`` over (``admission``: the caller's, for writers in this process)."""
         ...
 
@@ -127,7 +140,9 @@ class Dispatch(Protocol):
 
 
 class PartRunner:
-    """Clears parts of one partition in one unit of work (a writer's job, in any process)."""
+    """Clears parts of one partition in one unit of work (a writer's job, in any process).
+    ``entries``: what clears entry works (:class:`EntryWork`), set by the capability that
+    records them once it is built (``bootstrap.open_export``)."""
 
     def __init__(
         self,
@@ -136,19 +151,28 @@ class PartRunner:
         *,
         clock: Callable[[], datetime],
         claims: Claims | None = None,
+        entries: Callable[[int, Sequence[str]], None] | None = None,
     ) -> None:
         self._clearance_of = clearance_of
         self._clearances: dict[int, Clearance] = {}
         self._inbox = inbox
         self._clock = clock
         self._claims = claims
+        self.entries = entries
 
     def run(
-        self, partition: int, works: Sequence[PartWork], admission: Admission | None = None
+        self, partition: int, all_works: Sequence[Work], admission: Admission | None = None
     ) -> None:
         """Clear ``works`` (parts of ``partition``) in one unit of work; a part refused by
         the admission is marked done with why. ``admission`` given: it judges every part
-        (writers in the filer's process); else each part's is rebuilt from its claimant."""
+        (writers in the filer's process); else each part's is rebuilt from its claimant.
+        Entry works go to ``entries``, which clears each in a unit of work of its own."""
+        entries = [w.entry for w in all_works if isinstance(w, EntryWork)]
+        if entries:
+            if self.entries is None:
+                raise LookupError(f"no runner for inbox entries like {entries[0]!r}")
+            self.entries(partition, entries)
+        works = [w for w in all_works if isinstance(w, PartWork)]
         if not works:
             return
         clearance = self._clearances.get(partition)
@@ -179,19 +203,6 @@ class PartRunner:
         return by_guid(judges)
 
 
-def run_again(work: Callable[[], _T]) -> _T:
-    """``work`` (a partition's unit of work) run again after a deadlock with another
-    partition or a lost race (``ConcurrentWrite``), up to ``ATTEMPTS`` times."""
-    for attempt in range(ATTEMPTS):
-        try:
-            return work()
-        except ConcurrentWrite:
-            if attempt == ATTEMPTS - 1:
-                raise
-            time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")
-
-
 class LocalDispatch:
     """The writers in this process: each partition's parts cleared at once, the partitions
     one after another (``threads`` 1) or side by side on a thread pool."""
@@ -200,8 +211,8 @@ class LocalDispatch:
         self._runner = runner
         self._threads = threads
 
-    def send(self, works: Sequence[PartWork], admission: Admission | None) -> None:
-        by_partition: dict[int, list[PartWork]] = {}
+    def send(self, works: Sequence[Work], admission: Admission | None) -> None:
+        by_partition: dict[int, list[Work]] = {}
         for work in works:
             by_partition.setdefault(work.partition, []).append(work)
         if self._threads <= 1 or len(by_partition) <= 1:
@@ -235,7 +246,7 @@ class PartitionedClearance(Clearance):
         super().__init__(store, **kwargs)
         self.partitions = partitions
         self._inbox = inbox
-        self._dispatch = dispatch
+        self.dispatch = dispatch  # export's parts go the same way (export.partitioned)
 
     def submit(
         self, submissions: Sequence[Submission], *, admission: Admission | None = None
@@ -279,7 +290,7 @@ class PartitionedClearance(Clearance):
         claimant = cast(Portable, admission).portable() if _is_portable(admission) else None
         answers: list[Answer] = []
         replays: list[str] = []
-        works: list[PartWork] = []
+        works: list[Work] = []
         with self._inbox.transaction() as uow:
             known = uow.message_digests([s.message.guid for s in checked])
             refused = admission.refused(uow, [s.message for s in checked]) if admission else {}
@@ -317,9 +328,9 @@ class PartitionedClearance(Clearance):
             uow.commit()
         works.extend(self.works_of(self._inbox.pending(replays)))
         if works:
-            self._dispatch.send(works, admission)
+            self.dispatch.send(works, admission)
         guids = [a.guid for a in answers if not a.refused]
-        self._dispatch.wait(guids)
+        self.dispatch.wait(guids)
         return self._answers(answers)
 
     def works_of(self, pending: dict[str, list[int]]) -> list[PartWork]:

@@ -79,7 +79,7 @@ def _worker(args: argparse.Namespace) -> int:
             ack_wait=args.ack_wait,
             stale_after=timedelta(seconds=args.stale_after),
             # export messages left waiting by their filers (export.partitioned)
-            sweeps=[app.export.resume] if isinstance(app.export, PartitionedExport) else [],
+            sweeps=[app.export.stale_works] if isinstance(app.export, PartitionedExport) else [],
         )
         print(
             f"clearance worker stopped after {report.rounds} rounds: {report.parts} parts in "

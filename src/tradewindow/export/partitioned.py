@@ -10,13 +10,17 @@ messages of orders, receipts of payment, waybills and lists go:
    of work of that partition, as one writer would; the others go on:
 2. recorded in the inbox with the partitions their documents belong to — from here the message
    is never lost: the same guid filed again, or a worker's sweep of parts left waiting
-   (:meth:`PartitionedExport.resume`), finishes it;
-3. each partition's part cleared in a unit of work of that partition, which keeps the part's
-   answer and marks it done: a part run twice is cleared once. A waybill that finds a list
-   waiting for it in another partition leaves a wake-up for that partition in the inbox, in
-   the same transaction, and the list's partition judges it (never the waybill's);
-4. once every part is done, the parts' answers merged into the message's (one own receipt,
-   every document's return in the message's order), kept, and given.
+   (:meth:`PartitionedExport.stale_works`), finishes it;
+3. its parts sent to their partitions through import's :class:`~tradewindow.cbec.partitioned.
+   Dispatch` (``EntryWork``: the threads of this process, or NATS JetStream for the
+   ``clearance-worker`` holding each partition, whose ``PartRunner`` calls
+   :meth:`PartitionedExport.run_entries`). Each part is cleared in a unit of work of its
+   partition, which keeps the part's answer and marks it done: a part run twice is cleared
+   once. A waybill that finds a list waiting for it in another partition leaves a wake-up for
+   that partition in the inbox, in the same transaction; the filer sends the wake-ups the same
+   way once the parts are done, and the list's partition judges it (never the waybill's);
+4. once every part and wake-up is done, the parts' answers merged into the message's (one own
+   receipt, every document's return in the message's order), kept, and given.
 
 Every other message (parcels, lists by number, summaries) and every other use case (agency
 decisions, warehouses) runs on the whole-store path, which excludes every partition.
@@ -33,7 +37,7 @@ from typing import Any, Protocol
 
 import msgspec
 
-from tradewindow.cbec.partitioned import run_again
+from tradewindow.cbec.partitioned import Dispatch, EntryWork
 from tradewindow.clock import utc_now
 from tradewindow.export import documents as d
 from tradewindow.export.clearance import GUID_TAKEN, ClearExport, check_fit, replay_of
@@ -49,6 +53,7 @@ from tradewindow.export.partitions import (
 )
 from tradewindow.export.ports import ExportRecords
 from tradewindow.filing.refusals import FilingRefused
+from tradewindow.transaction import run_again
 
 _WAKE = re.compile(r"@\d+>\d+$")
 
@@ -98,6 +103,18 @@ class Partitions(Protocol):
 
     def bodies(self, entries: Collection[str]) -> dict[str, bytes]: ...
 
+    def entry(self, guid: str) -> str:
+        """The inbox entry of message ``guid``."""
+        ...
+
+    def pending(self, entries: Collection[str]) -> dict[str, list[int]]:
+        """entry → the partitions whose part of it is not done, for entries with any."""
+        ...
+
+    def part_answers(self, guid: str) -> dict[int, ExportAnswer]:
+        """partition → its answer to its part of message ``guid``, for the parts done."""
+        ...
+
     def stale(self, before: datetime, limit: int) -> list[str]: ...
 
     def filed(self, guid: str) -> bool:
@@ -110,19 +127,22 @@ class Partitions(Protocol):
 
 
 class PartitionedExport(ClearExport):
-    """See the module docstring. ``partitions``: N; ``parts``: their units of work."""
+    """See the module docstring. ``partitions``: N; ``parts``: their units of work;
+    ``dispatch``: import's, whose runner calls :meth:`run_entries`."""
 
     def __init__(
         self,
         *args: Any,
         partitions: int,
         parts: Partitions,
+        dispatch: Dispatch,
         clock: Callable[[], datetime] = utc_now,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.partitions = partitions
         self.parts = parts
+        self.dispatch = dispatch
         self._clock = clock
 
     def __call__(self, message: d.ExportMessage, sender: str, at: datetime) -> ExportAnswer:
@@ -151,25 +171,78 @@ class PartitionedExport(ClearExport):
         # filed before and not answered yet (its filer may have stopped): finish it as filed
         return msgspec.structs.replace(self._finish(filed), replayed=True)
 
+    def stale_works(self, older_than: timedelta, limit: int = 1000) -> list[EntryWork]:
+        """Answer the export messages recorded more than ``older_than`` ago whose parts are
+        all done (their filer stopped); the parts and wake-ups not done to send again (a
+        clearance worker publishes them, as import's ``stale_works``)."""
+        return self._sweep(older_than, limit)[1]
+
     def resume(self, older_than: timedelta, limit: int = 1000) -> int:
-        """Finish the export messages and wake-ups recorded more than ``older_than`` ago and
-        still not done (their filer stopped); how many (a clearance worker's sweep)."""
+        """Finish here what :meth:`stale_works` finds: its works sent through the dispatch
+        and looked at again (the parts' wake-ups, then the answer); how many entries."""
+        found, works = self._sweep(older_than, limit)
+        for _ in range(2):
+            if not works:
+                break
+            self._send(works)
+            works = self._sweep(older_than, limit)[1]
+        return found
+
+    def _sweep(self, older_than: timedelta, limit: int) -> tuple[int, list[EntryWork]]:
         entries = self.parts.stale(self._clock() - older_than, limit)
+        bodies = self.parts.bodies(entries)
+        messages = [e for e in entries if not _WAKE.search(e)]
+        works = [self._woken(e, bodies[e]) for e in entries if _WAKE.search(e)]
+        pending = self.parts.pending(messages)
+        for entry in messages:
+            if entry in pending:
+                works += [EntryWork(partition=p, entry=entry) for p in pending[entry]]
+                continue
+            filed = msgspec.json.decode(bodies[entry], type=Filed)  # every part done
+            works += self._wakes_left(filed.message.guid)
+            self._conclude(filed)
+        return len(entries), works
+
+    def run_entries(self, partition: int, entries: Sequence[str]) -> None:
+        """Clear ``partition``'s part of each inbox entry (a message's part, a wake-up), each
+        in a unit of work of its own (what a partition's ``PartRunner`` calls)."""
         bodies = self.parts.bodies(entries)
         for entry in entries:
             if _WAKE.search(entry):  # a wake-up (store.export.partitioned.wake_guid)
                 self._wake(entry, msgspec.json.decode(bodies[entry], type=Wake))
-            else:
-                self._finish(msgspec.json.decode(bodies[entry], type=Filed))
-        return len(entries)
+                continue
+            filed = msgspec.json.decode(bodies[entry], type=Filed)
+            for part in split(filed.message, self.partitions):
+                if part.partition == partition:
+                    self._part(part, filed)
 
     def _finish(self, filed: Filed) -> ExportAnswer:
+        entry = self.parts.entry(filed.message.guid)
+        parts = split(filed.message, self.partitions)
+        self._send([EntryWork(partition=p.partition, entry=entry) for p in parts])
+        # the wake-ups its waybills left (sent now, or by whoever finishes it if we stop)
+        self._send(self._wakes_left(filed.message.guid))
+        return self._conclude(filed)
+
+    def _send(self, works: Sequence[EntryWork]) -> None:
+        """``works`` sent through the dispatch; back once they are done."""
+        if works:
+            self.dispatch.send(works, None)
+            self.dispatch.wait(sorted({w.entry for w in works}))
+
+    def _woken(self, entry: str, body: bytes) -> EntryWork:
+        return EntryWork(partition=msgspec.json.decode(body, type=Wake).partition, entry=entry)
+
+    def _wakes_left(self, guid: str) -> list[EntryWork]:
+        return [self._woken(e, body) for e, body in self.parts.wakes_left(guid).items()]
+
+    def _conclude(self, filed: Filed) -> ExportAnswer:
+        """The parts' answers merged, kept and given (every part done)."""
         message = filed.message
-        cleared = [(part, self._part(part, filed)) for part in split(message, self.partitions)]
-        # the wake-ups its waybills left (run here, or by whoever finishes it if we stop)
-        for entry, body in self.parts.wakes_left(message.guid).items():
-            self._wake(entry, msgspec.json.decode(body, type=Wake))
-        answer = merge(message.guid, cleared)
+        done = self.parts.part_answers(message.guid)
+        answer = merge(
+            message.guid, [(p, done[p.partition]) for p in split(message, self.partitions)]
+        )
         code = d.message_type(message)
         return self.parts.conclude(message.guid, code, filed.sender, answer, filed.at)
 
@@ -195,8 +268,8 @@ class PartitionedExport(ClearExport):
             return answer, list(zip(entries, found, strict=True))
 
         answer, woken = run_again(clear)
-        for entry, wake in woken:  # after the commit (left to a sweep if we stop first)
-            self._wake(entry, wake)
+        # after the commit (left to a sweep if we stop first)
+        self._send([EntryWork(partition=w.partition, entry=e) for e, w in woken])
         return answer
 
     def _here(self, partition: int) -> Callable[[ExportList], bool]:

@@ -27,7 +27,10 @@ sys.path.insert(0, str(Path(__file__).parents[2] / "export"))
 import export_set as s
 
 from tradewindow.bootstrap import bootstrap
+from tradewindow.cbec.clearance import Clearance
+from tradewindow.cbec.partitioned import LocalDispatch, PartRunner
 from tradewindow.cbec.partitions import partition_of
+from tradewindow.clock import utc_now
 from tradewindow.export import rules
 from tradewindow.export.clearance import ClearExport
 from tradewindow.export.documents import ExportMessage
@@ -65,8 +68,19 @@ def single(store: SqlStore) -> ClearExport:
 
 
 def partitioned(store: SqlStore, partitions: int) -> PartitionedExport:
+    """Parts dispatched as ``bootstrap`` does without a bus: import's runner, on N threads."""
     parts = SqlExportPartitions(store.engine)
-    return PartitionedExport(store.export, context(), routing, partitions=partitions, parts=parts)
+    runner = PartRunner(no_import, SqlInbox(store.engine), clock=utc_now)
+    dispatch = LocalDispatch(runner, threads=partitions)
+    clear = PartitionedExport(
+        store.export, context(), routing, partitions=partitions, parts=parts, dispatch=dispatch
+    )
+    runner.entries = clear.run_entries
+    return clear
+
+
+def no_import(partition: int) -> Clearance:
+    raise AssertionError(f"an import part sent to partition {partition}")
 
 
 class Parcel(msgspec.Struct, frozen=True):

@@ -233,6 +233,26 @@ class SqlExportPartitions:
     def bodies(self, entries: Collection[str]) -> dict[str, bytes]:
         return self._inbox.bodies(entries)
 
+    def entry(self, guid: str) -> str:
+        return inbox_guid(guid)
+
+    def pending(self, entries: Collection[str]) -> dict[str, list[int]]:
+        return self._inbox.pending(entries)
+
+    def part_answers(self, guid: str) -> dict[int, ExportAnswer]:
+        """Read from ``exp_answers`` under ``<guid>@<partition>``, the partitions the inbox
+        recorded the message with."""
+        ours = select(inbox_parts.c.partition).where(
+            inbox_parts.c.guid == inbox_guid(guid), inbox_parts.c.partition >= 0
+        )
+        with reader(self.engine) as connection:
+            names = {f"{guid}@{p}": p for p in connection.execute(ours).scalars()}
+            query = select(answers.c.message_guid, answers.c.body).where(
+                answers.c.message_guid.in_(names)
+            )
+            rows = connection.execute(query).all()
+        return {names[row.message_guid]: decode_answer(row.body) for row in rows}
+
     def wakes_left(self, guid: str) -> dict[str, bytes]:
         query = (
             select(inbox.c.guid, inbox.c.body)

@@ -294,8 +294,9 @@ class SqlInbox:
                     transaction.rollback()
 
     def pending(self, guids: Collection[str]) -> dict[str, list[int]]:
+        # not an export message's answer row (partition -1): its filer's, not a part
         query = select(inbox_parts.c.guid, inbox_parts.c.partition).where(
-            inbox_parts.c.done_at.is_(None)
+            inbox_parts.c.done_at.is_(None), inbox_parts.c.partition >= 0
         )
         found: dict[str, list[int]] = {}
         for row in self._rows_in(query, inbox_parts.c.guid, guids):
