@@ -26,6 +26,19 @@ class ConcurrentWrite(Exception):
     spoiled; running the work again sees the other's result."""
 
 
+class ClearanceTimeout(Exception):
+    """The parts of a message were recorded and sent but not all cleared in time (no writer
+    holds a partition, or the writers are behind): the message is safe in the inbox, and
+    filing it again (same guid) gives its answer once its partitions are cleared."""
+
+    code = "clearance.pending"
+    en = (
+        "the message is kept but its partitions' writers have not cleared it yet:"
+        " file it again with the same guid for its answer"
+    )
+    zh = "报文已保存，但其分区尚未完成通关处理：请以相同guid重新申报以获取回执"
+
+
 class Part(Generic[T]):
     """A typed name of one capability's writes that join another's transaction; ``T`` is the
     Protocol the part offers."""

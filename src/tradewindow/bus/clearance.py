@@ -38,6 +38,7 @@ from tradewindow.cbec.partitioned import (
     work_id,
 )
 from tradewindow.cbec.ports import Admission
+from tradewindow.transaction import ClearanceTimeout
 
 log = logging.getLogger("tradewindow.clearance")
 _T = TypeVar("_T")
@@ -54,11 +55,6 @@ async def publish(bus: Bus, prefix: str, works: Sequence[Work]) -> None:
     await asyncio.gather(
         *(bus.publish(subject(prefix, w.partition), _encode(w), work_id(w)) for w in works)
     )
-
-
-class ClearanceTimeout(Exception):
-    """The parts of a message were recorded and sent but not all cleared in time: the
-    message is safe in the inbox, and filing it again (same guid) gives its answer."""
 
 
 class BusDispatch:

@@ -21,6 +21,7 @@ from tradewindow.clock import utc_now
 from tradewindow.filing.use_case import Sender
 from tradewindow.parties.errors import PartyNotFound
 from tradewindow.sandbox import MessageReport, check_each, exit_status
+from tradewindow.transaction import ClearanceTimeout
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Clear CEB messages from files and folders, import (CEB311 … 711) and"
         " export (CEB303 … 701, 213, 215); every input gets an answer (its documents'"
         " receipts, or a CEB900 naming why it was refused or unreadable).",
-        epilog=EXIT_STATUSES,
+        epilog=EXIT_STATUSES + PENDING_STATUS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     clear.add_argument("paths", nargs="+", type=Path, help="files or folders of messages")
@@ -162,6 +163,9 @@ def _clear(args: argparse.Namespace) -> int:
                     on_file=files.add,
                     export=app.export_filing,
                 )
+        except ClearanceTimeout as error:  # what was answered is in the report; this is kept
+            console.print(f"{error.code}: {error.en} / {error.zh} ({error})", markup=False)
+            return 3
         finally:
             reader.close()
             files.close()
@@ -181,6 +185,9 @@ EXIT_STATUSES = """exit status:
   0  every document accepted (no returns, no refusals)
   1  some document returned (100) or some message refused (rights, guid reused)
   2  some input unreadable: not a valid CEB message (it got a CEB900)
+"""
+PENDING_STATUS = """  3  a message not cleared in time by its partitions (clearance.pending): it is
+     kept; run again (same files, same guids) for the rest of the answers
 """
 _SHOWN = 50  # files listed on the terminal; the report has them all
 

@@ -26,6 +26,7 @@ from tradewindow.formats.xmldsig import SignatureError
 from tradewindow.parties import errors as party_errors
 from tradewindow.procurement import errors as procurement_errors
 from tradewindow.services import errors as service_errors
+from tradewindow.transaction import ClearanceTimeout
 from tradewindow.violations import Rejected, Violation
 
 PROBLEM_JSON = "application/problem+json"
@@ -135,6 +136,9 @@ def as_api_error(error: Exception) -> ApiError | None:
         return _coded(status, error.code, error.en, error.zh, [error.violation])
     if isinstance(error, EvidenceError):
         return _coded(503, error.code, error.en, error.zh, [])
+    if isinstance(error, ClearanceTimeout):  # kept in the inbox: the same guid again answers
+        retry = {"Retry-After": "5"}
+        return ApiError(503, error.code, error.en, error.zh, headers=retry)
     if isinstance(error, HTTPException):
         return _http(error)
     return None

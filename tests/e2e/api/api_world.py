@@ -121,12 +121,13 @@ class World:
         return [self.post_json(p, m) for p, m in zip(filers, parcel.messages, strict=True)]
 
 
-def open_world(database_url: str, data_dir: Path, **limits: Any) -> World:
+def open_world(database_url: str, data_dir: Path, *, partitions: int = 1, **limits: Any) -> World:
     settings = Settings(
         database_url=database_url,
         data_dir=data_dir,
         credential_pepper=PEPPER.decode(),
         api=ApiLimits(**limits),
+        clearance_partitions=partitions,
     )
     app = create_app(bootstrap(settings))
     window: Window = app.state.window
