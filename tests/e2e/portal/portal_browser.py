@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 SHOTS = Path(os.environ.get("TRADEWINDOW_SCREENSHOTS") or tempfile.gettempdir()) / "portal"
 
 
@@ -25,3 +27,12 @@ def open_page(browser: Any, base_url: str, *, width: int = 1280, height: int = 9
 def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def add_line(page: Any, shown: str) -> None:
+    """Click "Add a line" and wait until ``shown`` (the new line's selector) is visible and
+    htmx has settled: the button comes back out of band and answers clicks only once htmx
+    has processed it in the settle step (~20 ms later; a click before it is lost)."""
+    page.click("#add-line")
+    expect(page.locator(shown)).to_be_visible()
+    expect(page.locator(".htmx-settling, .htmx-swapping, .htmx-request")).to_have_count(0)

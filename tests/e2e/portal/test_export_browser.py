@@ -16,7 +16,7 @@ import pytest
 from litestar.testing import TestClient
 from loopback import serve
 from playwright.sync_api import expect
-from portal_browser import open_page, shot
+from portal_browser import add_line, open_page, shot
 from test_every_page_browser import OWN_TEXT, simplified_only
 from test_portal_journeys import sign_in
 
@@ -72,8 +72,7 @@ def test_an_export_list_is_filed_by_typing_the_parcel_and_the_goods(
     expect(page.locator("[name='head.country']")).to_have_value("502")
     typed = {name: value for name, value in form_of(second).items()
              if name.startswith("line.") or name.split(".", 1)[1] in PARCEL}  # fmt: skip
-    page.click("#add-line")
-    expect(page.locator("#line-2")).to_be_visible()
+    add_line(page, "#line-2")
     for name, value in typed.items():
         page.fill(f"[name='{name}']", value)
     expect(page.locator(".check-ok")).to_be_visible()
@@ -92,8 +91,7 @@ def test_a_b2b_list_over_5000_yuan_is_refused_as_it_is_typed(world: World, page:
     page.goto("/portal/export/file")
     for name, value in form_of(s.inventory(agent_code=s.EBC_CODE)).items():
         if page.locator(f"[name='{name}']").count() == 0:
-            page.click("#add-line")
-            expect(page.locator(f"[name='{name}']")).to_be_visible()
+            add_line(page, f"[name='{name}']")
         page.fill(f"[name='{name}']", value)
     expect(page.locator(".check-ok")).to_be_visible()
     page.fill("[name='head.tradeMode']", "9710")

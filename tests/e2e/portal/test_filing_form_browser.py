@@ -12,7 +12,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 from playwright.sync_api import expect
-from portal_browser import shot
+from portal_browser import add_line, shot
 from portal_world import World, form_values
 from test_portal_journeys import _file_all, sign_in
 
@@ -44,8 +44,7 @@ def test_a_list_is_filed_by_typing_only_the_parcel_the_buyer_and_the_goods(
              if name.startswith("line.") or name.split(".", 1)[1] in PARCEL}  # fmt: skip
     lines = len(second.inventory.items)
     for n in range(2, lines + 1):
-        page.click("#add-line")
-        expect(page.locator(f"#line-{n}")).to_be_visible()
+        add_line(page, f"#line-{n}")
     for name, value in typed.items():
         page.fill(f"[name='{name}']", value)
     expect(page.locator(".check-ok")).to_be_visible()

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import msgspec
 from litestar.testing import TestClient
 from playwright.sync_api import expect
-from portal_browser import shot
+from portal_browser import add_line, shot
 from portal_world import PASSWORD, World, form_values
 
 import builders
@@ -36,8 +36,7 @@ def fill_inventory(page: Any, parcel: builders.ImportSet) -> None:
     values = form_values(parcel)
     lines = len(parcel.inventory.items)
     for n in range(2, lines + 1):
-        page.click("#add-line")
-        expect(page.locator(f"#line-{n}")).to_be_visible()
+        add_line(page, f"#line-{n}")
     for name, value in values.items():
         page.fill(f"[name='{name}']", value)
 
