@@ -75,11 +75,11 @@ def _sqlite_form(kind: Any) -> Callable[[Any], Any] | None:
     if isinstance(kind, Money):
         raise TypeError("Money needs its own conversion; write it through SQLAlchemy")
     if isinstance(kind, Instant):
-        return _time_text()
+        return time_texts()
     return None
 
 
-def _time_text() -> Callable[[datetime | None], str | None]:
+def time_texts() -> Callable[[datetime | None], str | None]:
     """``utc_text`` remembered per instant: a batch's rows share a handful of times."""
     seen: dict[datetime, str] = {}
 

@@ -34,7 +34,7 @@ from tradewindow.cbec.ports import (
     StoredDocument,
     TaxBillRecord,
 )
-from tradewindow.store import postgres
+from tradewindow.store import postgres, sqlite_rows
 from tradewindow.store.errors import (
     DuplicateDocument,
     DuplicateMessage,
@@ -58,7 +58,6 @@ from tradewindow.store.transaction import SqlTransaction
 
 # Bound parameters per IN list: well under SQLite's 32,766 (and old builds' 999 would need
 # two chunks per lookup of a 100-document message, which is fine too).
-from tradewindow.store.types import utc_text
 
 CHUNK = 900
 
@@ -209,8 +208,8 @@ class SqlUnitOfWork(SqlTransaction):
         if self._postgres and len(docs) >= postgres.COPY_THRESHOLD:
             postgres.copy_documents(self.connection, docs)
             return
-        if not self._postgres and len(docs) >= _SQLITE_BULK:
-            times = _TimeTexts()
+        if not self._postgres and len(docs) >= sqlite_rows.SQLITE_BULK:
+            times = sqlite_rows.time_texts()
             rows = [
                 (d.kind.value, d.key, d.status.value, d.order_ref, d.waybill_ref, d.buyer,
                  d.invt_no, d.message_guid, d.version, d.body, times(d.received_at),
@@ -237,7 +236,7 @@ class SqlUnitOfWork(SqlTransaction):
             updated = postgres.update_documents(self.connection, ordered)
             self._check_updated(updated, len(docs))
             return
-        if not self._postgres and len(docs) >= _SQLITE_BULK:
+        if not self._postgres and len(docs) >= sqlite_rows.SQLITE_BULK:
             self._check_updated(self._sqlite_update(ordered), len(docs))
             return
         params = []
@@ -251,7 +250,7 @@ class SqlUnitOfWork(SqlTransaction):
     def _sqlite_update(self, ordered: Sequence[StoredDocument]) -> int:
         """:meth:`update_documents` through the sqlite3 connection itself (as
         :meth:`_sqlite_bulk` inserts); how many rows it changed."""
-        times = _TimeTexts()
+        times = sqlite_rows.time_texts()
         statement = (
             f"UPDATE {documents.name} SET {_DOCUMENT_SETS} "  # noqa: S608 - fixed names
             "WHERE kind = ? AND key = ?"
@@ -305,8 +304,8 @@ class SqlUnitOfWork(SqlTransaction):
         if self._postgres and len(rows) >= postgres.COPY_THRESHOLD:
             postgres.copy_receipts(self.connection, rows)
             return
-        if not self._postgres and len(rows) >= _SQLITE_BULK:
-            times = _TimeTexts()
+        if not self._postgres and len(rows) >= sqlite_rows.SQLITE_BULK:
+            times = sqlite_rows.time_texts()
             values = [
                 (r.receipt_type, r.kind, r.doc_key, r.message_guid, r.status,
                  times(r.created_at), r.body, r.seq, " ".join(r.codes), r.order_no)
@@ -436,14 +435,8 @@ class SqlUnitOfWork(SqlTransaction):
         (measured with ``tradewindow bench clearance``); here values arrive already in their
         SQLite form (times as fixed-width UTC text, as ``types.Instant`` writes them).
         """
-        statement = (
-            f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608 - fixed names
-            f"VALUES ({', '.join('?' * len(columns))})"
-        )
-        raw = self.connection.connection.driver_connection
-        assert raw is not None  # noqa: S101 - an open unit of work has its connection
         try:
-            raw.executemany(statement, rows)
+            sqlite_rows.insert_rows(self.connection, table.name, columns, rows)
         except sqlite3.IntegrityError as error:
             if "UNIQUE" in str(error):
                 raise duplicate(str(error)) from error
@@ -462,7 +455,6 @@ class SqlUnitOfWork(SqlTransaction):
             raise
 
 
-_SQLITE_BULK = 20  # rows from which the raw sqlite3 path is used
 _DOCUMENT_INSERT_COLUMNS = (
     "kind", "key", "status", "order_ref", "waybill_ref", "buyer", "invt_no", "message_guid",
     "version", "body", "received_at", "updated_at", "order_no",
@@ -471,19 +463,6 @@ _RECEIPT_INSERT_COLUMNS = (
     "receipt_type", "kind", "doc_key", "message_guid", "status", "created_at", "body", "seq",
     "codes", "order_no",
 )  # fmt: skip
-
-
-class _TimeTexts:
-    """``utc_text`` remembered per instant: a batch's rows share a handful of times."""
-
-    def __init__(self) -> None:
-        self._seen: dict[datetime, str] = {}
-
-    def __call__(self, value: datetime) -> str:
-        text = self._seen.get(value)
-        if text is None:
-            text = self._seen[value] = utc_text(value)
-        return text
 
 
 def _document_params(doc: StoredDocument) -> dict[str, Any]:
